@@ -1,0 +1,5 @@
+"""Allows ``python -m newsloom``."""
+
+from newsloom.cli import main
+
+main()

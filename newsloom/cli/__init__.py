@@ -1,0 +1,56 @@
+"""The ``newsloom`` command. Its ``--help`` pages are the CLI reference (docs/cli.md is generated from them).
+
+Commands live beside this module by theme (``ingest``, ``serve``); this module only assembles them and holds
+the options every command shares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from newsloom import __version__
+from newsloom.cli.context import AppContext
+from newsloom.cli.ingest import (
+    export_command,
+    extract_command,
+    import_command,
+    reprocess_command,
+    stats_command,
+)
+from newsloom.cli.serve import serve_command
+from newsloom.cli.setup import init_command, settings_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="NEWSLOOM_DATA_DIR",
+    help="Where the store lives (default ./newsloom-data).",
+)
+@click.option("--database-url", envvar="NEWSLOOM_DATABASE_URL", help="SQLAlchemy URL; overrides the SQLite file.")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.version_option(__version__, prog_name="newsloom")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None, verbose: int) -> None:
+    """newsloom: aggregate news from publishers' sites into a searchable portal."""
+    ctx.obj = AppContext(data_dir=data_dir, database_url=database_url, verbosity=verbose)
+
+
+for command in (
+    init_command,
+    import_command,
+    extract_command,
+    reprocess_command,
+    export_command,
+    stats_command,
+    serve_command,
+    settings_command,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="newsloom")

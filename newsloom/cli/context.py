@@ -1,0 +1,44 @@
+"""What every command receives: settings resolved once, the store opened on first use, logging configured."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from newsloom.logs import configure_logging
+from newsloom.settings import Settings, load_settings
+from newsloom.store import SQLStore, open_store
+
+
+@dataclass
+class AppContext:
+    data_dir: Path | None = None
+    database_url: str | None = None
+    verbosity: int = 0
+    _settings: Settings | None = field(default=None, repr=False)
+    _store: SQLStore | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        level = {0: None, 1: logging.INFO}.get(self.verbosity, logging.DEBUG)
+        configure_logging(level or self.settings.log_level)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(data_dir=self.data_dir, database_url=self.database_url)
+        return self._settings
+
+    @property
+    def store(self) -> SQLStore:
+        if self._store is None:
+            self._store = open_store(self.settings)
+        return self._store
+
+
+# Reports and progress go to stderr so stdout stays machine-readable (extract/export print JSON there).
+err_console = Console(stderr=True)
+out_console = Console(file=sys.stdout, soft_wrap=True)

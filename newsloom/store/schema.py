@@ -1,0 +1,149 @@
+"""Tables of the store (SQLAlchemy Core). Migrations in ``migrations/versions`` must produce exactly this;
+``tests/store/test_migrations.py`` compares them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from newsloom.store.types import UTCDateTime
+
+metadata = sa.MetaData()
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("homepage", sa.Text, nullable=False),
+    sa.Column("language", sa.String(20)),
+    sa.Column("country", sa.String(10)),
+    sa.Column("logo_url", sa.Text),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("section", sa.String(200)),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_success_at", UTCDateTime()),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_error_at", UTCDateTime()),
+    sa.Column("error_streak", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_poll_at", UTCDateTime()),
+    sa.Column("poll_interval_seconds", sa.Integer, nullable=False, server_default="900"),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+sections = sa.Table(
+    "sections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("parent_slug", sa.String(200)),
+)
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("first_published_at", UTCDateTime()),
+    sa.Column("last_published_at", UTCDateTime()),
+    sa.Column("article_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("canonical_url", sa.Text, nullable=False, unique=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("lead", sa.Text),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("blocks", sa.JSON, nullable=False),
+    sa.Column("images", sa.JSON, nullable=False),
+    sa.Column("attribution", sa.JSON, nullable=False),
+    sa.Column("authors", sa.JSON, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("published_at", UTCDateTime()),
+    sa.Column("modified_at", UTCDateTime()),
+    sa.Column("language", sa.String(20)),
+    sa.Column("site_name", sa.String(300)),
+    sa.Column("section_slug", sa.String(200)),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="SET NULL")),
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
+    sa.Column("translated_from", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    # When the article sorts in listings: its publication date, else when we first stored it.
+    sa.Column("listed_at", UTCDateTime(), nullable=False),
+    sa.Column("fetched_at", UTCDateTime()),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_articles_listed_at", "listed_at"),
+    sa.Index("ix_articles_section_listed", "section_slug", "listed_at"),
+    sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
+    sa.Index("ix_articles_story_id", "story_id"),
+)
+
+article_tags = sa.Table(
+    "article_tags",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_slug", sa.String(200), primary_key=True),
+    sa.Column("tag_name", sa.String(300), nullable=False),
+    sa.Index("ix_article_tags_tag_slug", "tag_slug"),
+)
+
+article_authors = sa.Table(
+    "article_authors",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("author_slug", sa.String(200), primary_key=True),
+    sa.Column("author_name", sa.String(300), nullable=False),
+    sa.Index("ix_article_authors_author_slug", "author_slug"),
+)
+
+article_html = sa.Table(
+    "article_html",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("html_gz", sa.LargeBinary, nullable=False),
+    sa.Column("final_url", sa.Text),
+    sa.Column("fetched_at", UTCDateTime()),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE")),
+    sa.Column("author_name", sa.String(100), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, server_default="pending"),
+    sa.Column("ip_hash", sa.String(64)),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_comments_article_status", "article_id", "status"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -1,0 +1,112 @@
+"""Full-text search adapters: the only module that knows FTS5 from other engines.
+
+SQLite uses an FTS5 table ``articles_fts`` (rowid = article id; title, lead, body) kept in step with ``articles``
+inside the same transaction as each write. Other dialects fall back to a portable ``LIKE`` scan until their own
+adapter (PostgreSQL ``tsvector``) is added. User text never reaches the query syntax: each word becomes a quoted
+FTS5 string and everything travels as bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from newsloom.store import schema
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class RawHit:
+    article_id: int
+    snippet: str
+    rank: float
+
+
+class SearchIndex(Protocol):
+    def index(self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str) -> None: ...
+
+    def remove(self, conn: sa.Connection, article_id: int) -> None: ...
+
+    def search(self, conn: sa.Connection, query: str, limit: int, offset: int) -> list[RawHit]: ...
+
+
+def query_terms(query: str) -> list[str]:
+    return _WORD.findall(query)[:20]
+
+
+class Fts5SearchIndex:
+    """SQLite FTS5 with the unicode61 tokenizer folding diacritics (``Dân`` matches ``dan``)."""
+
+    DDL = (
+        "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+        "title, lead, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+
+    def index(self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str) -> None:
+        self.remove(conn, article_id)
+        conn.execute(
+            sa.text("INSERT INTO articles_fts(rowid, title, lead, body) VALUES (:id, :title, :lead, :body)"),
+            {"id": article_id, "title": title, "lead": lead, "body": body},
+        )
+
+    def remove(self, conn: sa.Connection, article_id: int) -> None:
+        conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :id"), {"id": article_id})
+
+    def search(self, conn: sa.Connection, query: str, limit: int, offset: int) -> list[RawHit]:
+        terms = query_terms(query)
+        if not terms:
+            return []
+        match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        rows = conn.execute(
+            sa.text(
+                "SELECT f.rowid AS id, snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24) AS snip, "
+                "bm25(articles_fts, 10.0, 4.0, 1.0) AS rank "
+                "FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+                "WHERE articles_fts MATCH :match AND a.hidden = 0 "
+                "ORDER BY rank LIMIT :limit OFFSET :offset"
+            ),
+            {"match": match, "limit": limit, "offset": offset},
+        )
+        return [RawHit(row.id, row.snip or "", float(row.rank)) for row in rows]
+
+
+class LikeSearchIndex:
+    """Portable fallback: every term must appear in title, lead or body; newest first. Slow on large stores."""
+
+    def index(self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str) -> None:
+        return None
+
+    def remove(self, conn: sa.Connection, article_id: int) -> None:
+        return None
+
+    def search(self, conn: sa.Connection, query: str, limit: int, offset: int) -> list[RawHit]:
+        terms = query_terms(query)
+        if not terms:
+            return []
+        table = schema.articles
+        condition = sa.and_(
+            *(
+                sa.or_(
+                    table.c.title.ilike(f"%{term}%"),
+                    table.c.lead.ilike(f"%{term}%"),
+                    table.c.body.ilike(f"%{term}%"),
+                )
+                for term in terms
+            )
+        )
+        rows = conn.execute(
+            sa.select(table.c.id, table.c.lead)
+            .where(condition, table.c.hidden.is_(False))
+            .order_by(table.c.listed_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [RawHit(row.id, (row.lead or "")[:200], 0.0) for row in rows]
+
+
+def search_index_for(dialect_name: str) -> SearchIndex:
+    return Fts5SearchIndex() if dialect_name == "sqlite" else LikeSearchIndex()

@@ -1,0 +1,365 @@
+"""``SQLStore``: the storage seam on SQLAlchemy Core (SQLite by default, PostgreSQL for scale)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from newsloom.model import (
+    Article,
+    Image,
+    attribution_from_dict,
+    attribution_to_dict,
+    block_from_dict,
+    block_to_dict,
+)
+from newsloom.settings import Settings
+from newsloom.store import schema
+from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
+from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
+from newsloom.store.search import search_index_for
+from newsloom.text import slugify
+from newsloom.urls import canonicalize_url, host_of
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def content_hash(article: Article) -> str:
+    """Hash of everything extraction produced: equal hashes mean re-importing changes nothing."""
+    payload = json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class SQLStore:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.search_index = search_index_for(engine.dialect.name)
+
+    # -- lifecycle ---------------------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        migrate(self.engine)
+
+    def is_current(self) -> bool:
+        return current_revision(self.engine) == head_revision()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writes ------------------------------------------------------------------------------------------------
+
+    def upsert_article(
+        self, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+    ) -> UpsertResult:
+        canonical = canonicalize_url(article.canonical_url or article.url)
+        article.canonical_url = canonical
+        digest = content_hash(article)
+        now = utcnow()
+        table = schema.articles
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                sa.select(table.c.id, table.c.content_hash).where(table.c.canonical_url == canonical)
+            ).first()
+            if existing is not None and existing.content_hash == digest:
+                if raw_html is not None:
+                    self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now)
+                article.id = existing.id
+                return UpsertResult(UpsertOutcome.UNCHANGED, existing.id)
+            source_id = article.source_id or self._source_for(conn, article, now)
+            section_slug = self._section_for(conn, article.section)
+            values = self._row_values(article, digest, section_slug, source_id, now)
+            if existing is None:
+                values["created_at"] = now
+                article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
+                outcome = UpsertOutcome.NEW
+            else:
+                article_id = existing.id
+                conn.execute(table.update().where(table.c.id == article_id).values(**values))
+                outcome = UpsertOutcome.UPDATED
+            self._replace_links(conn, article_id, article)
+            if raw_html is not None:
+                self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
+            self.search_index.index(conn, article_id, article.title, article.lead or "", article.body)
+        article.id = article_id
+        article.source_id = source_id
+        return UpsertResult(outcome, article_id)
+
+    def _row_values(
+        self, article: Article, digest: str, section_slug: str | None, source_id: int | None, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "canonical_url": article.canonical_url,
+            "url": article.url,
+            "title": article.title,
+            "lead": article.lead,
+            "body": article.body,
+            "blocks": [block_to_dict(block) for block in article.blocks],
+            "images": [_image_dict(image) for image in article.images],
+            "attribution": [attribution_to_dict(item) for item in article.attribution],
+            "authors": list(article.authors),
+            "tags": list(article.tags),
+            "published_at": article.published,
+            "modified_at": article.modified,
+            "language": article.language,
+            "site_name": article.site_name,
+            "section_slug": section_slug,
+            "source_id": source_id,
+            "story_id": article.story_id,
+            "translated_from": article.translated_from,
+            "hidden": article.hidden,
+            "content_hash": digest,
+            "listed_at": article.published or article.fetched_at or now,
+            "fetched_at": article.fetched_at,
+            "updated_at": now,
+        }
+
+    def _source_for(self, conn: sa.Connection, article: Article, now: datetime) -> int | None:
+        """The publisher of an article with no known source: one per host, named after the site."""
+        host = host_of(article.canonical_url)
+        if not host:
+            return None
+        slug = slugify(host.removeprefix("www."))
+        table = schema.sources
+        found = conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).scalar()
+        if found is not None:
+            return int(found)
+        inserted = conn.execute(
+            table.insert().values(
+                slug=slug,
+                name=article.site_name or host.removeprefix("www."),
+                homepage=f"{article.canonical_url.split('://', 1)[0]}://{host}/",
+                language=article.language,
+                created_at=now,
+            )
+        )
+        return int(inserted.inserted_primary_key[0])
+
+    def _section_for(self, conn: sa.Connection, name: str | None) -> str | None:
+        if not name:
+            return None
+        slug = slugify(name)
+        table = schema.sections
+        if conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).first() is None:
+            conn.execute(table.insert().values(slug=slug, name=name))
+        return slug
+
+    def _replace_links(self, conn: sa.Connection, article_id: int, article: Article) -> None:
+        conn.execute(schema.article_tags.delete().where(schema.article_tags.c.article_id == article_id))
+        conn.execute(schema.article_authors.delete().where(schema.article_authors.c.article_id == article_id))
+        tags = {slugify(tag): tag for tag in article.tags if tag.strip()}
+        if tags:
+            conn.execute(
+                schema.article_tags.insert(),
+                [{"article_id": article_id, "tag_slug": slug, "tag_name": name} for slug, name in tags.items()],
+            )
+        authors = {slugify(name): name for name in article.authors if name.strip()}
+        if authors:
+            conn.execute(
+                schema.article_authors.insert(),
+                [
+                    {"article_id": article_id, "author_slug": slug, "author_name": name}
+                    for slug, name in authors.items()
+                ],
+            )
+
+    def _save_html(
+        self,
+        conn: sa.Connection,
+        article_id: int,
+        raw_html: bytes,
+        final_url: str | None,
+        fetched_at: datetime,
+    ) -> None:
+        table = schema.article_html
+        values = {"html_gz": gzip.compress(raw_html, 6), "final_url": final_url, "fetched_at": fetched_at}
+        updated = conn.execute(table.update().where(table.c.article_id == article_id).values(**values))
+        if updated.rowcount == 0:
+            conn.execute(table.insert().values(article_id=article_id, **values))
+
+    def set_hidden(self, article_id: int, hidden: bool) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(schema.articles.update().where(schema.articles.c.id == article_id).values(hidden=hidden))
+
+    # -- reads -------------------------------------------------------------------------------------------------
+
+    def get_article(self, article_id: int, *, include_hidden: bool = False) -> Article | None:
+        query = sa.select(schema.articles).where(schema.articles.c.id == article_id)
+        if not include_hidden:
+            query = query.where(schema.articles.c.hidden.is_(False))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _article_from_row(row) if row is not None else None
+
+    def get_article_by_url(self, url: str) -> Article | None:
+        query = sa.select(schema.articles).where(schema.articles.c.canonical_url == canonicalize_url(url))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _article_from_row(row) if row is not None else None
+
+    def latest_articles(
+        self,
+        limit: int = 20,
+        *,
+        before: Cursor | None = None,
+        section: str | None = None,
+        source_id: int | None = None,
+        tag: str | None = None,
+        author: str | None = None,
+    ) -> list[Article]:
+        table = schema.articles
+        query = sa.select(table).where(table.c.hidden.is_(False))
+        if before is not None:
+            query = query.where(
+                sa.or_(
+                    table.c.listed_at < before.listed_at,
+                    sa.and_(table.c.listed_at == before.listed_at, table.c.id < before.article_id),
+                )
+            )
+        if section is not None:
+            query = query.where(table.c.section_slug == section)
+        if source_id is not None:
+            query = query.where(table.c.source_id == source_id)
+        if tag is not None:
+            tagged = sa.select(schema.article_tags.c.article_id).where(schema.article_tags.c.tag_slug == tag)
+            query = query.where(table.c.id.in_(tagged))
+        if author is not None:
+            by_author = sa.select(schema.article_authors.c.article_id).where(
+                schema.article_authors.c.author_slug == author
+            )
+            query = query.where(table.c.id.in_(by_author))
+        query = query.order_by(table.c.listed_at.desc(), table.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [_article_from_row(row) for row in conn.execute(query)]
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar_one())
+
+    def iter_articles(self, batch_size: int = 500) -> Iterator[Article]:
+        table = schema.articles
+        last_id = 0
+        while True:
+            query = sa.select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch_size)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _article_from_row(row)
+            last_id = rows[-1].id
+
+    def raw_html(self, article_id: int) -> bytes | None:
+        table = schema.article_html
+        with self.engine.connect() as conn:
+            blob = conn.execute(sa.select(table.c.html_gz).where(table.c.article_id == article_id)).scalar()
+        return gzip.decompress(blob) if blob is not None else None
+
+    def raw_html_record(self, article_id: int) -> tuple[bytes, str | None] | None:
+        table = schema.article_html
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(table.c.html_gz, table.c.final_url).where(table.c.article_id == article_id)
+            ).first()
+        return (gzip.decompress(row.html_gz), row.final_url) if row is not None else None
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        with self.engine.connect() as conn:
+            raw_hits = self.search_index.search(conn, query, limit, offset)
+            if not raw_hits:
+                return []
+            ids = [hit.article_id for hit in raw_hits]
+            rows = conn.execute(sa.select(schema.articles).where(schema.articles.c.id.in_(ids))).all()
+        by_id = {row.id: _article_from_row(row) for row in rows}
+        return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
+
+    def source_name(self, source_id: int) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(schema.sources.c.name).where(schema.sources.c.id == source_id)).scalar()
+
+    def stats(self) -> StoreStats:
+        articles = schema.articles
+        with self.engine.connect() as conn:
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one())
+            by_source = conn.execute(
+                sa.select(sa.func.coalesce(schema.sources.c.name, "(none)"), sa.func.count())
+                .select_from(articles.outerjoin(schema.sources, articles.c.source_id == schema.sources.c.id))
+                .group_by(schema.sources.c.name)
+            ).all()
+            by_section = conn.execute(
+                sa.select(sa.func.coalesce(articles.c.section_slug, "(none)"), sa.func.count()).group_by(
+                    articles.c.section_slug
+                )
+            ).all()
+            by_language = conn.execute(
+                sa.select(sa.func.coalesce(articles.c.language, "(unknown)"), sa.func.count()).group_by(
+                    articles.c.language
+                )
+            ).all()
+        return StoreStats(
+            articles=total,
+            by_source={str(name): int(count) for name, count in by_source},
+            by_section={str(name): int(count) for name, count in by_section},
+            by_language={str(name): int(count) for name, count in by_language},
+            size_bytes=self._size_bytes(),
+        )
+
+    def _size_bytes(self) -> int | None:
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database:
+            return None
+        from pathlib import Path
+
+        return sum(path.stat().st_size for suffix in ("", "-wal", "-shm") if (path := Path(database + suffix)).exists())
+
+
+def _image_dict(image: Image) -> dict[str, Any]:
+    return {
+        "url": image.url,
+        "caption": image.caption,
+        "credit": image.credit,
+        "alt": image.alt,
+        "width": image.width,
+        "height": image.height,
+        "is_cover": image.is_cover,
+    }
+
+
+def _article_from_row(row: sa.Row[Any]) -> Article:
+    return Article(
+        id=row.id,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        title=row.title,
+        lead=row.lead,
+        authors=list(row.authors or []),
+        published=row.published_at,
+        modified=row.modified_at,
+        language=row.language,
+        site_name=row.site_name,
+        section=row.section_slug,
+        tags=list(row.tags or []),
+        blocks=[block_from_dict(item) for item in row.blocks or []],
+        images=[Image(**item) for item in row.images or []],
+        attribution=[attribution_from_dict(item) for item in row.attribution or []],
+        source_id=row.source_id,
+        story_id=row.story_id,
+        fetched_at=row.fetched_at,
+        hidden=bool(row.hidden),
+        translated_from=row.translated_from,
+    )
+
+
+def open_store(settings: Settings, *, migrate_schema: bool = True) -> SQLStore:
+    """The store named by the settings, migrated to the newest schema unless told otherwise."""
+    store = SQLStore(create_engine(settings.resolved_database_url))
+    if migrate_schema:
+        store.migrate()
+    return store

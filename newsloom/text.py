@@ -1,0 +1,25 @@
+"""Small text helpers shared by several stages: slugs and whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_space(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII slug; Vietnamese and other Latin diacritics fold to their base letter (``Dân trí`` → ``dan-tri``)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    folded = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    slug = _NON_SLUG.sub("-", ascii_text).strip("-")
+    if not slug:
+        # Scripts without a Latin folding (CJK, Cyrillic, Arabic) keep their letters, URL-safe.
+        slug = "-".join(re.findall(r"\w+", text.lower()))
+    return slug[:max_length].strip("-") or "untitled"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite drives (a real browser for portal tests).
+# Idempotent and quiet; skips what is present. Tests that need a missing program skip themselves.
+set -u
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing system packages: ${need[*]}"
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+      || echo "warning: could not install ${need[*]}; tests needing them will skip"
+  else
+    echo "note: ${need[*]} missing and not root; tests needing them will skip"
+  fi
+fi
+exit 0

@@ -1,0 +1,50 @@
+"""Baseline extraction on small hand-written pages, and refusal of bad input with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsloom.errors import ExtractError, NotAnArticle
+from newsloom.extract import extract_article
+from newsloom.extract.decode import decode_html
+from tests.conftest import article_html
+
+
+def test_fields_from_a_simple_page() -> None:
+    article = extract_article(article_html().encode(), url="https://news.example.com/x?utm_source=rss")
+    assert article.title == "Storm hits the coast"
+    assert article.canonical_url == "https://news.example.com/world/storm-hits-the-coast"
+    assert article.site_name == "Example News"
+    assert article.published is not None and article.published.year == 2024
+    assert "emergency crews" in article.body
+    assert "Copyright" not in article.body and "Home" not in article.body
+    assert article.body.count("\n\n") == 4  # five paragraphs
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", NotAnArticle),
+        (b"   \n ", NotAnArticle),
+        (b"\x00\x01\x02binary\x00" * 100, ExtractError),
+        (b"just some plain text, no markup at all", ExtractError),
+        (b"<html><body><p>Too short.</p></body></html>", NotAnArticle),
+    ],
+)
+def test_bad_input_gives_a_reason(data: bytes, error: type[Exception]) -> None:
+    with pytest.raises(error) as raised:
+        extract_article(data)
+    assert raised.value.reason  # type: ignore[attr-defined]
+
+
+def test_decode_follows_meta_charset_and_distrusts_wrong_labels() -> None:
+    # windows-1258 writes tones as combining marks after a base letter (ê + acute, ơ + acute).
+    vietnamese = "<html><head><meta charset='windows-1258'></head><body>Th\u00ea\u0301 gi\u01a1\u0301i</body></html>"
+    text, encoding = decode_html(vietnamese.encode("cp1258"))
+    assert "Thế giới" in text
+    assert encoding == "cp1258"
+    utf8_labelled_latin1 = "<html><head><meta charset='iso-8859-1'></head><body>Dân trí</body></html>".encode()
+    text, encoding = decode_html(utf8_labelled_latin1)
+    assert "Dân trí" in text and encoding == "utf-8"
+    text, _ = decode_html("<p>Dân trí</p>".encode("utf-16"))
+    assert "Dân trí" in text

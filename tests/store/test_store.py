@@ -1,0 +1,143 @@
+"""The storage contract (see newsloom/store/base.py), on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
+from newsloom.store import SQLStore, UpsertOutcome, schema
+from newsloom.store.base import Cursor
+
+
+def make_article(number: int = 1, **changes: object) -> Article:
+    article = Article(
+        url=f"https://news.example.com/a/{number}?utm_source=feed",
+        canonical_url=f"https://news.example.com/a/{number}?utm_source=feed",
+        title=f"Article number {number} about Hà Nội",
+        lead="Lead paragraph.",
+        authors=["Jane Roe", "John Doe"],
+        published=datetime(2024, 10, 26, 7, 24, tzinfo=UTC) + timedelta(hours=number),
+        language="en",
+        site_name="Example News",
+        section="World",
+        tags=["Climate", "Storms"],
+        blocks=[
+            Block(BlockKind.PARAGRAPH, text=f"First paragraph of article {number}."),
+            Block(
+                BlockKind.IMAGE,
+                image=Image(url="https://img.example.com/1.jpg", caption="A storm", credit="AFP"),
+            ),
+            Block(BlockKind.LIST, items=["one", "two"]),
+        ],
+        images=[Image(url="https://img.example.com/1.jpg", caption="A storm", credit="AFP", is_cover=True)],
+        attribution=[Attribution(AttributionKind.ACCORDING_TO, name="RT")],
+    )
+    for key, value in changes.items():
+        setattr(article, key, value)
+    return article
+
+
+def test_upsert_is_idempotent_by_canonical_url(store: SQLStore) -> None:
+    first = store.upsert_article(make_article(), raw_html=b"<html>one</html>")
+    again = store.upsert_article(make_article(), raw_html=b"<html>one</html>")
+    other_url = make_article(url="https://NEWS.example.com/a/1#top", canonical_url="https://NEWS.example.com/a/1#x")
+    third = store.upsert_article(other_url)
+    assert first.outcome == UpsertOutcome.NEW
+    assert again.outcome == UpsertOutcome.UNCHANGED
+    assert third.article_id == first.article_id
+    assert store.count_articles() == 1
+
+
+def test_changed_content_updates_in_place(store: SQLStore) -> None:
+    first = store.upsert_article(make_article())
+    changed = store.upsert_article(make_article(title="Corrected title", tags=["Floods"]))
+    assert changed.outcome == UpsertOutcome.UPDATED
+    assert changed.article_id == first.article_id
+    stored = store.get_article(first.article_id)
+    assert stored is not None and stored.title == "Corrected title"
+    assert store.latest_articles(tag="floods")[0].id == first.article_id
+    assert store.latest_articles(tag="climate") == []
+
+
+def test_round_trip_keeps_every_field(store: SQLStore) -> None:
+    original = make_article()
+    result = store.upsert_article(original, raw_html="<p>Dân trí</p>".encode())
+    stored = store.get_article(result.article_id)
+    assert stored is not None
+    expected = original.to_dict()
+    expected["section"] = "world"  # stored as its section slug
+    assert stored.to_dict() == expected
+    assert stored.published == original.published
+    assert store.raw_html(result.article_id) == "<p>Dân trí</p>".encode()
+
+
+def test_latest_articles_newest_first_with_keyset_cursor(store: SQLStore) -> None:
+    for number in range(1, 8):
+        store.upsert_article(make_article(number))
+    page_one = store.latest_articles(3)
+    assert [a.title for a in page_one] == [f"Article number {n} about Hà Nội" for n in (7, 6, 5)]
+    last = page_one[-1]
+    assert last.published is not None and last.id is not None
+    page_two = store.latest_articles(3, before=Cursor(last.published, last.id))
+    assert [a.title.split()[2] for a in page_two] == ["4", "3", "2"]
+
+
+def test_filters_by_section_author_and_source(store: SQLStore) -> None:
+    store.upsert_article(make_article(1))
+    store.upsert_article(make_article(2, section="Sport", authors=["Sam Poe"]))
+    assert [a.title.split()[2] for a in store.latest_articles(section="sport")] == ["2"]
+    assert [a.title.split()[2] for a in store.latest_articles(author="jane-roe")] == ["1"]
+    source_id = store.latest_articles()[0].source_id
+    assert source_id is not None and len(store.latest_articles(source_id=source_id)) == 2
+
+
+def test_hidden_articles_are_not_listed(store: SQLStore) -> None:
+    result = store.upsert_article(make_article())
+    store.set_hidden(result.article_id, True)
+    assert store.latest_articles() == []
+    assert store.get_article(result.article_id) is None
+    assert store.get_article(result.article_id, include_hidden=True) is not None
+    assert store.search("storm Hà Nội") == []
+
+
+def test_search_folds_diacritics_and_survives_hostile_queries(store: SQLStore) -> None:
+    store.upsert_article(make_article())
+    assert [hit.article.id for hit in store.search("ha noi")] != []
+    assert store.search("first paragraph")[0].snippet
+    for hostile in ['"', "AND OR NOT", "title:*", "'; DROP TABLE articles; --", "(((", "*", ""]:
+        store.search(hostile)  # never raises
+    assert store.count_articles() == 1
+
+
+def test_failed_write_changes_nothing(store: SQLStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.upsert_article(make_article(1))
+
+    def broken_index(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store.search_index, "index", broken_index)
+    with pytest.raises(RuntimeError):
+        store.upsert_article(make_article(2))
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.article_tags)).scalar() == 2
+
+
+def test_store_file_is_sqlite_in_wal_mode(store: SQLStore) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert store.engine.url.database and store.engine.url.database.endswith("newsloom.db")
+
+
+def test_stats_count_by_source_section_language(store: SQLStore) -> None:
+    store.upsert_article(make_article(1))
+    store.upsert_article(make_article(2, language="vi", section="Thế giới"))
+    stats = store.stats()
+    assert stats.articles == 2
+    assert stats.by_language == {"en": 1, "vi": 1}
+    assert stats.by_section == {"world": 1, "the-gioi": 1}
+    assert stats.by_source == {"Example News": 2}
+    assert stats.size_bytes and stats.size_bytes > 0

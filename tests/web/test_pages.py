@@ -1,0 +1,100 @@
+"""The portal over real HTTP: a uvicorn server on 127.0.0.1 in front of a real SQLite store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from newsloom.model import Attribution, AttributionKind, Block, BlockKind, Image
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.web import create_app
+from tests.conftest import LiveServer
+from tests.store.test_store import make_article
+
+
+@pytest.fixture
+def portal(settings: Settings, store: SQLStore) -> Iterator[tuple[str, SQLStore]]:
+    with LiveServer(create_app(settings, store)) as server:
+        yield server.url, store
+
+
+def test_empty_home_says_how_to_import(portal: tuple[str, SQLStore]) -> None:
+    url, _ = portal
+    response = httpx.get(url + "/")
+    assert response.status_code == 200
+    assert "Nothing here yet" in response.text and "newsloom import" in response.text
+
+
+def test_home_lists_latest_articles_with_outlet(portal: tuple[str, SQLStore]) -> None:
+    url, store = portal
+    for number in range(1, 4):
+        store.upsert_article(make_article(number))
+    response = httpx.get(url + "/")
+    titles = re.findall(r'class="article-link" href="[^"]+">([^<]+)<', response.text)
+    assert titles == [f"Article number {n} about Hà Nội" for n in (3, 2, 1)]
+    assert "Example News" in response.text
+
+
+def test_article_page_shows_every_part(portal: tuple[str, SQLStore]) -> None:
+    url, store = portal
+    article = make_article(
+        attribution=[
+            Attribution(AttributionKind.ACCORDING_TO, name="RT/Dantri.com.vn"),
+            Attribution(AttributionKind.SOURCE_URL, url="https://dantri.com.vn/the-gioi/x.htm"),
+        ]
+    )
+    result = store.upsert_article(article)
+    short = httpx.get(f"{url}/article/{result.article_id}")
+    assert short.status_code == 301
+    page = httpx.get(url + short.headers["location"])
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>Article number 1 about Hà Nội</h1>" in html
+    assert "Lead paragraph." in html and "First paragraph of article 1." in html
+    assert '<img src="https://img.example.com/1.jpg"' in html and "A storm" in html and "(AFP)" in html
+    assert "According to RT/Dantri.com.vn" in html
+    assert "Source: https://dantri.com.vn/the-gioi/x.htm" in html
+    assert 'href="https://news.example.com/a/1?utm_source=feed"' in html  # link to the original
+    assert "<title>Article number 1 about Hà Nội · newsloom</title>" in html
+    assert "Jane Roe, John Doe" in html
+
+
+def test_extracted_script_is_escaped_not_run(portal: tuple[str, SQLStore]) -> None:
+    url, store = portal
+    hostile = make_article(
+        title="<script>alert('t')</script>Title",
+        blocks=[
+            Block(BlockKind.PARAGRAPH, text='<img src=x onerror="alert(1)"><script>alert(2)</script>'),
+            Block(BlockKind.IMAGE, image=Image(url="javascript:alert(3)", caption="<b>x</b>")),
+        ],
+    )
+    result = store.upsert_article(hostile)
+    html = httpx.get(f"{url}/article/{result.article_id}", follow_redirects=True).text
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert "javascript:alert(3)" not in html
+    assert "onerror=" not in html.replace("onerror=&#34;", "")
+
+
+def test_unknown_article_is_404(portal: tuple[str, SQLStore]) -> None:
+    url, _ = portal
+    assert httpx.get(url + "/article/999/nothing").status_code == 404
+    assert httpx.get(url + "/article/not-a-number").status_code in (404, 422)
+
+
+def test_search_page_highlights_and_escapes(portal: tuple[str, SQLStore]) -> None:
+    url, store = portal
+    store.upsert_article(make_article(1))
+    response = httpx.get(url + "/search", params={"q": "first paragraph"})
+    assert "<mark>" in response.text and "Article number 1" in response.text
+    hostile = httpx.get(url + "/search", params={"q": "<script>x</script>"})
+    assert hostile.status_code == 200 and "<script>x" not in hostile.text
+
+
+def test_healthz(portal: tuple[str, SQLStore]) -> None:
+    url, _ = portal
+    assert httpx.get(url + "/healthz").text == "ok"
