@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench-extract bench clean
+.PHONY: run test lint bench-extract bench-crawl bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ lint: $(STAMP)
 
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py
+
+bench-crawl: $(STAMP)
+	$(BIN)/python bench/crawl_bench.py
+
+bench-web: $(STAMP)
+	$(BIN)/python bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) newsloom-data .pytest_cache

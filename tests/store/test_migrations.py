@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -25,5 +27,7 @@ def test_migrating_twice_is_a_no_op(settings: Settings) -> None:
     open_store(settings).close()
     store = open_store(settings)
     assert store.is_current()
-    assert head_revision() == "0001"
+    versions = Path(__file__).resolve().parents[2] / "newsloom/store/migrations/versions"
+    assert head_revision() is not None
+    assert any(path.name.startswith(f"{head_revision()}_") for path in versions.glob("*.py"))
     store.close()
