@@ -1,9 +1,14 @@
-"""Trafilatura's XML body (``p``, ``head``, ``list/item``, ``quote``, ``graphic``, ``table``) to our blocks."""
+"""trafilatura's XML body (``p``, ``head``, ``list/item``, ``quote``, ``graphic``, ``table``) to our blocks, with
+captions and credits restored from the page's figures (the body finder keeps images but drops figcaptions)."""
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from lxml import etree
 
+from newsloom.extract.attribution import split_caption_credit
+from newsloom.extract.figures import FigureInfo
 from newsloom.model import Block, BlockKind, Image
 from newsloom.text import normalize_space
 
@@ -12,14 +17,17 @@ def _text(element: etree._Element) -> str:
     return normalize_space("".join(element.itertext()))
 
 
-def blocks_from_tree(body: etree._Element | None) -> list[Block]:
+def blocks_from_tree(
+    body: etree._Element | None, figures: dict[str, FigureInfo] | None = None, base_url: str | None = None
+) -> list[Block]:
     if body is None:
         return []
+    figures = figures or {}
     blocks: list[Block] = []
     for element in body:
         tag = element.tag
         if tag == "p":
-            blocks.extend(_graphics(element))
+            blocks.extend(_graphics(element, figures, base_url))
             if text := _text(element):
                 blocks.append(Block(BlockKind.PARAGRAPH, text=text))
         elif tag == "head":
@@ -35,28 +43,42 @@ def blocks_from_tree(body: etree._Element | None) -> list[Block]:
             if items:
                 blocks.append(Block(BlockKind.LIST, items=items))
         elif tag == "table":
-            rows = []
-            for row in element.iter("row"):
-                cells = [_text(cell) for cell in row.iter("cell")]
-                if any(cells):
-                    rows.append("\t".join(cells))
-            if rows:
+            rows = ["\t".join(_text(cell) for cell in row.iter("cell")) for row in element.iter("row")]
+            if rows := [row for row in rows if row.strip()]:
                 blocks.append(Block(BlockKind.TABLE, items=rows))
         elif tag == "graphic":
-            blocks.extend(_graphics(element))
+            blocks.extend(_graphics(element, figures, base_url))
         elif text := _text(element):
             blocks.append(Block(BlockKind.PARAGRAPH, text=text))
-    return blocks
+    return _dedupe_images(blocks)
 
 
-def _graphics(element: etree._Element) -> list[Block]:
+def _graphics(element: etree._Element, figures: dict[str, FigureInfo], base_url: str | None) -> list[Block]:
     found = [element] if element.tag == "graphic" else list(element.iter("graphic"))
     blocks = []
     for graphic in found:
         src = graphic.get("src")
         if not src:
             continue
-        caption = normalize_space(graphic.get("title") or "") or None
+        url = urljoin(base_url, src) if base_url else src
+        info = figures.get(url) or figures.get(src)
         alt = normalize_space(graphic.get("alt") or "") or None
-        blocks.append(Block(BlockKind.IMAGE, image=Image(url=src, caption=caption or alt, alt=alt)))
+        if info is not None:
+            image = Image(url=info.url, caption=info.caption, credit=info.credit, alt=info.alt or alt, width=info.width)
+        else:
+            caption, credit = split_caption_credit(normalize_space(graphic.get("title") or ""))
+            image = Image(url=url, caption=caption or None, credit=credit, alt=alt)
+        blocks.append(Block(BlockKind.IMAGE, image=image))
     return blocks
+
+
+def _dedupe_images(blocks: list[Block]) -> list[Block]:
+    seen: set[str] = set()
+    kept = []
+    for block in blocks:
+        if block.image is not None:
+            if block.image.url in seen:
+                continue
+            seen.add(block.image.url)
+        kept.append(block)
+    return kept

@@ -1,0 +1,68 @@
+"""Attribution in news text: "According to RT", "Theo RT", "Source: <url>", datelines such as "(Dân trí) -" or
+"WASHINGTON (Reuters) -", and photo credits in captions such as "(Ảnh: AFP)" or "(Photo: AFP)".
+
+Short lines that only attribute are taken out of the body into ``Attribution`` entries; datelines stay in the text
+(they are part of the first sentence) and are recorded as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsloom.model import Attribution, AttributionKind
+
+_URL = re.compile(r"https?://\S+")
+_ACCORDING_TO = re.compile(
+    r"^(?:according to|theo|nguồn|source|sources|quelle|fuente|fonte|via|cre?dit)\s*:?\s+(?P<name>[^,;]{2,80}?)\.?$",
+    re.IGNORECASE,
+)
+_SOURCE_URL = re.compile(
+    r"^(?:source|nguồn|link|original|read more at|xem thêm)\s*:?\s*(?P<url>https?://\S+)$", re.IGNORECASE
+)
+_DATELINE = re.compile(r"^(?:(?P<place>[A-ZÀ-Ỹ][A-ZÀ-Ỹ .,'/-]{1,40})\s*)?\((?P<name>[^()]{2,40})\)\s*[-–—]\s*\S")
+_PHOTO_CREDIT = re.compile(
+    r"\(\s*(?:ảnh|photo|photos|foto|fotos|image|picture|bild|credit|nguồn ảnh)\s*:\s*(?P<name>[^()]{1,80})\)\s*\.?$",
+    re.IGNORECASE,
+)
+_TRAILING_CREDIT = re.compile(
+    r"(?:^|\s)(?:photo|foto|image|ảnh|bild)\s*(?:credit)?\s*:\s*(?P<name>[^.()]{1,60})$", re.IGNORECASE
+)
+MAX_ATTRIBUTION_LINE = 120
+
+
+def attribution_line(text: str) -> Attribution | None:
+    """The attribution a whole line makes, if the line does nothing else."""
+    line = text.strip()
+    if not line or len(line) > MAX_ATTRIBUTION_LINE:
+        return None
+    if match := _SOURCE_URL.match(line):
+        return Attribution(AttributionKind.SOURCE_URL, url=match.group("url").rstrip(".,)"), text=line)
+    if match := _ACCORDING_TO.match(line):
+        name = match.group("name").strip()
+        if _URL.fullmatch(name):
+            return Attribution(AttributionKind.SOURCE_URL, url=name, text=line)
+        if len(name.split()) <= 8:
+            return Attribution(AttributionKind.ACCORDING_TO, name=name, text=line)
+    return None
+
+
+def dateline(text: str) -> Attribution | None:
+    match = _DATELINE.match(text.strip())
+    if not match:
+        return None
+    name = match.group("name").strip()
+    if any(char.isdigit() for char in name) and len(name) < 4:
+        return None
+    place = (match.group("place") or "").strip(" ,") or None
+    return Attribution(AttributionKind.DATELINE, name=name, text=place)
+
+
+def split_caption_credit(caption: str) -> tuple[str, str | None]:
+    """``"Elon Musk (Photo: AFP)."`` → ``("Elon Musk", "AFP")``."""
+    text = caption.strip()
+    for pattern in (_PHOTO_CREDIT, _TRAILING_CREDIT):
+        if match := pattern.search(text):
+            credit = match.group("name").strip()
+            rest = text[: match.start()].rstrip(" .,-–—")
+            return (rest + "." if rest and text.endswith(".") else rest), credit
+    return text, None

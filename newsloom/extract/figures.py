@@ -1,0 +1,115 @@
+"""Images of the page with their captions and credits, keyed by source URL.
+
+Read before the body extractor runs (it drops ``<figcaption>``): every ``<figure>`` (and ``<img>`` with a
+caption-like sibling) gives its best source — the largest ``srcset`` candidate, else ``data-src``-style lazy
+attributes, else ``src`` — and its caption, with any "(Photo: AFP)" credit split off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+from newsloom.extract.attribution import split_caption_credit
+from newsloom.text import normalize_space
+
+LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "data-original-src")
+CREDIT_CLASSES = ("credit", "copyright", "source", "author", "photographer")
+
+
+@dataclass(slots=True)
+class FigureInfo:
+    url: str
+    caption: str | None
+    credit: str | None
+    alt: str | None
+    width: int | None
+    # Opening words of the first paragraph after the figure in document order: where it belongs in the body.
+    anchor: str | None = None
+
+
+def _largest_from_srcset(srcset: str) -> tuple[str, int | None] | None:
+    best: tuple[str, int | None] | None = None
+    best_width = -1
+    for candidate in srcset.split(","):
+        parts = candidate.strip().split()
+        if not parts:
+            continue
+        width = -1
+        if len(parts) > 1 and parts[1].endswith("w") and parts[1][:-1].isdigit():
+            width = int(parts[1][:-1])
+        if width > best_width:
+            best, best_width = (parts[0], width if width > 0 else None), width
+    return best
+
+
+def image_sources(img: lxml_html.HtmlElement) -> list[str]:
+    """Every URL this image may be known by (src, lazy attributes, srcset candidates)."""
+    urls = [img.get("src") or ""] + [img.get(a) or "" for a in LAZY_ATTRIBUTES]
+    for attribute in ("srcset", "data-srcset"):
+        urls += [part.strip().split()[0] for part in (img.get(attribute) or "").split(",") if part.strip()]
+    return [url for url in urls if url and not url.startswith("data:")]
+
+
+def best_source(img: lxml_html.HtmlElement, base_url: str | None) -> tuple[str, int | None] | None:
+    for attribute in ("srcset", "data-srcset"):
+        if (srcset := img.get(attribute)) and (found := _largest_from_srcset(srcset)):
+            return (urljoin(base_url, found[0]) if base_url else found[0]), found[1]
+    for attribute in (*LAZY_ATTRIBUTES, "src"):
+        value = img.get(attribute)
+        if value and not value.startswith("data:") and "," not in value:
+            return (urljoin(base_url, value) if base_url else value), None
+    return None
+
+
+def _caption_parts(figure: lxml_html.HtmlElement) -> tuple[str | None, str | None]:
+    captions = figure.xpath(".//figcaption")
+    if not captions:
+        return None, None
+    caption = captions[0]
+    credit = None
+    for element in caption.iter():
+        classes = (element.get("class") or "").lower()
+        if element is not caption and any(name in classes for name in CREDIT_CLASSES):
+            credit = normalize_space(element.text_content()) or None
+            element.drop_tree()
+            break
+    text = normalize_space(caption.text_content())
+    text, inline_credit = split_caption_credit(text)
+    return (text or None), (credit or inline_credit)
+
+
+ANCHOR_WORDS = 8
+
+
+def anchor_key(text: str) -> str:
+    return " ".join(normalize_space(text).casefold().split()[:ANCHOR_WORDS])
+
+
+def _anchor_after(figure: lxml_html.HtmlElement) -> str | None:
+    for paragraph in figure.xpath("following::p[normalize-space()][position() <= 3]"):
+        text = normalize_space(paragraph.text_content())
+        if len(text) >= 40:
+            return anchor_key(text)
+    return None
+
+
+def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
+    """Map of every known source URL of a captioned or plain figure image to its info."""
+    figures: dict[str, FigureInfo] = {}
+    for figure in tree.iter("figure"):
+        images = figure.xpath(".//img")
+        if not images:
+            continue
+        img = images[0]
+        source = best_source(img, base_url)
+        if source is None:
+            continue
+        caption, credit = _caption_parts(figure)
+        info = FigureInfo(source[0], caption, credit, normalize_space(img.get("alt") or "") or None, source[1])
+        info.anchor = _anchor_after(figure)
+        for url in {*image_sources(img), source[0]}:
+            figures[urljoin(base_url, url) if base_url else url] = info
+    return figures

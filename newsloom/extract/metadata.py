@@ -1,0 +1,208 @@
+"""Article metadata from the signals news pages publish for machines: JSON-LD, OpenGraph, ``article:*`` meta,
+microdata, ``<time>``, byline and tag links. Read from the parsed tree before the body extractor mutates it.
+
+Order of trust, per field: JSON-LD of an Article-like object, then OpenGraph / ``article:*`` meta, then generic
+meta names and microdata, then visible markup (h1, ``<time>``, rel=author, rel=tag links).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+from newsloom.text import normalize_space
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "report", "socialmediaposting", "liveblogposting", "webpage",
+}  # fmt: skip
+_JSON_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+@dataclass(slots=True)
+class PageMetadata:
+    title: str | None = None
+    og_title: str | None = None
+    html_title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    language: str | None = None
+    canonical: str | None = None
+    json_ld_body: str | None = None
+
+
+def parse_date(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    if re.match(r"^\d{4}-\d{2}-\d{2} \d", text):
+        text = text.replace(" ", "T", 1)
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)  # +0700 -> +07:00
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        content = element.get("content")
+        if key and content and key not in values:
+            values[key] = content.strip()
+    return values
+
+
+def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:
+                data = json.loads(_JSON_TRAILING_COMMA.sub(r"\1", raw), strict=False)
+            except ValueError:
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+    return objects
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds if k}
+
+
+def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any] | None:
+    ranked = sorted(
+        (item for item in objects if _types(item) & ARTICLE_TYPES),
+        key=lambda item: ("webpage" in _types(item), not item.get("headline")),
+    )
+    return ranked[0] if ranked else None
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _image_url(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _image_url(value.get("url") or value.get("contentUrl"))
+    if isinstance(value, list) and value:
+        return _image_url(value[0])
+    return None
+
+
+def _keywords(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+    if isinstance(value, list):
+        return [word for item in value for word in _keywords(item)]
+    return []
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        cleaned = normalize_space(value)
+        if cleaned and cleaned.casefold() not in seen:
+            seen[cleaned.casefold()] = cleaned
+    return list(seen.values())
+
+
+def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
+    meta = _meta(tree)
+    article = _article_object(_json_ld_objects(tree)) or {}
+    result = PageMetadata()
+    result.title = normalize_space(str(article.get("headline") or "")) or None
+    result.og_title = meta.get("og:title") or meta.get("twitter:title")
+    title_element = tree.find(".//title")
+    result.html_title = normalize_space(title_element.text_content()) if title_element is not None else None
+    result.description = meta.get("og:description") or meta.get("description") or article.get("description")
+    result.authors = _unique(_names(article.get("author")))
+    if not result.authors:
+        result.authors = _unique(
+            [
+                meta[key]
+                for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+                if key in meta and not meta[key].startswith("http")
+            ]
+        )
+    result.published = (
+        parse_date(article.get("datePublished"))
+        or parse_date(meta.get("article:published_time"))
+        or parse_date(meta.get("datepublished"))
+        or parse_date(meta.get("pubdate"))
+        or parse_date(meta.get("publishdate"))
+        or parse_date(meta.get("dc.date.issued"))
+        or parse_date(meta.get("date"))
+    )
+    result.modified = parse_date(article.get("dateModified")) or parse_date(meta.get("article:modified_time"))
+    if result.published is None:
+        for time_element in tree.iter("time"):
+            if parsed := parse_date(time_element.get("datetime")):
+                result.published = parsed
+                break
+    publisher = article.get("publisher")
+    result.site_name = meta.get("og:site_name") or (_names(publisher)[0] if _names(publisher) else None)
+    section = article.get("articleSection")
+    result.section = (
+        section[0] if isinstance(section, list) and section else section if isinstance(section, str) else None
+    ) or meta.get("article:section")
+    result.tags = _unique(
+        _keywords(article.get("keywords"))
+        + [m.get("content", "") for m in tree.xpath('//meta[@property="article:tag"]')]
+        + (_keywords(meta["news_keywords"]) if "news_keywords" in meta else [])
+        + (_keywords(meta["keywords"]) if "keywords" in meta and not article.get("keywords") else [])
+    )
+    image = _image_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
+    result.image = urljoin(url, image) if image and url else image
+    result.language = tree.get("lang") or meta.get("og:locale") or article.get("inLanguage")
+    body = article.get("articleBody")
+    result.json_ld_body = body if isinstance(body, str) and len(body) > 200 else None
+    result.canonical = _canonical(tree, url)
+    return result
+
+
+def _canonical(tree: lxml_html.HtmlElement, url: str | None) -> str | None:
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        for value in tree.xpath(xpath):
+            value = str(value).strip()
+            if value.startswith(("http://", "https://")):
+                return value
+            if value.startswith("/") and url:
+                return urljoin(url, value)
+    return None
