@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -178,11 +179,23 @@ def bench_trafilatura_eval(limit: int | None) -> None:
     report_speed("trafilatura-eval", pages, ours_seconds, theirs_seconds)
 
 
+def _image_key(url: str) -> str:
+    """Host and path: the same picture served at another size differs only in its query string."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}{parts.path}"
+
+
 def bench_fundus_publishers(limit: int | None) -> None:
     pages = load_fundus_publishers(limit)
     ours, ours_seconds = timed(lambda p: run_newsloom(p, with_url=True), pages)
     theirs, theirs_seconds = timed(run_trafilatura, pages)
-    checks: dict[str, list[bool]] = {"title": [], "authors": [], "date": [], "cover image": []}
+    checks: dict[str, list[bool]] = {
+        "title": [],
+        "authors": [],
+        "date": [],
+        "cover image (exact URL)": [],
+        "cover image (same image)": [],
+    }
     topic_recall: list[float] = []
     captions_found: list[bool] = []
     for page, article in zip(pages, ours, strict=True):
@@ -205,7 +218,10 @@ def bench_fundus_publishers(limit: int | None) -> None:
         covers = [image for image in images if image.get("is_cover")]  # type: ignore[union-attr]
         if covers:
             versions = {version["url"] for version in covers[0].get("versions", [])}
-            checks["cover image"].append(bool(versions & our_urls))
+            checks["cover image (exact URL)"].append(bool(versions & our_urls))
+            checks["cover image (same image)"].append(
+                bool({_image_key(v) for v in versions} & {_image_key(u) for u in our_urls})
+            )
         our_captions = " ".join(normalise_field(image.caption) for image in found.images) if found else ""
         for image in images:  # type: ignore[union-attr]
             if image.get("caption"):
@@ -214,7 +230,7 @@ def bench_fundus_publishers(limit: int | None) -> None:
     theirs_pairs = [page_precision_recall(str(p.truth["body"]), str(t)) for p, t in zip(pages, theirs, strict=True)]
     print(f"fundus-publishers ({len(pages)} pages, {len({p.truth['publisher'] for p in pages})} publishers)")
     for name, values in checks.items():
-        print(f"  {name:<14} {sum(values) / max(1, len(values)):6.1%}  ({sum(values)}/{len(values)})")
+        print(f"  {name:<25} {sum(values) / max(1, len(values)):6.1%}  ({sum(values)}/{len(values)})")
     print(
         f"  {'topics recall':<14} {statistics.fmean(topic_recall) if topic_recall else 0:6.1%}  ({len(topic_recall)} pages)"
     )

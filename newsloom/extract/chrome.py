@@ -12,7 +12,7 @@ from newsloom.model import Block, BlockKind
 
 _CHROME = re.compile(
     r"""^(?:
-        comments?\s*\(\d+\)|\d+\s+comments?|bình luận\s*\(\d+\)|no\s+data|no\s+videos?\s+available|
+        comments?\s*\(\d+\)|\d+\s+comments?|bình\s+luận\s*\(\d+\)|no\s+data|no\s+videos?\s+available|
         same\s+(?:tag|category|author|topic)|related(?:\s+(?:articles?|stories|news|posts|content|topics))?|
         read\s+(?:more|next|also)|see\s+also|more\s+(?:from|on|stories|news)|recommended(?:\s+for\s+you)?|
         you\s+(?:may|might)\s+also\s+like|tin\s+(?:liên\s+quan|cùng\s+chuyên\s+mục)|xem\s+thêm|

@@ -7,6 +7,7 @@ meta names and microdata, then visible markup (h1, ``<time>``, rel=author, rel=t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,13 +17,16 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
+from newsloom.extract.authors import split_authors, visible_bylines
 from newsloom.text import normalize_space
 
 ARTICLE_TYPES = {
     "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "report", "socialmediaposting", "liveblogposting", "webpage",
 }  # fmt: skip
+AUTHOR_META = {"author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "citation_author"}
 _JSON_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")
 
 
 @dataclass(slots=True)
@@ -134,10 +138,15 @@ def _keywords(value: object) -> list[str]:
     return []
 
 
+def clean_text(value: str) -> str:
+    """Metadata strings often arrive HTML-escaped (``&#8216;``) or with soft hyphens and zero-width spaces."""
+    return normalize_space(_INVISIBLE.sub("", html.unescape(value)))
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:
-        cleaned = normalize_space(value)
+        cleaned = clean_text(value)
         if cleaned and cleaned.casefold() not in seen:
             seen[cleaned.casefold()] = cleaned
     return list(seen.values())
@@ -147,20 +156,23 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     meta = _meta(tree)
     article = _article_object(_json_ld_objects(tree)) or {}
     result = PageMetadata()
-    result.title = normalize_space(str(article.get("headline") or "")) or None
-    result.og_title = meta.get("og:title") or meta.get("twitter:title")
+    result.title = clean_text(str(article.get("headline") or "")) or None
+    og_title = meta.get("og:title") or meta.get("twitter:title")
+    result.og_title = clean_text(og_title) if og_title else None
     title_element = tree.find(".//title")
     result.html_title = normalize_space(title_element.text_content()) if title_element is not None else None
     result.description = meta.get("og:description") or meta.get("description") or article.get("description")
-    result.authors = _unique(_names(article.get("author")))
+    publisher = article.get("publisher")
+    result.authors = split_authors(_unique(_names(article.get("author"))))
     if not result.authors:
-        result.authors = _unique(
-            [
-                meta[key]
-                for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
-                if key in meta and not meta[key].startswith("http")
-            ]
-        )
+        meta_authors = [
+            str(element.get("content"))
+            for element in tree.xpath("//meta[@content]")
+            if (element.get("name") or element.get("property") or "").lower() in AUTHOR_META
+        ]
+        result.authors = split_authors(meta_authors)
+    if not result.authors:
+        result.authors = split_authors(visible_bylines(tree))
     result.published = (
         parse_date(article.get("datePublished"))
         or parse_date(meta.get("article:published_time"))
@@ -176,7 +188,6 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
             if parsed := parse_date(time_element.get("datetime")):
                 result.published = parsed
                 break
-    publisher = article.get("publisher")
     result.site_name = meta.get("og:site_name") or (_names(publisher)[0] if _names(publisher) else None)
     section = article.get("articleSection")
     result.section = (

@@ -32,10 +32,17 @@ def strip_site_name(title: str, site_name: str | None) -> str:
     return title
 
 
+def _visible_headings(tree: lxml_html.HtmlElement) -> list[str]:
+    """Text of the page's ``<h1>`` elements, those inside ``<article>``/``<main>`` first."""
+    inside = tree.xpath("//article//h1 | //main//h1")
+    others = [h for h in tree.iter("h1") if h not in inside]
+    texts = [normalize_space(h.text_content()) for h in [*inside, *others]]
+    return [text for text in texts if 3 <= len(text) <= 400]
+
+
 def choose_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
     candidates = [c for c in (meta.title, meta.og_title, meta.html_title) if c]
-    headings = [normalize_space(h.text_content()) for h in tree.iter("h1")]
-    headings = [h for h in headings if 3 <= len(h) <= 400]
+    headings = _visible_headings(tree)
     folded = [_fold(c) for c in candidates]
     for heading in headings:
         if any(_fold(heading) in candidate for candidate in folded):

@@ -1,0 +1,71 @@
+"""Bylines into a list of people.
+
+Metadata author fields hold many shapes: "A and B", "A und B, Nairobi", "Name (abc)", e-mail addresses, the
+outlet's own name, a profile URL or a numeric id. Names are split on list separators, cleaned of role prefixes
+("By", "Von", "Por"…) and initials in brackets; URLs, e-mail addresses and ids are dropped. The outlet's own
+name stays when it is the byline the page gives. When metadata has
+no author, visible byline markup (``rel=author``, ``itemprop=author``, byline classes) is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+from newsloom.text import normalize_space
+
+_LIST_SEPARATORS = re.compile(r"\s*(?:;|&|\||\s(?:and|und|og|och|et|y|e|và|ve|i|en|a)\s)\s*", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^(?:by|von|por|par|di|door|af|av|tác giả|bởi|text|texto|written by|reporting by|autor(?:in)?|author)\s*:?\s+",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")
+_NOT_A_NAME = re.compile(r"(@|https?://|^\d+$)", re.IGNORECASE)
+BYLINE_XPATH = (
+    '//*[@itemprop="author"]//*[@itemprop="name"] | //a[@rel="author"] | '
+    '//*[contains(concat(" ", normalize-space(@class), " "), " author-name ")] | '
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline__name ")]'
+)
+MAX_NAME_WORDS = 5
+
+
+def _clean(name: str) -> str:
+    name = normalize_space(name)
+    name = _PREFIX.sub("", name)
+    name = _BRACKETS.sub("", name)
+    return name.strip(" ,.-–—:")
+
+
+def _is_person(name: str) -> bool:
+    return bool(name) and not _NOT_A_NAME.search(name) and 1 <= len(name.split()) <= MAX_NAME_WORDS
+
+
+def _names_in(part: str) -> list[str]:
+    """``"Brazil, Rachel"`` is one inverted name; ``"A B, C D"`` is two names."""
+    pieces = [piece.strip() for piece in part.split(",") if piece.strip()]
+    if len(pieces) == 2 and all(len(piece.split()) == 1 for piece in pieces):
+        return [f"{pieces[1]} {pieces[0]}"]
+    return pieces
+
+
+def split_authors(raw_names: list[str]) -> list[str]:
+    found: dict[str, str] = {}
+    for raw in raw_names:
+        if _NOT_A_NAME.search(raw.strip()) and " " not in raw.strip():
+            continue  # a profile URL or an e-mail address, not a byline
+        for part in _LIST_SEPARATORS.split(raw):
+            for piece in _names_in(part):
+                name = _clean(piece)
+                if _is_person(name) and name.casefold() not in found:
+                    found[name.casefold()] = name
+    return list(found.values())
+
+
+def visible_bylines(tree: lxml_html.HtmlElement) -> list[str]:
+    """The first byline element's text: later matches are usually other articles' teasers."""
+    for element in tree.xpath(BYLINE_XPATH):
+        name = normalize_space(element.text_content())
+        if 2 < len(name) < 80:
+            return [name]
+    return []
