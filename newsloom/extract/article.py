@@ -85,14 +85,20 @@ def _main_text(tree: lxml_html.HtmlElement, url: str | None, where: str | None) 
     return document.body if document is not None else None
 
 
-def _drop_repeated_heads(blocks: list[Block], title: str | None, description: str | None) -> list[Block]:
-    """Headline and deck often open the extracted text; they are fields, not body."""
+def _drop_leading_heads(blocks: list[Block], title: str | None, description: str | None) -> list[Block]:
+    """Headline and deck often open the extracted text (they are fields, not body), and a stack of two or more
+    headings before any paragraph is a list of teaser headlines, not the article's structure."""
     repeated = {normalize_space(t).casefold() for t in (title, description) if t}
     start = 0
     while start < len(blocks) and blocks[start].kind == BlockKind.HEADING:
         if normalize_space(blocks[start].text).casefold() not in repeated:
             break
         start += 1
+    run = start
+    while run < len(blocks) and blocks[run].kind == BlockKind.HEADING:
+        run += 1
+    if run - start >= 2:
+        start = run
     return blocks[start:]
 
 
@@ -138,7 +144,7 @@ def extract_article(data: bytes | str, url: str | None = None, content_type: str
     title = choose_title(tree, meta)
     body = _main_text(tree, base_url, where)
     blocks = place_figures(blocks_from_tree(body, figures, base_url), figures)
-    blocks = _drop_repeated_heads(drop_chrome(blocks), title, meta.description)
+    blocks = _drop_leading_heads(drop_chrome(blocks), title, meta.description)
     blocks, attribution = _take_attribution(blocks)
     if meta.json_ld_body:
         blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)

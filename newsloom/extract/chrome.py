@@ -20,16 +20,24 @@ _CHROME = re.compile(
         sign\s+up(?:\s+for.+)?|subscribe(?:\s+.+)?|newsletter|advertisement|advertising|anzeige|sponsored|
         (?:copyright|©|\(c\)).*|all\s+rights\s+reserved.*|tags?\s*:.*|topics?\s*:.*|filed\s+under\s*:?.*|
         print|email|facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|zalo|
-        loading\.*|please\s+enable\s+javascript.*|image|photo|video|figure
+        loading\.*|please\s+enable\s+javascript.*|image|photo|video|figure|
+        order\s+reprints|print\s+article|an\s+error\s+(?:has\s+)?occurred.*|thank\s+you(?:\s+for\s+\w+ing)?!?|
+        this\s+(?:article|story)\s+has\s+been\s+sent\s+to.*|(?:last\s+)?updated(?:\s+at|:)?\s+[\d:.apm ]+\S*
     )\.?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+_BARE_URL = re.compile(r"^https?://\S+$")
+_REPRINT_NOTICE = re.compile(r"^this copy is for your personal,? non-commercial use only", re.IGNORECASE)
 MAX_CHROME_CHARS = 90
 
 
 def is_chrome(text: str) -> bool:
     line = text.strip()
-    return bool(line) and len(line) <= MAX_CHROME_CHARS and bool(_CHROME.match(line))
+    if not line:
+        return False
+    if _BARE_URL.match(line) or _REPRINT_NOTICE.match(line):
+        return True
+    return len(line) <= MAX_CHROME_CHARS and bool(_CHROME.match(line))
 
 
 def drop_chrome(blocks: list[Block]) -> list[Block]:

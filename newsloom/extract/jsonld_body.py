@@ -13,21 +13,27 @@ from newsloom.model import Block, BlockKind
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_AGREEMENT = 0.8
+MIN_SHARED_TRIGRAMS = 0.5
 
 
 def _words(text: str) -> list[str]:
     return [word.casefold() for word in _WORD.findall(text)]
 
 
-def _contained(block_words: list[str], reference: str) -> bool:
-    if not block_words:
+def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + 3]) for i in range(max(0, len(words) - 2))}
+
+
+def _contained(block_words: list[str], reference: set[tuple[str, ...]]) -> bool:
+    """Most of the block's word trigrams occur in the reference (quotes and dashes may differ, words do not)."""
+    grams = _trigrams(block_words)
+    if not grams:
         return True
-    probe = " ".join(block_words[: min(len(block_words), 12)])
-    return probe in reference
+    return len(grams & reference) / len(grams) >= MIN_SHARED_TRIGRAMS
 
 
 def reconcile_with_json_ld(blocks: list[Block], json_ld_body: str) -> list[Block]:
-    reference = " ".join(_words(json_ld_body))
+    reference = _trigrams(_words(json_ld_body))
     text_blocks = [(block, _words(block.plain_text())) for block in blocks if block.kind != BlockKind.IMAGE]
     total = sum(len(words) for _, words in text_blocks)
     if total == 0:
