@@ -55,7 +55,7 @@ def add_command(
     stored = _registry(app).add_source(source)
     err_console.print(f"added {stored.name} ({stored.slug}) with {len(stored.feeds)} entry points:", markup=False)
     for feed in stored.feeds:
-        out_console.print(f"  {feed.kind}\t{feed.url}", markup=False)
+        click.echo(f"{feed.kind}\t{feed.url}")
 
 
 @sources_group.command("import")
