@@ -68,6 +68,9 @@ class Crawler:
         self.pipeline = PagePipeline(store, settings.crawl_workers)
         self.on_progress = on_progress
         self.claimed: set[str] = set()
+        # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
+        # without it a big sitemap would sit in memory as fetched-but-unprocessed pages.
+        self.pages_in_flight = asyncio.Semaphore(settings.crawl_concurrency + 2 * max(1, settings.crawl_workers))
 
     async def __aenter__(self) -> Crawler:
         return self
@@ -213,6 +216,10 @@ class Crawler:
         return sum(1 for outcome in outcomes if outcome == Outcome.NEW)
 
     async def _article(self, publisher: Source, feed: Feed, entry: Entry, report: CrawlReport) -> Outcome:
+        async with self.pages_in_flight:
+            return await self._fetch_and_process(publisher, feed, entry, report)
+
+    async def _fetch_and_process(self, publisher: Source, feed: Feed, entry: Entry, report: CrawlReport) -> Outcome:
         record = {"feed_id": feed.id, "source_id": publisher.id, "marker": entry.marker}
         try:
             result = await self.fetcher.fetch(entry.url)

@@ -7,11 +7,13 @@ articles.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsloom.extract.decode import decode_html
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.model import Feed, Source
 
@@ -32,11 +34,13 @@ def _meta(document: lxml_html.HtmlElement, *names: str) -> str | None:
     return None
 
 
-def describe_homepage(content: bytes, url: str) -> tuple[Source, list[Feed]]:
-    """Publisher details and the feeds linked from the homepage's head."""
+def describe_homepage(content: bytes, url: str, content_type: str | None = None) -> tuple[Source, list[Feed]]:
+    """Publisher details and the feeds linked from the homepage's head (text decoded as extraction does)."""
     host = (urlsplit(url).hostname or url).removeprefix("www.")
+    text, _ = decode_html(content, content_type)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str input that declares an encoding
     try:
-        document = lxml_html.document_fromstring(content)
+        document = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return Source(name=host, homepage=url), []
     title = document.findtext(".//title")
@@ -59,7 +63,7 @@ def describe_homepage(content: bytes, url: str) -> tuple[Source, list[Feed]]:
 async def discover_source(fetcher: Fetcher, homepage: str) -> Source:
     """Fetch ``homepage`` and robots.txt; return the publisher with every entry point found."""
     result = await fetcher.fetch(homepage)
-    source, feeds = describe_homepage(result.content, result.final_url)
+    source, feeds = describe_homepage(result.content, result.final_url, result.content_type)
     source.homepage = homepage
     robots = await fetcher.robots_for(result.final_url)
     sitemaps = list(robots.rules.sitemaps) if robots.rules is not None else []

@@ -229,3 +229,18 @@ def test_vietnamese_windows_1258_page_comes_out_right(fast_settings: Settings) -
     article = extract_article(page.content, url=page.final_url, content_type=page.content_type)
     assert unicodedata.normalize("NFC", article.title) == title
     assert "Người dân thủ đô" in article.body
+
+
+def test_names_are_checked_after_resolution(tmp_path: Path) -> None:
+    """``localhost`` is not an address literal: the guard must resolve it and refuse what it points to."""
+    settings = crawl_settings(tmp_path, allow_networks="")
+    with FaultSite() as site:
+        site.route("/page", Reply(200, b"x"))
+        with pytest.raises(BlockedError, match="not public"):
+            fetch(settings, f"http://localhost:{site.port}/page")
+        assert sum(site.hits.values()) == 0
+
+
+def test_non_http_schemes_are_refused(fast_settings: Settings) -> None:
+    with pytest.raises(BlockedError, match="http"):
+        fetch(fast_settings, "file:///etc/passwd")
