@@ -9,7 +9,8 @@ Reported: crawl articles/s (sources import → ``Crawler.run_once`` → every ar
 (``trafilatura.extract(html, include_comments=False)``) pages/s over exactly the same page bytes in the same run,
 their ratio, and peak memory (crawler process and extraction workers).
 
-Run: ``make bench-crawl`` (or ``nice .venv/bin/python bench/crawl_bench.py [--hosts 20] [--pages-per-host 100]``).
+Run: ``make bench-crawl`` (or ``nice .venv/bin/python bench/crawl_bench.py [--hosts 20] [--pages-per-host 100]
+[--workers 2] [--extraction-baseline]``).
 Politeness delays are set to 0 here (every host is loopback and ours); per-host concurrency stays at 2.
 """
 
@@ -135,17 +136,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def bare_trafilatura(corpus: list[bytes], hosts: int, per_host: int, port: int) -> tuple[int, float]:
-    import trafilatura
-
-    pages = [
-        make_page(corpus, host_name(index), port, number)
+def site_pages(corpus: list[bytes], hosts: int, per_host: int, port: int) -> list[tuple[str, bytes]]:
+    return [
+        (f"http://{host_name(index)}:{port}{article_path(number)}", make_page(corpus, host_name(index), port, number))
         for index in range(hosts)
         for number in numbers_of(index, per_host)
     ]
+
+
+def bare_trafilatura(pages: list[tuple[str, bytes]]) -> tuple[int, float]:
+    import trafilatura
+
     started = time.perf_counter()
-    extracted = sum(1 for html in pages if trafilatura.extract(html, include_comments=False))
+    extracted = sum(1 for _, html in pages if trafilatura.extract(html, include_comments=False))
     return extracted, time.perf_counter() - started
+
+
+def newsloom_extraction(pages: list[tuple[str, bytes]]) -> float:
+    """newsloom's own extract → enrich, one process, no fetching or storing: the crawl's CPU floor."""
+    from newsloom.enrich import enrich_article
+    from newsloom.extract import extract_article
+
+    started = time.perf_counter()
+    for url, html in pages:
+        enrich_article(extract_article(html, url=url))
+    return time.perf_counter() - started
 
 
 def crawl(data_dir: Path, hosts: int, port: int, workers: int) -> tuple[dict[str, int], float, int]:
@@ -200,6 +215,9 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--pages-per-host", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="extraction processes (crawl_workers)")
+    parser.add_argument(
+        "--extraction-baseline", action="store_true", help="also time newsloom's extract+enrich alone (one process)"
+    )
     args = parser.parse_args()
     if not all(directory.is_dir() for directory in CORPUS_DIRS):
         print(f"corpora not found under {CORPORA}; nothing to benchmark")
@@ -220,13 +238,17 @@ def main() -> None:
         counts, crawl_seconds, stored = crawl(Path(tmp), args.hosts, port, args.workers)
     server.terminate()
     crawl_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the baseline loads its pages
-    extracted, bare_seconds = bare_trafilatura(corpus, args.hosts, args.pages_per_host, port)
+    pages = site_pages(corpus, args.hosts, args.pages_per_host, port)
+    extracted, bare_seconds = bare_trafilatura(pages)
+    own_seconds = newsloom_extraction(pages) if args.extraction_baseline else None
 
     crawl_rate = stored / crawl_seconds
     bare_rate = total / bare_seconds
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"crawl:   {stored} articles stored in {crawl_seconds:.1f} s = {crawl_rate:.1f} articles/s  {counts}")
     print(f"bare trafilatura: {total} pages ({extracted} with text) in {bare_seconds:.1f} s = {bare_rate:.1f} pages/s")
+    if own_seconds is not None:
+        print(f"newsloom extract+enrich alone (1 process): {total / own_seconds:.1f} pages/s")
     print(f"ratio crawl / bare trafilatura: {crawl_rate / bare_rate:.2f}x (workers={args.workers})")
     print(
         f"peak RSS: crawler process {crawl_peak:.0f} MiB, largest child (extraction worker or site) {child_peak:.0f} MiB"

@@ -244,3 +244,24 @@ def test_names_are_checked_after_resolution(tmp_path: Path) -> None:
 def test_non_http_schemes_are_refused(fast_settings: Settings) -> None:
     with pytest.raises(BlockedError, match="http"):
         fetch(fast_settings, "file:///etc/passwd")
+
+
+def test_retry_after_beyond_the_limit_fails_at_once(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path, fetch_max_retry_after=5)
+    with FaultSite() as site:
+        site.route("/limited", Reply(429, headers={"Retry-After": "3600"}))
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="Retry-After 3600s is too long"):
+            fetch(settings, site.url("/limited"))
+        assert time.monotonic() - started < 2 and site.hits["/limited"] == 1
+
+
+def test_utf8_page_mislabelled_as_latin1_comes_out_right(fast_settings: Settings) -> None:
+    title = "Đà Nẵng đón khách quốc tế trở lại"
+    html = article_html(title=title, canonical="https://vi.example.com/da-nang").encode("utf-8")
+    with FaultSite() as site:
+        site.route("/mislabelled", Reply(200, html, content_type="text/html; charset=iso-8859-1"))
+        result, _ = fetch(fast_settings, site.url("/mislabelled"))
+    assert result.content_type == "text/html; charset=iso-8859-1"
+    article = extract_article(result.content, url=result.final_url, content_type=result.content_type)
+    assert article.title == title

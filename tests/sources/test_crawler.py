@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -177,4 +178,63 @@ def test_due_feeds_follow_the_schedule(tmp_path: Path) -> None:
     assert len(registry.due_feeds(everything=True)) == 1
     ((_, feed),) = registry.due_feeds(everything=True)
     assert feed.next_poll_at is not None and feed.next_poll_at > datetime.now(UTC)
+    store.close()
+
+
+def test_sitemap_index_news_sitemap_json_feed_and_section_page(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path)
+    store = open_store(settings)
+    with FaultSite() as site:
+        news = NewsSite(site, count=6)
+        urls = [site.url(news.path(n)) for n in range(6)]
+        site.route(
+            "/sitemap-index.xml",
+            Reply(
+                200,
+                (
+                    '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    f"<sitemap><loc>{site.url('/news-sitemap.xml')}</loc><lastmod>2024-10-26</lastmod></sitemap>"
+                    f"<sitemap><loc>{site.url('/missing-sitemap.xml')}</loc></sitemap></sitemapindex>"
+                ).encode(),
+                content_type="application/xml",
+            ),
+        )
+        site.route(
+            "/news-sitemap.xml",
+            Reply(
+                200,
+                (
+                    '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                    'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                    + "".join(
+                        f"<url><loc>{url}</loc><news:news><news:publication_date>2024-10-26T07:00:00Z"
+                        "</news:publication_date><news:title>T</news:title></news:news></url>"
+                        for url in urls[:2]
+                    )
+                    + "</urlset>"
+                ).encode(),
+                content_type="application/xml",
+            ),
+        )
+        json_feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "J",
+            "items": [{"id": u, "url": u} for u in urls[1:4]],
+        }
+        site.route("/feed.json", Reply(200, json.dumps(json_feed).encode(), content_type="application/feed+json"))
+        links = "".join(f'<a href="{news.path(n)}">Story {n}</a>' for n in range(3, 6))
+        site.route("/world", Reply(200, f'<html><body><a href="/">Home</a>{links}</body></html>'.encode()))
+        register(
+            store,
+            "Loopback Times",
+            site,
+            ("/sitemap-index.xml", "sitemap"),
+            ("/feed.json", "jsonfeed"),
+            ("/world", "section_page"),
+        )
+        report = crawl(settings, store)
+    assert report.feed_errors == []  # one missing child sitemap does not fail the index
+    assert report.articles[Outcome.NEW] == 6
+    assert article_hits(site) == {news.path(n): 1 for n in range(6)}
+    assert store.count_articles() == 6
     store.close()
