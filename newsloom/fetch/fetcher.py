@@ -108,7 +108,6 @@ class Fetcher:
         self.robots = RobotsCache(settings.robots_cache_seconds)
         self.global_slots = asyncio.Semaphore(max(1, settings.crawl_concurrency))
         self.stats: Counter[str] = Counter()
-        self.requested: list[str] = []  # every URL a request was sent for, in order (tests and reports read it)
         transport = guarded_transport(
             AddressGuard(settings.allow_networks),
             max_connections=max(1, settings.crawl_concurrency),
@@ -228,7 +227,6 @@ class Fetcher:
             await self.pacer.acquire(origin)
             try:
                 self.stats["requests"] += 1
-                self.requested.append(url)
                 return await self._stream(url, headers, limit)
             finally:
                 self.pacer.release(origin)
