@@ -39,7 +39,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except socket.gaierror as error:
                 raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from error
-            addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+            addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         refused = [address for address in addresses if not self.guard.permits(address)]
         if refused:
             raise GuardRefused(f"address {refused[0]} is not public (see allow_networks)", host)

@@ -70,7 +70,8 @@ class SourceStore:
         with self.engine.begin() as conn:
             found = conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).scalar()
             if found is None:
-                found = conn.execute(table.insert().values(slug=slug, created_at=now, **values)).inserted_primary_key[0]
+                inserted = conn.execute(table.insert().values(slug=slug, created_at=now, **values))
+                found = inserted.inserted_primary_key[0]  # type: ignore[index]
             else:
                 kept = {key: value for key, value in values.items() if value is not None}
                 conn.execute(table.update().where(table.c.id == found).values(**kept))
@@ -197,8 +198,8 @@ class SourceStore:
                 missing = [url for url in chunk if url not in found]
                 if missing:
                     articles = schema.articles
-                    query = sa.select(articles.c.canonical_url).where(articles.c.canonical_url.in_(missing))
-                    for (url,) in conn.execute(query):
+                    known = sa.select(articles.c.canonical_url).where(articles.c.canonical_url.in_(missing))
+                    for url in conn.execute(known).scalars():
                         found[url] = CrawlURL(url, "stored", None, 0)
         return found
 
