@@ -113,6 +113,6 @@ def list_command(app: AppContext) -> None:
                 _when(feed.last_success_at),
                 f"{health}{feed.error_streak}",
                 (feed.last_error or "")[:80],
-                _when(feed.next_poll_at),
+                _when(feed.next_poll_at) if feed.next_poll_at else "due now",
             )
     out_console.print(table)
