@@ -263,7 +263,7 @@ class Fetcher:
         self.stats["bytes"] += len(body)
         result = self._result(url, response, body)
         if self.warc is not None:
-            self.warc.write_response(result, response.http_version, dict(response.headers))
+            self.warc.write_response(result, dict(response.headers))
         log.debug("fetched", extra={"url": url, "status": status, "seconds": round(time.monotonic() - started, 3)})
         return result
 

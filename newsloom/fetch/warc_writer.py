@@ -45,7 +45,7 @@ class WarcWriter:
         self.files.append(self.path)
         return self.writer
 
-    def write_response(self, result: FetchResult, http_version: str, headers: dict[str, str]) -> None:
+    def write_response(self, result: FetchResult, headers: dict[str, str]) -> None:
         kept = [(name, value) for name, value in headers.items() if name.lower() not in DROPPED_HEADERS]
         kept.append(("Content-Length", str(len(result.content))))
         # Recorded as HTTP/1.1 whatever was spoken (HTTP/2 has no status line); replay tools expect one.
