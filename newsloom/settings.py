@@ -43,6 +43,37 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs the fetcher may reach despite the SSRF guard, e.g. 127.0.0.0/8.",
     )
     max_page_bytes: int = Field(10_000_000, description="Largest page or feed accepted, after decompression.")
+    fetch_connect_timeout: float = Field(10.0, description="Seconds to wait for a TCP/TLS connection.")
+    fetch_read_timeout: float = Field(20.0, description="Seconds to wait for each read from a server.")
+    fetch_retries: int = Field(3, description="Retries after a timeout, 5xx or 429 (exponential backoff, jitter).")
+    fetch_backoff_seconds: float = Field(
+        1.0, description="First retry delay; doubles each retry. Retry-After wins when a server sends it."
+    )
+    fetch_max_retry_after: float = Field(
+        300.0, description="Longest Retry-After honoured within a crawl; longer waits fail the fetch."
+    )
+    fetch_max_redirects: int = Field(5, description="Redirects followed per fetch (each target is SSRF-checked).")
+    fetch_http2: bool = Field(True, description="Offer HTTP/2 to servers that support it (HTTPS only).")
+    crawl_concurrency: int = Field(16, description="Requests in flight across all hosts.")
+    crawl_per_host_concurrency: int = Field(2, description="Requests in flight per host (1 or 2 is polite).")
+    crawl_min_delay: float = Field(
+        1.0, description="Seconds between request starts to one host; a longer robots.txt Crawl-delay wins."
+    )
+    crawl_max_delay: float = Field(60.0, description="Cap on the Crawl-delay honoured from robots.txt.")
+    robots_cache_seconds: int = Field(3600, description="How long a host's robots.txt is cached.")
+    poll_interval_seconds: int = Field(900, description="First poll interval of a new feed.")
+    poll_min_seconds: int = Field(120, description="Shortest adaptive poll interval (busy feeds).")
+    poll_max_seconds: int = Field(21600, description="Longest adaptive poll interval (idle or failing feeds).")
+    crawl_max_articles_per_poll: int = Field(500, description="New article URLs taken from one feed poll.")
+    crawl_workers: int = Field(
+        2, description="Processes extracting pages while fetching continues; 0 extracts in a thread instead."
+    )
+    warc_dir: Path | None = Field(
+        None, description="If set, every fetched response is appended to rotating WARC files in this directory."
+    )
+    warc_max_bytes: int = Field(
+        200_000_000, description="Size at which a crawl WARC file is closed and a new one begun."
+    )
     log_level: str = Field("WARNING", description="Log level of the structured logs (quiet by default).")
     secret_key: str | None = Field(
         None,

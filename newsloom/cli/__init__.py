@@ -12,6 +12,7 @@ import click
 
 from newsloom import __version__
 from newsloom.cli.context import AppContext
+from newsloom.cli.crawl import crawl_command, run_command
 from newsloom.cli.ingest import (
     export_command,
     extract_command,
@@ -21,6 +22,7 @@ from newsloom.cli.ingest import (
 )
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
+from newsloom.cli.sources import sources_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -48,6 +50,9 @@ for command in (
     stats_command,
     serve_command,
     settings_command,
+    sources_group,
+    crawl_command,
+    run_command,
 ):
     cli.add_command(command)
 

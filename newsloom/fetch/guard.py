@@ -47,7 +47,7 @@ class AddressGuard:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
             raise BlockedError(f"cannot resolve {host}: {error.strerror}", host) from error
-        return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+        return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
     def check_url(self, url: str) -> None:
         """Raise ``BlockedError`` unless every address ``url``'s host resolves to is permitted."""

@@ -41,6 +41,25 @@ feeds = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 
+crawl_urls = sa.Table(
+    # Every article URL the crawler has taken from a feed, so each goes through the pipeline once; ``marker`` is
+    # what the feed said about its version (updated date, sitemap lastmod), a changed marker means fetch again.
+    "crawl_urls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="SET NULL")),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE")),
+    sa.Column("marker", sa.Text),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("first_seen_at", UTCDateTime(), nullable=False),
+    sa.Column("fetched_at", UTCDateTime()),
+    sa.Index("ix_crawl_urls_source_id", "source_id"),
+)
+
 sections = sa.Table(
     "sections",
     metadata,

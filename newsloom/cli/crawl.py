@@ -1,0 +1,94 @@
+"""``newsloom crawl`` (poll sources once or forever) and ``newsloom run`` (crawl forever and serve the portal)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import click
+import uvicorn
+from rich.live import Live
+from rich.text import Text
+
+from newsloom.cli.context import AppContext, err_console
+from newsloom.pipeline import Outcome
+from newsloom.sources.crawler import Crawler, CrawlReport
+from newsloom.web import create_app
+
+
+def _line(report: CrawlReport) -> str:
+    articles = report.articles
+    stats = report.fetch_stats
+    return (
+        f"feeds: {report.feeds_polled} polled, {report.feeds_not_modified} not modified (304), "
+        f"{len(report.feed_errors)} failed; articles: {articles[Outcome.NEW]} new, {articles[Outcome.UPDATED]} updated, "
+        f"{articles[Outcome.SKIPPED]} skipped, {articles[Outcome.FAILED] + len(report.page_failures)} failed; "
+        f"{report.known_skipped} known URLs not refetched; requests: {stats['requests']}, "
+        f"304s: {stats['not_modified']}, retries: {stats['retries']}"
+    )
+
+
+def _print_report(report: CrawlReport) -> None:
+    err_console.print(f"crawl: {_line(report)}", markup=False)
+    for source, url, reason in report.feed_errors:
+        err_console.print(f"  feed failed: {source}: {url}: {reason}", markup=False)
+    for url, reason in report.page_failures[:50]:
+        err_console.print(f"  page failed: {url}: {reason}", markup=False)
+    if len(report.page_failures) > 50:
+        err_console.print(f"  … and {len(report.page_failures) - 50} more page failures")
+
+
+@click.command("crawl")
+@click.option("--once", is_flag=True, help="Poll every entry point now, then exit (default: poll due ones forever).")
+@click.option("--source", "source_name", help="Only this publisher (name or slug).")
+@click.pass_obj
+def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
+    """Poll sources' feeds and sitemaps and store new articles (each URL goes through the pipeline once)."""
+    store = app.store
+
+    async def crawl() -> CrawlReport | None:
+        with Live(Text("crawling…"), console=err_console, transient=True, refresh_per_second=4) as live:
+
+            def show(report: CrawlReport) -> None:
+                live.update(Text(_line(report)))
+
+            async with Crawler(app.settings, store, on_progress=show) as crawler:
+                if once:
+                    return await crawler.run_once(source_name)
+                await crawler.run_forever(source_name)
+        return None
+
+    try:
+        report = asyncio.run(crawl())
+    except KeyboardInterrupt:
+        return
+    if report is not None:
+        _print_report(report)
+        if report.feed_errors and not report.feeds_polled:
+            raise SystemExit(1)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface the portal listens on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port of the portal.")
+@click.pass_obj
+def run_command(app: AppContext, host: str, port: int) -> None:
+    """Crawl due sources forever and serve the portal, in one process (the usual way to run newsloom)."""
+    store = app.store
+    portal = create_app(app.settings, store)
+    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning"))
+    err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        async with Crawler(app.settings, store) as crawler:
+            crawling = asyncio.create_task(crawler.run_forever(stop=stop))
+            try:
+                await server.serve()
+            finally:
+                stop.set()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await crawling
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())

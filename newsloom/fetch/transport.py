@@ -1,0 +1,91 @@
+"""An httpx transport that enforces the SSRF guard when it opens a socket, not only before the request.
+
+Checking a URL and then letting httpx resolve the name again leaves a window: a hostile DNS server can answer
+with a public address for the check and ``127.0.0.1`` for the connection (DNS rebinding). Here the network
+backend resolves the name itself, checks every address with :class:`AddressGuard`, and connects to the checked
+address, so what was checked is what is reached. TLS still verifies against the host name (httpcore passes it as
+SNI separately). Settings: ``allow_networks``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+from newsloom.errors import BlockedError
+from newsloom.fetch.guard import AddressGuard
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolve, check, then connect to the checked address; refuse the whole name if any address is refused."""
+
+    def __init__(self, guard: AddressGuard) -> None:
+        self.guard = guard
+        self.inner = httpcore.AnyIOBackend()
+
+    async def _permitted_addresses(self, host: str, port: int) -> list[str]:
+        try:
+            literal = ipaddress.ip_address(host.strip("[]"))
+            addresses = [literal]
+        except ValueError:
+            loop = asyncio.get_running_loop()
+            try:
+                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except socket.gaierror as error:
+                raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from error
+            addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+        refused = [address for address in addresses if not self.guard.permits(address)]
+        if refused:
+            raise GuardRefused(f"address {refused[0]} is not public (see allow_networks)", host)
+        return [str(address) for address in dict.fromkeys(addresses)]
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        last_error: Exception | None = None
+        for address in await self._permitted_addresses(host, port):
+            try:
+                return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                last_error = error
+        raise last_error or httpcore.ConnectError(f"no address for {host}")
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        raise GuardRefused("unix sockets are not fetched", None)
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class GuardRefused(BlockedError):
+    """Raised inside the transport; the fetcher turns it into a plain ``BlockedError`` for its caller."""
+
+
+def guarded_transport(guard: AddressGuard, *, max_connections: int, http2: bool = True) -> httpx.AsyncHTTPTransport:
+    """An ``AsyncHTTPTransport`` whose connection pool dials through :class:`GuardedBackend`.
+
+    httpx does not take a network backend as an argument, so the pool is rebuilt with the same options; the
+    rest of the transport (request mapping, error mapping) is httpx's own.
+    """
+    transport = httpx.AsyncHTTPTransport(http2=http2, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=15.0,
+        http1=True,
+        http2=http2,
+        network_backend=GuardedBackend(guard),
+    )
+    return transport

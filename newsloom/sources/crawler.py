@@ -1,0 +1,246 @@
+"""The crawl loop: poll due entry points, take new article URLs, send each through the pipeline exactly once.
+
+For each feed: a conditional GET (a 304 ends the poll), parse (``listing``), drop URLs already taken (the
+``crawl_urls`` log and stored articles, by canonical URL) unless the listing's marker says the article changed,
+fetch the rest politely (``Fetcher``) and process them off the event loop (``workers``). The feed's next poll
+follows ``schedule``. A failing feed records its reason and backs off; it never stops the others.
+
+Settings: the ``fetch_*``, ``crawl_*``, ``poll_*`` and ``warc_*`` families. ``newsloom crawl`` and
+``newsloom run`` drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from newsloom.errors import BlockedError, FetchError, NewsloomError
+from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
+from newsloom.fetch.warc_writer import WarcWriter
+from newsloom.model import Feed, Source
+from newsloom.pipeline import Outcome
+from newsloom.settings import Settings
+from newsloom.sources.listing import Entry, Listing, parse_listing
+from newsloom.sources.schedule import next_interval, next_poll_at
+from newsloom.sources.workers import PagePipeline
+from newsloom.store.sources import PollOutcome, SourceStore
+from newsloom.store.sql import SQLStore
+from newsloom.urls import canonicalize_url
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_CHILD_SITEMAPS = 20
+MAX_ATTEMPTS = 3  # a URL whose fetch failed is retried on later polls, this many times in all
+
+
+@dataclass
+class CrawlReport:
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feed_errors: list[tuple[str, str, str]] = field(default_factory=list)  # source, feed URL, reason
+    articles: Counter[Outcome] = field(default_factory=Counter)
+    known_skipped: int = 0
+    page_failures: list[tuple[str, str]] = field(default_factory=list)  # URL, reason
+    fetch_stats: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def pages_fetched(self) -> int:
+        return sum(self.articles.values())
+
+
+class Crawler:
+    """``async with Crawler(settings, store) as crawler: await crawler.run_once()``."""
+
+    def __init__(
+        self, settings: Settings, store: SQLStore, on_progress: Callable[[CrawlReport], None] | None = None
+    ) -> None:
+        self.settings = settings
+        self.sources = SourceStore(store.engine)
+        self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
+        self.fetcher = Fetcher(settings, warc=self.warc)
+        self.pipeline = PagePipeline(store, settings.crawl_workers)
+        self.on_progress = on_progress
+        self.claimed: set[str] = set()
+        # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
+        # without it a big sitemap would sit in memory as fetched-but-unprocessed pages.
+        self.pages_in_flight = asyncio.Semaphore(settings.crawl_concurrency + 2 * max(1, settings.crawl_workers))
+
+    async def __aenter__(self) -> Crawler:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.fetcher.aclose()
+        self.pipeline.close()
+        if self.warc is not None:
+            self.warc.close()
+
+    async def _db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Store calls run on the pipeline's writer thread: serial with article writes, off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pipeline.writer, lambda: function(*args, **kwargs))
+
+    def _progress(self, report: CrawlReport) -> None:
+        if self.on_progress is not None:
+            self.on_progress(report)
+
+    # -- runs --------------------------------------------------------------------------------------------------
+
+    async def run_once(self, source: str | None = None, *, everything: bool = True) -> CrawlReport:
+        """Poll feeds (all of them, or only the due ones) and return what happened."""
+        report = CrawlReport()
+        self.claimed = set()
+        before = Counter(self.fetcher.stats)
+        due = await self._db(self.sources.due_feeds, None, source, everything=everything)
+        await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
+        report.fetch_stats = Counter(self.fetcher.stats)
+        report.fetch_stats.subtract(before)
+        return report
+
+    async def run_forever(self, source: str | None = None, stop: asyncio.Event | None = None) -> None:
+        """Poll due feeds, sleep until the next one is due (at most a minute), repeat until ``stop`` is set."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            report = await self.run_once(source, everything=False)
+            if report.feeds_polled:
+                log.info(
+                    "crawl round",
+                    extra={
+                        "feeds": report.feeds_polled,
+                        "new": report.articles[Outcome.NEW],
+                        "errors": len(report.feed_errors),
+                    },
+                )
+            wait = await self._seconds_to_next_poll(source)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    async def _seconds_to_next_poll(self, source: str | None) -> float:
+        feeds = [feed for _, feed in await self._db(self.sources.due_feeds, None, source, everything=True)]
+        upcoming = [feed.next_poll_at for feed in feeds if feed.next_poll_at is not None]
+        if not upcoming:
+            return 60.0
+        return min(60.0, max(1.0, (min(upcoming) - datetime.now(UTC)).total_seconds()))
+
+    # -- one feed ----------------------------------------------------------------------------------------------
+
+    async def _poll(self, publisher: Source, feed: Feed, report: CrawlReport) -> None:
+        assert feed.id is not None
+        now = datetime.now(UTC)
+        try:
+            new, etag, last_modified = await self._poll_feed(publisher, feed, report)
+        except Exception as error:  # one feed's failure, whatever it is, must not stop the others
+            reason = error.reason if isinstance(error, NewsloomError) else f"{type(error).__name__}: {error}"
+            interval = next_interval(
+                feed.poll_interval_seconds,
+                new_articles=0,
+                ok=False,
+                error_streak=feed.error_streak,
+                settings=self.settings,
+            )
+            outcome = PollOutcome(False, next_poll_at(now, interval), interval, error=reason)
+            await self._db(self.sources.record_poll, feed.id, outcome)
+            report.feed_errors.append((publisher.name, feed.url, reason))
+            log.warning("feed failed", extra={"source": publisher.name, "feed": feed.url, "reason": reason})
+            self._progress(report)
+            return
+        interval = next_interval(
+            feed.poll_interval_seconds, new_articles=new, ok=True, error_streak=0, settings=self.settings
+        )
+        outcome = PollOutcome(True, next_poll_at(now, interval), interval, etag=etag, last_modified=last_modified)
+        await self._db(self.sources.record_poll, feed.id, outcome)
+        self._progress(report)
+
+    async def _poll_feed(
+        self, publisher: Source, feed: Feed, report: CrawlReport
+    ) -> tuple[int, str | None, str | None]:
+        result = await self.fetcher.fetch(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=ACCEPT_FEED
+        )
+        report.feeds_polled += 1
+        if result.not_modified:
+            report.feeds_not_modified += 1
+            return 0, feed.etag, feed.last_modified
+        listing = parse_listing(result.content, result.final_url, feed.kind)
+        entries = listing.entries
+        if listing.child_sitemaps:
+            entries = await self._child_entries(listing, feed)
+        new = await self._take(publisher, feed, entries, report)
+        return new, result.etag, result.last_modified
+
+    async def _child_entries(self, index: Listing, feed: Feed) -> list[Entry]:
+        """Entries of a sitemap index's newest children; fails only when every child fails."""
+        children = index.child_sitemaps[:MAX_CHILD_SITEMAPS]
+
+        async def one(child: Entry) -> list[Entry] | NewsloomError:
+            try:
+                fetched = await self.fetcher.fetch(child.url, accept=ACCEPT_FEED)
+                return parse_listing(fetched.content, fetched.final_url, "sitemap").entries
+            except NewsloomError as error:
+                return error
+
+        results = await asyncio.gather(*(one(child) for child in children))
+        entries = [entry for result in results if isinstance(result, list) for entry in result]
+        errors = [result for result in results if isinstance(result, NewsloomError)]
+        if errors and len(errors) == len(results):
+            raise FetchError(f"every child sitemap failed, e.g. {errors[0]}", feed.url)
+        return entries
+
+    async def _take(self, publisher: Source, feed: Feed, entries: list[Entry], report: CrawlReport) -> int:
+        """Fetch and process the entries not seen before (or changed since); return how many were new."""
+        by_url = {canonicalize_url(entry.url): entry for entry in entries}
+        states = await self._db(self.sources.url_states, list(by_url))
+        todo: list[tuple[str, Entry]] = []
+        for canonical, entry in by_url.items():
+            if canonical in self.claimed:
+                continue
+            state = states.get(canonical)
+            if state is not None:
+                changed = bool(entry.marker and state.marker and entry.marker > state.marker)
+                retry = state.status == "failed" and state.attempts < MAX_ATTEMPTS
+                if not (changed or retry):
+                    report.known_skipped += 1
+                    continue
+            if state is not None and state.marker and (not entry.marker or entry.marker < state.marker):
+                entry = Entry(entry.url, state.marker, entry.title, entry.published)  # never record an older one
+            todo.append((canonical, entry))
+        todo = todo[: self.settings.crawl_max_articles_per_poll]
+        self.claimed.update(canonical for canonical, _ in todo)
+        outcomes = await asyncio.gather(*(self._article(publisher, feed, entry, report) for _, entry in todo))
+        return sum(1 for outcome in outcomes if outcome == Outcome.NEW)
+
+    async def _article(self, publisher: Source, feed: Feed, entry: Entry, report: CrawlReport) -> Outcome:
+        async with self.pages_in_flight:
+            return await self._fetch_and_process(publisher, feed, entry, report)
+
+    async def _fetch_and_process(self, publisher: Source, feed: Feed, entry: Entry, report: CrawlReport) -> Outcome:
+        record = {"feed_id": feed.id, "source_id": publisher.id, "marker": entry.marker}
+        try:
+            result = await self.fetcher.fetch(entry.url)
+        except FetchError as error:
+            status = "skipped" if isinstance(error, BlockedError) else "failed"
+            await self._db(self.sources.record_url, entry.url, status=status, reason=error.reason, **record)
+            report.page_failures.append((entry.url, error.reason))
+            self._progress(report)
+            return Outcome.FAILED
+        page = result.to_page(source_id=publisher.id, section=feed.section)
+        outcome = await self.pipeline.process(page)
+        report.articles[outcome.outcome] += 1
+        stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
+        status = "stored" if stored else outcome.outcome.value
+        await self._db(
+            self.sources.record_url,
+            entry.url,
+            status=status,
+            reason=outcome.reason,
+            article_id=outcome.article_id,
+            **record,
+        )
+        self._progress(report)
+        return outcome.outcome

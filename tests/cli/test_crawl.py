@@ -1,0 +1,139 @@
+"""`newsloom sources …`, `newsloom crawl` and `newsloom run` as users run them, against a loopback news site."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.cli.test_import import count_articles
+from tests.conftest import free_port
+from tests.fetch.site import FaultSite
+from tests.sources.newsite import NewsSite
+
+FAST = {"NEWSLOOM_CRAWL_MIN_DELAY": "0", "NEWSLOOM_CRAWL_WORKERS": "0", "NEWSLOOM_FETCH_BACKOFF_SECONDS": "0.01"}
+
+
+def newsloom(data_dir: Path, *args: str, allow: str | None = "127.0.0.0/8") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "250", **FAST}
+    env.pop("NEWSLOOM_ALLOW_NETWORKS", None)
+    if allow is not None:
+        env["NEWSLOOM_ALLOW_NETWORKS"] = allow
+    return subprocess.run(
+        [sys.executable, "-m", "newsloom", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_add_discovers_feed_and_sitemap_then_crawl_is_incremental(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with FaultSite() as site:
+        news = NewsSite(site, count=6, feed_size=4)
+        added = newsloom(data, "sources", "add", site.url("/"), "--section", "World")
+        assert added.returncode == 0, added.stderr
+        assert f"rss\t{site.url('/feed.xml')}" in added.stdout
+        assert f"sitemap\t{site.url('/sitemap.xml')}" in added.stdout
+        assert "Loopback Times" in added.stderr
+
+        first = newsloom(data, "crawl", "--once")
+        assert first.returncode == 0, first.stderr
+        assert "6 new, 0 updated" in first.stderr
+        assert count_articles(data) == 6
+
+        news.add(1)
+        second = newsloom(data, "crawl", "--once")
+        assert second.returncode == 0, second.stderr
+        assert "1 new, 0 updated" in second.stderr
+        hits_after_second = dict(site.hits)
+        third = newsloom(data, "crawl", "--once")
+        assert "0 new, 0 updated" in third.stderr
+        assert "2 not modified (304)" in third.stderr and "304s: 2" in third.stderr
+    assert all(count == 1 for path, count in hits_after_second.items() if path.startswith("/news/"))
+    assert count_articles(data) == 7
+    with sqlite3.connect(data / "newsloom.db") as conn:
+        sections = {row[0] for row in conn.execute("SELECT section_slug FROM articles")}
+    assert sections == {"world"}
+    listed = newsloom(data, "sources", "list")
+    assert "Loopback Times" in listed.stdout and site.url("/feed.xml") in listed.stdout
+
+
+def test_loopback_is_refused_without_allow_networks(tmp_path: Path) -> None:
+    with FaultSite() as site:
+        NewsSite(site, count=1)
+        result = newsloom(tmp_path / "data", "sources", "add", site.url("/"), allow=None)
+        assert result.returncode != 0
+        assert "not public" in result.stderr
+        assert sum(site.hits.values()) == 0
+
+
+def test_failing_source_is_listed_unhealthy(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    toml = tmp_path / "sources.toml"
+    with FaultSite() as site:
+        NewsSite(site, count=2)
+        toml.write_text(
+            f"""[[source]]\nname = "Good"\nhomepage = "{site.url("/")}"\n[[source.feed]]\nurl = "{site.url("/feed.xml")}"\nkind = "rss"\n
+[[source]]\nname = "Gone"\nhomepage = "{site.url("/gone/")}"\n[[source.feed]]\nurl = "{site.url("/gone/feed.xml")}"\nkind = "rss"\n"""
+        )
+        assert newsloom(data, "sources", "import", str(toml)).returncode == 0
+        crawled = newsloom(data, "crawl", "--once")
+    assert crawled.returncode == 0
+    assert "2 new" in crawled.stderr and "feed failed: Gone" in crawled.stderr and "HTTP 404" in crawled.stderr
+    listed = newsloom(data, "sources", "list").stdout
+    gone_row = next(line for line in listed.splitlines() if "Gone" in line)
+    assert "HTTP 404" in gone_row and re.search(r"\b1\b", gone_row)
+
+
+def test_default_list_imports_and_remove(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    imported = newsloom(data, "sources", "import")
+    assert imported.returncode == 0, imported.stderr
+    count = int(re.search(r"imported (\d+) sources", imported.stderr).group(1))  # type: ignore[union-attr]
+    assert count >= 10
+    listed = newsloom(data, "sources", "list").stdout
+    for name in ("VnExpress", "Dân trí", "Tuổi Trẻ", "Thanh Niên", "VietnamPlus", "VnExpress International"):
+        assert name in listed
+    assert newsloom(data, "sources", "remove", "Dân trí").returncode == 0
+    assert "Dân trí" not in newsloom(data, "sources", "list").stdout
+    assert newsloom(data, "sources", "remove", "Nobody").returncode != 0
+
+
+def test_run_crawls_and_serves_in_one_process(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    port = free_port()
+    with FaultSite() as site:
+        NewsSite(site, count=3)
+        assert newsloom(data, "sources", "add", site.url("/")).returncode == 0
+        env = {**os.environ, **FAST, "NEWSLOOM_ALLOW_NETWORKS": "127.0.0.0/8"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newsloom", "--data-dir", str(data), "run", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            page = ""
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                        page = response.read().decode()
+                    if "Storm report" in page:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.3)
+            assert "Storm report" in page
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+    assert count_articles(data) == 3
