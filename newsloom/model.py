@@ -97,6 +97,7 @@ class Article:
     fetched_at: datetime | None = None
     hidden: bool = False
     translated_from: int | None = None
+    listed_at: datetime | None = None  # where listings sort it: published, else first stored
 
     @property
     def body(self) -> str:

@@ -80,6 +80,13 @@ class Settings(BaseSettings):
         description="Key signing sessions and CSRF tokens; generated and kept in the data directory if unset.",
     )
 
+    comment_policy: str = Field(
+        "moderate", description="'moderate' holds reader comments for approval; 'publish' shows them at once."
+    )
+    secure_cookies: bool | None = Field(
+        None, description="Mark session cookies Secure; default: on when base_url is https."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from newsloom import __version__
+from newsloom.cli.admin import admin_group
 from newsloom.cli.context import AppContext
 from newsloom.cli.crawl import crawl_command, run_command
 from newsloom.cli.ingest import (
@@ -51,6 +52,7 @@ for command in (
     serve_command,
     settings_command,
     sources_group,
+    admin_group,
     crawl_command,
     run_command,
 ):

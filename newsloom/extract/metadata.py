@@ -21,9 +21,19 @@ from newsloom.extract.authors import split_authors, visible_bylines
 from newsloom.text import normalize_space
 
 ARTICLE_TYPES = {
-    "newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "backgroundnewsarticle", "reviewnewsarticle", "report", "socialmediaposting", "liveblogposting", "webpage",
-}  # fmt: skip
+    "newsarticle",
+    "article",
+    "blogposting",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "report",
+    "socialmediaposting",
+    "liveblogposting",
+    "webpage",
+}
 AUTHOR_META = {"author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "citation_author"}
 _JSON_TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -17,6 +18,30 @@ import sqlalchemy as sa
 from newsloom.store import schema
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    section: str | None = None
+    source_id: int | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        table = schema.articles
+        found: list[sa.ColumnElement[bool]] = [table.c.hidden.is_(False)]
+        if self.section:
+            found.append(table.c.section_slug == self.section)
+        if self.source_id is not None:
+            found.append(table.c.source_id == self.source_id)
+        if self.language:
+            found.append(table.c.language == self.language)
+        if self.since is not None:
+            found.append(table.c.listed_at >= self.since)
+        if self.until is not None:
+            found.append(table.c.listed_at <= self.until)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +56,9 @@ class SearchIndex(Protocol):
 
     def remove(self, conn: sa.Connection, article_id: int) -> None: ...
 
-    def search(self, conn: sa.Connection, query: str, limit: int, offset: int) -> list[RawHit]: ...
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]: ...
 
 
 def query_terms(query: str) -> list[str]:
@@ -56,22 +83,27 @@ class Fts5SearchIndex:
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :id"), {"id": article_id})
 
-    def search(self, conn: sa.Connection, query: str, limit: int, offset: int) -> list[RawHit]:
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]:
         terms = query_terms(query)
         if not terms:
             return []
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-        rows = conn.execute(
-            sa.text(
-                "SELECT f.rowid AS id, snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24) AS snip, "
-                "bm25(articles_fts, 10.0, 4.0, 1.0) AS rank "
-                "FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-                "WHERE articles_fts MATCH :match AND a.hidden = 0 "
-                "ORDER BY rank LIMIT :limit OFFSET :offset"
-            ),
-            {"match": match, "limit": limit, "offset": offset},
+        fts = sa.table("articles_fts", sa.column("rowid"))
+        table = schema.articles
+        rank = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
+        snippet = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
+        statement = (
+            sa.select(table.c.id, snippet.label("snip"), rank.label("rank"))
+            .select_from(fts.join(table, table.c.id == fts.c.rowid))
+            .where(sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match", match)))
+            .where(*(filters or SearchFilters()).conditions())
+            .order_by(rank)
+            .limit(limit)
+            .offset(offset)
         )
-        return [RawHit(row.id, row.snip or "", float(row.rank)) for row in rows]
+        return [RawHit(row.id, row.snip or "", float(row.rank)) for row in conn.execute(statement)]
 
 
 class LikeSearchIndex:
@@ -83,7 +115,9 @@ class LikeSearchIndex:
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         return None
 
-    def search(self, conn: sa.Connection, query: str, limit: int, offset: int) -> list[RawHit]:
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]:
         terms = query_terms(query)
         if not terms:
             return []
@@ -100,7 +134,7 @@ class LikeSearchIndex:
         )
         rows = conn.execute(
             sa.select(table.c.id, table.c.lead)
-            .where(condition, table.c.hidden.is_(False))
+            .where(condition, *(filters or SearchFilters()).conditions())
             .order_by(table.c.listed_at.desc())
             .limit(limit)
             .offset(offset)

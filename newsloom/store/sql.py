@@ -23,7 +23,7 @@ from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
-from newsloom.store.search import search_index_for
+from newsloom.store.search import SearchFilters, search_index_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
@@ -186,7 +186,11 @@ class SQLStore:
 
     def set_hidden(self, article_id: int, hidden: bool) -> None:
         with self.engine.begin() as conn:
-            conn.execute(schema.articles.update().where(schema.articles.c.id == article_id).values(hidden=hidden))
+            conn.execute(
+                schema.articles.update()
+                .where(schema.articles.c.id == article_id)
+                .values(hidden=hidden, updated_at=utcnow())  # updated_at drives page and feed validators
+            )
 
     # -- reads -------------------------------------------------------------------------------------------------
 
@@ -196,13 +200,13 @@ class SQLStore:
             query = query.where(schema.articles.c.hidden.is_(False))
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return _article_from_row(row) if row is not None else None
+        return article_from_row(row) if row is not None else None
 
     def get_article_by_url(self, url: str) -> Article | None:
         query = sa.select(schema.articles).where(schema.articles.c.canonical_url == canonicalize_url(url))
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return _article_from_row(row) if row is not None else None
+        return article_from_row(row) if row is not None else None
 
     def latest_articles(
         self,
@@ -237,7 +241,7 @@ class SQLStore:
             query = query.where(table.c.id.in_(by_author))
         query = query.order_by(table.c.listed_at.desc(), table.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
-            return [_article_from_row(row) for row in conn.execute(query)]
+            return [article_from_row(row) for row in conn.execute(query)]
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
@@ -253,7 +257,7 @@ class SQLStore:
             if not rows:
                 return
             for row in rows:
-                yield _article_from_row(row)
+                yield article_from_row(row)
             last_id = rows[-1].id
 
     def raw_html(self, article_id: int) -> bytes | None:
@@ -270,14 +274,26 @@ class SQLStore:
             ).first()
         return (gzip.decompress(row.html_gz), row.final_url) if row is not None else None
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        section: str | None = None,
+        source_id: int | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[SearchHit]:
+        filters = SearchFilters(section, source_id, language, since, until)
         with self.engine.connect() as conn:
-            raw_hits = self.search_index.search(conn, query, limit, offset)
+            raw_hits = self.search_index.search(conn, query, limit, offset, filters)
             if not raw_hits:
                 return []
             ids = [hit.article_id for hit in raw_hits]
             rows = conn.execute(sa.select(schema.articles).where(schema.articles.c.id.in_(ids))).all()
-        by_id = {row.id: _article_from_row(row) for row in rows}
+        by_id = {row.id: article_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
 
     def source_name(self, source_id: int) -> str | None:
@@ -332,7 +348,7 @@ def _image_dict(image: Image) -> dict[str, Any]:
     }
 
 
-def _article_from_row(row: sa.Row[Any]) -> Article:
+def article_from_row(row: sa.Row[Any]) -> Article:
     return Article(
         id=row.id,
         url=row.url,
@@ -354,6 +370,7 @@ def _article_from_row(row: sa.Row[Any]) -> Article:
         fetched_at=row.fetched_at,
         hidden=bool(row.hidden),
         translated_from=row.translated_from,
+        listed_at=row.listed_at,
     )
 
 

@@ -1,0 +1,126 @@
+"""Operator pages: login, moderation queue, hide/unhide, re-run extraction, sources and their health.
+
+Every POST here needs the admin session and a valid CSRF token; failed logins are rate limited per address.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from newsloom.model import FetchedPage
+from newsloom.pipeline import process_page
+from newsloom.store.sources import SourceStore
+from newsloom.web.portal import Portal, article_path
+from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
+
+router = APIRouter(prefix="/admin")
+
+
+def _portal(request: Request) -> Portal:
+    return request.app.state.portal  # type: ignore[no-any-return]
+
+
+def _admin(request: Request) -> str | None:
+    return _portal(request).guard.session_user(request.cookies.get(SESSION_COOKIE))
+
+
+def _require(request: Request, csrf_token: str | None = None) -> Portal:
+    portal = _portal(request)
+    if _admin(request) is None:
+        raise HTTPException(401, "Log in as an administrator")
+    if csrf_token is not None and not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
+        raise HTTPException(403, "Form expired or forged; reload the page and try again")
+    return portal
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _portal(request).render(request, "admin_login.html", error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: str = Form(..., max_length=100),
+    password: str = Form(..., max_length=500),
+    csrf_token: str = Form(""),
+) -> Response:
+    portal = _portal(request)
+    if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
+        raise HTTPException(403, "Form expired or forged; reload the page and try again")
+    address = request.client.host if request.client else "unknown"
+    if not portal.login_limit.allow(address):
+        raise HTTPException(429, "Too many attempts; wait a few minutes")
+    if not portal.users.authenticate(username, password):
+        return portal.render(request, "admin_login.html", status_code=401, error="Wrong name or password")
+    response = RedirectResponse("/admin", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        portal.guard.session_cookie(username),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=portal.guard.secure_cookies,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: str = Form("")) -> Response:
+    _require(request, csrf_token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("")
+def dashboard(request: Request) -> Response:
+    if _admin(request) is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    portal = _portal(request)
+    pending = portal.comments.pending()
+    articles = {c.article_id: portal.store.get_article(c.article_id, include_hidden=True) for c in pending}
+    return portal.render(
+        request,
+        "admin.html",
+        pending=pending,
+        articles=articles,
+        sources=SourceStore(portal.store.engine).list_sources(),
+        sections=portal.queries.sections(),
+        user=_admin(request),
+    )
+
+
+@router.post("/comments/{comment_id}")
+def moderate(request: Request, comment_id: int, action: str = Form(...), csrf_token: str = Form("")) -> Response:
+    portal = _require(request, csrf_token)
+    status = {"approve": "published", "reject": "rejected"}.get(action)
+    if status is None or not portal.comments.set_status(comment_id, status):
+        raise HTTPException(400, "Unknown comment or action")
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/articles/{article_id}/visibility")
+def visibility(request: Request, article_id: int, hidden: bool = Form(...), csrf_token: str = Form("")) -> Response:
+    portal = _require(request, csrf_token)
+    if portal.store.get_article(article_id, include_hidden=True) is None:
+        raise HTTPException(404, "No such article")
+    portal.store.set_hidden(article_id, hidden)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/articles/{article_id}/reprocess")
+def reprocess(request: Request, article_id: int, csrf_token: str = Form("")) -> Response:
+    portal = _require(request, csrf_token)
+    article = portal.store.get_article(article_id, include_hidden=True)
+    record = portal.store.raw_html_record(article_id)
+    if article is None or record is None:
+        raise HTTPException(404, "No stored page for this article")
+    html, final_url = record
+    page = FetchedPage(html, article.canonical_url, url=article.url, final_url=final_url or article.url)
+    page.fetched_at, page.source_id = article.fetched_at, article.source_id
+    result = process_page(page, portal.store)
+    if result.outcome.value == "failed":
+        raise HTTPException(422, f"Extraction failed: {result.reason}")
+    return RedirectResponse(article_path(article), status_code=303)

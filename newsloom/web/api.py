@@ -1,0 +1,227 @@
+"""JSON API, mounted at ``/api/v1`` with its OpenAPI document at ``/api/v1/openapi.json``.
+
+Listings are cursor-paginated: each page returns ``next_cursor``; pass it back as ``cursor`` for the next page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from pydantic import BaseModel
+
+from newsloom.model import Article
+from newsloom.web.portal import Portal, article_path, decode_cursor, encode_cursor
+
+MAX_LIMIT = 100
+
+
+class ArticleOut(BaseModel):
+    id: int
+    title: str
+    lead: str | None
+    portal_url: str
+    source_url: str
+    canonical_url: str
+    outlet: str | None
+    section: str | None
+    tags: list[str]
+    authors: list[str]
+    language: str | None
+    published: datetime | None
+    story_id: int | None
+
+
+class ArticleFull(ArticleOut):
+    body: str
+    images: list[dict[str, object]]
+    attribution: list[dict[str, object]]
+
+
+class ArticlePage(BaseModel):
+    items: list[ArticleOut]
+    next_cursor: str | None
+
+
+class SearchHitOut(BaseModel):
+    article: ArticleOut
+    snippet: str
+
+
+class SearchResult(BaseModel):
+    query: str
+    items: list[SearchHitOut]
+
+
+class NamedOut(BaseModel):
+    slug: str
+    name: str
+    articles: int
+
+
+class OutletOut(BaseModel):
+    slug: str
+    name: str
+    homepage: str
+    language: str | None
+    articles: int
+    portal_url: str
+
+
+class StoryOut(BaseModel):
+    id: int
+    title: str
+    first_published: datetime | None
+    last_published: datetime | None
+    articles: list[ArticleOut]
+
+
+class CommentOut(BaseModel):
+    id: int
+    parent_id: int | None
+    author_name: str
+    body: str
+    created_at: datetime | None
+
+
+def _portal(request: Request) -> Portal:
+    return request.app.state.portal  # type: ignore[no-any-return]
+
+
+def _article_out(portal: Portal, article: Article, outlets: dict[int, str]) -> ArticleOut:
+    assert article.id is not None
+    return ArticleOut(
+        id=article.id,
+        title=article.title,
+        lead=article.lead,
+        portal_url=portal.settings.base_url.rstrip("/") + article_path(article),
+        source_url=article.url,
+        canonical_url=article.canonical_url,
+        outlet=outlets.get(article.source_id or -1),
+        section=article.section,
+        tags=article.tags,
+        authors=article.authors,
+        language=article.language,
+        published=article.published,
+        story_id=article.story_id,
+    )
+
+
+def _outlet_names(portal: Portal, articles: list[Article]) -> dict[int, str]:
+    return {key: value.name for key, value in portal.outlets_for(articles).items()}
+
+
+def create_api(portal: Portal) -> FastAPI:
+    api = FastAPI(
+        title=f"{portal.settings.site_name} API",
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    api.state.portal = portal
+
+    @api.get("/articles", response_model=ArticlePage)
+    def articles(
+        request: Request,
+        limit: int = Query(20, ge=1, le=MAX_LIMIT),
+        cursor: str | None = Query(None, max_length=80),
+        section: str | None = Query(None, max_length=200),
+        tag: str | None = Query(None, max_length=200),
+        outlet: str | None = Query(None, max_length=200),
+    ) -> ArticlePage:
+        portal = _portal(request)
+        source = portal.queries.outlet(outlet) if outlet else None
+        if outlet and source is None:
+            return ArticlePage(items=[], next_cursor=None)
+        found = portal.store.latest_articles(
+            limit, before=decode_cursor(cursor), section=section, tag=tag, source_id=source.id if source else None
+        )
+        names = _outlet_names(portal, found)
+        next_cursor = encode_cursor(found[-1]) if len(found) == limit else None
+        return ArticlePage(items=[_article_out(portal, a, names) for a in found], next_cursor=next_cursor)
+
+    @api.get("/articles/{article_id}", response_model=ArticleFull)
+    def article(request: Request, article_id: int) -> ArticleFull:
+        portal = _portal(request)
+        found = portal.store.get_article(article_id)
+        if found is None:
+            raise HTTPException(404, "No such article")
+        base = _article_out(portal, found, _outlet_names(portal, [found]))
+        data = found.to_dict()
+        return ArticleFull(
+            **base.model_dump(), body=data["body"], images=data["images"], attribution=data["attribution"]
+        )
+
+    @api.get("/search", response_model=SearchResult)
+    def search(
+        request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_LIMIT)
+    ) -> SearchResult:
+        portal = _portal(request)
+        hits = portal.store.search(q, limit=limit)
+        names = _outlet_names(portal, [hit.article for hit in hits])
+        items = [
+            SearchHitOut(
+                article=_article_out(portal, h.article, names),
+                snippet=h.snippet.replace("\x02", "").replace("\x03", ""),
+            )
+            for h in hits
+        ]
+        return SearchResult(query=q, items=items)
+
+    @api.get("/sections", response_model=list[NamedOut])
+    def sections(request: Request) -> list[NamedOut]:
+        return [NamedOut(slug=s.slug, name=s.name, articles=s.articles) for s in _portal(request).queries.sections()]
+
+    @api.get("/tags", response_model=list[NamedOut])
+    def tags(request: Request, limit: int = Query(50, ge=1, le=MAX_LIMIT)) -> list[NamedOut]:
+        return [
+            NamedOut(slug=t.slug, name=t.name, articles=t.articles) for t in _portal(request).queries.top_tags(limit)
+        ]
+
+    @api.get("/outlets", response_model=list[OutletOut])
+    def outlets(request: Request) -> list[OutletOut]:
+        portal = _portal(request)
+        base = portal.settings.base_url.rstrip("/")
+        return [
+            OutletOut(
+                slug=o.slug,
+                name=o.name,
+                homepage=o.homepage,
+                language=o.language,
+                articles=o.articles,
+                portal_url=f"{base}/outlet/{o.slug}",
+            )
+            for o in portal.queries.outlets()
+        ]
+
+    @api.get("/stories/{story_id}", response_model=StoryOut)
+    def story(request: Request, story_id: int) -> StoryOut:
+        portal = _portal(request)
+        found = portal.queries.story(story_id)
+        if found is None:
+            raise HTTPException(404, "No such story")
+        story_row, items = found
+        names = _outlet_names(portal, items)
+        assert story_row.id is not None
+        return StoryOut(
+            id=story_row.id,
+            title=story_row.title,
+            first_published=story_row.first_published,
+            last_published=story_row.last_published,
+            articles=[_article_out(portal, a, names) for a in items],
+        )
+
+    @api.get("/articles/{article_id}/comments", response_model=list[CommentOut])
+    def comments(request: Request, article_id: int) -> list[CommentOut]:
+        portal = _portal(request)
+        if portal.store.get_article(article_id) is None:
+            raise HTTPException(404, "No such article")
+        return [
+            CommentOut(
+                id=c.id or 0, parent_id=c.parent_id, author_name=c.author_name, body=c.body, created_at=c.created_at
+            )
+            for c in portal.comments.for_article(article_id)
+        ]
+
+    return api

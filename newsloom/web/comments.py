@@ -1,0 +1,63 @@
+"""Posting a reader comment. Every defence runs before anything is stored: CSRF, honeypot, rate limits per
+address and per article, length and link limits. Comments are stored as plain text and escaped when shown."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from newsloom.model import Comment
+from newsloom.text import normalize_space
+from newsloom.web.portal import Portal, article_path
+from newsloom.web.security import CSRF_COOKIE
+
+MAX_NAME = 60
+MAX_BODY = 3000
+MAX_LINKS = 2
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+router = APIRouter()
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/article/{article_id}/comments")
+def post_comment(
+    request: Request,
+    article_id: int,
+    author_name: str = Form("", max_length=200),
+    body: str = Form("", max_length=20_000),
+    parent_id: int | None = Form(None),
+    csrf_token: str = Form(""),
+    website: str = Form(""),  # honeypot: hidden from people, filled by bots
+) -> Response:
+    portal: Portal = request.app.state.portal
+    article = portal.store.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, "No such article")
+    if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
+        raise HTTPException(403, "Form expired or forged; reload the page and try again")
+    back = article_path(article)
+    if website:
+        return RedirectResponse(f"{back}?posted=held#comments", status_code=303)  # tell the bot nothing
+    name = normalize_space(author_name)
+    text = body.strip()
+    if not name or len(name) > MAX_NAME:
+        raise HTTPException(400, f"A display name of 1 to {MAX_NAME} characters is needed")
+    if not text or len(text) > MAX_BODY:
+        raise HTTPException(400, f"A comment of 1 to {MAX_BODY} characters is needed")
+    if len(_LINK.findall(text)) > MAX_LINKS:
+        raise HTTPException(400, f"At most {MAX_LINKS} links in a comment")
+    address = portal.guard.hash_ip(_client_address(request))
+    if not portal.comment_limit_ip.allow(address) or not portal.comment_limit_article.allow(str(article_id)):
+        raise HTTPException(429, "Too many comments; please wait a few minutes")
+    status = "published" if portal.settings.comment_policy == "publish" else "pending"
+    try:
+        portal.comments.add(Comment(article_id, name, text, status=status, parent_id=parent_id), ip_hash=address)
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from error
+    return RedirectResponse(f"{back}?posted={'published' if status == 'published' else 'held'}#comments", 303)

@@ -1,0 +1,43 @@
+"""Health and metrics for operators: ``/healthz`` (the store answers) and ``/metrics`` (Prometheus text)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
+
+router = APIRouter()
+REQUESTS: Counter[tuple[str, int]] = Counter()
+STARTED = time.time()
+
+
+@router.get("/healthz", response_class=PlainTextResponse)
+def healthz(request: Request) -> str:
+    request.app.state.portal.store.count_articles()
+    return "ok"
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(request: Request) -> str:
+    portal = request.app.state.portal
+    stats = portal.store.stats()
+    lines = [
+        "# HELP newsloom_articles Articles in the store.",
+        "# TYPE newsloom_articles gauge",
+        f"newsloom_articles {stats.articles}",
+        "# HELP newsloom_comments_pending Comments waiting for moderation.",
+        "# TYPE newsloom_comments_pending gauge",
+        f"newsloom_comments_pending {len(portal.comments.pending(10_000))}",
+        "# HELP newsloom_uptime_seconds Seconds since the portal started.",
+        "# TYPE newsloom_uptime_seconds gauge",
+        f"newsloom_uptime_seconds {time.time() - STARTED:.0f}",
+        "# HELP newsloom_http_requests_total HTTP responses by route kind and status.",
+        "# TYPE newsloom_http_requests_total counter",
+    ]
+    lines += [
+        f'newsloom_http_requests_total{{route="{route}",status="{status}"}} {n}'
+        for (route, status), n in sorted(REQUESTS.items())
+    ]
+    return "\n".join(lines) + "\n"

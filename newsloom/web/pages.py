@@ -1,0 +1,216 @@
+"""Reader pages: home, section, tag, author, outlet, story, article and search. Server-rendered, no JS needed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from newsloom.model import Article
+from newsloom.web.portal import PAGE_SIZE, Portal, article_path, decode_cursor, encode_cursor
+
+
+def _portal(request: Request) -> Portal:
+    return request.app.state.portal  # type: ignore[no-any-return]
+
+
+def _listing(request: Request, heading: str, articles: list[Article], kind: str, **extra: object) -> Response:
+    portal = _portal(request)
+    next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
+    return portal.render(
+        request,
+        "listing.html",
+        heading=heading,
+        articles=articles,
+        outlets=portal.outlets_for(articles),
+        next_cursor=next_cursor,
+        kind=kind,
+        **extra,
+    )
+
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    portal = _portal(request)
+    etag, not_modified = portal.cached(request, "home")
+    if not_modified:
+        return not_modified
+    latest = portal.store.latest_articles(PAGE_SIZE)
+    sections = [s for s in portal.queries.sections() if s.articles][:6]
+    by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
+    most_read_ids = sorted(portal.views, key=lambda i: -portal.views[i])[:5]
+    most_read = [a for i in most_read_ids if (a := portal.store.get_article(i)) is not None]
+    shown = latest + [a for items in by_section.values() for a in items] + most_read
+    response = portal.render(
+        request,
+        "home.html",
+        articles=latest,
+        sections=sections,
+        by_section=by_section,
+        most_read=most_read,
+        top_stories=portal.queries.top_stories(),
+        outlets=portal.outlets_for(shown),
+        tags=portal.queries.top_tags(12),
+    )
+    response.headers["ETag"] = etag
+    return response
+
+
+@router.get("/section/{slug}", response_class=HTMLResponse)
+def section(request: Request, slug: str, before: str | None = None) -> Response:
+    portal = _portal(request)
+    name = portal.queries.section_name(slug)
+    if name is None:
+        raise HTTPException(404, "No such section")
+    articles = portal.store.latest_articles(PAGE_SIZE, section=slug, before=decode_cursor(before))
+    return _listing(request, name, articles, "section", feed=f"/section/{slug}/feed.xml")
+
+
+@router.get("/tag/{slug}", response_class=HTMLResponse)
+def tag(request: Request, slug: str, before: str | None = None) -> Response:
+    portal = _portal(request)
+    name = portal.queries.tag_name(slug)
+    if name is None:
+        raise HTTPException(404, "No such tag")
+    articles = portal.store.latest_articles(PAGE_SIZE, tag=slug, before=decode_cursor(before))
+    return _listing(request, f"Tag: {name}", articles, "tag", feed=f"/tag/{slug}/feed.xml")
+
+
+@router.get("/author/{slug}", response_class=HTMLResponse)
+def author(request: Request, slug: str, before: str | None = None) -> Response:
+    portal = _portal(request)
+    name = portal.queries.author_name(slug)
+    if name is None:
+        raise HTTPException(404, "No such author")
+    articles = portal.store.latest_articles(PAGE_SIZE, author=slug, before=decode_cursor(before))
+    return _listing(request, f"By {name}", articles, "author")
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets(request: Request) -> Response:
+    portal = _portal(request)
+    return portal.render(request, "outlets.html", outlet_list=portal.queries.outlets())
+
+
+@router.get("/outlet/{slug}", response_class=HTMLResponse)
+def outlet(request: Request, slug: str, before: str | None = None) -> Response:
+    portal = _portal(request)
+    found = portal.queries.outlet(slug)
+    if found is None:
+        raise HTTPException(404, "No such outlet")
+    articles = portal.store.latest_articles(PAGE_SIZE, source_id=found.id, before=decode_cursor(before))
+    return _listing(request, found.name, articles, "outlet", outlet=found, feed=f"/outlet/{slug}/feed.xml")
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story(request: Request, story_id: int) -> Response:
+    portal = _portal(request)
+    found = portal.queries.story(story_id)
+    if found is None:
+        raise HTTPException(404, "No such story")
+    story_row, articles = found
+    outlet_names = portal.outlets_for(articles)
+    first = articles[0] if articles else None
+    return portal.render(
+        request,
+        "story.html",
+        story=story_row,
+        articles=articles,
+        outlets=outlet_names,
+        first=first,
+        outlet_count=len({a.source_id for a in articles}),
+    )
+
+
+@router.get("/article/{article_id}")
+def article_short(request: Request, article_id: int) -> Response:
+    found = _portal(request).store.get_article(article_id)
+    if found is None:
+        raise HTTPException(404, "No such article")
+    return RedirectResponse(article_path(found), status_code=301)
+
+
+@router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
+def article(request: Request, article_id: int, slug: str, side_by_side: bool = Query(False)) -> Response:
+    portal = _portal(request)
+    found = portal.store.get_article(article_id)
+    if found is None:
+        raise HTTPException(404, "No such article")
+    portal.views[article_id] = portal.views.get(article_id, 0) + 1
+    comments = portal.comments.for_article(article_id)
+    etag, not_modified = portal.cached(request, "article", article_id, len(comments), side_by_side)
+    if not_modified:
+        return not_modified
+    related = portal.queries.related(found)
+    editions = portal.queries.editions(found)
+    outlet_map = portal.outlets_for([found, *[a for items in related.values() for a in items], *editions])
+    original = next((e for e in editions if e.id == found.translated_from), None)
+    response = portal.render(
+        request,
+        "article.html",
+        article=found,
+        outlet=outlet_map.get(found.source_id or -1),
+        outlets=outlet_map,
+        related=related,
+        editions=editions,
+        original=original if side_by_side else None,
+        comments=[c for c in comments if c.parent_id is None],
+        replies={c.id: [r for r in comments if r.parent_id == c.id] for c in comments if c.parent_id is None},
+        comment_count=len(comments),
+        section_name=portal.queries.section_name(found.section) if found.section else None,
+        story=portal.queries.story(found.story_id)[0] if found.story_id else None,  # type: ignore[index]
+        posted=request.query_params.get("posted"),
+    )
+    response.headers["ETag"] = etag
+    return response
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request,
+    q: str = Query("", max_length=200),
+    section: str | None = Query(None, max_length=200),
+    outlet: str | None = Query(None, max_length=200),
+    language: str | None = Query(None, max_length=10),
+    date_from: str | None = Query(None, alias="from", max_length=10),
+    date_to: str | None = Query(None, alias="to", max_length=10),
+) -> Response:
+    portal = _portal(request)
+    query = q.strip()
+    source = portal.queries.outlet(outlet) if outlet else None
+    hits = (
+        portal.store.search(
+            query,
+            limit=50,
+            section=section or None,
+            source_id=source.id if source else None,
+            language=language or None,
+            since=_day(date_from),
+            until=_day(date_to, end=True),
+        )
+        if query
+        else []
+    )
+    return portal.render(
+        request,
+        "search.html",
+        query=query,
+        hits=hits,
+        sections=portal.queries.sections(),
+        outlet_list=portal.queries.outlets(),
+        filters={"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to},
+    )
+
+
+def _day(value: str | None, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return day.replace(hour=23, minute=59, second=59) if end else day

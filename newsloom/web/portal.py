@@ -1,0 +1,103 @@
+"""What every route needs, built once per application: store and queries, templates, guards and limits."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from newsloom.model import Article
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.store.base import Cursor
+from newsloom.store.comments import CommentStore
+from newsloom.store.portal import Outlet, PortalQueries
+from newsloom.store.users import UserStore
+from newsloom.text import slugify
+from newsloom.web.sanitize import highlight_snippet
+from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
+
+WEB_DIR = Path(__file__).parent
+PAGE_SIZE = 20
+
+
+def article_path(article: Article) -> str:
+    return f"/article/{article.id}/{slugify(article.title, 60)}"
+
+
+def format_date(value: datetime | None) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def encode_cursor(article: Article) -> str:
+    listed = article.listed_at or article.published
+    return f"{listed.isoformat() if listed else ''}_{article.id}"
+
+
+def decode_cursor(value: str | None) -> Cursor | None:
+    if not value or "_" not in value:
+        return None
+    stamp, _, identifier = value.rpartition("_")
+    try:
+        return Cursor(datetime.fromisoformat(stamp), int(identifier))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Portal:
+    settings: Settings
+    store: SQLStore
+    templates: Jinja2Templates = field(init=False)
+    queries: PortalQueries = field(init=False)
+    comments: CommentStore = field(init=False)
+    users: UserStore = field(init=False)
+    guard: Guard = field(init=False)
+    comment_limit_ip: RateLimiter = field(default_factory=lambda: RateLimiter(5, 600))
+    comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
+    login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
+    views: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.queries = PortalQueries(self.store.engine)
+        self.comments = CommentStore(self.store.engine)
+        self.users = UserStore(self.store.engine)
+        secure = self.settings.secure_cookies
+        if secure is None:
+            secure = self.settings.base_url.startswith("https://")
+        self.guard = Guard(load_secret(self.settings), secure)
+        self.templates = Jinja2Templates(directory=WEB_DIR / "templates")
+        env = self.templates.env
+        env.filters["date"] = format_date
+        env.filters["highlight"] = highlight_snippet
+        env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
+        env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
+
+    def outlets_for(self, articles: list[Article]) -> dict[int, Outlet]:
+        return self.queries.outlet_names({a.source_id for a in articles if a.source_id is not None})
+
+    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
+        context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
+        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        response = self.templates.TemplateResponse(request, name, context, status_code=status_code)
+        if CSRF_COOKIE not in request.cookies:
+            response.set_cookie(
+                CSRF_COOKIE, csrf_cookie, httponly=True, samesite="lax", secure=self.guard.secure_cookies
+            )
+        return response
+
+    def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:
+        """Weak ETag from what the page depends on; a 304 when the client already has it."""
+        digest = hashlib.sha256("|".join(str(p) for p in (self.queries.last_change(), *parts)).encode()).hexdigest()
+        etag = f'W/"{digest[:32]}"'
+        if request.headers.get("if-none-match") == etag:
+            return etag, Response(status_code=304, headers={"ETag": etag})
+        return etag, None

@@ -1,0 +1,45 @@
+"""The JSON API: fixed routes and fields, cursor pagination, OpenAPI document."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Site
+
+
+def test_articles_list_and_fields(site: Site) -> None:
+    with site.client() as client:
+        page = client.get("/api/v1/articles", params={"limit": 2}).json()
+        assert len(page["items"]) == 2 and page["next_cursor"]
+        item = page["items"][0]
+        for key in ("id", "title", "portal_url", "source_url", "outlet", "section", "tags", "published"):
+            assert key in item
+        assert item["portal_url"].startswith("http://127.0.0.1:8000/article/")
+        rest = client.get("/api/v1/articles", params={"limit": 10, "cursor": page["next_cursor"]}).json()
+        ids = [i["id"] for i in page["items"]] + [i["id"] for i in rest["items"]]
+        assert sorted(ids) == sorted(site.ids) and rest["next_cursor"] is None
+
+
+def test_article_detail_and_404(site: Site) -> None:
+    with site.client() as client:
+        detail = client.get(f"/api/v1/articles/{site.ids[0]}").json()
+        assert detail["outlet"] == "Example News" and "First paragraph of article 1." in detail["body"]
+        assert detail["story_id"] == site.story_id
+        assert client.get("/api/v1/articles/99999").status_code == 404
+        assert client.get("/api/v1/articles", params={"limit": 0}).status_code == 422
+
+
+def test_search_sections_tags_outlets_stories(site: Site) -> None:
+    with site.client() as client:
+        hits = client.get("/api/v1/search", params={"q": "ha noi"}).json()["items"]
+        assert len(hits) == 5 and "\x02" not in hits[0]["snippet"]
+        assert {s["slug"] for s in client.get("/api/v1/sections").json()} == {"world", "sport"}
+        assert {"climate", "football"} <= {t["slug"] for t in client.get("/api/v1/tags").json()}
+        assert {o["name"] for o in client.get("/api/v1/outlets").json()} == {"Example News", "Other Daily"}
+        story = client.get(f"/api/v1/stories/{site.story_id}").json()
+        assert [a["id"] for a in story["articles"]] == [site.ids[0], site.ids[3]]
+
+
+def test_openapi_document_lists_the_routes(site: Site) -> None:
+    with site.client() as client:
+        spec = client.get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/articles", "/articles/{article_id}", "/search"} <= set(spec["paths"])
