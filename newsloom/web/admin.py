@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
 from newsloom.store.sources import SourceStore
-from newsloom.web.portal import Portal, article_path
+from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
 
 router = APIRouter(prefix="/admin")
@@ -93,7 +93,7 @@ def dashboard(request: Request) -> Response:
 
 
 @router.post("/comments/{comment_id}")
-def moderate(request: Request, comment_id: int, action: str = Form(...), csrf_token: str = Form("")) -> Response:
+def moderate(request: Request, comment_id: ItemId, action: str = Form(...), csrf_token: str = Form("")) -> Response:
     portal = _require(request, csrf_token)
     status = {"approve": "published", "reject": "rejected"}.get(action)
     if status is None or not portal.comments.set_status(comment_id, status):
@@ -102,7 +102,7 @@ def moderate(request: Request, comment_id: int, action: str = Form(...), csrf_to
 
 
 @router.post("/articles/{article_id}/visibility")
-def visibility(request: Request, article_id: int, hidden: bool = Form(...), csrf_token: str = Form("")) -> Response:
+def visibility(request: Request, article_id: ItemId, hidden: bool = Form(...), csrf_token: str = Form("")) -> Response:
     portal = _require(request, csrf_token)
     if portal.store.get_article(article_id, include_hidden=True) is None:
         raise HTTPException(404, "No such article")
@@ -111,7 +111,7 @@ def visibility(request: Request, article_id: int, hidden: bool = Form(...), csrf
 
 
 @router.post("/articles/{article_id}/reprocess")
-def reprocess(request: Request, article_id: int, csrf_token: str = Form("")) -> Response:
+def reprocess(request: Request, article_id: ItemId, csrf_token: str = Form("")) -> Response:
     portal = _require(request, csrf_token)
     article = portal.store.get_article(article_id, include_hidden=True)
     record = portal.store.raw_html_record(article_id)

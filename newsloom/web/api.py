@@ -11,7 +11,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from newsloom.model import Article
-from newsloom.web.portal import Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 MAX_LIMIT = 100
 
@@ -84,6 +84,13 @@ class CommentOut(BaseModel):
     created_at: datetime | None
 
 
+class ErrorOut(BaseModel):
+    detail: str
+
+
+NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": ErrorOut, "description": "No such item"}}
+
+
 def _portal(request: Request) -> Portal:
     return request.app.state.portal  # type: ignore[no-any-return]
 
@@ -141,8 +148,8 @@ def create_api(portal: Portal) -> FastAPI:
         next_cursor = encode_cursor(found[-1]) if len(found) == limit else None
         return ArticlePage(items=[_article_out(portal, a, names) for a in found], next_cursor=next_cursor)
 
-    @api.get("/articles/{article_id}", response_model=ArticleFull)
-    def article(request: Request, article_id: int) -> ArticleFull:
+    @api.get("/articles/{article_id}", response_model=ArticleFull, responses=NOT_FOUND)
+    def article(request: Request, article_id: ItemId) -> ArticleFull:
         portal = _portal(request)
         found = portal.store.get_article(article_id)
         if found is None:
@@ -195,8 +202,8 @@ def create_api(portal: Portal) -> FastAPI:
             for o in portal.queries.outlets()
         ]
 
-    @api.get("/stories/{story_id}", response_model=StoryOut)
-    def story(request: Request, story_id: int) -> StoryOut:
+    @api.get("/stories/{story_id}", response_model=StoryOut, responses=NOT_FOUND)
+    def story(request: Request, story_id: ItemId) -> StoryOut:
         portal = _portal(request)
         found = portal.queries.story(story_id)
         if found is None:
@@ -212,8 +219,8 @@ def create_api(portal: Portal) -> FastAPI:
             articles=[_article_out(portal, a, names) for a in items],
         )
 
-    @api.get("/articles/{article_id}/comments", response_model=list[CommentOut])
-    def comments(request: Request, article_id: int) -> list[CommentOut]:
+    @api.get("/articles/{article_id}/comments", response_model=list[CommentOut], responses=NOT_FOUND)
+    def comments(request: Request, article_id: ItemId) -> list[CommentOut]:
         portal = _portal(request)
         if portal.store.get_article(article_id) is None:
             raise HTTPException(404, "No such article")

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import Comment
 from newsloom.text import normalize_space
-from newsloom.web.portal import Portal, article_path
+from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE
 
 MAX_NAME = 60
@@ -28,10 +28,10 @@ def _client_address(request: Request) -> str:
 @router.post("/article/{article_id}/comments")
 def post_comment(
     request: Request,
-    article_id: int,
+    article_id: ItemId,
     author_name: str = Form("", max_length=200),
     body: str = Form("", max_length=20_000),
-    parent_id: int | None = Form(None),
+    parent_id: int | None = Form(None, ge=1, le=2**62),
     csrf_token: str = Form(""),
     website: str = Form(""),  # honeypot: hidden from people, filled by bots
 ) -> Response:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsloom.model import Article
-from newsloom.web.portal import PAGE_SIZE, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 
 def _portal(request: Request) -> Portal:
@@ -107,7 +107,7 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: int) -> Response:
+def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
     found = portal.queries.story(story_id)
     if found is None:
@@ -127,7 +127,7 @@ def story(request: Request, story_id: int) -> Response:
 
 
 @router.get("/article/{article_id}")
-def article_short(request: Request, article_id: int) -> Response:
+def article_short(request: Request, article_id: ItemId) -> Response:
     found = _portal(request).store.get_article(article_id)
     if found is None:
         raise HTTPException(404, "No such article")
@@ -135,7 +135,7 @@ def article_short(request: Request, article_id: int) -> Response:
 
 
 @router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
-def article(request: Request, article_id: int, slug: str, side_by_side: bool = Query(False)) -> Response:
+def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool = Query(False)) -> Response:
     portal = _portal(request)
     found = portal.store.get_article(article_id)
     if found is None:

@@ -7,8 +7,9 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path as FastAPIPath
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -25,6 +26,8 @@ from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
 
 WEB_DIR = Path(__file__).parent
+# Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
+ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
 
 
