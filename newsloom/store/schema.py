@@ -114,6 +114,7 @@ articles = sa.Table(
     sa.Index("ix_articles_section_listed", "section_slug", "listed_at"),
     sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
     sa.Index("ix_articles_story_id", "story_id"),
+    sa.Index("ix_articles_updated_at", "updated_at"),
 )
 
 article_tags = sa.Table(

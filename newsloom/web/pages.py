@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -15,19 +16,25 @@ def _portal(request: Request) -> Portal:
     return request.app.state.portal  # type: ignore[no-any-return]
 
 
-def _listing(request: Request, heading: str, articles: list[Article], kind: str, **extra: object) -> Response:
+def _listing(request: Request, heading: str, load: Callable[[], list[Article]], kind: str, **extra: object) -> Response:
     portal = _portal(request)
-    next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
-    return portal.render(
-        request,
-        "listing.html",
-        heading=heading,
-        articles=articles,
-        outlets=portal.outlets_for(articles),
-        next_cursor=next_cursor,
-        kind=kind,
-        **extra,
-    )
+
+    def render(token: str) -> Response:
+        articles = load()
+        next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
+        return portal.render(
+            request,
+            "listing.html",
+            heading=heading,
+            articles=articles,
+            outlets=portal.outlets_for(articles),
+            next_cursor=next_cursor,
+            kind=kind,
+            csrf_token=token,
+            **extra,
+        )
+
+    return portal.page(request, ("listing", request.url.path, request.url.query), render)
 
 
 router = APIRouter()
@@ -36,28 +43,30 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     portal = _portal(request)
-    etag, not_modified = portal.cached(request, "home")
-    if not_modified:
-        return not_modified
-    latest = portal.store.latest_articles(PAGE_SIZE)
-    sections = [s for s in portal.queries.sections() if s.articles][:6]
-    by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
-    most_read_ids = sorted(portal.views, key=lambda i: -portal.views[i])[:5]
-    most_read = [a for i in most_read_ids if (a := portal.store.get_article(i)) is not None]
-    shown = latest + [a for items in by_section.values() for a in items] + most_read
-    response = portal.render(
-        request,
-        "home.html",
-        articles=latest,
-        sections=sections,
-        by_section=by_section,
-        most_read=most_read,
-        top_stories=portal.queries.top_stories(),
-        outlets=portal.outlets_for(shown),
-        tags=portal.queries.top_tags(12),
-    )
-    response.headers["ETag"] = etag
-    return response
+
+    def render(token: str) -> Response:
+        latest = portal.store.latest_articles(PAGE_SIZE)
+        sections = [s for s in portal.queries.sections() if s.articles][:6]
+        by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
+        most_read_ids = sorted(portal.views, key=lambda i: -portal.views[i])[:5]
+        most_read = [a for i in most_read_ids if (a := portal.store.get_article(i)) is not None]
+        shown = latest + [a for items in by_section.values() for a in items] + most_read
+        return portal.render(
+            request,
+            "home.html",
+            articles=latest,
+            sections=sections,
+            by_section=by_section,
+            most_read=most_read,
+            top_stories=portal.queries.top_stories(),
+            outlets=portal.outlets_for(shown),
+            tags=portal.queries.top_tags(12),
+            csrf_token=token,
+        )
+
+    # Most read changes with every view; the page is rebuilt when the store changes or the ranking does.
+    ranking = tuple(sorted(portal.views, key=lambda i: -portal.views[i])[:5])
+    return portal.page(request, ("home", ranking), render)
 
 
 @router.get("/section/{slug}", response_class=HTMLResponse)
@@ -66,8 +75,14 @@ def section(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.section_name(slug)
     if name is None:
         raise HTTPException(404, "No such section")
-    articles = portal.store.latest_articles(PAGE_SIZE, section=slug, before=decode_cursor(before))
-    return _listing(request, name, articles, "section", feed=f"/section/{slug}/feed.xml")
+    cursor = decode_cursor(before)
+    return _listing(
+        request,
+        name,
+        lambda: portal.store.latest_articles(PAGE_SIZE, section=slug, before=cursor),
+        "section",
+        feed=f"/section/{slug}/feed.xml",
+    )
 
 
 @router.get("/tag/{slug}", response_class=HTMLResponse)
@@ -76,8 +91,14 @@ def tag(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.tag_name(slug)
     if name is None:
         raise HTTPException(404, "No such tag")
-    articles = portal.store.latest_articles(PAGE_SIZE, tag=slug, before=decode_cursor(before))
-    return _listing(request, f"Tag: {name}", articles, "tag", feed=f"/tag/{slug}/feed.xml")
+    cursor = decode_cursor(before)
+    return _listing(
+        request,
+        f"Tag: {name}",
+        lambda: portal.store.latest_articles(PAGE_SIZE, tag=slug, before=cursor),
+        "tag",
+        feed=f"/tag/{slug}/feed.xml",
+    )
 
 
 @router.get("/author/{slug}", response_class=HTMLResponse)
@@ -86,8 +107,10 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.author_name(slug)
     if name is None:
         raise HTTPException(404, "No such author")
-    articles = portal.store.latest_articles(PAGE_SIZE, author=slug, before=decode_cursor(before))
-    return _listing(request, f"By {name}", articles, "author")
+    cursor = decode_cursor(before)
+    return _listing(
+        request, f"By {name}", lambda: portal.store.latest_articles(PAGE_SIZE, author=slug, before=cursor), "author"
+    )
 
 
 @router.get("/outlets", response_class=HTMLResponse)
@@ -102,8 +125,15 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     found = portal.queries.outlet(slug)
     if found is None:
         raise HTTPException(404, "No such outlet")
-    articles = portal.store.latest_articles(PAGE_SIZE, source_id=found.id, before=decode_cursor(before))
-    return _listing(request, found.name, articles, "outlet", outlet=found, feed=f"/outlet/{slug}/feed.xml")
+    cursor = decode_cursor(before)
+    return _listing(
+        request,
+        found.name,
+        lambda: portal.store.latest_articles(PAGE_SIZE, source_id=found.id, before=cursor),
+        "outlet",
+        outlet=found,
+        feed=f"/outlet/{slug}/feed.xml",
+    )
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
@@ -113,17 +143,20 @@ def story(request: Request, story_id: ItemId) -> Response:
     if found is None:
         raise HTTPException(404, "No such story")
     story_row, articles = found
-    outlet_names = portal.outlets_for(articles)
-    first = articles[0] if articles else None
-    return portal.render(
-        request,
-        "story.html",
-        story=story_row,
-        articles=articles,
-        outlets=outlet_names,
-        first=first,
-        outlet_count=len({a.source_id for a in articles}),
-    )
+
+    def render(token: str) -> Response:
+        return portal.render(
+            request,
+            "story.html",
+            story=story_row,
+            articles=articles,
+            outlets=portal.outlets_for(articles),
+            first=articles[0] if articles else None,
+            outlet_count=len({a.source_id for a in articles}),
+            csrf_token=token,
+        )
+
+    return portal.page(request, ("story", story_id), render)
 
 
 @router.get("/article/{article_id}")
@@ -141,32 +174,37 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
     if found is None:
         raise HTTPException(404, "No such article")
     portal.views[article_id] = portal.views.get(article_id, 0) + 1
-    comments = portal.comments.for_article(article_id)
-    etag, not_modified = portal.cached(request, "article", article_id, len(comments), side_by_side)
-    if not_modified:
-        return not_modified
-    related = portal.queries.related(found)
-    editions = portal.queries.editions(found)
-    outlet_map = portal.outlets_for([found, *[a for items in related.values() for a in items], *editions])
-    original = next((e for e in editions if e.id == found.translated_from), None)
-    response = portal.render(
-        request,
-        "article.html",
-        article=found,
-        outlet=outlet_map.get(found.source_id or -1),
-        outlets=outlet_map,
-        related=related,
-        editions=editions,
-        original=original if side_by_side else None,
-        comments=[c for c in comments if c.parent_id is None],
-        replies={c.id: [r for r in comments if r.parent_id == c.id] for c in comments if c.parent_id is None},
-        comment_count=len(comments),
-        section_name=portal.queries.section_name(found.section) if found.section else None,
-        story=portal.queries.story(found.story_id)[0] if found.story_id else None,  # type: ignore[index]
-        posted=request.query_params.get("posted"),
-    )
-    response.headers["ETag"] = etag
-    return response
+    comment_count = portal.comments.count(article_id)
+    posted = request.query_params.get("posted")
+    posted = posted if posted in ("held", "published") else None
+
+    def render(token: str) -> Response:
+        comments = portal.comments.for_article(article_id)
+        related = portal.queries.related(found)
+        editions = portal.queries.editions(found)
+        outlet_map = portal.outlets_for([found, *[a for items in related.values() for a in items], *editions])
+        original = next((e for e in editions if e.id == found.translated_from), None)
+        story_found = portal.queries.story(found.story_id) if found.story_id else None
+        roots = [c for c in comments if c.parent_id is None]
+        return portal.render(
+            request,
+            "article.html",
+            article=found,
+            outlet=outlet_map.get(found.source_id or -1),
+            outlets=outlet_map,
+            related=related,
+            editions=editions,
+            original=original if side_by_side else None,
+            comments=roots,
+            replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
+            comment_count=len(comments),
+            section_name=portal.queries.section_name(found.section) if found.section else None,
+            story=story_found[0] if story_found else None,
+            posted=posted,
+            csrf_token=token,
+        )
+
+    return portal.page(request, ("article", article_id, comment_count, side_by_side, posted), render)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -200,8 +238,8 @@ def search(
         "search.html",
         query=query,
         hits=hits,
-        sections=portal.queries.sections(),
-        outlet_list=portal.queries.outlets(),
+        sections=portal.memo(("sections",), portal.queries.sections),
+        outlet_list=portal.memo(("outlets",), portal.queries.outlets),
         filters={"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to},
     )
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Path as FastAPIPath
 from fastapi import Request
@@ -29,6 +30,9 @@ WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
 ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
+MEMO_ENTRIES = 2000
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+T = TypeVar("T")
 
 
 def article_path(article: Article) -> str:
@@ -67,6 +71,8 @@ class Portal:
     comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
     views: dict[int, int] = field(default_factory=dict)
+    # Rendered pages and aggregate lists, valid while the store's newest change is the one they were built on.
+    _memo: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -97,10 +103,50 @@ class Portal:
             )
         return response
 
+    def validator(self) -> object:
+        return self.queries.last_change()
+
+    def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """``build()``, reused until anything in the store changes (bounded: the cache is cleared when full)."""
+        version = self.validator()
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]  # type: ignore[return-value]
+        if len(self._memo) > MEMO_ENTRIES:
+            self._memo.clear()
+        value = build()
+        self._memo[key] = (version, value)
+        return value
+
     def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:
         """Weak ETag from what the page depends on; a 304 when the client already has it."""
-        digest = hashlib.sha256("|".join(str(p) for p in (self.queries.last_change(), *parts)).encode()).hexdigest()
+        digest = hashlib.sha256("|".join(str(p) for p in (self.validator(), *parts)).encode()).hexdigest()
         etag = f'W/"{digest[:32]}"'
         if request.headers.get("if-none-match") == etag:
             return etag, Response(status_code=304, headers={"ETag": etag})
         return etag, None
+
+    def page(self, request: Request, key: tuple[object, ...], render: Callable[[str], Response]) -> Response:
+        """A page rendered once per store version and served from memory after, with ETag and 304 support.
+
+        ``render`` receives a placeholder for the CSRF token: the cached bytes are shared by every reader and each
+        response gets the reader's own token swapped in.
+        """
+        etag, not_modified = self.cached(request, *key)
+        if not_modified:
+            return not_modified
+        body, media_type, status = self.memo(("page", *key), lambda: _freeze(render(CSRF_PLACEHOLDER)))
+        cookie = request.cookies.get(CSRF_COOKIE)
+        new_cookie = None if cookie else self.guard.new_csrf_cookie()
+        token = self.guard.csrf_token(cookie or new_cookie or "")
+        body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
+        response = Response(body, media_type=media_type, status_code=status, headers={"ETag": etag})
+        if new_cookie:
+            response.set_cookie(
+                CSRF_COOKIE, new_cookie, httponly=True, samesite="lax", secure=self.guard.secure_cookies
+            )
+        return response
+
+
+def _freeze(response: Response) -> tuple[bytes, str | None, int]:
+    return bytes(response.body), response.media_type, response.status_code

@@ -113,3 +113,18 @@ def test_security_headers(site: Site) -> None:
         headers = client.get("/").headers
     assert "script-src 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_cached_pages_follow_changes_and_keep_tokens_per_reader(site: Site) -> None:
+    with site.client() as first, site.client() as second:
+        assert "Article number 2 about" in first.get("/").text
+        site.store.set_hidden(site.ids[1], True)
+        assert "Article number 2 about" not in first.get("/").text
+        tokens = [
+            re.search(
+                r'name="csrf_token" value="([^"]+)"', c.get(f"/article/{site.ids[0]}", follow_redirects=True).text
+            )
+            for c in (first, second)
+        ]
+    assert all(tokens) and tokens[0].group(1) != tokens[1].group(1)  # type: ignore[union-attr]
+    assert "__csrf_token_placeholder__" not in tokens[0].string  # type: ignore[union-attr]
