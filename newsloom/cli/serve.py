@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 import uvicorn
 
@@ -16,6 +18,13 @@ from newsloom.web import create_app
 @click.pass_obj
 def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
     """Serve the portal (server-rendered pages, no JavaScript needed)."""
-    portal = create_app(app.settings, app.store)
     err_console.print(f"newsloom portal on http://{host}:{port}/ ({app.store.count_articles()} articles)")
-    uvicorn.run(portal, host=host, port=port, log_level="warning", workers=workers if workers > 1 else None)
+    if workers > 1:
+        # Worker processes build their own app from the environment: hand them this command's settings.
+        os.environ["NEWSLOOM_DATA_DIR"] = str(app.settings.data_dir)
+        if app.settings.database_url:
+            os.environ["NEWSLOOM_DATABASE_URL"] = app.settings.database_url
+        factory = "newsloom.web.asgi:app_from_environment"
+        uvicorn.run(factory, factory=True, host=host, port=port, log_level="warning", workers=workers)
+        return
+    uvicorn.run(create_app(app.settings, app.store), host=host, port=port, log_level="warning")

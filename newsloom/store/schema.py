@@ -115,6 +115,7 @@ articles = sa.Table(
     sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
     sa.Index("ix_articles_story_id", "story_id"),
     sa.Index("ix_articles_updated_at", "updated_at"),
+    sa.Index("ix_articles_translated_from", "translated_from"),
 )
 
 article_tags = sa.Table(
@@ -123,7 +124,9 @@ article_tags = sa.Table(
     sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("tag_slug", sa.String(200), primary_key=True),
     sa.Column("tag_name", sa.String(300), nullable=False),
+    sa.Column("listed_at", UTCDateTime()),  # the article's, so "newest with this tag" is an index range
     sa.Index("ix_article_tags_tag_slug", "tag_slug"),
+    sa.Index("ix_article_tags_tag_listed", "tag_slug", "listed_at"),
 )
 
 article_authors = sa.Table(

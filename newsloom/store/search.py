@@ -92,18 +92,26 @@ class Fts5SearchIndex:
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
         fts = sa.table("articles_fts", sa.column("rowid"))
         table = schema.articles
+        matches = sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match", match))
         rank = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
-        snippet = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
-        statement = (
-            sa.select(table.c.id, snippet.label("snip"), rank.label("rank"))
+        # Rank and filter first; snippets (costly) only for the page of results that is shown.
+        ranked = conn.execute(
+            sa.select(table.c.id, rank.label("rank"))
             .select_from(fts.join(table, table.c.id == fts.c.rowid))
-            .where(sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match", match)))
-            .where(*(filters or SearchFilters()).conditions())
+            .where(matches, *(filters or SearchFilters()).conditions())
             .order_by(rank)
             .limit(limit)
             .offset(offset)
+        ).all()
+        if not ranked:
+            return []
+        snippet = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
+        snippets = dict(
+            conn.execute(
+                sa.select(fts.c.rowid, snippet).where(matches, fts.c.rowid.in_([row.id for row in ranked]))
+            ).all()
         )
-        return [RawHit(row.id, row.snip or "", float(row.rank)) for row in conn.execute(statement)]
+        return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
 
 
 class LikeSearchIndex:

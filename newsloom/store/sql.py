@@ -84,7 +84,7 @@ class SQLStore:
                 article_id = existing.id
                 conn.execute(table.update().where(table.c.id == article_id).values(**values))
                 outcome = UpsertOutcome.UPDATED
-            self._replace_links(conn, article_id, article)
+            self._replace_links(conn, article_id, article, values["listed_at"])
             if raw_html is not None:
                 self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
             self.search_index.index(conn, article_id, article.title, article.lead or "", article.body)
@@ -151,14 +151,17 @@ class SQLStore:
             conn.execute(table.insert().values(slug=slug, name=name))
         return slug
 
-    def _replace_links(self, conn: sa.Connection, article_id: int, article: Article) -> None:
+    def _replace_links(self, conn: sa.Connection, article_id: int, article: Article, listed_at: datetime) -> None:
         conn.execute(schema.article_tags.delete().where(schema.article_tags.c.article_id == article_id))
         conn.execute(schema.article_authors.delete().where(schema.article_authors.c.article_id == article_id))
         tags = {slugify(tag): tag for tag in article.tags if tag.strip()}
         if tags:
             conn.execute(
                 schema.article_tags.insert(),
-                [{"article_id": article_id, "tag_slug": slug, "tag_name": name} for slug, name in tags.items()],
+                [
+                    {"article_id": article_id, "tag_slug": slug, "tag_name": name, "listed_at": listed_at}
+                    for slug, name in tags.items()
+                ],
             )
         authors = {slugify(name): name for name in article.authors if name.strip()}
         if authors:
@@ -232,8 +235,8 @@ class SQLStore:
         if source_id is not None:
             query = query.where(table.c.source_id == source_id)
         if tag is not None:
-            tagged = sa.select(schema.article_tags.c.article_id).where(schema.article_tags.c.tag_slug == tag)
-            query = query.where(table.c.id.in_(tagged))
+            tags = schema.article_tags
+            query = query.join(tags, tags.c.article_id == table.c.id).where(tags.c.tag_slug == tag)
         if author is not None:
             by_author = sa.select(schema.article_authors.c.article_id).where(
                 schema.article_authors.c.author_slug == author
@@ -292,8 +295,9 @@ class SQLStore:
             if not raw_hits:
                 return []
             ids = [hit.article_id for hit in raw_hits]
-            rows = conn.execute(sa.select(schema.articles).where(schema.articles.c.id.in_(ids))).all()
-        by_id = {row.id: article_from_row(row) for row in rows}
+            # Hits show a summary: everything but the body, its blocks and images (the costly part to load).
+            rows = conn.execute(sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(ids))).all()
+        by_id = {row.id: summary_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
 
     def source_name(self, source_id: int) -> str | None:
@@ -334,6 +338,34 @@ class SQLStore:
         from pathlib import Path
 
         return sum(path.stat().st_size for suffix in ("", "-wal", "-shm") if (path := Path(database + suffix)).exists())
+
+
+SUMMARY_COLUMNS = tuple(
+    column for column in schema.articles.c if column.name not in ("body", "blocks", "images", "attribution")
+)
+
+
+def summary_from_row(row: sa.Row[Any]) -> Article:
+    return Article(
+        id=row.id,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        title=row.title,
+        lead=row.lead,
+        authors=list(row.authors or []),
+        published=row.published_at,
+        modified=row.modified_at,
+        language=row.language,
+        site_name=row.site_name,
+        section=row.section_slug,
+        tags=list(row.tags or []),
+        source_id=row.source_id,
+        story_id=row.story_id,
+        fetched_at=row.fetched_at,
+        hidden=bool(row.hidden),
+        translated_from=row.translated_from,
+        listed_at=row.listed_at,
+    )
 
 
 def _image_dict(image: Image) -> dict[str, Any]:

@@ -33,15 +33,6 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     for router in (pages.router, comments.router, admin.router, ops.router, feeds.router):
         app.include_router(router)
 
-    @app.middleware("http")
-    async def headers_and_counts(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        route = request.url.path.strip("/").split("/", 1)[0] or "home"
-        ops.REQUESTS[(route if route in _ROUTE_KINDS else "other", response.status_code)] += 1
-        return response
-
     @app.exception_handler(HTTPException)
     def http_error(request: Request, error: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
@@ -54,7 +45,39 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
         status, message = (404, "Not found") if in_path else (400, "Bad request: check the address or form fields")
         return portal.render(request, "error.html", status_code=status, message=message)
 
-    return app
+    return SecurityHeaders(app)  # type: ignore[return-value]
+
+
+class SecurityHeaders:
+    """Pure ASGI wrapper adding security headers and counting responses (cheaper than HTTP middleware).
+
+    Attribute access falls through to the FastAPI app, so ``app.state`` and friends keep working.
+    """
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.app, name)
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        route = scope["path"].strip("/").split("/", 1)[0] or "home"
+        route = route if route in _ROUTE_KINDS else "other"
+
+        async def send_with_headers(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    header for header in self._headers if header[0] not in present
+                ]
+                ops.REQUESTS[(route, message["status"])] += 1
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 _ROUTE_KINDS = {

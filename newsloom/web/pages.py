@@ -223,7 +223,7 @@ def search(
     hits = (
         portal.store.search(
             query,
-            limit=50,
+            limit=PAGE_SIZE,
             section=section or None,
             source_id=source.id if source else None,
             language=language or None,
