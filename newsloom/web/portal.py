@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,6 +74,8 @@ class Portal:
     views: dict[int, int] = field(default_factory=dict)
     # Rendered pages and aggregate lists, valid while the store's newest change is the one they were built on.
     _memo: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
+    _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
+    _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -107,16 +110,28 @@ class Portal:
         return self.queries.last_change()
 
     def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
-        """``build()``, reused until anything in the store changes (bounded: the cache is cleared when full)."""
+        """``build()``, reused until anything in the store changes (bounded: the cache is cleared when full).
+
+        Single flight: when many requests miss the same key at once, one builds and the others wait for it,
+        instead of all of them running the same expensive queries.
+        """
         version = self.validator()
         hit = self._memo.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]  # type: ignore[return-value]
-        if len(self._memo) > MEMO_ENTRIES:
-            self._memo.clear()
-        value = build()
-        self._memo[key] = (version, value)
-        return value
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]  # type: ignore[return-value]
+            if len(self._memo) > MEMO_ENTRIES:
+                self._memo.clear()
+                with self._locks_guard:
+                    self._locks = {key: lock}
+            value = build()
+            self._memo[key] = (version, value)
+            return value
 
     def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:
         """Weak ETag from what the page depends on; a 304 when the client already has it."""

@@ -141,3 +141,13 @@ def test_stats_count_by_source_section_language(store: SQLStore) -> None:
     assert stats.by_section == {"world": 1, "the-gioi": 1}
     assert stats.by_source == {"Example News": 2}
     assert stats.size_bytes and stats.size_bytes > 0
+
+
+def test_filtered_search_finds_matches_beyond_the_ranked_candidates(store: SQLStore) -> None:
+    for number in range(1, 13):
+        store.upsert_article(make_article(number, section="Rare" if number == 7 else "World"))
+    for limit in (1, 2):
+        hits = store.search("paragraph", limit=limit, section="rare")
+        assert [hit.article.title for hit in hits] == ["Article number 7 about Hà Nội"]
+    assert len(store.search("paragraph", limit=5)) == 5
+    assert len(store.search("paragraph", limit=5, offset=10)) == 2
