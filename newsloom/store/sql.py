@@ -381,29 +381,11 @@ def _image_dict(image: Image) -> dict[str, Any]:
 
 
 def article_from_row(row: sa.Row[Any]) -> Article:
-    return Article(
-        id=row.id,
-        url=row.url,
-        canonical_url=row.canonical_url,
-        title=row.title,
-        lead=row.lead,
-        authors=list(row.authors or []),
-        published=row.published_at,
-        modified=row.modified_at,
-        language=row.language,
-        site_name=row.site_name,
-        section=row.section_slug,
-        tags=list(row.tags or []),
-        blocks=[block_from_dict(item) for item in row.blocks or []],
-        images=[Image(**item) for item in row.images or []],
-        attribution=[attribution_from_dict(item) for item in row.attribution or []],
-        source_id=row.source_id,
-        story_id=row.story_id,
-        fetched_at=row.fetched_at,
-        hidden=bool(row.hidden),
-        translated_from=row.translated_from,
-        listed_at=row.listed_at,
-    )
+    article = summary_from_row(row)
+    article.blocks = [block_from_dict(item) for item in row.blocks or []]
+    article.images = [Image(**item) for item in row.images or []]
+    article.attribution = [attribution_from_dict(item) for item in row.attribution or []]
+    return article
 
 
 def open_store(settings: Settings, *, migrate_schema: bool = True) -> SQLStore:
