@@ -170,27 +170,33 @@ def article_short(request: Request, article_id: ItemId) -> Response:
 @router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
 def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool = Query(False)) -> Response:
     portal = _portal(request)
-    found = portal.store.get_article(article_id)
-    if found is None:
-        raise HTTPException(404, "No such article")
-    portal.views[article_id] = portal.views.get(article_id, 0) + 1
     comment_count = portal.comments.count(article_id)
     posted = request.query_params.get("posted")
     posted = posted if posted in ("held", "published") else None
+    key = ("article", article_id, comment_count, side_by_side, posted)
+    # A current rendering exists only for a visible article (hiding bumps the store version): skip the load.
+    cached = portal.cached_page_exists(key)
+    found = None if cached else portal.store.get_article(article_id)
+    if not cached and found is None:
+        raise HTTPException(404, "No such article")
+    portal.views[article_id] = portal.views.get(article_id, 0) + 1
 
     def render(token: str) -> Response:
+        article = found or portal.store.get_article(article_id)  # evicted between the check and now
+        if article is None:
+            raise HTTPException(404, "No such article")
         comments = portal.comments.for_article(article_id)
-        related = portal.queries.related(found)
-        editions = portal.queries.editions(found)
-        outlet_map = portal.outlets_for([found, *[a for items in related.values() for a in items], *editions])
-        original = next((e for e in editions if e.id == found.translated_from), None)
-        story_found = portal.queries.story(found.story_id) if found.story_id else None
+        related = portal.queries.related(article)
+        editions = portal.queries.editions(article)
+        outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
+        original = next((e for e in editions if e.id == article.translated_from), None)
+        story_found = portal.queries.story(article.story_id) if article.story_id else None
         roots = [c for c in comments if c.parent_id is None]
         return portal.render(
             request,
             "article.html",
-            article=found,
-            outlet=outlet_map.get(found.source_id or -1),
+            article=article,
+            outlet=outlet_map.get(article.source_id or -1),
             outlets=outlet_map,
             related=related,
             editions=editions,
@@ -198,13 +204,13 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
-            section_name=portal.queries.section_name(found.section) if found.section else None,
+            section_name=portal.queries.section_name(article.section) if article.section else None,
             story=story_found[0] if story_found else None,
             posted=posted,
             csrf_token=token,
         )
 
-    return portal.page(request, ("article", article_id, comment_count, side_by_side, posted), render)
+    return portal.page(request, key, render)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,8 @@ WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
 ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
-MEMO_ENTRIES = 2000
+MEMO_BYTES = 128 * 1024 * 1024  # per worker process
+_MISSING = object()
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 T = TypeVar("T")
 
@@ -73,7 +75,8 @@ class Portal:
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
     views: dict[int, int] = field(default_factory=dict)
     # Rendered pages and aggregate lists, valid while the store's newest change is the one they were built on.
-    _memo: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
+    _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
+    _memo_bytes: int = 0
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -110,28 +113,50 @@ class Portal:
         return self.queries.last_change()
 
     def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
-        """``build()``, reused until anything in the store changes (bounded: the cache is cleared when full).
+        """``build()``, reused until anything in the store changes; least recently used entries go first once the
+        cache holds ``MEMO_BYTES`` of rendered pages.
 
         Single flight: when many requests miss the same key at once, one builds and the others wait for it,
         instead of all of them running the same expensive queries.
         """
         version = self.validator()
-        hit = self._memo.get(key)
-        if hit is not None and hit[0] == version:
-            return hit[1]  # type: ignore[return-value]
+        found = self._lookup(key, version)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
         with self._locks_guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            hit = self._memo.get(key)
-            if hit is not None and hit[0] == version:
-                return hit[1]  # type: ignore[return-value]
-            if len(self._memo) > MEMO_ENTRIES:
-                self._memo.clear()
-                with self._locks_guard:
-                    self._locks = {key: lock}
+            found = self._lookup(key, version)
+            if found is not _MISSING:
+                return found  # type: ignore[return-value]
             value = build()
+            self._store_entry(key, version, value)
+        with self._locks_guard:
+            self._locks.pop(key, None)
+        return value
+
+    def _lookup(self, key: tuple[object, ...], version: object) -> object:
+        hit = self._memo.get(key)
+        if hit is None or hit[0] != version:
+            return _MISSING
+        self._memo.move_to_end(key)
+        return hit[1]
+
+    def _store_entry(self, key: tuple[object, ...], version: object, value: object) -> None:
+        size = _size_of(value)
+        with self._locks_guard:
+            old = self._memo.pop(key, None)
+            if old is not None:
+                self._memo_bytes -= _size_of(old[1])
             self._memo[key] = (version, value)
-            return value
+            self._memo_bytes += size
+            while self._memo_bytes > MEMO_BYTES and len(self._memo) > 1:
+                _, (_, evicted) = self._memo.popitem(last=False)
+                self._memo_bytes -= _size_of(evicted)
+
+    def cached_page_exists(self, key: tuple[object, ...]) -> bool:
+        """Whether a rendered page for ``key`` is current: lets a route skip loading what the page is built from."""
+        return self._lookup(("page", *key), self.validator()) is not _MISSING
 
     def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:
         """Weak ETag from what the page depends on; a 304 when the client already has it."""
@@ -161,6 +186,13 @@ class Portal:
                 CSRF_COOKIE, new_cookie, httponly=True, samesite="lax", secure=self.guard.secure_cookies
             )
         return response
+
+
+def _size_of(value: object) -> int:
+    """Rendered pages are (bytes, media type, status); other cached values are small lists, counted as 1 KB."""
+    if isinstance(value, tuple) and value and isinstance(value[0], bytes):
+        return len(value[0]) + 100
+    return 1024
 
 
 def _freeze(response: Response) -> tuple[bytes, str | None, int]:
