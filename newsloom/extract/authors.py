@@ -25,7 +25,9 @@ _NOT_A_NAME = re.compile(r"(@|https?://|^\d+$)", re.IGNORECASE)
 BYLINE_XPATH = (
     '//*[@itemprop="author"]//*[@itemprop="name"] | //a[@rel="author"] | '
     '//*[contains(concat(" ", normalize-space(@class), " "), " author-name ")] | '
-    '//*[contains(concat(" ", normalize-space(@class), " "), " byline__name ")]'
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline__name ")] | '
+    '//*[contains(@class, "byline")]//a[contains(@href, "autor") or contains(@href, "author")] | '
+    '//*[contains(@class, "author")]//a[contains(@href, "autor") or contains(@href, "author")]'
 )
 MAX_NAME_WORDS = 5
 
@@ -69,3 +71,15 @@ def visible_bylines(tree: lxml_html.HtmlElement) -> list[str]:
         if 2 < len(name) < 80:
             return [name]
     return []
+
+
+def names_an_outlet(names: list[str], outlet_names: list[str | None]) -> bool:
+    """Metadata that credits only the publication ("Deutsche Welle", "mdr.de") rather than a person."""
+    outlets = [normalize_space(name).casefold() for name in outlet_names if name]
+    if not names or not outlets:
+        return False
+    for name in names:
+        folded = name.casefold()
+        if not any(folded in outlet or outlet in folded or folded.split(".")[0] in outlet for outlet in outlets):
+            return False
+    return True

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
-from newsloom.extract.authors import split_authors, visible_bylines
+from newsloom.extract.authors import names_an_outlet, split_authors, visible_bylines
 from newsloom.text import normalize_space
 
 ARTICLE_TYPES = {
@@ -181,8 +181,9 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
             if (element.get("name") or element.get("property") or "").lower() in AUTHOR_META
         ]
         result.authors = split_authors(meta_authors)
-    if not result.authors:
-        result.authors = split_authors(visible_bylines(tree))
+    outlets = [meta.get("og:site_name"), *_names(publisher), result.html_title and result.html_title.split("|")[-1]]
+    if not result.authors or names_an_outlet(result.authors, outlets):
+        result.authors = split_authors(visible_bylines(tree)) or result.authors
     result.published = (
         parse_date(article.get("datePublished"))
         or parse_date(meta.get("article:published_time"))

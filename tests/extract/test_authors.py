@@ -18,3 +18,23 @@ from newsloom.extract.authors import split_authors
 )
 def test_split_authors(raw: list[str], expected: list[str]) -> None:
     assert split_authors(raw) == expected
+
+
+def test_outlet_credited_as_author_is_recognised() -> None:
+    from newsloom.extract.authors import names_an_outlet
+
+    assert names_an_outlet(["Deutsche Welle"], ["Deutsche Welle", None])
+    assert names_an_outlet(["mdr.de"], ["MDR"])
+    assert not names_an_outlet(["Jane Roe"], ["Example News"])
+    assert not names_an_outlet([], ["Example News"])
+
+
+def test_visible_byline_replaces_an_outlet_only_credit() -> None:
+    from newsloom.extract import extract_article
+    from tests.conftest import article_html
+
+    page = article_html(
+        extra_head='<meta name="author" content="Example News">',
+        body_prefix='<p class="byline">By <a href="/author/jane-roe">Jane Roe</a></p>',
+    )
+    assert extract_article(page.encode()).authors == ["Jane Roe"]
