@@ -17,6 +17,7 @@ from pathlib import Path
 from newsloom.enrich import enrich_article
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
+from newsloom.extract.overrides import SiteOverrides
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
 
@@ -51,8 +52,10 @@ ExtractStage = Callable[[FetchedPage], Article]
 EnrichStage = Callable[[Article], Article]
 
 
-def extract_stage(page: FetchedPage) -> Article:
-    article = extract_article(page.content, url=page.final_url or page.url, content_type=page.content_type)
+def extract_stage(page: FetchedPage, overrides: SiteOverrides | None = None) -> Article:
+    article = extract_article(
+        page.content, url=page.final_url or page.url, content_type=page.content_type, overrides=overrides
+    )
     article.fetched_at = page.fetched_at or datetime.now(UTC)
     if page.source_id is not None:
         article.source_id = page.source_id

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
         description="Key signing sessions and CSRF tokens; generated and kept in the data directory if unset.",
     )
 
+    extract_overrides_dir: Path | None = Field(
+        None, description="Directory of per-site extraction override files (TOML, XPath selectors); none by default."
+    )
     comment_policy: str = Field(
         "moderate", description="'moderate' holds reader comments for approval; 'publish' shows them at once."
     )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 
+from newsloom.extract.overrides import SiteOverrides, load_overrides
 from newsloom.logs import configure_logging
+from newsloom.model import Article, FetchedPage
+from newsloom.pipeline import extract_stage
 from newsloom.settings import Settings, load_settings
 from newsloom.store import SQLStore, open_store
 
@@ -31,6 +36,15 @@ class AppContext:
         if self._settings is None:
             self._settings = load_settings(data_dir=self.data_dir, database_url=self.database_url)
         return self._settings
+
+    @property
+    def overrides(self) -> SiteOverrides | None:
+        """Operators' per-site extraction selectors, if a directory is configured."""
+        directory = self.settings.extract_overrides_dir
+        return load_overrides(directory) if directory else None
+
+    def extract_stage(self) -> Callable[[FetchedPage], Article]:
+        return partial(extract_stage, overrides=self.overrides)
 
     @property
     def store(self) -> SQLStore:

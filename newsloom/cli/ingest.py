@@ -56,6 +56,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
     Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated.
     """
     store = app.store
+    extract = app.extract_stage()
     files = expand_paths(paths)
     if url and len(files) != 1:
         raise click.UsageError("--url applies to a single HTML file")
@@ -64,7 +65,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
         task = progress.add_task("importing", total=len(files))
         for path in files:
             for page in iter_local_pages([path], url=url):
-                report.add(process_page(page, store))
+                report.add(process_page(page, store, extract=extract))
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
@@ -85,7 +86,9 @@ def _load_one(target: str, app: AppContext) -> FetchedPage:
 
 def _extract_one(target: str, url: str | None, app: AppContext) -> Article:
     page = _load_one(target, app)
-    return extract_article(page.content, url=url or page.final_url or page.url, content_type=page.content_type)
+    return extract_article(
+        page.content, url=url or page.final_url or page.url, content_type=page.content_type, overrides=app.overrides
+    )
 
 
 def _text_view(article: Article) -> str:
@@ -165,6 +168,7 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
 def reprocess_command(app: AppContext) -> None:
     """Re-run extraction and enrichment on every stored article's original HTML."""
     store = app.store
+    extract = app.extract_stage()
     report = BatchReport()
     with _progress() as progress:
         task = progress.add_task("reprocessing", total=store.count_articles())
@@ -172,7 +176,7 @@ def reprocess_command(app: AppContext) -> None:
             if isinstance(page, FetchedPage):
                 page.fetched_at = article.fetched_at
                 page.source_id = article.source_id
-            result = process_page(page, store)
+            result = process_page(page, store, extract=extract)
             if result.outcome == Outcome.NEW:  # canonical URL moved: the old row stays, say so
                 result = PageResult(
                     result.origin, Outcome.UPDATED, "stored under a new canonical URL", result.article_id

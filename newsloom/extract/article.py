@@ -17,12 +17,14 @@ from trafilatura.utils import load_html
 
 from newsloom.errors import ExtractError, NotAnArticle
 from newsloom.extract.attribution import attribution_line, dateline
+from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.chrome import drop_chrome
 from newsloom.extract.decode import decode_html
 from newsloom.extract.figures import read_figures
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
 from newsloom.extract.metadata import PageMetadata, read_metadata
+from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.title import choose_title
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
@@ -85,6 +87,13 @@ def _main_text(tree: lxml_html.HtmlElement, url: str | None, where: str | None) 
     return document.body if document is not None else None
 
 
+def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
+    if authors := site.text(tree, "authors"):
+        meta.authors = split_authors(authors)
+    if section := site.text(tree, "section"):
+        meta.section = section[0]
+
+
 def _drop_leading_heads(blocks: list[Block], title: str | None, description: str | None) -> list[Block]:
     """Headline and deck often open the extracted text (they are fields, not body), and a stack of two or more
     headings before any paragraph is a list of teaser headlines, not the article's structure."""
@@ -133,16 +142,30 @@ def _images(blocks: list[Block], meta: PageMetadata) -> list[Image]:
     return images
 
 
-def extract_article(data: bytes | str, url: str | None = None, content_type: str | None = None) -> Article:
-    """Extract one article; raises ``NotAnArticle``/``ExtractError`` with a reason for anything else."""
+def extract_article(
+    data: bytes | str,
+    url: str | None = None,
+    content_type: str | None = None,
+    overrides: SiteOverrides | None = None,
+) -> Article:
+    """Extract one article; raises ``NotAnArticle``/``ExtractError`` with a reason for anything else.
+
+    ``overrides`` are operators' per-site selectors (``extract/overrides.py``), applied when the URL's host has one.
+    """
     where = url
     text = _to_text(data, content_type, where)
     tree = _parse(text, where)
     meta = read_metadata(tree, url)
     base_url = url or meta.canonical
+    site = overrides.for_url(base_url) if overrides else None
+    if site is not None:
+        site.prune(tree)
+        _apply_site_fields(site, tree, meta)
     figures = read_figures(tree, base_url)
-    title = choose_title(tree, meta)
-    body = _main_text(tree, base_url, where)
+    title = (site.text(tree, "title")[:1] or [None])[0] if site else None
+    title = title or choose_title(tree, meta)
+    container = site.body_element(tree) if site else None
+    body = _main_text(container if container is not None else tree, base_url, where)
     blocks = place_figures(blocks_from_tree(body, figures, base_url), figures)
     blocks = _drop_leading_heads(drop_chrome(blocks), title, meta.description)
     blocks, attribution = _take_attribution(blocks)
