@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from newsloom.model import Article
 from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 
@@ -16,11 +14,15 @@ def _portal(request: Request) -> Portal:
     return request.app.state.portal  # type: ignore[no-any-return]
 
 
-def _listing(request: Request, heading: str, load: Callable[[], list[Article]], kind: str, **extra: object) -> Response:
+def _listing(
+    request: Request, heading: str, kind: str, before: str | None, filters: dict[str, object], **extra: object
+) -> Response:
+    """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
     portal = _portal(request)
+    cursor = decode_cursor(before)
 
     def render(token: str) -> Response:
-        articles = load()
+        articles = portal.store.latest_articles(PAGE_SIZE, before=cursor, **filters)  # type: ignore[arg-type]
         next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
         return portal.render(
             request,
@@ -75,14 +77,7 @@ def section(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.section_name(slug)
     if name is None:
         raise HTTPException(404, "No such section")
-    cursor = decode_cursor(before)
-    return _listing(
-        request,
-        name,
-        lambda: portal.store.latest_articles(PAGE_SIZE, section=slug, before=cursor),
-        "section",
-        feed=f"/section/{slug}/feed.xml",
-    )
+    return _listing(request, name, "section", before, {"section": slug}, feed=f"/section/{slug}/feed.xml")
 
 
 @router.get("/tag/{slug}", response_class=HTMLResponse)
@@ -91,14 +86,7 @@ def tag(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.tag_name(slug)
     if name is None:
         raise HTTPException(404, "No such tag")
-    cursor = decode_cursor(before)
-    return _listing(
-        request,
-        f"Tag: {name}",
-        lambda: portal.store.latest_articles(PAGE_SIZE, tag=slug, before=cursor),
-        "tag",
-        feed=f"/tag/{slug}/feed.xml",
-    )
+    return _listing(request, f"Tag: {name}", "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
 
 
 @router.get("/author/{slug}", response_class=HTMLResponse)
@@ -107,10 +95,7 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.author_name(slug)
     if name is None:
         raise HTTPException(404, "No such author")
-    cursor = decode_cursor(before)
-    return _listing(
-        request, f"By {name}", lambda: portal.store.latest_articles(PAGE_SIZE, author=slug, before=cursor), "author"
-    )
+    return _listing(request, f"By {name}", "author", before, {"author": slug})
 
 
 @router.get("/outlets", response_class=HTMLResponse)
@@ -125,15 +110,8 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     found = portal.queries.outlet(slug)
     if found is None:
         raise HTTPException(404, "No such outlet")
-    cursor = decode_cursor(before)
-    return _listing(
-        request,
-        found.name,
-        lambda: portal.store.latest_articles(PAGE_SIZE, source_id=found.id, before=cursor),
-        "outlet",
-        outlet=found,
-        feed=f"/outlet/{slug}/feed.xml",
-    )
+    feed = f"/outlet/{slug}/feed.xml"
+    return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
