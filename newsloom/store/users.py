@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -38,7 +39,7 @@ class UserStore:
                     schema.users.c.username == username
                 )
             ).first()
-        stored = row.password_hash if row is not None else _DUMMY_HASH
+        stored = row.password_hash if row is not None else _dummy_hash()
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -46,4 +47,7 @@ class UserStore:
         return row is not None and bool(row.is_admin)
 
 
-_DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against for unknown names so they take as long as known ones; computed on first use."""
+    return _hasher.hash("not-a-real-password-only-for-timing")
