@@ -74,6 +74,11 @@ class CommentStore:
         with self.engine.connect() as conn:
             return [_from_row(row) for row in conn.execute(query)]
 
+    def count_pending(self) -> int:
+        query = sa.select(sa.func.count()).where(schema.comments.c.status == "pending")
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def set_status(self, comment_id: int, status: str) -> bool:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")

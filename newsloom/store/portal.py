@@ -12,35 +12,8 @@ import sqlalchemy as sa
 
 from newsloom.model import Article, Story
 from newsloom.store import schema
-from newsloom.store.sql import article_from_row
+from newsloom.store.sql import SUMMARY_COLUMNS, article_from_row, summary_from_row
 from newsloom.text import slugify
-
-LIGHT_COLUMNS = (
-    schema.articles.c.id,
-    schema.articles.c.url,
-    schema.articles.c.canonical_url,
-    schema.articles.c.title,
-    schema.articles.c.source_id,
-    schema.articles.c.language,
-    schema.articles.c.published_at,
-    schema.articles.c.listed_at,
-    schema.articles.c.translated_from,
-)
-
-
-def light_article(row: sa.Row[Any]) -> Article:
-    """An article for a link list: no body, blocks or images."""
-    return Article(
-        id=row.id,
-        url=row.url,
-        canonical_url=row.canonical_url,
-        title=row.title,
-        source_id=row.source_id,
-        language=row.language,
-        published=row.published_at,
-        listed_at=row.listed_at,
-        translated_from=row.translated_from,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,19 +150,19 @@ class PortalQueries:
     def related(self, article: Article, limit: int = 5) -> dict[str, list[Article]]:
         """Same tag, same category, same author, same story: newest first, the article itself excluded.
 
-        Rows are light (title, outlet, dates: what a link list shows), not whole articles with their bodies.
+        Rows are summaries (what a link list shows), not whole articles with their bodies.
         """
         a, authors = schema.articles, schema.article_authors
         assert article.id is not None
-        light = sa.select(*LIGHT_COLUMNS).where(a.c.hidden.is_(False), a.c.id != article.id)
+        summaries = sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False), a.c.id != article.id)
         own_authors = sa.select(authors.c.author_slug).where(authors.c.article_id == article.id)
         queries: dict[str, Any] = {
             "tag": self._newest_with_tags(article),
-            "category": light.where(a.c.section_slug == article.section) if article.section else None,
-            "author": light.join(authors, authors.c.article_id == a.c.id)
+            "category": summaries.where(a.c.section_slug == article.section) if article.section else None,
+            "author": summaries.join(authors, authors.c.article_id == a.c.id)
             .where(authors.c.author_slug.in_(own_authors))
             .distinct(),
-            "story": light.where(a.c.story_id == article.story_id) if article.story_id else None,
+            "story": summaries.where(a.c.story_id == article.story_id) if article.story_id else None,
         }
         result: dict[str, list[Article]] = {}
         with self.engine.connect() as conn:
@@ -198,7 +171,7 @@ class PortalQueries:
                     result[name] = []
                     continue
                 rows = conn.execute(query.order_by(a.c.listed_at.desc(), a.c.id.desc()).limit(limit))
-                result[name] = [light_article(row) for row in rows]
+                result[name] = [summary_from_row(row) for row in rows]
         return result
 
     def _newest_with_tags(self, article: Article, per_tag: int = 6) -> Any:
@@ -217,17 +190,17 @@ class PortalQueries:
         candidates = (
             sa.union(*[q.subquery().select() for q in per_tag_queries]) if len(slugs) > 1 else per_tag_queries[0]
         )
-        return sa.select(*LIGHT_COLUMNS).where(a.c.hidden.is_(False), a.c.id.in_(candidates))
+        return sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False), a.c.id.in_(candidates))
 
     def editions(self, article: Article) -> list[Article]:
         """Other language editions: the original this one was translated from, or translations of it."""
         a = schema.articles
         original = article.translated_from or article.id
-        query = sa.select(*LIGHT_COLUMNS).where(
+        query = sa.select(*SUMMARY_COLUMNS).where(
             a.c.hidden.is_(False), a.c.id != article.id, sa.or_(a.c.id == original, a.c.translated_from == original)
         )
         with self.engine.connect() as conn:
-            return [light_article(row) for row in conn.execute(query)]
+            return [summary_from_row(row) for row in conn.execute(query)]
 
     # -- stories -----------------------------------------------------------------------------------------------
 

@@ -300,10 +300,6 @@ class SQLStore:
         by_id = {row.id: summary_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
 
-    def source_name(self, source_id: int) -> str | None:
-        with self.engine.connect() as conn:
-            return conn.execute(sa.select(schema.sources.c.name).where(schema.sources.c.id == source_id)).scalar()
-
     def stats(self) -> StoreStats:
         articles = schema.articles
         with self.engine.connect() as conn:

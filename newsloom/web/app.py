@@ -27,7 +27,6 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     portal = Portal(settings, store or open_store(settings))
     app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = portal
-    app.state.store = portal.store
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.mount("/api/v1", create_api(portal))
     for router in (pages.router, comments.router, admin.router, ops.router, feeds.router):

@@ -29,7 +29,7 @@ def metrics(request: Request) -> str:
         f"newsloom_articles {stats.articles}",
         "# HELP newsloom_comments_pending Comments waiting for moderation.",
         "# TYPE newsloom_comments_pending gauge",
-        f"newsloom_comments_pending {len(portal.comments.pending(10_000))}",
+        f"newsloom_comments_pending {portal.comments.count_pending()}",
         "# HELP newsloom_uptime_seconds Seconds since the portal started.",
         "# TYPE newsloom_uptime_seconds gauge",
         f"newsloom_uptime_seconds {time.time() - STARTED:.0f}",
