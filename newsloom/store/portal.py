@@ -152,16 +152,15 @@ class PortalQueries:
 
         Rows are summaries (what a link list shows), not whole articles with their bodies.
         """
-        a, authors = schema.articles, schema.article_authors
+        a = schema.articles
         assert article.id is not None
         summaries = sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False), a.c.id != article.id)
-        own_authors = sa.select(authors.c.author_slug).where(authors.c.article_id == article.id)
         queries: dict[str, Any] = {
-            "tag": self._newest_with_tags(article),
+            "tag": self._newest_linked(schema.article_tags, schema.article_tags.c.tag_slug, article, article.tags),
             "category": summaries.where(a.c.section_slug == article.section) if article.section else None,
-            "author": summaries.join(authors, authors.c.article_id == a.c.id)
-            .where(authors.c.author_slug.in_(own_authors))
-            .distinct(),
+            "author": self._newest_linked(
+                schema.article_authors, schema.article_authors.c.author_slug, article, article.authors
+            ),
             "story": summaries.where(a.c.story_id == article.story_id) if article.story_id else None,
         }
         result: dict[str, list[Article]] = {}
@@ -174,21 +173,25 @@ class PortalQueries:
                 result[name] = [summary_from_row(row) for row in rows]
         return result
 
-    def _newest_with_tags(self, article: Article, per_tag: int = 6) -> Any:
-        """Newest articles sharing any tag: the few newest per tag (index ranges), then merged."""
-        a, tags = schema.articles, schema.article_tags
-        slugs = sorted({slugify(tag) for tag in article.tags if tag.strip()})[:8]
+    @staticmethod
+    def _newest_linked(
+        links: sa.Table, slug_column: sa.Column[Any], article: Article, names: list[str], per_name: int = 6
+    ) -> Any:
+        """Newest articles sharing any tag (or author): the few newest per name, each an index range on the link
+        table's copy of ``listed_at``, then merged. Prolific authors and big tags cost no more than small ones."""
+        a = schema.articles
+        slugs = sorted({slugify(name) for name in names if name.strip()})[:8]
         if not slugs:
             return None
-        per_tag_queries = [
-            sa.select(tags.c.article_id)
-            .where(tags.c.tag_slug == slug, tags.c.article_id != article.id)
-            .order_by(tags.c.listed_at.desc())
-            .limit(per_tag)
+        per_name_queries = [
+            sa.select(links.c.article_id)
+            .where(slug_column == slug, links.c.article_id != article.id)
+            .order_by(links.c.listed_at.desc())
+            .limit(per_name)
             for slug in slugs
         ]
         candidates = (
-            sa.union(*[q.subquery().select() for q in per_tag_queries]) if len(slugs) > 1 else per_tag_queries[0]
+            sa.union(*[q.subquery().select() for q in per_name_queries]) if len(slugs) > 1 else per_name_queries[0]
         )
         return sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False), a.c.id.in_(candidates))
 

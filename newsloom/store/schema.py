@@ -135,7 +135,9 @@ article_authors = sa.Table(
     sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("author_slug", sa.String(200), primary_key=True),
     sa.Column("author_name", sa.String(300), nullable=False),
+    sa.Column("listed_at", UTCDateTime()),  # the article's, so "newest by this author" is an index range
     sa.Index("ix_article_authors_author_slug", "author_slug"),
+    sa.Index("ix_article_authors_author_listed", "author_slug", "listed_at"),
 )
 
 article_html = sa.Table(

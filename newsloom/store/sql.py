@@ -24,6 +24,7 @@ from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
 from newsloom.store.search import SearchFilters, search_index_for
+from newsloom.store.version import ChangeCounter, change_counter_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
@@ -42,6 +43,7 @@ class SQLStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.search_index = search_index_for(engine.dialect.name)
+        self._changes: ChangeCounter | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
 
@@ -52,7 +54,15 @@ class SQLStore:
         return current_revision(self.engine) == head_revision()
 
     def close(self) -> None:
+        if self._changes is not None:
+            self._changes.close()
         self.engine.dispose()
+
+    def change_token(self) -> object:
+        """Differs from every earlier value once anything was committed, by any process: caches validate on it."""
+        if self._changes is None:
+            self._changes = change_counter_for(self.engine)
+        return self._changes.current()
 
     # -- writes ------------------------------------------------------------------------------------------------
 
@@ -168,7 +178,7 @@ class SQLStore:
             conn.execute(
                 schema.article_authors.insert(),
                 [
-                    {"article_id": article_id, "author_slug": slug, "author_name": name}
+                    {"article_id": article_id, "author_slug": slug, "author_name": name, "listed_at": listed_at}
                     for slug, name in authors.items()
                 ],
             )
@@ -223,26 +233,27 @@ class SQLStore:
     ) -> list[Article]:
         table = schema.articles
         query = sa.select(table).where(table.c.hidden.is_(False))
+        # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
+        listed_at, article_id = table.c.listed_at, table.c.id
+        for links, slug_column, slug in (
+            (schema.article_tags, schema.article_tags.c.tag_slug, tag),
+            (schema.article_authors, schema.article_authors.c.author_slug, author),
+        ):
+            if slug is not None:
+                query = query.join(links, links.c.article_id == table.c.id).where(slug_column == slug)
+                listed_at, article_id = links.c.listed_at, links.c.article_id
         if before is not None:
             query = query.where(
                 sa.or_(
-                    table.c.listed_at < before.listed_at,
-                    sa.and_(table.c.listed_at == before.listed_at, table.c.id < before.article_id),
+                    listed_at < before.listed_at,
+                    sa.and_(listed_at == before.listed_at, article_id < before.article_id),
                 )
             )
         if section is not None:
             query = query.where(table.c.section_slug == section)
         if source_id is not None:
             query = query.where(table.c.source_id == source_id)
-        if tag is not None:
-            tags = schema.article_tags
-            query = query.join(tags, tags.c.article_id == table.c.id).where(tags.c.tag_slug == tag)
-        if author is not None:
-            by_author = sa.select(schema.article_authors.c.article_id).where(
-                schema.article_authors.c.author_slug == author
-            )
-            query = query.where(table.c.id.in_(by_author))
-        query = query.order_by(table.c.listed_at.desc(), table.c.id.desc()).limit(limit)
+        query = query.order_by(listed_at.desc(), article_id.desc()).limit(limit)
         with self.engine.connect() as conn:
             return [article_from_row(row) for row in conn.execute(query)]
 
