@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
     )
+    page_cache_mb: int = Field(
+        128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -6,11 +6,13 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, ops, pages
 from newsloom.web.api import create_api
+from newsloom.web.edge import EdgeCache
 from newsloom.web.portal import WEB_DIR, Portal
 
 SECURITY_HEADERS = {
@@ -44,17 +46,21 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
         status, message = (404, "Not found") if in_path else (400, "Bad request: check the address or form fields")
         return portal.render(request, "error.html", status_code=status, message=message)
 
-    return SecurityHeaders(app)  # type: ignore[return-value]
+    edge = EdgeCache(app, portal, settings.page_cache_mb * 1024 * 1024)
+    app.state.edge = edge
+    return SecurityHeaders(app, edge)  # type: ignore[return-value]
 
 
 class SecurityHeaders:
     """Pure ASGI wrapper adding security headers and counting responses (cheaper than HTTP middleware).
 
-    Attribute access falls through to the FastAPI app, so ``app.state`` and friends keep working.
+    Requests go to ``inner`` (the page cache in front of the FastAPI app); attribute access falls through to the
+    FastAPI app, so ``app.state`` and friends keep working.
     """
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, inner: ASGIApp) -> None:
         self.app = app
+        self.inner = inner
         self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 
     def __getattr__(self, name: str) -> object:
@@ -62,7 +68,7 @@ class SecurityHeaders:
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self.inner(scope, receive, send)
             return
         route = scope["path"].strip("/").split("/", 1)[0] or "home"
         route = route if route in _ROUTE_KINDS else "other"
@@ -76,7 +82,7 @@ class SecurityHeaders:
                 ops.REQUESTS[(route, message["status"])] += 1
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.inner(scope, receive, send_with_headers)
 
 
 _ROUTE_KINDS = {

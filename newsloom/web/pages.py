@@ -36,10 +36,11 @@ def _listing(
             **extra,
         )
 
-    return portal.page(request, ("listing", request.url.path, request.url.query), render)
+    return portal.page(render)
 
 
 router = APIRouter()
+MOST_READ_SECONDS = 60
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -50,8 +51,7 @@ def home(request: Request) -> Response:
         latest = portal.store.latest_articles(PAGE_SIZE)
         sections = [s for s in portal.queries.sections() if s.articles][:6]
         by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
-        most_read_ids = sorted(portal.views, key=lambda i: -portal.views[i])[:5]
-        most_read = [a for i in most_read_ids if (a := portal.store.get_article(i)) is not None]
+        most_read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
         shown = latest + [a for items in by_section.values() for a in items] + most_read
         return portal.render(
             request,
@@ -66,9 +66,8 @@ def home(request: Request) -> Response:
             csrf_token=token,
         )
 
-    # Most read changes with every view; the page is rebuilt when the store changes or the ranking does.
-    ranking = tuple(sorted(portal.views, key=lambda i: -portal.views[i])[:5])
-    return portal.page(request, ("home", ranking), render)
+    # "Most read" lives outside the store: the page is rebuilt at least once a minute for it.
+    return portal.page(render, seconds=MOST_READ_SECONDS)
 
 
 @router.get("/section/{slug}", response_class=HTMLResponse)
@@ -134,7 +133,7 @@ def story(request: Request, story_id: ItemId) -> Response:
             csrf_token=token,
         )
 
-    return portal.page(request, ("story", story_id), render)
+    return portal.page(render)
 
 
 @router.get("/article/{article_id}")
@@ -148,21 +147,13 @@ def article_short(request: Request, article_id: ItemId) -> Response:
 @router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
 def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool = Query(False)) -> Response:
     portal = _portal(request)
-    comment_count = portal.comments.count(article_id)
     posted = request.query_params.get("posted")
     posted = posted if posted in ("held", "published") else None
-    key = ("article", article_id, comment_count, side_by_side, posted)
-    # A current rendering exists only for a visible article (hiding bumps the store version): skip the load.
-    cached = portal.cached_page_exists(key)
-    found = None if cached else portal.store.get_article(article_id)
-    if not cached and found is None:
+    article = portal.store.get_article(article_id)
+    if article is None:
         raise HTTPException(404, "No such article")
-    portal.views[article_id] = portal.views.get(article_id, 0) + 1
 
     def render(token: str) -> Response:
-        article = found or portal.store.get_article(article_id)  # evicted between the check and now
-        if article is None:
-            raise HTTPException(404, "No such article")
         comments = portal.comments.for_article(article_id)
         related = portal.queries.related(article)
         editions = portal.queries.editions(article)
@@ -188,7 +179,7 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
             csrf_token=token,
         )
 
-    return portal.page(request, key, render)
+    return portal.page(render)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -217,14 +208,18 @@ def search(
         if query
         else []
     )
-    return portal.render(
-        request,
-        "search.html",
-        query=query,
-        hits=hits,
-        sections=portal.memo(("sections",), portal.queries.sections),
-        outlet_list=portal.memo(("outlets",), portal.queries.outlets),
-        filters={"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to},
+    filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
+    return portal.page(
+        lambda token: portal.render(
+            request,
+            "search.html",
+            query=query,
+            hits=hits,
+            sections=portal.memo(("sections",), portal.queries.sections),
+            outlet_list=portal.memo(("outlets",), portal.queries.outlets),
+            filters=filters,
+            csrf_token=token,
+        )
     )
 
 

@@ -32,7 +32,8 @@ WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
 ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
-MEMO_BYTES = 128 * 1024 * 1024  # per worker process
+MEMO_ENTRIES = 512
+CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
 _MISSING = object()
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 T = TypeVar("T")
@@ -74,9 +75,8 @@ class Portal:
     comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
     views: dict[int, int] = field(default_factory=dict)
-    # Rendered pages and aggregate lists, valid while the store's newest change is the one they were built on.
+    # Aggregate lists, valid while the store's change token is the one they were built on.
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
-    _memo_bytes: int = 0
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -110,11 +110,16 @@ class Portal:
         return response
 
     def validator(self) -> object:
-        return self.queries.last_change()
+        return self.store.change_token()
+
+    def count_view(self, article_id: int) -> None:
+        self.views[article_id] = self.views.get(article_id, 0) + 1
+
+    def most_read(self, limit: int) -> list[int]:
+        return sorted(self.views, key=lambda i: -self.views[i])[:limit]
 
     def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
-        """``build()``, reused until anything in the store changes; least recently used entries go first once the
-        cache holds ``MEMO_BYTES`` of rendered pages.
+        """``build()``, reused until anything in the store changes (aggregate lists several pages share).
 
         Single flight: when many requests miss the same key at once, one builds and the others wait for it,
         instead of all of them running the same expensive queries.
@@ -130,7 +135,10 @@ class Portal:
             if found is not _MISSING:
                 return found  # type: ignore[return-value]
             value = build()
-            self._store_entry(key, version, value)
+            with self._locks_guard:
+                self._memo[key] = (version, value)
+                while len(self._memo) > MEMO_ENTRIES:
+                    self._memo.popitem(last=False)
         with self._locks_guard:
             self._locks.pop(key, None)
         return value
@@ -139,61 +147,22 @@ class Portal:
         hit = self._memo.get(key)
         if hit is None or hit[0] != version:
             return _MISSING
-        self._memo.move_to_end(key)
         return hit[1]
 
-    def _store_entry(self, key: tuple[object, ...], version: object, value: object) -> None:
-        size = _size_of(value)
-        with self._locks_guard:
-            old = self._memo.pop(key, None)
-            if old is not None:
-                self._memo_bytes -= _size_of(old[1])
-            self._memo[key] = (version, value)
-            self._memo_bytes += size
-            while self._memo_bytes > MEMO_BYTES and len(self._memo) > 1:
-                _, (_, evicted) = self._memo.popitem(last=False)
-                self._memo_bytes -= _size_of(evicted)
-
-    def cached_page_exists(self, key: tuple[object, ...]) -> bool:
-        """Whether a rendered page for ``key`` is current: lets a route skip loading what the page is built from."""
-        return self._lookup(("page", *key), self.validator()) is not _MISSING
-
     def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:
-        """Weak ETag from what the page depends on; a 304 when the client already has it."""
+        """Weak ETag from what the response depends on; a 304 when the client already has it."""
         digest = hashlib.sha256("|".join(str(p) for p in (self.validator(), *parts)).encode()).hexdigest()
         etag = f'W/"{digest[:32]}"'
         if request.headers.get("if-none-match") == etag:
             return etag, Response(status_code=304, headers={"ETag": etag})
         return etag, None
 
-    def page(self, request: Request, key: tuple[object, ...], render: Callable[[str], Response]) -> Response:
-        """A page rendered once per store version and served from memory after, with ETag and 304 support.
+    def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
+        """A page the edge cache may keep (see ``web.edge``) until the store changes, or ``seconds`` at most.
 
-        ``render`` receives a placeholder for the CSRF token: the cached bytes are shared by every reader and each
-        response gets the reader's own token swapped in.
+        ``render`` receives a placeholder for the CSRF token: the rendered bytes are shared by every reader and the
+        edge swaps each reader's own token in.
         """
-        etag, not_modified = self.cached(request, *key)
-        if not_modified:
-            return not_modified
-        body, media_type, status = self.memo(("page", *key), lambda: _freeze(render(CSRF_PLACEHOLDER)))
-        cookie = request.cookies.get(CSRF_COOKIE)
-        new_cookie = None if cookie else self.guard.new_csrf_cookie()
-        token = self.guard.csrf_token(cookie or new_cookie or "")
-        body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
-        response = Response(body, media_type=media_type, status_code=status, headers={"ETag": etag})
-        if new_cookie:
-            response.set_cookie(
-                CSRF_COOKIE, new_cookie, httponly=True, samesite="lax", secure=self.guard.secure_cookies
-            )
+        response = render(CSRF_PLACEHOLDER)
+        response.headers[CACHE_HEADER] = str(seconds)
         return response
-
-
-def _size_of(value: object) -> int:
-    """Rendered pages are (bytes, media type, status); other cached values are small lists, counted as 1 KB."""
-    if isinstance(value, tuple) and value and isinstance(value[0], bytes):
-        return len(value[0]) + 100
-    return 1024
-
-
-def _freeze(response: Response) -> tuple[bytes, str | None, int]:
-    return bytes(response.body), response.media_type, response.status_code

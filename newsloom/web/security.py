@@ -55,6 +55,11 @@ class Guard:
     def csrf_token(self, cookie_value: str) -> str:
         return str(self._csrf.dumps(cookie_value))
 
+    def csrf_set_cookie(self, cookie_value: str) -> bytes:
+        """The Set-Cookie value for a new CSRF cookie, for responses built outside Starlette (the page cache)."""
+        secure = "; Secure" if self.secure_cookies else ""
+        return f"{CSRF_COOKIE}={cookie_value}; HttpOnly; Path=/; SameSite=lax{secure}".encode()
+
     def csrf_valid(self, cookie_value: str | None, form_token: str | None) -> bool:
         if not cookie_value or not form_token:
             return False

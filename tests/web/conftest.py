@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ class Site:
     store: SQLStore
     ids: list[int]
     story_id: int
+    app: Any = None
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
@@ -42,5 +44,6 @@ def site(tmp_path, settings: Settings, store: SQLStore) -> Iterator[Site]:  # ty
         ids.append(store.upsert_article(article).article_id)
     story_id = PortalQueries(store.engine).create_story("Storms hit the coast", [ids[0], ids[3]], datetime.now(UTC))
     portal_settings = settings.model_copy(update={"comment_policy": "moderate"})
-    with LiveServer(create_app(portal_settings, store)) as server:
-        yield Site(server.url, store, ids, story_id)
+    app = create_app(portal_settings, store)
+    with LiveServer(app) as server:
+        yield Site(server.url, store, ids, story_id, app)

@@ -128,14 +128,3 @@ def test_cached_pages_follow_changes_and_keep_tokens_per_reader(site: Site) -> N
         ]
     assert all(tokens) and tokens[0].group(1) != tokens[1].group(1)  # type: ignore[union-attr]
     assert "__csrf_token_placeholder__" not in tokens[0].string  # type: ignore[union-attr]
-
-
-def test_page_cache_is_bounded_and_evicts_least_recently_used(site: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from newsloom.web import portal as portal_module
-
-    monkeypatch.setattr(portal_module, "MEMO_BYTES", 1)
-    with site.client() as client:
-        for article_id in site.ids:
-            assert client.get(f"/article/{article_id}", follow_redirects=True).status_code == 200
-        again = client.get(f"/article/{site.ids[0]}", follow_redirects=True)
-    assert again.status_code == 200 and "Article number 1 about" in again.text

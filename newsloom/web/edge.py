@@ -1,0 +1,222 @@
+"""The page cache at the edge of the application: whole responses for readers' GETs, served before routing.
+
+A portal is read far more than it changes, and most of a page request's cost is the framework around the page
+(routing, dependency injection, a worker thread), not the page. So rendered responses are kept in memory and a
+repeated GET is answered here, in the event loop, from bytes. Correctness rests on two things:
+
+- Validation: an entry is served only while the store's change token (``PRAGMA data_version`` on SQLite) is the
+  one it was rendered under. Any commit, from any process (crawler, admin, comment), makes every entry stale, so
+  a hidden article or an approved comment shows on the next request. Routes may add a time limit for what does
+  not live in the store (the home page's "most read").
+- Per-reader parts: routes render the CSRF token as a placeholder, and every response, from the cache or not,
+  gets the reader's own token (and a new CSRF cookie when the reader has none) swapped in here.
+
+Only responses a route marks with ``CACHE_HEADER`` are kept; administrators (a session cookie) always get a fresh
+rendering. Concurrent misses on one address render once (single flight).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
+from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
+from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, Guard
+
+CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
+# Addresses whose responses are never pages: passed straight through, unbuffered.
+PASS_THROUGH = ("/static/", "/api/", "/admin", "/healthz", "/metrics")
+ARTICLE_PATH = re.compile(r"^/article/(\d{1,18})/")
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+_DROPPED = {b"content-length", b"set-cookie", b"etag", CACHE_HEADER}
+
+
+@dataclass(slots=True)
+class Entry:
+    version: object
+    expires: float | None
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    parts: list[bytes]  # the body split at the CSRF placeholder: one part when the page has no form
+    etag: bytes
+
+    @property
+    def size(self) -> int:
+        return sum(len(part) for part in self.parts) + 200
+
+
+class EdgeCache:
+    def __init__(self, app: ASGIApp, portal: Portal, max_bytes: int) -> None:
+        self.app = app
+        self.portal = portal
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, bytes], Entry] = OrderedDict()
+        self._bytes = 0
+        self._flights: dict[tuple[str, bytes], asyncio.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(PASS_THROUGH):
+            await self.app(scope, receive, send)
+            return
+        request = _RequestHeaders(scope)
+        key = (scope["path"], scope["query_string"])
+        if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
+            status, headers, body = await self._render(scope, receive)
+            await self._respond(scope, send, request, status, headers, body)
+            return
+        version = self.portal.store.change_token()
+        entry = self._fresh(key, version)
+        if entry is None:
+            flight = self._flights.setdefault(key, asyncio.Lock())
+            async with flight:
+                entry = self._fresh(key, version)
+                if entry is None:
+                    self.misses += 1
+                    status, headers, body = await self._render(scope, receive)
+                    entry = self._keep(key, version, status, headers, body, scope["method"])
+                    if entry is None:
+                        await self._respond(scope, send, request, status, headers, body)
+                        return
+            if not flight.locked():
+                self._flights.pop(key, None)
+        else:
+            self.hits += 1
+        await self._send_entry(scope, send, request, entry)
+
+    # -- the cache ---------------------------------------------------------------------------------------------
+
+    def _fresh(self, key: tuple[str, bytes], version: object) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.version != version or (entry.expires is not None and entry.expires < time.monotonic()):
+            self._forget(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def _keep(
+        self, key: tuple[str, bytes], version: object, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
+        method: str,
+    ) -> Entry | None:  # fmt: skip
+        marks = [value for name, value in headers if name == CACHE_HEADER]
+        if not marks or status != 200 or method != "GET":
+            return None
+        seconds = int(marks[0] or b"0")
+        entry = Entry(
+            version=version,
+            expires=time.monotonic() + seconds if seconds > 0 else None,
+            status=status,
+            headers=[(name, value) for name, value in headers if name not in _DROPPED],
+            parts=body.split(_PLACEHOLDER),
+            etag=b'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"',
+        )
+        self._forget(key)
+        self._entries[key] = entry
+        self._bytes += entry.size
+        while self._bytes > self.max_bytes and len(self._entries) > 1:
+            self._forget(next(iter(self._entries)))
+        return entry
+
+    def _forget(self, key: tuple[str, bytes]) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= old.size
+
+    # -- responses ---------------------------------------------------------------------------------------------
+
+    async def _render(self, scope: Scope, receive: Receive) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        return start["status"], list(start.get("headers", [])), b"".join(chunks)
+
+    async def _respond(
+        self, scope: Scope, send: Send, request: _RequestHeaders, status: int, headers: list[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> None:  # fmt: skip
+        """A response that is not kept: still gets the reader's token if the route rendered a placeholder."""
+        self._count_view(scope["path"], status)
+        marked = any(name == CACHE_HEADER for name, _ in headers)
+        if not marked:
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        parts = body.split(_PLACEHOLDER)
+        kept = [(name, value) for name, value in headers if name not in (CACHE_HEADER, b"content-length")]
+        headers = kept + self._csrf_headers(request, parts)
+        await _send(send, status, headers, self._body(request, parts), scope["method"])
+
+    async def _send_entry(self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry) -> None:
+        self._count_view(scope["path"], entry.status)
+        if request.if_none_match == entry.etag:
+            await _send(send, 304, [(b"etag", entry.etag)], b"", scope["method"])
+            return
+        headers = [*entry.headers, (b"etag", entry.etag), *self._csrf_headers(request, entry.parts)]
+        await _send(send, entry.status, headers, self._body(request, entry.parts), scope["method"])
+
+    def _csrf_headers(self, request: _RequestHeaders, parts: list[bytes]) -> list[tuple[bytes, bytes]]:
+        if len(parts) == 1 or request.csrf_cookie:
+            return []
+        return [(b"set-cookie", self.portal.guard.csrf_set_cookie(request.new_csrf_cookie()))]
+
+    def _body(self, request: _RequestHeaders, parts: list[bytes]) -> bytes:
+        if len(parts) == 1:
+            return parts[0]
+        cookie = request.csrf_cookie or request.new_csrf_cookie()
+        return self.portal.guard.csrf_token(cookie).encode().join(parts)
+
+    def _count_view(self, path: str, status: int) -> None:
+        if status == 200 and (match := ARTICLE_PATH.match(path)):
+            self.portal.count_view(int(match.group(1)))
+
+
+class _RequestHeaders:
+    """The two request headers the cache reads, and the reader's CSRF cookie (or the new one it is given)."""
+
+    __slots__ = ("_new_cookie", "cookies", "if_none_match")
+
+    def __init__(self, scope: Scope) -> None:
+        cookie_header = b""
+        self.if_none_match = b""
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                cookie_header = value
+            elif name == b"if-none-match":
+                self.if_none_match = value
+        self.cookies = cookie_parser(cookie_header.decode("latin-1")) if cookie_header else {}
+        self._new_cookie: str | None = None
+
+    @property
+    def csrf_cookie(self) -> str | None:
+        return self.cookies.get(CSRF_COOKIE) or None
+
+    def new_csrf_cookie(self) -> str:
+        if self._new_cookie is None:
+            self._new_cookie = Guard.new_csrf_cookie()
+        return self._new_cookie
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, method: str) -> None:
+    if status != 304:
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})

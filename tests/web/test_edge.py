@@ -1,0 +1,139 @@
+"""The page cache at the edge, over real HTTP: hits, validation by any committer, single flight, bounds, bypass."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+
+import httpx
+
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.web import create_app
+from newsloom.web.edge import EdgeCache
+from tests.conftest import LiveServer
+from tests.web.conftest import Site
+from tests.web.test_comments import form_token, login
+
+
+def edge(site: Site) -> EdgeCache:
+    found: EdgeCache = site.app.state.edge
+    return found
+
+
+def article_url(site: Site, index: int = 0) -> str:
+    return f"/article/{site.ids[index]}/x"
+
+
+def test_repeated_reads_are_served_from_memory_with_the_same_bytes(site: Site) -> None:
+    cache = edge(site)
+    with site.client() as client:
+        first = client.get(article_url(site))
+        misses = cache.misses
+        second = client.get(article_url(site))
+    assert first.status_code == second.status_code == 200
+    assert cache.misses == misses and cache.hits >= 1
+    assert first.text == second.text  # same reader, same cookie: same token, same bytes
+    assert first.headers["etag"] == second.headers["etag"]
+    assert "x-newsloom-cache" not in second.headers
+    assert second.headers["content-security-policy"].startswith("default-src")  # security headers on hits too
+
+
+def test_a_commit_from_another_process_is_seen_on_the_next_request(site: Site, settings: Settings) -> None:
+    with site.client() as client:
+        assert "Article number 1 about" in client.get(article_url(site)).text
+        # Another writer, outside SQLAlchemy and this process's connections: a plain sqlite3 connection.
+        with sqlite3.connect(settings.data_dir / "newsloom.db") as other:
+            other.execute("UPDATE articles SET title = 'Retitled by the night editor' WHERE id = ?", (site.ids[0],))
+        page = client.get(article_url(site))
+    assert "Retitled by the night editor" in page.text
+
+
+def test_hiding_an_article_takes_effect_at_once(site: Site) -> None:
+    with site.client() as client:
+        assert client.get(article_url(site, 1)).status_code == 200
+        site.store.set_hidden(site.ids[1], True)
+        assert client.get(article_url(site, 1)).status_code == 404
+
+
+def test_each_reader_gets_a_token_of_their_own_from_cached_bytes(site: Site) -> None:
+    with site.client() as first, site.client() as second:
+        one = first.get(article_url(site))
+        two = second.get(article_url(site))
+    assert edge(site).hits >= 1
+    assert form_token(one.text) != form_token(two.text)
+    assert "csrf=" in two.headers["set-cookie"] and "HttpOnly" in two.headers["set-cookie"]
+    assert int(two.headers["content-length"]) == len(two.content)
+
+
+def test_concurrent_misses_render_once(site: Site) -> None:
+    cache = edge(site)
+    misses = cache.misses
+    barrier = threading.Barrier(12)
+    statuses: list[int] = []
+
+    def read() -> None:
+        barrier.wait()
+        statuses.append(httpx.get(site.url + article_url(site, 2), timeout=10).status_code)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 12
+    assert cache.misses == misses + 1
+
+
+def test_conditional_get_and_head(site: Site) -> None:
+    with site.client() as client:
+        etag = client.get(article_url(site)).headers["etag"]
+        assert client.get(article_url(site), headers={"If-None-Match": etag}).status_code == 304
+        head = client.head(article_url(site))
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 1000
+
+
+def test_views_are_counted_on_cache_hits(site: Site) -> None:
+    portal = site.app.state.portal
+    with site.client() as client:
+        for _ in range(3):
+            client.get(article_url(site, 4))
+    assert portal.views[site.ids[4]] == 3 and portal.most_read(1) == [site.ids[4]]
+
+
+def test_administrators_always_get_a_fresh_rendering(site: Site) -> None:
+    cache = edge(site)
+    with site.client() as editor:
+        login(editor, site)
+        editor.get(article_url(site))
+        hits, misses = cache.hits, cache.misses
+        page = editor.get(article_url(site))
+    assert (cache.hits, cache.misses) == (hits, misses)
+    assert "__csrf_token_placeholder__" not in page.text and re.search(r'name="csrf_token" value="[^_]', page.text)
+
+
+def test_the_cache_is_bounded(settings: Settings, store: SQLStore) -> None:
+    from tests.store.test_store import make_article
+
+    ids = [store.upsert_article(make_article(number)).article_id for number in range(1, 4)]
+    app = create_app(settings, store)
+    cache: EdgeCache = app.state.edge
+    cache.max_bytes = 1  # room for one page: every new page evicts the least recently used
+    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        for article_id in ids:
+            assert client.get(f"/article/{article_id}/x").status_code == 200
+        assert len(cache._entries) == 1
+        again = client.get(f"/article/{ids[0]}/x")
+    assert again.status_code == 200 and "Article number 1 about" in again.text
+
+
+def test_a_zero_sized_cache_still_swaps_tokens(settings: Settings, store: SQLStore) -> None:
+    from tests.store.test_store import make_article
+
+    article_id = store.upsert_article(make_article(1)).article_id
+    app = create_app(settings.model_copy(update={"page_cache_mb": 0}), store)
+    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        page = client.get(f"/article/{article_id}/x")
+    assert app.state.edge.hits == 0
+    assert "__csrf_token_placeholder__" not in page.text and "csrf=" in page.headers["set-cookie"]
