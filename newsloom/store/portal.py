@@ -55,6 +55,21 @@ class PortalQueries:
         with self.engine.connect() as conn:
             return [Named(slug, name, count) for slug, name, count in conn.execute(query)]
 
+    def add_section(self, name: str) -> str:
+        """A section readers can be given before any article lands in it; its slug, new or existing."""
+        table = schema.sections
+        slug = slugify(name)
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).first() is None:
+                conn.execute(table.insert().values(slug=slug, name=name))
+        return slug
+
+    def rename_section(self, slug: str, name: str) -> bool:
+        """The name readers see; the slug (and so every address) stays."""
+        table = schema.sections
+        with self.engine.begin() as conn:
+            return conn.execute(table.update().where(table.c.slug == slug).values(name=name)).rowcount > 0
+
     def section_name(self, slug: str) -> str | None:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(schema.sections.c.name).where(schema.sections.c.slug == slug)).scalar()

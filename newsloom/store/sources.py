@@ -144,6 +144,14 @@ class SourceStore:
             conn.execute(schema.sources.delete().where(schema.sources.c.id == source.id))
         return True
 
+    def set_feed_section(self, feed_id: int, section: str | None) -> bool:
+        """Map an entry point to a section (None: the page's own section). Articles found from now on follow it;
+        those already stored keep theirs."""
+        table = schema.feeds
+        with self.engine.begin() as conn:
+            changed = conn.execute(table.update().where(table.c.id == feed_id).values(section=section or None))
+        return changed.rowcount > 0
+
     def due_feeds(
         self, now: datetime | None = None, source: str | None = None, *, everything: bool = False
     ) -> list[tuple[Source, Feed]]:

@@ -1,9 +1,12 @@
-"""Operator pages: login, moderation queue, hide/unhide, re-run extraction, sources and their health.
+"""Operator pages: login, moderation queue, hide/unhide, re-run extraction, sources and their health, sections and
+the feed -> section mapping.
 
 Every POST here needs the admin session and a valid CSRF token; failed logins are rate limited per address.
 """
 
 from __future__ import annotations
+
+import re
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -99,6 +102,47 @@ def moderate(request: Request, comment_id: ItemId, action: str = Form(...), csrf
     if status is None or not portal.comments.set_status(comment_id, status):
         raise HTTPException(400, "Unknown comment or action")
     return RedirectResponse("/admin", status_code=303)
+
+
+def _check_section_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not re.search(r"\w", name):
+        raise HTTPException(400, "A section name needs letters or digits")
+    return name
+
+
+@router.post("/feeds/{feed_id}/section")
+def feed_section(
+    request: Request, feed_id: ItemId, section: str = Form("", max_length=200), csrf_token: str = Form("")
+) -> Response:
+    portal = _require(request, csrf_token)
+    name = " ".join(section.split())
+    if name:
+        _check_section_name(name)
+    if not SourceStore(portal.store.engine).set_feed_section(feed_id, name or None):
+        raise HTTPException(404, "No such entry point")
+    if name:
+        portal.queries.add_section(name)
+    return RedirectResponse("/admin#sources-heading", status_code=303)
+
+
+@router.post("/sections")
+def add_section(request: Request, name: str = Form(..., max_length=200), csrf_token: str = Form("")) -> Response:
+    portal = _require(request, csrf_token)
+    name = _check_section_name(name)
+    portal.queries.add_section(name)
+    return RedirectResponse("/admin#sections-heading", status_code=303)
+
+
+@router.post("/sections/{slug}")
+def rename_section(
+    request: Request, slug: str, name: str = Form(..., max_length=200), csrf_token: str = Form("")
+) -> Response:
+    portal = _require(request, csrf_token)
+    name = _check_section_name(name)
+    if not portal.queries.rename_section(slug, name):
+        raise HTTPException(404, "No such section")
+    return RedirectResponse("/admin#sections-heading", status_code=303)
 
 
 @router.post("/articles/{article_id}/visibility")

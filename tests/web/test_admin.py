@@ -1,0 +1,71 @@
+"""Admin over real HTTP: sections and the feed -> section mapping."""
+
+from __future__ import annotations
+
+from newsloom.model import Feed, Source
+from newsloom.store.portal import PortalQueries
+from newsloom.store.sources import SourceStore
+from tests.web.conftest import Site
+from tests.web.test_comments import form_token, login
+
+
+def add_feed(site: Site) -> int:
+    source = SourceStore(site.store.engine).add_source(
+        Source("Coast Herald", "https://herald.example/", feeds=[Feed("https://herald.example/rss", "rss")])
+    )
+    feed_id = source.feeds[0].id
+    assert feed_id is not None
+    return feed_id
+
+
+def test_admin_maps_a_feed_to_a_section(site: Site) -> None:
+    feed_id = add_feed(site)
+    with site.client() as editor:
+        login(editor, site)
+        page = editor.get("/admin").text
+        assert f'action="/admin/feeds/{feed_id}/section"' in page
+        token = form_token(page)
+        saved = editor.post(
+            f"/admin/feeds/{feed_id}/section", data={"section": "  Coastal   News ", "csrf_token": token}
+        )
+        assert saved.status_code == 303
+        feed = SourceStore(site.store.engine).get_source("coast-herald").feeds[0]  # type: ignore[union-attr]
+        assert feed.section == "Coastal News"
+        assert "Coastal News" in editor.get("/admin").text  # offered as a section from now on
+        cleared = editor.post(f"/admin/feeds/{feed_id}/section", data={"section": "", "csrf_token": token})
+        assert cleared.status_code == 303
+    assert SourceStore(site.store.engine).get_source("coast-herald").feeds[0].section is None  # type: ignore[union-attr]
+
+
+def test_mapping_needs_login_csrf_and_an_existing_feed(site: Site) -> None:
+    feed_id = add_feed(site)
+    with site.client() as client:
+        assert (
+            client.post(f"/admin/feeds/{feed_id}/section", data={"section": "X", "csrf_token": ""}).status_code == 401
+        )
+        login(client, site)
+        token = form_token(client.get("/admin").text)
+        forged = client.post(f"/admin/feeds/{feed_id}/section", data={"section": "X", "csrf_token": "forged"})
+        assert forged.status_code == 403
+        missing = client.post("/admin/feeds/999999/section", data={"section": "X", "csrf_token": token})
+        assert missing.status_code == 404
+        blank = client.post(f"/admin/feeds/{feed_id}/section", data={"section": "!!!", "csrf_token": token})
+        assert blank.status_code == 400
+    assert SourceStore(site.store.engine).get_source("coast-herald").feeds[0].section is None  # type: ignore[union-attr]
+
+
+def test_admin_adds_and_renames_sections_readers_see(site: Site) -> None:
+    sections = PortalQueries(site.store.engine).sections()
+    slug = sections[0].slug
+    with site.client() as editor, site.client() as reader:
+        before = reader.get(f"/section/{slug}").text  # cached at the edge: the rename must still show
+        login(editor, site)
+        token = form_token(editor.get("/admin").text)
+        assert (
+            editor.post(f"/admin/sections/{slug}", data={"name": "Planet Earth", "csrf_token": token}).status_code
+            == 303
+        )
+        assert editor.post("/admin/sections", data={"name": "Local", "csrf_token": token}).status_code == 303
+        after = reader.get(f"/section/{slug}").text
+    assert "Planet Earth" not in before and "<h1>Planet Earth</h1>" in after
+    assert "local" in {s.slug for s in PortalQueries(site.store.engine).sections()}
