@@ -1,7 +1,8 @@
 """Article extraction: one parse of the page, our news layer around trafilatura's body finder.
 
 Steps: decode → parse once → read metadata and figures (before anything mutates the tree) → trafilatura finds the
-main text on the same tree (``fast``: its fallbacks cost more than they add on news pages) → blocks in reading
+main text on the same tree (``fast``: its fallbacks cost more than they add on news pages, so they run only when
+the fast pass finds too little) → blocks in reading
 order → drop chrome and repeated headline/deck → take attribution lines out → cross-check with JSON-LD
 ``articleBody`` → assemble the Article.
 """
@@ -20,8 +21,9 @@ from newsloom.extract.attribution import attribution_line, dateline
 from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.chrome import drop_chrome
+from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
-from newsloom.extract.figures import read_figures
+from newsloom.extract.figures import FigureInfo, read_figures
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
 from newsloom.extract.metadata import PageMetadata, read_metadata
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
@@ -71,12 +73,14 @@ def _parse(text: str, where: str | None) -> lxml_html.HtmlElement:
     return tree
 
 
-def _main_text(tree: lxml_html.HtmlElement, url: str | None, where: str | None) -> etree._Element | None:
+def _main_text(
+    tree: lxml_html.HtmlElement, url: str | None, where: str | None, fast: bool = True
+) -> etree._Element | None:
     try:
         document = trafilatura.bare_extraction(
             tree,
             url=url,
-            fast=True,
+            fast=fast,
             include_comments=False,
             include_images=False,
             include_tables=True,
@@ -127,10 +131,23 @@ def _take_attribution(blocks: list[Block]) -> tuple[list[Block], list[Attributio
     return kept, found
 
 
-def _images(blocks: list[Block], meta: PageMetadata) -> list[Image]:
+def _cover_image(cover: PageImage, figures: dict[str, FigureInfo]) -> Image:
+    info = next((figures[url] for url in cover.renditions if url in figures), None)
+    alt = normalize_space(cover.element.get("alt") or "") or None
+    if info is None:
+        return Image(url=cover.best, alt=alt, is_cover=True)
+    return Image(url=cover.best, caption=info.caption, credit=info.credit, alt=info.alt or alt, is_cover=True)
+
+
+def _images(
+    blocks: list[Block], meta: PageMetadata, cover: PageImage | None, figures: dict[str, FigureInfo]
+) -> list[Image]:
     images: list[Image] = []
     seen: set[str] = set()
-    if meta.image:
+    if cover is not None:
+        images.append(_cover_image(cover, figures))
+        seen.update(cover.renditions)
+    elif meta.image:
         images.append(Image(url=meta.image, is_cover=True))
         seen.add(meta.image)
     for block in blocks:
@@ -140,6 +157,21 @@ def _images(blocks: list[Block], meta: PageMetadata) -> list[Image]:
     if images and not any(image.is_cover for image in images):
         images[0].is_cover = True
     return images
+
+
+def _body(
+    body: etree._Element | None,
+    figures: dict[str, FigureInfo],
+    base_url: str | None,
+    title: str | None,
+    meta: PageMetadata,
+) -> tuple[list[Block], list[Attribution]]:
+    blocks = place_figures(blocks_from_tree(body, figures, base_url), figures)
+    blocks = _drop_leading_heads(drop_chrome(blocks), title, meta.description)
+    blocks, attribution = _take_attribution(blocks)
+    if meta.json_ld_body:
+        blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)
+    return blocks, attribution
 
 
 def extract_article(
@@ -162,16 +194,16 @@ def extract_article(
         site.prune(tree)
         _apply_site_fields(site, tree, meta)
     figures = read_figures(tree, base_url)
+    cover = find_cover(tree, meta.image, base_url)
     title = (site.text(tree, "title")[:1] or [None])[0] if site else None
     title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
-    body = _main_text(container if container is not None else tree, base_url, where)
-    blocks = place_figures(blocks_from_tree(body, figures, base_url), figures)
-    blocks = _drop_leading_heads(drop_chrome(blocks), title, meta.description)
-    blocks, attribution = _take_attribution(blocks)
-    if meta.json_ld_body:
-        blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)
+    root = container if container is not None else tree
+    blocks, attribution = _body(_main_text(root, base_url, where), figures, base_url, title, meta)
     body_chars = sum(len(block.plain_text()) for block in blocks)
+    if body_chars < MIN_BODY_CHARS:
+        blocks, attribution = _body(_main_text(root, base_url, where, fast=False), figures, base_url, title, meta)
+        body_chars = sum(len(block.plain_text()) for block in blocks)
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
     page_url = url or meta.canonical or ""
@@ -190,6 +222,6 @@ def extract_article(
         section=meta.section,
         tags=meta.tags,
         blocks=blocks,
-        images=_images(blocks, meta),
+        images=_images(blocks, meta, cover, figures),
         attribution=attribution,
     )

@@ -64,22 +64,72 @@ def split_authors(raw_names: list[str]) -> list[str]:
     return list(found.values())
 
 
+def _byline_classed(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Innermost elements whose class names an author ("author", "article__author", "authorname"...)."""
+    marked = tree.xpath(
+        '//body//*[contains(translate(@class, "AUTHOR", "author"), "author")]'
+        "[not(ancestor-or-self::script or ancestor::a)]"
+    )
+    inner = set(marked)
+    return [
+        element
+        for element in marked
+        if not any(child in inner for child in element.iterdescendants())
+        and not any(word in (element.get("class") or "").lower() for word in _NOT_BYLINE_CLASSES)
+    ]
+
+
+_NOT_BYLINE_CLASSES = ("bio", "avatar", "image", "photo", "img", "description", "follow", "more")
+
+
 def visible_bylines(tree: lxml_html.HtmlElement) -> list[str]:
-    """The first byline element's text: later matches are usually other articles' teasers."""
+    """The first byline element's text: later matches are usually other articles' teasers. Explicit markup
+    (``rel=author``, ``itemprop=author``) first, then any element whose class names an author."""
     for element in tree.xpath(BYLINE_XPATH):
         name = normalize_space(element.text_content())
         if 2 < len(name) < 80:
             return [name]
+    for element in _byline_classed(tree):
+        name = normalize_space(element.text_content())
+        if 2 < len(name) < 80 and any(_looks_like_a_person(found) for found in split_authors([name])):
+            return [name]
     return []
+
+
+def _looks_like_a_person(name: str) -> bool:
+    """Two or more words, capitalised where the script has case: a class name is weaker evidence than
+    ``rel=author``, so the text has to look like a name too."""
+    words = name.split()
+    return len(words) >= 2 and all(not word[0].islower() for word in words)
+
+
+def _outlet_words(outlet_names: list[str | None]) -> list[str]:
+    words = []
+    for name in outlet_names:
+        folded = normalize_space(name or "").casefold().removeprefix("www.")
+        if folded:
+            words.append(folded)
+            if "." in folded and len(stem := folded.split(".")[0]) >= 2:
+                words.append(stem)
+    return words
+
+
+def _is_outlet_name(name: str, outlets: list[str]) -> bool:
+    folded = name.casefold()
+    stem = folded.split(".")[0]
+    return any(folded in outlet or outlet in folded or stem == outlet for outlet in outlets)
+
+
+def without_own_domain(names: list[str], host: str | None) -> list[str]:
+    """ "Lrt.lt" beside a reporter's name on lrt.lt is the site crediting itself, not a second author."""
+    if not host:
+        return names
+    own = host.casefold().removeprefix("www.")
+    people = [name for name in names if name.casefold().removeprefix("www.") != own]
+    return people or names
 
 
 def names_an_outlet(names: list[str], outlet_names: list[str | None]) -> bool:
     """Metadata that credits only the publication ("Deutsche Welle", "mdr.de") rather than a person."""
-    outlets = [normalize_space(name).casefold() for name in outlet_names if name]
-    if not names or not outlets:
-        return False
-    for name in names:
-        folded = name.casefold()
-        if not any(folded in outlet or outlet in folded or folded.split(".")[0] in outlet for outlet in outlets):
-            return False
-    return True
+    outlets = _outlet_words(outlet_names)
+    return bool(names) and bool(outlets) and all(_is_outlet_name(name, outlets) for name in names)

@@ -8,6 +8,7 @@ attributes, else ``src`` — and its caption, with any "(Photo: AFP)" credit spl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from lxml import html as lxml_html
@@ -30,26 +31,67 @@ class FigureInfo:
     anchor: str | None = None
 
 
-def _largest_from_srcset(srcset: str) -> tuple[str, int | None] | None:
-    best: tuple[str, int | None] | None = None
-    best_width = -1
-    for candidate in srcset.split(","):
-        parts = candidate.strip().split()
-        if not parts:
+class Candidate(NamedTuple):
+    """One ``srcset`` entry: ``width`` from a ``800w`` descriptor, ``density`` from a ``2x`` one."""
+
+    url: str
+    width: int | None = None
+    density: float | None = None
+
+    @property
+    def rank(self) -> float:
+        return float(self.width or self.density or 0)
+
+
+def _candidate(url: str, descriptor: str) -> Candidate:
+    number, unit = descriptor[:-1], descriptor[-1:]
+    if unit == "w" and number.isdigit():
+        return Candidate(url, width=int(number))
+    if unit == "x":
+        try:
+            return Candidate(url, density=float(number))
+        except ValueError:
+            return Candidate(url)
+    return Candidate(url)
+
+
+def parse_srcset(srcset: str) -> list[Candidate]:
+    """The candidates of a ``srcset``, split as the HTML standard says: a URL is a run of
+    non-space characters and may itself hold commas (``w=875,q=90``); a comma ends a candidate only after it."""
+    candidates: list[Candidate] = []
+    position, length = 0, len(srcset)
+    while position < length:
+        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < length and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = srcset.find(",", position)
+            end = length if end < 0 else end
+            descriptor, position = srcset[position:end].strip(), end + 1
+        if not url:
             continue
-        width = -1
-        if len(parts) > 1 and parts[1].endswith("w") and parts[1][:-1].isdigit():
-            width = int(parts[1][:-1])
-        if width > best_width:
-            best, best_width = (parts[0], width if width > 0 else None), width
-    return best
+        candidates.append(_candidate(url, descriptor))
+    return candidates
+
+
+def _largest_from_srcset(srcset: str) -> tuple[str, int | None] | None:
+    """The widest candidate; ``None`` without width descriptors (then ``src`` names the default rendition)."""
+    candidates = [candidate for candidate in parse_srcset(srcset) if candidate.width]
+    best = max(candidates, key=lambda candidate: candidate.rank) if candidates else None
+    return (best.url, best.width) if best else None
 
 
 def image_sources(img: lxml_html.HtmlElement) -> list[str]:
     """Every URL this image may be known by (src, lazy attributes, srcset candidates)."""
-    urls = [img.get("src") or ""] + [img.get(a) or "" for a in LAZY_ATTRIBUTES]
+    urls = [img.get("src") or ""] + [img.get(a) or "" for a in LAZY_ATTRIBUTES if a != "data-srcset"]
     for attribute in ("srcset", "data-srcset"):
-        urls += [part.strip().split()[0] for part in (img.get(attribute) or "").split(",") if part.strip()]
+        urls += [candidate.url for candidate in parse_srcset(img.get(attribute) or "")]
     return [url for url in urls if url and not url.startswith("data:")]
 
 
@@ -59,7 +101,7 @@ def best_source(img: lxml_html.HtmlElement, base_url: str | None) -> tuple[str, 
             return (urljoin(base_url, found[0]) if base_url else found[0]), found[1]
     for attribute in (*LAZY_ATTRIBUTES, "src"):
         value = img.get(attribute)
-        if value and not value.startswith("data:") and "," not in value:
+        if value and not value.startswith("data:") and " " not in value.strip():  # not a srcset list
             return (urljoin(base_url, value) if base_url else value), None
     return None
 

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from newsloom.extract.authors import names_an_outlet, split_authors, visible_bylines
+from newsloom.extract.authors import names_an_outlet, split_authors, visible_bylines, without_own_domain
 from newsloom.text import normalize_space
 
 ARTICLE_TYPES = {
@@ -181,9 +181,16 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
             if (element.get("name") or element.get("property") or "").lower() in AUTHOR_META
         ]
         result.authors = split_authors(meta_authors)
-    outlets = [meta.get("og:site_name"), *_names(publisher), result.html_title and result.html_title.split("|")[-1]]
+    host = urlsplit(url).hostname if url else None
+    outlets = [
+        meta.get("og:site_name"),
+        *_names(publisher),
+        result.html_title.split("|")[-1] if result.html_title and "|" in result.html_title else None,
+        host,
+    ]
     if not result.authors or names_an_outlet(result.authors, outlets):
         result.authors = split_authors(visible_bylines(tree)) or result.authors
+    result.authors = without_own_domain(result.authors, host)
     result.published = (
         parse_date(article.get("datePublished"))
         or parse_date(meta.get("article:published_time"))

@@ -1,8 +1,10 @@
 """The headline as the page shows it.
 
 Publishers' ``<title>`` and ``og:title`` often carry the site name ("Storm hits | Example News"); the visible
-``<h1>`` usually does not. An ``<h1>`` that the metadata titles contain is the headline; else JSON-LD
-``headline``, else ``og:title`` or ``<title>`` with a trailing site name cut off.
+``<h1>`` usually does not. When JSON-LD ``headline`` and ``og:title`` agree, the publisher has said twice what the
+headline is, and the ``<h1>`` is often only its second half (a kicker shown above it). Otherwise an ``<h1>`` that the
+metadata titles contain is the headline; else JSON-LD ``headline``, else ``og:title`` or ``<title>`` with a trailing
+site name cut off.
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ def _fold(text: str) -> str:
     return normalize_space(text).casefold()
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
+def _strip_named_site(title: str, site_name: str | None) -> str:
     if site_name and _fold(title).endswith(_fold(site_name)) and _fold(title) != _fold(site_name):
         cut = title[: len(title) - len(site_name)].rstrip(" |-–—:·»")
         if cut:
             return cut.strip()
+    return title
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    named = _strip_named_site(title, site_name)
+    if named != title:
+        return named
     match = _SITE_SUFFIX.search(title)
     if match and len(title) - len(match.group(0)) > 20:
         return title[: match.start()].strip()
@@ -40,9 +49,20 @@ def _visible_headings(tree: lxml_html.HtmlElement) -> list[str]:
     return [text for text in texts if 3 <= len(text) <= 400]
 
 
+def _agree(headline: str, social: str, site_name: str | None) -> bool:
+    """The same title, allowing for a site name appended to the social one."""
+    folded = _fold(headline)
+    return folded == _fold(social) or folded == _fold(strip_site_name(normalize_space(social), site_name))
+
+
 def choose_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
-    candidates = [c for c in (meta.title, meta.og_title, meta.html_title) if c]
     headings = _visible_headings(tree)
+    if meta.title and meta.og_title and _agree(meta.title, meta.og_title, meta.site_name):
+        for heading in headings:
+            if _agree(heading, meta.title, meta.site_name):
+                return heading
+        return _strip_named_site(normalize_space(meta.title), meta.site_name)
+    candidates = [c for c in (meta.title, meta.og_title, meta.html_title) if c]
     folded = [_fold(c) for c in candidates]
     for heading in headings:
         if any(_fold(heading) in candidate for candidate in folded):

@@ -38,3 +38,23 @@ def test_visible_byline_replaces_an_outlet_only_credit() -> None:
         body_prefix='<p class="byline">By <a href="/author/jane-roe">Jane Roe</a></p>',
     )
     assert extract_article(page.encode()).authors == ["Jane Roe"]
+
+
+def test_byline_found_by_its_class_when_metadata_names_only_the_outlet() -> None:
+    from newsloom.extract import extract_article
+    from tests.conftest import article_html
+
+    page = article_html(
+        extra_head='<meta name="author" content="Example News">',
+        body_prefix='<span class="kicker-author-tag">capital</span>'
+        '<div class="article__authors"><span class="authorname">Eva Kirchner-Rätsch</span></div>',
+    )
+    assert extract_article(page.encode()).authors == ["Eva Kirchner-Rätsch"]
+
+
+def test_site_crediting_its_own_domain_is_not_an_author() -> None:
+    from newsloom.extract.authors import without_own_domain
+
+    assert without_own_domain(["Povilas Aleksandravičius", "Lrt.lt"], "www.lrt.lt") == ["Povilas Aleksandravičius"]
+    assert without_own_domain(["Lrt.lt"], "www.lrt.lt") == ["Lrt.lt"]
+    assert without_own_domain(["Jane Roe", "MDR"], "www.mdr.de") == ["Jane Roe", "MDR"]

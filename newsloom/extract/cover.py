@@ -1,0 +1,155 @@
+"""The cover picture as the article shows it, not as social networks are sent it.
+
+``og:image`` names the lead picture but is usually a rendition made for sharing (a 1200×630 crop, a URL of an
+image proxy, sometimes with a logo burnt in). The page itself shows the same picture through ``<img srcset>`` or
+``<picture><source>`` renditions, and those are the ones a portal should show. The two URLs rarely share more than
+the picture's identity: a file name, a hash or a numeric id somewhere in path or query. So the cover is the page
+image that shares the rarest such token with the social image, at its widest rendition; the social image itself
+only when no page image matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+from newsloom.extract.figures import Candidate, best_source, image_sources, parse_srcset
+
+_SEPARATORS = re.compile(r"[/_\-.,=&?:%+;!~| ]+")
+# A file name's rendition suffix: WordPress' "-768x512" and "-e1715708581580" (an edited copy), "_w1080_h608".
+_STEM_SUFFIX = re.compile(r"([-_](\d+x\d+|e\d{10,}|[wh]\d+))+$", re.IGNORECASE)
+_DIMENSIONS = re.compile(r"(\d{2,4})x(\d{2,4})")
+# Sizes, crops and quality settings: they differ between renditions of one picture.
+_RENDITION = re.compile(r"^(\d+x\d+|[whsqcr]?\d{1,5}|\d{1,5}[wh]|w\d+h\d+)$", re.IGNORECASE)
+# Words every picture of a site shares.
+_COMMON = frozenset(
+    {
+        "uploads",
+        "upload",
+        "content",
+        "images",
+        "image",
+        "assets",
+        "static",
+        "public",
+        "photos",
+        "picture",
+        "thumbs",
+        "thumbnail",
+        "default",
+        "styles",
+        "format",
+        "quality",
+        "resize",
+        "strip",
+        "scaled",
+        "original",
+        "webp",
+        "jpeg",
+        "width",
+        "height",
+        "crops",
+        "articles",
+        "stories",
+        "smart",
+    }
+)
+MIN_TOKEN = 6
+
+
+@dataclass(slots=True)
+class PageImage:
+    element: lxml_html.HtmlElement
+    renditions: list[str]
+    best: str
+    size: float = 0.0  # widest known rendition: a tie-break between a thumbnail and the hero of one picture
+
+
+def _size(candidates: list[Candidate], element: lxml_html.HtmlElement) -> float:
+    size = max((candidate.width or 0 for candidate in candidates), default=0)
+    if not size and (width := element.get("width") or "").isdigit():
+        size = int(width)
+    if not size:
+        for candidate in candidates:
+            if match := _DIMENSIONS.search(candidate.url):
+                size = max(size, int(match.group(1)))
+    return float(size)
+
+
+def _page_image(
+    element: lxml_html.HtmlElement, candidates: list[Candidate], default: str | None, base_url: str | None
+) -> PageImage | None:
+    if not candidates:
+        return None
+    widest = max(candidates, key=lambda candidate: candidate.rank)
+    best = _absolute(widest.url, base_url) if widest.rank else default
+    renditions = list(dict.fromkeys(_absolute(candidate.url, base_url) for candidate in candidates))
+    return PageImage(element, renditions, best or renditions[0], _size(candidates, element))
+
+
+def identity_tokens(url: str) -> set[str]:
+    """Parts of an image URL that name the picture rather than one rendition of it: long words, ids and hashes,
+    and the file name without its rendition suffix ("IMG_0234" of "IMG_0234-585x439.jpg")."""
+    parts = urlsplit(url)
+    text = unquote(unquote(f"{parts.path}?{parts.query}"))
+    tokens = {
+        token.casefold()
+        for token in _SEPARATORS.split(text)
+        if len(token) >= MIN_TOKEN and not _RENDITION.match(token) and token.casefold() not in _COMMON
+    }
+    stem = _STEM_SUFFIX.sub("", unquote(parts.path).rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    if len(stem) >= MIN_TOKEN - 1 and stem.casefold() not in _COMMON:
+        tokens.add(f"file:{stem.casefold()}")
+    return tokens
+
+
+def _absolute(url: str, base_url: str | None) -> str:
+    return urljoin(base_url, url) if base_url else url
+
+
+def page_images(tree: lxml_html.HtmlElement, base_url: str | None) -> list[PageImage]:
+    """Every ``<img>`` with all the URLs it may load (``<picture>`` sources included) and its widest one, plus
+    images the page asks the browser to preload: that is how many sites announce their hero picture."""
+    found: list[PageImage] = []
+    for link in tree.xpath("//head/link[@rel='preload'][@as='image']"):
+        candidates = parse_srcset(link.get("imagesrcset") or "") or [Candidate(link.get("href") or "")]
+        candidates = [candidate for candidate in candidates if candidate.url]
+        if image := _page_image(link, candidates, None, base_url):
+            found.append(image)
+    for img in tree.iter("img"):
+        candidates = [Candidate(url) for url in image_sources(img)]
+        for attribute in ("srcset", "data-srcset"):
+            candidates += parse_srcset(img.get(attribute) or "")
+        # libxml2 does not know <source> is empty and may nest the <img> inside it: look up to the <picture>.
+        picture = next((a for _, a in zip(range(3), img.iterancestors(), strict=False) if a.tag == "picture"), None)
+        if picture is not None:
+            for source in picture.iter("source"):
+                for attribute in ("srcset", "data-srcset"):
+                    candidates += parse_srcset(source.get(attribute) or "")
+        default = best_source(img, base_url)
+        if image := _page_image(img, candidates, default[0] if default else None, base_url):
+            found.append(image)
+    return found
+
+
+def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: str | None) -> PageImage | None:
+    """The page image showing the same picture as ``social_image``, or ``None``."""
+    if not social_image:
+        return None
+    wanted = identity_tokens(social_image)
+    if not wanted:
+        return None
+    images = page_images(tree, base_url)
+    tokens = [set().union(*(identity_tokens(url) for url in image.renditions)) for image in images]
+    spread = Counter(token for image_tokens in tokens for token in image_tokens)
+    rare = max(2, len(images) // 2)  # one picture is often shown twice (thumbnail and hero)
+    best, best_score = None, 0
+    for image, image_tokens in zip(images, tokens, strict=True):
+        score = sum(1 for token in wanted & image_tokens if spread[token] <= rare)
+        if score > best_score or (score and score == best_score and best is not None and image.size > best.size):
+            best, best_score = image, score
+    return best

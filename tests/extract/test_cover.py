@@ -1,0 +1,63 @@
+"""The cover: the page's own rendition of the picture ``og:image`` names, and ``srcset`` read as the standard says."""
+
+from newsloom.extract import extract_article
+from newsloom.extract.cover import identity_tokens
+from newsloom.extract.figures import parse_srcset
+from tests.conftest import article_html
+
+CDN = "https://cdn.example.net/crops"
+
+
+def test_srcset_urls_may_hold_commas() -> None:
+    candidates = parse_srcset(f"{CDN}/w=875,q=90/storm.jpg 875w, {CDN}/w=1280,h=720/storm.jpg 1280w")
+    assert [(c.url, c.width) for c in candidates] == [
+        (f"{CDN}/w=875,q=90/storm.jpg", 875),
+        (f"{CDN}/w=1280,h=720/storm.jpg", 1280),
+    ]
+    assert [(c.url, c.density) for c in parse_srcset("a.jpg 1x,b.jpg 2x")] == [("a.jpg", 1.0), ("b.jpg", 2.0)]
+    assert parse_srcset(" , ") == []
+
+
+def test_identity_ignores_the_rendition() -> None:
+    social = identity_tokens("https://img.example.net/2024/05/IMG_0234.jpg?w=1200")
+    shown = identity_tokens("https://img.example.net/2024/05/IMG_0234-585x439.jpg")
+    other = identity_tokens("https://img.example.net/2024/05/IMG_0240-585x439.jpg")
+    assert social & shown
+    assert not social & other
+
+
+def _page(figures: str) -> bytes:
+    head = f'<meta property="og:image" content="{CDN}/share/w=1200,h=630/7f3a9c21-storm-coast.jpg?sig=abc">'
+    return article_html(extra_head=head, body_prefix=figures).encode()
+
+
+def test_cover_is_the_widest_rendition_the_page_shows() -> None:
+    figures = f"""
+    <figure><img src="{CDN}/thumb/w=150/7f3a9c21-storm-coast.jpg" width="150" alt="small"></figure>
+    <figure><picture>
+      <source srcset="{CDN}/w=640,q=80/7f3a9c21-storm-coast.webp 640w, {CDN}/w=1600,q=80/7f3a9c21-storm-coast.webp 1600w">
+      <img src="{CDN}/w=640,q=80/7f3a9c21-storm-coast.jpg" alt="Waves on the sea wall">
+    </picture><figcaption>Waves break over the sea wall. (Photo: AFP)</figcaption></figure>
+    <figure><img src="{CDN}/w=640/0b77e1d4-mayor-speaks.jpg" alt="The mayor"></figure>"""
+    cover = extract_article(_page(figures)).images[0]
+    assert cover.is_cover
+    assert cover.url == f"{CDN}/w=1600,q=80/7f3a9c21-storm-coast.webp"
+    assert cover.caption == "Waves break over the sea wall"
+    assert cover.credit == "AFP"
+
+
+def test_cover_falls_back_to_the_social_image_when_the_page_does_not_show_it() -> None:
+    figures = f'<figure><img src="{CDN}/w=640/0b77e1d4-mayor-speaks.jpg" alt="The mayor"></figure>'
+    images = extract_article(_page(figures)).images
+    assert images[0].url == f"{CDN}/share/w=1200,h=630/7f3a9c21-storm-coast.jpg?sig=abc"
+    assert images[0].is_cover
+
+
+def test_a_preloaded_hero_counts_as_shown() -> None:
+    head = (
+        f'<meta property="og:image" content="{CDN}/share/7f3a9c21-storm-coast.jpg">'
+        f'<link rel="preload" as="image" imagesrcset="{CDN}/320/7f3a9c21-storm-coast.jpg 320w, '
+        f'{CDN}/1024/7f3a9c21-storm-coast.jpg 1024w">'
+    )
+    images = extract_article(article_html(extra_head=head).encode()).images
+    assert images[0].url == f"{CDN}/1024/7f3a9c21-storm-coast.jpg"
