@@ -10,6 +10,7 @@ order → drop chrome and repeated headline/deck → take attribution lines out 
 from __future__ import annotations
 
 import logging
+import re
 
 import trafilatura
 from lxml import etree
@@ -20,7 +21,8 @@ from newsloom.errors import ExtractError, NotAnArticle
 from newsloom.extract.attribution import attribution_line, dateline
 from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
-from newsloom.extract.chrome import drop_chrome
+from newsloom.extract.chrome import drop_chrome, drop_tag_lists
+from newsloom.extract.continuation import continue_chunks
 from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
 from newsloom.extract.figures import FigureInfo, read_figures
@@ -159,15 +161,30 @@ def _images(
     return images
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？…»”\"](?:\s|$)")
+MENU_CHARS_PER_SENTENCE = 600
+
+
+def _chars_per_sentence(blocks: list[Block]) -> float:
+    text = " ".join(block.plain_text() for block in blocks)
+    return len(text) / max(1, len(_SENTENCE_END.findall(text)))
+
+
+def _reads_like_a_menu(blocks: list[Block], body_chars: int) -> bool:
+    """Thousands of characters with hardly a full stop: the fast pass took a navigation tree for the text."""
+    return body_chars >= 2000 and _chars_per_sentence(blocks) >= MENU_CHARS_PER_SENTENCE
+
+
 def _body(
+    page: lxml_html.HtmlElement,
     body: etree._Element | None,
     figures: dict[str, FigureInfo],
     base_url: str | None,
     title: str | None,
     meta: PageMetadata,
 ) -> tuple[list[Block], list[Attribution]]:
-    blocks = place_figures(blocks_from_tree(body, figures, base_url), figures)
-    blocks = _drop_leading_heads(drop_chrome(blocks), title, meta.description)
+    blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
+    blocks = _drop_leading_heads(drop_tag_lists(drop_chrome(blocks), meta.tags), title, meta.description)
     blocks, attribution = _take_attribution(blocks)
     if meta.json_ld_body:
         blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)
@@ -199,11 +216,14 @@ def extract_article(
     title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
-    blocks, attribution = _body(_main_text(root, base_url, where), figures, base_url, title, meta)
+    blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta)
     body_chars = sum(len(block.plain_text()) for block in blocks)
-    if body_chars < MIN_BODY_CHARS:
-        blocks, attribution = _body(_main_text(root, base_url, where, fast=False), figures, base_url, title, meta)
-        body_chars = sum(len(block.plain_text()) for block in blocks)
+    if body_chars < MIN_BODY_CHARS or _reads_like_a_menu(blocks, body_chars):
+        second = _body(root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta)
+        second_chars = sum(len(block.plain_text()) for block in second[0])
+        better = second_chars >= MIN_BODY_CHARS and _chars_per_sentence(second[0]) < _chars_per_sentence(blocks)
+        if better or body_chars < MIN_BODY_CHARS:
+            (blocks, attribution), body_chars = second, second_chars
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
     page_url = url or meta.canonical or ""

@@ -23,9 +23,21 @@ _CHROME = re.compile(
         loading\.*|please\s+enable\s+javascript.*|image|photo|video|figure|
         order\s+reprints|print\s+article|an\s+error\s+(?:has\s+)?occurred.*|thank\s+you(?:\s+for\s+\w+ing)?!?|
         this\s+(?:article|story)\s+has\s+been\s+sent\s+to.*|(?:last\s+)?updated(?:\s+at|:)?\s+[\d:.apm ]+\S*
-    )\.?$""",
+    )[.…:!]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Headers of what follows an article: teasers of other articles, the comment section. Near the end of the body,
+# everything after one of these belongs to the widget it announces.
+_TAIL_WIDGET = re.compile(
+    r"""^(?:
+        related(?:\s+\w+)?|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)|recommended(?:\s+for\s+you)?|
+        more\s+(?:from|on|stories|news|to\s+read)\b.*|trending(?:\s+now)?|most\s+(?:read|popular)|
+        tell\s+us\s+what\s+you\s+think|comments?|leave\s+a\s+(?:comment|reply)|join\s+the\s+(?:discussion|conversation)|
+        (?:what\s+to\s+)?read\s+next|tin\s+(?:liên\s+quan|cùng\s+chuyên\s+mục)|xem\s+thêm|same\s+(?:tag|category|author)
+    )[.…:!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+TAIL_SHARE = 0.6  # a widget header counts only after this share of the body's text
 _BARE_URL = re.compile(r"^https?://\S+$")
 _REPRINT_NOTICE = re.compile(r"^this copy is for your personal,? non-commercial use only", re.IGNORECASE)
 MAX_CHROME_CHARS = 90
@@ -40,7 +52,32 @@ def is_chrome(text: str) -> bool:
     return len(line) <= MAX_CHROME_CHARS and bool(_CHROME.match(line))
 
 
+def _cut_tail_widget(blocks: list[Block]) -> list[Block]:
+    total = sum(len(block.plain_text()) for block in blocks)
+    seen = 0
+    for index, block in enumerate(blocks):
+        text = block.plain_text().strip()
+        if seen >= TAIL_SHARE * total and len(text) <= MAX_CHROME_CHARS and _TAIL_WIDGET.match(text):
+            return blocks[:index]
+        seen += len(text)
+    return blocks
+
+
+def _is_tag_list(text: str, tags: set[str]) -> bool:
+    """ "stock car 2018, stock car brasil, ...": the page's keywords printed as a line, not a sentence."""
+    items = [item.strip().casefold() for item in text.split(",") if item.strip()]
+    return len(items) >= 3 and sum(item in tags for item in items) >= 0.6 * len(items)
+
+
+def drop_tag_lists(blocks: list[Block], tags: list[str]) -> list[Block]:
+    folded = {tag.strip().casefold() for tag in tags}
+    if not folded:
+        return blocks
+    return [block for block in blocks if not (block.kind == BlockKind.PARAGRAPH and _is_tag_list(block.text, folded))]
+
+
 def drop_chrome(blocks: list[Block]) -> list[Block]:
+    blocks = _cut_tail_widget(blocks)
     kept = [block for block in blocks if not (block.kind != BlockKind.IMAGE and is_chrome(block.plain_text()))]
     while kept and kept[-1].kind == BlockKind.HEADING:  # a trailing heading introduces a widget we removed
         kept.pop()

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from newsloom.extract.figures import Candidate, best_source, image_sources, parse_srcset
+from newsloom.extract.figures import LAZY_ATTRIBUTES, Candidate, best_source, image_sources, parse_srcset
 
 _SEPARATORS = re.compile(r"[/_\-.,=&?:%+;!~| ]+")
 # A file name's rendition suffix: WordPress' "-768x512" and "-e1715708581580" (an edited copy), "_w1080_h608".
@@ -111,45 +111,66 @@ def _absolute(url: str, base_url: str | None) -> str:
     return urljoin(base_url, url) if base_url else url
 
 
-def page_images(tree: lxml_html.HtmlElement, base_url: str | None) -> list[PageImage]:
-    """Every ``<img>`` with all the URLs it may load (``<picture>`` sources included) and its widest one, plus
-    images the page asks the browser to preload: that is how many sites announce their hero picture."""
-    found: list[PageImage] = []
-    for link in tree.xpath("//head/link[@rel='preload'][@as='image']"):
-        candidates = parse_srcset(link.get("imagesrcset") or "") or [Candidate(link.get("href") or "")]
-        candidates = [candidate for candidate in candidates if candidate.url]
-        if image := _page_image(link, candidates, None, base_url):
-            found.append(image)
-    for img in tree.iter("img"):
-        candidates = [Candidate(url) for url in image_sources(img)]
-        for attribute in ("srcset", "data-srcset"):
-            candidates += parse_srcset(img.get(attribute) or "")
-        # libxml2 does not know <source> is empty and may nest the <img> inside it: look up to the <picture>.
-        picture = next((a for _, a in zip(range(3), img.iterancestors(), strict=False) if a.tag == "picture"), None)
-        if picture is not None:
-            for source in picture.iter("source"):
-                for attribute in ("srcset", "data-srcset"):
-                    candidates += parse_srcset(source.get(attribute) or "")
-        default = best_source(img, base_url)
-        if image := _page_image(img, candidates, default[0] if default else None, base_url):
-            found.append(image)
-    return found
+def _sources(element: lxml_html.HtmlElement) -> list[str]:
+    """The raw attribute values an image may load from (``src``, lazy attributes, srcsets, ``<picture>``)."""
+    if element.tag == "link":
+        return [element.get("imagesrcset") or element.get("href") or ""]
+    values = [element.get(attribute) or "" for attribute in ("src", "srcset", *LAZY_ATTRIBUTES)]
+    # libxml2 does not know <source> is empty and may nest the <img> inside it: look up to the <picture>.
+    picture = next((a for _, a in zip(range(3), element.iterancestors(), strict=False) if a.tag == "picture"), None)
+    if picture is not None:
+        for source in picture.iter("source"):
+            values += [source.get("srcset") or "", source.get("data-srcset") or ""]
+    return [value for value in values if value and not value.startswith("data:")]
+
+
+def _image_elements(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Every ``<img>``, plus images the page asks the browser to preload: that is how many sites announce their
+    hero picture."""
+    return [*tree.xpath("//head/link[@rel='preload'][@as='image']"), *tree.iter("img")]
+
+
+def page_image(element: lxml_html.HtmlElement, base_url: str | None) -> PageImage | None:
+    """One image with all the URLs it may load and its widest one."""
+    if element.tag == "link":
+        candidates = parse_srcset(element.get("imagesrcset") or "") or [Candidate(element.get("href") or "")]
+        return _page_image(element, [c for c in candidates if c.url], None, base_url)
+    candidates = [Candidate(url) for url in image_sources(element)]
+    for value in _sources(element):
+        if " " in value.strip() or "," in value:
+            candidates += parse_srcset(value)
+    default = best_source(element, base_url)
+    return _page_image(element, candidates, default[0] if default else None, base_url)
+
+
+def _searchable(text: str) -> str:
+    return unquote(unquote(text)).casefold()
 
 
 def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: str | None) -> PageImage | None:
-    """The page image showing the same picture as ``social_image``, or ``None``."""
+    """The page image showing the same picture as ``social_image``, or ``None``.
+
+    Matching is by substring over each image's raw sources (cheap: pages carry hundreds of images and most
+    share nothing with the social one); a token counts when few images hold it.
+    """
     if not social_image:
         return None
-    wanted = identity_tokens(social_image)
+    wanted = [token.removeprefix("file:") for token in identity_tokens(social_image)]
     if not wanted:
         return None
-    images = page_images(tree, base_url)
-    tokens = [set().union(*(identity_tokens(url) for url in image.renditions)) for image in images]
-    spread = Counter(token for image_tokens in tokens for token in image_tokens)
-    rare = max(2, len(images) // 2)  # one picture is often shown twice (thumbnail and hero)
+    elements = _image_elements(tree)
+    present = []
+    for element in elements:
+        text = _searchable(" ".join(_sources(element)))
+        present.append({token for token in wanted if token in text})
+    spread = Counter(token for tokens in present for token in tokens)
+    rare = max(2, len(elements) // 2)  # one picture is often shown twice (thumbnail and hero)
     best, best_score = None, 0
-    for image, image_tokens in zip(images, tokens, strict=True):
-        score = sum(1 for token in wanted & image_tokens if spread[token] <= rare)
-        if score > best_score or (score and score == best_score and best is not None and image.size > best.size):
+    for element, tokens in zip(elements, present, strict=True):
+        score = sum(1 for token in tokens if spread[token] <= rare)
+        if not score or score < best_score:
+            continue
+        image = page_image(element, base_url)
+        if image is not None and (score > best_score or best is None or image.size > best.size):
             best, best_score = image, score
     return best

@@ -7,6 +7,7 @@ attributes, else ``src`` — and its caption, with any "(Photo: AFP)" credit spl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -29,6 +30,9 @@ class FigureInfo:
     width: int | None
     # Opening words of the first paragraph after the figure in document order: where it belongs in the body.
     anchor: str | None = None
+
+
+_SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 
 
 class Candidate(NamedTuple):
@@ -60,13 +64,8 @@ def parse_srcset(srcset: str) -> list[Candidate]:
     non-space characters and may itself hold commas (``w=875,q=90``); a comma ends a candidate only after it."""
     candidates: list[Candidate] = []
     position, length = 0, len(srcset)
-    while position < length:
-        while position < length and (srcset[position].isspace() or srcset[position] == ","):
-            position += 1
-        start = position
-        while position < length and not srcset[position].isspace():
-            position += 1
-        url = srcset[start:position]
+    while match := _SRCSET_URL.match(srcset, position):
+        url, position = match.group(1), match.end()
         descriptor = ""
         if url.endswith(","):
             url = url.rstrip(",")
@@ -74,9 +73,8 @@ def parse_srcset(srcset: str) -> list[Candidate]:
             end = srcset.find(",", position)
             end = length if end < 0 else end
             descriptor, position = srcset[position:end].strip(), end + 1
-        if not url:
-            continue
-        candidates.append(_candidate(url, descriptor))
+        if url:
+            candidates.append(_candidate(url, descriptor))
     return candidates
 
 

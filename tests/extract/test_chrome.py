@@ -24,3 +24,29 @@ def test_trailing_heading_of_a_removed_widget_goes_too() -> None:
         Block(BlockKind.PARAGRAPH, text="No data"),
     ]
     assert [b.text for b in drop_chrome(blocks)] == ["Real text."]
+
+
+def _paragraph(text: str) -> Block:
+    return Block(BlockKind.PARAGRAPH, text=text)
+
+
+def test_teasers_after_a_related_header_near_the_end_are_cut() -> None:
+    story = [_paragraph("The storm reached the coast early on Tuesday, bringing heavy rain. " * 3) for _ in range(4)]
+    tail = [_paragraph("You may also like..."), _paragraph("Who will win the cup in 2020?")]
+    assert drop_chrome(story + tail) == story
+
+
+def test_a_related_header_early_in_the_text_cuts_nothing_after_it() -> None:
+    blocks = [_paragraph("Related"), *[_paragraph("The storm reached the coast early on Tuesday. " * 3)] * 3]
+    assert [b.text for b in drop_chrome(blocks)] == [blocks[1].text] * 3
+
+
+def test_the_pages_keywords_printed_as_a_line_are_not_text() -> None:
+    from newsloom.extract.chrome import drop_tag_lists
+
+    tags = ["stock car 2018", "stock car brasil", "interlagos", "cascavel"]
+    blocks = [
+        _paragraph("The season opens at Interlagos, then moves to Cascavel, Curitiba and Goiânia."),
+        _paragraph("stock car 2018, stock car brasil, interlagos, cascavel"),
+    ]
+    assert drop_tag_lists(blocks, tags) == blocks[:1]
