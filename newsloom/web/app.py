@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -27,7 +30,13 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     portal = Portal(settings, store or open_store(settings))
-    app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        portal.views.flush()  # the last seconds of read counts
+
+    app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.portal = portal
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.mount("/api/v1", create_api(portal))

@@ -24,6 +24,7 @@ from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
 from newsloom.store.portal import Outlet, PortalQueries
 from newsloom.store.users import UserStore
+from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
 from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
@@ -74,7 +75,7 @@ class Portal:
     comment_limit_ip: RateLimiter = field(default_factory=lambda: RateLimiter(5, 600))
     comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
-    views: dict[int, int] = field(default_factory=dict)
+    views: ViewCounter = field(init=False)
     # Aggregate lists, valid while the store's change token is the one they were built on.
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
@@ -84,6 +85,7 @@ class Portal:
         self.queries = PortalQueries(self.store.engine)
         self.comments = CommentStore(self.store.engine)
         self.users = UserStore(self.store.engine)
+        self.views = ViewCounter(self.settings.data_dir / "views.db")
         secure = self.settings.secure_cookies
         if secure is None:
             secure = self.settings.base_url.startswith("https://")
@@ -113,10 +115,10 @@ class Portal:
         return self.store.change_token()
 
     def count_view(self, article_id: int) -> None:
-        self.views[article_id] = self.views.get(article_id, 0) + 1
+        self.views.count(article_id)
 
     def most_read(self, limit: int) -> list[int]:
-        return sorted(self.views, key=lambda i: -self.views[i])[:limit]
+        return self.views.most_read(limit)
 
     def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """``build()``, reused until anything in the store changes (aggregate lists several pages share).

@@ -99,7 +99,7 @@ def test_views_are_counted_on_cache_hits(site: Site) -> None:
     with site.client() as client:
         for _ in range(3):
             client.get(article_url(site, 4))
-    assert portal.views[site.ids[4]] == 3 and portal.most_read(1) == [site.ids[4]]
+    assert portal.views.views_of(site.ids[4]) == 3 and portal.most_read(1) == [site.ids[4]]
 
 
 def test_administrators_always_get_a_fresh_rendering(site: Site) -> None:
