@@ -147,8 +147,12 @@ def _images(
     images: list[Image] = []
     seen: set[str] = set()
     if cover is not None:
-        images.append(_cover_image(cover, figures))
+        cover_image = _cover_image(cover, figures)
+        images.append(cover_image)
         seen.update(cover.renditions)
+        for block in blocks:  # the body shows the cover at the same (widest) rendition
+            if block.image is not None and block.image.url in seen:
+                block.image.url, block.image.width = cover_image.url, None
     elif meta.image:
         images.append(Image(url=meta.image, is_cover=True))
         seen.add(meta.image)

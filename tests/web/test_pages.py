@@ -99,3 +99,20 @@ def test_search_page_highlights_and_escapes(portal: tuple[str, SQLStore]) -> Non
 def test_healthz(portal: tuple[str, SQLStore]) -> None:
     url, _ = portal
     assert httpx.get(url + "/healthz").text == "ok"
+
+
+def test_cover_leads_the_article_once(portal: tuple[str, SQLStore]) -> None:
+    url, store = portal
+    shown_in_body = store.upsert_article(make_article(1)).article_id
+    hero = Image(
+        url="https://img.example.com/hero.jpg", caption="The sea wall at dawn", credit="Reuters", is_cover=True
+    )
+    outside_body = store.upsert_article(make_article(2, images=[hero])).article_id
+    inline = httpx.get(f"{url}/article/{shown_in_body}", follow_redirects=True).text
+    assert inline.count('<img src="https://img.example.com/1.jpg"') == 1
+    assert 'class="cover"' not in inline
+    led = httpx.get(f"{url}/article/{outside_body}", follow_redirects=True).text
+    cover = led.split('<div class="cover">', 1)[1].split("</div>", 1)[0]
+    assert '<img src="https://img.example.com/hero.jpg"' in cover and "The sea wall at dawn" in cover
+    assert "(Photo: Reuters)" in cover
+    assert led.index('class="cover"') < led.index('class="article-body"')
