@@ -24,6 +24,13 @@ _PHOTO_CREDIT = re.compile(
     r"\(\s*(?:ảnh|photo|photos|foto|fotos|image|picture|bild|credit|nguồn ảnh)\s*:\s*(?P<name>[^()]{1,80})\)\s*\.?$",
     re.IGNORECASE,
 )
+# A caption that is only a credit ("© BART DEWAELE", "Image Credits: Strava"), or ends with one after a dash.
+_CREDIT_ONLY = re.compile(
+    r"^(?:©|\(c\)|copyright\b|image\s+credits?\s*:|photo\s+credits?\s*:|credits?\s*:|quelle\s*:|source\s*:)"
+    r"\s*(?P<name>[^\n]{1,80})$",
+    re.IGNORECASE,
+)
+_DASH_COPYRIGHT = re.compile(r"\s+(?:[-–—|]\s+)?(?:copyright\b|©)\s*(?P<name>[^©\n]{1,80})$", re.IGNORECASE)
 _TRAILING_CREDIT = re.compile(
     r"(?:^|\s)(?:photo|foto|image|ảnh|bild)\s*(?:credit)?\s*:\s*(?P<name>[^.()]{1,60})$", re.IGNORECASE
 )
@@ -60,9 +67,13 @@ def dateline(text: str) -> Attribution | None:
 def split_caption_credit(caption: str) -> tuple[str, str | None]:
     """``"Elon Musk (Photo: AFP)."`` → ``("Elon Musk", "AFP")``."""
     text = caption.strip()
-    for pattern in (_PHOTO_CREDIT, _TRAILING_CREDIT):
+    if match := _CREDIT_ONLY.match(text):
+        return "", match.group("name").strip()
+    for pattern in (_PHOTO_CREDIT, _DASH_COPYRIGHT, _TRAILING_CREDIT):
         if match := pattern.search(text):
             credit = match.group("name").strip()
-            rest = text[: match.start()].rstrip(" .,-–—")
-            return (rest + "." if rest and text.endswith(".") else rest), credit
+            rest = text[: match.start()].rstrip(" ,-–—|")
+            if rest and text.endswith(".") and not rest.endswith((".", "!", "?")):
+                rest += "."
+            return rest, credit
     return text, None

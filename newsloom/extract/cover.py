@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from newsloom.extract.attribution import split_caption_credit
 from newsloom.extract.figures import LAZY_ATTRIBUTES, Candidate, best_source, image_sources, parse_srcset
+from newsloom.text import normalize_space
 
 _SEPARATORS = re.compile(r"[/_\-.,=&?:%+;!~| ]+")
 # A file name's rendition suffix: WordPress' "-768x512" and "-e1715708581580" (an edited copy), "_w1080_h608".
@@ -59,6 +62,8 @@ _COMMON = frozenset(
     }
 )
 MIN_TOKEN = 6
+CAPTION_STEPS = 4
+_CAPTION_XPATH = './/figcaption | .//*[contains(translate(@class, "CAPTION", "caption"), "caption")]'
 
 
 @dataclass(slots=True)
@@ -67,6 +72,7 @@ class PageImage:
     renditions: list[str]
     best: str
     size: float = 0.0  # widest known rendition: a tie-break between a thumbnail and the hero of one picture
+    shown_by: list[lxml_html.HtmlElement] = field(default_factory=list)  # every <img> of the page showing it
 
 
 def _size(candidates: list[Candidate], element: lxml_html.HtmlElement) -> float:
@@ -166,11 +172,34 @@ def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: 
     spread = Counter(token for tokens in present for token in tokens)
     rare = max(2, len(elements) // 2)  # one picture is often shown twice (thumbnail and hero)
     best, best_score = None, 0
-    for element, tokens in zip(elements, present, strict=True):
-        score = sum(1 for token in tokens if spread[token] <= rare)
+    scores = [sum(1 for token in tokens if spread[token] <= rare) for tokens in present]
+    for element, score in zip(elements, scores, strict=True):
         if not score or score < best_score:
             continue
         image = page_image(element, base_url)
         if image is not None and (score > best_score or best is None or image.size > best.size):
             best, best_score = image, score
+    if best is not None:
+        best.shown_by = [e for e, score in zip(elements, scores, strict=True) if score == best_score and e.tag == "img"]
     return best
+
+
+def _caption_element(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The caption beside an image that is not in a ``<figure>`` of its own: a ``figcaption`` or an element whose
+    class says caption, under the nearest ancestor that holds no other image."""
+    for ancestor in islice(img.iterancestors(), CAPTION_STEPS):
+        if sum(1 for _ in ancestor.iter("img")) > 1:
+            return None
+        for candidate in ancestor.xpath(_CAPTION_XPATH):
+            if candidate.find(".//img") is None and 3 <= len(normalize_space(candidate.text_content())) <= 500:
+                return candidate
+    return None
+
+
+def cover_caption(cover: PageImage) -> tuple[str | None, str | None]:
+    """Caption and credit of the cover as the page shows them, when no ``<figure>`` carried them."""
+    for img in cover.shown_by:
+        if (element := _caption_element(img)) is not None:
+            text, credit = split_caption_credit(normalize_space(element.text_content()))
+            return text or None, credit
+    return None, None

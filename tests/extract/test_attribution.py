@@ -49,8 +49,12 @@ def test_datelines() -> None:
     [
         ("Tỷ phú Mỹ Elon Musk (Ảnh: AFP).", "Tỷ phú Mỹ Elon Musk.", "AFP"),
         ("American billionaire Elon Musk (Photo: AFP).", "American billionaire Elon Musk.", "AFP"),
-        ("Crowds in Hanoi. Photo: Reuters", "Crowds in Hanoi", "Reuters"),
+        ("Crowds in Hanoi. Photo: Reuters", "Crowds in Hanoi.", "Reuters"),
+        ("Donald Trump bleibt vage. (Foto: REUTERS)", "Donald Trump bleibt vage.", "REUTERS"),
         ("A quiet street at dawn", "A quiet street at dawn", None),
+        ("© BART DEWAELE", "", "BART DEWAELE"),
+        ("Image Credits: Strava", "", "Strava"),
+        ("Swedish police officer - Copyright Fredrik Persson/AP", "Swedish police officer", "Fredrik Persson/AP"),
     ],
 )
 def test_caption_credits(caption: str, text: str, credit: str | None) -> None:

@@ -42,7 +42,7 @@ def test_cover_is_the_widest_rendition_the_page_shows() -> None:
     cover = extract_article(_page(figures)).images[0]
     assert cover.is_cover
     assert cover.url == f"{CDN}/w=1600,q=80/7f3a9c21-storm-coast.webp"
-    assert cover.caption == "Waves break over the sea wall"
+    assert cover.caption == "Waves break over the sea wall."
     assert cover.credit == "AFP"
 
 
@@ -61,3 +61,12 @@ def test_a_preloaded_hero_counts_as_shown() -> None:
     )
     images = extract_article(article_html(extra_head=head).encode()).images
     assert images[0].url == f"{CDN}/1024/7f3a9c21-storm-coast.jpg"
+
+
+def test_cover_caption_beside_an_image_outside_any_figure() -> None:
+    hero = f"""<div class="mediaBlock"><div class="image"><img src="{CDN}/w=900/7f3a9c21-storm-coast.jpg"></div>
+    <div class="image-caption"><span>Waves break over the sea wall. © Jane Roe</span></div></div>
+    <div class="teaser"><img src="{CDN}/w=300/0b77e1d4-mayor-speaks.jpg"><p class="caption">The mayor speaks</p></div>"""
+    cover = extract_article(_page(hero)).images[0]
+    assert cover.url == f"{CDN}/w=900/7f3a9c21-storm-coast.jpg"
+    assert (cover.caption, cover.credit) == ("Waves break over the sea wall.", "Jane Roe")
