@@ -1,4 +1,4 @@
-"""The order of the stages, in one place: fetch → extract → enrich → store.
+"""The order of the stages, in one place: fetch → extract → enrich → store, then stories over the stored batch.
 
 ``process_page`` takes fetched bytes to a stored article and reports what happened as a ``PageResult``; it
 raises nothing for bad pages (their reason is in the result), so a batch never stops on one page. Each page is
@@ -15,11 +15,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from newsloom.enrich import enrich_article
+from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
+from newsloom.store.sql import SQLStore
+from newsloom.store.stories import StoryChanges, StoryStore
 
 
 class Outcome(StrEnum):
@@ -107,3 +110,16 @@ def process_pages(
         if on_result is not None:
             on_result(result)
     return report
+
+
+def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges:
+    """Group the articles that have no story yet with each other and with the stories around them in time.
+
+    A batch stage, not a per-page one: a story is a relation between articles, so it is decided once a batch
+    is stored (end of an import, of a crawl round, or ``newsloom stories``).
+    """
+    stories = StoryStore(store.engine)
+    docs = stories.pending_window(WINDOW)
+    if not any(doc.story is None for doc in docs):
+        return StoryChanges()
+    return stories.save(group_into_stories(docs), now or datetime.now(UTC))

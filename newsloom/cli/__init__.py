@@ -20,6 +20,7 @@ from newsloom.cli.ingest import (
     import_command,
     reprocess_command,
     stats_command,
+    stories_command,
 )
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
@@ -49,6 +50,7 @@ for command in (
     reprocess_command,
     export_command,
     stats_command,
+    stories_command,
     serve_command,
     settings_command,
     sources_group,

@@ -30,6 +30,10 @@ def _line(report: CrawlReport) -> str:
 
 def _print_report(report: CrawlReport) -> None:
     err_console.print(f"crawl: {_line(report)}", markup=False)
+    if report.stories.articles_linked:
+        err_console.print(
+            f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked"
+        )
     for source, url, reason in report.feed_errors:
         err_console.print(f"  feed failed: {source}: {url}: {reason}", markup=False)
     for url, reason in report.page_failures[:50]:

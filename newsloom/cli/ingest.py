@@ -16,7 +16,8 @@ from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
 from newsloom.fetch.single import fetch_url
 from newsloom.model import Article, FetchedPage, LoadFailure
-from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page
+from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page, update_stories
+from newsloom.store.stories import StoryChanges
 
 
 def _progress() -> Progress:
@@ -68,8 +69,23 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
                 report.add(process_page(page, store, extract=extract))
             progress.advance(task)
     _print_report(report, "import")
+    if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
+        _print_stories(update_stories(store))
     if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
         raise SystemExit(1)
+
+
+def _print_stories(changes: StoryChanges) -> None:
+    err_console.print(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
+
+
+@click.command("stories")
+@click.pass_obj
+def stories_command(app: AppContext) -> None:
+    """Group articles without a story into stories (import and crawl do this after each batch)."""
+    with err_console.status("grouping stories"):
+        changes = update_stories(app.store)
+    _print_stories(changes)
 
 
 def _load_one(target: str, app: AppContext) -> FetchedPage:

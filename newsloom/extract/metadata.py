@@ -57,6 +57,10 @@ class PageMetadata:
     json_ld_body: str | None = None
 
 
+EARLIEST_YEAR = 1800
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def parse_date(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
@@ -68,7 +72,10 @@ def parse_date(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.year < EARLIEST_YEAR or parsed == _EPOCH:
+        return None  # a CMS placeholder ("0001-01-01T00:00:00", the Unix epoch), not a date
+    return parsed
 
 
 def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:

@@ -24,13 +24,14 @@ from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.model import Feed, Source
-from newsloom.pipeline import Outcome
+from newsloom.pipeline import Outcome, update_stories
 from newsloom.settings import Settings
 from newsloom.sources.listing import Entry, Listing, parse_listing
 from newsloom.sources.schedule import next_interval, next_poll_at
 from newsloom.sources.workers import PagePipeline
 from newsloom.store.sources import PollOutcome, SourceStore
 from newsloom.store.sql import SQLStore
+from newsloom.store.stories import StoryChanges
 from newsloom.urls import canonicalize_url
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class CrawlReport:
     known_skipped: int = 0
     page_failures: list[tuple[str, str]] = field(default_factory=list)  # URL, reason
     fetch_stats: Counter[str] = field(default_factory=Counter)
+    stories: StoryChanges = field(default_factory=StoryChanges)
 
     @property
     def pages_fetched(self) -> int:
@@ -62,6 +64,7 @@ class Crawler:
         self, settings: Settings, store: SQLStore, on_progress: Callable[[CrawlReport], None] | None = None
     ) -> None:
         self.settings = settings
+        self.store = store
         self.sources = SourceStore(store.engine)
         self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
         self.fetcher = Fetcher(settings, warc=self.warc)
@@ -99,6 +102,8 @@ class Crawler:
         before = Counter(self.fetcher.stats)
         due = await self._db(self.sources.due_feeds, None, source, everything=everything)
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
+        if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
+            report.stories = await self._db(update_stories, self.store)
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)
         return report

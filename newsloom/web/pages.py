@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from newsloom.enrich.provenance import citations
+from newsloom.model import Article
+from newsloom.store.portal import Outlet
 from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 
@@ -113,6 +117,13 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
 
 
+def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
+    """The outlet a report is from: its source's name, else the name the page gives, else its site's host."""
+    if article.source_id is not None and article.source_id in outlets:
+        return outlets[article.source_id].name
+    return article.site_name or (urlsplit(article.url).hostname or "").removeprefix("www.") or "unknown outlet"
+
+
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
@@ -120,6 +131,8 @@ def story(request: Request, story_id: ItemId) -> Response:
     if found is None:
         raise HTTPException(404, "No such story")
     story_row, articles = found
+    outlets = portal.outlets_for(articles)
+    labels = {a.id: outlet_label(a, outlets) for a in articles if a.id is not None}
 
     def render(token: str) -> Response:
         return portal.render(
@@ -127,9 +140,11 @@ def story(request: Request, story_id: ItemId) -> Response:
             "story.html",
             story=story_row,
             articles=articles,
-            outlets=portal.outlets_for(articles),
+            outlets=outlets,
+            labels=labels,
+            citations=citations(articles, labels),
             first=articles[0] if articles else None,
-            outlet_count=len({a.source_id for a in articles}),
+            outlet_count=len(set(labels.values())),
             csrf_token=token,
         )
 

@@ -44,9 +44,14 @@ def test_import_twice_reports_and_never_duplicates(tmp_path: Path) -> None:
     first = newsloom(tmp_path / "data", "import", str(pages))
     assert first.returncode == 0, first.stderr
     assert "3 new, 0 updated, 0 skipped, 0 failed" in first.stderr
+    assert "stories: 1 new, 3 articles linked" in first.stderr  # three reports of one storm
     second = newsloom(tmp_path / "data", "import", str(pages))
     assert "0 new, 0 updated, 3 skipped, 0 failed" in second.stderr
     assert count_articles(tmp_path / "data") == 3
+    again = newsloom(tmp_path / "data", "stories")
+    assert again.returncode == 0 and "stories: 0 new, 0 articles linked" in again.stderr
+    with sqlite3.connect(tmp_path / "data" / "newsloom.db") as conn:
+        assert conn.execute("SELECT count(*), max(article_count) FROM stories").fetchone() == (1, 3)
 
 
 def test_changed_page_is_updated(tmp_path: Path) -> None:

@@ -48,3 +48,12 @@ def test_decode_follows_meta_charset_and_distrusts_wrong_labels() -> None:
     assert "Dân trí" in text and encoding == "utf-8"
     text, _ = decode_html("<p>Dân trí</p>".encode("utf-16"))
     assert "Dân trí" in text
+
+
+def test_placeholder_dates_are_not_dates() -> None:
+    from newsloom.extract.metadata import parse_date
+
+    assert parse_date("0001-01-01T00:00:00") is None
+    assert parse_date("1970-01-01T00:00:00Z") is None
+    assert parse_date("2019-11-19T10:00:00-05:00") is not None
+    assert parse_date("1946-09-06") is not None  # archives are old, not wrong

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from newsloom.model import Attribution, AttributionKind
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.portal import PortalQueries
@@ -41,6 +42,7 @@ def site(tmp_path, settings: Settings, store: SQLStore) -> Iterator[Site]:  # ty
             article.section = "Sport"
             article.tags = ["Football"]
             article.authors = ["Sam Poe"]
+            article.attribution = [Attribution(AttributionKind.ACCORDING_TO, name="Example News")]
         ids.append(store.upsert_article(article).article_id)
     story_id = PortalQueries(store.engine).create_story("Storms hit the coast", [ids[0], ids[3]], datetime.now(UTC))
     portal_settings = settings.model_copy(update={"comment_policy": "moderate"})

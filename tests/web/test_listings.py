@@ -52,6 +52,11 @@ def test_story_page_is_full_coverage(site: Site) -> None:
     assert "Storms hit the coast" in html and "2 articles from 2 outlets" in html
     assert "first reported by <strong>Example News</strong>" in html
     assert html.index("Article number 1") < html.index("Article number 4")  # timeline oldest first
+    cites = html.split('class="citations"', 1)[1].split("</ul>", 1)[0]
+    assert re.search(
+        rf'href="#report-{site.ids[3]}">Other Daily</a> cites\s+<a href="#report-{site.ids[0]}">Example News</a>', cites
+    )
+    assert "RT (not followed here)" in " ".join(cites.split())
 
 
 def test_article_related_blocks_and_empty_states(site: Site) -> None:

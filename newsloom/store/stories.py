@@ -1,0 +1,115 @@
+"""Where stories are read from and written to: the articles around the ones still without a story, and the
+story rows and ``articles.story_id`` links the stories stage decides.
+
+A story row exists only once two articles share it: a lone article is not a story yet, and it is offered to the
+stories stage again on the next run, when a later article may join it. Writes happen in one transaction, so a
+crash leaves the previous grouping intact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from newsloom.enrich.stories import StoryDoc
+from newsloom.store import schema
+
+MAX_DOCS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChanges:
+    stories_created: int = 0
+    articles_linked: int = 0
+
+
+class StoryStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def pending_window(self, window: timedelta, limit: int = MAX_DOCS) -> list[StoryDoc]:
+        """Articles without a story, and every article within ``window`` of them: the candidates they may join.
+
+        Newest first up to ``limit``: on a store far larger than that (an archive imported at once), the oldest
+        articles wait for a run of their own with ``since``.
+        """
+        a = schema.articles
+        with self.engine.connect() as conn:
+            oldest = conn.execute(
+                sa.select(sa.func.min(a.c.listed_at)).where(a.c.story_id.is_(None), a.c.hidden.is_(False))
+            ).scalar()
+            if oldest is None:
+                return []
+            try:
+                since = oldest - window
+            except OverflowError:  # a page dated in year 1
+                since = oldest
+            query = (
+                sa.select(a.c.id, a.c.title, a.c.lead, a.c.body, a.c.published_at, a.c.listed_at, a.c.story_id)
+                .where(a.c.listed_at >= since, a.c.hidden.is_(False))
+                .order_by(a.c.listed_at.desc(), a.c.id.desc())
+                .limit(limit)
+            )
+            return [
+                StoryDoc(
+                    id=row.id,
+                    title=row.title,
+                    text=f"{row.lead or ''}\n{row.body[:4000]}",
+                    published=row.published_at or row.listed_at,
+                    story=row.story_id,
+                )
+                for row in conn.execute(query)
+            ]
+
+    def save(self, grouping: dict[int, int], now: datetime) -> StoryChanges:
+        """Apply a grouping: new stories (negative keys with two or more members) are created, their articles
+        linked, and every touched story's dates, count and title (the first report's headline) refreshed."""
+        members: dict[int, list[int]] = {}
+        for article_id, key in grouping.items():
+            members.setdefault(key, []).append(article_id)
+        a, s = schema.articles, schema.stories
+        created = linked = 0
+        with self.engine.begin() as conn:
+            touched: set[int] = set()
+            for key, ids in members.items():
+                if key < 0 and len(ids) < 2:
+                    continue
+                if key < 0:
+                    key = conn.execute(
+                        s.insert().values(title="", created_at=now, updated_at=now)
+                    ).inserted_primary_key[0]
+                    created += 1
+                result = conn.execute(
+                    a.update().where(a.c.id.in_(ids), a.c.story_id.is_(None)).values(story_id=key, updated_at=now)
+                )
+                if result.rowcount:
+                    linked += result.rowcount
+                    touched.add(key)
+            for key in touched:
+                self._refresh(conn, key, now)
+        return StoryChanges(created, linked)
+
+    @staticmethod
+    def _refresh(conn: sa.Connection, story_id: int, now: datetime) -> None:
+        a = schema.articles
+        first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
+        first, last, count = conn.execute(
+            sa.select(sa.func.min(first_seen), sa.func.max(first_seen), sa.func.count(a.c.id)).where(
+                a.c.story_id == story_id
+            )
+        ).one()
+        values: dict[str, object] = {
+            "first_published_at": first,
+            "last_published_at": last,
+            "article_count": count,
+            "updated_at": now,
+        }
+        title = conn.execute(
+            sa.select(a.c.title).where(a.c.story_id == story_id).order_by(first_seen, a.c.id).limit(1)
+        ).scalar()
+        if title:
+            values["title"] = title
+        conn.execute(schema.stories.update().where(schema.stories.c.id == story_id).values(**values))

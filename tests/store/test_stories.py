@@ -1,0 +1,61 @@
+"""The stories stage over a real SQLite store: stories are written once, lone articles wait, re-runs change nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from newsloom.model import Block, BlockKind
+from newsloom.pipeline import update_stories
+from newsloom.store import SQLStore, schema
+from newsloom.store.portal import PortalQueries
+from tests.store.test_store import make_article
+
+T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)
+FLOOD = "Floods swept through {town} after the river Elbe burst its banks, and soldiers filled sandbags on {day}."
+OTHER = [
+    "The central bank left interest rates unchanged and signalled cuts later in the year as inflation eased.",
+    "The home side won the cup final after extra time in front of a sold-out stadium on Saturday evening.",
+    "A new smartphone with a folding screen went on sale, with reviewers praising its battery and camera.",
+]
+
+
+def _store_article(store: SQLStore, number: int, title: str, text: str, hours: float) -> int:
+    article = make_article(
+        number,
+        title=title,
+        lead=None,
+        blocks=[Block(BlockKind.PARAGRAPH, text=text)],
+        published=T0 + timedelta(hours=hours),
+    )
+    result = store.upsert_article(article)
+    assert result.article_id is not None
+    return result.article_id
+
+
+def _story_of(store: SQLStore, article_id: int) -> int | None:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(schema.articles.c.story_id).where(schema.articles.c.id == article_id)).scalar()
+
+
+def test_stories_are_written_once_and_later_reports_join_them(store: SQLStore) -> None:
+    first = _store_article(store, 1, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 0)
+    second = _store_article(store, 2, "Dresden under water", FLOOD.format(town="Dresden", day="Tuesday"), 5)
+    lone = [_store_article(store, 10 + i, text[:40], text, i) for i, text in enumerate(OTHER)]
+    changes = update_stories(store)
+    assert (changes.stories_created, changes.articles_linked) == (1, 2)
+    story = _story_of(store, first)
+    assert story is not None and _story_of(store, second) == story
+    assert all(_story_of(store, article_id) is None for article_id in lone)
+    assert update_stories(store).articles_linked == 0  # a re-run changes nothing
+
+    third = _store_article(store, 3, "Elbe floods reach Meissen", FLOOD.format(town="Meissen", day="Wednesday"), 30)
+    assert update_stories(store).stories_created == 0
+    assert _story_of(store, third) == story
+    found = PortalQueries(store.engine).story(story)
+    assert found is not None
+    row, members = found
+    assert row.title == "Elbe floods Dresden"  # the first report's headline
+    assert [m.id for m in members] == [first, second, third]
+    assert row.first_published == T0 and row.last_published == T0 + timedelta(hours=30)
