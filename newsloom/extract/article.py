@@ -117,6 +117,25 @@ def _drop_leading_heads(blocks: list[Block], title: str | None, description: str
     return blocks[start:]
 
 
+BYLINE_SCAN = 3
+
+
+def _drop_byline_paragraphs(blocks: list[Block], authors: list[str]) -> list[Block]:
+    """A paragraph near the top that only names the authors ("By Jane Roe", "Mathatisi Sebusi/Mohalenyane
+    Phakela") is the byline, a field of its own, not body text."""
+    wanted = {name.casefold() for name in authors}
+    if not wanted:
+        return blocks
+    kept = []
+    for index, block in enumerate(blocks):
+        if index < BYLINE_SCAN and block.kind == BlockKind.PARAGRAPH and len(block.text) <= 120:
+            names = {name.casefold() for name in split_authors([block.text.replace("/", " & ")])}
+            if names and names <= wanted:
+                continue
+        kept.append(block)
+    return kept
+
+
 def _take_attribution(blocks: list[Block]) -> tuple[list[Block], list[Attribution]]:
     found: list[Attribution] = []
     kept: list[Block] = []
@@ -192,6 +211,7 @@ def _body(
 ) -> tuple[list[Block], list[Attribution]]:
     blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
     blocks = _drop_leading_heads(drop_tag_lists(drop_chrome(blocks), meta.tags), title, meta.description)
+    blocks = _drop_byline_paragraphs(blocks, meta.authors)
     blocks, attribution = _take_attribution(blocks)
     if meta.json_ld_body:
         blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)

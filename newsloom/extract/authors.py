@@ -96,6 +96,23 @@ def visible_bylines(tree: lxml_html.HtmlElement) -> list[str]:
     return []
 
 
+def bold_byline(tree: lxml_html.HtmlElement) -> list[str]:
+    """Small sites put the byline as the article's first paragraph, in bold and nothing else:
+    ``<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>`` before the text starts."""
+    for paragraph in tree.xpath("//body//p[count(*) = 1][b or strong]")[:200]:
+        bold = paragraph[0]
+        text = normalize_space(paragraph.text_content())
+        if not text or text != normalize_space(bold.text_content()) or len(text) > 80:
+            continue
+        following = paragraph.xpath("following-sibling::p[position() <= 2]")
+        if not any(len(normalize_space(p.text_content())) >= 100 for p in following):
+            continue
+        names = split_authors([text.replace("/", " & ")])
+        if names and all(_looks_like_a_person(name.title() if name.isupper() else name) for name in names):
+            return [text.replace("/", " & ")]
+    return []
+
+
 def _looks_like_a_person(name: str) -> bool:
     """Two or more words, capitalised where the script has case: a class name is weaker evidence than
     ``rel=author``, so the text has to look like a name too."""

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from newsloom.extract.authors import names_an_outlet, split_authors, visible_bylines, without_own_domain
+from newsloom.extract.authors import bold_byline, names_an_outlet, split_authors, visible_bylines, without_own_domain
 from newsloom.text import normalize_space
 
 ARTICLE_TYPES = {
@@ -169,6 +169,15 @@ def _unique(values: list[str]) -> list[str]:
     return list(seen.values())
 
 
+_TITLE_SEPARATOR = re.compile(r"\s[|\-–—·»]\s")
+
+
+def _title_suffix(title: str | None) -> str | None:
+    """ "Storm hits the coast - Lesotho Times" -> "Lesotho Times": where a site names itself."""
+    parts = _TITLE_SEPARATOR.split(title or "")
+    return parts[-1].strip() if len(parts) > 1 and len(parts[-1]) <= 40 else None
+
+
 def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     meta = _meta(tree)
     article = _article_object(_json_ld_objects(tree)) or {}
@@ -192,11 +201,14 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     outlets = [
         meta.get("og:site_name"),
         *_names(publisher),
-        result.html_title.split("|")[-1] if result.html_title and "|" in result.html_title else None,
+        _title_suffix(result.html_title),
         host,
     ]
     if not result.authors or names_an_outlet(result.authors, outlets):
-        result.authors = split_authors(visible_bylines(tree)) or result.authors
+        for byline in (visible_bylines(tree), bold_byline(tree)):
+            if (names := split_authors(byline)) and not names_an_outlet(names, outlets):
+                result.authors = names
+                break
     result.authors = without_own_domain(result.authors, host)
     result.published = (
         parse_date(article.get("datePublished"))

@@ -58,3 +58,18 @@ def test_site_crediting_its_own_domain_is_not_an_author() -> None:
     assert without_own_domain(["Povilas Aleksandravičius", "Lrt.lt"], "www.lrt.lt") == ["Povilas Aleksandravičius"]
     assert without_own_domain(["Lrt.lt"], "www.lrt.lt") == ["Lrt.lt"]
     assert without_own_domain(["Jane Roe", "MDR"], "www.mdr.de") == ["Jane Roe", "MDR"]
+
+
+def test_bold_first_paragraph_is_the_byline_when_metadata_names_the_outlet() -> None:
+    from newsloom.extract import extract_article
+    from tests.conftest import article_html
+
+    page = article_html(
+        extra_head='<meta name="author" content="Example News"><link rel="author" href="/about">',
+        body_prefix="<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>",
+    ).replace(
+        "<title>Storm hits the coast | Example News</title>", "<title>Storm hits the coast - Example News</title>"
+    )
+    article = extract_article(page.encode())
+    assert article.authors == ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+    assert "Sebusi" not in article.body  # the byline is a field, not text
