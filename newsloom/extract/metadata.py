@@ -110,6 +110,8 @@ def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
                 objects.append(item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
+                if isinstance(item.get("mainEntity"), (dict, list)):  # a WebPage wrapping the article
+                    stack.append(item["mainEntity"])
     return objects
 
 
@@ -178,6 +180,60 @@ def _title_suffix(title: str | None) -> str | None:
     return parts[-1].strip() if len(parts) > 1 and len(parts[-1]) <= 40 else None
 
 
+# Taxonomy prefixes CMSs put before a tag ("category: travel", "topic/misshandel", "nlp entity tokens: x").
+_TAG_KEYS = frozenset(
+    {
+        "category",
+        "categories",
+        "topic",
+        "topics",
+        "tag",
+        "tags",
+        "section",
+        "sections",
+        "subject",
+        "subjects",
+        "keyword",
+        "keywords",
+        "entity",
+        "entities",
+        "person",
+        "people",
+        "organization",
+        "organisation",
+        "location",
+        "place",
+        "places",
+        "nlp entity tokens",
+        "nlp entities",
+    }
+)
+# Analytics fields that some sites publish among their keywords: not topics.
+_NOT_TAG_KEYS = frozenset(["day", "language", "page type", "article type", "partner", "type", "format", "nlp category"])
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_HOSTNAME = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+
+
+def _clean_tag(tag: str) -> str | None:
+    tag = tag.strip()
+    if not tag or tag.isdigit() or _UUID.match(tag) or _HOSTNAME.match(tag):
+        return None
+    for separator in (":", "/"):
+        key, found, value = tag.partition(separator)
+        key = key.strip().casefold()
+        if found and value.strip():
+            if key in _TAG_KEYS:
+                return value.strip()
+            if separator == ":" and key in _NOT_TAG_KEYS:
+                return None
+    return tag
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Keywords as readers would name the topics: no ids, no host names, no "category:" prefixes."""
+    return _unique([cleaned for tag in tags if (cleaned := _clean_tag(tag))])
+
+
 def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     meta = _meta(tree)
     article = _article_object(_json_ld_objects(tree)) or {}
@@ -230,9 +286,9 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     result.section = (
         section[0] if isinstance(section, list) and section else section if isinstance(section, str) else None
     ) or meta.get("article:section")
-    result.tags = _unique(
+    result.tags = clean_tags(
         _keywords(article.get("keywords"))
-        + [m.get("content", "") for m in tree.xpath('//meta[@property="article:tag"]')]
+        + _keywords([m.get("content", "") for m in tree.xpath('//meta[@property="article:tag"]')])
         + (_keywords(meta["news_keywords"]) if "news_keywords" in meta else [])
         + (_keywords(meta["keywords"]) if "keywords" in meta and not article.get("keywords") else [])
     )

@@ -57,3 +57,30 @@ def test_placeholder_dates_are_not_dates() -> None:
     assert parse_date("1970-01-01T00:00:00Z") is None
     assert parse_date("2019-11-19T10:00:00-05:00") is not None
     assert parse_date("1946-09-06") is not None  # archives are old, not wrong
+
+
+def test_tags_read_as_topics_not_ids_or_analytics() -> None:
+    from newsloom.extract.metadata import clean_tags
+
+    raw = [
+        "category: Travel",
+        "topic/Misshandel & överfall",
+        "nlp entity tokens: Fairmont Jasper Park",
+        "26157981-b4f7-4929-adc1-e860c6f03636",
+        "o.canada.com",
+        "day: friday",
+        "Star Wars: Episode I",
+        "travel",
+    ]
+    assert clean_tags(raw) == ["Travel", "Misshandel & överfall", "Fairmont Jasper Park", "Star Wars: Episode I"]
+
+
+def test_article_wrapped_in_a_web_page_object_gives_its_keywords() -> None:
+    from newsloom.extract import extract_article
+    from tests.conftest import article_html
+
+    json_ld = (
+        '<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", '
+        '"headline": "Storm hits the coast", "keywords": ["Climate change", "Storms"]}}</script>'
+    )
+    assert extract_article(article_html(extra_head=json_ld).encode()).tags == ["Climate change", "Storms"]
