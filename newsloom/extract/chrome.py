@@ -38,6 +38,15 @@ _TAIL_WIDGET = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 TAIL_SHARE = 0.6  # a widget header counts only after this share of the body's text
+# Calls to action between and after paragraphs: links to other articles, author bios' follow lines, newsletter
+# sign-ups. Judged on blocks up to MAX_PROMO_CHARS only.
+_PROMO = re.compile(
+    r"""^(?:see|read|watch|listen)\s+(?:more|also)\s*:|^(?:related|also\s+read|read\s+also|more)\s*:\s|
+        ^don'?t\s+miss\b|\bfollow\s+(?:him|her|them|us)\s+on\s+(?:twitter|x|facebook|instagram)\b|
+        \b(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b|\bnewsletters?\b.{0,80}\b(?:sign\s+up|subscribe)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+MAX_PROMO_CHARS = 300
 _BARE_URL = re.compile(r"^https?://\S+$")
 _REPRINT_NOTICE = re.compile(r"^this copy is for your personal,? non-commercial use only", re.IGNORECASE)
 MAX_CHROME_CHARS = 90
@@ -48,6 +57,8 @@ def is_chrome(text: str) -> bool:
     if not line:
         return False
     if _BARE_URL.match(line) or _REPRINT_NOTICE.match(line):
+        return True
+    if len(line) <= MAX_PROMO_CHARS and _PROMO.search(line):
         return True
     return len(line) <= MAX_CHROME_CHARS and bool(_CHROME.match(line))
 

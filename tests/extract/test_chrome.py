@@ -50,3 +50,22 @@ def test_the_pages_keywords_printed_as_a_line_are_not_text() -> None:
         _paragraph("stock car 2018, stock car brasil, interlagos, cascavel"),
     ]
     assert drop_tag_lists(blocks, tags) == blocks[:1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SEE MORE: Hong Kong protests: 800 students under siege in university",
+        "Related: Possible Water Plumes on Europa: The Discovery in Images",
+        "DON'T MISS",
+        "Mike Wall's book is out now. Follow him on Twitter @michaeldwall.",
+        "There's plenty more where that came from. Sign up for The Water Coolest to get the free daily newsletter.",
+    ],
+)
+def test_calls_to_action_are_not_text(text: str) -> None:
+    assert is_chrome(text)
+
+
+def test_sentences_about_the_same_things_are_text() -> None:
+    assert not is_chrome("More than 800 students were under siege in the university on Monday, police said.")
+    assert not is_chrome("The company said it would follow the rules on Twitter accounts set by regulators.")
