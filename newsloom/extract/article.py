@@ -201,6 +201,25 @@ def _reads_like_a_menu(blocks: list[Block], body_chars: int) -> bool:
     return body_chars >= 2000 and _chars_per_sentence(blocks) >= MENU_CHARS_PER_SENTENCE
 
 
+# Hover cards: a politician's name that pops up their latest headlines is not text of the article. (Hidden
+# elements are not dropped: paywalled bodies and streamed server renders arrive ``hidden`` and are shown by script.)
+_HOVER_CARD_XPATH = (
+    "//body//*[contains(@class, 'tooltip') or contains(@class, 'popover') or contains(@class, 'rollover')"
+    " or contains(@class, 'hovercard')]"
+)
+
+
+def _drop_hover_cards(tree: lxml_html.HtmlElement) -> None:
+    """The innermost card elements carrying links or pictures go; the word they hang on stays."""
+    cards = tree.xpath(_HOVER_CARD_XPATH)
+    marked = set(cards)
+    for element in cards:
+        if any(inner in marked for inner in element.iterdescendants()):
+            continue
+        if element.getparent() is not None and (element.find(".//a") is not None or element.find(".//img") is not None):
+            element.drop_tree()
+
+
 def _body(
     page: lxml_html.HtmlElement,
     body: etree._Element | None,
@@ -243,6 +262,7 @@ def extract_article(
     title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
+    _drop_hover_cards(root)
     blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta)
     body_chars = sum(len(block.plain_text()) for block in blocks)
     if body_chars < MIN_BODY_CHARS or _reads_like_a_menu(blocks, body_chars):

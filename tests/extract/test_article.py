@@ -84,3 +84,17 @@ def test_article_wrapped_in_a_web_page_object_gives_its_keywords() -> None:
         '"headline": "Storm hits the coast", "keywords": ["Climate change", "Storms"]}}</script>'
     )
     assert extract_article(article_html(extra_head=json_ld).encode()).tags == ["Climate change", "Storms"]
+
+
+def test_hover_cards_inside_paragraphs_stay_out_of_the_text() -> None:
+    from newsloom.extract import extract_article
+    from tests.conftest import article_html
+
+    card = (
+        '<p>A man pleaded guilty to threatening Rep. <span class="rollover-people"><a href="/people/x">Ilhan Omar</a>'
+        '<span class="rollover-people-block"><a href="/other">Hillicon Valley: Progressives oppose bill</a></span>'
+        "</span> in a phone call to her office, prosecutors said on Tuesday afternoon in a statement.</p>"
+    )
+    body = extract_article(article_html(body_prefix=card).encode()).body
+    assert "Hillicon" not in body
+    assert "threatening Rep. Ilhan Omar in a phone call to her office" in body
