@@ -5,7 +5,7 @@ blocks, stories, outlet health and sitemap windows. Writes live in ``sql.py``, `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -241,18 +241,24 @@ class PortalQueries:
         )
         return story, articles
 
-    def top_stories(self, limit: int = 5) -> list[tuple[Story, int]]:
+    def top_stories(self, limit: int = 5, fresh: timedelta = timedelta(days=2)) -> list[tuple[Story, int]]:
+        """The largest stories among the fresh ones: those whose latest report is within ``fresh`` of the newest
+        story's (relative to the store, not the clock, so an imported archive has top stories too)."""
         a, s = schema.articles, schema.stories
         count = sa.func.count(a.c.id)
-        query = (
-            sa.select(s.c.id, s.c.title, s.c.last_published_at, count)
-            .select_from(s.join(a, sa.and_(a.c.story_id == s.c.id, a.c.hidden.is_(False))))
-            .group_by(s.c.id, s.c.title, s.c.last_published_at)
-            .having(count > 1)
-            .order_by(count.desc(), s.c.last_published_at.desc())
-            .limit(limit)
-        )
         with self.engine.connect() as conn:
+            newest = conn.execute(sa.select(sa.func.max(s.c.last_published_at))).scalar()
+            if newest is None:
+                return []
+            query = (
+                sa.select(s.c.id, s.c.title, s.c.last_published_at, count)
+                .select_from(s.join(a, sa.and_(a.c.story_id == s.c.id, a.c.hidden.is_(False))))
+                .where(s.c.last_published_at >= newest - fresh)
+                .group_by(s.c.id, s.c.title, s.c.last_published_at)
+                .having(count > 1)
+                .order_by(count.desc(), s.c.last_published_at.desc())
+                .limit(limit)
+            )
             return [
                 (Story(title=r.title, id=r.id, last_published=r.last_published_at), r[3]) for r in conn.execute(query)
             ]

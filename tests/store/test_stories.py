@@ -59,3 +59,24 @@ def test_stories_are_written_once_and_later_reports_join_them(store: SQLStore) -
     assert row.title == "Elbe floods Dresden"  # the first report's headline
     assert [m.id for m in members] == [first, second, third]
     assert row.first_published == T0 and row.last_published == T0 + timedelta(hours=30)
+
+
+def test_top_stories_are_the_largest_of_the_fresh_ones(store: SQLStore) -> None:
+    from newsloom.model import Story
+
+    queries = PortalQueries(store.engine)
+    now = datetime.now(UTC)
+
+    def story(first: int, size: int, hours_ago: float) -> int:
+        ids = [
+            _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", -hours_ago)
+            for n in range(size)
+        ]
+        return queries.create_story(f"Story {first}", ids, now)
+
+    old_and_big = story(100, 4, 24 * 10)
+    fresh_small = story(200, 2, 1)
+    fresh_big = story(300, 3, 5)
+    top: list[tuple[Story, int]] = queries.top_stories()
+    assert [(s.id, n) for s, n in top] == [(fresh_big, 3), (fresh_small, 2)]
+    assert old_and_big not in {s.id for s, _ in top}
