@@ -5,13 +5,16 @@ Listings are cursor-paginated: each page returns ``next_cursor``; pass it back a
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from pydantic import BaseModel
 
+from newsloom.enrich.provenance import citations
 from newsloom.model import Article
-from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor, outlet_label
 
 MAX_LIMIT = 100
 
@@ -68,12 +71,30 @@ class OutletOut(BaseModel):
     portal_url: str
 
 
+class CitationOut(BaseModel):
+    article_id: int
+    citing: str
+    cited: str
+    cited_article_id: int | None
+
+
 class StoryOut(BaseModel):
     id: int
     title: str
+    portal_url: str
     first_published: datetime | None
     last_published: datetime | None
+    first_reporter: str | None
     articles: list[ArticleOut]
+    citations: list[CitationOut]
+
+
+class StorySummary(BaseModel):
+    id: int
+    title: str
+    portal_url: str
+    articles: int
+    last_published: datetime | None
 
 
 class CommentOut(BaseModel):
@@ -210,14 +231,35 @@ def create_api(portal: Portal) -> FastAPI:
             raise HTTPException(404, "No such story")
         story_row, items = found
         names = _outlet_names(portal, items)
+        outlets = portal.outlets_for(items)
+        labels = {a.id: outlet_label(a, outlets) for a in items if a.id is not None}
         assert story_row.id is not None
         return StoryOut(
             id=story_row.id,
             title=story_row.title,
+            portal_url=f"{portal.settings.base_url.rstrip('/')}/story/{story_row.id}",
             first_published=story_row.first_published,
             last_published=story_row.last_published,
+            first_reporter=labels.get(items[0].id) if items and items[0].id is not None else None,
             articles=[_article_out(portal, a, names) for a in items],
+            citations=[CitationOut(**asdict(c)) for c in citations(items, labels)],
         )
+
+    @api.get("/stories", response_model=list[StorySummary])
+    def stories(request: Request, limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[StorySummary]:
+        """Top stories: the largest of the fresh ones, as on the home page."""
+        portal = _portal(request)
+        base = portal.settings.base_url.rstrip("/")
+        return [
+            StorySummary(
+                id=s.id or 0,
+                title=s.title,
+                portal_url=f"{base}/story/{s.id}",
+                articles=n,
+                last_published=s.last_published,
+            )
+            for s, n in portal.queries.top_stories(limit)
+        ]
 
     @api.get("/articles/{article_id}/comments", response_model=list[CommentOut], responses=NOT_FOUND)
     def comments(request: Request, article_id: ItemId) -> list[CommentOut]:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsloom.enrich.provenance import citations
-from newsloom.model import Article
-from newsloom.store.portal import Outlet
-from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor, outlet_label
 
 
 def _portal(request: Request) -> Portal:
@@ -115,13 +112,6 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
         raise HTTPException(404, "No such outlet")
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
-
-
-def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
-    """The outlet a report is from: its source's name, else the name the page gives, else its site's host."""
-    if article.source_id is not None and article.source_id in outlets:
-        return outlets[article.source_id].name
-    return article.site_name or (urlsplit(article.url).hostname or "").removeprefix("www.") or "unknown outlet"
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Path as FastAPIPath
 from fastapi import Request
@@ -42,6 +43,13 @@ T = TypeVar("T")
 
 def article_path(article: Article) -> str:
     return f"/article/{article.id}/{slugify(article.title, 60)}"
+
+
+def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
+    """The outlet a report is from: its source's name, else the name the page gives, else its site's host."""
+    if article.source_id is not None and article.source_id in outlets:
+        return outlets[article.source_id].name
+    return article.site_name or (urlsplit(article.url).hostname or "").removeprefix("www.") or "unknown outlet"
 
 
 def format_date(value: datetime | None) -> str:

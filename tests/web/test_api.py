@@ -36,6 +36,12 @@ def test_search_sections_tags_outlets_stories(site: Site) -> None:
         assert {o["name"] for o in client.get("/api/v1/outlets").json()} == {"Example News", "Other Daily"}
         story = client.get(f"/api/v1/stories/{site.story_id}").json()
         assert [a["id"] for a in story["articles"]] == [site.ids[0], site.ids[3]]
+        assert story["first_reporter"] == "Example News" and story["portal_url"].endswith(f"/story/{site.story_id}")
+        assert {"citing": "Other Daily", "cited": "Example News", "cited_article_id": site.ids[0]}.items() <= next(
+            c for c in story["citations"] if c["citing"] == "Other Daily"
+        ).items()
+        top = client.get("/api/v1/stories").json()
+        assert [(s["id"], s["articles"]) for s in top] == [(site.story_id, 2)]
 
 
 def test_openapi_document_lists_the_routes(site: Site) -> None:
