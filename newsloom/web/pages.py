@@ -155,7 +155,7 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
 
     def render(token: str) -> Response:
         comments = portal.comments.for_article(article_id)
-        related = portal.queries.related(article)
+        related = portal.queries.related(article, shared=portal.memo)
         editions = portal.queries.editions(article)
         outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
         original = next((e for e in editions if e.id == article.translated_from), None)
@@ -173,7 +173,7 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
-            section_name=portal.queries.section_name(article.section) if article.section else None,
+            section_name=portal.section_name(article.section) if article.section else None,
             story=story_found[0] if story_found else None,
             posted=posted,
             csrf_token=token,
@@ -215,8 +215,8 @@ def search(
             "search.html",
             query=query,
             hits=hits,
-            sections=portal.memo(("sections",), portal.queries.sections),
-            outlet_list=portal.memo(("outlets",), portal.queries.outlets),
+            sections=portal.memo(("section-menu",), portal.section_menu),
+            outlet_list=portal.memo(("outlet-menu",), portal.outlet_menu),
             filters=filters,
             csrf_token=token,
         )

@@ -22,7 +22,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
-from newsloom.store.portal import Outlet, PortalQueries
+from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.text import slugify
 from newsloom.web.sanitize import highlight_snippet
@@ -32,7 +32,8 @@ WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
 ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
-MEMO_ENTRIES = 512
+# Shared fragments (newest of a tag, section, author...) and aggregate lists: a few KB each.
+MEMO_ENTRIES = 4096
 CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
 _MISSING = object()
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
@@ -96,7 +97,20 @@ class Portal:
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
     def outlets_for(self, articles: list[Article]) -> dict[int, Outlet]:
-        return self.queries.outlet_names({a.source_id for a in articles if a.source_id is not None})
+        every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
+        return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
+
+    def section_menu(self) -> list[Named]:
+        """Sections for a filter menu, by name."""
+        return sorted(self.queries.section_names(), key=lambda s: (s.name.casefold(), s.slug))
+
+    def outlet_menu(self) -> list[Outlet]:
+        """Outlets for a filter menu, by name: names only, so no count over every article after each commit."""
+        every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
+        return sorted(every.values(), key=lambda o: (o.name.casefold(), o.slug))
+
+    def section_name(self, slug: str) -> str | None:
+        return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
@@ -144,9 +158,11 @@ class Portal:
         return value
 
     def _lookup(self, key: tuple[object, ...], version: object) -> object:
-        hit = self._memo.get(key)
-        if hit is None or hit[0] != version:
-            return _MISSING
+        with self._locks_guard:
+            hit = self._memo.get(key)
+            if hit is None or hit[0] != version:
+                return _MISSING
+            self._memo.move_to_end(key)  # least recently used go first: a page's fragments stay while read
         return hit[1]
 
     def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:
