@@ -105,6 +105,11 @@ class Fts5SearchIndex:
         return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
 
     CANDIDATE_FACTOR = 4
+    # Relevance is ranked over the newest matches only (highest rowids: the articles stored last), so a word found
+    # in every article costs what a rare one does: bm25 over all 100,000 matches of "the" takes 55 ms, over the
+    # newest 2,000 4 ms. Older articles are found when fewer newer ones match, or when filters (a section, a date
+    # range) leave too few of the newest: the filtered query then walks matches newest first until it has enough.
+    RANKED_MATCHES = 2000
 
     def _ranked(
         self,
@@ -121,9 +126,18 @@ class Fts5SearchIndex:
         fts = sa.table("articles_fts", sa.column("rowid"))
         table = schema.articles
         wanted = offset + limit
-        candidate_limit = wanted * self.CANDIDATE_FACTOR
+        window = self.RANKED_MATCHES  # the same for every page, so pages never overlap: at most this many results
+        # Fewer candidates than asked for means every match was ranked: none left for the filters to find.
+        candidate_limit = min(wanted * self.CANDIDATE_FACTOR, window)
+        newest = (
+            sa.select(fts.c.rowid.label("id"), rank.label("rank"))
+            .where(matches)
+            .order_by(fts.c.rowid.desc())
+            .limit(window)
+            .subquery()
+        )
         candidates = conn.execute(
-            sa.select(fts.c.rowid.label("id"), rank.label("rank")).where(matches).order_by(rank).limit(candidate_limit)
+            sa.select(newest.c.id, newest.c.rank).order_by(newest.c.rank).limit(candidate_limit)
         ).all()
         order = {row.id: row.rank for row in candidates}
         kept = set(
@@ -132,13 +146,16 @@ class Fts5SearchIndex:
         survivors = [row for row in candidates if row.id in kept]
         if len(survivors) >= wanted or len(candidates) < candidate_limit:
             return survivors[offset:wanted]
-        return conn.execute(
-            sa.select(table.c.id, rank.label("rank"))
+        newest_kept = (
+            sa.select(fts.c.rowid.label("id"), rank.label("rank"))
             .select_from(fts.join(table, table.c.id == fts.c.rowid))
             .where(matches, *filters.conditions())
-            .order_by(rank)
-            .limit(limit)
-            .offset(offset)
+            .order_by(fts.c.rowid.desc())
+            .limit(window)
+            .subquery()
+        )
+        return conn.execute(
+            sa.select(newest_kept.c.id, newest_kept.c.rank).order_by(newest_kept.c.rank).limit(limit).offset(offset)
         ).all()
 
 
