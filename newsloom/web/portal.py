@@ -109,6 +109,10 @@ class Portal:
         every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
         return sorted(every.values(), key=lambda o: (o.name.casefold(), o.slug))
 
+    def outlet_named(self, slug: str) -> Outlet | None:
+        every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
+        return next((outlet for outlet in every.values() if outlet.slug == slug), None)
+
     def section_name(self, slug: str) -> str | None:
         return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
