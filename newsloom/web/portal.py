@@ -97,7 +97,7 @@ class Portal:
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
     def outlets_for(self, articles: list[Article]) -> dict[int, Outlet]:
-        every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
+        every = self.outlet_directory()
         return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
 
     def section_menu(self) -> list[Named]:
@@ -106,20 +106,24 @@ class Portal:
 
     def outlet_menu(self) -> list[Outlet]:
         """Outlets for a filter menu, by name: names only, so no count over every article after each commit."""
-        every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
-        return sorted(every.values(), key=lambda o: (o.name.casefold(), o.slug))
+        return sorted(self.outlet_directory().values(), key=lambda o: (o.name.casefold(), o.slug))
 
     def outlet_named(self, slug: str) -> Outlet | None:
-        every = self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
-        return next((outlet for outlet in every.values() if outlet.slug == slug), None)
+        return next((outlet for outlet in self.outlet_directory().values() if outlet.slug == slug), None)
+
+    def outlet_directory(self) -> dict[int, Outlet]:
+        """Every outlet's name and address by id, shared by all pages until the store changes (a short table)."""
+        return self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
 
     def section_name(self, slug: str) -> str | None:
         return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
+            return self.templates.TemplateResponse(request, name, context, status_code=status_code)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
-        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
         response = self.templates.TemplateResponse(request, name, context, status_code=status_code)
         if CSRF_COOKIE not in request.cookies:
             response.set_cookie(
