@@ -32,6 +32,15 @@ class Shared(Protocol):
     def __call__(self, key: tuple[object, ...], build: Callable[[], T]) -> T: ...
 
 
+_a = schema.articles
+# Run by every article page: built once, the ids bound per call.
+_EDITIONS = sa.select(*SUMMARY_COLUMNS).where(
+    _a.c.hidden.is_(False),
+    _a.c.id != sa.bindparam("article_id"),
+    sa.or_(_a.c.id == sa.bindparam("original"), _a.c.translated_from == sa.bindparam("original")),
+)
+
+
 def _unshared(key: tuple[object, ...], build: Callable[[], T]) -> T:
     return build()
 
@@ -257,13 +266,10 @@ class PortalQueries:
 
     def editions(self, article: Article) -> list[Article]:
         """Other language editions: the original this one was translated from, or translations of it."""
-        a = schema.articles
         original = article.translated_from or article.id
-        query = sa.select(*SUMMARY_COLUMNS).where(
-            a.c.hidden.is_(False), a.c.id != article.id, sa.or_(a.c.id == original, a.c.translated_from == original)
-        )
         with self.engine.connect() as conn:
-            return [summary_from_row(row) for row in conn.execute(query)]
+            rows = conn.execute(_EDITIONS, {"article_id": article.id, "original": original})
+            return [summary_from_row(row) for row in rows]
 
     # -- stories -----------------------------------------------------------------------------------------------
 
