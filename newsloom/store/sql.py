@@ -305,7 +305,7 @@ class SQLStore:
                 return []
             ids = [hit.article_id for hit in raw_hits]
             # Hits show a summary: everything but the body, its blocks and images (the costly part to load).
-            rows = conn.execute(sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(ids))).all()
+            rows = conn.execute(_SUMMARIES_BY_ID, {"ids": ids}).all()
         by_id = {row.id: summary_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
 
@@ -354,6 +354,7 @@ SUMMARY_COLUMNS = tuple(
 # for an article by id); only the values change, as bound parameters.
 _ARTICLE_BY_ID = sa.select(schema.articles).where(schema.articles.c.id == sa.bindparam("article_id"))
 _VISIBLE_ARTICLE_BY_ID = _ARTICLE_BY_ID.where(schema.articles.c.hidden.is_(False))
+_SUMMARIES_BY_ID = sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def summary_from_row(row: sa.Row[Any]) -> Article:
