@@ -224,8 +224,7 @@ async def search(
             "search.html",
             query=query,
             hits=hits,
-            sections=portal.memo(("section-menu",), portal.section_menu),
-            outlet_list=portal.memo(("outlet-menu",), portal.outlet_menu),
+            menus=portal.search_menus(section, outlet),
             filters=filters,
             csrf_token=token,
         )

@@ -16,13 +16,14 @@ from fastapi import Path as FastAPIPath
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from newsloom.model import Article
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
-from newsloom.store.portal import Named, Outlet, PortalQueries
+from newsloom.store.portal import Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.text import slugify
 from newsloom.web.sanitize import highlight_snippet
@@ -100,13 +101,20 @@ class Portal:
         every = self.outlet_directory()
         return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
 
-    def section_menu(self) -> list[Named]:
-        """Sections for a filter menu, by name."""
-        return sorted(self.queries.section_names(), key=lambda s: (s.name.casefold(), s.slug))
+    def search_menus(self, section: str | None, outlet: str | None) -> Markup:
+        """The search form's section and outlet menus, by name. Names only, so no count over every article after
+        each commit; rendered once per store change for the many searches that select neither (a third of a
+        search page's template time), and per request for the others (their choices do not become memo keys)."""
+        if not section and not outlet:
+            return self.memo(("search-menus",), lambda: self._search_menus(None, None))
+        return self._search_menus(section, outlet)
 
-    def outlet_menu(self) -> list[Outlet]:
-        """Outlets for a filter menu, by name: names only, so no count over every article after each commit."""
-        return sorted(self.outlet_directory().values(), key=lambda o: (o.name.casefold(), o.slug))
+    def _search_menus(self, section: str | None, outlet: str | None) -> Markup:
+        sections = sorted(self.queries.section_names(), key=lambda s: (s.name.casefold(), s.slug))
+        outlets = sorted(self.outlet_directory().values(), key=lambda o: (o.name.casefold(), o.slug))
+        template = self.templates.env.get_template("_search_menus.html")
+        html = template.render(sections=sections, outlet_list=outlets, selected_section=section, selected_outlet=outlet)
+        return Markup(html)  # already escaped: the template autoescapes
 
     def outlet_named(self, slug: str) -> Outlet | None:
         return next((outlet for outlet in self.outlet_directory().values() if outlet.slug == slug), None)

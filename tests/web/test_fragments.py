@@ -53,8 +53,12 @@ def test_search_menus_list_sections_and_outlets_by_name_and_follow_changes(site:
         assert ("sport", " selected", "Sport") in sections
         assert page.index(">Example News<") < page.index(">Other Daily<")
         site.app.state.portal.queries.add_section("Arts")
+        site.app.state.portal.queries.add_section("<script>alert(1)</script>")
         page = client.get("/search", params={"q": "paragraph"}).text
+        chosen = client.get("/search", params={"q": "paragraph", "section": "arts"}).text
     assert '<option value="arts">Arts</option>' in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert '<option value="arts" selected>Arts</option>' in chosen and page.count(" selected>") == 0
 
 
 def test_memo_keeps_what_is_read_and_drops_the_least_recently_used(
