@@ -223,6 +223,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+_BLOCK_KINDS = {kind.value: kind for kind in BlockKind}
+
+
 def block_to_dict(block: Block) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": block.kind.value}
     if block.text:
@@ -240,8 +243,9 @@ def block_to_dict(block: Block) -> dict[str, Any]:
 
 def block_from_dict(data: dict[str, Any]) -> Block:
     image = data.get("image")
+    kind = data["kind"]
     return Block(
-        kind=BlockKind(data["kind"]),
+        kind=_BLOCK_KINDS.get(kind) or BlockKind(kind),  # a dict lookup: an article page reads ~25 blocks
         text=data.get("text", ""),
         items=list(data.get("items", [])),
         level=data.get("level"),

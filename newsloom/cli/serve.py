@@ -9,6 +9,7 @@ import uvicorn
 
 from newsloom.cli.context import AppContext, err_console
 from newsloom.web import create_app
+from newsloom.web.asgi import settle_heap
 
 
 @click.command("serve")
@@ -27,4 +28,6 @@ def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
         factory = "newsloom.web.asgi:app_from_environment"
         uvicorn.run(factory, factory=True, host=host, port=port, log_level="warning", workers=workers)
         return
-    uvicorn.run(create_app(app.settings, app.store), host=host, port=port, log_level="warning")
+    portal = create_app(app.settings, app.store)
+    settle_heap()
+    uvicorn.run(portal, host=host, port=port, log_level="warning")

@@ -12,6 +12,16 @@ from newsloom.store import schema
 STATUSES = ("pending", "published", "rejected")
 
 
+# Run by every article page: built once, with the article and status as bound parameters.
+_FOR_ARTICLE = (
+    sa.select(schema.comments)
+    .where(
+        schema.comments.c.article_id == sa.bindparam("article_id"), schema.comments.c.status == sa.bindparam("status")
+    )
+    .order_by(schema.comments.c.created_at, schema.comments.c.id)
+)
+
+
 def _from_row(row: sa.Row) -> Comment:  # type: ignore[type-arg]
     return Comment(
         id=row.id,
@@ -53,14 +63,8 @@ class CommentStore:
         return int(created.inserted_primary_key[0])
 
     def for_article(self, article_id: int, status: str = "published") -> list[Comment]:
-        table = schema.comments
-        query = (
-            sa.select(table)
-            .where(table.c.article_id == article_id, table.c.status == status)
-            .order_by(table.c.created_at, table.c.id)
-        )
         with self.engine.connect() as conn:
-            return [_from_row(row) for row in conn.execute(query)]
+            return [_from_row(row) for row in conn.execute(_FOR_ARTICLE, {"article_id": article_id, "status": status})]
 
     def count(self, article_id: int) -> int:
         table = schema.comments

@@ -4,9 +4,10 @@ blocks, stories, outlet health and sitemap windows. Writes live in ``sql.py``, `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -14,6 +15,43 @@ from newsloom.model import Article, Story
 from newsloom.store import schema
 from newsloom.store.sql import SUMMARY_COLUMNS, article_from_row, summary_from_row
 from newsloom.text import slugify
+
+T = TypeVar("T")
+RELATED_SIZE = 5
+_LINKS = {
+    "tag": (schema.article_tags, schema.article_tags.c.tag_slug),
+    "author": (schema.article_authors, schema.article_authors.c.author_slug),
+}
+
+
+class Shared(Protocol):
+    """A cache a caller may hand to queries: returns ``build()``, or a value built earlier for ``key`` that is
+    still valid. Keys say what a value is (``("newest", "tag", "storm", 6)``), so every page asking for the same
+    list may reuse it; the cache, not the query, decides how long a value stays valid."""
+
+    def __call__(self, key: tuple[object, ...], build: Callable[[], T]) -> T: ...
+
+
+_a = schema.articles
+# Run by every article page: built once, the ids bound per call.
+_EDITIONS = sa.select(*SUMMARY_COLUMNS).where(
+    _a.c.hidden.is_(False),
+    _a.c.id != sa.bindparam("article_id"),
+    sa.or_(_a.c.id == sa.bindparam("original"), _a.c.translated_from == sa.bindparam("original")),
+)
+
+
+def _unshared(key: tuple[object, ...], build: Callable[[], T]) -> T:
+    return build()
+
+
+def _slugs(names: list[str], most: int = 8) -> list[str]:
+    return sorted({slugify(name) for name in names if name.strip()})[:most]
+
+
+def _newest_first(article: Article) -> tuple[float, int]:
+    listed = article.listed_at
+    return (-listed.timestamp() if listed else 0.0, -(article.id or 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +92,13 @@ class PortalQueries:
         )
         with self.engine.connect() as conn:
             return [Named(slug, name, count) for slug, name, count in conn.execute(query)]
+
+    def section_names(self) -> list[Named]:
+        """Every section by name, without counts: what a filter menu needs, from the short sections table alone
+        (``sections()`` counts articles, a scan of the whole store)."""
+        table = schema.sections
+        with self.engine.connect() as conn:
+            return [Named(slug, name) for slug, name in conn.execute(sa.select(table.c.slug, table.c.name))]
 
     def add_section(self, name: str) -> str:
         """A section readers can be given before any article lands in it; its slug, new or existing."""
@@ -150,11 +195,15 @@ class PortalQueries:
                 for row in conn.execute(query)
             ]
 
-    def outlet_names(self, source_ids: set[int]) -> dict[int, Outlet]:
-        if not source_ids:
+    def outlet_names(self, source_ids: set[int] | None) -> dict[int, Outlet]:
+        """Names and addresses of the given outlets, or of every outlet (``None``): a short table on any portal."""
+        if source_ids is not None and not source_ids:
             return {}
+        query = sa.select(schema.sources)
+        if source_ids is not None:
+            query = query.where(schema.sources.c.id.in_(source_ids))
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(schema.sources).where(schema.sources.c.id.in_(source_ids)))
+            rows = conn.execute(query)
             return {
                 row.id: Outlet(row.id, row.slug, row.name, row.homepage, row.language, row.country, row.logo_url)
                 for row in rows
@@ -162,63 +211,65 @@ class PortalQueries:
 
     # -- related blocks ----------------------------------------------------------------------------------------
 
-    def related(self, article: Article, limit: int = 5) -> dict[str, list[Article]]:
+    def related(
+        self, article: Article, limit: int = RELATED_SIZE, shared: Shared | None = None
+    ) -> dict[str, list[Article]]:
         """Same tag, same category, same author, same story: newest first, the article itself excluded.
 
-        Rows are summaries (what a link list shows), not whole articles with their bodies.
+        Built from the newest few of each tag, section, author and story (``newest_of``): lists every article
+        sharing that name shows too, so ``shared`` (a cache keyed by what a list is) lets thousands of first
+        renders reuse them. Rows are summaries (what a link list shows), not whole articles with their bodies.
         """
-        a = schema.articles
         assert article.id is not None
-        summaries = sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False), a.c.id != article.id)
-        queries: dict[str, Any] = {
-            "tag": self._newest_linked(schema.article_tags, schema.article_tags.c.tag_slug, article, article.tags),
-            "category": summaries.where(a.c.section_slug == article.section) if article.section else None,
-            "author": self._newest_linked(
-                schema.article_authors, schema.article_authors.c.author_slug, article, article.authors
-            ),
-            "story": summaries.where(a.c.story_id == article.story_id) if article.story_id else None,
+        share = shared or _unshared
+        # One more than shown per name: the article itself may be among the newest of its own tag or section.
+        wanted = limit + 1
+        names: dict[str, list[str | int]] = {
+            "tag": list(_slugs(article.tags)),
+            "category": [article.section] if article.section else [],
+            "author": list(_slugs(article.authors)),
+            "story": [article.story_id] if article.story_id else [],
         }
         result: dict[str, list[Article]] = {}
-        with self.engine.connect() as conn:
-            for name, query in queries.items():
-                if query is None:
-                    result[name] = []
-                    continue
-                rows = conn.execute(query.order_by(a.c.listed_at.desc(), a.c.id.desc()).limit(limit))
-                result[name] = [summary_from_row(row) for row in rows]
+        for kind, keys in names.items():
+            found: dict[int, Article] = {}
+            for key in keys:
+                newest = share(
+                    ("newest", kind, key, wanted), lambda kind=kind, key=key: self.newest_of(kind, key, wanted)
+                )
+                found.update((item.id, item) for item in newest if item.id != article.id and item.id is not None)
+            ordered = sorted(found.values(), key=_newest_first)
+            result[kind] = ordered[:limit]
         return result
 
-    @staticmethod
-    def _newest_linked(
-        links: sa.Table, slug_column: sa.Column[Any], article: Article, names: list[str], per_name: int = 6
-    ) -> Any:
-        """Newest articles sharing any tag (or author): the few newest per name, each an index range on the link
-        table's copy of ``listed_at``, then merged. Prolific authors and big tags cost no more than small ones."""
+    def newest_of(self, kind: str, key: str | int, limit: int) -> list[Article]:
+        """The newest visible articles of one tag, section ("category"), author or story, as summaries.
+
+        Tags and authors walk the link table's (slug, listed_at) index, sections and stories the articles' own
+        indexes: a big tag or a prolific author costs no more than a small one.
+        """
         a = schema.articles
-        slugs = sorted({slugify(name) for name in names if name.strip()})[:8]
-        if not slugs:
-            return None
-        per_name_queries = [
-            sa.select(links.c.article_id)
-            .where(slug_column == slug, links.c.article_id != article.id)
-            .order_by(links.c.listed_at.desc())
-            .limit(per_name)
-            for slug in slugs
-        ]
-        candidates = (
-            sa.union(*[q.subquery().select() for q in per_name_queries]) if len(slugs) > 1 else per_name_queries[0]
-        )
-        return sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False), a.c.id.in_(candidates))
+        query = sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False))
+        order: tuple[Any, ...] = (a.c.listed_at.desc(), a.c.id.desc())
+        if kind in ("tag", "author"):
+            links, slug_column = _LINKS[kind]
+            query = query.join(links, links.c.article_id == a.c.id).where(slug_column == key)
+            order = (links.c.listed_at.desc(), links.c.article_id.desc())
+        elif kind == "category":
+            query = query.where(a.c.section_slug == key)
+        elif kind == "story":
+            query = query.where(a.c.story_id == key)
+        else:
+            raise ValueError(f"no related block of kind {kind!r}")
+        with self.engine.connect() as conn:
+            return [summary_from_row(row) for row in conn.execute(query.order_by(*order).limit(limit))]
 
     def editions(self, article: Article) -> list[Article]:
         """Other language editions: the original this one was translated from, or translations of it."""
-        a = schema.articles
         original = article.translated_from or article.id
-        query = sa.select(*SUMMARY_COLUMNS).where(
-            a.c.hidden.is_(False), a.c.id != article.id, sa.or_(a.c.id == original, a.c.translated_from == original)
-        )
         with self.engine.connect() as conn:
-            return [summary_from_row(row) for row in conn.execute(query)]
+            rows = conn.execute(_EDITIONS, {"article_id": article.id, "original": original})
+            return [summary_from_row(row) for row in rows]
 
     # -- stories -----------------------------------------------------------------------------------------------
 

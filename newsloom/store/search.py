@@ -90,56 +90,75 @@ class Fts5SearchIndex:
         if not terms:
             return []
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-        fts = sa.table("articles_fts", sa.column("rowid"))
-        matches = sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match", match))
-        rank = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
-        ranked = self._ranked(conn, matches, rank, limit, offset, filters or SearchFilters())
+        ranked = self._ranked(conn, match, limit, offset, filters or SearchFilters())
         if not ranked:
             return []
-        snippet = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
-        snippets = dict(
-            conn.execute(
-                sa.select(fts.c.rowid, snippet).where(matches, fts.c.rowid.in_([row.id for row in ranked]))
-            ).all()
-        )
+        snippets = dict(conn.execute(_SNIPPETS, {"match": match, "ids": [row.id for row in ranked]}).all())
         return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
 
     CANDIDATE_FACTOR = 4
+    # Relevance is ranked over the newest matches only (highest rowids: the articles stored last), so a word found
+    # in every article costs what a rare one does: bm25 over all 100,000 matches of "the" takes 55 ms, over the
+    # newest 2,000 4 ms. Older articles are found when fewer newer ones match, or when filters (a section, a date
+    # range) leave too few of the newest: the filtered query then walks matches newest first until it has enough.
+    RANKED_MATCHES = 2000
 
     def _ranked(
-        self,
-        conn: sa.Connection,
-        matches: sa.ColumnElement[bool],
-        rank: sa.ColumnElement[float],
-        limit: int,
-        offset: int,
-        filters: SearchFilters,
+        self, conn: sa.Connection, match: str, limit: int, offset: int, filters: SearchFilters
     ) -> list[sa.Row[Any]]:
         """Best matches first. FTS5 ranks fast on its own table; joining articles first makes it rank every match
         through the join (7 ms vs 50 ms for 10,000 matches). So: rank a few candidates in FTS alone, filter them,
         and fall back to the joined query only when the filters leave too few."""
-        fts = sa.table("articles_fts", sa.column("rowid"))
-        table = schema.articles
         wanted = offset + limit
-        candidate_limit = wanted * self.CANDIDATE_FACTOR
-        candidates = conn.execute(
-            sa.select(fts.c.rowid.label("id"), rank.label("rank")).where(matches).order_by(rank).limit(candidate_limit)
-        ).all()
-        order = {row.id: row.rank for row in candidates}
-        kept = set(
-            conn.execute(sa.select(table.c.id).where(table.c.id.in_(order), *filters.conditions())).scalars().all()
-        )
+        window = self.RANKED_MATCHES  # the same for every page, so pages never overlap: at most this many results
+        # Fewer candidates than asked for means every match was ranked: none left for the filters to find.
+        candidate_limit = min(wanted * self.CANDIDATE_FACTOR, window)
+        candidates = conn.execute(_CANDIDATES, {"match": match, "window": window, "candidates": candidate_limit}).all()
+        if not candidates:
+            return []
+        table = schema.articles
+        ids = [row.id for row in candidates]
+        conditions = filters.conditions()
+        if filters == SearchFilters():  # no filter but "not hidden": the statement built once
+            kept = set(conn.execute(_VISIBLE, {"ids": ids}).scalars())
+        else:
+            kept = set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids), *conditions)).scalars())
         survivors = [row for row in candidates if row.id in kept]
         if len(survivors) >= wanted or len(candidates) < candidate_limit:
             return survivors[offset:wanted]
+        newest_kept = (
+            sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
+            .select_from(_FTS.join(table, table.c.id == _FTS.c.rowid))
+            .where(_MATCHES, *conditions)
+            .order_by(_FTS.c.rowid.desc())
+            .limit(window)
+            .subquery()
+        )
         return conn.execute(
-            sa.select(table.c.id, rank.label("rank"))
-            .select_from(fts.join(table, table.c.id == fts.c.rowid))
-            .where(matches, *filters.conditions())
-            .order_by(rank)
-            .limit(limit)
-            .offset(offset)
+            sa.select(newest_kept.c.id, newest_kept.c.rank).order_by(newest_kept.c.rank).limit(limit).offset(offset),
+            {"match": match},
         ).all()
+
+
+# The statements of a search, built once (building a select costs more than running a small one); the words,
+# limits and ids travel as bound parameters, so user text never reaches the query syntax.
+_FTS = sa.table("articles_fts", sa.column("rowid"))
+_MATCHES = sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match"))
+_RANK = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
+_NEWEST = (
+    sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
+    .where(_MATCHES)
+    .order_by(_FTS.c.rowid.desc())
+    .limit(sa.bindparam("window"))
+    .subquery()
+)
+_CANDIDATES = sa.select(_NEWEST.c.id, _NEWEST.c.rank).order_by(_NEWEST.c.rank).limit(sa.bindparam("candidates"))
+_VISIBLE = sa.select(schema.articles.c.id).where(
+    schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)), schema.articles.c.hidden.is_(False)
+)
+_SNIPPETS = sa.select(_FTS.c.rowid, sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")).where(
+    _MATCHES, _FTS.c.rowid.in_(sa.bindparam("ids", expanding=True))
+)
 
 
 class LikeSearchIndex:

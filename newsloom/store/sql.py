@@ -208,11 +208,9 @@ class SQLStore:
     # -- reads -------------------------------------------------------------------------------------------------
 
     def get_article(self, article_id: int, *, include_hidden: bool = False) -> Article | None:
-        query = sa.select(schema.articles).where(schema.articles.c.id == article_id)
-        if not include_hidden:
-            query = query.where(schema.articles.c.hidden.is_(False))
+        query = _ARTICLE_BY_ID if include_hidden else _VISIBLE_ARTICLE_BY_ID
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(query, {"article_id": article_id}).first()
         return article_from_row(row) if row is not None else None
 
     def get_article_by_url(self, url: str) -> Article | None:
@@ -307,7 +305,7 @@ class SQLStore:
                 return []
             ids = [hit.article_id for hit in raw_hits]
             # Hits show a summary: everything but the body, its blocks and images (the costly part to load).
-            rows = conn.execute(sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(ids))).all()
+            rows = conn.execute(_SUMMARIES_BY_ID, {"ids": ids}).all()
         by_id = {row.id: summary_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
 
@@ -350,6 +348,17 @@ class SQLStore:
 SUMMARY_COLUMNS = tuple(
     column for column in schema.articles.c if column.name not in ("body", "blocks", "images", "attribution")
 )
+
+
+# Statements every page render runs, built once: building a select costs more than running it (~60 µs vs ~15 µs
+# for an article by id); only the values change, as bound parameters.
+# The stored body is left out: an article's body is its blocks' text (``Article.body``), and reading a few KB of it
+# again is a tenth of reading an article.
+_ARTICLE_BY_ID = sa.select(*(c for c in schema.articles.c if c.name != "body")).where(
+    schema.articles.c.id == sa.bindparam("article_id")
+)
+_VISIBLE_ARTICLE_BY_ID = _ARTICLE_BY_ID.where(schema.articles.c.hidden.is_(False))
+_SUMMARIES_BY_ID = sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def summary_from_row(row: sa.Row[Any]) -> Article:

@@ -22,6 +22,7 @@ import hashlib
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,8 +46,9 @@ class Entry:
     version: object
     expires: float | None
     status: int
-    headers: list[tuple[bytes, bytes]]
-    parts: list[bytes]  # the body split at the CSRF placeholder: one part when the page has no form
+    # Tuples of bytes, which the garbage collector stops tracking: thousands of entries add nothing to its passes.
+    headers: tuple[tuple[bytes, bytes], ...]
+    parts: tuple[bytes, ...]  # the body split at the CSRF placeholder: one part when the page has no form
     etag: bytes
 
     @property
@@ -118,8 +120,8 @@ class EdgeCache:
             version=version,
             expires=time.monotonic() + seconds if seconds > 0 else None,
             status=status,
-            headers=[(name, value) for name, value in headers if name not in _DROPPED],
-            parts=body.split(_PLACEHOLDER),
+            headers=tuple((name, value) for name, value in headers if name not in _DROPPED),
+            parts=tuple(body.split(_PLACEHOLDER)),
             etag=b'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"',
         )
         self._forget(key)
@@ -173,12 +175,12 @@ class EdgeCache:
         headers = [*entry.headers, (b"etag", entry.etag), *self._csrf_headers(request, entry.parts)]
         await _send(send, entry.status, headers, self._body(request, entry.parts), scope["method"])
 
-    def _csrf_headers(self, request: _RequestHeaders, parts: list[bytes]) -> list[tuple[bytes, bytes]]:
+    def _csrf_headers(self, request: _RequestHeaders, parts: Sequence[bytes]) -> list[tuple[bytes, bytes]]:
         if len(parts) == 1 or request.csrf_cookie:
             return []
         return [(b"set-cookie", self.portal.guard.csrf_set_cookie(request.new_csrf_cookie()))]
 
-    def _body(self, request: _RequestHeaders, parts: list[bytes]) -> bytes:
+    def _body(self, request: _RequestHeaders, parts: Sequence[bytes]) -> bytes:
         if len(parts) == 1:
             return parts[0]
         cookie = request.csrf_cookie or request.new_csrf_cookie()

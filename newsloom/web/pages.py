@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from newsloom.enrich.provenance import citations
+from newsloom.store.search import query_terms
 from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor, outlet_label
 
 
@@ -42,6 +45,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
+CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -150,7 +154,10 @@ def article_short(request: Request, article_id: ItemId) -> Response:
 
 
 @router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
-def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool = Query(False)) -> Response:
+async def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool = Query(False)) -> Response:
+    """Rendered in the event loop, not a worker thread: a first render is about a millisecond of small indexed
+    reads (the related blocks come from shared lists), and under load a thread per render cost more than the
+    render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md)."""
     portal = _portal(request)
     posted = request.query_params.get("posted")
     posted = posted if posted in ("held", "published") else None
@@ -160,7 +167,7 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
 
     def render(token: str) -> Response:
         comments = portal.comments.for_article(article_id)
-        related = portal.queries.related(article)
+        related = portal.queries.related(article, shared=portal.memo)
         editions = portal.queries.editions(article)
         outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
         original = next((e for e in editions if e.id == article.translated_from), None)
@@ -178,7 +185,7 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
-            section_name=portal.queries.section_name(article.section) if article.section else None,
+            section_name=portal.section_name(article.section) if article.section else None,
             story=story_found[0] if story_found else None,
             posted=posted,
             csrf_token=token,
@@ -188,7 +195,7 @@ def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool 
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request,
     q: str = Query("", max_length=200),
     section: str | None = Query(None, max_length=200),
@@ -199,20 +206,22 @@ def search(
 ) -> Response:
     portal = _portal(request)
     query = q.strip()
-    source = portal.queries.outlet(outlet) if outlet else None
-    hits = (
-        portal.store.search(
-            query,
-            limit=PAGE_SIZE,
-            section=section or None,
-            source_id=source.id if source else None,
-            language=language or None,
-            since=_day(date_from),
-            until=_day(date_to, end=True),
-        )
-        if query
-        else []
+    source = portal.outlet_named(outlet) if outlet else None
+    find = partial(
+        portal.store.search,
+        query,
+        limit=PAGE_SIZE,
+        section=section or None,
+        source_id=source.id if source else None,
+        language=language or None,
+        since=_day(date_from),
+        until=_day(date_to, end=True),
     )
+    # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
+    # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
+    # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
+    cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
+    hits = [] if not query else find() if cheap else await run_in_threadpool(find)
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     return portal.page(
         lambda token: portal.render(
@@ -220,8 +229,7 @@ def search(
             "search.html",
             query=query,
             hits=hits,
-            sections=portal.memo(("sections",), portal.queries.sections),
-            outlet_list=portal.memo(("outlets",), portal.queries.outlets),
+            menus=portal.search_menus(section, outlet),
             filters=filters,
             csrf_token=token,
         )

@@ -17,6 +17,7 @@ from fastapi import Path as FastAPIPath
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from newsloom.model import Article
 from newsloom.settings import Settings
@@ -34,7 +35,8 @@ WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
 ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
-MEMO_ENTRIES = 512
+# Shared fragments (newest of a tag, section, author...) and aggregate lists: a few KB each.
+MEMO_ENTRIES = 4096
 CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
 _MISSING = object()
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
@@ -106,12 +108,40 @@ class Portal:
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
     def outlets_for(self, articles: list[Article]) -> dict[int, Outlet]:
-        return self.queries.outlet_names({a.source_id for a in articles if a.source_id is not None})
+        every = self.outlet_directory()
+        return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
+
+    def search_menus(self, section: str | None, outlet: str | None) -> Markup:
+        """The search form's section and outlet menus, by name. Names only, so no count over every article after
+        each commit; rendered once per store change for the many searches that select neither (a third of a
+        search page's template time), and per request for the others (their choices do not become memo keys)."""
+        if not section and not outlet:
+            return self.memo(("search-menus",), lambda: self._search_menus(None, None))
+        return self._search_menus(section, outlet)
+
+    def _search_menus(self, section: str | None, outlet: str | None) -> Markup:
+        sections = sorted(self.queries.section_names(), key=lambda s: (s.name.casefold(), s.slug))
+        outlets = sorted(self.outlet_directory().values(), key=lambda o: (o.name.casefold(), o.slug))
+        template = self.templates.env.get_template("_search_menus.html")
+        html = template.render(sections=sections, outlet_list=outlets, selected_section=section, selected_outlet=outlet)
+        return Markup(html)  # already escaped: the template autoescapes
+
+    def outlet_named(self, slug: str) -> Outlet | None:
+        return next((outlet for outlet in self.outlet_directory().values() if outlet.slug == slug), None)
+
+    def outlet_directory(self) -> dict[int, Outlet]:
+        """Every outlet's name and address by id, shared by all pages until the store changes (a short table)."""
+        return self.memo(("outlet-names",), lambda: self.queries.outlet_names(None))
+
+    def section_name(self, slug: str) -> str | None:
+        return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
+            return self.templates.TemplateResponse(request, name, context, status_code=status_code)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
-        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
         response = self.templates.TemplateResponse(request, name, context, status_code=status_code)
         if CSRF_COOKIE not in request.cookies:
             response.set_cookie(
@@ -154,9 +184,11 @@ class Portal:
         return value
 
     def _lookup(self, key: tuple[object, ...], version: object) -> object:
-        hit = self._memo.get(key)
-        if hit is None or hit[0] != version:
-            return _MISSING
+        with self._locks_guard:
+            hit = self._memo.get(key)
+            if hit is None or hit[0] != version:
+                return _MISSING
+            self._memo.move_to_end(key)  # least recently used go first: a page's fragments stay while read
         return hit[1]
 
     def cached(self, request: Request, *parts: object) -> tuple[str, Response | None]:

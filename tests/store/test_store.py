@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.store import SQLStore, UpsertOutcome, schema
 from newsloom.store.base import Cursor
+from newsloom.store.search import Fts5SearchIndex
 
 
 def make_article(number: int = 1, **changes: object) -> Article:
@@ -151,3 +152,23 @@ def test_filtered_search_finds_matches_beyond_the_ranked_candidates(store: SQLSt
         assert [hit.article.title for hit in hits] == ["Article number 7 about Hà Nội"]
     assert len(store.search("paragraph", limit=5)) == 5
     assert len(store.search("paragraph", limit=5, offset=10)) == 2
+
+
+def test_relevance_is_ranked_over_the_newest_matches(store: SQLStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word in every article costs what a rare one does: only the newest matches are ranked by relevance."""
+    best = store.upsert_article(make_article(1, title="Tornado warning: tornado season")).article_id
+    newer = [
+        store.upsert_article(
+            make_article(number, blocks=[Block(BlockKind.PARAGRAPH, text=f"A tornado passed, report {number}.")])
+        ).article_id
+        for number in range(2, 6)
+    ]
+    assert store.search("tornado")[0].article.id == best  # fewer matches than the bound: all of them ranked
+    monkeypatch.setattr(Fts5SearchIndex, "RANKED_MATCHES", 3)
+    hits = store.search("tornado", limit=2)
+    assert len(hits) == 2 and {hit.article.id for hit in hits} < set(newer[-3:])
+    assert all("\x02" in hit.snippet for hit in hits)  # still highlighted
+    only_old = store.search("tornado", limit=2, until=datetime(2024, 10, 26, 8, 30, tzinfo=UTC))
+    assert [hit.article.id for hit in only_old] == [best]  # filters reach past the newest matches
+    pages = [hit.article.id for offset in range(4) for hit in store.search("tornado", limit=1, offset=offset)]
+    assert pages == [hit.article.id for hit in store.search("tornado", limit=3)]  # pages agree, up to the bound

@@ -137,3 +137,8 @@ def test_a_zero_sized_cache_still_swaps_tokens(settings: Settings, store: SQLSto
         page = client.get(f"/article/{article_id}/x")
     assert app.state.edge.hits == 0
     assert "__csrf_token_placeholder__" not in page.text and "csrf=" in page.headers["set-cookie"]
+    # One cookie, the one the page's token was signed for (the route leaves both to the edge).
+    cookies = page.headers.get_list("set-cookie")
+    assert len(cookies) == 1
+    cookie = cookies[0].split(";", 1)[0].removeprefix("csrf=")
+    assert app.state.portal.guard.csrf_valid(cookie, form_token(page.text))

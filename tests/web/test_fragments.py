@@ -1,0 +1,84 @@
+"""Lists many pages share (newest of a tag, section, author; outlet and section names) are built once and reused
+by first renders of other pages, and are never served after anything in the store changed. Over real HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.web import portal as portal_module
+from newsloom.web.portal import Portal
+from tests.store.test_store import make_article
+from tests.web.conftest import Site
+
+
+def block(html: str, kind: str) -> str:
+    return html.split(f'id="rel-{kind}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_first_renders_reuse_shared_lists_and_follow_changes(site: Site) -> None:
+    portal: Portal = site.app.state.portal
+    with site.client() as client:
+        client.get(f"/article/{site.ids[0]}/x")
+        assert ("newest", "category", "world", 6) in portal._memo
+        # A newer article in the same tags, section and author lands: pages never rendered before must show it.
+        newest = site.store.upsert_article(make_article(50, title="Fresh report on the floods")).article_id
+        html = client.get(f"/article/{site.ids[1]}/x").text
+        for kind in ("tag", "category", "author"):
+            assert "Fresh report on the floods" in block(html, kind), kind
+        site.store.set_hidden(newest, True)
+        html = client.get(f"/article/{site.ids[2]}/x").text
+    assert "Fresh report on the floods" not in html
+
+
+def test_outlet_and_section_names_follow_renames(site: Site) -> None:
+    with site.client() as client:
+        assert ">World</a>" in client.get(f"/article/{site.ids[0]}/x").text
+        site.app.state.portal.queries.rename_section("world", "Planet Earth")
+        html = client.get(f"/article/{site.ids[1]}/x").text
+    assert ">Planet Earth</a>" in html and ">World</a>" not in html
+
+
+def test_search_menus_list_sections_and_outlets_by_name_and_follow_changes(site: Site) -> None:
+    with site.client() as client:
+        page = client.get("/search", params={"q": "paragraph", "section": "sport"}).text
+        sections = re.findall(r'<option value="([^"]*)"( selected)?>([^<]+)</option>', page)
+        assert [(slug, name) for slug, _, name in sections if slug in ("sport", "world")] == [
+            ("sport", "Sport"),
+            ("world", "World"),
+        ]
+        assert ("sport", " selected", "Sport") in sections
+        assert page.index(">Example News<") < page.index(">Other Daily<")
+        site.app.state.portal.queries.add_section("Arts")
+        site.app.state.portal.queries.add_section("<script>alert(1)</script>")
+        page = client.get("/search", params={"q": "paragraph"}).text
+        chosen = client.get("/search", params={"q": "paragraph", "section": "arts"}).text
+    assert '<option value="arts">Arts</option>' in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert '<option value="arts" selected>Arts</option>' in chosen and page.count(" selected>") == 0
+
+
+def test_memo_keeps_what_is_read_and_drops_the_least_recently_used(
+    settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portal_module, "MEMO_ENTRIES", 2)
+    portal = Portal(settings, store)
+    builds: list[str] = []
+
+    def build(name: str) -> str:
+        builds.append(name)
+        return name
+
+    portal.memo(("a",), lambda: build("a"))
+    portal.memo(("b",), lambda: build("b"))
+    portal.memo(("a",), lambda: build("a"))  # read again: now the most recently used
+    portal.memo(("c",), lambda: build("c"))  # evicts "b", not "a"
+    portal.memo(("a",), lambda: build("a"))
+    portal.memo(("b",), lambda: build("b"))
+    assert builds == ["a", "b", "c", "b"]
+    store.upsert_article(make_article(1))  # any commit: everything is built again
+    portal.memo(("b",), lambda: build("b"))
+    assert builds == ["a", "b", "c", "b", "b"]
