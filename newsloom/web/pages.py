@@ -9,7 +9,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
+from newsloom.model import Article
 from newsloom.store.search import query_terms
 from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor, outlet_label
 
@@ -118,6 +120,13 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
 
 
+def _copy_of(articles: list[Article]) -> dict[int, Article]:
+    """For each report that repeats an earlier one's text, the earliest report of that text (the timeline is
+    oldest first, so the first of a group is the one the others copy)."""
+    by_id = {a.id: a for a in articles}
+    return {copy: by_id[group[0]] for group in copy_groups(articles) for copy in group[1:]}
+
+
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
@@ -137,6 +146,7 @@ def story(request: Request, story_id: ItemId) -> Response:
             outlets=outlets,
             labels=labels,
             citations=citations(articles, labels),
+            copy_of=_copy_of(articles),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
             csrf_token=token,

@@ -133,3 +133,24 @@ def test_cached_pages_follow_changes_and_keep_tokens_per_reader(site: Site) -> N
         ]
     assert all(tokens) and tokens[0].group(1) != tokens[1].group(1)  # type: ignore[union-attr]
     assert "__csrf_token_placeholder__" not in tokens[0].string  # type: ignore[union-attr]
+
+
+def test_story_page_marks_syndicated_copies(site: Site) -> None:
+    from datetime import UTC, datetime
+
+    from newsloom.model import Block, BlockKind
+    from newsloom.store.portal import PortalQueries
+    from tests.store.test_store import make_article
+
+    wire = "Rescue teams searched collapsed buildings through the night after the earthquake, officials said."
+    ids = []
+    for number, outlet in ((21, "Wire Daily"), (22, "Copy Times")):
+        article = make_article(number, site_name=outlet, blocks=[Block(BlockKind.PARAGRAPH, text=wire)])
+        article.url = article.canonical_url = f"https://{outlet.replace(' ', '').lower()}.example/{number}"
+        ids.append(site.store.upsert_article(article).article_id)
+    story_id = PortalQueries(site.store.engine).create_story("Quake", ids, datetime.now(UTC))
+    with site.client() as client:
+        html = client.get(f"/story/{story_id}").text
+    assert "(1 of them the same text as an earlier report)" in html
+    copy = html.split(f'id="report-{ids[1]}"', 1)[1].split("</li>", 1)[0]
+    assert f'same text as <a href="#report-{ids[0]}">Wire Daily</a>' in copy
