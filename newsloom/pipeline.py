@@ -120,6 +120,7 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     """
     stories = StoryStore(store.engine)
     docs = stories.pending_window(WINDOW)
-    if not any(doc.story is None for doc in docs):
+    considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
+    if not considered:
         return StoryChanges()
-    return stories.save(group_into_stories(docs), now or datetime.now(UTC))
+    return stories.save(group_into_stories(docs), considered, now or datetime.now(UTC))

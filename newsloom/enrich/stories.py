@@ -44,6 +44,7 @@ class StoryDoc:
     text: str
     published: datetime | None = None
     story: int | None = None
+    checked: bool = False  # considered by an earlier run and left alone: a fixed one-article story now
 
 
 def _tokens(doc: StoryDoc) -> list[str]:
@@ -102,34 +103,46 @@ def _in_window(first: datetime | None, second: datetime | None, window: timedelt
 def group_into_stories(
     docs: Iterable[StoryDoc], threshold: float = THRESHOLD, window: timedelta = WINDOW
 ) -> dict[int, int]:
-    """Story key for every doc id: existing stories keep their key, new stories get negative keys (-1, -2, ...).
+    """Story key for every doc id: existing stories keep their key, anything else gets a negative key, shared by
+    the docs of one new story (a lone doc checked by an earlier run keeps a key of its own, which a new doc may
+    join).
 
-    Only the docs without a story are compared with the others, so a run costs (new docs × docs in the window),
-    not (docs in the window)²; an existing story's centroid norm is computed from its members' vectors.
+    Only the docs neither in a story nor checked before are compared with the others, so a run costs (new docs ×
+    docs in the window), not (docs in the window)²; a story's centroid norm comes from its members' vectors.
     """
-    ordered = sorted(docs, key=lambda d: (d.story is None, d.published is None, d.published or datetime.min, d.id))
+    docs = list(docs)
+    fixed = [d for d in docs if d.story is not None or d.checked]
+    pending = sorted(
+        (d for d in docs if d.story is None and not d.checked),
+        key=lambda d: (d.published is None, d.published or datetime.min, d.id),
+    )
+    ordered = fixed + pending
     if not ordered:
         return {}
     matrix = tfidf_matrix(ordered)
-    label: list[int] = [doc.story or 0 for doc in ordered]
+    label: list[int] = []
+    new_keys = 0
+    for doc in fixed:
+        if doc.story is None:
+            new_keys += 1
+        label.append(doc.story if doc.story is not None else -new_keys)
+    label += [0] * len(pending)
     mass: dict[int, float] = {}  # story key -> |sum of member vectors|², i.e. the sum of similarities over pairs
     latest: dict[int, datetime | None] = {}
     members: defaultdict[int, list[int]] = defaultdict(list)
-    for index, doc in enumerate(ordered):
-        if doc.story is not None:
-            members[doc.story].append(index)
-            _note_time(latest, doc.story, doc.published)
+    for index, doc in enumerate(fixed):
+        members[label[index]].append(index)
+        _note_time(latest, label[index], doc.published)
     for key, indices in members.items():
         total = np.asarray(matrix[indices].sum(axis=0)).ravel()
-        mass[key] = float(total @ total)
-    pending = [index for index, doc in enumerate(ordered) if doc.story is None]
-    sims = similarities(matrix[pending], matrix) if pending else sparse.csr_matrix((0, len(ordered)))
-    new_keys = 0
-    for row_number, index in enumerate(pending):
-        doc = ordered[index]
-        start, end = sims.indptr[row_number], sims.indptr[row_number + 1]
+        mass[key] = max(float(total @ total), 1e-9)
+    start = len(fixed)
+    sims = similarities(matrix[start:], matrix) if pending else sparse.csr_matrix((0, len(ordered)))
+    for row_number, doc in enumerate(pending):
+        index = start + row_number
+        begin, end = sims.indptr[row_number], sims.indptr[row_number + 1]
         to_story: defaultdict[int, float] = defaultdict(float)
-        for other, value in zip(sims.indices[start:end], sims.data[start:end], strict=True):
+        for other, value in zip(sims.indices[begin:end], sims.data[begin:end], strict=True):
             if other < index:
                 to_story[label[other]] += float(value)
         key, best = 0, threshold

@@ -102,6 +102,7 @@ articles = sa.Table(
     sa.Column("section_slug", sa.String(200)),
     sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="SET NULL")),
     sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
+    sa.Column("story_checked_at", UTCDateTime()),  # when the stories stage last considered the article
     sa.Column("translated_from", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
     sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("content_hash", sa.String(64), nullable=False),
@@ -114,6 +115,7 @@ articles = sa.Table(
     sa.Index("ix_articles_section_listed", "section_slug", "listed_at"),
     sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
     sa.Index("ix_articles_story_id", "story_id"),
+    sa.Index("ix_articles_story_checked_at", "story_checked_at"),
     sa.Index("ix_articles_updated_at", "updated_at"),
     sa.Index("ix_articles_translated_from", "translated_from"),
 )

@@ -92,6 +92,11 @@ class SQLStore:
                 outcome = UpsertOutcome.NEW
             else:
                 article_id = existing.id
+                # A new version of the page knows nothing of the portal's decisions about the article: its story,
+                # its translation link, an administrator having hidden it. Those stay as stored.
+                for key, unset in (("story_id", None), ("translated_from", None), ("hidden", False)):
+                    if values[key] == unset:
+                        del values[key]
                 conn.execute(table.update().where(table.c.id == article_id).values(**values))
                 outcome = UpsertOutcome.UPDATED
             self._replace_links(conn, article_id, article, values["listed_at"])

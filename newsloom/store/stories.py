@@ -31,16 +31,16 @@ class StoryStore:
         self.engine = engine
 
     def pending_window(self, window: timedelta, limit: int = MAX_DOCS) -> list[StoryDoc]:
-        """Articles without a story, and every article within ``window`` of them: the candidates they may join.
+        """Articles the stories stage has not considered yet, and every article within ``window`` of them: the
+        stories they may join, and the lone articles they may pair with.
 
         Newest first up to ``limit``: on a store far larger than that (an archive imported at once), the oldest
-        articles wait for a run of their own with ``since``.
+        new articles are considered in a later run, once the newer ones are checked.
         """
         a = schema.articles
+        unchecked = sa.and_(a.c.story_checked_at.is_(None), a.c.story_id.is_(None), a.c.hidden.is_(False))
         with self.engine.connect() as conn:
-            oldest = conn.execute(
-                sa.select(sa.func.min(a.c.listed_at)).where(a.c.story_id.is_(None), a.c.hidden.is_(False))
-            ).scalar()
+            oldest = conn.execute(sa.select(sa.func.min(a.c.listed_at)).where(unchecked)).scalar()
             if oldest is None:
                 return []
             try:
@@ -48,7 +48,16 @@ class StoryStore:
             except OverflowError:  # a page dated in year 1
                 since = oldest
             query = (
-                sa.select(a.c.id, a.c.title, a.c.lead, a.c.body, a.c.published_at, a.c.listed_at, a.c.story_id)
+                sa.select(
+                    a.c.id,
+                    a.c.title,
+                    a.c.lead,
+                    a.c.body,
+                    a.c.published_at,
+                    a.c.listed_at,
+                    a.c.story_id,
+                    a.c.story_checked_at,
+                )
                 .where(a.c.listed_at >= since, a.c.hidden.is_(False))
                 .order_by(a.c.listed_at.desc(), a.c.id.desc())
                 .limit(limit)
@@ -60,13 +69,15 @@ class StoryStore:
                     text=f"{row.lead or ''}\n{row.body[:4000]}",
                     published=row.published_at or row.listed_at,
                     story=row.story_id,
+                    checked=row.story_checked_at is not None,
                 )
                 for row in conn.execute(query)
             ]
 
-    def save(self, grouping: dict[int, int], now: datetime) -> StoryChanges:
+    def save(self, grouping: dict[int, int], considered: list[int], now: datetime) -> StoryChanges:
         """Apply a grouping: new stories (negative keys with two or more members) are created, their articles
-        linked, and every touched story's dates, count and title (the first report's headline) refreshed."""
+        linked, and every touched story's dates, count and title (the first report's headline) refreshed;
+        ``considered`` articles are marked as checked, so later runs compare them only with newer articles."""
         members: dict[int, list[int]] = {}
         for article_id, key in grouping.items():
             members.setdefault(key, []).append(article_id)
@@ -90,6 +101,8 @@ class StoryStore:
                     touched.add(key)
             for key in touched:
                 self._refresh(conn, key, now)
+            for start in range(0, len(considered), 500):
+                conn.execute(a.update().where(a.c.id.in_(considered[start : start + 500])).values(story_checked_at=now))
         return StoryChanges(created, linked)
 
     @staticmethod

@@ -80,3 +80,34 @@ def test_top_stories_are_the_largest_of_the_fresh_ones(store: SQLStore) -> None:
     top: list[tuple[Story, int]] = queries.top_stories()
     assert [(s.id, n) for s, n in top] == [(fresh_big, 3), (fresh_small, 2)]
     assert old_and_big not in {s.id for s, _ in top}
+
+
+def test_a_lone_article_pairs_with_a_later_report_and_is_not_reconsidered_alone(store: SQLStore) -> None:
+    first = _store_article(store, 1, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 0)
+    for i, text in enumerate(OTHER):
+        _store_article(store, 10 + i, text[:40], text, i)
+    assert update_stories(store).stories_created == 0  # alone so far: checked, no story
+    with store.engine.connect() as conn:
+        checked = conn.execute(sa.select(sa.func.count()).where(schema.articles.c.story_checked_at.is_not(None)))
+        assert checked.scalar() == 4
+    assert update_stories(store).articles_linked == 0  # nothing new: nothing to do
+    second = _store_article(store, 2, "Dresden under water", FLOOD.format(town="Dresden", day="Tuesday"), 5)
+    changes = update_stories(store)
+    assert (changes.stories_created, changes.articles_linked) == (1, 2)
+    assert _story_of(store, first) == _story_of(store, second) is not None
+
+
+def test_a_new_version_of_a_page_keeps_its_story_and_its_hiding(store: SQLStore) -> None:
+    first = _store_article(store, 1, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 0)
+    _store_article(store, 2, "Dresden under water", FLOOD.format(town="Dresden", day="Tuesday"), 5)
+    update_stories(store)
+    story = _story_of(store, first)
+    with store.engine.begin() as conn:
+        conn.execute(schema.articles.update().where(schema.articles.c.id == first).values(hidden=True))
+    corrected = FLOOD.format(town="Dresden", day="Monday") + " Correction: the river is the Elbe, not the Oder."
+    assert _store_article(store, 1, "Elbe floods Dresden", corrected, 0) == first
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(schema.articles.c.story_id, schema.articles.c.hidden).where(schema.articles.c.id == first)
+        ).one()
+    assert (row.story_id, row.hidden) == (story, True)
