@@ -1,0 +1,92 @@
+"""The store on a real PostgreSQL server: migrations, idempotent upserts, search, portal queries, stories, change
+token. SQLite is the default; these keep the "PostgreSQL for scale" path honest."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from newsloom.model import Block, BlockKind
+from newsloom.pipeline import update_stories
+from newsloom.settings import Settings
+from newsloom.store import SQLStore, open_store, schema
+from newsloom.store.engine import current_revision, head_revision
+from newsloom.store.portal import PortalQueries
+from tests.postgres import postgres_server
+from tests.store.test_store import make_article
+from tests.store.test_stories import FLOOD, OTHER
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with postgres_server() as url:
+        if url is None:
+            pytest.skip("PostgreSQL is not installed (scripts/test-services.sh installs it)")
+        yield url
+
+
+@pytest.fixture
+def pg_store(server: str, tmp_path: Path) -> Iterator[SQLStore]:
+    name = f"t{next(_databases)}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    store = open_store(Settings(data_dir=tmp_path / "data", database_url=server.rsplit("/", 1)[0] + f"/{name}"))
+    yield store
+    store.close()
+
+
+def test_migrations_reach_the_newest_schema(pg_store: SQLStore) -> None:
+    assert current_revision(pg_store.engine) == head_revision()
+
+
+def test_upserts_are_idempotent_and_round_trip(pg_store: SQLStore) -> None:
+    first = pg_store.upsert_article(make_article(1), raw_html=b"<html>one</html>")
+    again = pg_store.upsert_article(make_article(1), raw_html=b"<html>one</html>")
+    assert again.article_id == first.article_id and again.outcome.value == "unchanged"
+    stored = pg_store.get_article(first.article_id)
+    assert stored is not None and stored.title == "Article number 1 about Hà Nội"
+    assert stored.tags == ["Climate", "Storms"] and stored.images[0].caption == "A storm"
+    with pg_store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar() == 1
+
+
+def test_search_finds_words_and_applies_filters(pg_store: SQLStore) -> None:
+    for number in range(1, 4):
+        pg_store.upsert_article(make_article(number))
+    hits = pg_store.search("article", limit=10)
+    assert len(hits) == 3
+    assert pg_store.search("nonexistentword", limit=10) == []
+    assert len(pg_store.search("article", limit=10, section="world")) == 3
+    assert pg_store.search("article", limit=10, section="sport") == []
+
+
+def test_portal_queries_and_change_token(pg_store: SQLStore) -> None:
+    ids = [pg_store.upsert_article(make_article(number)).article_id for number in range(1, 4)]
+    token = pg_store.change_token()
+    queries = PortalQueries(pg_store.engine)
+    story_id = queries.create_story("Storms", ids[:2], datetime.now(UTC))
+    assert pg_store.change_token() != token  # caches see the change
+    found = queries.story(story_id)
+    assert found is not None and [a.id for a in found[1]] == ids[:2]
+    assert [a.id for a in pg_store.latest_articles(3)] == ids[::-1]
+
+
+def test_stories_stage_runs_on_postgres(pg_store: SQLStore) -> None:
+    start = datetime(2024, 5, 1, 8, tzinfo=UTC)
+    texts = [FLOOD.format(town="Dresden", day="Monday"), FLOOD.format(town="Meissen", day="Tuesday"), *OTHER]
+    for number, text in enumerate(texts, start=1):
+        article = make_article(number, title=text[:40], blocks=[Block(BlockKind.PARAGRAPH, text=text)], lead=None)
+        article.published = start + timedelta(hours=number)
+        pg_store.upsert_article(article)
+    changes = update_stories(pg_store)
+    assert (changes.stories_created, changes.articles_linked) == (1, 2)
+    assert update_stories(pg_store).articles_linked == 0
