@@ -7,6 +7,8 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsloom.enrich.stories import StoryDoc, group_into_stories
 from tests.conftest import corpus
@@ -101,3 +103,27 @@ def test_ecb_plus_stories_hold() -> None:
     docs = [StoryDoc(i, row["title"], row["body"]) for i, row in enumerate(rows)]
     f1 = _bcubed_f1(group_into_stories(docs), {i: row["story_id"] for i, row in enumerate(rows)})
     assert f1 >= 0.85  # 0.863 in BENCHMARKS.md; the published TF-IDF reference is 0.857
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=40), st.text(max_size=200), st.booleans(), st.none() | st.integers(1, 3)),
+        max_size=25,
+    )
+)
+def test_any_documents_get_a_story_key_each(rows: list[tuple[str, str, bool, int | None]]) -> None:
+    docs = [
+        StoryDoc(
+            i,
+            title,
+            text,
+            T0 + timedelta(hours=i) if dated else None,
+            story=story,
+            checked=story is None and i % 3 == 0,
+        )
+        for i, (title, text, dated, story) in enumerate(rows)
+    ]
+    grouping = group_into_stories(docs)
+    assert set(grouping) == {doc.id for doc in docs}
+    assert all(grouping[doc.id] == doc.story for doc in docs if doc.story is not None)

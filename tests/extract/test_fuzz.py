@@ -11,9 +11,32 @@ from newsloom.errors import ExtractError
 from newsloom.extract import extract_article
 from tests.conftest import article_html
 
+CDN = "https://cdn.example.net/crops"
+# Exercises the news layer's own parts: cover matching over srcset/<picture>/preload, chunked bodies, a bold
+# byline, a hover card, calls to action.
+RICH_PAGE = article_html(
+    extra_head=(
+        f'<meta property="og:image" content="{CDN}/share/w=1200,h=630/7f3a9c21-storm.jpg">'
+        f'<link rel="preload" as="image" imagesrcset="{CDN}/w=320/7f3a9c21-storm.jpg 320w, {CDN}/w=960/x.jpg 2x">'
+        '<meta name="author" content="Example News"><meta name="keywords" content="category: Weather, 1234, a.b.com">'
+    ),
+    body_prefix=(
+        "<p><strong>Jane Roe/John Doe</strong></p>"
+        f'<figure><picture><source srcset="{CDN}/w=640,q=80/7f3a9c21-storm.webp 640w, , {CDN}/w=1600/7f3a9c21-storm.webp">'
+        f'<img src="{CDN}/w=640,q=80/7f3a9c21-storm.jpg" data-srcset="{CDN}/a.jpg 1.5x, {CDN}/b.jpg 3x"></picture>'
+        "<figcaption>Waves. © Jane Roe</figcaption></figure>"
+        '<div class="chunks"><div class="body__container"><p>The storm reached the coast early on Tuesday, bringing '
+        "heavy rain and strong winds to several towns along the bay, officials said.</p></div>"
+        '<div class="ad">Advertisement</div><div class="body__container"><p>Rescue crews worked through the night '
+        'to reach <span class="tooltip">villages<span class="tooltip-card"><a href="/x">Other story</a></span>'
+        "</span> cut off by the flooding river, the fire brigade said on Wednesday morning.</p></div></div>"
+        "<p>SEE MORE: Storm pictures</p><p>You may also like...</p>"
+    ),
+).encode()
 SEED_PAGES = [
     (Path(__file__).parent / "pages" / "dantri.html").read_bytes(),
     article_html().encode(),
+    RICH_PAGE,
 ]
 
 
@@ -54,3 +77,13 @@ def test_deeply_nested_and_gigantic_inputs() -> None:
             extract_article(data)
         except ExtractError as error:
             assert error.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_srcset_parses_to_urls_without_spaces(srcset: str) -> None:
+    from newsloom.extract.figures import parse_srcset
+
+    for candidate in parse_srcset(srcset):
+        assert candidate.url and not any(ch.isspace() for ch in candidate.url)
+        assert candidate.width is None or candidate.width >= 0
