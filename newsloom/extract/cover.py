@@ -13,13 +13,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
 from newsloom.extract.attribution import split_caption_credit
-from newsloom.extract.figures import LAZY_ATTRIBUTES, Candidate, best_source, image_sources, parse_srcset
+from newsloom.extract.figures import (
+    LAZY_ATTRIBUTES,
+    Candidate,
+    best_source,
+    caption_beside,
+    image_sources,
+    parse_srcset,
+)
 from newsloom.text import normalize_space
 
 _SEPARATORS = re.compile(r"[/_\-.,=&?:%+;!~| ]+")
@@ -62,8 +68,6 @@ _COMMON = frozenset(
     }
 )
 MIN_TOKEN = 6
-CAPTION_STEPS = 4
-_CAPTION_XPATH = './/figcaption | .//*[contains(translate(@class, "CAPTION", "caption"), "caption")]'
 
 
 @dataclass(slots=True)
@@ -184,22 +188,10 @@ def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: 
     return best
 
 
-def _caption_element(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The caption beside an image that is not in a ``<figure>`` of its own: a ``figcaption`` or an element whose
-    class says caption, under the nearest ancestor that holds no other image."""
-    for ancestor in islice(img.iterancestors(), CAPTION_STEPS):
-        if sum(1 for _ in ancestor.iter("img")) > 1:
-            return None
-        for candidate in ancestor.xpath(_CAPTION_XPATH):
-            if candidate.find(".//img") is None and 3 <= len(normalize_space(candidate.text_content())) <= 500:
-                return candidate
-    return None
-
-
 def cover_caption(cover: PageImage) -> tuple[str | None, str | None]:
     """Caption and credit of the cover as the page shows them, when no ``<figure>`` carried them."""
     for img in cover.shown_by:
-        if (element := _caption_element(img)) is not None:
+        if (element := caption_beside(img)) is not None:
             text, credit = split_caption_credit(normalize_space(element.text_content()))
             return text or None, credit
     return None, None

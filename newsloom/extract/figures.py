@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -121,6 +122,22 @@ def _caption_parts(figure: lxml_html.HtmlElement) -> tuple[str | None, str | Non
     return (text or None), (credit or inline_credit)
 
 
+CAPTION_STEPS = 4
+_CAPTION_XPATH = './/figcaption | .//*[contains(translate(@class, "CAPTION", "caption"), "caption")]'
+
+
+def caption_beside(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The caption beside an image that is not in a ``<figure>`` of its own: a ``figcaption`` or an element whose
+    class says caption, under the nearest ancestor that holds no other image."""
+    for ancestor in islice(img.iterancestors(), CAPTION_STEPS):
+        if sum(1 for _ in ancestor.iter("img")) > 1:
+            return None
+        for candidate in ancestor.xpath(_CAPTION_XPATH):
+            if candidate.find(".//img") is None and 3 <= len(normalize_space(candidate.text_content())) <= 500:
+                return candidate
+    return None
+
+
 ANCHOR_WORDS = 8
 
 
@@ -136,9 +153,31 @@ def _anchor_after(figure: lxml_html.HtmlElement) -> str | None:
     return None
 
 
+MIN_LOOSE_CAPTION = 15
+
+
+def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
+    """Images outside any ``<figure>`` that carry a caption beside them (``<div class="caption">``)."""
+    found: dict[str, FigureInfo] = {}
+    for img in tree.xpath("//body//img[not(ancestor::figure)]"):
+        element = caption_beside(img)
+        source = best_source(img, base_url) if element is not None else None
+        if element is None or source is None:
+            continue
+        text, credit = split_caption_credit(normalize_space(element.text_content()))
+        if len(text) < MIN_LOOSE_CAPTION:
+            continue
+        info = FigureInfo(source[0], text, credit, normalize_space(img.get("alt") or "") or None, source[1])
+        info.anchor = _anchor_after(element)
+        for url in {*image_sources(img), source[0]}:
+            found[urljoin(base_url, url) if base_url else url] = info
+    return found
+
+
 def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
-    """Map of every known source URL of a captioned or plain figure image to its info."""
-    figures: dict[str, FigureInfo] = {}
+    """Map of every known source URL of a captioned or plain figure image to its info, and of images outside
+    figures that have a caption beside them."""
+    figures: dict[str, FigureInfo] = _captioned_images(tree, base_url)
     for figure in tree.iter("figure"):
         images = figure.xpath(".//img")
         if not images:

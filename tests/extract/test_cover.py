@@ -70,3 +70,15 @@ def test_cover_caption_beside_an_image_outside_any_figure() -> None:
     cover = extract_article(_page(hero)).images[0]
     assert cover.url == f"{CDN}/w=900/7f3a9c21-storm-coast.jpg"
     assert (cover.caption, cover.credit) == ("Waves break over the sea wall.", "Jane Roe")
+
+
+def test_a_picture_outside_any_figure_keeps_the_caption_beside_it() -> None:
+    from newsloom.model import BlockKind
+
+    loose = f"""<div class="media"><img src="{CDN}/w=640/0b77e1d4-mayor-speaks.jpg" alt="The mayor">
+    <div class="media__caption">The mayor speaks to residents at the harbour. (Photo: Reuters)</div></div>"""
+    article = extract_article(_page(loose))
+    shown = [b.image for b in article.blocks if b.kind == BlockKind.IMAGE and b.image is not None]
+    assert [(i.url, i.caption, i.credit) for i in shown] == [
+        (f"{CDN}/w=640/0b77e1d4-mayor-speaks.jpg", "The mayor speaks to residents at the harbour.", "Reuters")
+    ]
