@@ -204,7 +204,7 @@ def _reads_like_a_menu(blocks: list[Block], body_chars: int) -> bool:
 # Hover cards: a politician's name that pops up their latest headlines is not text of the article. (Hidden
 # elements are not dropped: paywalled bodies and streamed server renders arrive ``hidden`` and are shown by script.)
 _HOVER_CARD_XPATH = (
-    "//body//*[contains(@class, 'tooltip') or contains(@class, 'popover') or contains(@class, 'rollover')"
+    "//body//*[@class][contains(@class, 'tooltip') or contains(@class, 'popover') or contains(@class, 'rollover')"
     " or contains(@class, 'hovercard')]"
 )
 

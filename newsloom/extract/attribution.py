@@ -32,7 +32,8 @@ _CREDIT_ONLY = re.compile(
 )
 _DASH_COPYRIGHT = re.compile(r"\s+(?:[-–—|]\s+)?(?:copyright\b|©)\s*(?P<name>[^©\n]{1,80})$", re.IGNORECASE)
 _TRAILING_CREDIT = re.compile(
-    r"(?:^|\s)(?:photo|foto|image|ảnh|bild)\s*(?:credit)?\s*:\s*(?P<name>[^.()]{1,60})$", re.IGNORECASE
+    r"(?:^|\s|(?<=[.!?]))(?:(?:photo|foto|image|ảnh|bild)\s*(?:credits?)?|credits?)\s*:\s*(?P<name>[^.()]{1,60})$",
+    re.IGNORECASE,
 )
 MAX_ATTRIBUTION_LINE = 120
 

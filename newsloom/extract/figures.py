@@ -123,7 +123,8 @@ def _caption_parts(figure: lxml_html.HtmlElement) -> tuple[str | None, str | Non
 
 
 CAPTION_STEPS = 4
-_CAPTION_XPATH = './/figcaption | .//*[contains(translate(@class, "CAPTION", "caption"), "caption")]'
+_CAPTION_XPATH = './/figcaption | .//*[contains(@class, "caption") or contains(@class, "Caption")]'
+_PAGE_CAPTIONS_XPATH = '//body//figcaption | //body//*[contains(@class, "caption") or contains(@class, "Caption")]'
 
 
 def caption_beside(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
@@ -157,20 +158,31 @@ MIN_LOOSE_CAPTION = 15
 
 
 def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
-    """Images outside any ``<figure>`` that carry a caption beside them (``<div class="caption">``)."""
+    """Images outside any ``<figure>`` that carry a caption beside them (``<div class="caption">``).
+
+    Walks from the captions (a page has few) to the one image under their nearest ancestor that holds any, rather
+    than from every image (a page may have hundreds) up to a caption.
+    """
     found: dict[str, FigureInfo] = {}
-    for img in tree.xpath("//body//img[not(ancestor::figure)]"):
-        element = caption_beside(img)
-        source = best_source(img, base_url) if element is not None else None
-        if element is None or source is None:
+    for element in tree.xpath(_PAGE_CAPTIONS_XPATH):
+        if element.xpath("ancestor::figure") or element.find(".//img") is not None:
+            continue
+        img = None
+        for ancestor in islice(element.iterancestors(), CAPTION_STEPS):
+            images = ancestor.xpath(".//img[not(ancestor::figure)]")
+            if images:
+                img = images[0] if len(images) == 1 else None
+                break
+        source = best_source(img, base_url) if img is not None else None
+        if img is None or source is None:
             continue
         text, credit = split_caption_credit(normalize_space(element.text_content()))
-        if len(text) < MIN_LOOSE_CAPTION:
+        if not MIN_LOOSE_CAPTION <= len(text) <= 500:
             continue
         info = FigureInfo(source[0], text, credit, normalize_space(img.get("alt") or "") or None, source[1])
         info.anchor = _anchor_after(element)
         for url in {*image_sources(img), source[0]}:
-            found[urljoin(base_url, url) if base_url else url] = info
+            found.setdefault(urljoin(base_url, url) if base_url else url, info)
     return found
 
 

@@ -54,6 +54,11 @@ def test_datelines() -> None:
         ("A quiet street at dawn", "A quiet street at dawn", None),
         ("© BART DEWAELE", "", "BART DEWAELE"),
         ("Image Credits: Strava", "", "Strava"),
+        (
+            "Forests such as the Amazon.Credit: Pablo Porciuncula/AFP",
+            "Forests such as the Amazon.",
+            "Pablo Porciuncula/AFP",
+        ),
         ("Swedish police officer - Copyright Fredrik Persson/AP", "Swedish police officer", "Fredrik Persson/AP"),
     ],
 )
