@@ -7,12 +7,14 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from newsloom.fetch.warc import iter_warc_pages
 from newsloom.model import Feed, FetchedPage, Source
 from newsloom.pipeline import Outcome
 from newsloom.settings import Settings
 from newsloom.sources.crawler import Crawler, CrawlReport
-from newsloom.store import SQLStore, open_store
+from newsloom.store import SQLStore, open_store, schema
 from newsloom.store.sources import SourceStore
 from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite, Reply
@@ -47,6 +49,12 @@ def test_first_crawl_stores_each_article_once_then_304s_and_changes_only(tmp_pat
         first = crawl(settings, store)
         assert first.articles[Outcome.NEW] == 8
         assert store.count_articles() == 8
+        # the stories stage ran after the round: every article was considered
+        with store.engine.connect() as conn:
+            unchecked = conn.execute(
+                sa.select(sa.func.count()).where(schema.articles.c.story_checked_at.is_(None))
+            ).scalar()
+        assert unchecked == 0
         assert article_hits(site) == {news.path(n): 1 for n in range(8)}  # feed and sitemap overlap: still once
 
         second = crawl(settings, store)
