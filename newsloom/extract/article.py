@@ -23,7 +23,7 @@ from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.chrome import drop_chrome, drop_tag_lists
 from newsloom.extract.continuation import continue_chunks
-from newsloom.extract.cover import PageImage, cover_caption, find_cover
+from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
 from newsloom.extract.figures import FigureInfo, read_figures
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
@@ -153,14 +153,12 @@ def _take_attribution(blocks: list[Block]) -> tuple[list[Block], list[Attributio
 
 
 def _cover_image(cover: PageImage, figures: dict[str, FigureInfo]) -> Image:
+    """The cover at its widest rendition, with the caption and credit the page gives that picture."""
     info = next((figures[url] for url in cover.renditions if url in figures), None)
-    alt = normalize_space(cover.element.get("alt") or "") or None
-    if info is None or not info.caption:
-        caption, credit = cover_caption(cover)
-        return Image(
-            url=cover.best, caption=caption, credit=credit, alt=alt or (info.alt if info else None), is_cover=True
-        )
-    return Image(url=cover.best, caption=info.caption, credit=info.credit, alt=info.alt or alt, is_cover=True)
+    alt = normalize_space(cover.element.get("alt") or "") or (info.alt if info else None)
+    if info is None:
+        return Image(url=cover.best, alt=alt, is_cover=True)
+    return Image(url=cover.best, caption=info.caption, credit=info.credit, alt=alt, is_cover=True)
 
 
 def _images(

@@ -86,22 +86,49 @@ def _largest_from_srcset(srcset: str) -> tuple[str, int | None] | None:
     return (best.url, best.width) if best else None
 
 
-def image_sources(img: lxml_html.HtmlElement) -> list[str]:
-    """Every URL this image may be known by (src, lazy attributes, srcset candidates)."""
-    urls = [img.get("src") or ""] + [img.get(a) or "" for a in LAZY_ATTRIBUTES if a != "data-srcset"]
-    for attribute in ("srcset", "data-srcset"):
-        urls += [candidate.url for candidate in parse_srcset(img.get(attribute) or "")]
+def absolute(url: str, base_url: str | None) -> str:
+    return urljoin(base_url, url) if base_url else url
+
+
+def _picture(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The ``<picture>`` an image belongs to. libxml2 does not know ``<source>`` is empty and may nest the
+    ``<img>`` inside it, so this looks a few levels up."""
+    return next((a for _, a in zip(range(3), img.iterancestors(), strict=False) if a.tag == "picture"), None)
+
+
+def srcset_candidates(img: lxml_html.HtmlElement) -> list[Candidate]:
+    """Every ``srcset`` rendition of an image: its own and its ``<picture>``'s sources."""
+    elements = [img]
+    if (picture := _picture(img)) is not None:
+        elements += picture.iter("source")
+    return [
+        candidate
+        for element in elements
+        for attribute in ("srcset", "data-srcset")
+        if (value := element.get(attribute))
+        for candidate in parse_srcset(value)
+    ]
+
+
+def plain_sources(img: lxml_html.HtmlElement) -> list[str]:
+    """The single URLs an image names: ``src`` and the lazy-loading attributes."""
+    urls = [img.get(attribute) or "" for attribute in ("src", *LAZY_ATTRIBUTES) if attribute != "data-srcset"]
     return [url for url in urls if url and not url.startswith("data:")]
+
+
+def image_sources(img: lxml_html.HtmlElement) -> list[str]:
+    """Every URL this image may be known by (src, lazy attributes, srcset and ``<picture>`` candidates)."""
+    return plain_sources(img) + [candidate.url for candidate in srcset_candidates(img)]
 
 
 def best_source(img: lxml_html.HtmlElement, base_url: str | None) -> tuple[str, int | None] | None:
     for attribute in ("srcset", "data-srcset"):
         if (srcset := img.get(attribute)) and (found := _largest_from_srcset(srcset)):
-            return (urljoin(base_url, found[0]) if base_url else found[0]), found[1]
+            return absolute(found[0], base_url), found[1]
     for attribute in (*LAZY_ATTRIBUTES, "src"):
         value = img.get(attribute)
         if value and not value.startswith("data:") and " " not in value.strip():  # not a srcset list
-            return (urljoin(base_url, value) if base_url else value), None
+            return absolute(value, base_url), None
     return None
 
 
@@ -123,20 +150,7 @@ def _caption_parts(figure: lxml_html.HtmlElement) -> tuple[str | None, str | Non
 
 
 CAPTION_STEPS = 4
-_CAPTION_XPATH = './/figcaption | .//*[contains(@class, "caption") or contains(@class, "Caption")]'
 _PAGE_CAPTIONS_XPATH = '//body//figcaption | //body//*[contains(@class, "caption") or contains(@class, "Caption")]'
-
-
-def caption_beside(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The caption beside an image that is not in a ``<figure>`` of its own: a ``figcaption`` or an element whose
-    class says caption, under the nearest ancestor that holds no other image."""
-    for ancestor in islice(img.iterancestors(), CAPTION_STEPS):
-        if sum(1 for _ in ancestor.iter("img")) > 1:
-            return None
-        for candidate in ancestor.xpath(_CAPTION_XPATH):
-            if candidate.find(".//img") is None and 3 <= len(normalize_space(candidate.text_content())) <= 500:
-                return candidate
-    return None
 
 
 ANCHOR_WORDS = 8
@@ -158,7 +172,8 @@ MIN_LOOSE_CAPTION = 15
 
 
 def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
-    """Images outside any ``<figure>`` that carry a caption beside them (``<div class="caption">``).
+    """Images with a caption beside them outside any ``<figure>`` of theirs (``<div class="caption">``, or a
+    ``figcaption`` next to the ``<figure>`` that holds the image).
 
     Walks from the captions (a page has few) to the one image under their nearest ancestor that holds any, rather
     than from every image (a page may have hundreds) up to a caption.
@@ -169,7 +184,7 @@ def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict
             continue
         img = None
         for ancestor in islice(element.iterancestors(), CAPTION_STEPS):
-            images = ancestor.xpath(".//img[not(ancestor::figure)]")
+            images = ancestor.xpath(".//img")
             if images:
                 img = images[0] if len(images) == 1 else None
                 break
@@ -182,14 +197,14 @@ def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict
         info = FigureInfo(source[0], text, credit, normalize_space(img.get("alt") or "") or None, source[1])
         info.anchor = _anchor_after(element)
         for url in {*image_sources(img), source[0]}:
-            found.setdefault(urljoin(base_url, url) if base_url else url, info)
+            found.setdefault(absolute(url, base_url), info)
     return found
 
 
 def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
     """Map of every known source URL of a captioned or plain figure image to its info, and of images outside
     figures that have a caption beside them."""
-    figures: dict[str, FigureInfo] = _captioned_images(tree, base_url)
+    figures: dict[str, FigureInfo] = {}
     for figure in tree.iter("figure"):
         images = figure.xpath(".//img")
         if not images:
@@ -201,6 +216,9 @@ def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str,
         caption, credit = _caption_parts(figure)
         info = FigureInfo(source[0], caption, credit, normalize_space(img.get("alt") or "") or None, source[1])
         info.anchor = _anchor_after(figure)
-        for url in {*image_sources(img), source[0]}:
-            figures[urljoin(base_url, url) if base_url else url] = info
+        for url in {*(url for image in images for url in image_sources(image)), source[0]}:
+            figures[absolute(url, base_url)] = info  # every image of the figure shows the captioned picture
+    for url, info in _captioned_images(tree, base_url).items():
+        if url not in figures or not figures[url].caption:
+            figures[url] = info
     return figures
