@@ -129,7 +129,7 @@ def _drop_byline_paragraphs(blocks: list[Block], authors: list[str]) -> list[Blo
     kept = []
     for index, block in enumerate(blocks):
         if index < BYLINE_SCAN and block.kind == BlockKind.PARAGRAPH and len(block.text) <= 120:
-            names = {name.casefold() for name in split_authors([block.text.replace("/", " & ")])}
+            names = {name.casefold() for name in split_authors([block.text])}
             if names and names <= wanted:
                 continue
         kept.append(block)

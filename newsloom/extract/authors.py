@@ -15,7 +15,10 @@ from lxml import html as lxml_html
 
 from newsloom.text import normalize_space
 
-_LIST_SEPARATORS = re.compile(r"\s*(?:;|&|\||\s(?:and|und|og|och|et|y|e|và|ve|i|en|a)\s)\s*", re.IGNORECASE)
+# "Jane Roe/John Doe" is two names, as "Jane Roe & John Doe" is.
+_LIST_SEPARATORS = re.compile(
+    r"\s*(?:;|&|\||(?<=\w)/(?=\w)|\s(?:and|und|og|och|et|y|e|và|ve|i|en|a)\s)\s*", re.IGNORECASE
+)
 _PREFIX = re.compile(
     r"^(?:by|von|por|par|di|door|af|av|tác giả|bởi|text|texto|written by|reporting by|autor(?:in)?|author)\s*:?\s+",
     re.IGNORECASE,
@@ -107,9 +110,9 @@ def bold_byline(tree: lxml_html.HtmlElement) -> list[str]:
         following = paragraph.xpath("following-sibling::p[position() <= 2]")
         if not any(len(normalize_space(p.text_content())) >= 100 for p in following):
             continue
-        names = split_authors([text.replace("/", " & ")])
+        names = split_authors([text])
         if names and all(_looks_like_a_person(name.title() if name.isupper() else name) for name in names):
-            return [text.replace("/", " & ")]
+            return [text]
     return []
 
 

@@ -14,6 +14,7 @@ from newsloom.extract.authors import split_authors
         (["Jane Roe", "jane roe"], ["Jane Roe"]),
         (["a.sleegers@boersen-zeitung.de", "https://example.com/authors/jr", "105092"], []),
         (["Thành Đạt và Minh Anh"], ["Thành Đạt", "Minh Anh"]),
+        (["Mathatisi Sebusi/Mohalenyane Phakela"], ["Mathatisi Sebusi", "Mohalenyane Phakela"]),
     ],
 )
 def test_split_authors(raw: list[str], expected: list[str]) -> None:
