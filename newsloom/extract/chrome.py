@@ -10,12 +10,18 @@ import re
 
 from newsloom.model import Block, BlockKind
 
+# Headers of widgets that list other articles: chrome wherever they stand, and near the end of the body the
+# start of the widget they announce.
+_WIDGET_HEADERS = r"""
+    same\s+(?:tag|category|author|topic)|related(?:\s+\w+)?|recommended(?:\s+for\s+you)?|
+    you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)|more\s+(?:from|on|stories|news|to\s+read)\b.*|
+    (?:what\s+to\s+)?read\s+next|tin\s+(?:liên\s+quan|cùng\s+chuyên\s+mục)|xem\s+thêm
+"""
 _CHROME = re.compile(
-    r"""^(?:
+    rf"""^(?:
+        {_WIDGET_HEADERS}|
         comments?\s*\(\d+\)|\d+\s+comments?|bình\s+luận\s*\(\d+\)|no\s+data|no\s+videos?\s+available|
-        same\s+(?:tag|category|author|topic)|related(?:\s+(?:articles?|stories|news|posts|content|topics))?|
-        read\s+(?:more|next|also)|see\s+also|more\s+(?:from|on|stories|news)|recommended(?:\s+for\s+you)?|
-        you\s+(?:may|might)\s+also\s+like|tin\s+(?:liên\s+quan|cùng\s+chuyên\s+mục)|xem\s+thêm|
+        read\s+(?:more|also)|see\s+also|
         share(?:\s+this(?:\s+(?:article|story|post))?)?(?:\s+on\s+\w+)?|(?:follow|like)\s+us(?:\s+on\s+.+)?|
         sign\s+up(?:\s+for.+)?|subscribe(?:\s+.+)?|newsletter|advertisement|advertising|anzeige|sponsored|
         (?:copyright|©|\(c\)).*|all\s+rights\s+reserved.*|tags?\s*:.*|topics?\s*:.*|filed\s+under\s*:?.*|
@@ -26,14 +32,12 @@ _CHROME = re.compile(
     )[.…:!]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Headers of what follows an article: teasers of other articles, the comment section. Near the end of the body,
-# everything after one of these belongs to the widget it announces.
+# Near the end of the body, everything after one of these belongs to the widget it announces (other articles'
+# teasers, the comment section).
 _TAIL_WIDGET = re.compile(
-    r"""^(?:
-        related(?:\s+\w+)?|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)|recommended(?:\s+for\s+you)?|
-        more\s+(?:from|on|stories|news|to\s+read)\b.*|trending(?:\s+now)?|most\s+(?:read|popular)|
-        tell\s+us\s+what\s+you\s+think|comments?|leave\s+a\s+(?:comment|reply)|join\s+the\s+(?:discussion|conversation)|
-        (?:what\s+to\s+)?read\s+next|tin\s+(?:liên\s+quan|cùng\s+chuyên\s+mục)|xem\s+thêm|same\s+(?:tag|category|author)
+    rf"""^(?:
+        {_WIDGET_HEADERS}|trending(?:\s+now)?|most\s+(?:read|popular)|tell\s+us\s+what\s+you\s+think|comments?|
+        leave\s+a\s+(?:comment|reply)|join\s+the\s+(?:discussion|conversation)
     )[.…:!]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
