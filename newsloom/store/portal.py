@@ -314,26 +314,6 @@ class PortalQueries:
                 (Story(title=r.title, id=r.id, last_published=r.last_published_at), r[3]) for r in conn.execute(query)
             ]
 
-    def create_story(self, title: str, article_ids: list[int], now: datetime) -> int:
-        """Groups articles into a story (the stories stage will call this; tests and admins may too)."""
-        a = schema.articles
-        with self.engine.begin() as conn:
-            story_id = conn.execute(
-                schema.stories.insert().values(
-                    title=title, created_at=now, updated_at=now, article_count=len(article_ids)
-                )
-            ).inserted_primary_key[0]
-            conn.execute(a.update().where(a.c.id.in_(article_ids)).values(story_id=story_id))
-            first, last = conn.execute(
-                sa.select(sa.func.min(a.c.listed_at), sa.func.max(a.c.listed_at)).where(a.c.story_id == story_id)
-            ).one()
-            conn.execute(
-                schema.stories.update()
-                .where(schema.stories.c.id == story_id)
-                .values(first_published_at=first, last_published_at=last)
-            )
-        return int(story_id)
-
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 
     def published_since(self, since: datetime, limit: int = 1000) -> list[Article]:

@@ -74,9 +74,22 @@ class StoryStore:
                 for row in conn.execute(query)
             ]
 
+    def create_story(self, title: str, article_ids: list[int], now: datetime) -> int:
+        """Groups articles into a story under a given title (tests and administrators; the stage uses ``save``)."""
+        a = schema.articles
+        with self.engine.begin() as conn:
+            story_id = int(
+                conn.execute(
+                    schema.stories.insert().values(title=title, created_at=now, updated_at=now)
+                ).inserted_primary_key[0]
+            )
+            conn.execute(a.update().where(a.c.id.in_(article_ids)).values(story_id=story_id, updated_at=now))
+            self._refresh(conn, story_id, now)
+        return story_id
+
     def save(self, grouping: dict[int, int], considered: list[int], now: datetime) -> StoryChanges:
         """Apply a grouping: new stories (negative keys with two or more members) are created, their articles
-        linked, and every touched story's dates, count and title (the first report's headline) refreshed;
+        linked, and every touched story's dates and count refreshed (a new story is titled by its first report);
         ``considered`` articles are marked as checked, so later runs compare them only with newer articles."""
         members: dict[int, list[int]] = {}
         for article_id, key in grouping.items():
@@ -107,6 +120,8 @@ class StoryStore:
 
     @staticmethod
     def _refresh(conn: sa.Connection, story_id: int, now: datetime) -> None:
+        """Dates and count from the members; a story without a title takes its first report's headline (a
+        title, once given, stays: it is what links to the story say)."""
         a = schema.articles
         first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
         first, last, count = conn.execute(
@@ -120,9 +135,10 @@ class StoryStore:
             "article_count": count,
             "updated_at": now,
         }
-        title = conn.execute(
-            sa.select(a.c.title).where(a.c.story_id == story_id).order_by(first_seen, a.c.id).limit(1)
-        ).scalar()
-        if title:
-            values["title"] = title
-        conn.execute(schema.stories.update().where(schema.stories.c.id == story_id).values(**values))
+        stories = schema.stories
+        untitled = conn.execute(sa.select(stories.c.title).where(stories.c.id == story_id)).scalar() == ""
+        if untitled:
+            values["title"] = conn.execute(
+                sa.select(a.c.title).where(a.c.story_id == story_id).order_by(first_seen, a.c.id).limit(1)
+            ).scalar()
+        conn.execute(stories.update().where(stories.c.id == story_id).values(**values))

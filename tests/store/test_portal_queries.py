@@ -9,6 +9,7 @@ from typing import TypeVar
 from newsloom.model import Article
 from newsloom.store import SQLStore
 from newsloom.store.portal import PortalQueries
+from newsloom.store.stories import StoryStore
 from newsloom.text import slugify
 from tests.store.test_store import make_article
 
@@ -29,7 +30,7 @@ def seed(store: SQLStore, count: int = 24) -> list[int]:
         )
         ids.append(store.upsert_article(article).article_id)
     store.set_hidden(ids[-2], True)  # among the newest of its tags and section: must never show
-    PortalQueries(store.engine).create_story("A story", ids[:6], datetime.now(UTC))
+    StoryStore(store.engine).create_story("A story", ids[:6], datetime.now(UTC))
     return ids
 
 

@@ -17,6 +17,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
 from newsloom.store.engine import current_revision, head_revision
 from newsloom.store.portal import PortalQueries
+from newsloom.store.stories import StoryStore
 from tests.postgres import postgres_server
 from tests.store.test_store import make_article
 from tests.store.test_stories import FLOOD, OTHER
@@ -73,7 +74,7 @@ def test_portal_queries_and_change_token(pg_store: SQLStore) -> None:
     ids = [pg_store.upsert_article(make_article(number)).article_id for number in range(1, 4)]
     token = pg_store.change_token()
     queries = PortalQueries(pg_store.engine)
-    story_id = queries.create_story("Storms", ids[:2], datetime.now(UTC))
+    story_id = StoryStore(pg_store.engine).create_story("Storms", ids[:2], datetime.now(UTC))
     assert pg_store.change_token() != token  # caches see the change
     found = queries.story(story_id)
     assert found is not None and [a.id for a in found[1]] == ids[:2]

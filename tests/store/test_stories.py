@@ -10,6 +10,7 @@ from newsloom.model import Block, BlockKind
 from newsloom.pipeline import update_stories
 from newsloom.store import SQLStore, schema
 from newsloom.store.portal import PortalQueries
+from newsloom.store.stories import StoryStore
 from tests.store.test_store import make_article
 
 T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)
@@ -72,7 +73,7 @@ def test_top_stories_are_the_largest_of_the_fresh_ones(store: SQLStore) -> None:
             _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", -hours_ago)
             for n in range(size)
         ]
-        return queries.create_story(f"Story {first}", ids, now)
+        return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
 
     old_and_big = story(100, 4, 24 * 10)
     fresh_small = story(200, 2, 1)

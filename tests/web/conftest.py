@@ -13,7 +13,7 @@ import pytest
 from newsloom.model import Attribution, AttributionKind
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer
 from tests.store.test_store import make_article
@@ -44,7 +44,7 @@ def site(tmp_path, settings: Settings, store: SQLStore) -> Iterator[Site]:  # ty
             article.authors = ["Sam Poe"]
             article.attribution = [Attribution(AttributionKind.ACCORDING_TO, name="Example News")]
         ids.append(store.upsert_article(article).article_id)
-    story_id = PortalQueries(store.engine).create_story("Storms hit the coast", [ids[0], ids[3]], datetime.now(UTC))
+    story_id = StoryStore(store.engine).create_story("Storms hit the coast", [ids[0], ids[3]], datetime.now(UTC))
     portal_settings = settings.model_copy(update={"comment_policy": "moderate"})
     app = create_app(portal_settings, store)
     with LiveServer(app) as server:

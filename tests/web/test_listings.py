@@ -139,7 +139,7 @@ def test_story_page_marks_syndicated_copies(site: Site) -> None:
     from datetime import UTC, datetime
 
     from newsloom.model import Block, BlockKind
-    from newsloom.store.portal import PortalQueries
+    from newsloom.store.stories import StoryStore
     from tests.store.test_store import make_article
 
     wire = "Rescue teams searched collapsed buildings through the night after the earthquake, officials said."
@@ -148,7 +148,7 @@ def test_story_page_marks_syndicated_copies(site: Site) -> None:
         article = make_article(number, site_name=outlet, blocks=[Block(BlockKind.PARAGRAPH, text=wire)])
         article.url = article.canonical_url = f"https://{outlet.replace(' ', '').lower()}.example/{number}"
         ids.append(site.store.upsert_article(article).article_id)
-    story_id = PortalQueries(site.store.engine).create_story("Quake", ids, datetime.now(UTC))
+    story_id = StoryStore(site.store.engine).create_story("Quake", ids, datetime.now(UTC))
     with site.client() as client:
         html = client.get(f"/story/{story_id}").text
     assert "(1 of them the same text as an earlier report)" in html
