@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
-from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor, outlet_label
+from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 MAX_LIMIT = 100
 
@@ -230,9 +230,8 @@ def create_api(portal: Portal) -> FastAPI:
         if found is None:
             raise HTTPException(404, "No such story")
         story_row, items = found
-        names = _outlet_names(portal, items)
-        outlets = portal.outlets_for(items)
-        labels = {a.id: outlet_label(a, outlets) for a in items if a.id is not None}
+        outlets, labels = portal.outlet_labels(items)
+        names = {key: outlet.name for key, outlet in outlets.items()}
         assert story_row.id is not None
         return StoryOut(
             id=story_row.id,

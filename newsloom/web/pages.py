@@ -13,7 +13,7 @@ from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.search import query_terms
-from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor, outlet_label
+from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 
 def _portal(request: Request) -> Portal:
@@ -134,8 +134,7 @@ def story(request: Request, story_id: ItemId) -> Response:
     if found is None:
         raise HTTPException(404, "No such story")
     story_row, articles = found
-    outlets = portal.outlets_for(articles)
-    labels = {a.id: outlet_label(a, outlets) for a in articles if a.id is not None}
+    outlets, labels = portal.outlet_labels(articles)
 
     def render(token: str) -> Response:
         return portal.render(

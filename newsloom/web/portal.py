@@ -107,6 +107,11 @@ class Portal:
         env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
+    def outlet_labels(self, articles: list[Article]) -> tuple[dict[int, Outlet], dict[int, str]]:
+        """The outlets of some reports, and each report's outlet label (for stories: timeline, provenance)."""
+        outlets = self.outlets_for(articles)
+        return outlets, {a.id: outlet_label(a, outlets) for a in articles if a.id is not None}
+
     def outlets_for(self, articles: list[Article]) -> dict[int, Outlet]:
         every = self.outlet_directory()
         return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
