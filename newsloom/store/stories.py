@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from newsloom.enrich.stories import StoryDoc
+from newsloom.enrich.stories import BODY_CHARS, StoryDoc
 from newsloom.store import schema
 
 MAX_DOCS = 20_000
@@ -52,7 +52,7 @@ class StoryStore:
                     a.c.id,
                     a.c.title,
                     a.c.lead,
-                    a.c.body,
+                    sa.func.substr(a.c.body, 1, BODY_CHARS).label("body"),  # all the grouping reads
                     a.c.published_at,
                     a.c.listed_at,
                     a.c.story_id,
@@ -66,7 +66,7 @@ class StoryStore:
                 StoryDoc(
                     id=row.id,
                     title=row.title,
-                    text=f"{row.lead or ''}\n{row.body[:4000]}",
+                    text=f"{row.lead or ''}\n{row.body}",
                     published=row.published_at or row.listed_at,
                     story=row.story_id,
                     checked=row.story_checked_at is not None,
