@@ -164,6 +164,8 @@ def _cover_image(cover: PageImage, figures: dict[str, FigureInfo]) -> Image:
 def _images(
     blocks: list[Block], meta: PageMetadata, cover: PageImage | None, figures: dict[str, FigureInfo]
 ) -> list[Image]:
+    """The article's pictures, cover first, each once. A body block showing the cover is pointed at the cover's
+    widest rendition, so the article page can tell that the body already shows it."""
     images: list[Image] = []
     seen: set[str] = set()
     if cover is not None:
