@@ -156,7 +156,14 @@ async def _ingest(
         status = "skipped" if isinstance(error, BlockedError) else "failed"
         ctx.sources.record_url(url, status=status, reason=error.reason, **record)
         return status
-    outcome = process_page(result.to_page(source_id=source_id, section=section), ctx.store)
+    try:
+        outcome = process_page(result.to_page(source_id=source_id, section=section), ctx.store)
+    except TRANSIENT:
+        raise
+    except Exception as error:  # the page's own failure: recorded against it, never retried by the queue
+        log.debug("page failed", exc_info=True, extra={"url": url})
+        ctx.sources.record_url(url, status="failed", reason=f"{type(error).__name__}: {error}", **record)
+        return "failed"
     stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
     status = "stored" if stored else outcome.outcome.value
     ctx.sources.record_url(url, status=status, reason=outcome.reason, article_id=outcome.article_id, **record)
@@ -222,7 +229,10 @@ def update_stories_task(self: Task) -> int:
 @signals.task_failure.connect
 def _count_failure(sender: Task | None = None, **_: Any) -> None:
     """Failed tasks are counted in Redis for ``/metrics`` (every worker adds to one counter)."""
-    ctx = _context if _context_pid == os.getpid() else None
-    if ctx is not None and ctx.redis is not None:
-        with contextlib.suppress(redis.exceptions.RedisError):
-            ctx.redis.incr(FAILURES_KEY)
+    settings: Settings = app.conf.newsloom_settings
+    if not uses_redis(settings.broker_url):
+        return
+    with contextlib.suppress(redis.exceptions.RedisError):
+        client = redis.Redis.from_url(str(settings.broker_url), socket_timeout=2, socket_connect_timeout=2)
+        client.incr(FAILURES_KEY)
+        client.close()
