@@ -83,6 +83,11 @@ WORDS = [
 ]
 
 
+HOMEPAGE = b"""<!doctype html><html lang="en"><head><title>Soak Times</title>
+<meta property="og:site_name" content="Soak Times">
+<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml"></head><body>Soak Times</body></html>"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -155,7 +160,8 @@ def serve_site(port: int, pages: int, seed: int, new: int, changes: int, period:
         def do_GET(self) -> None:
             with site.lock:
                 if self.path == "/robots.txt":
-                    body, kind = b"User-agent: *\nAllow: /\n", "text/plain"
+                    body = f"User-agent: *\nAllow: /\nSitemap: http://127.0.0.1:{port}/sitemap.xml\n".encode()
+                    kind = "text/plain"
                 elif self.path == "/feed.xml":
                     body, kind = site.rss(port), "application/rss+xml"
                 elif self.path == "/sitemap.xml":
@@ -163,7 +169,7 @@ def serve_site(port: int, pages: int, seed: int, new: int, changes: int, period:
                 elif self.path.startswith("/news/") and self.path[6:].isdigit() and int(self.path[6:]) in site.versions:
                     body, kind = site.page(int(self.path[6:]), port), "text/html; charset=utf-8"
                 else:
-                    body, kind = b"<html><head><title>Soak</title></head><body>Soak site</body></html>", "text/html"
+                    body, kind = HOMEPAGE, "text/html"
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -291,7 +297,11 @@ def main() -> None:
                     process.kill()
         server.terminate()
         facts = store_facts(data / "newsloom.db")
-        stderr_lines = [line for line in stderr_path.read_text(errors="replace").splitlines() if line.strip()]
+        stderr_lines = [
+            line
+            for line in stderr_path.read_text(errors="replace").splitlines()
+            if line.strip() and not line.startswith("newsloom: portal on")  # the start-up banner
+        ]
     report(args, baseline_minute, samples, facts, stderr_lines)
 
 

@@ -86,7 +86,7 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
         failed = len(report.feed_errors) + len(report.page_failures)
         if failed and not allow_failures:
             err_console.print(
-                f"newsloom: {len(report.feed_errors)} feeds and {len(report.page_failures)} pages failed "
+                f"newsloom: failed: {len(report.feed_errors)} feed(s), {len(report.page_failures)} page(s) "
                 "(exit status 1; --allow-failures exits 0)",
                 markup=False,
             )

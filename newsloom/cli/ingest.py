@@ -57,10 +57,11 @@ def _print_report(report: BatchReport, verb: str) -> None:
         _say(f"  cut: {result.origin}: {'; '.join(result.cuts)}")
 
 
-def exit_on_failures(failed: int, allow_failures: bool, what: str = "pages") -> None:
+def exit_on_failures(failed: int, allow_failures: bool) -> None:
     """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
     if failed and not allow_failures:
-        err_console.print(f"newsloom: {failed} {what} failed (exit status 1; --allow-failures exits 0)", markup=False)
+        pages = "1 page" if failed == 1 else f"{failed} pages"
+        err_console.print(f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False)
         raise SystemExit(1)
 
 

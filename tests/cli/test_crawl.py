@@ -88,7 +88,7 @@ def test_failing_source_is_listed_unhealthy(tmp_path: Path) -> None:
         crawled = newsloom(data, "crawl", "--once")
     assert crawled.returncode == 1  # a feed failed: the exit status says so
     assert "2 new" in crawled.stdout and "feed failed: Gone" in crawled.stdout and "HTTP 404" in crawled.stdout
-    assert "1 feeds and 0 pages failed" in crawled.stderr and "{" not in crawled.stderr  # no JSON log lines
+    assert "failed: 1 feed(s), 0 page(s)" in crawled.stderr and "{" not in crawled.stderr  # no JSON log lines
     listed = newsloom(data, "sources", "list").stdout
     gone_row = next(line for line in listed.splitlines() if "Gone" in line)
     assert "HTTP 404" in gone_row and re.search(r"\b1\b", gone_row)
