@@ -10,8 +10,7 @@ Reported, and what the issue asks of them (issue 15):
 - memory: RSS per sample, and growth from the sample at ``--baseline-minute`` (5 in a 30-minute run: start-up
   and the first full crawl are over by then) to the last one: must stay under 10 %;
 - errors: crawl_urls rows that failed, feeds with an error streak, and lines the process wrote to stderr: none;
-- duplicates: articles stored more than once for one page of the site (by the page number in the title): none;
-- freshness: of the site's current page versions, how many the store holds.
+- duplicates: articles stored more than once for one page of the site (by the page number in the title): none.
 
 The peer is the same process earlier in the run: growth is the ratio of the last sample to the baseline sample.
 
