@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs the fetcher may reach despite the SSRF guard, e.g. 127.0.0.0/8.",
     )
     max_page_bytes: int = Field(10_000_000, description="Largest page or feed accepted, after decompression.")
+    canonical_aliases: str = Field(
+        "",
+        description="Domains that are one publisher, believed as each other's canonical URLs: 'a.com,a.co.uk; b.org,b.net'.",
+    )
+    fetch_deadline: float = Field(
+        60.0, description="Seconds one fetch may take in all (connect and every read, redirects and retries included)."
+    )
     fetch_connect_timeout: float = Field(10.0, description="Seconds to wait for a TCP/TLS connection.")
     fetch_read_timeout: float = Field(20.0, description="Seconds to wait for each read from a server.")
     fetch_retries: int = Field(3, description="Retries after a timeout, 5xx or 429 (exponential backoff, jitter).")
@@ -67,6 +74,12 @@ class Settings(BaseSettings):
     crawl_max_articles_per_poll: int = Field(500, description="New article URLs taken from one feed poll.")
     crawl_workers: int = Field(
         2, description="Processes extracting pages while fetching continues; 0 extracts in a thread instead."
+    )
+    extract_deadline: float = Field(
+        30.0, description="Seconds a crawl's extraction worker may spend on one page before it is failed."
+    )
+    crawl_round_deadline: float = Field(
+        600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
     )
     warc_dir: Path | None = Field(
         None, description="If set, every fetched response is appended to rotating WARC files in this directory."

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from newsloom.domains import parse_aliases
 from newsloom.extract.overrides import SiteOverrides, load_overrides
 from newsloom.logs import configure_logging
 from newsloom.model import Article, FetchedPage
@@ -44,7 +45,8 @@ class AppContext:
         return load_overrides(directory) if directory else None
 
     def extract_stage(self) -> Callable[[FetchedPage], Article]:
-        return partial(extract_stage, overrides=self.overrides)
+        aliases = parse_aliases(self.settings.canonical_aliases)
+        return partial(extract_stage, overrides=self.overrides, canonical_aliases=aliases)
 
     @property
     def store(self) -> SQLStore:

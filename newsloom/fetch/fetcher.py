@@ -21,11 +21,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from newsloom.errors import BlockedError, FetchError, TooLargeError
+from newsloom.errors import BlockedError, FetchError, InvalidURL, TooLargeError
 from newsloom.fetch.guard import AddressGuard
 from newsloom.fetch.inflate import BoundedInflater
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache, RobotsEntry
@@ -33,6 +33,7 @@ from newsloom.fetch.transport import GuardRefused, guarded_transport
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.model import FetchedPage
 from newsloom.settings import Settings
+from newsloom.urls import join_url, parse_http_url
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,10 @@ class Fetcher:
         current = url
         seen = {url}
         for _ in range(self.settings.fetch_max_redirects + 1):
-            if urlsplit(current).scheme not in ("http", "https"):
-                raise BlockedError("only http and https URLs are fetched", current)
+            try:
+                parse_http_url(current)
+            except InvalidURL as error:
+                raise BlockedError(error.reason, current) from None
             if obey_robots:
                 await self._check_robots(current)
             result = await self._get_with_retries(current, headers)
@@ -235,7 +238,16 @@ class Fetcher:
             await self.pacer.acquire(origin)
             try:
                 self.stats["requests"] += 1
-                return await self._stream(url, headers, limit)
+                # One deadline for the whole exchange (connect, headers, every read): per-read timeouts alone let a
+                # server that drips one byte every few seconds hold a fetch forever. Not retried: it would drip again.
+                deadline = self.settings.fetch_deadline
+                try:
+                    async with asyncio.timeout(deadline if deadline > 0 else None):
+                        return await self._stream(url, headers, limit)
+                except TimeoutError:
+                    self.stats["errors"] += 1
+                    self.stats["deadline"] += 1
+                    raise FetchError(f"no complete answer within {deadline:g} s (fetch_deadline)", url) from None
             finally:
                 await self.pacer.release(origin)
 
@@ -246,7 +258,7 @@ class Fetcher:
                 status = response.status_code
                 if response.is_redirect and "location" in response.headers:
                     self.stats["redirects"] += 1
-                    return urljoin(url, response.headers["location"])
+                    return join_url(url, response.headers["location"])
                 if status in RETRY_STATUSES:
                     wait = retry_after_seconds(response.headers.get("retry-after"))
                     raise _Retry(f"HTTP {status}", wait)

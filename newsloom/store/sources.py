@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from newsloom.model import Feed, Source
 from newsloom.store import schema
 from newsloom.text import slugify
-from newsloom.urls import canonicalize_url
+from newsloom.urls import url_key
 
 
 def utcnow() -> datetime:
@@ -233,7 +233,7 @@ class SourceStore:
 
     def url_states(self, urls: Iterable[str]) -> dict[str, CrawlURL]:
         """Known URLs among ``urls`` (canonical), from the crawl log and, for imported articles, the article table."""
-        wanted = list(dict.fromkeys(canonicalize_url(url) for url in urls))
+        wanted = list(dict.fromkeys(url_key(url) for url in urls))
         found: dict[str, CrawlURL] = {}
         table = schema.crawl_urls
         with self.engine.connect() as conn:
@@ -264,7 +264,7 @@ class SourceStore:
         article_id: int | None = None,
     ) -> None:
         table = schema.crawl_urls
-        canonical = canonicalize_url(url)
+        canonical = url_key(url)
         now = utcnow()
         values = {
             "status": status,
