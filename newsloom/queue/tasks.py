@@ -15,8 +15,8 @@ import os
 import random
 import time
 from collections.abc import Callable
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import redis
@@ -24,11 +24,11 @@ import redis.asyncio
 import sqlalchemy.exc
 from celery import Task, signals
 
+from newsloom.domains import parse_aliases
 from newsloom.errors import BlockedError, FetchError
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache
 from newsloom.fetch.shared_politeness import RedisHostPacer, RedisRobotsCache
-from newsloom.domains import parse_aliases
 from newsloom.model import Feed, Source
 from newsloom.pipeline import Outcome, extract_stage, process_page, update_stories
 from newsloom.queue.app import app

@@ -205,7 +205,7 @@ class SourceStore:
     ) -> None:
         """Record that ``url`` was handed to a worker, so later polls do not send it again; attempts unchanged."""
         table = schema.crawl_urls
-        canonical = canonicalize_url(url)
+        canonical = url_key(url)
         now = utcnow()
         values = {"status": "queued", "marker": marker, "feed_id": feed_id, "source_id": source_id}
         with self.engine.begin() as conn:
