@@ -126,7 +126,8 @@ def _when(value: datetime | None) -> str:
 def list_command(app: AppContext, as_json: bool) -> None:
     """Every publisher and entry point with its health: last success, last error, error streak, next poll.
 
-    A publisher without entry points is listed too (one row with kind "-"). Tab-separated when piped.
+    Tab-separated when piped. Publishers with no entry point (outlets met in imports) are counted on stderr and
+    listed by --json.
     """
     sources = _registry(app).list_sources()
     if as_json:
@@ -137,10 +138,7 @@ def list_command(app: AppContext, as_json: bool) -> None:
         return
     rows = []
     for source in sources:
-        for feed in source.feeds or [None]:
-            if feed is None:
-                rows.append((source.name, "-", "(no entry points)", "", "-", "0", "", "-"))
-                continue
+        for feed in source.feeds:
             rows.append(
                 (
                     source.name,
@@ -155,6 +153,9 @@ def list_command(app: AppContext, as_json: bool) -> None:
             )
     headers = ("source", "kind", "entry point", "section", "last success", "error streak", "last error", "next poll")
     print_table(headers, rows)
+    idle = [source.name for source in sources if not source.feeds]
+    if idle:  # outlets met in imports, or sources whose entry points were removed: not polled
+        err_console.print(f"{len(idle)} more publishers with no entry point (not polled; --json lists them)")
 
 
 def _source_json(source: Source) -> dict[str, object]:
