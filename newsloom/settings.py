@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
     )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default).",
+    )
+    metrics_allow: str = Field(
+        "127.0.0.0/8,::1/128", description="Comma-separated CIDRs that may read /metrics (loopback by default)."
+    )
     page_cache_mb: int = Field(
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )

@@ -98,10 +98,13 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port of the portal.")
 @click.pass_obj
 def run_command(app: AppContext, host: str, port: int) -> None:
-    """Crawl due sources forever and serve the portal, in one process (the usual way to run newsloom)."""
+    """Crawl due sources forever and serve the portal, in one process (one portal worker).
+
+    For several portal workers, run `newsloom crawl` and `newsloom serve --workers N` side by side instead.
+    """
     store = app.store
     portal = create_app(app.settings, store)
-    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))
     err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
 
     async def main() -> None:

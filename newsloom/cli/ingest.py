@@ -1,4 +1,4 @@
-"""Commands that put articles into the store or take them out: import, extract, reprocess, export, stats."""
+"""Commands that put articles into the store or take them out: import, extract, reprocess, export."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.context import AppContext, err_console
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
@@ -246,22 +245,3 @@ def export_command(app: AppContext, output_format: str) -> None:
             **article.to_dict(),
         }
         click.echo(json.dumps(record, ensure_ascii=False))
-
-
-@click.command("stats")
-@click.pass_obj
-def stats_command(app: AppContext) -> None:
-    """Counts by source, section and language, and the store's size."""
-    stats = app.store.stats()
-    out_console.print(f"articles: {stats.articles}")
-    if stats.size_bytes is not None:
-        out_console.print(f"store size: {stats.size_bytes / 1_048_576:.1f} MiB")
-    for title, counts in (
-        ("source", stats.by_source),
-        ("section", stats.by_section),
-        ("language", stats.by_language),
-    ):
-        table = Table(title, "articles")
-        for name, count in sorted(counts.items(), key=lambda item: -item[1]):
-            table.add_row(name, str(count))
-        out_console.print(table)

@@ -174,3 +174,13 @@ users = sa.Table(
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# Admin sessions, so logging out ends one for good and deleting an account ends its sessions (the cookie carries
+# a signed random token; only its SHA-256 is kept here).
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)

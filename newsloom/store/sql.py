@@ -205,12 +205,21 @@ class SQLStore:
             conn.execute(table.insert().values(article_id=article_id, **values))
 
     def set_hidden(self, article_id: int, hidden: bool) -> None:
+        """Hides an article from readers (or shows it again), its story's title included."""
+        now = utcnow()
         with self.engine.begin() as conn:
             conn.execute(
                 schema.articles.update()
                 .where(schema.articles.c.id == article_id)
-                .values(hidden=hidden, updated_at=utcnow())  # updated_at drives page and feed validators
+                .values(hidden=hidden, updated_at=now)  # updated_at drives page and feed validators
             )
+            story_id = conn.execute(
+                sa.select(schema.articles.c.story_id).where(schema.articles.c.id == article_id)
+            ).scalar()
+            if story_id is not None:
+                from newsloom.store.stories import StoryStore  # numpy and scipy behind it: only when needed
+
+                StoryStore.retitle_visible(conn, story_id, now)
 
     # -- reads -------------------------------------------------------------------------------------------------
 

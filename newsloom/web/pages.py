@@ -13,7 +13,15 @@ from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.search import query_terms
-from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import (
+    PAGE_SIZE,
+    BadCursor,
+    ItemId,
+    Portal,
+    article_path,
+    decode_cursor,
+    encode_cursor,
+)
 
 
 def _portal(request: Request) -> Portal:
@@ -25,7 +33,10 @@ def _listing(
 ) -> Response:
     """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
     portal = _portal(request)
-    cursor = decode_cursor(before)
+    try:
+        cursor = decode_cursor(before)
+    except BadCursor as error:
+        raise HTTPException(400, "Bad request: this “older articles” link is not one of ours") from error
 
     def render(token: str) -> Response:
         articles = portal.store.latest_articles(PAGE_SIZE, before=cursor, **filters)  # type: ignore[arg-type]
@@ -131,7 +142,7 @@ def _copy_of(articles: list[Article]) -> dict[int, Article]:
 def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
     found = portal.queries.story(story_id)
-    if found is None:
+    if found is None or not found[1]:  # every report hidden: nothing of it may show
         raise HTTPException(404, "No such story")
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
