@@ -11,6 +11,7 @@ from rich.live import Live
 from rich.text import Text
 
 from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.translate import print_translation
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler, CrawlReport
 from newsloom.web import create_app
@@ -30,6 +31,8 @@ def _line(report: CrawlReport) -> str:
 
 def _print_report(report: CrawlReport) -> None:
     err_console.print(f"crawl: {_line(report)}", markup=False)
+    if report.translation is not None:
+        print_translation(report.translation)
     if report.stories.articles_linked:
         err_console.print(
             f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked"

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
@@ -70,6 +71,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
+        run_translation(app)  # before stories, so an edition joins the story of its language's coverage
         _print_stories(update_stories(store))
     if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
         raise SystemExit(1)
@@ -200,6 +202,8 @@ def reprocess_command(app: AppContext) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
+    if report.counts[Outcome.UPDATED]:
+        run_translation(app)
 
 
 @click.command("export")
