@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.context import AppContext, err_console
 from newsloom.errors import NewsloomError
 
 
@@ -111,4 +111,4 @@ def models_list(app: AppContext) -> None:
         err_console.print(f"no models in {model_dir}: `newsloom models install vi en`", markup=False)
         return
     for source, target, path in found:
-        out_console.print(f"{source}\t{target}\t{path}", markup=False, highlight=False)
+        click.echo(f"{source}\t{target}\t{path}")
