@@ -19,6 +19,7 @@ from newsloom.enrich.stories import BODY_CHARS, StoryDoc
 from newsloom.store import schema
 
 FIRST_RETRY = timedelta(minutes=5)
+FLAG_KINDS = ("date", "number", "name", "quote", "untranslated")
 LONGEST_RETRY = timedelta(days=1)
 
 
