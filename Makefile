@@ -34,7 +34,7 @@ bench-web: $(STAMP)
 	$(BIN)/python bench/web_bench.py
 
 bench-translate: $(STAMP)
-	nice $(VENV)/bin/python bench/translate_bench.py
+	nice $(BIN)/python bench/translate_bench.py
 
 bench-stories: $(STAMP)
 	$(BIN)/python bench/stories_bench.py
