@@ -291,11 +291,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--pages", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--parts", default="checks,throughput,memory,import", help="comma-separated parts to run")
     args = parser.parse_args()
-    score_checks(args.paragraphs, args.seed)
-    throughput(args.sentences)
-    memory_hit_rate(args.articles)
-    import_rate(args.pages, args.rounds)
+    parts = set(args.parts.split(","))
+    if "checks" in parts:
+        score_checks(args.paragraphs, args.seed)
+    if "throughput" in parts:
+        throughput(args.sentences)
+    if "memory" in parts:
+        memory_hit_rate(args.articles)
+    if "import" in parts:
+        import_rate(args.pages, args.rounds)
 
 
 if __name__ == "__main__":
