@@ -165,6 +165,8 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
     store = app.store
     for article in store.iter_articles():
         assert article.id is not None
+        if article.translated_from is not None:
+            continue  # a translated edition has no page of its own: it is remade from its original
         record = store.raw_html_record(article.id)
         if record is None:
             yield article, LoadFailure(article.canonical_url, "no stored HTML")

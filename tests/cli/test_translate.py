@@ -49,6 +49,10 @@ def test_import_with_libretranslate_stores_the_servers_title(tmp_path: Path) -> 
     [(title, language, _, original_language, backend, images)] = editions(data)
     assert title == answer_for(VI_TITLE) and language == "en" and original_language == "vi"
     assert backend == "libretranslate" and answer_for(VI_ALT) in [image["alt"] for image in json.loads(images)]
+    # Reprocessing re-extracts originals only: an edition has no page of its own, and is kept.
+    again = newsloom(data, "reprocess")
+    assert again.returncode == 0 and "0 failed" in again.stderr and "no stored HTML" not in again.stderr
+    assert len(editions(data)) == 1
 
 
 def test_import_survives_a_down_server_and_translate_retries(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from newsloom.enrich.translate.base import TranslationError, Translator
 from newsloom.enrich.translate.checks import Flag, check_translation
 from newsloom.enrich.translate.segment import join_sentences, split_sentences
+from newsloom.errors import NewsloomError
 from newsloom.model import Article, BlockKind
 from newsloom.settings import Settings
 from newsloom.store.translations import StoredFlag, TranslationStore
@@ -291,7 +292,13 @@ def _translate_one(
         jobs.record(article_id, target, status="failed", reason=error.reason, now=datetime.now(UTC))
         log.warning("translation failed", extra={"article_id": article_id, "target": target, "reason": error.reason})
         return False
-    result = store.upsert_article(edition.article)  # type: ignore[attr-defined]
+    try:
+        result = store.upsert_article(edition.article)  # type: ignore[attr-defined]
+    except NewsloomError as error:
+        stats.failed += 1
+        stats.failures.append((article_id, error.reason))
+        jobs.record(article_id, target, status="failed", reason=error.reason, now=datetime.now(UTC))
+        return False
     jobs.save_flags(
         result.article_id, [StoredFlag(f.part, f.kind, f.original, f.translated, f.detail) for f in edition.flags]
     )
