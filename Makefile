@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories bench-scale clean
+.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench-crawl: $(STAMP)
 
 bench-web: $(STAMP)
 	$(BIN)/python bench/web_bench.py
+
+bench-translate: $(STAMP)
+	nice $(BIN)/python bench/translate_bench.py
 
 bench-stories: $(STAMP)
 	$(BIN)/python bench/stories_bench.py

@@ -112,6 +112,39 @@ class Settings(BaseSettings):
     page_cache_mb: int = Field(
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
+    translate_backend: str = Field(
+        "none",
+        description="Machine translation into translate_targets: none | ctranslate2 | libretranslate | openai.",
+    )
+    translate_targets: str = Field(
+        "en", description="Comma-separated languages each article gets a translated edition in, e.g. 'en,vi'."
+    )
+    translate_url: str = Field(
+        "", description="LibreTranslate server URL, or OpenAI-compatible base URL ending in /v1 (openai backend)."
+    )
+    translate_api_key: str | None = Field(None, description="API key for the LibreTranslate or OpenAI endpoint.")
+    translate_model: str = Field("", description="Model name sent to the OpenAI-compatible endpoint.")
+    translate_model_dir: Path | None = Field(
+        None, description="Offline models for ctranslate2 (Argos packages, OPUS-MT); default DATA_DIR/models."
+    )
+    translate_skip_sources: str = Field(
+        "", description="Comma-separated source slugs or names whose articles are never translated."
+    )
+    translate_max_chars: int = Field(
+        20_000, description="Characters translated per article; the rest of a longer page stays untranslated."
+    )
+    translate_timeout: float = Field(60.0, description="Seconds to wait for a translation server's answer.")
+    translate_retries: int = Field(3, description="Retries of a translation request after a timeout, 429 or 5xx.")
+    translate_backoff_seconds: float = Field(1.0, description="First translation retry delay; doubles each retry.")
+    translate_batch_size: int = Field(50, description="Segments sent to a translation server per request.")
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return self.translate_model_dir or self.data_dir / "models"
+
+    @property
+    def translate_target_list(self) -> list[str]:
+        return [code.strip().lower() for code in self.translate_targets.split(",") if code.strip()]
 
     broker_url: str | None = Field(
         None,

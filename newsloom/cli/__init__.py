@@ -26,6 +26,7 @@ from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
 from newsloom.cli.stats import stats_command
+from newsloom.cli.translate import models_group, translate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -60,6 +61,8 @@ for command in (
     run_command,
     worker_command,
     beat_command,
+    translate_command,
+    models_group,
 ):
     cli.add_command(command)
 

@@ -10,6 +10,7 @@ import uvicorn
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.translate import print_translation
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler, CrawlReport
 from newsloom.web import create_app
@@ -30,6 +31,8 @@ def _line(report: CrawlReport) -> str:
 def _print_report(report: CrawlReport) -> None:
     """The round's summary on stdout, one unwrapped line per fact (so it reads the same piped or in a terminal)."""
     click.echo(f"crawl: {_line(report)}")
+    if report.translation is not None:
+        print_translation(report.translation)
     if report.stories.articles_linked:
         click.echo(f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked")
     for source, url, reason in report.feed_errors:

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
@@ -89,6 +90,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
+        run_translation(app)  # before stories, so an edition joins the story of its language's coverage
         with err_console.status("grouping stories"):
             changes = update_stories(store)
         _print_stories(changes)
@@ -191,6 +193,8 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
     store = app.store
     for article in store.iter_articles():
         assert article.id is not None
+        if article.translated_from is not None:
+            continue  # a translated edition has no page of its own: it is remade from its original
         record = store.raw_html_record(article.id)
         if record is None:
             yield article, LoadFailure(article.canonical_url, "no stored HTML")
@@ -229,6 +233,8 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
+    if report.counts[Outcome.UPDATED]:
+        run_translation(app)
     exit_on_failures(report.failed, allow_failures)
 
 

@@ -94,7 +94,13 @@ class SQLStore:
                 article_id = existing.id
                 # A new version of the page knows nothing of the portal's decisions about the article: its story,
                 # its translation link, an administrator having hidden it. Those stay as stored.
-                for key, unset in (("story_id", None), ("translated_from", None), ("hidden", False)):
+                for key, unset in (
+                    ("story_id", None),
+                    ("translated_from", None),
+                    ("translation_backend", None),
+                    ("translation_model", None),
+                    ("hidden", False),
+                ):
                     if values[key] == unset:
                         del values[key]
                 conn.execute(table.update().where(table.c.id == article_id).values(**values))
@@ -131,6 +137,8 @@ class SQLStore:
             "source_id": source_id,
             "story_id": article.story_id,
             "translated_from": article.translated_from,
+            "translation_backend": article.translation_backend,
+            "translation_model": article.translation_model,
             "hidden": article.hidden,
             "content_hash": digest,
             "listed_at": article.published or article.fetched_at or now,
@@ -396,6 +404,8 @@ def summary_from_row(row: sa.Row[Any]) -> Article:
         fetched_at=row.fetched_at,
         hidden=bool(row.hidden),
         translated_from=row.translated_from,
+        translation_backend=row.translation_backend,
+        translation_model=row.translation_model,
         listed_at=row.listed_at,
     )
 

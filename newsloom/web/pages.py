@@ -13,6 +13,7 @@ from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.search import query_terms
+from newsloom.store.translations import TranslationStore
 from newsloom.web.portal import (
     PAGE_SIZE,
     BadCursor,
@@ -207,6 +208,9 @@ async def article(request: Request, article_id: ItemId, slug: str, side_by_side:
             comment_count=len(comments),
             section_name=portal.section_name(article.section) if article.section else None,
             story=story_found[0] if story_found else None,
+            translation_flags=TranslationStore(portal.store.engine).flags_for(article_id)
+            if article.translated_from
+            else [],
             posted=posted,
             csrf_token=token,
         )
