@@ -92,6 +92,21 @@ class Settings(BaseSettings):
     page_cache_mb: int = Field(
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
+    editions: str = Field(
+        "vi,en",
+        description="Portal language editions, comma-separated (URL prefixes /vi/, /en/); each needs a catalogue.",
+    )
+    default_edition: str = Field(
+        "en", description="Edition served when the reader's Accept-Language names none of the editions."
+    )
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+
+    @property
+    def edition_list(self) -> list[str]:
+        """The editions in order, the default first; an edition named twice or in another case counts once."""
+        named = [code.strip().lower() for code in self.editions.split(",") if code.strip()]
+        default = self.default_edition.strip().lower()
+        return list(dict.fromkeys([default, *named]))
 
     @property
     def resolved_database_url(self) -> str:
