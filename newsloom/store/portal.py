@@ -288,6 +288,7 @@ class PortalQueries:
         them untranslated). ``exclude`` drops an article's own editions (related lists on its page). One query,
         and none when every article is already in the edition's language.
         """
+
         def group(article: Article) -> int:
             return article.translated_from or article.id or 0
 

@@ -32,6 +32,7 @@ from newsloom.text import slugify
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
+
 def N_(message: str) -> str:
     """Marks text shown later through a catalogue (error messages rendered by ``error.html``): ``make i18n``
     extracts it; the text itself is returned unchanged."""

@@ -121,7 +121,10 @@ class Portal:
         env.filters["section_label"] = edition.section_name
         env.filters["highlight"] = highlight_snippet
         env.globals.update(
-            site_name=self.settings.site_name, article_path=article_path, plain_path=article_path, slugify=slugify,
+            site_name=self.settings.site_name,
+            article_path=article_path,
+            plain_path=article_path,
+            slugify=slugify,
             edition=edition.code,
             edition_names={code: other.own_name() for code, other in self.editions.items()},
         )
@@ -198,9 +201,7 @@ class Portal:
         templates = self._templates[edition]
         response_headers = {"Content-Language": edition}
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
-            return templates.TemplateResponse(
-                request, name, context, status_code=status_code, headers=response_headers
-            )
+            return templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
         response = templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
