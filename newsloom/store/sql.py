@@ -233,6 +233,7 @@ class SQLStore:
         source_id: int | None = None,
         tag: str | None = None,
         author: str | None = None,
+        language: str | None = None,
         edition: str | None = None,
     ) -> list[Article]:
         """Newest first, by keyset ``before``. ``edition`` (a language) lists each article once as that edition
@@ -242,6 +243,8 @@ class SQLStore:
         query = sa.select(table).where(table.c.hidden.is_(False))
         if edition is not None:
             query = query.where(in_edition_clause(table, edition))
+        if language is not None:
+            query = query.where(table.c.language == language)
         # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
         listed_at, article_id = table.c.listed_at, table.c.id
         for links, slug_column, slug in (

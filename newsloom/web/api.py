@@ -17,6 +17,8 @@ from newsloom.model import Article
 from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 MAX_LIMIT = 100
+# The API is the same for every edition; a client wanting one language asks for it.
+LANG_HELP = "Only articles in this language (ISO code: originals written in it and translations into it)."
 
 
 class ArticleOut(BaseModel):
@@ -157,13 +159,19 @@ def create_api(portal: Portal) -> FastAPI:
         section: str | None = Query(None, max_length=200),
         tag: str | None = Query(None, max_length=200),
         outlet: str | None = Query(None, max_length=200),
+        lang: str | None = Query(None, max_length=20, description=LANG_HELP),
     ) -> ArticlePage:
         portal = _portal(request)
         source = portal.queries.outlet(outlet) if outlet else None
         if outlet and source is None:
             return ArticlePage(items=[], next_cursor=None)
         found = portal.store.latest_articles(
-            limit, before=decode_cursor(cursor), section=section, tag=tag, source_id=source.id if source else None
+            limit,
+            before=decode_cursor(cursor),
+            section=section,
+            tag=tag,
+            source_id=source.id if source else None,
+            language=lang or None,
         )
         names = _outlet_names(portal, found)
         next_cursor = encode_cursor(found[-1]) if len(found) == limit else None
@@ -183,10 +191,13 @@ def create_api(portal: Portal) -> FastAPI:
 
     @api.get("/search", response_model=SearchResult)
     def search(
-        request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_LIMIT)
+        request: Request,
+        q: str = Query(..., min_length=1, max_length=200),
+        limit: int = Query(20, ge=1, le=MAX_LIMIT),
+        lang: str | None = Query(None, max_length=20, description=LANG_HELP),
     ) -> SearchResult:
         portal = _portal(request)
-        hits = portal.store.search(q, limit=limit)
+        hits = portal.store.search(q, limit=limit, language=lang or None)
         names = _outlet_names(portal, [hit.article for hit in hits])
         items = [
             SearchHitOut(
