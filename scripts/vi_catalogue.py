@@ -119,6 +119,8 @@ VIETNAMESE: dict[str, str | tuple[str, ...]] = {
     "No such tag": "Không tìm thấy chủ đề",
     "Not found": "Không tìm thấy trang",
     "Too many comments; please wait a few minutes": "Quá nhiều bình luận; vui lòng đợi vài phút",
+    "number or amount": "số liệu", "date": "ngày tháng", "name": "tên riêng", "quote": "trích dẫn",
+    "left untranslated": "chưa được dịch",
     # Section names (newsloom.web.i18n.SECTION_NAMES)
     "World": "Thế giới", "Business": "Kinh doanh", "Sport": "Thể thao", "Technology": "Công nghệ",
     "Culture": "Văn hóa", "Entertainment": "Giải trí", "Science": "Khoa học", "Health": "Sức khỏe",

@@ -226,7 +226,7 @@ async def article(
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
             untranslated=bool(article.language and article.language != edition),
-            check_flags=_translation_flags(article),
+            check_flags=portal.translation_flags(article.id) if article.translated_from else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
@@ -256,16 +256,6 @@ def _edition_paths(portal: Portal, article: Article, editions: list[Article]) ->
         version = next((a for a in family if a.language == code), root)
         paths[code] = article_path(version)
     return paths
-
-
-def _translation_flags(article: Article) -> list[object]:
-    """The translation checks' flags stored on a translated article (per block), if the translate stage set them.
-
-    The hook for the translation stage (branch ``translate``): an ``Article.translation_flags`` list of flags,
-    each with ``block`` (index), ``kind`` (number, date, name, quote, untranslated) and ``original``/``translated``
-    spans. Absent until that stage stores them: the page then shows no note.
-    """
-    return list(getattr(article, "translation_flags", None) or [])
 
 
 @router.get("/search", response_class=HTMLResponse)

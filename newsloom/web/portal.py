@@ -72,6 +72,14 @@ def decode_cursor(value: str | None) -> Cursor | None:
         return None
 
 
+def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
+    try:  # the translation stage's store, once that stage is part of newsloom
+        from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+
+
 @dataclass
 class Portal:
     settings: Settings
@@ -91,6 +99,7 @@ class Portal:
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
+    _flag_reader: Callable[[int], list[Any]] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -101,6 +110,7 @@ class Portal:
         if secure is None:
             secure = self.settings.base_url.startswith("https://")
         self.guard = Guard(load_secret(self.settings), secure)
+        self._flag_reader = _flag_reader(self.store)
         codes = self.settings.edition_list
         self.editions = {code: Edition.load(code, self.settings.timezone) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
@@ -135,6 +145,17 @@ class Portal:
         """The edition a request is served in (its address's prefix, else its Accept-Language, else the default)."""
         code = edition_of(request.scope, self.settings.edition_list[0])
         return code if code in self.editions else self.settings.edition_list[0]
+
+    def translation_flags(self, article_id: int) -> list[Any]:
+        """What the translation checks flagged in a translated edition, per part (title, lead, block N): each flag
+        has ``part``, ``kind`` (number, date, name, quote, untranslated), ``original`` and ``translated`` spans.
+
+        Read through the translation stage's store (``newsloom.store.translations``, the ``translate`` branch);
+        without that stage there are no flags and the article page shows no note.
+        """
+        if self._flag_reader is None:
+            return []
+        return list(self._flag_reader(article_id))
 
     def gettext(self, request: Request, message: str) -> str:
         """``message`` in the request's edition (for text built outside templates: listing headings)."""

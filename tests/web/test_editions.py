@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -233,3 +234,28 @@ def test_unknown_edition_prefix_is_just_a_path(editions: Editions) -> None:
     with editions.client() as client:
         assert client.get("/fr/").status_code == 404
         assert client.get("/vi").status_code == 200
+
+
+class Flag(NamedTuple):
+    """The shape the translation stage stores its per-block check flags in (``StoredFlag``)."""
+
+    part: str
+    kind: str
+    original: str
+    translated: str
+    detail: str
+
+
+def test_translation_check_flags_show_as_a_discreet_note(settings: Settings, store: SQLStore) -> None:
+    ids = store_editions(store)
+    app = create_app(settings, store)
+    flags = {ids["translation"]: [Flag("block 1", "date", "Ngày 15/11", "November 5", "15/11 is November 15")]}
+    app.state.portal._flag_reader = lambda article_id: flags.get(article_id, [])  # the stage's reader, by its shape
+    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        english = client.get(f"/en/article/{ids['translation']}/x").text
+        vietnamese = client.get(f"/vi/article/{ids['original']}/x").text
+        plain = client.get(f"/en/article/{ids['english']}/x").text
+    note = english.split('<details class="translation-check"')[1].split("</details>")[0]
+    assert "Translation check: 1 point to verify" in note
+    assert '<q lang="vi">Ngày 15/11</q> → <q>November 5</q>' in note and "date</span> (block 1)" in note
+    assert "translation-check" not in vietnamese and "translation-check" not in plain
