@@ -226,7 +226,7 @@ async def article(
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
             untranslated=bool(article.language and article.language != edition),
-            check_flags=portal.translation_flags(article.id) if article.translated_from else [],
+            translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},

@@ -257,5 +257,6 @@ def test_translation_check_flags_show_as_a_discreet_note(settings: Settings, sto
         plain = client.get(f"/en/article/{ids['english']}/x").text
     note = english.split('<details class="translation-check"')[1].split("</details>")[0]
     assert "Translation check: 1 point to verify" in note
-    assert '<q lang="vi">Ngày 15/11</q> → <q>November 5</q>' in note and "date</span> (block 1)" in note
+    assert '<q lang="vi">Ngày 15/11</q> → <q lang="en">November 5</q>' in note and "date</span> (block 1)" in note
+    assert "15/11 is November 15" in note
     assert "translation-check" not in vietnamese and "translation-check" not in plain
