@@ -18,15 +18,16 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from newsloom.errors import ConfigError
 from newsloom.text import slugify
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -114,7 +115,16 @@ class Edition:
 
     @classmethod
     def load(cls, code: str, timezone: str) -> Edition:
-        return cls(code, Locale.parse(code), load_translations(code), ZoneInfo(timezone))
+        """The edition ``code``; a language or time zone nobody knows is a settings error, said at start-up."""
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError) as error:
+            raise ConfigError(f"unknown language {code!r} in the editions setting", "editions") from error
+        try:
+            zone = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ConfigError(f"unknown time zone {timezone!r} (e.g. Asia/Ho_Chi_Minh, UTC)", "timezone") from error
+        return cls(code, locale, load_translations(code), zone)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)

@@ -10,6 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from newsloom.errors import ConfigError
 from newsloom.web.i18n import LOCALE_DIR, Edition, catalogue_path, load_translations, negotiate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +99,12 @@ def test_known_sections_are_translated_and_renamed_ones_kept() -> None:
     assert english.section_name("the-gioi", "Thế giới") == "World"
     assert vietnamese.section_name("world", "Planet Earth") == "Planet Earth"  # an administrator's name wins
     assert english.section_name("bong-da-anh", "Bóng đá Anh") == "Bóng đá Anh"
+
+
+@pytest.mark.parametrize(
+    ("code", "zone", "setting"), [("xx-nope", "UTC", "editions"), ("vi", "Mars/Olympus", "timezone")]
+)
+def test_unknown_language_or_time_zone_is_a_clear_settings_error(code: str, zone: str, setting: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Edition.load(code, zone)
+    assert raised.value.where == setting and "unknown" in raised.value.reason
