@@ -162,6 +162,22 @@ class Settings(BaseSettings):
     beat_interval_seconds: int = Field(30, description="How often `newsloom beat` sends due entry points to workers.")
     stories_interval_seconds: int = Field(60, description="How often `newsloom beat` runs the stories stage.")
 
+    editions: str = Field(
+        "vi,en",
+        description="Portal language editions, comma-separated (URL prefixes /vi/, /en/); each needs a catalogue.",
+    )
+    default_edition: str = Field(
+        "en", description="Edition served when the reader's Accept-Language names none of the editions."
+    )
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+
+    @property
+    def edition_list(self) -> list[str]:
+        """The editions in order, the default first; an edition named twice or in another case counts once."""
+        named = [code.strip().lower() for code in self.editions.split(",") if code.strip()]
+        default = self.default_edition.strip().lower()
+        return list(dict.fromkeys([default, *named]))
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -252,9 +252,18 @@ class SQLStore:
         source_id: int | None = None,
         tag: str | None = None,
         author: str | None = None,
+        language: str | None = None,
+        edition: str | None = None,
     ) -> list[Article]:
+        """Newest first, by keyset ``before``. ``edition`` (a language) lists each article once as that edition
+        shows it: articles in its language (originals and translations), and the originals in other languages
+        that have no visible translation into it; translations into other languages are left out."""
         table = schema.articles
         query = sa.select(table).where(table.c.hidden.is_(False))
+        if edition is not None:
+            query = query.where(in_edition_clause(table, edition))
+        if language is not None:
+            query = query.where(table.c.language == language)
         # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
         listed_at, article_id = table.c.listed_at, table.c.id
         for links, slug_column, slug in (
@@ -383,6 +392,21 @@ _ARTICLE_BY_ID = sa.select(*(c for c in schema.articles.c if c.name != "body")).
 )
 _VISIBLE_ARTICLE_BY_ID = _ARTICLE_BY_ID.where(schema.articles.c.hidden.is_(False))
 _SUMMARIES_BY_ID = sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
+    """Rows an edition lists (see ``SQLStore.latest_articles``); the translation test walks ix_articles_translated_from."""
+    translation = schema.articles.alias("translation")
+    translated = (
+        sa.exists()
+        .where(translation.c.translated_from == table.c.id)
+        .where(translation.c.language == edition, translation.c.hidden.is_(False))
+    )
+    return sa.or_(
+        table.c.language == edition,
+        table.c.language.is_(None),
+        sa.and_(table.c.translated_from.is_(None), ~translated),
+    )
 
 
 def summary_from_row(row: sa.Row[Any]) -> Article:
