@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+import sqlalchemy.exc
+
 from newsloom.enrich import enrich_article
 from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
@@ -28,6 +30,8 @@ from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
 
 log = logging.getLogger(__name__)
+# The store itself unreachable or its connection lost: the same for every page, so not a page's failure.
+STORE_UNAVAILABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 
 
 class Outcome(StrEnum):
@@ -120,6 +124,8 @@ def process_page(
         return PageResult(page.origin, Outcome.SKIPPED, error.reason)
     except NewsloomError as error:
         return PageResult(page.origin, Outcome.FAILED, error.reason)
+    except STORE_UNAVAILABLE:
+        raise  # not this page's fault: the caller waits for the store (queue workers) or stops
     except Exception as error:  # every page is its own failure domain
         log.debug("page failed", exc_info=True, extra={"origin": page.origin})
         return PageResult(page.origin, Outcome.FAILED, _failure_reason(error))

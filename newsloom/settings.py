@@ -106,6 +106,22 @@ class Settings(BaseSettings):
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
 
+    broker_url: str | None = Field(
+        None,
+        description="Celery broker (redis://… or amqp://…) for scale-out: `newsloom worker` and `newsloom beat`; "
+        "unset, everything runs in-process.",
+    )
+    worker_concurrency: int = Field(2, description="Tasks one `newsloom worker` runs at once (processes).")
+    queue_visibility_timeout: int = Field(
+        600,
+        description="Seconds before a task taken by a worker that died is handed to another (Redis broker).",
+    )
+    task_max_retries: int = Field(
+        5, description="Retries of a task after a transient failure (store or broker unreachable), with backoff."
+    )
+    beat_interval_seconds: int = Field(30, description="How often `newsloom beat` sends due entry points to workers.")
+    stories_interval_seconds: int = Field(60, description="How often `newsloom beat` runs the stories stage.")
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

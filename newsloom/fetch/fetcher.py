@@ -28,7 +28,7 @@ import httpx
 from newsloom.errors import BlockedError, FetchError, InvalidURL, TooLargeError
 from newsloom.fetch.guard import AddressGuard
 from newsloom.fetch.inflate import BoundedInflater
-from newsloom.fetch.politeness import HostPacer, RobotsCache, RobotsEntry
+from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache, RobotsEntry
 from newsloom.fetch.transport import GuardRefused, guarded_transport
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.model import FetchedPage
@@ -102,11 +102,19 @@ def retry_after_seconds(value: str | None) -> float | None:
 class Fetcher:
     """Use as ``async with Fetcher(settings) as fetcher: await fetcher.fetch(url)``; ``stats`` counts outcomes."""
 
-    def __init__(self, settings: Settings, *, warc: WarcWriter | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        warc: WarcWriter | None = None,
+        pacer: Pacer | None = None,
+        robots: RobotsCache | None = None,
+    ) -> None:
+        """``pacer`` and ``robots`` default to this process's own; Celery workers pass shared ones (Redis)."""
         self.settings = settings
         self.warc = warc
-        self.pacer = HostPacer(settings.crawl_per_host_concurrency, settings.crawl_min_delay)
-        self.robots = RobotsCache(settings.robots_cache_seconds)
+        self.pacer: Pacer = pacer or HostPacer(settings.crawl_per_host_concurrency, settings.crawl_min_delay)
+        self.robots = robots or RobotsCache(settings.robots_cache_seconds)
         self.global_slots = asyncio.Semaphore(max(1, settings.crawl_concurrency))
         self.stats: Counter[str] = Counter()
         transport = guarded_transport(
@@ -173,7 +181,7 @@ class Fetcher:
     async def robots_for(self, url: str) -> RobotsEntry:
         origin = origin_of(url)
         async with self.robots.lock_for(origin):
-            entry = self.robots.get(origin)
+            entry = await self.robots.lookup(origin)
             if entry is not None:
                 return entry
             text: str | None = None
@@ -188,11 +196,11 @@ class Fetcher:
             except FetchError as error:
                 # A missing or broken robots.txt allows everything (RFC 9309 treats 4xx so; 5xx we forgive).
                 log.info("robots.txt unavailable", extra={"origin": origin, "reason": error.reason})
-            entry = self.robots.put(origin, text)
+            entry = await self.robots.store(origin, text)
             if entry.rules is not None:
                 delay = entry.rules.crawl_delay(self.settings.http_user_agent)
                 if delay:
-                    self.pacer.set_delay(origin, min(float(delay), self.settings.crawl_max_delay))
+                    await self.pacer.set_delay(origin, min(float(delay), self.settings.crawl_max_delay))
             return entry
 
     # -- internals ---------------------------------------------------------------------------------------------
@@ -218,7 +226,7 @@ class Fetcher:
                 backoff = self.settings.fetch_backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
                 wait = max(backoff, retry.wait or 0.0)
                 if retry.wait is not None:
-                    self.pacer.push_back(origin_of(url), retry.wait)
+                    await self.pacer.push_back(origin_of(url), retry.wait)
                 self.stats["retries"] += 1
                 log.info("retrying", extra={"url": url, "reason": retry.reason, "wait": round(wait, 3)})
                 await asyncio.sleep(wait)
@@ -241,7 +249,7 @@ class Fetcher:
                     self.stats["deadline"] += 1
                     raise FetchError(f"no complete answer within {deadline:g} s (fetch_deadline)", url) from None
             finally:
-                self.pacer.release(origin)
+                await self.pacer.release(origin)
 
     async def _stream(self, url: str, headers: dict[str, str], limit: int) -> FetchResult | str:
         started = time.monotonic()

@@ -61,13 +61,18 @@ class Crawler:
     """``async with Crawler(settings, store) as crawler: await crawler.run_once()``."""
 
     def __init__(
-        self, settings: Settings, store: SQLStore, on_progress: Callable[[CrawlReport], None] | None = None
+        self,
+        settings: Settings,
+        store: SQLStore,
+        on_progress: Callable[[CrawlReport], None] | None = None,
+        *,
+        fetcher: Fetcher | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.sources = SourceStore(store.engine)
         self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
-        self.fetcher = Fetcher(settings, warc=self.warc)
+        self.fetcher = fetcher or Fetcher(settings, warc=self.warc)
         self.pipeline = PagePipeline(
             store,
             settings.crawl_workers,
