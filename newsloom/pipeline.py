@@ -28,6 +28,7 @@ from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
+from newsloom.store.translations import TranslationStore
 
 log = logging.getLogger(__name__)
 # The store itself unreachable or its connection lost: the same for every page, so not a page's failure.
@@ -110,11 +111,14 @@ def process_page(
     *,
     extract: ExtractStage = extract_stage,
     enrich: EnrichStage = enrich_article,
+    reraise: tuple[type[Exception], ...] = (),
 ) -> PageResult:
     """One page through extract → enrich → limits → store; whatever goes wrong becomes this page's result.
 
     Named errors carry their own reason; any other exception (a bug, a library choking on hostile input) is
     logged with its traceback at debug level and reported as the page's failure, so the batch goes on.
+    ``reraise`` names failures that are not the page's (a Celery worker passes "store unreachable", which it
+    waits out and runs the page again).
     """
     if isinstance(page, LoadFailure):
         return PageResult(page.origin, Outcome.FAILED, page.reason)
@@ -127,6 +131,8 @@ def process_page(
     except STORE_UNAVAILABLE:
         raise  # not this page's fault: the caller waits for the store (queue workers) or stops
     except Exception as error:  # every page is its own failure domain
+        if isinstance(error, reraise):
+            raise
         log.debug("page failed", exc_info=True, extra={"origin": page.origin})
         return PageResult(page.origin, Outcome.FAILED, _failure_reason(error))
 
@@ -170,7 +176,7 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     is stored (end of an import, of a crawl round, or ``newsloom stories``).
     """
     stories = StoryStore(store.engine)
-    docs = stories.pending_window(WINDOW)
+    docs = TranslationStore(store.engine).with_translated_text(stories.pending_window(WINDOW))
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
     if not considered:
         return StoryChanges()

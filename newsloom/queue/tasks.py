@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import redis
@@ -23,12 +24,13 @@ import redis.asyncio
 import sqlalchemy.exc
 from celery import Task, signals
 
+from newsloom.domains import parse_aliases
 from newsloom.errors import BlockedError, FetchError
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache
 from newsloom.fetch.shared_politeness import RedisHostPacer, RedisRobotsCache
 from newsloom.model import Feed, Source
-from newsloom.pipeline import Outcome, process_page, update_stories
+from newsloom.pipeline import Outcome, extract_stage, process_page, update_stories
 from newsloom.queue.app import app
 from newsloom.queue.metrics import FAILURES_KEY
 from newsloom.settings import Settings
@@ -96,6 +98,7 @@ class WorkerContext:
             robots = RobotsCache(settings.robots_cache_seconds)
         self.fetcher = Fetcher(self.settings, pacer=pacer, robots=robots)
         self.crawler = QueueingCrawler(self.settings, self.store, fetcher=self.fetcher)
+        self.extract = partial(extract_stage, canonical_aliases=parse_aliases(settings.canonical_aliases))
 
     def run(self, coroutine: Any) -> Any:
         return self.loop.run_until_complete(coroutine)
@@ -156,14 +159,10 @@ async def _ingest(
         status = "skipped" if isinstance(error, BlockedError) else "failed"
         ctx.sources.record_url(url, status=status, reason=error.reason, **record)
         return status
-    try:
-        outcome = process_page(result.to_page(source_id=source_id, section=section), ctx.store)
-    except TRANSIENT:
-        raise
-    except Exception as error:  # the page's own failure: recorded against it, never retried by the queue
-        log.debug("page failed", exc_info=True, extra={"url": url})
-        ctx.sources.record_url(url, status="failed", reason=f"{type(error).__name__}: {error}", **record)
-        return "failed"
+    # A page's own failure comes back as its result (recorded below, never retried by the queue); an unreachable
+    # store is raised, waited out by ``resilient`` and the page run again.
+    page = result.to_page(source_id=source_id, section=section)
+    outcome = process_page(page, ctx.store, extract=ctx.extract, reraise=TRANSIENT)
     stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
     status = "stored" if stored else outcome.outcome.value
     ctx.sources.record_url(url, status=status, reason=outcome.reason, article_id=outcome.article_id, **record)

@@ -305,8 +305,7 @@ _PG_SNIPPETS = sa.select(
         sa.literal_column("'newsloom_simple'::regconfig"),
         schema.articles.c.body,
         _PG_QUERY,
-        "StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=10, ShortWord=0, MaxFragments=1, "
-        "FragmentDelimiter=\" … \"",
+        'StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=10, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "',
     ),
 ).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
 
