@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-import sqlalchemy.exc
-
 from newsloom.enrich import enrich_article
 from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
@@ -31,8 +29,6 @@ from newsloom.store.stories import StoryChanges, StoryStore
 from newsloom.store.translations import TranslationStore
 
 log = logging.getLogger(__name__)
-# The store itself unreachable or its connection lost: the same for every page, so not a page's failure.
-STORE_UNAVAILABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 
 
 class Outcome(StrEnum):
@@ -128,8 +124,6 @@ def process_page(
         return PageResult(page.origin, Outcome.SKIPPED, error.reason)
     except NewsloomError as error:
         return PageResult(page.origin, Outcome.FAILED, error.reason)
-    except STORE_UNAVAILABLE:
-        raise  # not this page's fault: the caller waits for the store (queue workers) or stops
     except Exception as error:  # every page is its own failure domain
         if isinstance(error, reraise):
             raise
