@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         30.0, description="Seconds a crawl's extraction worker may spend on one page before it is failed."
     )
     crawl_round_deadline: float = Field(
-        600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
+        3600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
     )
     warc_dir: Path | None = Field(
         None, description="If set, every fetched response is appended to rotating WARC files in this directory."

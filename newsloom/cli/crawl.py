@@ -92,6 +92,7 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
                 f"newsloom: failed: {len(report.feed_errors)} feed(s), {len(report.page_failures)} page(s) "
                 "(exit status 1; --allow-failures exits 0)",
                 markup=False,
+                highlight=False,
             )
             raise SystemExit(1)
 

@@ -61,7 +61,9 @@ def exit_on_failures(failed: int, allow_failures: bool) -> None:
     """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
     if failed and not allow_failures:
         pages = "1 page" if failed == 1 else f"{failed} pages"
-        err_console.print(f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False)
+        err_console.print(
+            f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False, highlight=False
+        )
         raise SystemExit(1)
 
 
