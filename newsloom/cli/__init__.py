@@ -21,10 +21,12 @@ from newsloom.cli.ingest import (
     reprocess_command,
     stories_command,
 )
+from newsloom.cli.scale import beat_command, worker_command
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
 from newsloom.cli.stats import stats_command
+from newsloom.cli.translate import models_group, translate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -57,6 +59,10 @@ for command in (
     admin_group,
     crawl_command,
     run_command,
+    worker_command,
+    beat_command,
+    translate_command,
+    models_group,
 ):
     cli.add_command(command)
 

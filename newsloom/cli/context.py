@@ -13,6 +13,7 @@ import click
 import sqlalchemy as sa
 from rich.console import Console
 
+from newsloom.domains import parse_aliases
 from newsloom.extract.overrides import SiteOverrides, load_overrides
 from newsloom.logs import configure_logging
 from newsloom.model import Article, FetchedPage
@@ -46,7 +47,8 @@ class AppContext:
         return load_overrides(directory) if directory else None
 
     def extract_stage(self) -> Callable[[FetchedPage], Article]:
-        return partial(extract_stage, overrides=self.overrides)
+        aliases = parse_aliases(self.settings.canonical_aliases)
+        return partial(extract_stage, overrides=self.overrides, canonical_aliases=aliases)
 
     @property
     def store(self) -> SQLStore:

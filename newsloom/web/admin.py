@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
 from newsloom.store.sources import SourceStore
+from newsloom.store.translations import FLAG_KINDS, TranslationStore
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
 
@@ -103,6 +104,24 @@ def dashboard(request: Request) -> Response:
         sources=SourceStore(portal.store.engine).list_sources(),
         sections=portal.queries.sections(),
         user=_admin(request),
+    )
+
+
+@router.get("/translations")
+def translation_checks(request: Request, kind: str | None = Query(None, max_length=20)) -> Response:
+    """Translated editions by the translation checks' flags, most flagged first."""
+    if _admin(request) is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    portal = _portal(request)
+    translations = TranslationStore(portal.store.engine)
+    kind = kind if kind in FLAG_KINDS else None
+    return portal.render(
+        request,
+        "admin_translations.html",
+        flagged=translations.flagged_articles(kind),
+        jobs=translations.job_counts(),
+        kinds=FLAG_KINDS,
+        kind=kind,
     )
 
 

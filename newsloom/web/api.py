@@ -25,6 +25,8 @@ from newsloom.web.portal import (
 )
 
 MAX_LIMIT = 100
+# The API is the same for every edition; a client wanting one language asks for it.
+LANG_HELP = "Only articles in this language (ISO code: originals written in it and translations into it)."
 
 
 class ArticleOut(BaseModel):
@@ -166,6 +168,7 @@ def create_api(portal: Portal) -> FastAPI:
         section: str | None = Query(None, max_length=200),
         tag: str | None = Query(None, max_length=200),
         outlet: str | None = Query(None, max_length=200),
+        lang: str | None = Query(None, max_length=20, description=LANG_HELP),
     ) -> ArticlePage:
         portal = _portal(request)
         source = portal.queries.outlet(outlet) if outlet else None
@@ -176,7 +179,12 @@ def create_api(portal: Portal) -> FastAPI:
         except BadCursor as error:
             raise HTTPException(400, "Bad cursor: pass back a next_cursor this API returned") from error
         found = portal.store.latest_articles(
-            limit, before=before, section=section, tag=tag, source_id=source.id if source else None
+            limit,
+            before=before,
+            section=section,
+            tag=tag,
+            source_id=source.id if source else None,
+            language=lang or None,
         )
         names = _outlet_names(portal, found)
         next_cursor = encode_cursor(found[-1]) if len(found) == limit else None
@@ -196,10 +204,13 @@ def create_api(portal: Portal) -> FastAPI:
 
     @api.get("/search", response_model=SearchResult)
     def search(
-        request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_LIMIT)
+        request: Request,
+        q: str = Query(..., min_length=1, max_length=200),
+        limit: int = Query(20, ge=1, le=MAX_LIMIT),
+        lang: str | None = Query(None, max_length=20, description=LANG_HELP),
     ) -> SearchResult:
         portal = _portal(request)
-        hits = portal.store.search(q, limit=limit)
+        hits = portal.store.search(q, limit=limit, language=lang or None)
         names = _outlet_names(portal, [hit.article for hit in hits])
         items = [
             SearchHitOut(

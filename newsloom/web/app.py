@@ -17,6 +17,8 @@ from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.edge import EdgeCache
+from newsloom.web.editions import EditionRouter
+from newsloom.web.i18n import N_
 from newsloom.web.portal import WEB_DIR, Portal
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,9 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     def bad_request(request: Request, error: RequestValidationError) -> Response:
         in_path = any(item.get("loc", ("",))[0] == "path" for item in error.errors())
-        status, message = (404, "Not found") if in_path else (400, "Bad request: check the address or form fields")
+        status, message = (
+            (404, N_("Not found")) if in_path else (400, N_("Bad request: check the address or form fields"))
+        )
         return portal.render(request, "error.html", status_code=status, message=message)
 
     @app.exception_handler(Exception)
@@ -64,7 +68,9 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
 
     edge = EdgeCache(app, portal, settings.page_cache_mb * 1024 * 1024)
     app.state.edge = edge
-    return SecurityHeaders(app, edge)  # type: ignore[return-value]
+    # Outermost: the edition comes off the path before anything routes or caches by it.
+    routed = EditionRouter(SecurityHeaders(app, edge), settings.edition_list, settings.edition_list[0])
+    return routed  # type: ignore[return-value]
 
 
 class SecurityHeaders:

@@ -11,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import Comment
 from newsloom.text import normalize_space
+from newsloom.web.editions import prefix_of
+from newsloom.web.i18n import N_
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE
 
@@ -50,10 +52,10 @@ def post_comment(
     portal: Portal = request.app.state.portal
     article = portal.store.get_article(article_id)
     if article is None:
-        raise HTTPException(404, "No such article")
+        raise HTTPException(404, N_("No such article"))
     if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
-        raise HTTPException(403, "Form expired or forged; reload the page and try again")
-    back = article_path(article)
+        raise HTTPException(403, N_("Form expired or forged; reload the page and try again"))
+    back = prefix_of(request.scope) + article_path(article)  # back to the edition the reader wrote from
     if website:
         return RedirectResponse(f"{back}?posted=held#comments", status_code=303)  # tell the bot nothing
     name = display_name(author_name)
@@ -66,7 +68,7 @@ def post_comment(
         raise HTTPException(400, f"At most {MAX_LINKS} links in a comment")
     address = portal.guard.hash_ip(portal.client_address(request))
     if not portal.comment_limit_ip.allow(address) or not portal.comment_limit_article.allow(str(article_id)):
-        raise HTTPException(429, "Too many comments; please wait a few minutes")
+        raise HTTPException(429, N_("Too many comments; please wait a few minutes"))
     status = "published" if portal.settings.comment_policy == "publish" else "pending"
     try:
         portal.comments.add(Comment(article_id, name, text, status=status, parent_id=parent_id), ip_hash=address)

@@ -29,6 +29,7 @@ from typing import Any
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, Guard
@@ -72,7 +73,8 @@ class EdgeCache:
             await self.app(scope, receive, send)
             return
         request = _RequestHeaders(scope)
-        key = (scope["path"], scope["query_string"])
+        # Keyed by edition and link prefix too: /en/x, /vi/x and an un-prefixed /x are different pages.
+        key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"])
         if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
             status, headers, body = await self._render(scope, receive)
             await self._respond(scope, send, request, status, headers, body)

@@ -47,4 +47,8 @@ def metrics(request: Request) -> str:
         f'newsloom_http_requests_total{{route="{route}",status="{status}"}} {n}'
         for (route, status), n in sorted(REQUESTS.items())
     ]
+    if portal.settings.broker_url:
+        from newsloom.queue.metrics import queue_metric_lines  # only scale deployments import the Redis client
+
+        lines += queue_metric_lines(portal.settings)
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
+import jinja2
 from fastapi import Path as FastAPIPath
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -30,6 +31,8 @@ from newsloom.store.portal import Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.web.editions import edition_of, prefix_of
+from newsloom.web.i18n import Edition
 from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, Limiter, Network, client_address, load_secret, parse_networks
 
@@ -71,10 +74,6 @@ def public_url(url: str | None) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else ""
-
-
 def encode_cursor(article: Article) -> str:
     listed = article.listed_at or article.published
     return f"{listed.isoformat() if listed else ''}_{article.id}"
@@ -99,11 +98,21 @@ def decode_cursor(value: str | None) -> Cursor | None:
     return cursor
 
 
+def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
+    try:  # the translation stage's store, once that stage is part of newsloom
+        from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+
+
 @dataclass
 class Portal:
     settings: Settings
     store: SQLStore
-    templates: Jinja2Templates = field(init=False)
+    templates: Jinja2Templates = field(init=False)  # the default edition's
+    editions: dict[str, Edition] = field(init=False)
+    _templates: dict[str, Jinja2Templates] = field(init=False)
     queries: PortalQueries = field(init=False)
     comments: CommentStore = field(init=False)
     users: UserStore = field(init=False)
@@ -120,6 +129,7 @@ class Portal:
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
+    _flag_reader: Callable[[int], list[Any]] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -137,14 +147,70 @@ class Portal:
         if secure is None:
             secure = self.settings.base_url.startswith("https://")
         self.guard = Guard(load_secret(self.settings), secure)
-        self.templates = Jinja2Templates(directory=WEB_DIR / "templates")
-        env = self.templates.env
-        env.filters["date"] = format_date
+        self._flag_reader = _flag_reader(self.store)
+        codes = self.settings.edition_list
+        self.editions = {code: Edition.load(code, self.settings.timezone) for code in codes}
+        self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
+        self.templates = self._templates[codes[0]]
+
+    def _edition_templates(self, edition: Edition) -> Jinja2Templates:
+        """One template environment per edition, its catalogue installed: a compiled template is then shared by
+        every page of that edition, with no per-request translation lookup set-up."""
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(WEB_DIR / "templates"), autoescape=True, extensions=["jinja2.ext.i18n"]
+        )
+        templates = Jinja2Templates(env=env)
+        env.install_gettext_translations(edition.translations, newstyle=True)  # type: ignore[attr-defined]
+        env.filters["date"] = edition.format_date
+        env.filters["day"] = edition.format_day
+        env.filters["number"] = edition.format_number
+        env.filters["language_name"] = edition.language_name
+        env.filters["section_label"] = edition.section_name
         env.filters["highlight"] = highlight_snippet
         env.globals.update(
-            site_name=self.settings.site_name, article_path=article_path, slugify=slugify, public_url=public_url
+            site_name=self.settings.site_name,
+            article_path=article_path,
+            plain_path=article_path,
+            slugify=slugify,
+            edition=edition.code,
+            edition_names={code: other.own_name() for code, other in self.editions.items()},
+            public_url=public_url,
         )
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
+        return templates
+
+    def edition(self, request: Request) -> str:
+        """The edition a request is served in (its address's prefix, else its Accept-Language, else the default)."""
+        code = edition_of(request.scope, self.settings.edition_list[0])
+        return code if code in self.editions else self.settings.edition_list[0]
+
+    def translation_flags(self, article_id: int) -> list[Any]:
+        """What the translation checks flagged in a translated edition, per part (title, lead, block N): each flag
+        has ``part``, ``kind`` (number, date, name, quote, untranslated), ``original`` and ``translated`` spans.
+
+        Read through the translation stage's store (``newsloom.store.translations``, the ``translate`` branch);
+        without that stage there are no flags and the article page shows no note.
+        """
+        if self._flag_reader is None:
+            return []
+        return list(self._flag_reader(article_id))
+
+    def gettext(self, request: Request, message: str) -> str:
+        """``message`` in the request's edition (for text built outside templates: listing headings)."""
+        return self.editions[self.edition(request)].gettext(message)
+
+    def alternates(self, request: Request, paths: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """``hreflang`` alternates of a page: each edition's path, and the un-prefixed one as x-default (the page
+        shown in the edition the reader's browser asks for). Paths, not URLs: the language switch links them as
+        they are, the ``<link rel=alternate>`` tags put ``base_url`` in front.
+
+        ``paths`` gives an edition its own page (an article's translation); the others show the same path.
+        """
+        query = request.url.query
+        here = request.scope["path"] + (f"?{query}" if query else "")
+        paths = paths or {}
+        found = [(code, f"/{code}{paths.get(code, here)}") for code in self.editions]
+        return [*found, ("x-default", paths.get("x-default", here))]
 
     def client_address(self, request: Request) -> str:
         """The reader's address; ``X-Forwarded-For`` counts only from a ``trusted_proxies`` peer."""
@@ -160,18 +226,19 @@ class Portal:
         every = self.outlet_directory()
         return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
 
-    def search_menus(self, section: str | None, outlet: str | None) -> Markup:
+    def search_menus(self, section: str | None, outlet: str | None, edition: str | None = None) -> Markup:
         """The search form's section and outlet menus, by name. Names only, so no count over every article after
         each commit; rendered once per store change for the many searches that select neither (a third of a
         search page's template time), and per request for the others (their choices do not become memo keys)."""
+        code = edition if edition in self.editions else self.settings.edition_list[0]
         if not section and not outlet:
-            return self.memo(("search-menus",), lambda: self._search_menus(None, None))
-        return self._search_menus(section, outlet)
+            return self.memo(("search-menus", code), lambda: self._search_menus(None, None, code))
+        return self._search_menus(section, outlet, code)
 
-    def _search_menus(self, section: str | None, outlet: str | None) -> Markup:
+    def _search_menus(self, section: str | None, outlet: str | None, edition: str) -> Markup:
         sections = sorted(self.queries.section_names(), key=lambda s: (s.name.casefold(), s.slug))
         outlets = sorted(self.outlet_directory().values(), key=lambda o: (o.name.casefold(), o.slug))
-        template = self.templates.env.get_template("_search_menus.html")
+        template = self._templates[edition].env.get_template("_search_menus.html")
         html = template.render(sections=sections, outlet_list=outlets, selected_section=section, selected_outlet=outlet)
         return Markup(html)  # already escaped: the template autoescapes
 
@@ -186,12 +253,22 @@ class Portal:
         return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """A page in the request's edition: its catalogue, its links under its prefix, its hreflang alternates."""
         context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        edition = self.edition(request)
+        prefix = prefix_of(request.scope)
+        context.setdefault("prefix", prefix)
+        if prefix:  # links stay in the edition the reader chose
+            context.setdefault("article_path", lambda article: prefix + article_path(article))
+        if "alternates" not in context:
+            context["alternates"] = self.alternates(request)
+        templates = self._templates[edition]
+        response_headers = {"Content-Language": edition}
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
-            return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+            return templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
-        response = self.templates.TemplateResponse(request, name, context, status_code=status_code)
+        response = templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         if CSRF_COOKIE not in request.cookies:
             response.set_cookie(
                 CSRF_COOKIE, csrf_cookie, httponly=True, samesite="lax", secure=self.guard.secure_cookies

@@ -77,7 +77,7 @@ def test_article_related_blocks_and_empty_states(site: Site) -> None:
 def test_article_head_metadata(site: Site) -> None:
     with site.client() as client:
         html = client.get(f"/article/{site.ids[1]}", follow_redirects=True).text
-    assert re.search(r'<link rel="canonical" href="http://127\.0\.0\.1:8000/article/\d+/article-number-2', html)
+    assert re.search(r'<link rel="canonical" href="http://127\.0\.0\.1:8000/en/article/\d+/article-number-2', html)
     assert '<meta property="og:title" content="Article number 2 about Hà Nội">' in html
     assert '<meta name="description" content="Lead paragraph.">' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]

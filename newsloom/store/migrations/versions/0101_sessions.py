@@ -1,7 +1,7 @@
 """Server-side admin sessions: logout revokes one, and an account's sessions go with it.
 
 Revision ID: 0101
-Revises: 0005
+Revises: 0110
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from newsloom.store.types import UTCDateTime
 
 revision = "0101"
-down_revision = "0005"
+down_revision = "0110"
 branch_labels = None
 depends_on = None
 
