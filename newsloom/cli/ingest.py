@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.context import AppContext, err_console
 from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article

@@ -184,6 +184,9 @@ sessions = sa.Table(
     metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
 translation_jobs = sa.Table(
     # One row per (original article, target language): whether its translated edition is made, failed (and
     # when to try again), and which version of the original it was made from (``source_hash``), so an updated

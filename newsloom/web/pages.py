@@ -13,7 +13,6 @@ from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.search import query_terms
-from newsloom.store.translations import TranslationStore
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_
 from newsloom.web.portal import (
@@ -245,9 +244,6 @@ async def article(
             comment_count=len(comments),
             section_name=portal.section_name(article.section) if article.section else None,
             story=story_found[0] if story_found else None,
-            translation_flags=TranslationStore(portal.store.engine).flags_for(article_id)
-            if article.translated_from
-            else [],
             posted=posted,
             csrf_token=token,
         )
