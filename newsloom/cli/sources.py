@@ -152,7 +152,8 @@ def list_command(app: AppContext, as_json: bool) -> None:
                 )
             )
     headers = ("source", "kind", "entry point", "section", "last success", "error streak", "last error", "next poll")
-    print_table(headers, rows)
+    if rows:
+        print_table(headers, rows)
     idle = [source.name for source in sources if not source.feeds]
     if idle:  # outlets met in imports, or sources whose entry points were removed: not polled
         err_console.print(f"{len(idle)} more publishers with no entry point (not polled; --json lists them)")
