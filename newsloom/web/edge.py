@@ -158,7 +158,7 @@ class EdgeCache:
         body: bytes,
     ) -> None:  # fmt: skip
         """A response that is not kept: still gets the reader's token if the route rendered a placeholder."""
-        self._count_view(scope["path"], status)
+        self._count_view(scope, status)
         marked = any(name == CACHE_HEADER for name, _ in headers)
         if not marked:
             await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -170,7 +170,7 @@ class EdgeCache:
         await _send(send, status, headers, self._body(request, parts), scope["method"])
 
     async def _send_entry(self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry) -> None:
-        self._count_view(scope["path"], entry.status)
+        self._count_view(scope, entry.status)
         if request.if_none_match == entry.etag:
             await _send(send, 304, [(b"etag", entry.etag)], b"", scope["method"])
             return
@@ -188,7 +188,10 @@ class EdgeCache:
         cookie = request.csrf_cookie or request.new_csrf_cookie()
         return self.portal.guard.csrf_token(cookie).encode().join(parts)
 
-    def _count_view(self, path: str, status: int) -> None:
+    def _count_view(self, scope: Scope, status: int) -> None:
+        path = scope["path"]
+        if scope.get("newsloom.head"):  # a HEAD (answered as a GET by the app's outer layer) is not a read
+            return
         if status == 200 and (match := ARTICLE_PATH.match(path)):
             self.portal.count_view(int(match.group(1)))
 

@@ -15,7 +15,15 @@ from newsloom.model import Article
 from newsloom.store.search import query_terms
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
-from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import (
+    PAGE_SIZE,
+    BadCursor,
+    ItemId,
+    Portal,
+    article_path,
+    decode_cursor,
+    encode_cursor,
+)
 
 
 def _portal(request: Request) -> Portal:
@@ -27,7 +35,10 @@ def _listing(
 ) -> Response:
     """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
     portal = _portal(request)
-    cursor = decode_cursor(before)
+    try:
+        cursor = decode_cursor(before)
+    except BadCursor as error:
+        raise HTTPException(400, "Bad request: this “older articles” link is not one of ours") from error
     edition = portal.edition(request)
 
     def render(token: str) -> Response:
@@ -144,7 +155,7 @@ def _copy_of(articles: list[Article]) -> dict[int, Article]:
 def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
     found = portal.queries.story(story_id)
-    if found is None:
+    if found is None or not found[1]:  # every report hidden: nothing of it may show
         raise HTTPException(404, N_("No such story"))
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)

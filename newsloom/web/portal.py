@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
+from newsloom.store.limits import SharedRateLimits
 from newsloom.store.portal import Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
@@ -32,7 +34,7 @@ from newsloom.text import slugify
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
 from newsloom.web.sanitize import highlight_snippet
-from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
+from newsloom.web.security import CSRF_COOKIE, Guard, Limiter, Network, client_address, load_secret, parse_networks
 
 WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
@@ -42,7 +44,10 @@ PAGE_SIZE = 20
 MEMO_ENTRIES = 4096
 CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
 _MISSING = object()
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+# Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
+# (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
+# the process: every response has it replaced on the way out (``web.edge``).
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
 
@@ -57,19 +62,40 @@ def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
     return article.site_name or (urlsplit(article.url).hostname or "").removeprefix("www.") or "unknown outlet"
 
 
+def public_url(url: str | None) -> str | None:
+    """``url`` if readers may be shown it and follow it (http or https), else None: a saved page's local
+    ``file:`` path and a ``javascript:`` or ``data:`` address never reach a page, feed or API answer."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
 def encode_cursor(article: Article) -> str:
     listed = article.listed_at or article.published
     return f"{listed.isoformat() if listed else ''}_{article.id}"
 
 
+class BadCursor(ValueError):
+    """A ``before``/``cursor`` value this portal never handed out: the route answers 400."""
+
+
 def decode_cursor(value: str | None) -> Cursor | None:
-    if not value or "_" not in value:
+    """The position a listing continues from; None for the first page. A malformed value, or one whose id is
+    beyond what the database can hold (an integer overflow there was a 500), raises ``BadCursor``."""
+    if not value:
         return None
     stamp, _, identifier = value.rpartition("_")
     try:
-        return Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except ValueError:
-        return None
+        cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
+    except ValueError as error:
+        raise BadCursor(value) from error
+    if not 0 <= cursor.article_id <= 2**62:
+        raise BadCursor(value)
+    return cursor
 
 
 def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
@@ -91,10 +117,14 @@ class Portal:
     comments: CommentStore = field(init=False)
     users: UserStore = field(init=False)
     guard: Guard = field(init=False)
-    comment_limit_ip: RateLimiter = field(default_factory=lambda: RateLimiter(5, 600))
-    comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
-    login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
+    # Shared by every serving process (``store.limits``): set in ``__post_init__``.
+    comment_limit_ip: Limiter = field(init=False)
+    comment_limit_article: Limiter = field(init=False)
+    login_limit: Limiter = field(init=False)  # per client address
+    login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
     views: ViewCounter = field(init=False)
+    trusted_proxies: tuple[Network, ...] = field(init=False)
+    metrics_allow: tuple[Network, ...] = field(init=False)
     # Aggregate lists, valid while the store's change token is the one they were built on.
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
@@ -106,6 +136,13 @@ class Portal:
         self.comments = CommentStore(self.store.engine)
         self.users = UserStore(self.store.engine)
         self.views = ViewCounter(self.settings.data_dir / "views.db")
+        limits = SharedRateLimits(self.settings.data_dir / "views.db")
+        self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
+        self.comment_limit_article = limits.limiter("comment-article", 30, 600)
+        self.login_limit = limits.limiter("login-ip", 10, 600)
+        self.login_limit_account = limits.limiter("login-account", 10, 600)
+        self.trusted_proxies = parse_networks(self.settings.trusted_proxies, "trusted_proxies")
+        self.metrics_allow = parse_networks(self.settings.metrics_allow, "metrics_allow")
         secure = self.settings.secure_cookies
         if secure is None:
             secure = self.settings.base_url.startswith("https://")
@@ -139,6 +176,7 @@ class Portal:
             foreign=edition.foreign,
             primary_language=primary_language,
             edition_names={code: other.own_name() for code, other in self.editions.items()},
+            public_url=public_url,
         )
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
         return templates
@@ -175,6 +213,11 @@ class Portal:
         paths = paths or {}
         found = [(code, f"/{code}{paths.get(code, here)}") for code in self.editions]
         return [*found, ("x-default", paths.get("x-default", here))]
+
+    def client_address(self, request: Request) -> str:
+        """The reader's address; ``X-Forwarded-For`` counts only from a ``trusted_proxies`` peer."""
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.get("x-forwarded-for"), self.trusted_proxies)
 
     def outlet_labels(self, articles: list[Article]) -> tuple[dict[int, Outlet], dict[int, str]]:
         """The outlets of some reports, and each report's outlet label (for stories: timeline, provenance)."""
