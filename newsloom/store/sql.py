@@ -263,7 +263,7 @@ class SQLStore:
         if edition is not None:
             query = query.where(in_edition_clause(table, edition))
         if language is not None:
-            query = query.where(table.c.language == language)
+            query = query.where(in_language(table.c.language, language))
         # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
         listed_at, article_id = table.c.listed_at, table.c.id
         for links, slug_column, slug in (
@@ -400,13 +400,19 @@ def in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
     translated = (
         sa.exists()
         .where(translation.c.translated_from == table.c.id)
-        .where(translation.c.language == edition, translation.c.hidden.is_(False))
+        .where(in_language(translation.c.language, edition), translation.c.hidden.is_(False))
     )
     return sa.or_(
-        table.c.language == edition,
+        in_language(table.c.language, edition),
         table.c.language.is_(None),
         sa.and_(table.c.translated_from.is_(None), ~translated),
     )
+
+
+def in_language(column: sa.ColumnElement[Any], language: str) -> sa.ColumnElement[bool]:
+    """``column`` names ``language`` or a regional form of it (``en``, ``en-US``, ``en_GB``, ``EN``)."""
+    head = sa.func.lower(sa.func.substr(column, 1, len(language) + 1))
+    return sa.or_(column == language, sa.func.lower(column) == language, head.in_([f"{language}-", f"{language}_"]))
 
 
 def summary_from_row(row: sa.Row[Any]) -> Article:
