@@ -7,7 +7,6 @@ import sys
 import click
 
 from newsloom.cli.context import AppContext, err_console
-from newsloom.store.users import UserStore
 
 
 @click.group("admin")
@@ -21,6 +20,8 @@ def admin_group() -> None:
 @click.pass_obj
 def create_user(app: AppContext, username: str, password_stdin: bool) -> None:
     """Create USERNAME as an administrator, or set a new password (stored as an argon2 hash)."""
+    from newsloom.store.users import UserStore  # the store loads only in commands that use it
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
 import click
-import uvicorn
-from rich.live import Live
-from rich.text import Text
 
 from newsloom.cli.context import AppContext, err_console
-from newsloom.pipeline import Outcome
-from newsloom.sources.crawler import Crawler, CrawlReport
-from newsloom.web import create_app
+
+if TYPE_CHECKING:  # the crawler, the pipeline and the web stack load when a command runs (start-up time)
+    from newsloom.sources.crawler import CrawlReport
 
 
 def _line(report: CrawlReport) -> str:
+    from newsloom.pipeline import Outcome
+
     articles = report.articles
     stats = report.fetch_stats
     return (
@@ -48,6 +48,11 @@ def _print_report(report: CrawlReport) -> None:
 @click.pass_obj
 def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
     """Poll sources' feeds and sitemaps and store new articles (each URL goes through the pipeline once)."""
+    from rich.live import Live
+    from rich.text import Text
+
+    from newsloom.sources.crawler import Crawler
+
     store = app.store
 
     async def crawl() -> CrawlReport | None:
@@ -78,6 +83,11 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
 @click.pass_obj
 def run_command(app: AppContext, host: str, port: int) -> None:
     """Crawl due sources forever and serve the portal, in one process (the usual way to run newsloom)."""
+    import uvicorn
+
+    from newsloom.sources.crawler import Crawler
+    from newsloom.web import create_app
+
     store = app.store
     portal = create_app(app.settings, store)
     server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning"))

@@ -5,11 +5,8 @@ from __future__ import annotations
 import os
 
 import click
-import uvicorn
 
 from newsloom.cli.context import AppContext, err_console
-from newsloom.web import create_app
-from newsloom.web.asgi import settle_heap
 
 
 @click.command("serve")
@@ -19,6 +16,11 @@ from newsloom.web.asgi import settle_heap
 @click.pass_obj
 def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
     """Serve the portal (server-rendered pages, no JavaScript needed)."""
+    import uvicorn  # the web stack loads only here (start-up time of the other commands)
+
+    from newsloom.web import create_app
+    from newsloom.web.asgi import settle_heap
+
     err_console.print(f"newsloom portal on http://{host}:{port}/ ({app.store.count_articles()} articles)")
     if workers > 1:
         # Worker processes build their own app from the environment: hand them this command's settings.

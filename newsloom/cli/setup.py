@@ -6,7 +6,6 @@ import click
 from rich.table import Table
 
 from newsloom.cli.context import AppContext, err_console, out_console
-from newsloom.settings import Settings
 
 
 @click.command("init")
@@ -21,6 +20,8 @@ def init_command(app: AppContext) -> None:
 @click.pass_obj
 def settings_command(app: AppContext) -> None:
     """Print every setting: value in force, environment variable, meaning."""
+    from newsloom.settings import Settings
+
     table = Table("setting", "env", "value", "meaning")
     current = app.settings
     for name, field in Settings.model_fields.items():

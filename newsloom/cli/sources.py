@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from newsloom.cli.context import AppContext, err_console, out_console
 from newsloom.errors import NewsloomError
-from newsloom.fetch.fetcher import Fetcher
 from newsloom.model import Source
-from newsloom.sources.discover import discover_source
-from newsloom.sources.registry import DEFAULT_SOURCES, load_sources
-from newsloom.store.sources import SourceStore
+
+if TYPE_CHECKING:  # the store and the fetcher load when a command runs (start-up time)
+    from newsloom.store.sources import SourceStore
 
 
 @click.group("sources")
@@ -24,6 +24,8 @@ def sources_group() -> None:
 
 
 def _registry(app: AppContext) -> SourceStore:
+    from newsloom.store.sources import SourceStore
+
     return SourceStore(app.store.engine)
 
 
@@ -38,6 +40,9 @@ def add_command(
     app: AppContext, url: str, name: str | None, language: str | None, country: str | None, section: str | None
 ) -> None:
     """Add a publisher by its homepage URL, discovering feeds (<link rel=alternate>) and robots.txt sitemaps."""
+
+    from newsloom.fetch.fetcher import Fetcher
+    from newsloom.sources.discover import discover_source
 
     async def discover() -> Source:
         async with Fetcher(app.settings) as fetcher:
@@ -64,6 +69,8 @@ def add_command(
 def import_sources_command(app: AppContext, file: Path | None) -> None:
     """Add or update publishers from a TOML source list (default: the starter list shipped with newsloom)."""
     try:
+        from newsloom.sources.registry import DEFAULT_SOURCES, load_sources
+
         sources = load_sources(file or DEFAULT_SOURCES)
     except NewsloomError as error:
         raise click.ClickException(str(error)) from error

@@ -212,11 +212,13 @@ _TAG_KEYS = frozenset(
 _NOT_TAG_KEYS = frozenset(["day", "language", "page type", "article type", "partner", "type", "format", "nlp category"])
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _HOSTNAME = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+# ``ctp_video``, ``autoplay_video``: a CMS's flags in snake case; a topic a reader would name has no underscore.
+_CMS_FLAG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 
 
 def _clean_tag(tag: str) -> str | None:
     tag = tag.strip()
-    if not tag or tag.isdigit() or _UUID.match(tag) or _HOSTNAME.match(tag):
+    if not tag or tag.isdigit() or _UUID.match(tag) or _HOSTNAME.match(tag) or _CMS_FLAG.match(tag):
         return None
     for separator in (":", "/"):
         key, found, value = tag.partition(separator)
