@@ -55,12 +55,29 @@ def _agree(headline: str, social: str, site_name: str | None) -> bool:
     return folded == _fold(social) or folded == _fold(strip_site_name(normalize_space(social), site_name))
 
 
+_WORD = re.compile(r"\w+")
+REWORDED_OVERLAP = 0.8
+
+
+def _reworded(heading: str, title: str) -> bool:
+    """The visible headline is the metadata's with words moved or swapped ("quy định thuế mới" → "quy định mới về
+    thuế"): an edit made after the metadata was written. The page shows the edited one."""
+    shown_words, said_words = _WORD.findall(_fold(heading)), _WORD.findall(_fold(title))
+    shown_text, said_text = " ".join(shown_words), " ".join(said_words)
+    if not shown_text or not said_text or shown_text in said_text or said_text in shown_text:
+        return False  # a kicker added or cut is not a rewording
+    shown, said = set(shown_words), set(said_words)
+    return len(shown & said) / len(shown | said) >= REWORDED_OVERLAP
+
+
 def choose_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
     headings = _visible_headings(tree)
     if meta.title and meta.og_title and _agree(meta.title, meta.og_title, meta.site_name):
         for heading in headings:
             if _agree(heading, meta.title, meta.site_name):
                 return heading
+        if headings and _reworded(headings[0], meta.title):
+            return headings[0]
         return _strip_named_site(normalize_space(meta.title), meta.site_name)
     candidates = [c for c in (meta.title, meta.og_title, meta.html_title) if c]
     folded = [_fold(c) for c in candidates]
