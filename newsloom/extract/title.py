@@ -13,6 +13,7 @@ import re
 
 from lxml import html as lxml_html
 
+from newsloom.extract import title_chooser
 from newsloom.extract.metadata import PageMetadata
 from newsloom.text import normalize_space
 
@@ -70,7 +71,33 @@ def _reworded(heading: str, title: str) -> bool:
     return len(shown & said) / len(shown | said) >= REWORDED_OVERLAP
 
 
+def title_candidates(tree: lxml_html.HtmlElement, meta: PageMetadata) -> list[tuple[str, str]]:
+    """Every title the page offers, with where it came from (the learned chooser's input)."""
+    inside = set(tree.xpath("//article//h1 | //main//h1"))
+    found = []
+    for heading in tree.iter("h1"):
+        text = normalize_space(heading.text_content())
+        if 3 <= len(text) <= 400:
+            found.append(("h1_main" if heading in inside else "h1", text))
+    if meta.title:
+        found.append(("headline", meta.title))
+    for source, text in (("og", meta.og_title), ("html", meta.html_title)):
+        if text:
+            found.append((source, text))
+            found.append((f"{source}_stripped", strip_site_name(normalize_space(text), meta.site_name)))
+    return found
+
+
 def choose_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
+    """The learned chooser's pick among the page's titles (the hand-written rule's pick is one of its features),
+    or the rule's pick where no model ships (the trainer writes one only when it beats the rule)."""
+    rule = rule_title(tree, meta)
+    if not title_chooser.available():
+        return rule
+    return title_chooser.choose(title_candidates(tree, meta), rule, meta.site_name)
+
+
+def rule_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
     headings = _visible_headings(tree)
     if meta.title and meta.og_title and _agree(meta.title, meta.og_title, meta.site_name):
         for heading in headings:
