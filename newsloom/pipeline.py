@@ -19,10 +19,12 @@ from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
+from newsloom.extract.template import drop_template_blocks, repeated_keys
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
+from newsloom.store.templates import outlet_pages
 
 
 class Outcome(StrEnum):
@@ -67,6 +69,14 @@ def extract_stage(page: FetchedPage, overrides: SiteOverrides | None = None) -> 
     return article
 
 
+def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
+    """Blocks the outlet repeats on its other stored articles are its template (extract/template.py)."""
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        return article
+    return drop_template_blocks(article, repeated_keys(outlet_pages(engine, article)))
+
+
 def process_page(
     page: FetchedPage | LoadFailure,
     store: ArticleStore,
@@ -77,7 +87,7 @@ def process_page(
     if isinstance(page, LoadFailure):
         return PageResult(page.origin, Outcome.FAILED, page.reason)
     try:
-        article = enrich(extract(page))
+        article = enrich(_without_outlet_template(extract(page), store))
     except NotAnArticle as error:
         return PageResult(page.origin, Outcome.SKIPPED, error.reason)
     except NewsloomError as error:
