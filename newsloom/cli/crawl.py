@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
@@ -48,6 +47,8 @@ def _print_report(report: CrawlReport) -> None:
 @click.pass_obj
 def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
     """Poll sources' feeds and sitemaps and store new articles (each URL goes through the pipeline once)."""
+    import asyncio
+
     from rich.live import Live
     from rich.text import Text
 
@@ -83,6 +84,8 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
 @click.pass_obj
 def run_command(app: AppContext, host: str, port: int) -> None:
     """Crawl due sources forever and serve the portal, in one process (the usual way to run newsloom)."""
+    import asyncio
+
     import uvicorn
 
     from newsloom.sources.crawler import Crawler

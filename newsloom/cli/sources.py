@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +39,8 @@ def add_command(
     app: AppContext, url: str, name: str | None, language: str | None, country: str | None, section: str | None
 ) -> None:
     """Add a publisher by its homepage URL, discovering feeds (<link rel=alternate>) and robots.txt sitemaps."""
+
+    import asyncio  # loaded by the commands that fetch only (start-up time)
 
     from newsloom.fetch.fetcher import Fetcher
     from newsloom.sources.discover import discover_source

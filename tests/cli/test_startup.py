@@ -40,7 +40,7 @@ def test_importing_the_cli_loads_no_web_stack_store_or_extractor() -> None:
     modules = loaded_after("import newsloom.cli")
     assert "click" in modules  # the probe sees what was imported
     assert heavy_in(modules) == set()
-    assert "trafilatura" not in modules and "pydantic_settings" not in modules
+    assert "trafilatura" not in modules and "pydantic_settings" not in modules and "asyncio" not in modules
 
 
 def test_help_lists_every_command_without_loading_them() -> None:
