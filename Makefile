@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories clean
+.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-web: $(STAMP)
 
 bench-stories: $(STAMP)
 	$(BIN)/python bench/stories_bench.py
+
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf $(VENV) newsloom-data .pytest_cache

@@ -22,6 +22,7 @@ from newsloom.cli.ingest import (
     stats_command,
     stories_command,
 )
+from newsloom.cli.scale import beat_command, worker_command
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
@@ -57,6 +58,8 @@ for command in (
     admin_group,
     crawl_command,
     run_command,
+    worker_command,
+    beat_command,
 ):
     cli.add_command(command)
 

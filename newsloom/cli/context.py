@@ -50,9 +50,11 @@ class AppContext:
         return load_overrides(directory) if directory else None
 
     def extract_stage(self) -> Callable[[FetchedPage], Article]:
+        from newsloom.domains import parse_aliases
         from newsloom.pipeline import extract_stage
 
-        return partial(extract_stage, overrides=self.overrides)
+        aliases = parse_aliases(self.settings.canonical_aliases)
+        return partial(extract_stage, overrides=self.overrides, canonical_aliases=aliases)
 
     @property
     def store(self) -> SQLStore:

@@ -34,33 +34,53 @@ def _progress() -> Progress:
     )
 
 
+ALLOW_FAILURES_HELP = "Exit 0 even when some pages failed (for cron jobs); by default any failure exits 1."
+
+
+def _say(text: str) -> None:
+    """A line of the command's result: stdout, never wrapped or styled, whatever the terminal's width."""
+    click.echo(text)
+
+
 def _print_report(report: BatchReport, verb: str) -> None:
     from newsloom.pipeline import Outcome
 
     counts = report.counts
-    err_console.print(
+    _say(
         f"{verb}: {counts[Outcome.NEW]} new, {counts[Outcome.UPDATED]} updated, "
         f"{counts[Outcome.SKIPPED]} skipped, {counts[Outcome.FAILED]} failed"
     )
     for problem in report.problems:
         if problem.reason == "unchanged":
             continue
-        err_console.print(f"  {problem.outcome.value}: {problem.origin}: {problem.reason}", markup=False)
+        _say(f"  {problem.outcome.value}: {problem.origin}: {problem.reason}")
     unchanged = sum(1 for problem in report.problems if problem.reason == "unchanged")
     if unchanged:
-        err_console.print(f"  skipped {unchanged} unchanged")
+        _say(f"  skipped {unchanged} unchanged")
+    for result in report.cut:
+        _say(f"  cut: {result.origin}: {'; '.join(result.cuts)}")
+
+
+def exit_on_failures(failed: int, allow_failures: bool) -> None:
+    """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
+    if failed and not allow_failures:
+        pages = "1 page" if failed == 1 else f"{failed} pages"
+        err_console.print(f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False)
+        raise SystemExit(1)
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="Original URL of the page (only with a single HTML file).")
+@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
 @click.pass_obj
-def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) -> None:
+def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
     """Ingest .html, .html.gz, directories of them, and WARC files (.warc, .warc.gz).
 
-    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated.
+    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page that
+    fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
     """
-    from newsloom.fetch.local import expand_paths, iter_local_pages
+    from newsloom.fetch.local import expand_paths
     from newsloom.pipeline import BatchReport, Outcome, process_page, update_stories
 
     store = app.store
@@ -72,18 +92,29 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
-            for page in iter_local_pages([path], url=url):
+            for page in _pages_of(path, url):
                 report.add(process_page(page, store, extract=extract))
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
-        _print_stories(update_stories(store))
-    if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
-        raise SystemExit(1)
+        with err_console.status("grouping stories"):
+            changes = update_stories(store)
+        _print_stories(changes)
+    exit_on_failures(report.failed, allow_failures)
+
+
+def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure]:
+    """The pages of one file; a reader that breaks part-way (a damaged WARC) ends that file with a failure."""
+    from newsloom.fetch.local import iter_local_pages
+
+    try:
+        yield from iter_local_pages([path], url=url)
+    except Exception as error:
+        yield LoadFailure(str(path), f"unreadable: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
 
 
 def _print_stories(changes: StoryChanges) -> None:
-    err_console.print(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
+    _say(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
 
 
 @click.command("stories")
@@ -202,8 +233,9 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
 
 
 @click.command("reprocess")
+@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
 @click.pass_obj
-def reprocess_command(app: AppContext) -> None:
+def reprocess_command(app: AppContext, allow_failures: bool) -> None:
     """Re-run extraction and enrichment on every stored article's original HTML."""
     from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page
 
@@ -224,6 +256,7 @@ def reprocess_command(app: AppContext) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
+    exit_on_failures(report.failed, allow_failures)
 
 
 @click.command("export")

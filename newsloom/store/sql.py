@@ -105,7 +105,9 @@ class SQLStore:
             self._replace_links(conn, article_id, article, values["listed_at"])
             if raw_html is not None:
                 self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
-            self.search_index.index(conn, article_id, article.title, article.lead or "", article.body)
+            self.search_index.index(
+                conn, article_id, article.title, article.lead or "", article.body, article.language
+            )
         article.id = article_id
         article.source_id = source_id
         return UpsertResult(outcome, article_id)

@@ -68,4 +68,8 @@ def metrics(request: Request) -> str:
         for (route, status), n in sorted(REQUESTS.items())
     ]
     lines += _extraction_health(portal.store.engine)
+    if portal.settings.broker_url:
+        from newsloom.queue.metrics import queue_metric_lines  # only scale deployments import the Redis client
+
+        lines += queue_metric_lines(portal.settings)
     return "\n".join(lines) + "\n"

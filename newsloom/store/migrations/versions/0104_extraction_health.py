@@ -2,14 +2,14 @@
 a body of normal length, so a redesign that silently breaks extraction shows against the outlet's own baseline.
 
 Revision ID: 0104
-Revises: 0005
+Revises: 0110
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0104"
-down_revision = "0005"
+down_revision = "0110"
 branch_labels = None
 depends_on = None
 
