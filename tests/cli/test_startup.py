@@ -12,6 +12,9 @@ from tests.conftest import article_html
 # Loaded only by the commands that serve, store or group: never by `--help` or `extract`.
 HEAVY = (
     "fastapi",
+    "celery",
+    "redis",
+    "kombu",
     "starlette",
     "uvicorn",
     "sqlalchemy",
