@@ -28,6 +28,7 @@ from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
 from newsloom.store.templates import outlet_pages
+from newsloom.store.translations import TranslationStore
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     is stored (end of an import, of a crawl round, or ``newsloom stories``).
     """
     stories = StoryStore(store.engine)
-    docs = stories.pending_window(WINDOW)
+    docs = TranslationStore(store.engine).with_translated_text(stories.pending_window(WINDOW))
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
     if not considered:
         return StoryChanges()

@@ -102,9 +102,49 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
     )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default).",
+    )
+    metrics_allow: str = Field(
+        "127.0.0.0/8,::1/128", description="Comma-separated CIDRs that may read /metrics (loopback by default)."
+    )
     page_cache_mb: int = Field(
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
+    translate_backend: str = Field(
+        "none",
+        description="Machine translation into translate_targets: none | ctranslate2 | libretranslate | openai.",
+    )
+    translate_targets: str = Field(
+        "en", description="Comma-separated languages each article gets a translated edition in, e.g. 'en,vi'."
+    )
+    translate_url: str = Field(
+        "", description="LibreTranslate server URL, or OpenAI-compatible base URL ending in /v1 (openai backend)."
+    )
+    translate_api_key: str | None = Field(None, description="API key for the LibreTranslate or OpenAI endpoint.")
+    translate_model: str = Field("", description="Model name sent to the OpenAI-compatible endpoint.")
+    translate_model_dir: Path | None = Field(
+        None, description="Offline models for ctranslate2 (Argos packages, OPUS-MT); default DATA_DIR/models."
+    )
+    translate_skip_sources: str = Field(
+        "", description="Comma-separated source slugs or names whose articles are never translated."
+    )
+    translate_max_chars: int = Field(
+        20_000, description="Characters translated per article; the rest of a longer page stays untranslated."
+    )
+    translate_timeout: float = Field(60.0, description="Seconds to wait for a translation server's answer.")
+    translate_retries: int = Field(3, description="Retries of a translation request after a timeout, 429 or 5xx.")
+    translate_backoff_seconds: float = Field(1.0, description="First translation retry delay; doubles each retry.")
+    translate_batch_size: int = Field(50, description="Segments sent to a translation server per request.")
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return self.translate_model_dir or self.data_dir / "models"
+
+    @property
+    def translate_target_list(self) -> list[str]:
+        return [code.strip().lower() for code in self.translate_targets.split(",") if code.strip()]
 
     broker_url: str | None = Field(
         None,
@@ -121,6 +161,22 @@ class Settings(BaseSettings):
     )
     beat_interval_seconds: int = Field(30, description="How often `newsloom beat` sends due entry points to workers.")
     stories_interval_seconds: int = Field(60, description="How often `newsloom beat` runs the stories stage.")
+
+    editions: str = Field(
+        "vi,en",
+        description="Portal language editions, comma-separated (URL prefixes /vi/, /en/); each needs a catalogue.",
+    )
+    default_edition: str = Field(
+        "en", description="Edition served when the reader's Accept-Language names none of the editions."
+    )
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+
+    @property
+    def edition_list(self) -> list[str]:
+        """The editions in order, the default first; an edition named twice or in another case counts once."""
+        named = [code.strip().lower() for code in self.editions.split(",") if code.strip()]
+        default = self.default_edition.strip().lower()
+        return list(dict.fromkeys([default, *named]))
 
     @property
     def resolved_database_url(self) -> str:

@@ -32,6 +32,10 @@ def _line(report: CrawlReport) -> str:
 def _print_report(report: CrawlReport) -> None:
     """The round's summary on stdout, one unwrapped line per fact (so it reads the same piped or in a terminal)."""
     click.echo(f"crawl: {_line(report)}")
+    if report.translation is not None:
+        from newsloom.cli.translate import print_translation
+
+        print_translation(report.translation)
     if report.stories.articles_linked:
         click.echo(f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked")
     for source, url, reason in report.feed_errors:
@@ -106,7 +110,10 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port of the portal.")
 @click.pass_obj
 def run_command(app: AppContext, host: str, port: int) -> None:
-    """Crawl due sources forever and serve the portal, in one process (the usual way to run newsloom)."""
+    """Crawl due sources forever and serve the portal, in one process (one portal worker).
+
+    For several portal workers, run `newsloom crawl` and `newsloom serve --workers N` side by side instead.
+    """
     import asyncio
 
     import uvicorn
@@ -116,7 +123,7 @@ def run_command(app: AppContext, host: str, port: int) -> None:
 
     store = app.store
     portal = create_app(app.settings, store)
-    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))
     err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
 
     async def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands that put articles into the store or take them out: import, extract, reprocess, export, stats."""
+"""Commands that put articles into the store or take them out: import, extract, reprocess, export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
 
@@ -97,6 +98,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
+        run_translation(app)  # before stories, so an edition joins the story of its language's coverage
         with err_console.status("grouping stories"):
             changes = update_stories(store)
         _print_stories(changes)
@@ -216,6 +218,8 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
     store = app.store
     for article in store.iter_articles():
         assert article.id is not None
+        if article.translated_from is not None:
+            continue  # a translated edition has no page of its own: it is remade from its original
         record = store.raw_html_record(article.id)
         if record is None:
             yield article, LoadFailure(article.canonical_url, "no stored HTML")
@@ -256,6 +260,8 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
+    if report.counts[Outcome.UPDATED]:
+        run_translation(app)
     exit_on_failures(report.failed, allow_failures)
 
 
@@ -272,24 +278,3 @@ def export_command(app: AppContext, output_format: str) -> None:
             **article.to_dict(),
         }
         click.echo(json.dumps(record, ensure_ascii=False))
-
-
-@click.command("stats")
-@click.pass_obj
-def stats_command(app: AppContext) -> None:
-    """Counts by source, section and language, and the store's size."""
-    from rich.table import Table
-
-    stats = app.store.stats()
-    out_console.print(f"articles: {stats.articles}")
-    if stats.size_bytes is not None:
-        out_console.print(f"store size: {stats.size_bytes / 1_048_576:.1f} MiB")
-    for title, counts in (
-        ("source", stats.by_source),
-        ("section", stats.by_section),
-        ("language", stats.by_language),
-    ):
-        table = Table(title, "articles")
-        for name, count in sorted(counts.items(), key=lambda item: -item[1]):
-            table.add_row(name, str(count))
-        out_console.print(table)

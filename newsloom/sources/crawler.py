@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from newsloom.domains import parse_aliases
+from newsloom.enrich.translate import Translator, make_translator, translate_pending
+from newsloom.enrich.translate.stage import TranslationStats
 from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
@@ -51,6 +53,7 @@ class CrawlReport:
     page_failures: list[tuple[str, str]] = field(default_factory=list)  # URL, reason
     fetch_stats: Counter[str] = field(default_factory=Counter)
     stories: StoryChanges = field(default_factory=StoryChanges)
+    translation: TranslationStats | None = None
 
     @property
     def pages_fetched(self) -> int:
@@ -69,6 +72,7 @@ class Crawler:
         fetcher: Fetcher | None = None,
     ) -> None:
         self.settings = settings
+        self._translator: Translator | None = None
         self.store = store
         self.sources = SourceStore(store.engine)
         self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
@@ -100,6 +104,19 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pipeline.writer, lambda: function(*args, **kwargs))
 
+    def _translate(self) -> TranslationStats | None:
+        """Translated editions of the round's articles (the backend, and its model, loaded once per crawler); a
+        failing backend never stops the crawl: the articles are stored and retried on a later round."""
+        if self.settings.translate_backend.strip().lower() in ("", "none"):
+            return None
+        try:
+            if self._translator is None:
+                self._translator = make_translator(self.settings)
+            return translate_pending(self.store, self.settings, translator=self._translator)
+        except NewsloomError as error:
+            log.warning("translation skipped", extra={"reason": error.reason})
+            return None
+
     def _progress(self, report: CrawlReport) -> None:
         if self.on_progress is not None:
             self.on_progress(report)
@@ -114,6 +131,7 @@ class Crawler:
         due = await self._db(self.sources.due_feeds, None, source, everything=everything)
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
+            report.translation = await self._db(self._translate)
             report.stories = await self._db(update_stories, self.store)
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)

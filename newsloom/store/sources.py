@@ -102,6 +102,13 @@ class SourceStore:
                 changes["section"] = feed.section
             conn.execute(table.update().where(table.c.id == existing).values(**changes))
 
+    def feed_owners(self, urls: list[str]) -> dict[str, str]:
+        """For entry points already followed, the name of the source each belongs to, by URL."""
+        f, s = schema.feeds, schema.sources
+        query = sa.select(f.c.url, s.c.name).select_from(f.join(s, s.c.id == f.c.source_id)).where(f.c.url.in_(urls))
+        with self.engine.connect() as conn:
+            return {row.url: row.name for row in conn.execute(query)}
+
     def get_source(self, name_or_slug: str) -> Source | None:
         table = schema.sources
         query = sa.select(table).where(

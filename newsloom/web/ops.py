@@ -1,4 +1,5 @@
-"""Health and metrics for operators: ``/healthz`` (the store answers) and ``/metrics`` (Prometheus text)."""
+"""Health and metrics for operators: ``/healthz`` (the store answers) and ``/metrics`` (Prometheus text, for the
+``metrics_allow`` networks only)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import time
 from collections import Counter
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
 from newsloom.store.health import ExtractionHealth
+from newsloom.web.security import address_in
 
 router = APIRouter()
 REQUESTS: Counter[tuple[str, int]] = Counter()
@@ -48,7 +50,11 @@ def _extraction_health(engine: sa.Engine) -> list[str]:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics(request: Request) -> str:
+    """Only for ``metrics_allow`` networks (loopback by default): counts of pending comments and traffic are not
+    for everyone. The address is the client's as ``trusted_proxies`` allow it to be known."""
     portal = request.app.state.portal
+    if not address_in(portal.client_address(request), portal.metrics_allow):
+        raise HTTPException(403, "Metrics are not served to this address")
     stats = portal.store.stats()
     lines = [
         "# HELP newsloom_articles Articles in the store.",

@@ -42,7 +42,7 @@ def test_add_discovers_feed_and_sitemap_then_crawl_is_incremental(tmp_path: Path
         assert added.returncode == 0, added.stderr
         assert f"rss\t{site.url('/feed.xml')}" in added.stdout
         assert f"sitemap\t{site.url('/sitemap.xml')}" in added.stdout
-        assert "Loopback Times" in added.stderr
+        assert "Loopback Times" in added.stdout
 
         first = newsloom(data, "crawl", "--once")
         assert first.returncode == 0, first.stderr
@@ -99,7 +99,7 @@ def test_default_list_imports_and_remove(tmp_path: Path) -> None:
     data = tmp_path / "data"
     imported = newsloom(data, "sources", "import")
     assert imported.returncode == 0, imported.stderr
-    count = int(re.search(r"imported (\d+) sources", imported.stderr).group(1))  # type: ignore[union-attr]
+    count = int(re.search(r"imported (\d+) sources", imported.stdout).group(1))  # type: ignore[union-attr]
     assert count >= 10
     listed = newsloom(data, "sources", "list").stdout
     for name in ("VnExpress", "Dân trí", "Tuổi Trẻ", "Thanh Niên", "VietnamPlus", "VnExpress International"):

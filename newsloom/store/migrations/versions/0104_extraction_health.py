@@ -2,14 +2,14 @@
 a body of normal length, so a redesign that silently breaks extraction shows against the outlet's own baseline.
 
 Revision ID: 0104
-Revises: 0110
+Revises: 0103
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0104"
-down_revision = "0110"
+down_revision = "0103"
 branch_labels = None
 depends_on = None
 
