@@ -21,11 +21,13 @@ from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
+from newsloom.extract.template import drop_template_blocks, repeated_keys
 from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
+from newsloom.store.templates import outlet_pages
 from newsloom.store.translations import TranslationStore
 
 log = logging.getLogger(__name__)
@@ -131,8 +133,16 @@ def process_page(
         return PageResult(page.origin, Outcome.FAILED, _failure_reason(error))
 
 
+def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
+    """Blocks the outlet repeats on its other stored articles are its template (extract/template.py)."""
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        return article
+    return drop_template_blocks(article, repeated_keys(outlet_pages(engine, article)))
+
+
 def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, enrich: EnrichStage) -> PageResult:
-    article = enrich(extract(page))
+    article = enrich(_without_outlet_template(extract(page), store))
     if not article.canonical_url:
         # A saved page that names no URL of its own: its file is its identity, so re-imports stay idempotent.
         origin_path = Path(page.origin)

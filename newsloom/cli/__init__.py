@@ -6,6 +6,7 @@ the options every command shares.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -68,11 +69,14 @@ for command in (
 
 
 def main() -> None:
-    import sqlalchemy as sa
-
     try:
         cli(prog_name="newsloom")
-    except sa.exc.OperationalError as error:  # the database went away mid-command: one line, no traceback
+    except Exception as error:
+        # The database went away mid-command: one line, no traceback. sqlalchemy is looked up, not imported: a
+        # command that never loaded it (``--help``, ``extract``) cannot have raised its errors, and starts faster.
+        exc = sys.modules.get("sqlalchemy.exc")
+        if exc is None or not isinstance(error, exc.OperationalError):
+            raise
         from newsloom.cli.context import OPENED_URLS, database_error
 
         database_error(OPENED_URLS[-1] if OPENED_URLS else "(database)", error).show()

@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from trafilatura.utils import load_html
 
 from newsloom.errors import ExtractError, NotAnArticle
-from newsloom.extract.attribution import attribution_line, dateline
+from newsloom.extract.attribution import attribution_line, dateline, named_source, source_texts
 from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.bounds import cap_elements
@@ -239,6 +239,16 @@ def _body(
     return blocks, attribution
 
 
+def _with_sources(
+    blocks: list[Block], attribution: list[Attribution], sources: list[str]
+) -> tuple[list[Block], list[Attribution]]:
+    """The body's last paragraph leaves it when it is only the name of a source the page attributes elsewhere."""
+    last = blocks[-1] if sources and blocks else None
+    if last is not None and last.kind == BlockKind.PARAGRAPH and (item := named_source(last.text, sources)):
+        return blocks[:-1], [*attribution, item]
+    return blocks, attribution
+
+
 def extract_article(
     data: bytes | str,
     url: str | None = None,
@@ -263,6 +273,7 @@ def extract_article(
         site.prune(tree)
         _apply_site_fields(site, tree, meta)
     figures = read_figures(tree, base_url)
+    sources = source_texts(tree)
     cover = find_cover(tree, meta.image, base_url)
     title = (site.text(tree, "title")[:1] or [None])[0] if site else None
     title = title or choose_title(tree, meta)
@@ -279,6 +290,10 @@ def extract_article(
             (blocks, attribution), body_chars = second, second_chars
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
+    blocks, attribution = _with_sources(blocks, attribution, sources)
+    has_dateline = any(item.kind == AttributionKind.DATELINE for item in attribution)
+    if meta.description and not has_dateline and (item := dateline(meta.description)):
+        attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline
     key = article_key(meta.canonical, url, canonical_aliases)
     page_url = url or key
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)

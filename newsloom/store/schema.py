@@ -177,6 +177,22 @@ users = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 
+extraction_health = sa.Table(
+    # Per outlet and day (UTC, of fetching), how many new articles came out of extraction with each field: a
+    # template change shows as a field's share falling below the outlet's own baseline (store/health.py).
+    "extraction_health",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("articles", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_title", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_date", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_authors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_lead", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_cover", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_body", sa.Integer, nullable=False, server_default="0"),
+)
+
 # Admin sessions, so logging out ends one for good and deleting an account ends its sessions (the cookie carries
 # a signed random token; only its SHA-256 is kept here).
 sessions = sa.Table(

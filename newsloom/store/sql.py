@@ -23,6 +23,7 @@ from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
+from newsloom.store.health import record_extraction
 from newsloom.store.search import SearchFilters, search_index_for
 from newsloom.store.version import ChangeCounter, change_counter_for
 from newsloom.text import slugify
@@ -90,6 +91,8 @@ class SQLStore:
                 values["created_at"] = now
                 article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
                 outcome = UpsertOutcome.NEW
+                if source_id is not None:  # extraction health counts each article once, when it is new
+                    record_extraction(conn, source_id, article, article.fetched_at or now)
             else:
                 article_id = existing.id
                 # A new version of the page knows nothing of the portal's decisions about the article: its story,
