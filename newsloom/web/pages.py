@@ -12,7 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
+from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
+from newsloom.web.copies import fold_copies
 from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 
@@ -28,13 +30,15 @@ def _listing(
     cursor = decode_cursor(before)
 
     def render(token: str) -> Response:
-        articles = portal.store.latest_articles(PAGE_SIZE, before=cursor, **filters)  # type: ignore[arg-type]
-        next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
+        page = portal.store.latest_articles(PAGE_SIZE, before=cursor, **filters)  # type: ignore[arg-type]
+        next_cursor = encode_cursor(page[-1]) if len(page) == PAGE_SIZE else None
+        articles, also = fold_copies(page, CopyStore(portal.store.engine), portal.outlet_directory())
         return portal.render(
             request,
             "listing.html",
             heading=heading,
             articles=articles,
+            also=also,
             outlets=portal.outlets_for(articles),
             next_cursor=next_cursor,
             kind=kind,
@@ -55,15 +59,22 @@ def home(request: Request) -> Response:
     portal = _portal(request)
 
     def render(token: str) -> Response:
-        latest = portal.store.latest_articles(PAGE_SIZE)
+        copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
+        latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE), copies, directory)
         sections = [s for s in portal.queries.sections() if s.articles][:6]
-        by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
+        by_section = {}
+        for s in sections:
+            by_section[s.slug], also_here = fold_copies(
+                portal.store.latest_articles(4, section=s.slug), copies, directory
+            )
+            also.update(also_here)
         most_read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
         shown = latest + [a for items in by_section.values() for a in items] + most_read
         return portal.render(
             request,
             "home.html",
             articles=latest,
+            also=also,
             sections=sections,
             by_section=by_section,
             most_read=most_read,
@@ -231,6 +242,12 @@ async def search(
     # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
     cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
     hits = [] if not query else find() if cheap else await run_in_threadpool(find)
+    if hits:
+        kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
+        kept_ids = {a.id for a in kept}
+        hits = [h for h in hits if h.article.id in kept_ids]
+    else:
+        also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     return portal.page(
         lambda token: portal.render(
@@ -238,6 +255,7 @@ async def search(
             "search.html",
             query=query,
             hits=hits,
+            also=also,
             menus=portal.search_menus(section, outlet),
             filters=filters,
             csrf_token=token,
