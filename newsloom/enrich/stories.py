@@ -27,6 +27,7 @@ English rendering of a Vietnamese report and stories cross languages.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ MIN_SIMILARITY = 0.03  # smaller entries of the similarity matrix are dropped: t
 MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing about which event one is about
 BLOCK_ROWS = 512
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+_WORD = re.compile(_WORD_PATTERN)
+MIN_WORDS = 8  # a body with fewer words (none, "Update") says nothing about which event it reports
 
 
 @dataclass(slots=True)
@@ -99,6 +102,9 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
         )
         parts.append(names * math.sqrt(signals.names_weight))
     matrix = sparse.csr_matrix(sparse.hstack(parts))
+    keep = [float(len(_WORD.findall(text[:BODY_CHARS])) >= MIN_WORDS) for text in texts]
+    if not all(keep):  # no body, a one-word body: nothing to tell an event by, so it joins nothing
+        matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
