@@ -189,9 +189,7 @@ def group_into_stories(
             new_keys += 1
         clusters.label[index] = doc.story if doc.story is not None else -new_keys
         clusters.members[clusters.label[index]].add(index)
-    for key, indices in clusters.members.items():
-        total = np.asarray(matrix[sorted(indices)].sum(axis=0)).ravel()
-        clusters.mass[key] = max(float(total @ total), 1e-9)
+    _story_masses(clusters, matrix)
     start = len(fixed)
     if not pending:
         return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
@@ -221,6 +219,22 @@ def group_into_stories(
         if again and not moved:
             break
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
+    """|sum of member vectors|² of every existing story, from one sparse product (stories × features)."""
+    keys = list(clusters.members)
+    if not keys:
+        return
+    rows = [row for row, key in enumerate(keys) for _ in clusters.members[key]]
+    columns = [member for key in keys for member in clusters.members[key]]
+    membership = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(keys), matrix.shape[0])
+    )
+    sums = sparse.csr_matrix(membership @ matrix)
+    masses = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
+    for key, mass in zip(keys, masses, strict=True):
+        clusters.mass[key] = max(float(mass), 1e-9)
 
 
 def _mass_without(clusters: _Clusters, story: int, index: int, raw_to: dict[int, float]) -> float:
