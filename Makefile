@@ -35,6 +35,7 @@ bench-web: $(STAMP)
 
 bench-stories: $(STAMP)
 	$(BIN)/python bench/stories_bench.py
+	$(BIN)/python bench/copies_bench.py
 
 clean:
 	rm -rf $(VENV) newsloom-data .pytest_cache
