@@ -52,7 +52,7 @@ MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing a
 BLOCK_ROWS = 512
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
-MIN_WORDS = 8  # a body with fewer words (none, "Update") says nothing about which event it reports
+MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
 
 
 @dataclass(slots=True)
@@ -102,7 +102,9 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
         )
         parts.append(names * math.sqrt(signals.names_weight))
     matrix = sparse.csr_matrix(sparse.hstack(parts))
-    keep = [float(len(_WORD.findall(text[:BODY_CHARS])) >= MIN_WORDS) for text in texts]
+    keep = [
+        float(len(_WORD.findall(f"{d.title} {t[:BODY_CHARS]}")) >= MIN_WORDS) for d, t in zip(docs, texts, strict=True)
+    ]
     if not all(keep):  # no body, a one-word body: nothing to tell an event by, so it joins nothing
         matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
