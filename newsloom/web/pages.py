@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from newsloom.enrich.copies import copy_groups
+from newsloom.enrich.disputes import DisputedPair, disputed_pairs
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.copies import CopyStore
@@ -162,6 +163,13 @@ def _copy_of(articles: list[Article]) -> dict[int, Article]:
     return {copy: by_id[group[0]] for group in copy_groups(articles) for copy in group[1:]}
 
 
+def story_disputes(articles: list[Article], labels: dict[int, str]) -> list[DisputedPair]:
+    """Reports of the story that deny another report it carries (oldest first, as the timeline)."""
+    return disputed_pairs(
+        [(a.id, labels[a.id], f"{a.title}\n{a.lead or ''}\n{a.body}", a.language) for a in articles if a.id is not None]
+    )
+
+
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
@@ -181,6 +189,7 @@ def story(request: Request, story_id: ItemId) -> Response:
             labels=labels,
             citations=citations(articles, labels),
             copy_of=_copy_of(articles),
+            disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
             csrf_token=token,
