@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from newsloom.model import Article
+
 
 class StanceKind(StrEnum):
     DENIAL = "denial"
@@ -162,3 +164,10 @@ def _claim_for(stance: Stance, denial_id: int, reports: list[tuple[int, str, str
                 return article_id
         return None
     return others[0][0] if others else None
+
+
+def story_disputes(articles: list[Article], labels: dict[int, str]) -> list[DisputedPair]:
+    """Reports of a story (oldest first, with their outlet labels) that deny another report it carries."""
+    return disputed_pairs(
+        [(a.id, labels[a.id], f"{a.title}\n{a.lead or ''}\n{a.body}", a.language) for a in articles if a.id is not None]
+    )

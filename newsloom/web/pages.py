@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from newsloom.enrich.copies import copy_groups
-from newsloom.enrich.disputes import DisputedPair, disputed_pairs
+from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.copies import CopyStore
@@ -161,13 +161,6 @@ def _copy_of(articles: list[Article]) -> dict[int, Article]:
     oldest first, so the first of a group is the one the others copy)."""
     by_id = {a.id: a for a in articles}
     return {copy: by_id[group[0]] for group in copy_groups(articles) for copy in group[1:]}
-
-
-def story_disputes(articles: list[Article], labels: dict[int, str]) -> list[DisputedPair]:
-    """Reports of the story that deny another report it carries (oldest first, as the timeline)."""
-    return disputed_pairs(
-        [(a.id, labels[a.id], f"{a.title}\n{a.lead or ''}\n{a.body}", a.language) for a in articles if a.id is not None]
-    )
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)

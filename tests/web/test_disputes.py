@@ -75,6 +75,12 @@ def test_a_denied_report_and_its_denial_are_shown_side_by_side(settings: Setting
     assert f"/article/{claim}/" in claim_part.group(1) and "Wall Street Journal" in claim_part.group(1)
     assert f"/article/{denial}/" in denial_part.group(1) and "Dmitry Peskov" in denial_part.group(1)
     assert f"/article/{other}/" not in block.group(0)
+    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+        api = client.get(f"/api/v1/stories/{story_id}").json()
+    assert api["disputed"] is True
+    assert api["disputes"][0]["claim_article_id"] == claim and api["disputes"][0]["denial_article_id"] == denial
+    assert api["disputes"][0]["actor"] == "Kremlin spokesman Dmitry Peskov"
+    assert api["disputes"][0]["whose_report"] == "Wall Street Journal"
 
 
 def test_a_story_without_a_denial_is_not_disputed(settings: Settings, store: SQLStore) -> None:
