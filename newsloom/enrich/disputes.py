@@ -32,7 +32,7 @@ class Stance:
     whose: str | None  # the report's author where the sentence names it ("Wall Street Journal", "Russian")
 
 
-_OBJECT_EN = r"(?:reports?|claims?|allegations?|accusations?|stor(?:y|ies)|articles?|rumou?rs?|suggestions?|assertions?|information|news)"
+_OBJECT_EN = r"(?:that|charges?|any|reports?|claims?|allegations?|accusations?|stor(?:y|ies)|articles?|rumou?rs?|suggestions?|assertions?|information|news)"
 _DENY_EN = r"(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|rebuff(?:s|ed)?)"
 _CONFIRM_EN = r"(?:confirm(?:s|ed|ing)?)"
 _GAP = r"(?:[\w'’.,-]+\s+){0,6}?"
