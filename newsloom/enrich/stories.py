@@ -32,10 +32,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsloom.enrich.story_signals import names_and_numbers, strip_repeated_lines
 
@@ -86,6 +86,8 @@ ALL_SIGNALS = Signals()
 
 def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> sparse.csr_matrix:
     """Rows are unit vectors: words TF-IDF and names TF-IDF side by side, weighted by ``signals.names_weight``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # here: a second of start-up for every command
+
     texts = [doc.text for doc in docs]
     if signals.strip_repeated:
         texts = strip_repeated_lines(texts, [doc.outlet for doc in docs])
@@ -112,7 +114,7 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def _tfidf(texts: list[str], vectorizer: TfidfVectorizer) -> sparse.csr_matrix:
+def _tfidf(texts: list[str], vectorizer: Any) -> sparse.csr_matrix:
     try:
         return sparse.csr_matrix(vectorizer.fit_transform(texts))
     except ValueError:  # no document has a usable word (empty bodies, every word too common)

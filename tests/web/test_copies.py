@@ -67,7 +67,7 @@ def test_two_outlets_running_one_text_show_once_with_also_published_by(tmp_path:
     (pages / "a.html.gz").write_bytes(original)
     (pages / "b.html.gz").write_bytes(copy)
     data = tmp_path / "data"
-    result = newsloom(data, "import", str(pages))
+    result = newsloom(data, "import", str(pages), timeout=300)  # a loaded CI machine
     assert result.returncode == 0, result.stderr
     assert "2 new" in result.stderr
     store = open_store(Settings(data_dir=data))
