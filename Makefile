@@ -43,6 +43,7 @@ bench-translate: $(STAMP)
 
 bench-stories: $(STAMP)
 	$(BIN)/python bench/stories_bench.py
+	$(BIN)/python bench/copies_bench.py
 
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale_bench.py

@@ -25,6 +25,7 @@ from newsloom.extract.template import drop_template_blocks, repeated_keys
 from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
+from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
 from newsloom.store.templates import outlet_pages
@@ -179,6 +180,7 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     A batch stage, not a per-page one: a story is a relation between articles, so it is decided once a batch
     is stored (end of an import, of a crawl round, or ``newsloom stories``).
     """
+    CopyStore(store.engine).index_new()  # syndicated copies first: one pass over the same new articles
     stories = StoryStore(store.engine)
     docs = TranslationStore(store.engine).with_translated_text(stories.pending_window(WINDOW))
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from newsloom.model import Article, Story
 from newsloom.store import schema
 from newsloom.store.sql import SUMMARY_COLUMNS, article_from_row, summary_from_row
+from newsloom.store.stories import outlet_key
 from newsloom.text import slugify
 
 T = TypeVar("T")
@@ -351,26 +352,38 @@ class PortalQueries:
         return story, articles
 
     def top_stories(self, limit: int = 5, fresh: timedelta = timedelta(days=2)) -> list[tuple[Story, int]]:
-        """The largest stories among the fresh ones: those whose latest report is within ``fresh`` of the newest
-        story's (relative to the store, not the clock, so an imported archive has top stories too)."""
+        """The largest fresh stories that at least two outlets report with dated reports: a story counts only its
+        reports that carry a publication date, the latest of them within ``fresh`` of the newest dated report in
+        the store (relative to the store, not the clock, so an imported archive has top stories too). Undated
+        pages (blog posts, reference pages) may sit in a story, but never make one top on their own."""
         a, s = schema.articles, schema.stories
+        dated = sa.and_(a.c.story_id.is_not(None), a.c.hidden.is_(False), a.c.published_at.is_not(None))
         count = sa.func.count(a.c.id)
         with self.engine.connect() as conn:
-            newest = conn.execute(sa.select(sa.func.max(s.c.last_published_at))).scalar()
+            newest = conn.execute(sa.select(sa.func.max(a.c.published_at)).where(dated)).scalar()
             if newest is None:
                 return []
-            query = (
-                sa.select(s.c.id, s.c.title, s.c.last_published_at, count)
-                .select_from(s.join(a, sa.and_(a.c.story_id == s.c.id, a.c.hidden.is_(False))))
-                .where(s.c.last_published_at >= newest - fresh)
-                .group_by(s.c.id, s.c.title, s.c.last_published_at)
+            candidates = conn.execute(
+                sa.select(a.c.story_id, count, sa.func.max(a.c.published_at))
+                .where(dated, a.c.published_at >= newest - fresh)
+                .group_by(a.c.story_id)
                 .having(count > 1)
-                .order_by(count.desc(), s.c.last_published_at.desc())
-                .limit(limit)
+                .order_by(count.desc(), sa.func.max(a.c.published_at).desc())
+                .limit(max(limit * 20, 100))
+            ).all()
+            ids = [row[0] for row in candidates]
+            outlets: dict[int, set[str]] = {story_id: set() for story_id in ids}
+            for row in conn.execute(
+                sa.select(a.c.story_id, a.c.source_id, a.c.site_name, a.c.canonical_url).where(
+                    dated, a.c.story_id.in_(ids), a.c.published_at >= newest - fresh
+                )
+            ):
+                outlets[row.story_id].add(outlet_key(row.source_id, row.site_name, row.canonical_url))
+            chosen = [row for row in candidates if len(outlets[row[0]]) >= 2][:limit]
+            titles = dict(
+                conn.execute(sa.select(s.c.id, s.c.title).where(s.c.id.in_([row[0] for row in chosen]))).all()
             )
-            return [
-                (Story(title=r.title, id=r.id, last_published=r.last_published_at), r[3]) for r in conn.execute(query)
-            ]
+            return [(Story(title=titles[r[0]], id=r[0], last_published=r[2]), r[1]) for r in chosen]
 
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 

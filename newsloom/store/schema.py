@@ -193,6 +193,25 @@ extraction_health = sa.Table(
     sa.Column("with_body", sa.Integer, nullable=False, server_default="0"),
 )
 
+# Syndicated copies (the copies stage): each checked article's MinHash signature and, for a copy, the earliest
+# report of its text; ``copy_bands`` is the LSH index (one row per band of a signature), kept with the store.
+article_copies = sa.Table(
+    "article_copies",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("signature", sa.LargeBinary),  # MinHash hash values; null for a text too short to compare
+    sa.Column("original_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Index("ix_article_copies_original_id", "original_id"),
+)
+
+copy_bands = sa.Table(
+    "copy_bands",
+    metadata,
+    sa.Column("band", sa.Integer, primary_key=True),
+    sa.Column("bucket", sa.BigInteger, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
 # Admin sessions, so logging out ends one for good and deleting an account ends its sessions (the cookie carries
 # a signed random token; only its SHA-256 is kept here).
 sessions = sa.Table(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -18,6 +19,16 @@ from newsloom.enrich.stories import BODY_CHARS, StoryDoc
 from newsloom.store import schema
 
 MAX_DOCS = 20_000
+
+
+def outlet_key(source_id: int | None, site_name: str | None, url: str) -> str:
+    """One outlet, however a report came in: its source, else the name the page gives, else its site's host (the
+    portal's outlet label, reduced to what tells outlets apart)."""
+    if source_id is not None:
+        return f"source:{source_id}"
+    if site_name:
+        return f"name:{site_name.casefold()}"
+    return "host:" + (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +68,10 @@ class StoryStore:
                     a.c.listed_at,
                     a.c.story_id,
                     a.c.story_checked_at,
+                    a.c.source_id,
+                    a.c.site_name,
+                    a.c.canonical_url,
+                    a.c.language,
                 )
                 .where(a.c.listed_at >= since, a.c.hidden.is_(False))
                 .order_by(a.c.listed_at.desc(), a.c.id.desc())
@@ -70,6 +85,8 @@ class StoryStore:
                     published=row.published_at or row.listed_at,
                     story=row.story_id,
                     checked=row.story_checked_at is not None,
+                    outlet=outlet_key(row.source_id, row.site_name, row.canonical_url),
+                    language=row.language,
                 )
                 for row in conn.execute(query)
             ]

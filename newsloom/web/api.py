@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import FastAPI, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.web.portal import (
@@ -88,6 +89,16 @@ class CitationOut(BaseModel):
     cited_article_id: int | None
 
 
+class DisputeOut(BaseModel):
+    """A report of the story and the report denying it: the denying sentence, its actor, whose report it names."""
+
+    claim_article_id: int
+    denial_article_id: int
+    denial_sentence: str
+    actor: str | None
+    whose_report: str | None
+
+
 class StoryOut(BaseModel):
     id: int
     title: str
@@ -97,6 +108,8 @@ class StoryOut(BaseModel):
     first_reporter: str | None
     articles: list[ArticleOut]
     citations: list[CitationOut]
+    disputes: list[DisputeOut] = []
+    disputed: bool = False
 
 
 class StorySummary(BaseModel):
@@ -257,6 +270,16 @@ def create_api(portal: Portal) -> FastAPI:
         outlets, labels = portal.outlet_labels(items)
         names = {key: outlet.name for key, outlet in outlets.items()}
         assert story_row.id is not None
+        disputes = [
+            DisputeOut(
+                claim_article_id=pair.claim_id,
+                denial_article_id=pair.denial_id,
+                denial_sentence=pair.denial.sentence,
+                actor=pair.denial.actor,
+                whose_report=pair.denial.whose,
+            )
+            for pair in story_disputes(items, labels)
+        ]
         return StoryOut(
             id=story_row.id,
             title=story_row.title,
@@ -266,6 +289,8 @@ def create_api(portal: Portal) -> FastAPI:
             first_reporter=labels.get(items[0].id) if items and items[0].id is not None else None,
             articles=[_article_out(portal, a, names) for a in items],
             citations=[CitationOut(**asdict(c)) for c in citations(items, labels)],
+            disputes=disputes,
+            disputed=bool(disputes),
         )
 
     @api.get("/stories", response_model=list[StorySummary])

@@ -10,9 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from newsloom.enrich.copies import copy_groups
+from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
+from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
+from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
 from newsloom.web.portal import (
@@ -42,18 +45,20 @@ def _listing(
     edition = portal.edition(request)
 
     def render(token: str) -> Response:
-        articles = portal.store.latest_articles(
+        page = portal.store.latest_articles(
             PAGE_SIZE,
             before=cursor,
             edition=edition,
             **filters,  # type: ignore[arg-type]
         )
-        next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
+        next_cursor = encode_cursor(page[-1]) if len(page) == PAGE_SIZE else None
+        articles, also = fold_copies(page, CopyStore(portal.store.engine), portal.outlet_directory())
         return portal.render(
             request,
             "listing.html",
             heading=heading,
             articles=articles,
+            also=also,
             outlets=portal.outlets_for(articles),
             next_cursor=next_cursor,
             kind=kind,
@@ -75,9 +80,15 @@ def home(request: Request) -> Response:
     edition = portal.edition(request)
 
     def render(token: str) -> Response:
-        latest = portal.store.latest_articles(PAGE_SIZE, edition=edition)
+        copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
+        latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE, edition=edition), copies, directory)
         sections = [s for s in portal.queries.sections() if s.articles][:6]
-        by_section = {s.slug: portal.store.latest_articles(4, section=s.slug, edition=edition) for s in sections}
+        by_section = {}
+        for s in sections:
+            by_section[s.slug], also_here = fold_copies(
+                portal.store.latest_articles(4, section=s.slug, edition=edition), copies, directory
+            )
+            also.update(also_here)
         read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
         most_read = portal.queries.in_edition(read, edition)
         shown = latest + [a for items in by_section.values() for a in items] + most_read
@@ -85,6 +96,7 @@ def home(request: Request) -> Response:
             request,
             "home.html",
             articles=latest,
+            also=also,
             sections=sections,
             by_section=by_section,
             most_read=most_read,
@@ -170,6 +182,7 @@ def story(request: Request, story_id: ItemId) -> Response:
             labels=labels,
             citations=citations(articles, labels),
             copy_of=_copy_of(articles),
+            disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
             csrf_token=token,
@@ -296,6 +309,12 @@ async def search(
     # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
     cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
     hits = [] if not query else find() if cheap else await run_in_threadpool(find)
+    if hits:
+        kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
+        kept_ids = {a.id for a in kept}
+        hits = [h for h in hits if h.article.id in kept_ids]
+    else:
+        also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     return portal.page(
         lambda token: portal.render(
@@ -303,6 +322,7 @@ async def search(
             "search.html",
             query=query,
             hits=hits,
+            also=also,
             menus=portal.search_menus(section, outlet, portal.edition(request)),
             filters=filters,
             csrf_token=token,

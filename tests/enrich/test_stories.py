@@ -127,3 +127,29 @@ def test_any_documents_get_a_story_key_each(rows: list[tuple[str, str, bool, int
     grouping = group_into_stories(docs)
     assert set(grouping) == {doc.id for doc in docs}
     assert all(grouping[doc.id] == doc.story for doc in docs if doc.story is not None)
+
+
+FOOTER = "Subscribe to the Daily Courier newsletter for the best of our journalism every morning, free."
+
+
+def test_bad_input_makes_no_false_merges_and_stays_bounded() -> None:
+    """No body, one-word bodies, a footer on every page of one outlet, 1 MB bodies, a thousand reports in one
+    hour: no errors, nothing merged on boilerplate, and the run stays fast."""
+    import time
+
+    docs = [StoryDoc(1, "", "", T0), StoryDoc(2, "Update", "Update", T0), StoryDoc(3, "Update", "Update", T0)]
+    docs += [
+        StoryDoc(10 + i, text.split(" after")[0][:60], f"{text}\n{FOOTER}", T0 + timedelta(minutes=i), outlet="courier")
+        for i, text in enumerate(FILLER)
+    ]
+    docs.append(StoryDoc(30, "A very long page", "word " * 200_000, T0))
+    docs += [
+        StoryDoc(1000 + i, f"Brief {i}", f"Item {i}: " + FILLER[i % len(FILLER)][:30] + f" code {i * 7919}", T0)
+        for i in range(1000)
+    ]
+    start = time.process_time()
+    grouping = group_into_stories(docs)
+    assert time.process_time() - start < 60
+    assert set(grouping) == {doc.id for doc in docs}
+    assert len({grouping[1], grouping[2], grouping[3]}) == 3  # empty and one-word bodies join nothing
+    assert len({grouping[10 + i] for i in range(len(FILLER))}) == len(FILLER)  # the shared footer joins nothing

@@ -22,14 +22,20 @@ OTHER = [
 ]
 
 
-def _store_article(store: SQLStore, number: int, title: str, text: str, hours: float) -> int:
+def _store_article(
+    store: SQLStore, number: int, title: str, text: str, hours: float, outlet: str = "Example News", dated: bool = True
+) -> int:
     article = make_article(
         number,
         title=title,
         lead=None,
         blocks=[Block(BlockKind.PARAGRAPH, text=text)],
-        published=T0 + timedelta(hours=hours),
+        published=T0 + timedelta(hours=hours) if dated else None,
+        site_name=outlet,
     )
+    if outlet != "Example News":  # each outlet its own site, hence its own source
+        host = outlet.casefold().replace(" ", "")
+        article.url = article.canonical_url = f"https://{host}.example.com/a/{number}"
     result = store.upsert_article(article)
     assert result.article_id is not None
     return result.article_id
@@ -62,15 +68,23 @@ def test_stories_are_written_once_and_later_reports_join_them(store: SQLStore) -
     assert row.first_published == T0 and row.last_published == T0 + timedelta(hours=30)
 
 
-def test_top_stories_are_the_largest_of_the_fresh_ones(store: SQLStore) -> None:
+def test_top_stories_are_the_largest_fresh_ones_of_two_outlets_with_dated_reports(store: SQLStore) -> None:
     from newsloom.model import Story
 
     queries = PortalQueries(store.engine)
     now = datetime.now(UTC)
 
-    def story(first: int, size: int, hours_ago: float) -> int:
+    def story(first: int, size: int, hours_ago: float, outlets: int = 2, dated: bool = True) -> int:
         ids = [
-            _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", -hours_ago)
+            _store_article(
+                store,
+                first + n,
+                f"Report {first + n}",
+                f"Text of report {first + n}.",
+                -hours_ago,
+                outlet=f"Outlet {n % outlets}",
+                dated=dated,
+            )
             for n in range(size)
         ]
         return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
@@ -78,9 +92,11 @@ def test_top_stories_are_the_largest_of_the_fresh_ones(store: SQLStore) -> None:
     old_and_big = story(100, 4, 24 * 10)
     fresh_small = story(200, 2, 1)
     fresh_big = story(300, 3, 5)
+    one_outlet = story(400, 5, 2, outlets=1)
+    undated = story(500, 6, 0, dated=False)
     top: list[tuple[Story, int]] = queries.top_stories()
     assert [(s.id, n) for s, n in top] == [(fresh_big, 3), (fresh_small, 2)]
-    assert old_and_big not in {s.id for s, _ in top}
+    assert {old_and_big, one_outlet, undated}.isdisjoint({s.id for s, _ in top})
 
 
 def test_a_lone_article_pairs_with_a_later_report_and_is_not_reconsidered_alone(store: SQLStore) -> None:

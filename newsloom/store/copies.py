@@ -1,0 +1,130 @@
+"""Where syndicated copies are indexed and read: each new article's MinHash signature and LSH bands
+(``article_copies``, ``copy_bands``), and, for a listing, which of its articles share a text with which others.
+
+A copy points to the earliest report of its text (``original_id``); the original has none. An article found
+earlier than its group's original (a page dated before it, imported later) becomes the group's original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from newsloom.enrich.copies import COPY_JACCARD, band_buckets, from_bytes, signature, similarity, to_bytes
+from newsloom.store import schema
+
+BATCH = 500
+MAX_BODY_CHARS = 200_000  # a 1 MB body is compared by its first 200,000 characters: a copy shares its start
+
+
+@dataclass(frozen=True, slots=True)
+class CopyMember:
+    """One report of a shared text, as a listing names it."""
+
+    id: int
+    source_id: int | None
+    site_name: str | None
+    url: str
+    first_seen: datetime
+    original: bool
+
+
+class CopyStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def index_new(self) -> int:
+        """Sign and index every article not indexed yet, oldest first; returns how many were found to be copies."""
+        a, c = schema.articles, schema.article_copies
+        first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
+        found = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(a.c.id, sa.func.substr(a.c.body, 1, MAX_BODY_CHARS).label("body"), first_seen)
+                    .select_from(a.outerjoin(c, c.c.article_id == a.c.id))
+                    .where(c.c.article_id.is_(None))
+                    .order_by(first_seen, a.c.id)
+                    .limit(BATCH)
+                ).all()
+            if not rows:
+                return found
+            with self.engine.begin() as conn:
+                for row in rows:
+                    found += self._index_one(conn, row.id, row.body or "", row[2])
+
+    def _index_one(self, conn: sa.Connection, article_id: int, body: str, when: datetime) -> int:
+        c, bands = schema.article_copies, schema.copy_bands
+        values = signature(body)
+        if values is None:
+            conn.execute(c.insert().values(article_id=article_id, signature=None, original_id=None))
+            return 0
+        keys = band_buckets(values)
+        condition = sa.or_(*(sa.and_(bands.c.band == band, bands.c.bucket == bucket) for band, bucket in keys))
+        candidates = [r[0] for r in conn.execute(sa.select(bands.c.article_id).where(condition).distinct())]
+        best, best_score = None, COPY_JACCARD
+        if candidates:
+            for other, data, original in conn.execute(
+                sa.select(c.c.article_id, c.c.signature, c.c.original_id).where(c.c.article_id.in_(candidates))
+            ):
+                score = similarity(values, from_bytes(data))
+                if score >= best_score:
+                    best, best_score = (original or other), score
+        conn.execute(c.insert().values(article_id=article_id, signature=to_bytes(values), original_id=None))
+        conn.execute(bands.insert(), [{"band": b, "bucket": k, "article_id": article_id} for b, k in keys])
+        if best is None:
+            return 0
+        self._join(conn, article_id, when, best)
+        return 1
+
+    @staticmethod
+    def _join(conn: sa.Connection, article_id: int, when: datetime, original: int) -> None:
+        a, c = schema.articles, schema.article_copies
+        original_seen = conn.execute(
+            sa.select(sa.func.coalesce(a.c.published_at, a.c.listed_at)).where(a.c.id == original)
+        ).scalar()
+        if original_seen is not None and when < original_seen:  # the new one came first: it is the original now
+            conn.execute(c.update().where(c.c.original_id == original).values(original_id=article_id))
+            conn.execute(c.update().where(c.c.article_id == original).values(original_id=article_id))
+        else:
+            conn.execute(c.update().where(c.c.article_id == article_id).values(original_id=original))
+
+    def groups_for(self, article_ids: list[int]) -> dict[int, list[CopyMember]]:
+        """For each of ``article_ids`` that shares its text with others, every visible report of that text, the
+        original first."""
+        if not article_ids:
+            return {}
+        a, c = schema.articles, schema.article_copies
+        with self.engine.connect() as conn:
+            roots = {
+                row.article_id: row.original_id or row.article_id
+                for row in conn.execute(
+                    sa.select(c.c.article_id, c.c.original_id).where(
+                        c.c.article_id.in_(article_ids),
+                        sa.or_(
+                            c.c.original_id.is_not(None),
+                            c.c.article_id.in_(sa.select(c.c.original_id).where(c.c.original_id.is_not(None))),
+                        ),
+                    )
+                )
+            }
+            if not roots:
+                return {}
+            wanted = set(roots.values())
+            first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
+            rows = conn.execute(
+                sa.select(a.c.id, a.c.source_id, a.c.site_name, a.c.url, first_seen, c.c.original_id)
+                .select_from(a.join(c, c.c.article_id == a.c.id))
+                .where(a.c.hidden.is_(False), sa.or_(c.c.original_id.in_(wanted), a.c.id.in_(wanted)))
+                .order_by(first_seen, a.c.id)
+            ).all()
+        by_root: dict[int, list[CopyMember]] = {}
+        for row in rows:
+            root = row.original_id or row.id
+            by_root.setdefault(root, []).append(
+                CopyMember(row.id, row.source_id, row.site_name, row.url, row[4], row.original_id is None)
+            )
+        return {article_id: by_root[root] for article_id, root in roots.items() if len(by_root.get(root, [])) > 1}
