@@ -22,6 +22,7 @@ from newsloom.cli.ingest import (
     stats_command,
     stories_command,
 )
+from newsloom.cli.sections import enrich_command, sections_group
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
@@ -57,6 +58,8 @@ for command in (
     admin_group,
     crawl_command,
     run_command,
+    sections_group,
+    enrich_command,
 ):
     cli.add_command(command)
 

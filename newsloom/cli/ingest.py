@@ -11,12 +11,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.sections import run_enrichment
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
 from newsloom.fetch.single import fetch_url
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page, update_stories
+from newsloom.store.portal import PortalQueries
 from newsloom.store.stories import StoryChanges
 
 
@@ -71,6 +73,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
         _print_stories(update_stories(store))
+        run_enrichment(app)
     if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
         raise SystemExit(1)
 
@@ -200,6 +203,7 @@ def reprocess_command(app: AppContext) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
+    run_enrichment(app)
 
 
 @click.command("export")
@@ -207,7 +211,10 @@ def reprocess_command(app: AppContext) -> None:
 @click.pass_obj
 def export_command(app: AppContext, output_format: str) -> None:
     """Print every stored article as JSON lines (the keys of `extract`, plus ids)."""
+    outlets = PortalQueries(app.store.engine).outlet_names(None)
     for article in app.store.iter_articles():
+        outlet = outlets.get(article.source_id) if article.source_id is not None else None
+        article.outlet = outlet.name if outlet is not None else None
         record = {
             "id": article.id,
             "source_id": article.source_id,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from newsloom.enrich.batch import enrich_stored
 from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
@@ -104,6 +105,7 @@ class Crawler:
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
             report.stories = await self._db(update_stories, self.store)
+            await self._db(enrich_stored, self.store, self.settings)  # entity tags, classifier placement
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)
         return report

@@ -317,10 +317,11 @@ class PortalQueries:
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 
     def published_since(self, since: datetime, limit: int = 1000) -> list[Article]:
+        """Dated articles listed since ``since`` (the news sitemap's window): an undated article has no place there."""
         a = schema.articles
         query = (
             sa.select(a)
-            .where(a.c.hidden.is_(False), a.c.listed_at >= since)
+            .where(a.c.hidden.is_(False), a.c.listed_at >= since, a.c.published_at.is_not(None))
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)
         )

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
+from newsloom.store.enrichment import EnrichmentStore
 from newsloom.store.sources import SourceStore
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
@@ -91,6 +92,8 @@ def dashboard(request: Request) -> Response:
         articles=articles,
         sources=SourceStore(portal.store.engine).list_sources(),
         sections=portal.queries.sections(),
+        unplaced=EnrichmentStore(portal.store.engine).unplaced(50),
+        unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
         user=_admin(request),
     )
 
