@@ -15,6 +15,7 @@ import unicodedata
 
 from newsloom.domains import registrable_domain
 from newsloom.enrich.sections.scheme import all_section_words
+from newsloom.enrich.tags.clean import WIRE_LABELS
 from newsloom.model import Article
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.
@@ -37,8 +38,9 @@ CARRIERS = frozenset(
         "baomoi",
     }
 )
+_WIRES = WIRE_LABELS | {"associatedpress", "agencefrancepresse", "reuters"}
 # Rank of each kind of evidence: the higher, the more it is trusted.
-RANKS = {"json-ld": 5, "og": 4, "application": 3, "title": 2, "domain": 1}
+RANKS = {"json-ld": 5, "og": 4, "application": 3, "site": 3, "title": 2, "domain": 1}
 _URLISH = re.compile(r"(?:^https?:|://|^www\.|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/|$))", re.IGNORECASE)
 _GENERIC = frozenset({"home", "homepage", "news", "latest news", "breaking news", "article", "articles", "video"})
 
@@ -88,9 +90,14 @@ def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
     own_sections = {fold(name) for name in (article.publisher_section, *article.breadcrumbs) if name}
     section_words = all_section_words()
     candidates: list[tuple[int, int, str]] = []  # (matches the domain, rank, name)
-    for order, (kind, name) in enumerate(article.outlet_evidence):
-        name = name.strip()
+    evidence = article.outlet_evidence or ([("site", article.site_name)] if article.site_name else [])
+    for order, (kind, whole) in enumerate(evidence):
+        # "The Jerusalem Post | JPost.com": the first part that is a name, not an address.
+        parts = [part.strip() for part in re.split(r"\s[|·]\s", whole) if part.strip()]
+        name = next((part for part in parts if not _URLISH.search(part)), whole.strip())
         matches = looks_like_domain(name, domain) if domain else False
+        if not matches and fold(name) in _WIRES:
+            continue  # a wire agency credited as publisher of a page on someone else's site: the wire, not the outlet
         # A breadcrumb often starts with the site's own name: a name that looks like the domain stays a name.
         if not usable_name(name, section_words=section_words, own_sections=set() if matches else own_sections):
             continue
@@ -105,6 +112,14 @@ def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
     if domain and not domain.replace(".", "").isdigit() and "." in domain:
         return domain_name(domain), RANKS["domain"]
     return None, 0
+
+
+def distinct_name(name: str, domain: str) -> str:
+    """The name to show for an outlet whose name another domain's outlet already has ("Express" of express.de beside
+    express.co.uk's): the name with its country or domain suffix, so every outlet is named once."""
+    suffix = domain.split(".", 1)[1] if "." in domain else domain
+    country = suffix.rsplit(".", 1)[-1]
+    return f"{name} ({country.upper() if len(country) == 2 else domain})"
 
 
 def settle_outlet(article: Article) -> Article:

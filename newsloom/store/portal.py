@@ -124,6 +124,20 @@ class PortalQueries:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(table.c.tag_name).where(table.c.tag_slug == slug).limit(1)).scalar()
 
+    def tag_kind(self, slug: str) -> str | None:
+        """What the tag names most often: person, organisation, place or topic."""
+        table = schema.article_tags
+        count = sa.func.count()
+        query = (
+            sa.select(table.c.tag_kind)
+            .where(table.c.tag_slug == slug)
+            .group_by(table.c.tag_kind)
+            .order_by(count.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
     def author_name(self, slug: str) -> str | None:
         table = schema.article_authors
         with self.engine.connect() as conn:

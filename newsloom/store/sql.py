@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.outlets import choose_outlet_name
+from newsloom.enrich.outlets import choose_outlet_name, distinct_name
 from newsloom.model import (
     UNDATED,
     Article,
@@ -152,18 +152,29 @@ class SQLStore:
     def _outlet_for(self, conn: sa.Connection, article: Article, now: datetime) -> int | None:
         """The publisher of an article: the outlet of its canonical URL's registrable domain, created on first sight
         and named from the page's best evidence; a better-evidenced name later replaces a worse one, an operator's
-        never. A page with no web address (a saved file) keeps the source it came with, if any."""
-        domain = registrable_domain(article.canonical_url) if "://" in article.canonical_url else ""
-        if not domain or article.canonical_url.startswith("file:"):
-            return article.source_id
+        never. A saved page with no web address belongs to the outlet its evidence names (or the source it came
+        with). Names stay unique: a second domain under a taken name gets its country or domain beside it."""
+        is_web = "://" in article.canonical_url and not article.canonical_url.startswith("file:")
+        domain = registrable_domain(article.canonical_url) if is_web else ""
         name, rank = choose_outlet_name(article, domain)
         table = schema.sources
+        if not domain:
+            if article.source_id is not None or not name:
+                return article.source_id
+            found = conn.execute(
+                sa.select(table.c.id).where(sa.func.lower(table.c.name) == name.lower()).limit(1)
+            ).scalar()
+            if found is not None:
+                return int(found)
+            return self._insert_outlet(conn, article, name, rank, None, slugify(name), now)
         row = conn.execute(
             sa.select(table.c.id, table.c.name_rank, table.c.logo_url)
             .where(table.c.domain == domain)
             .order_by(table.c.name_rank.desc(), table.c.id)
             .limit(1)
         ).first()
+        if name:
+            name = self._unique_name(conn, name, domain)
         if row is not None:
             changes: dict[str, Any] = {}
             if name and rank > row.name_rank:
@@ -173,17 +184,39 @@ class SQLStore:
             if changes:
                 conn.execute(table.update().where(table.c.id == row.id).values(**changes))
             return int(row.id)
-        host = host_of(article.canonical_url)
         slug = slugify(domain)
         if conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).first() is not None:
             slug = slugify(f"{domain}-{now.timestamp():.0f}")
+        return self._insert_outlet(conn, article, name or domain, rank, domain, slug, now)
+
+    def _unique_name(self, conn: sa.Connection, name: str, domain: str) -> str:
+        table = schema.sources
+        taken = conn.execute(
+            sa.select(table.c.id).where(
+                sa.func.lower(table.c.name) == name.lower(),
+                sa.or_(table.c.domain.is_(None), table.c.domain != domain),
+            )
+        ).first()
+        return distinct_name(name, domain) if taken is not None else name
+
+    def _insert_outlet(
+        self,
+        conn: sa.Connection,
+        article: Article,
+        name: str,
+        rank: int,
+        domain: str | None,
+        slug: str,
+        now: datetime,
+    ) -> int:
+        host = host_of(article.canonical_url) if domain else ""
         inserted = conn.execute(
-            table.insert().values(
+            schema.sources.insert().values(
                 slug=slug,
-                name=(name or domain)[:300],
+                name=name[:300],
                 name_rank=rank,
                 domain=domain,
-                homepage=f"{article.canonical_url.split('://', 1)[0]}://{host}/",
+                homepage=f"{article.canonical_url.split('://', 1)[0]}://{host}/" if domain else "",
                 language=article.language,
                 logo_url=article.outlet_logo,
                 created_at=now,
@@ -427,8 +460,13 @@ def replace_tag_links(
     for tag in tags:
         if (slug := slugify(tag)) and slug not in rows:
             kind = kinds.get(tag, "topic")
-            rows[slug] = {"article_id": article_id, "tag_slug": slug, "tag_name": tag[:300], "listed_at": listed_at,
-                          "tag_kind": kind}
+            rows[slug] = {
+                "article_id": article_id,
+                "tag_slug": slug,
+                "tag_name": tag[:300],
+                "listed_at": listed_at,
+                "tag_kind": kind,
+            }
     if rows:
         conn.execute(table.insert(), list(rows.values()))
 

@@ -92,7 +92,9 @@ def tag(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.tag_name(slug)
     if name is None:
         raise HTTPException(404, "No such tag")
-    return _listing(request, f"Tag: {name}", "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
+    kind = portal.queries.tag_kind(slug)
+    label = {"person": "Person", "organisation": "Organisation", "place": "Place"}.get(kind or "", "Tag")
+    return _listing(request, f"{label}: {name}", "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
 
 
 @router.get("/author/{slug}", response_class=HTMLResponse)

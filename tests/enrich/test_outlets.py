@@ -39,3 +39,10 @@ def test_carrier_is_not_the_outlet() -> None:
 def test_a_headline_in_the_title_suffix_is_not_a_name() -> None:
     article = _article([("title", "Irans Justiz dementiert")], "https://www.mz.de/deutschland-und-welt/x")
     assert choose_outlet_name(article, "mz.de")[0] == "MZ"
+
+
+def test_address_part_of_a_name_and_a_credited_wire_are_left_out() -> None:
+    article = _article([("og", "The Jerusalem Post | JPost.com")], "https://www.jpost.com/x/1")
+    assert choose_outlet_name(article, "jpost.com")[0] == "The Jerusalem Post"
+    wire = _article([("json-ld", "Associated Press"), ("og", "CT Post")], "https://www.ctpost.com/news/a-1")
+    assert choose_outlet_name(wire, "ctpost.com")[0] == "CT Post"

@@ -80,3 +80,11 @@ def test_batch_enrichment_adds_entity_tags_with_kinds(store: SQLStore, settings:
         return
     assert rows["Joe Biden"] == "person" and rows["Geneva"] == "place"
     assert "ctp_video" not in rows and "AP" not in rows
+
+
+def test_two_domains_with_one_name_are_told_apart(store: SQLStore) -> None:
+    day = datetime(2024, 5, 1, tzinfo=UTC)
+    store.upsert_article(_article("https://www.express.co.uk/news/a-1", day, outlet_evidence=[("og", "Express")]))
+    store.upsert_article(_article("https://www.express.de/news/a-2", day, outlet_evidence=[("og", "Express")]))
+    names = sorted(o.name for o in PortalQueries(store.engine).outlets())
+    assert names == ["Express", "Express (DE)"]

@@ -10,7 +10,7 @@ import re
 
 from newsloom.enrich.sections.scheme import fold
 
-MAX_PUBLISHER_TAGS = 15
+MAX_PUBLISHER_TAGS = 30
 MAX_TAG_CHARS = 60
 WIRE_LABELS = frozenset(
     fold(label)
@@ -113,7 +113,7 @@ CMS_WORDS = frozenset(
     )
 )
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")  # ctp_video, autoplay_video, section_front
-_ID = re.compile(r"^(?:[a-z]*\d[\w-]*|[0-9a-f-]{8,})$", re.IGNORECASE)  # a1b2c3, 123-456, 3f2a…
+_ID = re.compile(r"^(?=(?:\D*\d){3})[\w-]+$|^[0-9a-f-]{8,}$", re.IGNORECASE)  # a1b2c3, 123-456, 3f2a… ("G7" is no id)
 _URLISH = re.compile(r"(?:://|^www\.|\.(?:com|net|org|html?|php)\b)", re.IGNORECASE)
 _WIRE_FEED = re.compile(r"\b(?:complete|wire|feed|import|syndicat\w*|autopost\w*|ingest\w*)\b", re.IGNORECASE)
 
@@ -128,8 +128,8 @@ def is_noise(tag: str) -> bool:
         return True
     if _SNAKE.match(tag) or _URLISH.search(tag) or ("_" in tag and " " not in tag):
         return True
-    if _ID.match(tag) and not tag.isalpha():
-        return True
+    if _ID.match(tag) and not tag.isalpha() and " " not in tag and not re.match(r"^[A-Za-z]+-\d{2}$", tag):
+        return True  # an id; "COVID-19", "G7", "4G" are not
     # "MC Complete - State & National": a feed's label, not a topic.
     return " - " in tag and bool(_WIRE_FEED.search(tag))
 

@@ -123,6 +123,8 @@ def clean_name(name: str) -> str:
                 name = name[len(title) + 1 :].lstrip()
                 changed = True
                 break
+    if name[:4].casefold() == "the " and len(name) > 4:
+        name = name[4:]  # "the United States", "the Bank of Canada"
     stripped = _EDGE.sub("", name)
     return stripped + "." if name.endswith(".") and "." in stripped else stripped  # "U.S." keeps its last dot
 
@@ -145,17 +147,17 @@ def merge_tags(
         key = (entity.kind, fold(name))
         mentions[key] += 1
         spellings[key][name] += 1
-    # Short person names folded into the long one the article also uses ("Putin" -> "Vladimir Putin").
-    people = [key for key in mentions if key[0] == "person"]
-    full_names = {key: spellings[key].most_common(1)[0][0] for key in people}
-    for key in people:
-        words = full_names[key].split()
-        if len(words) != 1:
+    # One-word names folded into the person the article names in full: "Putin" -> "Vladimir Putin", "Kamala" ->
+    # "Kamala Harris" (whatever kind the model gave the short form: "Trump" is often tagged an organisation).
+    full_names = {key: spellings[key].most_common(1)[0][0] for key in mentions}
+    people = [key for key in mentions if key[0] == "person" and len(full_names[key].split()) > 1]
+    for key in list(mentions):
+        if len(full_names[key].split()) != 1:
             continue
         longer = [
             other
             for other in people
-            if other != key and len(full_names[other].split()) > 1 and fold(full_names[other].split()[-1]) == key[1]
+            if other != key and key[1] in (fold(full_names[other].split()[-1]), fold(full_names[other].split()[0]))
         ]
         if len(longer) == 1:  # only when unambiguous: two Trumps in one article stay apart
             target = longer[0]
