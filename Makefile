@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories clean
+.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories bench-sections bench-tags clean
 
 $(STAMP): pyproject.toml requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py
+
+bench-sections: $(STAMP)
+	nice $(BIN)/python bench/sections_bench.py --tune
+
+bench-tags: $(STAMP)
+	nice $(BIN)/python bench/tags_bench.py
 
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py

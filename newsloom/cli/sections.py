@@ -74,6 +74,7 @@ def train_command(app: AppContext, files: tuple[Path, ...]) -> None:
             items = [Labelled(str(i), title, body, name) for i, (title, body, name) in enumerate(placed)]
         with err_console.status(f"training on {len(items)} articles"):
             model = SectionClassifier.train(items)
+        model.origin = "files" if files else "store"
         path = model_path(app.settings.data_dir)
         model.save(path)
     except NewsloomError as error:

@@ -55,15 +55,20 @@ class SectionPlacer:
             if path.exists():
                 log.warning("section classifier off: %s", error)
             else:
-                self.classifier = self._train_from_store(store, settings)
+                self.classifier = self._train_from_store(store, settings, 0)
+        else:
+            if self.classifier.origin == "store":  # learnt from the store: learn again once it has doubled
+                self.classifier = self._train_from_store(store, settings, self.classifier.trained_on) or self.classifier
 
-    def _train_from_store(self, store: EnrichmentStore, settings: Settings) -> SectionClassifier | None:
+    def _train_from_store(self, store: EnrichmentStore, settings: Settings, known: int) -> SectionClassifier | None:
         placed = store.placed_articles()
-        if len(placed) < settings.section_autotrain_min or len({name for _, _, name in placed}) < 2:
+        enough = max(settings.section_autotrain_min, 2 * known) if known else settings.section_autotrain_min
+        if len(placed) < enough or len({name for _, _, name in placed}) < 2:
             return None
         model = SectionClassifier.train(
             Labelled(str(i), title, body, name) for i, (title, body, name) in enumerate(placed)
         )
+        model.origin = "store"
         model.save(model_path(settings.data_dir))
         self.trained = True
         return model

@@ -88,3 +88,27 @@ def test_two_domains_with_one_name_are_told_apart(store: SQLStore) -> None:
     store.upsert_article(_article("https://www.express.de/news/a-2", day, outlet_evidence=[("og", "Express")]))
     names = sorted(o.name for o in PortalQueries(store.engine).outlets())
     assert names == ["Express", "Express (DE)"]
+
+
+def test_the_store_trains_its_own_classifier_from_rule_placed_articles(store: SQLStore, settings: Settings) -> None:
+    texts = {
+        "sport": "The striker scored twice and the goalkeeper saved a penalty as the club won the league match.",
+        "kinh-doanh": "Shares rose as the bank raised interest rates and exporters reported record profits and trade.",
+    }
+    day = datetime(2024, 5, 1, tzinfo=UTC)
+    for number in range(6):
+        path = list(texts)[number % 2]
+        article = _article(f"https://news.example.com/{path}/story-{number}", day)
+        article.blocks = [Block(BlockKind.PARAGRAPH, texts[path] * 3)]
+        store.upsert_article(article)
+    loose = _article("https://news.example.com/story-99", day)
+    loose.blocks = [Block(BlockKind.PARAGRAPH, texts["sport"] * 3)]
+    store.upsert_article(loose)
+    assert EnrichmentStore(store.engine).count_unplaced() == 1
+    tuned = settings.model_copy(
+        update={"section_autotrain_min": 4, "section_min_confidence": 0.3, "entity_tags": False}
+    )
+    changes = enrich_stored(store, tuned)
+    assert changes.model_trained and (settings.data_dir / "sections-model.joblib").is_file()
+    placed = store.get_article_by_url("https://news.example.com/story-99")
+    assert placed is not None and (placed.section, placed.section_rule) == ("sports", "classifier")

@@ -122,7 +122,10 @@ def _softmax_top(scores: Sequence[float]) -> tuple[int, float]:
 
 
 class SectionClassifier:
-    def __init__(self, pipeline: Any, labels: list[str], trained_on: int, title_repeat: int = 2) -> None:
+    def __init__(
+        self, pipeline: Any, labels: list[str], trained_on: int, title_repeat: int = 2, origin: str = "files"
+    ) -> None:
+        self.origin = origin  # "files" (an operator's corpus: kept) or "store" (retrained as the store grows)
         self.pipeline = pipeline
         self.labels = labels
         self.trained_on = trained_on
@@ -166,6 +169,7 @@ class SectionClassifier:
             "labels": self.labels,
             "trained_on": self.trained_on,
             "title_repeat": self.title_repeat,
+            "origin": self.origin,
         }
         joblib.dump(payload, partial, compress=3)
         partial.replace(path)  # a reader never sees half a model
@@ -187,6 +191,7 @@ class SectionClassifier:
             list(payload["labels"]),
             int(payload.get("trained_on", 0)),
             int(payload.get("title_repeat", 2)),
+            str(payload.get("origin", "files")),
         )
 
 
