@@ -125,14 +125,15 @@ class PortalQueries:
             return conn.execute(sa.select(table.c.tag_name).where(table.c.tag_slug == slug).limit(1)).scalar()
 
     def tag_kind(self, slug: str) -> str | None:
-        """What the tag names most often: person, organisation, place or topic."""
+        """What the tag names: the kind entity tagging gave it most often (a publisher's tag is a topic until an
+        article's text shows it names a person, organisation or place), else topic."""
         table = schema.article_tags
         count = sa.func.count()
         query = (
             sa.select(table.c.tag_kind)
             .where(table.c.tag_slug == slug)
             .group_by(table.c.tag_kind)
-            .order_by(count.desc())
+            .order_by((table.c.tag_kind == "topic").asc(), count.desc())
             .limit(1)
         )
         with self.engine.connect() as conn:
