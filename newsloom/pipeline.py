@@ -86,9 +86,10 @@ def extract_stage(
     )
     article.fetched_at = page.fetched_at or datetime.now(UTC)
     if page.source_id is not None:
-        article.source_id = page.source_id
-    if page.section and not article.section:
-        article.section = page.section
+        article.source_id = page.source_id  # who listed it; the store decides whose article it is (its outlet)
+        # A live feed's first sighting dates an undated article; an archive's import time never does.
+        article.listed_at = article.published or article.fetched_at
+    article.feed_section = page.section
     return article
 
 

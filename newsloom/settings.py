@@ -102,6 +102,21 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
     )
+    sections: list[dict[str, Any]] | None = Field(
+        None,
+        description="Portal section scheme: a list of tables {names = {en = …, vi = …}, aliases = […]}; "
+        "unset: World, Vietnam, Politics, Business, Technology, Science, Health, Sports, Culture, Travel, "
+        "Lifestyle, Opinion, Law.",
+    )
+    section_min_confidence: float = Field(
+        0.5, description="Least confidence at which the section classifier places an article the rules left."
+    )
+    section_autotrain_min: int = Field(
+        100, description="Rule-placed articles needed before the store trains its own section classifier."
+    )
+    entity_tags: bool = Field(
+        True, description="Find people, organisations and places in articles (underthesea for vi, spaCy for en)."
+    )
     trusted_proxies: str = Field(
         "",
         description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default).",

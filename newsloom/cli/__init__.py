@@ -23,6 +23,7 @@ from newsloom.cli.ingest import (
     stories_command,
 )
 from newsloom.cli.scale import beat_command, worker_command
+from newsloom.cli.sections import enrich_command, sections_group
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
@@ -60,6 +61,8 @@ for command in (
     admin_group,
     crawl_command,
     run_command,
+    sections_group,
+    enrich_command,
     worker_command,
     beat_command,
     translate_command,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.sections import run_enrichment
 from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
@@ -104,6 +105,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
         with err_console.status("grouping stories"):
             changes = update_stories(store)
         _print_stories(changes)
+        run_enrichment(app)  # entity tags and classifier placement, in batches after store
     exit_on_failures(report.failed, allow_failures)
 
 
@@ -264,6 +266,7 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
     _print_report(report, "reprocess")
     if report.counts[Outcome.UPDATED]:
         run_translation(app)
+    run_enrichment(app)
     exit_on_failures(report.failed, allow_failures)
 
 
@@ -272,7 +275,12 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
 @click.pass_obj
 def export_command(app: AppContext, output_format: str) -> None:
     """Print every stored article as JSON lines (the keys of `extract`, plus ids)."""
+    from newsloom.store.portal import PortalQueries
+
+    outlets = PortalQueries(app.store.engine).outlet_names(None)
     for article in app.store.iter_articles():
+        outlet = outlets.get(article.source_id) if article.source_id is not None else None
+        article.outlet = outlet.name if outlet is not None else None
         record = {
             "id": article.id,
             "source_id": article.source_id,

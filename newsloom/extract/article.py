@@ -32,6 +32,7 @@ from newsloom.extract.jsonld_body import reconcile_with_json_ld
 from newsloom.extract.metadata import PageMetadata, read_metadata
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
+from newsloom.extract.publisher import read_publisher
 from newsloom.extract.title import choose_title
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
@@ -268,6 +269,7 @@ def extract_article(
     cap_elements(tree.find(".//body"))  # _parse made sure there is one
     meta = read_metadata(tree, url)
     base_url = url or meta.canonical
+    publisher = read_publisher(tree, base_url)
     site = overrides.for_url(base_url) if overrides else None
     if site is not None:
         site.prune(tree)
@@ -313,4 +315,7 @@ def extract_article(
         blocks=blocks,
         images=_images(blocks, meta, cover, figures),
         attribution=attribution,
+        outlet_evidence=publisher.names,
+        outlet_logo=publisher.logo_url,
+        breadcrumbs=publisher.breadcrumbs,
     )

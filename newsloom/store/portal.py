@@ -144,6 +144,21 @@ class PortalQueries:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(table.c.tag_name).where(table.c.tag_slug == slug).limit(1)).scalar()
 
+    def tag_kind(self, slug: str) -> str | None:
+        """What the tag names: the kind entity tagging gave it most often (a publisher's tag is a topic until an
+        article's text shows it names a person, organisation or place), else topic."""
+        table = schema.article_tags
+        count = sa.func.count()
+        query = (
+            sa.select(table.c.tag_kind)
+            .where(table.c.tag_slug == slug)
+            .group_by(table.c.tag_kind)
+            .order_by((table.c.tag_kind == "topic").asc(), count.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
     def author_name(self, slug: str) -> str | None:
         table = schema.article_authors
         with self.engine.connect() as conn:
@@ -388,10 +403,11 @@ class PortalQueries:
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 
     def published_since(self, since: datetime, limit: int = 1000) -> list[Article]:
+        """Dated articles listed since ``since`` (the news sitemap's window): an undated article has no place there."""
         a = schema.articles
         query = (
             sa.select(a)
-            .where(a.c.hidden.is_(False), a.c.listed_at >= since)
+            .where(a.c.hidden.is_(False), a.c.listed_at >= since, a.c.published_at.is_not(None))
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)
         )

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
 from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
+from newsloom.store.enrichment import EnrichmentStore
 from newsloom.store.sources import SourceStore
 from newsloom.store.translations import FLAG_KINDS, TranslationStore
 from newsloom.web.health_chart import completeness_chart
@@ -106,6 +107,8 @@ def dashboard(request: Request) -> Response:
         sources=SourceStore(portal.store.engine).list_sources(),
         sections=portal.queries.sections(),
         flagged=ExtractionHealth(portal.store.engine).flagged(),
+        unplaced=EnrichmentStore(portal.store.engine).unplaced(50),
+        unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
         user=_admin(request),
     )
 

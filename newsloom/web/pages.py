@@ -120,13 +120,23 @@ def section(request: Request, slug: str, before: str | None = None) -> Response:
     return _listing(request, heading, "section", before, {"section": slug}, feed=f"/section/{slug}/feed.xml")
 
 
+# A tag's page says what it names: a person, an organisation, a place, or a topic ("Tag").
+_TAG_HEADINGS = {
+    "person": N_("Person: %(name)s"),
+    "organisation": N_("Organisation: %(name)s"),
+    "place": N_("Place: %(name)s"),
+    "topic": N_("Tag: %(name)s"),
+}
+
+
 @router.get("/tag/{slug}", response_class=HTMLResponse)
 def tag(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     name = portal.queries.tag_name(slug)
     if name is None:
         raise HTTPException(404, N_("No such tag"))
-    heading = portal.gettext(request, N_("Tag: %(name)s")) % {"name": name}
+    template = _TAG_HEADINGS.get(portal.queries.tag_kind(slug) or "topic", _TAG_HEADINGS["topic"])
+    heading = portal.gettext(request, template) % {"name": name}
     return _listing(request, heading, "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
 
 
