@@ -15,8 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
-from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
 from newsloom.store.enrichment import EnrichmentStore
+from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
 from newsloom.store.sources import SourceStore
 from newsloom.store.translations import FLAG_KINDS, TranslationStore
 from newsloom.web.health_chart import completeness_chart
