@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs the fetcher may reach despite the SSRF guard, e.g. 127.0.0.0/8.",
     )
     max_page_bytes: int = Field(10_000_000, description="Largest page or feed accepted, after decompression.")
+    canonical_aliases: str = Field(
+        "",
+        description="Domains that are one publisher, believed as each other's canonical URLs: 'a.com,a.co.uk; b.org,b.net'.",
+    )
+    fetch_deadline: float = Field(
+        60.0, description="Seconds one fetch may take in all (connect and every read, redirects and retries included)."
+    )
     fetch_connect_timeout: float = Field(10.0, description="Seconds to wait for a TCP/TLS connection.")
     fetch_read_timeout: float = Field(20.0, description="Seconds to wait for each read from a server.")
     fetch_retries: int = Field(3, description="Retries after a timeout, 5xx or 429 (exponential backoff, jitter).")
@@ -68,6 +75,12 @@ class Settings(BaseSettings):
     crawl_workers: int = Field(
         2, description="Processes extracting pages while fetching continues; 0 extracts in a thread instead."
     )
+    extract_deadline: float = Field(
+        30.0, description="Seconds a crawl's extraction worker may spend on one page before it is failed."
+    )
+    crawl_round_deadline: float = Field(
+        600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
+    )
     warc_dir: Path | None = Field(
         None, description="If set, every fetched response is appended to rotating WARC files in this directory."
     )
@@ -88,6 +101,13 @@ class Settings(BaseSettings):
     )
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default).",
+    )
+    metrics_allow: str = Field(
+        "127.0.0.0/8,::1/128", description="Comma-separated CIDRs that may read /metrics (loopback by default)."
     )
     page_cache_mb: int = Field(
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
@@ -125,6 +145,38 @@ class Settings(BaseSettings):
     @property
     def translate_target_list(self) -> list[str]:
         return [code.strip().lower() for code in self.translate_targets.split(",") if code.strip()]
+
+    broker_url: str | None = Field(
+        None,
+        description="Celery broker (redis://… or amqp://…) for scale-out: `newsloom worker` and `newsloom beat`; "
+        "unset, everything runs in-process.",
+    )
+    worker_concurrency: int = Field(2, description="Tasks one `newsloom worker` runs at once (processes).")
+    queue_visibility_timeout: int = Field(
+        600,
+        description="Seconds before a task taken by a worker that died is handed to another (Redis broker).",
+    )
+    task_max_retries: int = Field(
+        5, description="Retries of a task after a transient failure (store or broker unreachable), with backoff."
+    )
+    beat_interval_seconds: int = Field(30, description="How often `newsloom beat` sends due entry points to workers.")
+    stories_interval_seconds: int = Field(60, description="How often `newsloom beat` runs the stories stage.")
+
+    editions: str = Field(
+        "vi,en",
+        description="Portal language editions, comma-separated (URL prefixes /vi/, /en/); each needs a catalogue.",
+    )
+    default_edition: str = Field(
+        "en", description="Edition served when the reader's Accept-Language names none of the editions."
+    )
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+
+    @property
+    def edition_list(self) -> list[str]:
+        """The editions in order, the default first; an edition named twice or in another case counts once."""
+        named = [code.strip().lower() for code in self.editions.split(",") if code.strip()]
+        default = self.default_edition.strip().lower()
+        return list(dict.fromkeys([default, *named]))
 
     @property
     def resolved_database_url(self) -> str:

@@ -177,6 +177,16 @@ users = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 
+# Admin sessions, so logging out ends one for good and deleting an account ends its sessions (the cookie carries
+# a signed random token; only its SHA-256 is kept here).
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
 translation_jobs = sa.Table(
     # One row per (original article, target language): whether its translated edition is made, failed (and
     # when to try again), and which version of the original it was made from (``source_hash``), so an updated

@@ -1,8 +1,14 @@
 """Syndication out: RSS 2.0 and Atom for home, sections, tags and outlets; sitemap.xml; a Google News sitemap of
-the last 48 hours. XML is built with ElementTree, so every value is escaped."""
+the last 48 hours. XML is built with ElementTree, so every value is escaped.
+
+RSS readers treat ``<description>`` as HTML (the spec calls it "entity-encoded HTML"), so a lead, which is plain
+text, is HTML-escaped before ElementTree escapes it for XML: ``<script>`` in a lead reaches the reader as text.
+Only http(s) addresses of the original are published (``public_url``): never a local ``file:`` path.
+"""
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -11,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from newsloom.model import Article
-from newsloom.web.portal import Portal, article_path
+from newsloom.web.portal import Portal, article_path, public_url
 
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
@@ -49,10 +55,11 @@ def rss(portal: Portal, title: str, path: str, articles: list[Article]) -> ET.El
         ET.SubElement(item, "guid", isPermaLink="true").text = base + article_path(article)
         ET.SubElement(item, "pubDate").text = format_datetime(_when(article))
         if article.lead:
-            ET.SubElement(item, "description").text = article.lead
+            ET.SubElement(item, "description").text = html.escape(article.lead, quote=False)
         if article.section:
             ET.SubElement(item, "category").text = article.section
-        ET.SubElement(item, "source", url=article.url).text = article.site_name or article.url
+        if source := public_url(article.url):
+            ET.SubElement(item, "source", url=source).text = article.site_name or source
     return root
 
 

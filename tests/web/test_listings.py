@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from newsloom.web.portal import CSRF_PLACEHOLDER
 from tests.web.conftest import Site
 
 
@@ -76,7 +77,7 @@ def test_article_related_blocks_and_empty_states(site: Site) -> None:
 def test_article_head_metadata(site: Site) -> None:
     with site.client() as client:
         html = client.get(f"/article/{site.ids[1]}", follow_redirects=True).text
-    assert re.search(r'<link rel="canonical" href="http://127\.0\.0\.1:8000/article/\d+/article-number-2', html)
+    assert re.search(r'<link rel="canonical" href="http://127\.0\.0\.1:8000/en/article/\d+/article-number-2', html)
     assert '<meta property="og:title" content="Article number 2 about Hà Nội">' in html
     assert '<meta name="description" content="Lead paragraph.">' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
@@ -132,7 +133,7 @@ def test_cached_pages_follow_changes_and_keep_tokens_per_reader(site: Site) -> N
             for c in (first, second)
         ]
     assert all(tokens) and tokens[0].group(1) != tokens[1].group(1)  # type: ignore[union-attr]
-    assert "__csrf_token_placeholder__" not in tokens[0].string  # type: ignore[union-attr]
+    assert CSRF_PLACEHOLDER not in tokens[0].string  # type: ignore[union-attr]
 
 
 def test_story_page_marks_syndicated_copies(site: Site) -> None:

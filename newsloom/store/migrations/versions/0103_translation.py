@@ -2,7 +2,7 @@
 retry), the translation checks' flags per block, and the translation memory.
 
 Revision ID: 0103
-Revises: 0005
+Revises: 0101
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from newsloom.store.types import UTCDateTime
 
 revision = "0103"
-down_revision = "0005"
+down_revision = "0101"
 branch_labels = None
 depends_on = None
 
