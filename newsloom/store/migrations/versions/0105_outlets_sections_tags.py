@@ -11,7 +11,7 @@
   instead of by the time an archive was imported.
 
 Revision ID: 0105
-Revises: 0103
+Revises: 0104
 """
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from alembic import op
 from newsloom.store.types import UTCDateTime
 
 revision = "0105"
-down_revision = "0103"
+down_revision = "0104"
 branch_labels = None
 depends_on = None
 
