@@ -69,7 +69,7 @@ def test_two_outlets_running_one_text_show_once_with_also_published_by(tmp_path:
     data = tmp_path / "data"
     result = newsloom(data, "import", str(pages), timeout=300)  # a loaded CI machine
     assert result.returncode == 0, result.stderr
-    assert "2 new" in result.stderr
+    assert "2 new" in result.stdout + result.stderr
     store = open_store(Settings(data_dir=data))
     try:
         with (
