@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     )
     sections: list[dict[str, Any]] | None = Field(
         None,
-        description="Portal section scheme: a list of tables {names = {en = …, vi = …}, aliases = […]}; "
+        description="Portal section scheme: a list of tables with names per edition (en, vi) and aliases; "
         "unset: World, Vietnam, Politics, Business, Technology, Science, Health, Sports, Culture, Travel, "
         "Lifestyle, Opinion, Law.",
     )
@@ -163,7 +163,7 @@ class Settings(BaseSettings):
 
     broker_url: str | None = Field(
         None,
-        description="Celery broker (redis://… or amqp://…) for scale-out: `newsloom worker` and `newsloom beat`; "
+        description="Celery broker (redis://... or amqp://...) for scale-out: `newsloom worker` and `newsloom beat`; "
         "unset, everything runs in-process.",
     )
     worker_concurrency: int = Field(2, description="Tasks one `newsloom worker` runs at once (processes).")

@@ -16,6 +16,7 @@ import unicodedata
 from newsloom.domains import registrable_domain
 from newsloom.enrich.sections.scheme import all_section_words
 from newsloom.enrich.tags.clean import WIRE_LABELS
+from newsloom.limits import MAX_NAME_CHARS
 from newsloom.model import Article
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.
@@ -69,7 +70,7 @@ def looks_like_domain(name: str, domain: str) -> bool:
 
 def usable_name(name: str, *, section_words: frozenset[str], own_sections: set[str]) -> bool:
     name = name.strip()
-    if not name or len(name) > 80 or _URLISH.search(name):
+    if not name or len(name) > MAX_NAME_CHARS or _URLISH.search(name):
         return False
     folded = fold(name)
     if not folded or folded in _GENERIC or name.casefold() in _GENERIC:

@@ -27,9 +27,8 @@ def test_cms_flags_wire_labels_and_ids_are_noise(tag: str) -> None:
     assert is_noise(tag)
 
 
-def test_topics_survive_once_and_a_tag_flood_is_capped() -> None:
+def test_topics_survive_once() -> None:
     assert clean_publisher_tags(["Hà Nội", "HÀ NỘI", "Climate change", "ctp_video"]) == ["Hà Nội", "Climate change"]
-    assert len(clean_publisher_tags([f"keyword {chr(97 + i % 26)}{i // 26}" for i in range(200)])) == 30
 
 
 def test_titles_are_not_part_of_names() -> None:

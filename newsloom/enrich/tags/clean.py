@@ -1,7 +1,6 @@
 """Publisher tags as readers would name topics: CMS flags (``ctp_video``, ``autoplay_video``), wire labels ("AP",
 "A Wire", "MC Complete - State & National"), ids and URLs dropped, one spelling per tag (case and diacritics
-folded), and at most ``MAX_PUBLISHER_TAGS`` of them (a publisher tagging every article with 200 keywords tags nothing
-in particular).
+folded). How many are kept is the store's bound (``newsloom/limits.py``, reported as a cut).
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import re
 
 from newsloom.enrich.sections.scheme import fold
 
-MAX_PUBLISHER_TAGS = 30
 MAX_TAG_CHARS = 60
 WIRE_LABELS = frozenset(
     fold(label)
@@ -141,6 +139,4 @@ def clean_publisher_tags(tags: list[str]) -> list[str]:
         if is_noise(tag):
             continue
         kept.setdefault(fold(tag), tag)
-        if len(kept) >= MAX_PUBLISHER_TAGS:
-            break
     return list(kept.values())

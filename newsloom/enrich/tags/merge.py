@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from newsloom.enrich.sections.scheme import fold
 from newsloom.enrich.tags.clean import is_noise
 from newsloom.enrich.tags.ner import Entity
+from newsloom.limits import MAX_TAGS
 
 MAX_ENTITIES = 8
 _TITLES = sorted(
@@ -192,6 +193,7 @@ def merge_tags(
             tags.append(tag)
             kinds[tag] = "topic"
     known = {fold(tag) for tag in tags}
+    tags = tags[: MAX_TAGS - len(chosen)] if len(tags) + len(chosen) > MAX_TAGS else tags  # room for entities
     for key, display in chosen:
         if key[1] not in used and key[1] not in known:
             tags.append(display)
