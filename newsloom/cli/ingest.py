@@ -15,6 +15,9 @@ from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
 from newsloom.fetch.single import fetch_url
+from newsloom.fetch.warc import is_warc
+from newsloom.media.archive import store_warc_images
+from newsloom.media.stage import run_media_stage
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page, update_stories
 from newsloom.store.stories import StoryChanges
@@ -62,17 +65,35 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
     if url and len(files) != 1:
         raise click.UsageError("--url applies to a single HTML file")
     report = BatchReport()
+    stored_ids: list[int] = []
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
             for page in iter_local_pages([path], url=url):
-                report.add(process_page(page, store, extract=extract))
+                result = process_page(page, store, extract=extract)
+                report.add(result)
+                if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
+                    stored_ids.append(result.article_id)
+            if app.settings.fetch_images and is_warc(path):
+                store_warc_images(path, app.settings, store)
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
         _print_stories(update_stories(store))
+    if stored_ids and app.settings.fetch_images:
+        _fetch_images(app, stored_ids)
     if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
         raise SystemExit(1)
+
+
+def _fetch_images(app: AppContext, article_ids: list[int]) -> None:
+    """The media stage after the batch: images are tried once each, and a host that cannot be reached fails its
+    other pictures at once, so an offline import pays one short failure per image host."""
+    settings = app.settings.model_copy(update={"fetch_retries": min(app.settings.fetch_retries, 1)})
+    with err_console.status("fetching images"):
+        media = run_media_stage(article_ids, settings, app.store)
+    counts = media.counts
+    err_console.print(f"images: {counts['stored']} stored, {counts['failed']} unavailable, {counts['known']} known")
 
 
 def _print_stories(changes: StoryChanges) -> None:

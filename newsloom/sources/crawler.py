@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
+from newsloom.media.stage import fetch_article_media
 from newsloom.model import Feed, Source
 from newsloom.pipeline import Outcome, update_stories
 from newsloom.settings import Settings
@@ -51,6 +52,8 @@ class CrawlReport:
     page_failures: list[tuple[str, str]] = field(default_factory=list)  # URL, reason
     fetch_stats: Counter[str] = field(default_factory=Counter)
     stories: StoryChanges = field(default_factory=StoryChanges)
+    stored_ids: list[int] = field(default_factory=list)  # new and updated articles, for the media stage
+    media: Counter[str] = field(default_factory=Counter)
 
     @property
     def pages_fetched(self) -> int:
@@ -104,6 +107,9 @@ class Crawler:
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
             report.stories = await self._db(update_stories, self.store)
+        if self.settings.fetch_images and report.stored_ids:
+            media = await fetch_article_media(report.stored_ids, self.settings, self.store, self.fetcher)
+            report.media = media.counts
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)
         return report
@@ -237,6 +243,8 @@ class Crawler:
         page = result.to_page(source_id=publisher.id, section=feed.section)
         outcome = await self.pipeline.process(page)
         report.articles[outcome.outcome] += 1
+        if outcome.article_id is not None and outcome.outcome in (Outcome.NEW, Outcome.UPDATED):
+            report.stored_ids.append(outcome.article_id)
         stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
         status = "stored" if stored else outcome.outcome.value
         await self._db(
