@@ -24,7 +24,7 @@ import httpx
 from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.media.images import make_renditions
-from newsloom.media.storage import LocalMediaStorage, MediaStorage
+from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Media
 from newsloom.settings import Settings
 from newsloom.store.media import MediaStore
@@ -40,10 +40,6 @@ UNREACHABLE = ("cannot resolve", "ConnectError", "ConnectTimeout", "timeout", "n
 class MediaReport:
     counts: Counter[str] = field(default_factory=Counter)  # stored | failed | known
     reasons: Counter[str] = field(default_factory=Counter)
-
-
-def open_storage(settings: Settings) -> MediaStorage:
-    return LocalMediaStorage(settings.resolved_media_dir)
 
 
 def store_image(

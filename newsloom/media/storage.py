@@ -11,7 +11,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from newsloom.settings import Settings
 
 NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}-\d{1,5}\.(webp|jpg|png)$")
 
@@ -78,3 +81,8 @@ class LocalMediaStorage:
     def read(self, name: str) -> bytes | None:
         found = self.path(name)
         return found.read_bytes() if found else None
+
+
+def open_storage(settings: Settings) -> MediaStorage:
+    """The media store the settings name (a local directory; an S3-compatible adapter would be chosen here)."""
+    return LocalMediaStorage(settings.resolved_media_dir)

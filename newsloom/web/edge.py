@@ -35,7 +35,7 @@ from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, Guard
 
 CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
 # Addresses whose responses are never pages: passed straight through, unbuffered.
-PASS_THROUGH = ("/static/", "/api/", "/admin", "/healthz", "/metrics")
+PASS_THROUGH = ("/static/", "/media/", "/api/", "/admin", "/healthz", "/metrics")
 ARTICLE_PATH = re.compile(r"^/article/(\d{1,18})/")
 _PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 _DROPPED = {b"content-length", b"set-cookie", b"etag", CACHE_HEADER}

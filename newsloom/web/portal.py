@@ -19,15 +19,18 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from newsloom.model import Article
+from newsloom.media.storage import MediaStorage, open_storage
+from newsloom.model import Article, Media
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
+from newsloom.store.media import MediaStore
 from newsloom.store.portal import Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.web import pictures
 from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
 
@@ -86,6 +89,8 @@ class Portal:
     comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
     login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
     views: ViewCounter = field(init=False)
+    media: MediaStore = field(init=False)
+    media_storage: MediaStorage = field(init=False)
     # Aggregate lists, valid while the store's change token is the one they were built on.
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
@@ -96,6 +101,8 @@ class Portal:
         self.comments = CommentStore(self.store.engine)
         self.users = UserStore(self.store.engine)
         self.views = ViewCounter(self.settings.data_dir / "views.db")
+        self.media = MediaStore(self.store.engine)
+        self.media_storage = open_storage(self.settings)
         secure = self.settings.secure_cookies
         if secure is None:
             secure = self.settings.base_url.startswith("https://")
@@ -105,6 +112,7 @@ class Portal:
         env.filters["date"] = format_date
         env.filters["highlight"] = highlight_snippet
         env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
+        env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo)
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
     def outlet_labels(self, articles: list[Article]) -> tuple[dict[int, Outlet], dict[int, str]]:
@@ -141,8 +149,53 @@ class Portal:
     def section_name(self, slug: str) -> str | None:
         return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
+    def covers_for(self, articles: list[Article]) -> dict[int, Media]:
+        """Stored covers of these articles: each article's answer kept until the store changes, the misses
+        looked up in one query (lists share most of their articles with other pages)."""
+        found: dict[int, Media] = {}
+        missing = []
+        version = self.validator()
+        for article in articles:
+            if article.id is None:
+                continue
+            hit = self._lookup(("cover", article.id), version)
+            if hit is _MISSING:
+                missing.append(article.id)
+            elif hit is not None:
+                found[article.id] = hit  # type: ignore[assignment]
+        if missing:
+            looked_up = self.media.covers(missing)
+            with self._locks_guard:
+                for article_id in missing:
+                    self._memo[("cover", article_id)] = (version, looked_up.get(article_id))
+                while len(self._memo) > MEMO_ENTRIES:
+                    self._memo.popitem(last=False)
+            found.update(looked_up)
+        return found
+
+    def logos(self) -> dict[str, Media]:
+        """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
+        urls = [o.logo_url for o in self.outlet_directory().values() if o.logo_url]
+        return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
+
+    def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
+        if outlet is None or not outlet.logo_url:
+            return Markup("")
+        stored = self.logos().get(outlet.logo_url)
+        if stored is None:
+            return Markup("")
+        return pictures.picture_html(stored, f"{outlet.name} logo", role)
+
+    def _picture_context(self, context: dict[str, Any]) -> None:
+        if "covers" not in context:
+            context["covers"] = self.covers_for(pictures.articles_in(context.values()))
+        article = context.get("article")
+        if "pictures" not in context and isinstance(article, Article):
+            context["pictures"] = self.media.lookup(pictures.image_urls(article))
+
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        self._picture_context(context)
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
             return self.templates.TemplateResponse(request, name, context, status_code=status_code)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()

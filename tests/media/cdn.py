@@ -78,11 +78,8 @@ class LoopbackCDN(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         original = request.url
-        target = httpx.URL(
-            scheme="http", host="127.0.0.1", port=self.port,
-            path=f"/{original.host}{original.path}", query=original.query,
-        )  # fmt: skip
-        request.url = target
+        request.url = original.copy_with(scheme="http", host="127.0.0.1", port=self.port,
+                                         path=f"/{original.host}{original.path}")  # fmt: skip
         request.headers["host"] = f"127.0.0.1:{self.port}"
         return await self.inner.handle_async_request(request)
 

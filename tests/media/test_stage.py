@@ -12,7 +12,8 @@ from PIL import Image
 from newsloom.media.images import ImageRejected, make_renditions
 from newsloom.media.stage import run_media_stage
 from newsloom.media.storage import LocalMediaStorage
-from newsloom.model import Block, BlockKind, Image as ArticleImage
+from newsloom.model import Block, BlockKind
+from newsloom.model import Image as ArticleImage
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.media import MediaStore
@@ -46,7 +47,7 @@ def test_images_stored_in_renditions_and_failures_recorded(image_settings: Setti
         assert report.counts["stored"] == 2 and report.counts["failed"] == 2
         again = run_media_stage([article_id], image_settings, store, transport=LoopbackCDN(server.port))
     assert again.counts["known"] == 4 and again.counts["stored"] == 0
-    assert server.hits["/cdn.example.com/a/cover.jpg"] == 1  # tried once, never again
+    assert server.hits["/cdn.example.com/a/cover.jpg"] == 1, server.hits  # tried once, never again
     found = MediaStore(store.engine).lookup(urls)
     cover = found[urls[0]]
     assert cover.ok and (cover.width, cover.height) == (960, 540) and cover.widths == (320, 640, 960)
