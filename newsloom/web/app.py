@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
-from newsloom.web import admin, comments, feeds, media, ops, pages
+from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.edge import EdgeCache
 from newsloom.web.portal import WEB_DIR, Portal
@@ -40,11 +41,11 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     app.state.portal = portal
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.mount("/api/v1", create_api(portal))
-    for router in (media.router, pages.router, comments.router, admin.router, ops.router, feeds.router):
+    for router in (media.router, indexing.router, pages.router, comments.router, admin.router, ops.router, feeds.router):
         app.include_router(router)
 
-    @app.exception_handler(HTTPException)
-    def http_error(request: Request, error: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and the router's own 404/405
+    def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code)
         return portal.render(request, "error.html", status_code=error.status_code, message=error.detail)
@@ -111,6 +112,8 @@ _ROUTE_KINDS = {
     "sitemap.xml",
     "news-sitemap.xml",
     "static",
+    "robots.txt",
+    "favicon.ico",
     "media",
     "healthz",
     "metrics",

@@ -72,7 +72,7 @@ class EdgeCache:
             await self.app(scope, receive, send)
             return
         request = _RequestHeaders(scope)
-        key = (scope["path"], scope["query_string"])
+        key = (scope["path"], scope["query_string"] + self._host_part(scope))
         if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
             status, headers, body = await self._render(scope, receive)
             await self._respond(scope, send, request, status, headers, body)
@@ -95,6 +95,13 @@ class EdgeCache:
         else:
             self.hits += 1
         await self._send_entry(scope, send, request, entry)
+
+    def _host_part(self, scope: Scope) -> bytes:
+        """Pages name their public address: when it comes from the proxy's headers, pages vary by them."""
+        if not self.portal.settings.trust_proxy_headers or self.portal.settings.base_url_is_set:
+            return b""
+        wanted = (b"host", b"x-forwarded-host", b"x-forwarded-proto")
+        return b"#" + b"|".join(value for name, value in scope["headers"] if name in wanted)
 
     # -- the cache ---------------------------------------------------------------------------------------------
 

@@ -13,7 +13,17 @@ from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.search import query_terms
-from newsloom.web.portal import PAGE_SIZE, ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.pictures import image_urls
+from newsloom.web.portal import (
+    PAGE_SIZE,
+    ItemId,
+    Portal,
+    article_path,
+    decode_cursor,
+    encode_cursor,
+    public_base,
+)
+from newsloom.web.structured import article_ld, canonical_for, cover_image
 
 
 def _portal(request: Request) -> Portal:
@@ -182,11 +192,26 @@ async def article(request: Request, article_id: ItemId, slug: str, side_by_side:
         original = next((e for e in editions if e.id == article.translated_from), None)
         story_found = portal.queries.story(article.story_id) if article.story_id else None
         roots = [c for c in comments if c.parent_id is None]
+        outlet = outlet_map.get(article.source_id or -1)
+        section_name = portal.section_name(article.section) if article.section else None
+        base = public_base(portal.settings, request)
+        stored = portal.media.lookup(image_urls(article))
+        canonical, robots = canonical_for(article, portal.settings, base)
+        logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
+        page_url = base + article_path(article)
+        jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
+                            section_name=section_name, pictures=stored, page_url=page_url)  # fmt: skip
         return portal.render(
             request,
             "article.html",
             article=article,
-            outlet=outlet_map.get(article.source_id or -1),
+            outlet=outlet,
+            pictures=stored,
+            canonical=canonical,
+            robots=robots,
+            page_url=page_url,
+            jsonld=jsonld,
+            og_image=cover_image(article, stored, base),
             outlets=outlet_map,
             related=related,
             editions=editions,
@@ -194,7 +219,7 @@ async def article(request: Request, article_id: ItemId, slug: str, side_by_side:
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
-            section_name=portal.section_name(article.section) if article.section else None,
+            section_name=section_name,
             story=story_found[0] if story_found else None,
             posted=posted,
             csrf_token=token,

@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
@@ -55,6 +55,27 @@ def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
     if article.source_id is not None and article.source_id in outlets:
         return outlets[article.source_id].name
     return article.site_name or (urlsplit(article.url).hostname or "").removeprefix("www.") or "unknown outlet"
+
+
+def valid_datetime(value: datetime | None) -> str:
+    """An RFC 3339 / HTML ``datetime`` value: whole seconds, an explicit offset (UTC when the value has none).
+    Six-digit fractions of a second are valid Python but not valid HTML."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.replace(microsecond=0).isoformat()
+
+
+def public_base(settings: Settings, request: Request | None) -> str:
+    """The scheme and host absolute URLs name: ``base_url`` when an operator set it; else, when
+    ``trust_proxy_headers`` is on, the forwarded scheme and host of this request; else the default."""
+    if request is not None and settings.trust_proxy_headers and not settings.base_url_is_set:
+        host = (request.headers.get("x-forwarded-host") or request.headers.get("host") or "").split(",")[0].strip()
+        scheme = (request.headers.get("x-forwarded-proto") or request.url.scheme).split(",")[0].strip()
+        if host and scheme in ("http", "https") and all(c.isalnum() or c in ".-:[]" for c in host):
+            return f"{scheme}://{host}"
+    return settings.base_url.rstrip("/")
 
 
 def format_date(value: datetime | None) -> str:
@@ -110,6 +131,7 @@ class Portal:
         self.templates = Jinja2Templates(directory=WEB_DIR / "templates")
         env = self.templates.env
         env.filters["date"] = format_date
+        env.filters["datetime"] = valid_datetime
         env.filters["highlight"] = highlight_snippet
         env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo)
@@ -194,7 +216,7 @@ class Portal:
             context["pictures"] = self.media.lookup(pictures.image_urls(article))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        context.setdefault("base_url", public_base(self.settings, request))
         self._picture_context(context)
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
             return self.templates.TemplateResponse(request, name, context, status_code=status_code)
