@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
@@ -18,6 +17,7 @@ from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.edge import EdgeCache
 from newsloom.web.portal import WEB_DIR, Portal
+from newsloom.web.static import FingerprintedStatic
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -39,7 +39,7 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
 
     app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.portal = portal
-    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.mount("/static", FingerprintedStatic(WEB_DIR / "static"), name="static")
     app.mount("/api/v1", create_api(portal))
     for router in (media.router, indexing.router, pages.router, comments.router, admin.router, ops.router, feeds.router):
         app.include_router(router)

@@ -31,8 +31,12 @@ MEDIA = "http://search.yahoo.com/mrss/"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 FEED_NAMES = {"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
-for prefix, uri in (("atom", ATOM), ("content", CONTENT), ("dc", DC), ("media", MEDIA), ("news", NEWS)):
-    ET.register_namespace(prefix, uri)
+# Atom and sitemap documents are wholly in their namespace: it is their default one. RSS is namespace-less, so its
+# extension elements are written with literal prefixes declared on <rss> (ElementTree's registry is global).
+ET.register_namespace("", ATOM)
+ET.register_namespace("", SITEMAP)
+ET.register_namespace("news", NEWS)
+RSS_NAMESPACES = {"xmlns:atom": ATOM, "xmlns:content": CONTENT, "xmlns:dc": DC, "xmlns:media": MEDIA}
 
 router = APIRouter()
 
@@ -136,12 +140,12 @@ class FeedItems:
 
 def rss(items: FeedItems, title: str, path: str, self_path: str) -> ET.Element:
     portal, base = items.portal, items.base
-    root = ET.Element("rss", version="2.0")
+    root = ET.Element("rss", version="2.0", attrib=RSS_NAMESPACES)
     channel = ET.SubElement(root, "channel")
     ET.SubElement(channel, "title").text = f"{title} · {portal.settings.site_name}"
     ET.SubElement(channel, "link").text = iri_to_uri(base + path)
     ET.SubElement(channel, "description").text = f"Latest articles: {title}"
-    ET.SubElement(channel, f"{{{ATOM}}}link", href=iri_to_uri(base + self_path), rel="self", type="application/rss+xml")
+    ET.SubElement(channel, "atom:link", href=iri_to_uri(base + self_path), rel="self", type="application/rss+xml")
     if items.articles:
         ET.SubElement(channel, "lastBuildDate").text = format_datetime(max(_when(a) for a in items.articles))
     for article in items.articles:
@@ -151,16 +155,16 @@ def rss(items: FeedItems, title: str, path: str, self_path: str) -> ET.Element:
         ET.SubElement(item, "guid", isPermaLink="true").text = items.link(article)
         ET.SubElement(item, "pubDate").text = format_datetime(_when(article))
         for name in _authors(article, portal):
-            ET.SubElement(item, f"{{{DC}}}creator").text = name
+            ET.SubElement(item, "dc:creator").text = name
         ET.SubElement(item, "description").text = article.lead or article.title
-        ET.SubElement(item, f"{{{CONTENT}}}encoded").text = items.content(article)
+        ET.SubElement(item, "content:encoded").text = items.content(article)
         if article.section:
             ET.SubElement(item, "category").text = portal.section_name(article.section) or article.section
         cover = items.cover(article)
         if cover is not None:
             url, kind, size, width, height = cover
             ET.SubElement(item, "enclosure", url=url, length=str(size), type=kind)
-            ET.SubElement(item, f"{{{MEDIA}}}content", url=url, type=kind, medium="image", width=str(width),
+            ET.SubElement(item, "media:content", url=url, type=kind, medium="image", width=str(width),
                           height=str(height))  # fmt: skip
     return root
 
@@ -237,10 +241,12 @@ def _feed(request: Request, kind: str, title: str, path: str, self_path: str, ar
         body = json.dumps(json_feed(items, title, path, self_path), ensure_ascii=False)
         return _cached(body, "application/feed+json")
     if kind == "atom":
-        root, media_type = atom(items, title, path, self_path), "application/atom+xml"
-    else:
-        root, media_type = rss(items, title, path, self_path), "application/rss+xml"
-    return _cached(ET.tostring(root, encoding="utf-8", xml_declaration=True), media_type)
+        return _cached(_xml(atom(items, title, path, self_path)), "application/atom+xml")
+    return _cached(_xml(rss(items, title, path, self_path)), "application/rss+xml")
+
+
+def _xml(root: ET.Element) -> bytes:
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 @router.get("/feed.xml")
@@ -284,7 +290,7 @@ def sitemap(request: Request) -> Response:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + article_path(article))
         ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = (article.modified or _when(article)).date().isoformat()
-    return _cached(ET.tostring(root, encoding="utf-8", xml_declaration=True), "application/xml")
+    return _cached(_xml(root), "application/xml")
 
 
 @router.get("/news-sitemap.xml")
@@ -301,4 +307,4 @@ def news_sitemap(request: Request) -> Response:
         ET.SubElement(publication, f"{{{NEWS}}}language").text = article.language or "en"
         ET.SubElement(news, f"{{{NEWS}}}publication_date").text = valid_datetime(_when(article))
         ET.SubElement(news, f"{{{NEWS}}}title").text = article.title
-    return _cached(ET.tostring(root, encoding="utf-8", xml_declaration=True), "application/xml")
+    return _cached(_xml(root), "application/xml")

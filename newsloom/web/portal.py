@@ -33,6 +33,7 @@ from newsloom.text import slugify
 from newsloom.web import pictures
 from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
+from newsloom.web.static import fingerprint
 
 WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
@@ -134,6 +135,7 @@ class Portal:
         env.filters["datetime"] = valid_datetime
         env.filters["highlight"] = highlight_snippet
         env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
+        env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo)
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
