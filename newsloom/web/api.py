@@ -14,9 +14,17 @@ from pydantic import BaseModel
 
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
-from newsloom.web.portal import ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.store.base import Cursor
+from newsloom.web.portal import BadCursor, ItemId, Portal, article_path, decode_cursor, encode_cursor
 
 MAX_LIMIT = 100
+
+
+def _cursor(value: str | None) -> Cursor | None:
+    try:
+        return decode_cursor(value)
+    except BadCursor as error:
+        raise HTTPException(400, str(error)) from None
 
 
 class ArticleOut(BaseModel):
@@ -163,7 +171,7 @@ def create_api(portal: Portal) -> FastAPI:
         if outlet and source is None:
             return ArticlePage(items=[], next_cursor=None)
         found = portal.store.latest_articles(
-            limit, before=decode_cursor(cursor), section=section, tag=tag, source_id=source.id if source else None
+            limit, before=_cursor(cursor), section=section, tag=tag, source_id=source.id if source else None
         )
         names = _outlet_names(portal, found)
         next_cursor = encode_cursor(found[-1]) if len(found) == limit else None

@@ -16,6 +16,7 @@ from newsloom.store.search import query_terms
 from newsloom.web.pictures import image_urls
 from newsloom.web.portal import (
     PAGE_SIZE,
+    BadCursor,
     ItemId,
     Portal,
     article_path,
@@ -35,7 +36,10 @@ def _listing(
 ) -> Response:
     """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
     portal = _portal(request)
-    cursor = decode_cursor(before)
+    try:
+        cursor = decode_cursor(before)
+    except BadCursor as error:
+        raise HTTPException(400, "Bad request: this page address has an invalid position (before=)") from error
 
     def render(token: str) -> Response:
         articles = portal.store.latest_articles(PAGE_SIZE, before=cursor, **filters)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import itertools
 import threading
@@ -84,18 +86,29 @@ def format_date(value: datetime | None) -> str:
 
 
 def encode_cursor(article: Article) -> str:
+    """An opaque, URL-safe position after ``article`` in a newest-first listing (base64url, no padding): clients
+    pass it back unchanged, and nothing in it (a ``+`` in a time offset) can be mangled by form encoding."""
     listed = article.listed_at or article.published
-    return f"{listed.isoformat() if listed else ''}_{article.id}"
+    plain = f"{listed.isoformat() if listed else ''}_{article.id}"
+    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+
+
+class BadCursor(ValueError):
+    """A cursor this portal did not make: answered 400 with this reason, never silently as page 1."""
 
 
 def decode_cursor(value: str | None) -> Cursor | None:
-    if not value or "_" not in value:
+    """The position a cursor names; None when there is none; ``BadCursor`` when it is not one of ours."""
+    if not value:
         return None
-    stamp, _, identifier = value.rpartition("_")
     try:
+        plain = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        stamp, separator, identifier = plain.rpartition("_")
+        if not separator or not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError
         return Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except ValueError:
-        return None
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise BadCursor("invalid cursor: pass back a next_cursor value unchanged") from None
 
 
 @dataclass
