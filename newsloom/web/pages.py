@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
+from newsloom.store.base import SearchHit
 from newsloom.store.search import query_terms
 from newsloom.web.pictures import image_urls
 from newsloom.web.portal import (
@@ -61,6 +62,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
+SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
 
@@ -241,32 +243,45 @@ async def search(
     language: str | None = Query(None, max_length=10),
     date_from: str | None = Query(None, alias="from", max_length=10),
     date_to: str | None = Query(None, alias="to", max_length=10),
+    page: int = Query(1, ge=1, le=SEARCH_PAGES),
 ) -> Response:
     portal = _portal(request)
     query = q.strip()
     source = portal.outlet_named(outlet) if outlet else None
-    find = partial(
-        portal.store.search,
-        query,
-        limit=PAGE_SIZE,
-        section=section or None,
-        source_id=source.id if source else None,
-        language=language or None,
-        since=_day(date_from),
-        until=_day(date_to, end=True),
-    )
+    chosen = {
+        "section": section or None,
+        "source_id": source.id if source else None,
+        "language": language or None,
+        "since": _day(date_from),
+        "until": _day(date_to, end=True),
+    }
+
+    def find() -> tuple[list[SearchHit], int]:
+        hits = portal.store.search(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
+        total = portal.store.search_count(query, **chosen)  # type: ignore[arg-type]
+        return hits, max(total, (page - 1) * PAGE_SIZE + len(hits))
+
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
     # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
     cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
-    hits = [] if not query else find() if cheap else await run_in_threadpool(find)
+    hits, total = ([], 0) if not query else find() if cheap else await run_in_threadpool(find)
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
+    pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
+    kept = {"q": query, **{k: v for k, v in filters.items() if v}}
     return portal.page(
         lambda token: portal.render(
             request,
             "search.html",
             query=query,
             hits=hits,
+            total=total,
+            page=page,
+            first_shown=(page - 1) * PAGE_SIZE + 1,
+            previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
+            next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
+            pages=pages,
+            outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet),
             filters=filters,
             csrf_token=token,
