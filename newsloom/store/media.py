@@ -77,6 +77,25 @@ class MediaStore:
                     urls.extend(_article_image_urls(row.images or [], row.blocks or [])[:per_article])
         return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
 
+    def with_videos(self, limit: int = 20, scan: int = 5000) -> list[int]:
+        """Newest articles whose body holds a video, among the newest ``scan`` (a bounded walk of the listing
+        index: the stored blocks are JSON text, so this is a substring test, not an index lookup)."""
+        newest = (
+            sa.select(_a.c.id, _a.c.blocks, _a.c.listed_at)
+            .where(_a.c.hidden.is_(False))
+            .order_by(_a.c.listed_at.desc(), _a.c.id.desc())
+            .limit(scan)
+            .subquery()
+        )
+        query = (
+            sa.select(newest.c.id)
+            .where(sa.cast(newest.c.blocks, sa.Text).like('%"kind": "video"%'))
+            .order_by(newest.c.listed_at.desc(), newest.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
+
     def covers(self, article_ids: Iterable[int]) -> dict[int, Media]:
         """Each listed article's stored cover picture (articles whose cover is not stored are absent)."""
         ids = sorted({i for i in article_ids if i is not None})
@@ -93,6 +112,7 @@ class MediaStore:
 
 def _article_image_urls(images: list[dict[str, Any]], blocks: list[dict[str, Any]]) -> list[str]:
     cover = cover_url(images)
-    body = [str(b["image"].get("url") or "") for b in blocks if b.get("kind") == "image" and b.get("image")]
+    # Pictures of the body and posters of its videos, in reading order.
+    body = [str(b["image"].get("url") or "") for b in blocks if b.get("image")]
     rest = [str(image.get("url") or "") for image in images]
     return list(dict.fromkeys(url for url in [cover or "", *body, *rest] if url))

@@ -16,6 +16,7 @@ from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.edge import EdgeCache
+from newsloom.web.pictures import allowed_hosts
 from newsloom.web.portal import WEB_DIR, Portal
 from newsloom.web.static import FingerprintedStatic
 
@@ -27,6 +28,18 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'none'; object-src 'none'; "
     "style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 }
+
+
+def security_headers(settings: Settings) -> dict[str, str]:
+    """The fixed headers, with frames allowed only from the video hosts an operator named (``video_hosts``)."""
+    headers = dict(SECURITY_HEADERS)
+    frames = sorted(f"https://{host}" for host in allowed_hosts(settings.video_hosts) for host in EMBED_HOSTS.get(host, ()))
+    if frames:
+        headers["Content-Security-Policy"] += "; frame-src " + " ".join(frames)
+    return headers
+
+
+EMBED_HOSTS = {"www.youtube.com": ("www.youtube-nocookie.com",), "vimeo.com": ("player.vimeo.com",)}
 
 
 def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
@@ -58,7 +71,7 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
 
     edge = EdgeCache(app, portal, settings.page_cache_mb * 1024 * 1024)
     app.state.edge = edge
-    return SecurityHeaders(app, edge)  # type: ignore[return-value]
+    return SecurityHeaders(app, edge, security_headers(settings))  # type: ignore[return-value]
 
 
 class SecurityHeaders:
@@ -68,10 +81,10 @@ class SecurityHeaders:
     FastAPI app, so ``app.state`` and friends keep working.
     """
 
-    def __init__(self, app: FastAPI, inner: ASGIApp) -> None:
+    def __init__(self, app: FastAPI, inner: ASGIApp, headers: dict[str, str] | None = None) -> None:
         self.app = app
         self.inner = inner
-        self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in (headers or SECURITY_HEADERS).items()]
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.app, name)
@@ -103,6 +116,7 @@ _ROUTE_KINDS = {
     "author",
     "outlet",
     "outlets",
+    "videos",
     "story",
     "search",
     "admin",

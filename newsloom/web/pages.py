@@ -120,6 +120,22 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
     return _listing(request, f"By {name}", "author", before, {"author": slug})
 
 
+@router.get("/videos", response_class=HTMLResponse)
+def videos(request: Request) -> Response:
+    """The newest articles with a video in their body."""
+    portal = _portal(request)
+
+    def render(token: str) -> Response:
+        ids = portal.memo(("videos",), lambda: portal.media.with_videos(PAGE_SIZE))
+        articles = [a for i in ids if (a := portal.store.get_article(i)) is not None]
+        return portal.render(
+            request, "listing.html", heading="Videos", articles=articles, outlets=portal.outlets_for(articles),
+            next_cursor=None, kind="videos", csrf_token=token,
+        )  # fmt: skip
+
+    return portal.page(render)
+
+
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> Response:
     portal = _portal(request)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -103,3 +104,36 @@ def image_urls(article: Article) -> list[str]:
     urls = [cover.url] if cover else []
     urls += [block.image.url for block in article.blocks if block.image is not None]
     return urls
+
+
+EMBEDDABLE = {
+    "www.youtube.com": lambda url: "https://www.youtube-nocookie.com/embed/" + url.split("v=", 1)[-1].split("&")[0],
+    "vimeo.com": lambda url: "https://player.vimeo.com/video/" + url.rstrip("/").rsplit("/", 1)[-1],
+}
+
+
+def allowed_hosts(setting: str) -> set[str]:
+    return {host.strip().lower() for host in setting.split(",") if host.strip()}
+
+
+@pass_context
+def video(context: Any, block: Any, allowed: frozenset[str] = frozenset()) -> Markup:
+    """A video block: its poster (stored) with a play link to the source; a player frame only for a host the
+    operator allowed (``video_hosts``), so no third party sees readers by default."""
+    url = block.url or ""
+    if not url.startswith(("http://", "https://")):
+        return Markup("")
+    host = (urlsplit(url).hostname or "").lower()
+    label = f"Watch the video on {host.removeprefix('www.')}"
+    if host in allowed and host in EMBEDDABLE:
+        frame = EMBEDDABLE[host](url)
+        return Markup(
+            f'<figure class="video"><div class="video-frame"><iframe src="{escape(frame)}" title="{escape(label)}" '
+            f'loading="lazy" allowfullscreen referrerpolicy="strict-origin-when-cross-origin"></iframe></div></figure>'
+        )
+    poster = stored_picture(context, block.image.url) if block.image is not None else None
+    shown = picture_html(poster, block.image.alt or label if block.image else label, "full")
+    return Markup(
+        f'<figure class="video"><a class="video-link" href="{escape(url)}" rel="noopener nofollow">{shown}'
+        f'<span class="play" aria-hidden="true"></span><span class="video-label">{escape(label)}</span></a></figure>'
+    )

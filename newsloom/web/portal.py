@@ -149,7 +149,8 @@ class Portal:
         env.filters["highlight"] = highlight_snippet
         env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
-        env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo)
+        env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
     def outlet_labels(self, articles: list[Article]) -> tuple[dict[int, Outlet], dict[int, str]]:

@@ -44,3 +44,33 @@ def test_unstored_pictures_are_placeholders(site: Site) -> None:
         home = client.get("/").text
     assert "<img " not in page and "pic-placeholder" in page
     assert "<img " not in home and "pic-placeholder" in home
+
+
+def test_videos_are_posters_with_a_play_link_unless_a_host_is_allowed(settings, store) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from newsloom.model import Block, BlockKind, Image
+    from newsloom.web import create_app
+    from tests.conftest import LiveServer
+    from tests.store.test_store import make_article
+
+    poster = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+    article = make_article(9)
+    article.blocks.insert(1, Block(BlockKind.VIDEO, url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                                   image=Image(url=poster)))  # fmt: skip
+    article_id = store.upsert_article(article).article_id
+    store.upsert_article(make_article(10))
+    assert store_image(poster, picture("poster"), settings, open_storage(settings), MediaStore(store.engine)).ok
+    with LiveServer(create_app(settings, store)) as server:
+        page = httpx.get(f"{server.url}/article/{article_id}", follow_redirects=True)
+        listing = httpx.get(f"{server.url}/videos").text
+    video = page.text.split('<figure class="video">', 1)[1].split("</figure>", 1)[0]
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in video and 'class="play"' in video
+    assert re.search(r'<img src="/media/[^"]+" [^>]*width="\d+" height="\d+"', video)
+    assert "<iframe" not in page.text and "frame-src" not in page.headers["content-security-policy"]
+    assert f"/article/{article_id}/" in listing and listing.count('class="article-link"') == 1
+    allowed = settings.model_copy(update={"video_hosts": "www.youtube.com"})
+    with LiveServer(create_app(allowed, store)) as server:
+        page = httpx.get(f"{server.url}/article/{article_id}", follow_redirects=True)
+    assert '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page.text
+    assert "frame-src https://www.youtube-nocookie.com" in page.headers["content-security-policy"]
