@@ -28,7 +28,7 @@ from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import Outlet, PortalQueries
+from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
@@ -150,6 +150,7 @@ class Portal:
         env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["nav_sections"] = self.nav_sections
         env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
 
@@ -210,6 +211,15 @@ class Portal:
                     self._memo.popitem(last=False)
             found.update(looked_up)
         return found
+
+    def nav_sections(self, most: int = 9) -> list[Named]:
+        """The header's sections: those with articles, the busiest first (shared until the store changes)."""
+
+        def build() -> list[Named]:
+            busy = sorted((s for s in self.queries.sections() if s.articles), key=lambda s: (-s.articles, s.name))
+            return busy[:most]
+
+        return self.memo(("nav-sections", most), build)
 
     def logos(self) -> dict[str, Media]:
         """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
