@@ -72,7 +72,7 @@ def home(request: Request) -> Response:
 
     def render(token: str) -> Response:
         latest = portal.store.latest_articles(PAGE_SIZE)
-        sections = [s for s in portal.queries.sections() if s.articles][:6]
+        sections = [s for s in portal.queries.sections() if s.articles][:8]
         by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
         most_read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
         shown = latest + [a for items in by_section.values() for a in items] + most_read
@@ -86,6 +86,7 @@ def home(request: Request) -> Response:
             top_stories=portal.queries.top_stories(),
             outlets=portal.outlets_for(shown),
             tags=portal.queries.top_tags(12),
+            outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
             csrf_token=token,
         )
 
@@ -150,6 +151,27 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
         raise HTTPException(404, "No such outlet")
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
+
+
+def _most_read_in(portal: Portal, section: str | None, but: int | None, most: int = 5) -> list[Article]:
+    """The most read articles of a section (of the whole portal when the article has none), for the article page's
+    side column; shared by the section's pages until the store changes."""
+
+    def build() -> list[Article]:
+        found = []
+        for article_id in portal.most_read(40):
+            article = portal.store.get_article(article_id)
+            if article is not None and (section is None or article.section == section):
+                found.append(article)
+            if len(found) > most:
+                break
+        if len(found) <= most:  # too few read yet: the section's newest fill the column
+            known = {a.id for a in found}
+            newest = portal.store.latest_articles(most * 2, section=section)
+            found += [a for a in newest if a.id not in known]
+        return found
+
+    return [a for a in portal.memo(("most-read-in", section), build) if a.id != but][:most]
 
 
 def _copy_of(articles: list[Article]) -> dict[int, Article]:
@@ -234,6 +256,7 @@ async def article(request: Request, article_id: ItemId, slug: str, side_by_side:
             page_url=page_url,
             jsonld=jsonld,
             og_image=cover_image(article, stored, base),
+            most_read_here=_most_read_in(portal, article.section, article.id),
             outlets=outlet_map,
             related=related,
             editions=editions,

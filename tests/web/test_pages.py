@@ -34,8 +34,9 @@ def test_home_lists_latest_articles_with_outlet(portal: tuple[str, SQLStore]) ->
     for number in range(1, 4):
         store.upsert_article(make_article(number))
     response = httpx.get(url + "/")
+    lead = re.search(r'<h2 id="lead-title"><a href="[^"]+">([^<]+)<', response.text).group(1)  # type: ignore[union-attr]
     latest = response.text.split('id="latest-heading"', 1)[1].split("</section>", 1)[0]
-    titles = re.findall(r'class="article-link" href="[^"]+">([^<]+)<', latest)
+    titles = [lead, *re.findall(r'class="article-link" href="[^"]+">([^<]+)<', latest)]
     assert titles == [f"Article number {n} about Hà Nội" for n in (3, 2, 1)]
     assert "Example News" in response.text
 
