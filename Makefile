@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench-extract bench-crawl bench-web bench-stories clean
+.PHONY: run test lint i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Refresh the interface catalogues after template changes (the portal compiles the .po files when it starts).
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output -o newsloom/web/locale/messages.pot .
+	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete
+
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py
 
@@ -33,8 +38,14 @@ bench-crawl: $(STAMP)
 bench-web: $(STAMP)
 	$(BIN)/python bench/web_bench.py
 
+bench-translate: $(STAMP)
+	nice $(BIN)/python bench/translate_bench.py
+
 bench-stories: $(STAMP)
 	$(BIN)/python bench/stories_bench.py
+
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf $(VENV) newsloom-data .pytest_cache

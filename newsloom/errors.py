@@ -8,6 +8,7 @@
     │   ├── BlockedError          robots.txt, SSRF guard or policy refused the request
     │   └── TooLargeError         the response exceeded a size cap (or inflated past it)
     ├── InputError                a local file cannot be read as a page, feed or WARC (carries the path)
+    │   └── InvalidURL            a URL that cannot be parsed (bad port, unclosed IPv6 bracket, too long)
     ├── ExtractError              the bytes are not a usable article
     │   └── NotAnArticle          a page that is fine but not an article (listing, paywall stub, too short)
     ├── DropItem                  a pipeline stage decided to drop the item, with a reason
@@ -45,6 +46,10 @@ class TooLargeError(FetchError):
 
 
 class InputError(NewsloomError):
+    pass
+
+
+class InvalidURL(InputError):
     pass
 
 

@@ -97,6 +97,8 @@ class Article:
     fetched_at: datetime | None = None
     hidden: bool = False
     translated_from: int | None = None
+    translation_backend: str | None = None  # on a translated edition: the backend and model that made it
+    translation_model: str | None = None
     listed_at: datetime | None = None  # where listings sort it: published, else first stored
 
     @property

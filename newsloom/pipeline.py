@@ -1,14 +1,16 @@
 """The order of the stages, in one place: fetch → extract → enrich → store, then stories over the stored batch.
 
 ``process_page`` takes fetched bytes to a stored article and reports what happened as a ``PageResult``; it
-raises nothing for bad pages (their reason is in the result), so a batch never stops on one page. Each page is
+raises nothing for a bad page, whatever the exception (its reason is in the result, its traceback in the debug
+log), so a batch never stops on one page. Each page is
 stored in its own transaction: a crash loses at most the page in flight, and re-running finishes the job.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,10 +21,14 @@ from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
+from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
+from newsloom.store.translations import TranslationStore
+
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -38,26 +44,42 @@ class PageResult:
     outcome: Outcome
     reason: str | None = None
     article_id: int | None = None
+    cuts: tuple[str, ...] = ()  # fields cut to the limits of ``limits`` before storing
 
 
 @dataclass(slots=True)
 class BatchReport:
     counts: Counter[Outcome] = field(default_factory=Counter)
     problems: list[PageResult] = field(default_factory=list)
+    cut: list[PageResult] = field(default_factory=list)  # stored, but with fields cut to the limits
 
     def add(self, result: PageResult) -> None:
         self.counts[result.outcome] += 1
         if result.outcome in (Outcome.SKIPPED, Outcome.FAILED):
             self.problems.append(result)
+        if result.cuts and result.outcome in (Outcome.NEW, Outcome.UPDATED):
+            self.cut.append(result)
+
+    @property
+    def failed(self) -> int:
+        return self.counts[Outcome.FAILED]
 
 
 ExtractStage = Callable[[FetchedPage], Article]
 EnrichStage = Callable[[Article], Article]
 
 
-def extract_stage(page: FetchedPage, overrides: SiteOverrides | None = None) -> Article:
+def extract_stage(
+    page: FetchedPage,
+    overrides: SiteOverrides | None = None,
+    canonical_aliases: Sequence[frozenset[str]] = (),
+) -> Article:
     article = extract_article(
-        page.content, url=page.final_url or page.url, content_type=page.content_type, overrides=overrides
+        page.content,
+        url=page.final_url or page.url,
+        content_type=page.content_type,
+        overrides=overrides,
+        canonical_aliases=canonical_aliases,
     )
     article.fetched_at = page.fetched_at or datetime.now(UTC)
     if page.source_id is not None:
@@ -67,35 +89,64 @@ def extract_stage(page: FetchedPage, overrides: SiteOverrides | None = None) -> 
     return article
 
 
+def _failure_reason(error: Exception) -> str:
+    """A one-line reason for an exception nobody named: its type and the start of its message."""
+    if isinstance(error, RecursionError):
+        return "the page nests too deeply to process (RecursionError)"
+    message = " ".join(str(error).split())
+    return (
+        f"internal error: {type(error).__name__}: {message[:200]}"
+        if message
+        else f"internal error: {type(error).__name__}"
+    )
+
+
 def process_page(
     page: FetchedPage | LoadFailure,
     store: ArticleStore,
     *,
     extract: ExtractStage = extract_stage,
     enrich: EnrichStage = enrich_article,
+    reraise: tuple[type[Exception], ...] = (),
 ) -> PageResult:
+    """One page through extract → enrich → limits → store; whatever goes wrong becomes this page's result.
+
+    Named errors carry their own reason; any other exception (a bug, a library choking on hostile input) is
+    logged with its traceback at debug level and reported as the page's failure, so the batch goes on.
+    ``reraise`` names failures that are not the page's (a Celery worker passes "store unreachable", which it
+    waits out and runs the page again).
+    """
     if isinstance(page, LoadFailure):
         return PageResult(page.origin, Outcome.FAILED, page.reason)
     try:
-        article = enrich(extract(page))
+        return _store_page(page, store, extract, enrich)
     except NotAnArticle as error:
         return PageResult(page.origin, Outcome.SKIPPED, error.reason)
     except NewsloomError as error:
         return PageResult(page.origin, Outcome.FAILED, error.reason)
+    except Exception as error:  # every page is its own failure domain
+        if isinstance(error, reraise):
+            raise
+        log.debug("page failed", exc_info=True, extra={"origin": page.origin})
+        return PageResult(page.origin, Outcome.FAILED, _failure_reason(error))
+
+
+def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, enrich: EnrichStage) -> PageResult:
+    article = enrich(extract(page))
     if not article.canonical_url:
         # A saved page that names no URL of its own: its file is its identity, so re-imports stay idempotent.
         origin_path = Path(page.origin)
         if not origin_path.exists():
             return PageResult(page.origin, Outcome.FAILED, "no URL: the page names none and none was given")
         article.url = article.canonical_url = origin_path.resolve().as_uri()
-    try:
-        result = store.upsert_article(article, raw_html=page.content, final_url=page.final_url)
-    except NewsloomError as error:
-        return PageResult(page.origin, Outcome.FAILED, error.reason)
+    cuts = tuple(limit_article(article))
+    if cuts:
+        log.info("article cut to limits", extra={"origin": page.origin, "cuts": list(cuts)})
+    result = store.upsert_article(article, raw_html=page.content, final_url=page.final_url)
     if result.outcome == UpsertOutcome.UNCHANGED:
-        return PageResult(page.origin, Outcome.SKIPPED, "unchanged", result.article_id)
+        return PageResult(page.origin, Outcome.SKIPPED, "unchanged", result.article_id, cuts)
     outcome = Outcome.NEW if result.outcome == UpsertOutcome.NEW else Outcome.UPDATED
-    return PageResult(page.origin, outcome, None, result.article_id)
+    return PageResult(page.origin, outcome, None, result.article_id, cuts)
 
 
 def process_pages(
@@ -119,7 +170,7 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     is stored (end of an import, of a crawl round, or ``newsloom stories``).
     """
     stories = StoryStore(store.engine)
-    docs = stories.pending_window(WINDOW)
+    docs = TranslationStore(store.engine).with_translated_text(stories.pending_window(WINDOW))
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
     if not considered:
         return StoryChanges()

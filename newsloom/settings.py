@@ -44,6 +44,13 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs the fetcher may reach despite the SSRF guard, e.g. 127.0.0.0/8.",
     )
     max_page_bytes: int = Field(10_000_000, description="Largest page or feed accepted, after decompression.")
+    canonical_aliases: str = Field(
+        "",
+        description="Domains that are one publisher, believed as each other's canonical URLs: 'a.com,a.co.uk; b.org,b.net'.",
+    )
+    fetch_deadline: float = Field(
+        60.0, description="Seconds one fetch may take in all (connect and every read, redirects and retries included)."
+    )
     fetch_connect_timeout: float = Field(10.0, description="Seconds to wait for a TCP/TLS connection.")
     fetch_read_timeout: float = Field(20.0, description="Seconds to wait for each read from a server.")
     fetch_retries: int = Field(3, description="Retries after a timeout, 5xx or 429 (exponential backoff, jitter).")
@@ -69,6 +76,12 @@ class Settings(BaseSettings):
     crawl_workers: int = Field(
         2, description="Processes extracting pages while fetching continues; 0 extracts in a thread instead."
     )
+    extract_deadline: float = Field(
+        30.0, description="Seconds a crawl's extraction worker may spend on one page before it is failed."
+    )
+    crawl_round_deadline: float = Field(
+        600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
+    )
     warc_dir: Path | None = Field(
         None, description="If set, every fetched response is appended to rotating WARC files in this directory."
     )
@@ -90,9 +103,81 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
     )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default).",
+    )
+    metrics_allow: str = Field(
+        "127.0.0.0/8,::1/128", description="Comma-separated CIDRs that may read /metrics (loopback by default)."
+    )
     page_cache_mb: int = Field(
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
+    translate_backend: str = Field(
+        "none",
+        description="Machine translation into translate_targets: none | ctranslate2 | libretranslate | openai.",
+    )
+    translate_targets: str = Field(
+        "en", description="Comma-separated languages each article gets a translated edition in, e.g. 'en,vi'."
+    )
+    translate_url: str = Field(
+        "", description="LibreTranslate server URL, or OpenAI-compatible base URL ending in /v1 (openai backend)."
+    )
+    translate_api_key: str | None = Field(None, description="API key for the LibreTranslate or OpenAI endpoint.")
+    translate_model: str = Field("", description="Model name sent to the OpenAI-compatible endpoint.")
+    translate_model_dir: Path | None = Field(
+        None, description="Offline models for ctranslate2 (Argos packages, OPUS-MT); default DATA_DIR/models."
+    )
+    translate_skip_sources: str = Field(
+        "", description="Comma-separated source slugs or names whose articles are never translated."
+    )
+    translate_max_chars: int = Field(
+        20_000, description="Characters translated per article; the rest of a longer page stays untranslated."
+    )
+    translate_timeout: float = Field(60.0, description="Seconds to wait for a translation server's answer.")
+    translate_retries: int = Field(3, description="Retries of a translation request after a timeout, 429 or 5xx.")
+    translate_backoff_seconds: float = Field(1.0, description="First translation retry delay; doubles each retry.")
+    translate_batch_size: int = Field(50, description="Segments sent to a translation server per request.")
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return self.translate_model_dir or self.data_dir / "models"
+
+    @property
+    def translate_target_list(self) -> list[str]:
+        return [code.strip().lower() for code in self.translate_targets.split(",") if code.strip()]
+
+    broker_url: str | None = Field(
+        None,
+        description="Celery broker (redis://… or amqp://…) for scale-out: `newsloom worker` and `newsloom beat`; "
+        "unset, everything runs in-process.",
+    )
+    worker_concurrency: int = Field(2, description="Tasks one `newsloom worker` runs at once (processes).")
+    queue_visibility_timeout: int = Field(
+        600,
+        description="Seconds before a task taken by a worker that died is handed to another (Redis broker).",
+    )
+    task_max_retries: int = Field(
+        5, description="Retries of a task after a transient failure (store or broker unreachable), with backoff."
+    )
+    beat_interval_seconds: int = Field(30, description="How often `newsloom beat` sends due entry points to workers.")
+    stories_interval_seconds: int = Field(60, description="How often `newsloom beat` runs the stories stage.")
+
+    editions: str = Field(
+        "vi,en",
+        description="Portal language editions, comma-separated (URL prefixes /vi/, /en/); each needs a catalogue.",
+    )
+    default_edition: str = Field(
+        "en", description="Edition served when the reader's Accept-Language names none of the editions."
+    )
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+
+    @property
+    def edition_list(self) -> list[str]:
+        """The editions in order, the default first; an edition named twice or in another case counts once."""
+        named = [code.strip().lower() for code in self.editions.split(",") if code.strip()]
+        default = self.default_edition.strip().lower()
+        return list(dict.fromkeys([default, *named]))
 
     fetch_images: bool = Field(
         True,

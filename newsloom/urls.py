@@ -1,13 +1,23 @@
-"""Canonical URLs: the key that makes ingest idempotent.
+"""URLs: one tolerant parser, and canonical URLs, the key that makes ingest idempotent.
+
+Every URL that comes from outside (a page's ``<link rel=canonical>``, a feed item, ``--url``) goes through
+:func:`parse_http_url` or :func:`canonicalize_url`, which turn whatever the standard library cannot parse (a port of
+99999, an unclosed ``[::1``, a host with spaces, a URL of 100 KB) into one named error, :class:`InvalidURL`, that a
+caller records as the reason its page or item failed, instead of a ``ValueError`` from deep inside ``urllib``.
 
 Two URLs that name the same article must normalise to the same string: scheme and host lower-cased, default ports
 and fragments dropped, tracking parameters (``utm_*``, ``fbclid``, ``gclid`` …) removed, remaining query parameters
-kept in their order. Paths keep their case (servers may treat it as significant).
+kept in their order. Paths keep their case (servers may treat it as significant). IPv6 literals keep their
+brackets (``http://[::1]:8080/a``).
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+from dataclasses import dataclass
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from newsloom.errors import InvalidURL
 
 TRACKING_PARAMS = frozenset(
     {
@@ -34,6 +44,64 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_", "_hs")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Browsers and servers handle URLs of a few KB; anything longer is not an article's address (and would be stored,
+# indexed and shown on every listing). Longer URLs are refused, not cut: a cut URL names another resource.
+MAX_URL_CHARS = 2048
+# A host name: labels of letters (any script: IDNs arrive unencoded), digits, hyphens and underscores.
+_HOST_NAME = re.compile(r"^[\w-]+(\.[\w-]+)*\.?$", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpURL:
+    """The parts of an http(s) URL that parsed cleanly; ``host`` is lower-case, IPv6 literals in brackets."""
+
+    scheme: str
+    host: str
+    port: int | None
+    username: str | None
+    path: str
+    query: str
+    fragment: str
+
+    @property
+    def netloc(self) -> str:
+        netloc = self.host
+        if self.port is not None and self.port != DEFAULT_PORTS[self.scheme]:
+            netloc = f"{netloc}:{self.port}"
+        return f"{self.username}@{netloc}" if self.username else netloc
+
+
+def _split(url: str) -> SplitResult:
+    if len(url) > MAX_URL_CHARS:
+        raise InvalidURL(f"URL longer than {MAX_URL_CHARS} characters ({len(url)})", url[:200] + "…")
+    if any(ord(char) < 32 for char in url):
+        raise InvalidURL("URL contains control characters", url)
+    try:
+        return urlsplit(url)
+    except ValueError as error:  # "Invalid IPv6 URL" and friends
+        raise InvalidURL(f"unparseable URL: {error}", url) from None
+
+
+def parse_http_url(url: str) -> HttpURL:
+    """Parse an http(s) URL completely or raise :class:`InvalidURL` saying why (never ``ValueError``)."""
+    url = url.strip()
+    parts = _split(url)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise InvalidURL("not an http or https URL", url)
+    try:
+        port = parts.port
+        hostname = parts.hostname
+    except ValueError as error:  # a port out of range or not a number
+        raise InvalidURL(f"bad port: {error}", url) from None
+    host = (hostname or "").lower().rstrip(".")
+    if not host:
+        raise InvalidURL("URL has no host", url)
+    if ":" in host:  # an IPv6 literal (urlsplit already checked its brackets and characters)
+        host = f"[{host}]"
+    elif not _HOST_NAME.match(host):
+        raise InvalidURL(f"bad host name {host!r}", url)
+    return HttpURL(scheme, host, port, parts.username, parts.path, parts.query, parts.fragment)
 
 
 def is_tracking_param(name: str) -> bool:
@@ -42,22 +110,55 @@ def is_tracking_param(name: str) -> bool:
 
 
 def canonicalize_url(url: str) -> str:
-    """Normalise ``url`` for use as an identity key; non-HTTP URLs are returned stripped only."""
+    """Normalise ``url`` for use as an identity key; non-HTTP URLs (``file:``) are returned stripped only.
+
+    Raises :class:`InvalidURL` for an http(s) URL that cannot be parsed, and for any URL past ``MAX_URL_CHARS``.
+    """
     url = url.strip()
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS:
+    if urlsplit_scheme(url) not in DEFAULT_PORTS:
+        _split(url)  # the length and character checks hold for every key
         return url
-    host = (parts.hostname or "").lower().rstrip(".")
-    if parts.port and parts.port != DEFAULT_PORTS[scheme]:
-        host = f"{host}:{parts.port}"
-    if parts.username:
-        host = f"{parts.username}@{host}"
-    path = parts.path or "/"
-    query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    parsed = parse_http_url(url)
+    query_pairs = [(k, v) for k, v in parse_qsl(parsed.query, keep_blank_values=True) if not is_tracking_param(k)]
     query = urlencode(query_pairs, doseq=True) if query_pairs else ""
-    return urlunsplit((scheme, host, path, query, ""))
+    return urlunsplit((parsed.scheme, parsed.netloc, parsed.path or "/", query, ""))
+
+
+def url_key(url: str) -> str:
+    """The canonical URL when ``url`` parses, else the stripped text itself (cut to ``MAX_URL_CHARS``).
+
+    For logs of what a feed listed (``crawl_urls``): a poison item must be recorded under some key so that it is
+    not fetched again on every poll, even though it has no canonical form.
+    """
+    try:
+        return canonicalize_url(url)
+    except InvalidURL:
+        return url.strip()[:MAX_URL_CHARS]
+
+
+def urlsplit_scheme(url: str) -> str:
+    """The scheme of ``url``, lower-cased ("" when there is none); never raises."""
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return match.group(1).lower() if match else ""
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The lower-case host of ``url`` ("" when it has none or cannot be parsed); IPv6 without brackets."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def join_url(base: str | None, reference: str) -> str:
+    """``urljoin`` that never raises: a reference that cannot be resolved against ``base`` is returned as it is.
+
+    Publishers' pages and feeds hold any string in an ``href``; the caller checks the result where it matters
+    (:func:`canonicalize_url` when it becomes a key, the fetcher when it is fetched).
+    """
+    if not base:
+        return reference
+    try:
+        return urljoin(base, reference)
+    except ValueError:
+        return reference

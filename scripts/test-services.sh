@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite drives: a real browser for portal tests, PostgreSQL for the store
-# tests that run on it (tests/postgres.py starts a throwaway server on loopback).
+# tests that run on it (tests/postgres.py starts a throwaway server on loopback), Redis for the scale-out tests
+# (tests/redis_server.py starts a throwaway broker on loopback).
 # Idempotent and quiet; skips what is present. Tests that need a missing program skip themselves.
 set -u
 need=()
@@ -8,6 +9,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing system packages: ${need[*]}"

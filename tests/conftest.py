@@ -90,7 +90,9 @@ class LiveServer:
 
     def __init__(self, app: object) -> None:
         self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", proxy_headers=False)
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -109,3 +111,14 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models directory holding a tiny vi→en translation model built here (random weights, SentencePiece trained
+    on a few lines; about half a second), in an Argos package's layout."""
+    from tests.enrich.translate.helpers import tiny_model_dir
+
+    root = tmp_path_factory.mktemp("models")
+    tiny_model_dir(root)
+    return root

@@ -32,9 +32,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class PostgresCluster:
+    """A running throwaway cluster; ``stop`` and ``start`` let a test take it away for a while."""
+
+    def __init__(self, bindir: Path, root: Path, prefix: list[str], port: int) -> None:
+        self.bindir, self.root, self.prefix, self.port = bindir, root, prefix, port
+        self.data = root / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://newsloom@127.0.0.1:{self.port}/newsloom"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        subprocess.run(
+            [*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+             str(self.root / "log"), "-w", "start"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+
+    def stop(self, mode: str = "immediate") -> None:
+        subprocess.run(
+            [*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+
+
 @contextmanager
-def postgres_server() -> Iterator[str | None]:
-    """Yields an SQLAlchemy URL of an empty database, or ``None`` when PostgreSQL is not installed."""
+def postgres_cluster() -> Iterator[PostgresCluster | None]:
+    """Yields a running cluster with an empty ``newsloom`` database, or ``None`` when PostgreSQL is not installed."""
     bindir = _bindir()
     as_root = os.geteuid() == 0
     if bindir is None or (as_root and shutil.which("runuser") is None):
@@ -46,39 +76,27 @@ def postgres_server() -> Iterator[str | None]:
         shutil.chown(root, "postgres", "postgres")
         prefix = ["runuser", "-u", "postgres", "--"]
     root.chmod(0o755)
-    data, port = root / "data", _free_port()
+    cluster = PostgresCluster(bindir, root, prefix, _free_port())
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
     try:
         subprocess.run(
-            [
-                *prefix,
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-A",
-                "trust",
-                "-U",
-                "newsloom",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ],
+            [*prefix, str(bindir / "initdb"), "-D", str(cluster.data), "-A", "trust", "-U", "newsloom", "-E", "UTF8",
+             "--no-sync"],
             **quiet,  # type: ignore[arg-type]
         )
-        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        cluster.start()
         subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"],
+            [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "newsloom", "newsloom"],
             **quiet,  # type: ignore[arg-type]
         )
-        subprocess.run(
-            [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "newsloom", "newsloom"], **quiet
-        )  # type: ignore[arg-type]
-        yield f"postgresql+psycopg://newsloom@127.0.0.1:{port}/newsloom"
+        yield cluster
     finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
+        cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str | None]:
+    """Yields an SQLAlchemy URL of an empty database, or ``None`` when PostgreSQL is not installed."""
+    with postgres_cluster() as cluster:
+        yield cluster.url if cluster is not None else None

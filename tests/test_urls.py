@@ -1,6 +1,7 @@
 import pytest
 
-from newsloom.urls import canonicalize_url
+from newsloom.errors import InvalidURL
+from newsloom.urls import MAX_URL_CHARS, canonicalize_url, join_url, url_key
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,32 @@ def test_canonical_urls_of_the_same_article_are_equal() -> None:
     assert canonicalize_url("https://News.example.com/x?utm_campaign=a#top") == canonicalize_url(
         "https://news.example.com/x?fbclid=zz"
     )
+
+
+def test_ipv6_literals_keep_their_brackets() -> None:
+    assert canonicalize_url("http://[::1]:8080/a") == "http://[::1]:8080/a"
+    assert canonicalize_url("HTTP://[2001:DB8::1]/x?utm_source=y") == "http://[2001:db8::1]/x"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("https://bad.example:99999/two", "bad port"),
+        ("https://[::1/four", "unparseable URL"),
+        ("http://exa mple.com/a", "bad host name"),
+        ("http:///no-host", "no host"),
+        ("https://example.com/" + "a" * 130_000, "longer than"),
+        ("https://example.com/a\x00b", "control characters"),
+    ],
+)
+def test_unparseable_urls_are_one_named_error(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidURL) as caught:
+        canonicalize_url(raw)
+    assert reason in caught.value.reason
+    assert url_key(raw) == raw.strip()[:MAX_URL_CHARS]  # still recordable as what the feed listed
+
+
+def test_join_url_never_raises() -> None:
+    assert join_url("https://example.com/a/b", "../c") == "https://example.com/c"
+    assert join_url("https://[::1/x", "/y") == "/y"
+    assert join_url(None, "/y") == "/y"

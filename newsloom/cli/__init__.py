@@ -19,12 +19,14 @@ from newsloom.cli.ingest import (
     extract_command,
     import_command,
     reprocess_command,
-    stats_command,
     stories_command,
 )
+from newsloom.cli.scale import beat_command, worker_command
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
+from newsloom.cli.stats import stats_command
+from newsloom.cli.translate import models_group, translate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -57,9 +59,21 @@ for command in (
     admin_group,
     crawl_command,
     run_command,
+    worker_command,
+    beat_command,
+    translate_command,
+    models_group,
 ):
     cli.add_command(command)
 
 
 def main() -> None:
-    cli(prog_name="newsloom")
+    import sqlalchemy as sa
+
+    try:
+        cli(prog_name="newsloom")
+    except sa.exc.OperationalError as error:  # the database went away mid-command: one line, no traceback
+        from newsloom.cli.context import OPENED_URLS, database_error
+
+        database_error(OPENED_URLS[-1] if OPENED_URLS else "(database)", error).show()
+        raise SystemExit(1) from None

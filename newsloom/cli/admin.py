@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext
 from newsloom.store.users import UserStore
 
 
@@ -29,4 +29,14 @@ def create_user(app: AppContext, username: str, password_stdin: bool) -> None:
         UserStore(app.store.engine).create(username, password)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
-    err_console.print(f"administrator {username} ready")
+    click.echo(f"administrator {username} ready (any earlier sessions of {username} are ended)")
+
+
+@admin_group.command("delete-user")
+@click.argument("username")
+@click.pass_obj
+def delete_user(app: AppContext, username: str) -> None:
+    """Delete USERNAME; every session it has ends at once."""
+    if not UserStore(app.store.engine).delete(username):
+        raise click.ClickException(f"no account named {username!r}")
+    click.echo(f"deleted {username}; its sessions are ended")

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import click
+import sqlalchemy as sa
 from rich.console import Console
 
+from newsloom.domains import parse_aliases
 from newsloom.extract.overrides import SiteOverrides, load_overrides
 from newsloom.logs import configure_logging
 from newsloom.model import Article, FetchedPage
@@ -44,15 +47,32 @@ class AppContext:
         return load_overrides(directory) if directory else None
 
     def extract_stage(self) -> Callable[[FetchedPage], Article]:
-        return partial(extract_stage, overrides=self.overrides)
+        aliases = parse_aliases(self.settings.canonical_aliases)
+        return partial(extract_stage, overrides=self.overrides, canonical_aliases=aliases)
 
     @property
     def store(self) -> SQLStore:
         if self._store is None:
-            self._store = open_store(self.settings)
+            OPENED_URLS.append(self.settings.resolved_database_url)
+            try:
+                self._store = open_store(self.settings)
+            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, OSError) as error:
+                raise database_error(self.settings.resolved_database_url, error) from error
         return self._store
 
 
+OPENED_URLS: list[str] = []  # for the one-line message of a connection lost mid-command (``cli.main``)
+
+
+def database_error(url: str, error: BaseException) -> click.ClickException:
+    """One line naming the database (password hidden) and the driver's first line of complaint."""
+    from newsloom.cli.output import safe_url
+
+    original = getattr(error, "orig", None) or error
+    reason = next((line.strip() for line in str(original).splitlines() if line.strip()), type(original).__name__)
+    return click.ClickException(f"cannot open the store at {safe_url(url)}: {reason}")
+
+
 # Reports and progress go to stderr so stdout stays machine-readable (extract/export print JSON there).
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # soft wrap: a long line is never cut into two when piped
 out_console = Console(file=sys.stdout, soft_wrap=True)

@@ -7,10 +7,10 @@ import contextlib
 
 import click
 import uvicorn
-from rich.live import Live
-from rich.text import Text
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.translate import print_translation
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler, CrawlReport
 from newsloom.web import create_app
@@ -22,39 +22,57 @@ def _line(report: CrawlReport) -> str:
     return (
         f"feeds: {report.feeds_polled} polled, {report.feeds_not_modified} not modified (304), "
         f"{len(report.feed_errors)} failed; articles: {articles[Outcome.NEW]} new, {articles[Outcome.UPDATED]} updated, "
-        f"{articles[Outcome.SKIPPED]} skipped, {articles[Outcome.FAILED] + len(report.page_failures)} failed; "
+        f"{articles[Outcome.SKIPPED]} skipped, {len(report.page_failures)} failed; "
         f"{report.known_skipped} known URLs not refetched; requests: {stats['requests']}, "
         f"304s: {stats['not_modified']}, retries: {stats['retries']}"
     )
 
 
 def _print_report(report: CrawlReport) -> None:
-    err_console.print(f"crawl: {_line(report)}", markup=False)
+    """The round's summary on stdout, one unwrapped line per fact (so it reads the same piped or in a terminal)."""
+    click.echo(f"crawl: {_line(report)}")
+    if report.translation is not None:
+        print_translation(report.translation)
     if report.stories.articles_linked:
-        err_console.print(
-            f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked"
-        )
+        click.echo(f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked")
     for source, url, reason in report.feed_errors:
-        err_console.print(f"  feed failed: {source}: {url}: {reason}", markup=False)
+        click.echo(f"  feed failed: {source}: {url}: {reason}")
     for url, reason in report.page_failures[:50]:
-        err_console.print(f"  page failed: {url}: {reason}", markup=False)
+        click.echo(f"  page failed: {url}: {reason}")
     if len(report.page_failures) > 50:
-        err_console.print(f"  … and {len(report.page_failures) - 50} more page failures")
+        click.echo(f"  … and {len(report.page_failures) - 50} more page failures")
+
+
+def _progress() -> Progress:
+    """A live line on stderr while crawling, only on a terminal (piped output stays the summary alone)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
 
 
 @click.command("crawl")
 @click.option("--once", is_flag=True, help="Poll every entry point now, then exit (default: poll due ones forever).")
 @click.option("--source", "source_name", help="Only this publisher (name or slug).")
+@click.option("--allow-failures", is_flag=True, help="With --once: exit 0 even when some feeds or pages failed.")
 @click.pass_obj
-def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
-    """Poll sources' feeds and sitemaps and store new articles (each URL goes through the pipeline once)."""
+def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_failures: bool) -> None:
+    """Poll sources' feeds and sitemaps and store new articles (each URL goes through the pipeline once).
+
+    With --once the exit status is 1 when any feed or page failed (each is listed with its reason).
+    """
     store = app.store
 
     async def crawl() -> CrawlReport | None:
-        with Live(Text("crawling…"), console=err_console, transient=True, refresh_per_second=4) as live:
+        with _progress() as progress:
+            task = progress.add_task("crawling…")
 
             def show(report: CrawlReport) -> None:
-                live.update(Text(_line(report)))
+                progress.update(task, description=_line(report))
 
             async with Crawler(app.settings, store, on_progress=show) as crawler:
                 if once:
@@ -68,7 +86,13 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
         return
     if report is not None:
         _print_report(report)
-        if report.feed_errors and not report.feeds_polled:
+        failed = len(report.feed_errors) + len(report.page_failures)
+        if failed and not allow_failures:
+            err_console.print(
+                f"newsloom: failed: {len(report.feed_errors)} feed(s), {len(report.page_failures)} page(s) "
+                "(exit status 1; --allow-failures exits 0)",
+                markup=False,
+            )
             raise SystemExit(1)
 
 
@@ -77,10 +101,13 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port of the portal.")
 @click.pass_obj
 def run_command(app: AppContext, host: str, port: int) -> None:
-    """Crawl due sources forever and serve the portal, in one process (the usual way to run newsloom)."""
+    """Crawl due sources forever and serve the portal, in one process (one portal worker).
+
+    For several portal workers, run `newsloom crawl` and `newsloom serve --workers N` side by side instead.
+    """
     store = app.store
     portal = create_app(app.settings, store)
-    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))
     err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
 
     async def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands that put articles into the store or take them out: import, extract, reprocess, export, stats."""
+"""Commands that put articles into the store or take them out: import, extract, reprocess, export."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from newsloom.cli.context import AppContext, err_console, out_console
+from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
@@ -35,29 +35,49 @@ def _progress() -> Progress:
     )
 
 
+ALLOW_FAILURES_HELP = "Exit 0 even when some pages failed (for cron jobs); by default any failure exits 1."
+
+
+def _say(text: str) -> None:
+    """A line of the command's result: stdout, never wrapped or styled, whatever the terminal's width."""
+    click.echo(text)
+
+
 def _print_report(report: BatchReport, verb: str) -> None:
     counts = report.counts
-    err_console.print(
+    _say(
         f"{verb}: {counts[Outcome.NEW]} new, {counts[Outcome.UPDATED]} updated, "
         f"{counts[Outcome.SKIPPED]} skipped, {counts[Outcome.FAILED]} failed"
     )
     for problem in report.problems:
         if problem.reason == "unchanged":
             continue
-        err_console.print(f"  {problem.outcome.value}: {problem.origin}: {problem.reason}", markup=False)
+        _say(f"  {problem.outcome.value}: {problem.origin}: {problem.reason}")
     unchanged = sum(1 for problem in report.problems if problem.reason == "unchanged")
     if unchanged:
-        err_console.print(f"  skipped {unchanged} unchanged")
+        _say(f"  skipped {unchanged} unchanged")
+    for result in report.cut:
+        _say(f"  cut: {result.origin}: {'; '.join(result.cuts)}")
+
+
+def exit_on_failures(failed: int, allow_failures: bool) -> None:
+    """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
+    if failed and not allow_failures:
+        pages = "1 page" if failed == 1 else f"{failed} pages"
+        err_console.print(f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False)
+        raise SystemExit(1)
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="Original URL of the page (only with a single HTML file).")
+@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
 @click.pass_obj
-def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) -> None:
+def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
     """Ingest .html, .html.gz, directories of them, and WARC files (.warc, .warc.gz).
 
-    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated.
+    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page that
+    fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
     """
     store = app.store
     extract = app.extract_stage()
@@ -69,7 +89,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
-            for page in iter_local_pages([path], url=url):
+            for page in _pages_of(path, url):
                 result = process_page(page, store, extract=extract)
                 report.add(result)
                 if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
@@ -79,11 +99,21 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None) ->
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
-        _print_stories(update_stories(store))
+        run_translation(app)  # before stories, so an edition joins the story of its language's coverage
+        with err_console.status("grouping stories"):
+            changes = update_stories(store)
+        _print_stories(changes)
     if stored_ids and app.settings.fetch_images:
         _fetch_images(app, stored_ids)
-    if report.counts[Outcome.FAILED] and not (report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]):
-        raise SystemExit(1)
+    exit_on_failures(report.failed, allow_failures)
+
+
+def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure]:
+    """The pages of one file; a reader that breaks part-way (a damaged WARC) ends that file with a failure."""
+    try:
+        yield from iter_local_pages([path], url=url)
+    except Exception as error:
+        yield LoadFailure(str(path), f"unreadable: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
 
 
 def _fetch_images(app: AppContext, article_ids: list[int]) -> None:
@@ -97,7 +127,7 @@ def _fetch_images(app: AppContext, article_ids: list[int]) -> None:
 
 
 def _print_stories(changes: StoryChanges) -> None:
-    err_console.print(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
+    _say(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
 
 
 @click.command("stories")
@@ -184,6 +214,8 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
     store = app.store
     for article in store.iter_articles():
         assert article.id is not None
+        if article.translated_from is not None:
+            continue  # a translated edition has no page of its own: it is remade from its original
         record = store.raw_html_record(article.id)
         if record is None:
             yield article, LoadFailure(article.canonical_url, "no stored HTML")
@@ -201,8 +233,9 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
 
 
 @click.command("reprocess")
+@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
 @click.pass_obj
-def reprocess_command(app: AppContext) -> None:
+def reprocess_command(app: AppContext, allow_failures: bool) -> None:
     """Re-run extraction and enrichment on every stored article's original HTML."""
     store = app.store
     extract = app.extract_stage()
@@ -221,6 +254,9 @@ def reprocess_command(app: AppContext) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
+    if report.counts[Outcome.UPDATED]:
+        run_translation(app)
+    exit_on_failures(report.failed, allow_failures)
 
 
 @click.command("export")
@@ -236,22 +272,3 @@ def export_command(app: AppContext, output_format: str) -> None:
             **article.to_dict(),
         }
         click.echo(json.dumps(record, ensure_ascii=False))
-
-
-@click.command("stats")
-@click.pass_obj
-def stats_command(app: AppContext) -> None:
-    """Counts by source, section and language, and the store's size."""
-    stats = app.store.stats()
-    out_console.print(f"articles: {stats.articles}")
-    if stats.size_bytes is not None:
-        out_console.print(f"store size: {stats.size_bytes / 1_048_576:.1f} MiB")
-    for title, counts in (
-        ("source", stats.by_source),
-        ("section", stats.by_section),
-        ("language", stats.by_language),
-    ):
-        table = Table(title, "articles")
-        for name, count in sorted(counts.items(), key=lambda item: -item[1]):
-            table.add_row(name, str(count))
-        out_console.print(table)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from newsloom.model import Article, AttributionKind
+from newsloom.urls import host_of
 
 _NAME_SEPARATORS = re.compile(r"\s*(?:/|,|;|\s(?:and|và|und|et|y)\s)\s*", re.IGNORECASE)
 
@@ -26,7 +26,7 @@ class Citation:
 
 
 def _host(url: str | None) -> str:
-    host = (urlsplit(url).hostname or "") if url else ""
+    host = host_of(url) if url else ""
     return host.removeprefix("www.")
 
 

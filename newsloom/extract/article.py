@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 
 import trafilatura
 from lxml import etree
@@ -21,6 +22,7 @@ from newsloom.errors import ExtractError, NotAnArticle
 from newsloom.extract.attribution import attribution_line, dateline
 from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
+from newsloom.extract.bounds import cap_elements
 from newsloom.extract.chrome import drop_chrome, drop_tag_lists
 from newsloom.extract.continuation import continue_chunks
 from newsloom.extract.cover import PageImage, find_cover
@@ -32,9 +34,9 @@ from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.title import choose_title
 from newsloom.extract.videos import VideoInfo, find_videos, place_videos
+from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
-from newsloom.urls import canonicalize_url
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -245,14 +247,18 @@ def extract_article(
     url: str | None = None,
     content_type: str | None = None,
     overrides: SiteOverrides | None = None,
+    canonical_aliases: Sequence[frozenset[str]] = (),
 ) -> Article:
     """Extract one article; raises ``NotAnArticle``/``ExtractError`` with a reason for anything else.
 
     ``overrides`` are operators' per-site selectors (``extract/overrides.py``), applied when the URL's host has one.
+    The article's ``canonical_url`` is the page's declared one only where ``identity`` believes it (same registrable
+    domain as ``url``, or one of ``canonical_aliases``), else ``url``.
     """
     where = url
     text = _to_text(data, content_type, where)
     tree = _parse(text, where)
+    cap_elements(tree.find(".//body"))  # _parse made sure there is one
     meta = read_metadata(tree, url)
     base_url = url or meta.canonical
     site = overrides.for_url(base_url) if overrides else None
@@ -277,12 +283,13 @@ def extract_article(
             (blocks, attribution), body_chars = second, second_chars
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
-    page_url = url or meta.canonical or ""
+    key = article_key(meta.canonical, url, canonical_aliases)
+    page_url = url or key
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
     attribution += [Attribution(AttributionKind.PHOTO_CREDIT, name=credit) for credit in credits if credit]
     return Article(
         url=page_url,
-        canonical_url=canonicalize_url(meta.canonical or page_url) if (meta.canonical or page_url) else "",
+        canonical_url=key,
         title=title or "(untitled)",
         lead=normalize_space(meta.description) if meta.description else None,
         authors=meta.authors,

@@ -3,14 +3,13 @@ captions and credits restored from the page's figures (the body finder keeps ima
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from lxml import etree
 
 from newsloom.extract.attribution import split_caption_credit
 from newsloom.extract.figures import FigureInfo
 from newsloom.model import Block, BlockKind, Image
 from newsloom.text import normalize_space
+from newsloom.urls import join_url
 
 
 def _text(element: etree._Element) -> str:
@@ -60,7 +59,7 @@ def _graphics(element: etree._Element, figures: dict[str, FigureInfo], base_url:
         src = graphic.get("src")
         if not src:
             continue
-        url = urljoin(base_url, src) if base_url else src
+        url = join_url(base_url, src)
         info = figures.get(url) or figures.get(src)
         alt = normalize_space(graphic.get("alt") or "") or None
         if info is not None:

@@ -90,7 +90,10 @@ def _size(candidates: list[Candidate], element: lxml_html.HtmlElement) -> float:
 def identity_tokens(url: str) -> set[str]:
     """Parts of an image URL that name the picture rather than one rendition of it: long words, ids and hashes,
     and the file name without its rendition suffix ("IMG_0234" of "IMG_0234-585x439.jpg")."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unparseable src names no picture we can match
+        return set()
     text = unquote(unquote(f"{parts.path}?{parts.query}"))
     tokens = {
         token.casefold()

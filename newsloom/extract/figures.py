@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
-from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
 from newsloom.extract.attribution import split_caption_credit
 from newsloom.text import normalize_space
+from newsloom.urls import join_url
 
 LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "data-original-src")
 CREDIT_CLASSES = ("credit", "copyright", "source", "author", "photographer")
@@ -87,7 +87,7 @@ def _largest_from_srcset(srcset: str) -> tuple[str, int | None] | None:
 
 
 def absolute(url: str, base_url: str | None) -> str:
-    return urljoin(base_url, url) if base_url else url
+    return join_url(base_url, url)
 
 
 def _picture(img: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:

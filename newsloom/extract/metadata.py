@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
 from newsloom.extract.authors import bold_byline, names_an_outlet, split_authors, visible_bylines, without_own_domain
 from newsloom.text import normalize_space
+from newsloom.urls import host_of, join_url
 
 ARTICLE_TYPES = {
     "newsarticle",
@@ -88,11 +88,27 @@ def _meta(tree: lxml_html.HtmlElement) -> dict[str, str]:
     return values
 
 
+# Real JSON-LD nests a handful of levels; the parser recurses once per level, so a hostile page nesting 20,000
+# deep would raise RecursionError. Deeper documents are skipped before they are parsed.
+MAX_JSON_LD_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_nesting_depth(raw: str) -> int:
+    """The deepest nesting of arrays and objects in ``raw``, in one linear pass (strings skipped)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", raw)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = (script.text or "").strip()
-        if not raw:
+        if not raw or json_nesting_depth(raw) > MAX_JSON_LD_DEPTH:
             continue
         try:
             data = json.loads(raw)
@@ -253,7 +269,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
             if (element.get("name") or element.get("property") or "").lower() in AUTHOR_META
         ]
         result.authors = split_authors(meta_authors)
-    host = urlsplit(url).hostname if url else None
+    host = host_of(url) if url else None
     outlets = [
         meta.get("og:site_name"),
         *_names(publisher),
@@ -293,7 +309,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
         + (_keywords(meta["keywords"]) if "keywords" in meta and not article.get("keywords") else [])
     )
     image = _image_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
-    result.image = urljoin(url, image) if image and url else image
+    result.image = join_url(url, image) if image else image
     result.language = tree.get("lang") or meta.get("og:locale") or article.get("inLanguage")
     body = article.get("articleBody")
     result.json_ld_body = body if isinstance(body, str) and len(body) > 200 else None
@@ -308,5 +324,5 @@ def _canonical(tree: lxml_html.HtmlElement, url: str | None) -> str | None:
             if value.startswith(("http://", "https://")):
                 return value
             if value.startswith("/") and url:
-                return urljoin(url, value)
+                return join_url(url, value)
     return None

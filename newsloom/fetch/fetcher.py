@@ -21,18 +21,19 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from newsloom.errors import BlockedError, FetchError, TooLargeError
+from newsloom.errors import BlockedError, FetchError, InvalidURL, TooLargeError
 from newsloom.fetch.guard import AddressGuard
 from newsloom.fetch.inflate import BoundedInflater
-from newsloom.fetch.politeness import HostPacer, RobotsCache, RobotsEntry
+from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache, RobotsEntry
 from newsloom.fetch.transport import GuardRefused, guarded_transport
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.model import FetchedPage
 from newsloom.settings import Settings
+from newsloom.urls import join_url, parse_http_url
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +103,20 @@ class Fetcher:
     """Use as ``async with Fetcher(settings) as fetcher: await fetcher.fetch(url)``; ``stats`` counts outcomes."""
 
     def __init__(
-        self, settings: Settings, *, warc: WarcWriter | None = None, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: Settings,
+        *,
+        warc: WarcWriter | None = None,
+        pacer: Pacer | None = None,
+        robots: RobotsCache | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        """``transport`` replaces the guarded one (tests route publishers' hosts to loopback servers with it)."""
+        """``pacer`` and ``robots`` default to this process's own; Celery workers pass shared ones (Redis).
+        ``transport`` replaces the guarded one (tests route publishers' hosts to loopback servers with it)."""
         self.settings = settings
         self.warc = warc
-        self.pacer = HostPacer(settings.crawl_per_host_concurrency, settings.crawl_min_delay)
-        self.robots = RobotsCache(settings.robots_cache_seconds)
+        self.pacer: Pacer = pacer or HostPacer(settings.crawl_per_host_concurrency, settings.crawl_min_delay)
+        self.robots = robots or RobotsCache(settings.robots_cache_seconds)
         self.global_slots = asyncio.Semaphore(max(1, settings.crawl_concurrency))
         self.stats: Counter[str] = Counter()
         transport = transport or guarded_transport(
@@ -154,8 +162,10 @@ class Fetcher:
         current = url
         seen = {url}
         for _ in range(self.settings.fetch_max_redirects + 1):
-            if urlsplit(current).scheme not in ("http", "https"):
-                raise BlockedError("only http and https URLs are fetched", current)
+            try:
+                parse_http_url(current)
+            except InvalidURL as error:
+                raise BlockedError(error.reason, current) from None
             if obey_robots:
                 await self._check_robots(current)
             result = await self._get_with_retries(current, headers, max_bytes)
@@ -175,7 +185,7 @@ class Fetcher:
     async def robots_for(self, url: str) -> RobotsEntry:
         origin = origin_of(url)
         async with self.robots.lock_for(origin):
-            entry = self.robots.get(origin)
+            entry = await self.robots.lookup(origin)
             if entry is not None:
                 return entry
             text: str | None = None
@@ -190,11 +200,11 @@ class Fetcher:
             except FetchError as error:
                 # A missing or broken robots.txt allows everything (RFC 9309 treats 4xx so; 5xx we forgive).
                 log.info("robots.txt unavailable", extra={"origin": origin, "reason": error.reason})
-            entry = self.robots.put(origin, text)
+            entry = await self.robots.store(origin, text)
             if entry.rules is not None:
                 delay = entry.rules.crawl_delay(self.settings.http_user_agent)
                 if delay:
-                    self.pacer.set_delay(origin, min(float(delay), self.settings.crawl_max_delay))
+                    await self.pacer.set_delay(origin, min(float(delay), self.settings.crawl_max_delay))
             return entry
 
     # -- internals ---------------------------------------------------------------------------------------------
@@ -220,7 +230,7 @@ class Fetcher:
                 backoff = self.settings.fetch_backoff_seconds * (2**attempt) * random.uniform(0.5, 1.5)
                 wait = max(backoff, retry.wait or 0.0)
                 if retry.wait is not None:
-                    self.pacer.push_back(origin_of(url), retry.wait)
+                    await self.pacer.push_back(origin_of(url), retry.wait)
                 self.stats["retries"] += 1
                 log.info("retrying", extra={"url": url, "reason": retry.reason, "wait": round(wait, 3)})
                 await asyncio.sleep(wait)
@@ -232,9 +242,18 @@ class Fetcher:
             await self.pacer.acquire(origin)
             try:
                 self.stats["requests"] += 1
-                return await self._stream(url, headers, limit)
+                # One deadline for the whole exchange (connect, headers, every read): per-read timeouts alone let a
+                # server that drips one byte every few seconds hold a fetch forever. Not retried: it would drip again.
+                deadline = self.settings.fetch_deadline
+                try:
+                    async with asyncio.timeout(deadline if deadline > 0 else None):
+                        return await self._stream(url, headers, limit)
+                except TimeoutError:
+                    self.stats["errors"] += 1
+                    self.stats["deadline"] += 1
+                    raise FetchError(f"no complete answer within {deadline:g} s (fetch_deadline)", url) from None
             finally:
-                self.pacer.release(origin)
+                await self.pacer.release(origin)
 
     async def _stream(self, url: str, headers: dict[str, str], limit: int) -> FetchResult | str:
         started = time.monotonic()
@@ -243,7 +262,7 @@ class Fetcher:
                 status = response.status_code
                 if response.is_redirect and "location" in response.headers:
                     self.stats["redirects"] += 1
-                    return urljoin(url, response.headers["location"])
+                    return join_url(url, response.headers["location"])
                 if status in RETRY_STATUSES:
                     wait = retry_after_seconds(response.headers.get("retry-after"))
                     raise _Retry(f"HTTP {status}", wait)

@@ -1,7 +1,8 @@
 """SSRF guard: which addresses the fetcher may connect to.
 
 By default only public unicast addresses: loopback, private, link-local, multicast, reserved and unspecified
-ranges are refused, checked on the resolved addresses (so a public name pointing inside is caught) and again on
+ranges are refused, and so is every IPv6 form that carries a non-public IPv4 address (mapped, compatible, 6to4,
+ISATAP) or leads to IPv4 through a translator (NAT64 ``64:ff9b::/96``, Teredo ``2001::/32``), checked on the resolved addresses (so a public name pointing inside is caught) and again on
 every redirect. ``allow_networks`` (``NEWSLOOM_ALLOW_NETWORKS``) lists CIDRs allowed anyway, for tests and
 intranet deployments.
 """
@@ -29,9 +30,46 @@ def parse_networks(spec: str) -> list[IPNetwork]:
     return networks
 
 
+# IPv6 ranges that carry traffic to an IPv4 address by a translator or tunnel the fetcher cannot see through:
+# refused whole (NAT64 well-known and local-use prefixes, Teredo).
+TRANSLATED_V6 = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("2001::/32"),
+)
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries: mapped, compatible, translated, 6to4 or ISATAP; else None."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _IPV4_COMPATIBLE or address in _IPV4_TRANSLATED:
+        return low
+    if (int(address) >> 32) & 0xFFFFFFFF in (0x00005EFE, 0x02005EFE):  # ISATAP interface identifier
+        return low
+    return None
+
+
+def _public_v4(address: ipaddress.IPv4Address) -> bool:
+    return address.is_global and not (address.is_multicast or address.is_reserved or address.is_unspecified)
+
+
 def is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Public unicast, and for IPv6 also no tunnel or translation towards a non-public IPv4 address."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return _public_v4(address)
+    if any(address in network for network in TRANSLATED_V6):
+        return False
+    inner = embedded_ipv4(address)
+    if inner is not None and not _public_v4(inner):
+        return False
+    if address.ipv4_mapped is not None:
+        return True  # a mapped public IPv4 address is that address
     return address.is_global and not (address.is_multicast or address.is_reserved or address.is_unspecified)
 
 

@@ -12,8 +12,26 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from protego import Protego
+
+
+class Pacer(Protocol):
+    """Per-host concurrency and spacing of request starts, for one process or (``shared_politeness``) for all.
+
+    ``acquire`` returns when a request to ``host`` may start; every ``acquire`` is followed by one ``release``.
+    ``set_delay`` raises the spacing for a host (robots.txt ``Crawl-delay``); ``push_back`` keeps everyone off a
+    host for a while (``Retry-After``).
+    """
+
+    async def acquire(self, host: str) -> None: ...
+
+    async def release(self, host: str) -> None: ...
+
+    async def set_delay(self, host: str, delay: float) -> None: ...
+
+    async def push_back(self, host: str, seconds: float) -> None: ...
 
 
 @dataclass
@@ -36,11 +54,11 @@ class HostPacer:
             state = self.hosts[host] = HostState(asyncio.Semaphore(self.per_host), delay=self.min_delay)
         return state
 
-    def set_delay(self, host: str, delay: float) -> None:
+    async def set_delay(self, host: str, delay: float) -> None:
         state = self._state(host)
         state.delay = max(self.min_delay, delay)
 
-    def push_back(self, host: str, seconds: float) -> None:
+    async def push_back(self, host: str, seconds: float) -> None:
         """Nobody starts a request to ``host`` for ``seconds`` (a Retry-After for the whole host)."""
         state = self._state(host)
         state.next_start = max(state.next_start, time.monotonic() + seconds)
@@ -54,7 +72,7 @@ class HostPacer:
                 await asyncio.sleep(wait)
             state.next_start = max(time.monotonic(), state.next_start) + state.delay
 
-    def release(self, host: str) -> None:
+    async def release(self, host: str) -> None:
         self._state(host).slots.release()
 
 
@@ -85,6 +103,13 @@ class RobotsCache:
         entry = RobotsEntry(rules, time.monotonic() + self.ttl)
         self.entries[origin] = entry
         return entry
+
+    async def lookup(self, origin: str) -> RobotsEntry | None:
+        """``get`` for the fetcher; a shared cache (``shared_politeness``) also asks its other processes' store."""
+        return self.get(origin)
+
+    async def store(self, origin: str, text: str | None) -> RobotsEntry:
+        return self.put(origin, text)
 
     def sitemaps(self, origin: str) -> list[str]:
         entry = self.entries.get(origin)

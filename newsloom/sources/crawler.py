@@ -12,7 +12,6 @@ Settings: the ``fetch_*``, ``crawl_*``, ``poll_*`` and ``warc_*`` families. ``ne
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from newsloom.errors import BlockedError, FetchError, NewsloomError
+from newsloom.domains import parse_aliases
+from newsloom.enrich.translate import Translator, make_translator, translate_pending
+from newsloom.enrich.translate.stage import TranslationStats
+from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.media.stage import fetch_article_media
@@ -33,7 +35,7 @@ from newsloom.sources.workers import PagePipeline
 from newsloom.store.sources import PollOutcome, SourceStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges
-from newsloom.urls import canonicalize_url
+from newsloom.urls import parse_http_url, url_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,6 +56,7 @@ class CrawlReport:
     stories: StoryChanges = field(default_factory=StoryChanges)
     stored_ids: list[int] = field(default_factory=list)  # new and updated articles, for the media stage
     media: Counter[str] = field(default_factory=Counter)
+    translation: TranslationStats | None = None
 
     @property
     def pages_fetched(self) -> int:
@@ -64,16 +67,28 @@ class Crawler:
     """``async with Crawler(settings, store) as crawler: await crawler.run_once()``."""
 
     def __init__(
-        self, settings: Settings, store: SQLStore, on_progress: Callable[[CrawlReport], None] | None = None
+        self,
+        settings: Settings,
+        store: SQLStore,
+        on_progress: Callable[[CrawlReport], None] | None = None,
+        *,
+        fetcher: Fetcher | None = None,
     ) -> None:
         self.settings = settings
+        self._translator: Translator | None = None
         self.store = store
         self.sources = SourceStore(store.engine)
         self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
-        self.fetcher = Fetcher(settings, warc=self.warc)
-        self.pipeline = PagePipeline(store, settings.crawl_workers)
+        self.fetcher = fetcher or Fetcher(settings, warc=self.warc)
+        self.pipeline = PagePipeline(
+            store,
+            settings.crawl_workers,
+            deadline=settings.extract_deadline,
+            canonical_aliases=parse_aliases(settings.canonical_aliases),
+        )
         self.on_progress = on_progress
-        self.claimed: set[str] = set()
+        self.claimed: set[str] = set()  # URLs being fetched now, so two feeds listing one URL fetch it once
+        self.release_claims = False  # forever: forget a URL once recorded, or the set grows without end
         # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
         # without it a big sitemap would sit in memory as fetched-but-unprocessed pages.
         self.pages_in_flight = asyncio.Semaphore(settings.crawl_concurrency + 2 * max(1, settings.crawl_workers))
@@ -92,6 +107,19 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pipeline.writer, lambda: function(*args, **kwargs))
 
+    def _translate(self) -> TranslationStats | None:
+        """Translated editions of the round's articles (the backend, and its model, loaded once per crawler); a
+        failing backend never stops the crawl: the articles are stored and retried on a later round."""
+        if self.settings.translate_backend.strip().lower() in ("", "none"):
+            return None
+        try:
+            if self._translator is None:
+                self._translator = make_translator(self.settings)
+            return translate_pending(self.store, self.settings, translator=self._translator)
+        except NewsloomError as error:
+            log.warning("translation skipped", extra={"reason": error.reason})
+            return None
+
     def _progress(self, report: CrawlReport) -> None:
         if self.on_progress is not None:
             self.on_progress(report)
@@ -106,6 +134,7 @@ class Crawler:
         due = await self._db(self.sources.due_feeds, None, source, everything=everything)
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
+            report.translation = await self._db(self._translate)
             report.stories = await self._db(update_stories, self.store)
         if self.settings.fetch_images and report.stored_ids:
             media = await fetch_article_media(report.stored_ids, self.settings, self.store, self.fetcher)
@@ -115,25 +144,64 @@ class Crawler:
         return report
 
     async def run_forever(self, source: str | None = None, stop: asyncio.Event | None = None) -> None:
-        """Poll due feeds, sleep until the next one is due (at most a minute), repeat until ``stop`` is set."""
-        stop = stop or asyncio.Event()
-        while not stop.is_set():
-            report = await self.run_once(source, everything=False)
-            if report.feeds_polled:
-                log.info(
-                    "crawl round",
-                    extra={
-                        "feeds": report.feeds_polled,
-                        "new": report.articles[Outcome.NEW],
-                        "errors": len(report.feed_errors),
-                    },
-                )
-            wait = await self._seconds_to_next_poll(source)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=wait)
+        """Start each feed's poll when it is due, until ``stop`` is set.
 
-    async def _seconds_to_next_poll(self, source: str | None) -> float:
-        feeds = [feed for _, feed in await self._db(self.sources.due_feeds, None, source, everything=True)]
+        Each poll runs as its own task: a slow feed delays only its own next poll, never the others' (a round that
+        waited for all its feeds would let one slow feed hold every other back). Stories are grouped after each
+        poll that stored something.
+        """
+        stop = stop or asyncio.Event()
+        self.release_claims = True
+        in_flight: dict[int, asyncio.Task[CrawlReport]] = {}
+        try:
+            while not stop.is_set():
+                due = await self._db(self.sources.due_feeds, None, source, everything=False)
+                for publisher, feed in due:
+                    if feed.id is not None and feed.id not in in_flight:
+                        in_flight[feed.id] = asyncio.create_task(self._poll_alone(publisher, feed))
+                wait = await self._seconds_to_next_poll(source, busy=set(in_flight))
+                stopping = asyncio.create_task(stop.wait())
+                await asyncio.wait([stopping, *in_flight.values()], timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                for feed_id, task in list(in_flight.items()):
+                    if task.done():
+                        del in_flight[feed_id]
+                        self._log_poll(task)
+        finally:
+            for task in in_flight.values():
+                task.cancel()
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _poll_alone(self, publisher: Source, feed: Feed) -> CrawlReport:
+        report = CrawlReport()
+        await self._poll(publisher, feed, report)
+        if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
+            report.stories = await self._db(update_stories, self.store)
+        return report
+
+    @staticmethod
+    def _log_poll(task: asyncio.Task[CrawlReport]) -> None:
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
+            log.error("poll failed", exc_info=error)
+            return
+        report = task.result()
+        log.info(
+            "feed polled",
+            extra={
+                "new": report.articles[Outcome.NEW],
+                "errors": len(report.feed_errors),
+                "page_failures": len(report.page_failures),
+            },
+        )
+
+    async def _seconds_to_next_poll(self, source: str | None, busy: set[int] | None = None) -> float:
+        feeds = [
+            feed
+            for _, feed in await self._db(self.sources.due_feeds, None, source, everything=True)
+            if feed.id not in (busy or set())
+        ]
         upcoming = [feed.next_poll_at for feed in feeds if feed.next_poll_at is not None]
         if not upcoming:
             return 60.0
@@ -145,9 +213,15 @@ class Crawler:
         assert feed.id is not None
         now = datetime.now(UTC)
         try:
-            new, etag, last_modified = await self._poll_feed(publisher, feed, report)
+            async with asyncio.timeout(self.settings.crawl_round_deadline):
+                new, etag, last_modified = await self._poll_feed(publisher, feed, report)
         except Exception as error:  # one feed's failure, whatever it is, must not stop the others
-            reason = error.reason if isinstance(error, NewsloomError) else f"{type(error).__name__}: {error}"
+            if isinstance(error, TimeoutError):
+                reason = f"poll took longer than {self.settings.crawl_round_deadline:g} s (crawl_round_deadline)"
+            elif isinstance(error, NewsloomError):
+                reason = error.reason
+            else:
+                reason = f"{type(error).__name__}: {error}"
             interval = next_interval(
                 feed.poll_interval_seconds,
                 new_articles=0,
@@ -158,7 +232,7 @@ class Crawler:
             outcome = PollOutcome(False, next_poll_at(now, interval), interval, error=reason)
             await self._db(self.sources.record_poll, feed.id, outcome)
             report.feed_errors.append((publisher.name, feed.url, reason))
-            log.warning("feed failed", extra={"source": publisher.name, "feed": feed.url, "reason": reason})
+            log.info("feed failed", extra={"source": publisher.name, "feed": feed.url, "reason": reason})
             self._progress(report)
             return
         interval = next_interval(
@@ -205,7 +279,7 @@ class Crawler:
 
     async def _take(self, publisher: Source, feed: Feed, entries: list[Entry], report: CrawlReport) -> int:
         """Fetch and process the entries not seen before (or changed since); return how many were new."""
-        by_url = {canonicalize_url(entry.url): entry for entry in entries}
+        by_url = {url_key(entry.url): entry for entry in entries}
         states = await self._db(self.sources.url_states, list(by_url))
         todo: list[tuple[str, Entry]] = []
         for canonical, entry in by_url.items():
@@ -218,6 +292,9 @@ class Crawler:
                 if not (changed or retry):
                     report.known_skipped += 1
                     continue
+            if (problem := _unfetchable(entry.url)) is not None:
+                await self._reject(publisher, feed, entry, problem, report)
+                continue
             if state is not None and state.marker and (not entry.marker or entry.marker < state.marker):
                 entry = Entry(entry.url, state.marker, entry.title, entry.published)  # never record an older one
             todo.append((canonical, entry))
@@ -227,8 +304,12 @@ class Crawler:
         return sum(1 for outcome in outcomes if outcome == Outcome.NEW)
 
     async def _article(self, publisher: Source, feed: Feed, entry: Entry, report: CrawlReport) -> Outcome:
-        async with self.pages_in_flight:
-            return await self._fetch_and_process(publisher, feed, entry, report)
+        try:
+            async with self.pages_in_flight:
+                return await self._fetch_and_process(publisher, feed, entry, report)
+        finally:  # recorded in crawl_urls by now (or cancelled): later polls ask the store, not this set
+            if self.release_claims:
+                self.claimed.discard(url_key(entry.url))
 
     async def _fetch_and_process(self, publisher: Source, feed: Feed, entry: Entry, report: CrawlReport) -> Outcome:
         record = {"feed_id": feed.id, "source_id": publisher.id, "marker": entry.marker}
@@ -246,7 +327,10 @@ class Crawler:
         if outcome.article_id is not None and outcome.outcome in (Outcome.NEW, Outcome.UPDATED):
             report.stored_ids.append(outcome.article_id)
         stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
-        status = "stored" if stored else outcome.outcome.value
+        # A page that fails in the pipeline fails the same way next time: it waits for the feed to list it anew.
+        status = "stored" if stored else ("rejected" if outcome.outcome == Outcome.FAILED else outcome.outcome.value)
+        if outcome.outcome == Outcome.FAILED:
+            report.page_failures.append((entry.url, outcome.reason or "failed"))
         await self._db(
             self.sources.record_url,
             entry.url,
@@ -257,3 +341,19 @@ class Crawler:
         )
         self._progress(report)
         return outcome.outcome
+
+    async def _reject(self, publisher: Source, feed: Feed, entry: Entry, reason: str, report: CrawlReport) -> None:
+        """Record a poison item (a URL that cannot be fetched) as rejected: not tried again until listed anew."""
+        record = {"feed_id": feed.id, "source_id": publisher.id, "marker": entry.marker}
+        await self._db(self.sources.record_url, entry.url, status="rejected", reason=reason, **record)
+        report.page_failures.append((entry.url, reason))
+        self._progress(report)
+
+
+def _unfetchable(url: str) -> str | None:
+    """Why ``url`` cannot be fetched at all (unparseable, not http), or None."""
+    try:
+        parse_http_url(url)
+    except InvalidURL as error:
+        return error.reason
+    return None

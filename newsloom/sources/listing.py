@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import struct_time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
 from lxml import etree
@@ -24,6 +24,7 @@ from lxml import html as lxml_html
 
 from newsloom.errors import FetchError
 from newsloom.fetch.inflate import BoundedInflater
+from newsloom.urls import host_of, join_url
 
 FEED_KINDS = ("rss", "atom", "jsonfeed")
 SITEMAP_KINDS = ("sitemap", "news_sitemap")
@@ -77,7 +78,7 @@ def parse_json_feed(content: bytes, url: str) -> Listing:
         if isinstance(link, str) and link:
             published = _parse_date(item.get("date_published"))
             marker = marker_of(_parse_date(item.get("date_modified")) or published)
-            entries.append(Entry(urljoin(url, link), marker, item.get("title"), published))
+            entries.append(Entry(join_url(url, link), marker, item.get("title"), published))
     return Listing("jsonfeed", entries)
 
 
@@ -93,7 +94,7 @@ def parse_feed(content: bytes, url: str) -> Listing:
         published = _from_struct(item.get("published_parsed"))
         # Asking feedparser for a missing "updated" warns (it maps it to "published"): look in the dict itself.
         updated = _from_struct(dict.get(item, "updated_parsed")) or published
-        entries.append(Entry(urljoin(url, link), marker_of(updated), item.get("title"), published))
+        entries.append(Entry(join_url(url, str(link)), marker_of(updated), item.get("title"), published))
     if not entries and parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
         raise FetchError(f"malformed feed: {problem}", url)
@@ -146,7 +147,7 @@ def parse_sitemap(content: bytes, url: str) -> Listing:
         raise FetchError("malformed sitemap: no root element", url)
     if _local(root.tag) == "sitemapindex":
         children = [
-            Entry(urljoin(url, loc), marker_of(_parse_date(_child_text(node, "lastmod"))))
+            Entry(join_url(url, loc), marker_of(_parse_date(_child_text(node, "lastmod"))))
             for node in root
             if _local(node.tag) == "sitemap" and (loc := _child_text(node, "loc"))
         ]
@@ -164,14 +165,18 @@ def parse_sitemap(content: bytes, url: str) -> Listing:
                 is_news = True
                 title = _child_text(child, "title")
                 published = _parse_date(_child_text(child, "publication_date"))
-        entries.append(Entry(urljoin(url, loc), marker_of(lastmod or published), title, published))
+        entries.append(Entry(join_url(url, loc), marker_of(lastmod or published), title, published))
     return Listing("news_sitemap" if is_news else "sitemap", entries)
 
 
 def looks_like_article(link: str, host: str) -> bool:
     """Section pages link to everything; keep same-site links whose last path segment reads like a slug or id."""
-    parts = urlsplit(link)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() != host:
+    try:
+        parts = urlsplit(link)
+        hostname = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or (hostname or "").lower() != host:
         return False
     path = parts.path.rstrip("/")
     last = path.rsplit("/", 1)[-1].lower()
@@ -185,13 +190,13 @@ def parse_section_page(content: bytes, url: str) -> Listing:
         document = lxml_html.document_fromstring(content)
     except (etree.ParserError, ValueError) as error:
         raise FetchError(f"unreadable section page: {error}", url) from error
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     seen: dict[str, Entry] = {}
     for anchor in document.iter("a"):
         href = anchor.get("href")
         if not href:
             continue
-        link = urljoin(url, href.strip()).split("#", 1)[0]
+        link = join_url(url, href.strip()).split("#", 1)[0]
         if link not in seen and looks_like_article(link, host):
             title = " ".join(anchor.text_content().split()) or None
             seen[link] = Entry(link, None, title)

@@ -3,13 +3,34 @@
 With ``crawl_workers`` > 0 a process pool runs extract → enrich (true parallelism, the GIL stays free for the
 fetcher) and the parent stores the result; with 0 the whole pipeline runs in one thread. Store writes happen on a
 single writer thread either way: SQLite takes one writer at a time, and serial writes keep transactions short.
+
+Two guarantees about the worker processes:
+
+- **A deadline per page** (``extract_deadline``): a worker arms a timer before each page and gives up on it when
+  the timer fires, so one pathological page costs seconds, not the pool. (With ``crawl_workers = 0`` there is no
+  timer; the element cap in ``extract`` still bounds the work.)
+- **They end with their parent**, even when it is killed with SIGKILL and has no chance to shut the pool down:
+  each asks Linux for a parent-death signal (``prctl(PR_SET_PDEATHSIG)``) and also runs a watchdog thread that
+  exits when its parent process changes (for other systems, and for the gap before ``prctl`` took effect).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import logging
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from types import FrameType
 
 from newsloom.enrich import enrich_article
 from newsloom.errors import ExtractError, NewsloomError, NotAnArticle
@@ -17,15 +38,79 @@ from newsloom.model import Article, FetchedPage
 from newsloom.pipeline import PageResult, extract_stage, process_page
 from newsloom.store.base import ArticleStore
 
+log = logging.getLogger(__name__)
 
-def extract_and_enrich(page: FetchedPage) -> Article | tuple[str, str]:
-    """Run in a worker process: the article, or ``("skipped"|"failed", reason)`` (exceptions pickle poorly)."""
+PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 1.0
+
+
+class PageDeadline(Exception):
+    """Raised inside a worker when the page's timer fires."""
+
+
+def _on_deadline(signum: int, frame: FrameType | None) -> None:
+    raise PageDeadline
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: die when ``parent_pid`` dies (parent-death signal, plus a watchdog thread)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="newsloom-parent-watchdog", daemon=True).start()
+    signal.signal(signal.SIGALRM, _on_deadline)
+    _warm_up()
+
+
+WARM_UP_PAGE = (
+    b"<html><head><title>Warm-up</title><link rel=canonical href='https://example.com/warm-up'></head><body>"
+    + b"<article>"
+    + b"<p>The worker loads its models and lists once, before any page's deadline runs.</p>" * 5
+    + b"</article></body></html>"
+)
+
+
+def _warm_up() -> None:
+    """Load what the first page would load lazily (parsers, language model, suffix list) outside any deadline."""
+    with contextlib.suppress(Exception):
+        page = FetchedPage(content=WARM_UP_PAGE, origin="warm-up", url="https://example.com/warm-up")
+        enrich_article(extract_stage(page))
+
+
+def extract_and_enrich(
+    page: FetchedPage, deadline: float = 0.0, canonical_aliases: Sequence[frozenset[str]] = ()
+) -> Article | tuple[str, str]:
+    """Run in a worker process: the article, or ``("skipped"|"failed", reason)`` (exceptions pickle poorly).
+
+    Any exception becomes a failure with a reason here, in the worker: one page must not break the pool.
+    """
+    if deadline > 0:
+        signal.setitimer(signal.ITIMER_REAL, deadline)
     try:
-        return enrich_article(extract_stage(page))
+        return enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
+    except PageDeadline:
+        return ("failed", f"extraction took longer than {deadline:g} s (extract_deadline)")
     except NotAnArticle as error:
         return ("skipped", error.reason)
     except NewsloomError as error:
         return ("failed", error.reason)
+    except RecursionError:
+        return ("failed", "the page nests too deeply to process (RecursionError)")
+    except Exception as error:
+        return ("failed", f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
+    finally:
+        if deadline > 0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _identity(article: Article) -> Article:
@@ -35,19 +120,48 @@ def _identity(article: Article) -> Article:
 class PagePipeline:
     """``await pipeline.process(page)`` → ``PageResult``, with extraction in workers and writes on one thread."""
 
-    def __init__(self, store: ArticleStore, workers: int) -> None:
+    def __init__(
+        self,
+        store: ArticleStore,
+        workers: int,
+        *,
+        deadline: float = 0.0,
+        canonical_aliases: Sequence[frozenset[str]] = (),
+    ) -> None:
         self.store = store
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsloom-store")
         self.extractors: Executor | None = None
+        self.aliases = tuple(canonical_aliases)
+        self.extract = partial(extract_and_enrich, deadline=deadline, canonical_aliases=self.aliases)
+        self.workers = workers
         if workers > 0:
-            # spawn, not fork: the parent runs threads and an event loop that a forked child must not inherit.
-            self.extractors = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            self.extractors = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the parent runs threads and an event loop that a forked child must not inherit.
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
 
     async def process(self, page: FetchedPage) -> PageResult:
         loop = asyncio.get_running_loop()
         if self.extractors is None:
-            return await loop.run_in_executor(self.writer, process_page, page, self.store)
-        extracted = await loop.run_in_executor(self.extractors, extract_and_enrich, page)
+            stage = partial(extract_stage, canonical_aliases=self.aliases)
+            return await loop.run_in_executor(self.writer, lambda: process_page(page, self.store, extract=stage))
+        pool = self.extractors
+        try:
+            extracted = await loop.run_in_executor(pool, self.extract, page)
+        except (
+            BrokenProcessPool
+        ) as error:  # a worker died (out of memory, killed): this page fails, the pool is renewed
+            log.warning("extraction worker died", extra={"url": page.origin, "error": repr(error)})
+            extracted = ("failed", "extraction worker died")
+            if self.extractors is pool:
+                self.extractors = self._new_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
 
         def already(_: FetchedPage) -> Article:
             if isinstance(extracted, Article):

@@ -14,6 +14,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from newsloom.store.files import private_file
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -21,7 +23,7 @@ def create_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite:///"):
         database_path = Path(url.removeprefix("sqlite:///"))
         if str(database_path) != ":memory:":
-            database_path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(database_path)  # 0600 in a 0700 directory: it holds password hashes
         engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")

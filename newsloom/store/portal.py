@@ -41,6 +41,15 @@ _EDITIONS = sa.select(*SUMMARY_COLUMNS).where(
 )
 
 
+# An original and its translations, for many originals at once (``in_edition``).
+_GROUP_MEMBERS = sa.select(*SUMMARY_COLUMNS).where(
+    _a.c.hidden.is_(False),
+    sa.or_(
+        _a.c.id.in_(sa.bindparam("ids", expanding=True)), _a.c.translated_from.in_(sa.bindparam("ids", expanding=True))
+    ),
+)
+
+
 def _unshared(key: tuple[object, ...], build: Callable[[], T]) -> T:
     return build()
 
@@ -270,6 +279,40 @@ class PortalQueries:
         with self.engine.connect() as conn:
             rows = conn.execute(_EDITIONS, {"article_id": article.id, "original": original})
             return [summary_from_row(row) for row in rows]
+
+    def in_edition(self, articles: list[Article], edition: str, exclude: Article | None = None) -> list[Article]:
+        """Each article as an edition shows it, in the same order, once per original.
+
+        An article in another language becomes its visible translation into ``edition`` when there is one, and a
+        translation into a third language becomes its original; the rest stay as they are (the page labels
+        them untranslated). ``exclude`` drops an article's own editions (related lists on its page). One query,
+        and none when every article is already in the edition's language.
+        """
+
+        def group(article: Article) -> int:
+            return article.translated_from or article.id or 0
+
+        foreign = {group(a) for a in articles if a.language and a.language != edition}
+        members: dict[int, list[Article]] = {}
+        if foreign:
+            with self.engine.connect() as conn:
+                for row in conn.execute(_GROUP_MEMBERS, {"ids": sorted(foreign)}):
+                    member = summary_from_row(row)
+                    members.setdefault(group(member), []).append(member)
+        seen = {group(exclude)} if exclude is not None else set()
+        shown: list[Article] = []
+        for article in articles:
+            key = group(article)
+            if key in seen:
+                continue
+            seen.add(key)
+            if key in foreign:
+                family = members.get(key, [])
+                article = next((m for m in family if m.language == edition), None) or next(
+                    (m for m in family if m.id == key), article
+                )
+            shown.append(article)
+        return shown
 
     # -- stories -----------------------------------------------------------------------------------------------
 

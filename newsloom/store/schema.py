@@ -104,6 +104,8 @@ articles = sa.Table(
     sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
     sa.Column("story_checked_at", UTCDateTime()),  # when the stories stage last considered the article
     sa.Column("translated_from", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("translation_backend", sa.String(40)),  # on a translated edition: which backend and model made it
+    sa.Column("translation_model", sa.String(300)),
     sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("content_hash", sa.String(64), nullable=False),
     # When the article sorts in listings: its publication date, else when we first stored it.
@@ -172,6 +174,61 @@ users = sa.Table(
     sa.Column("username", sa.String(100), nullable=False, unique=True),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Admin sessions, so logging out ends one for good and deleting an account ends its sessions (the cookie carries
+# a signed random token; only its SHA-256 is kept here).
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+translation_jobs = sa.Table(
+    # One row per (original article, target language): whether its translated edition is made, failed (and
+    # when to try again), and which version of the original it was made from (``source_hash``), so an updated
+    # original is translated again.
+    "translation_jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("target", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # done | partial | failed
+    sa.Column("reason", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("source_hash", sa.String(64)),
+    sa.Column("translation_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("next_attempt_at", UTCDateTime()),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("article_id", "target", name="uq_translation_jobs_article_target"),
+    sa.Index("ix_translation_jobs_status", "status"),
+)
+
+translation_flags = sa.Table(
+    # What the translation checks found in a translated edition, per block ("part": title, lead, block 3, ...).
+    "translation_flags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("part", sa.String(60), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # number | date | name | quote | untranslated
+    sa.Column("original", sa.Text, nullable=False),
+    sa.Column("translated", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index("ix_translation_flags_article_id", "article_id"),
+    sa.Index("ix_translation_flags_kind", "kind"),
+)
+
+translation_memory = sa.Table(
+    # Every segment ever translated, keyed by a hash of (backend, model, source, target, text): an identical
+    # sentence (boilerplate, a syndicated copy, a recurring caption) is never sent to a backend twice.
+    "translation_memory",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("translation", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 

@@ -1,9 +1,19 @@
-"""Full-text search adapters: the only module that knows FTS5 from other engines.
+"""Full-text search adapters: the only module that knows FTS5 from tsvector.
 
-SQLite uses an FTS5 table ``articles_fts`` (rowid = article id; title, lead, body) kept in step with ``articles``
-inside the same transaction as each write. Other dialects fall back to a portable ``LIKE`` scan until their own
-adapter (PostgreSQL ``tsvector``) is added. User text never reaches the query syntax: each word becomes a quoted
-FTS5 string and everything travels as bound parameters.
+The contract every adapter keeps (the portal and the API rely on it, and the parity test checks SQLite against
+PostgreSQL): every word of the query must match a whole word of the title, lead or body, case and diacritics
+folded (``dan tri`` finds ``Dân trí``), no stemming; a title match weighs 10, a lead match 4, a body match 1;
+relevance is ranked among the newest ``RANKED_MATCHES`` matches; lower ``rank`` is better.
+
+- SQLite: an FTS5 table ``articles_fts`` (rowid = article id; title, lead, body), ``unicode61 remove_diacritics 2``,
+  ranked by bm25.
+- PostgreSQL: a table ``articles_search`` (article id, ``tsvector`` with title, lead and body weighted A, B and D)
+  under a GIN index, built with the ``newsloom_simple`` text search configuration (``simple`` behind ``unaccent``),
+  ranked by ``ts_rank_cd``. Migration 0110 creates both.
+- Anything else: a portable ``LIKE`` scan, newest first.
+
+Indexes are written inside the same transaction as the article. User text never reaches the query syntax: each
+word becomes a quoted FTS5 string or a ``plainto_tsquery`` argument, and everything travels as bound parameters.
 """
 
 from __future__ import annotations
@@ -52,7 +62,9 @@ class RawHit:
 
 
 class SearchIndex(Protocol):
-    def index(self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str) -> None: ...
+    def index(
+        self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
+    ) -> None: ...
 
     def remove(self, conn: sa.Connection, article_id: int) -> None: ...
 
@@ -77,7 +89,9 @@ class Fts5SearchIndex:
         "title, lead, body, tokenize = 'unicode61 remove_diacritics 2')"
     )
 
-    def index(self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str) -> None:
+    def index(
+        self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
+    ) -> None:
         self.remove(conn, article_id)
         conn.execute(
             sa.text("INSERT INTO articles_fts(rowid, title, lead, body) VALUES (:id, :title, :lead, :body)"),
@@ -183,7 +197,9 @@ _SNIPPETS = sa.select(_FTS.c.rowid, sa.literal_column("snippet(articles_fts, 2, 
 class LikeSearchIndex:
     """Portable fallback: every term must appear in title, lead or body; newest first. Slow on large stores."""
 
-    def index(self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str) -> None:
+    def index(
+        self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
+    ) -> None:
         return None
 
     def remove(self, conn: sa.Connection, article_id: int) -> None:
@@ -236,5 +252,106 @@ class LikeSearchIndex:
         return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
 
 
+class PostgresSearchIndex:
+    """PostgreSQL full-text search with the same contract as FTS5 (see the module docstring).
+
+    ``language`` is accepted for the day a stemming configuration per language is wanted; today every article is
+    indexed with ``newsloom_simple`` so that PostgreSQL and SQLite match the same words (the contract says no
+    stemming, and Vietnamese, the first users' language, has none to offer).
+    """
+
+    CONFIG = "newsloom_simple"
+    RANKED_MATCHES = Fts5SearchIndex.RANKED_MATCHES
+    CANDIDATE_FACTOR = Fts5SearchIndex.CANDIDATE_FACTOR
+
+    def index(
+        self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
+    ) -> None:
+        conn.execute(_PG_INDEX, {"id": article_id, "title": title, "lead": lead, "body": body})
+
+    def remove(self, conn: sa.Connection, article_id: int) -> None:
+        conn.execute(sa.text("DELETE FROM articles_search WHERE article_id = :id"), {"id": article_id})
+
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]:
+        terms = query_terms(query)
+        if not terms:
+            return []
+        text = " ".join(terms)
+        filters = filters or SearchFilters()
+        wanted = offset + limit
+        candidate_limit = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
+        params = {"q": text, "window": self.RANKED_MATCHES, "candidates": candidate_limit}
+        candidates = conn.execute(_PG_CANDIDATES, params).all()
+        if not candidates:
+            return []
+        table = schema.articles
+        ids = [row.id for row in candidates]
+        kept = set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids), *filters.conditions())).scalars())
+        ranked: list[sa.Row[Any]] = [row for row in candidates if row.id in kept]
+        if len(ranked) >= wanted or len(candidates) < candidate_limit:
+            ranked = ranked[offset:wanted]
+        else:
+            newest_kept = (
+                sa.select(_PG_SEARCH.c.article_id.label("id"), _PG_RANK.label("rank"))
+                .select_from(_PG_SEARCH.join(table, table.c.id == _PG_SEARCH.c.article_id))
+                .where(_PG_MATCHES, *filters.conditions())
+                .order_by(_PG_SEARCH.c.article_id.desc())
+                .limit(self.RANKED_MATCHES)
+                .subquery()
+            )
+            ranked = conn.execute(
+                sa.select(newest_kept.c.id, newest_kept.c.rank)
+                .order_by(newest_kept.c.rank, newest_kept.c.id.desc())
+                .limit(limit)
+                .offset(offset),
+                {"q": text},
+            ).all()
+        if not ranked:
+            return []
+        snippets = dict(conn.execute(_PG_SNIPPETS, {"q": text, "ids": [row.id for row in ranked]}).all())
+        return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
+
+
+_PG_INDEX = sa.text(
+    "INSERT INTO articles_search (article_id, document) VALUES (:id, "
+    "setweight(to_tsvector('newsloom_simple', :title), 'A') || "
+    "setweight(to_tsvector('newsloom_simple', :lead), 'B') || "
+    "setweight(to_tsvector('newsloom_simple', :body), 'D')) "
+    "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
+)
+_PG_SEARCH = sa.table("articles_search", sa.column("article_id"), sa.column("document"))
+_PG_QUERY = sa.func.plainto_tsquery(sa.literal_column("'newsloom_simple'::regconfig"), sa.bindparam("q"))
+_PG_MATCHES = _PG_SEARCH.c.document.op("@@")(_PG_QUERY)
+# D, C, B, A: body 1, lead 4, title 10 (scaled to ts_rank's 0..1 weights); negated so that lower is better.
+_PG_RANK = -sa.func.ts_rank_cd(sa.literal_column("'{0.1, 0.0, 0.4, 1.0}'::float4[]"), _PG_SEARCH.c.document, _PG_QUERY)
+_PG_NEWEST = (
+    sa.select(_PG_SEARCH.c.article_id.label("id"), _PG_RANK.label("rank"))
+    .where(_PG_MATCHES)
+    .order_by(_PG_SEARCH.c.article_id.desc())
+    .limit(sa.bindparam("window"))
+    .subquery()
+)
+_PG_CANDIDATES = (
+    sa.select(_PG_NEWEST.c.id, _PG_NEWEST.c.rank)
+    .order_by(_PG_NEWEST.c.rank, _PG_NEWEST.c.id.desc())
+    .limit(sa.bindparam("candidates"))
+)
+_PG_SNIPPETS = sa.select(
+    schema.articles.c.id,
+    sa.func.ts_headline(
+        sa.literal_column("'newsloom_simple'::regconfig"),
+        schema.articles.c.body,
+        _PG_QUERY,
+        'StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=10, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "',
+    ),
+).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def search_index_for(dialect_name: str) -> SearchIndex:
-    return Fts5SearchIndex() if dialect_name == "sqlite" else LikeSearchIndex()
+    if dialect_name == "sqlite":
+        return Fts5SearchIndex()
+    if dialect_name == "postgresql":
+        return PostgresSearchIndex()
+    return LikeSearchIndex()

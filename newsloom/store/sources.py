@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from newsloom.model import Feed, Source
 from newsloom.store import schema
 from newsloom.text import slugify
-from newsloom.urls import canonicalize_url
+from newsloom.urls import url_key
 
 
 def utcnow() -> datetime:
@@ -102,6 +102,13 @@ class SourceStore:
                 changes["section"] = feed.section
             conn.execute(table.update().where(table.c.id == existing).values(**changes))
 
+    def feed_owners(self, urls: list[str]) -> dict[str, str]:
+        """For entry points already followed, the name of the source each belongs to, by URL."""
+        f, s = schema.feeds, schema.sources
+        query = sa.select(f.c.url, s.c.name).select_from(f.join(s, s.c.id == f.c.source_id)).where(f.c.url.in_(urls))
+        with self.engine.connect() as conn:
+            return {row.url: row.name for row in conn.execute(query)}
+
     def get_source(self, name_or_slug: str) -> Source | None:
         table = schema.sources
         query = sa.select(table).where(
@@ -172,6 +179,47 @@ class SourceStore:
             if everything or feed.next_poll_at is None or feed.next_poll_at <= now
         ]
 
+    def feed_with_source(self, feed_id: int) -> tuple[Source, Feed] | None:
+        """One entry point and its publisher (a worker's task names the feed by id)."""
+        feeds = schema.feeds
+        with self.engine.connect() as conn:
+            source_id = conn.execute(sa.select(feeds.c.source_id).where(feeds.c.id == feed_id)).scalar()
+            if source_id is None:
+                return None
+            rows = conn.execute(sa.select(schema.sources).where(schema.sources.c.id == source_id)).all()
+            publishers = self._with_feeds(conn, rows)
+        for publisher in publishers:
+            for feed in publisher.feeds:
+                if feed.id == feed_id:
+                    return publisher, feed
+        return None
+
+    def lease_due_feeds(self, now: datetime, lease_seconds: int, *, everything: bool = False) -> list[int]:
+        """Ids of the feeds due now, each pushed ``lease_seconds`` ahead so the next schedule does not send it
+        again while a worker polls it (the poll then records the real next time). Callers hold the scheduler lock.
+        """
+        table = schema.feeds
+        due = sa.true() if everything else sa.or_(table.c.next_poll_at.is_(None), table.c.next_poll_at <= now)
+        with self.engine.begin() as conn:
+            ids = [int(i) for i in conn.execute(sa.select(table.c.id).where(due).order_by(table.c.id)).scalars()]
+            if ids:
+                lease = now + timedelta(seconds=lease_seconds)
+                conn.execute(table.update().where(table.c.id.in_(ids)).values(next_poll_at=lease))
+        return ids
+
+    def mark_queued(
+        self, url: str, *, feed_id: int | None, source_id: int | None, marker: str | None
+    ) -> None:
+        """Record that ``url`` was handed to a worker, so later polls do not send it again; attempts unchanged."""
+        table = schema.crawl_urls
+        canonical = url_key(url)
+        now = utcnow()
+        values = {"status": "queued", "marker": marker, "feed_id": feed_id, "source_id": source_id}
+        with self.engine.begin() as conn:
+            updated = conn.execute(table.update().where(table.c.url == canonical).values(**values))
+            if updated.rowcount == 0:
+                conn.execute(table.insert().values(url=canonical, first_seen_at=now, attempts=0, **values))
+
     def record_poll(self, feed_id: int, outcome: PollOutcome) -> None:
         table = schema.feeds
         now = utcnow()
@@ -192,7 +240,7 @@ class SourceStore:
 
     def url_states(self, urls: Iterable[str]) -> dict[str, CrawlURL]:
         """Known URLs among ``urls`` (canonical), from the crawl log and, for imported articles, the article table."""
-        wanted = list(dict.fromkeys(canonicalize_url(url) for url in urls))
+        wanted = list(dict.fromkeys(url_key(url) for url in urls))
         found: dict[str, CrawlURL] = {}
         table = schema.crawl_urls
         with self.engine.connect() as conn:
@@ -223,7 +271,7 @@ class SourceStore:
         article_id: int | None = None,
     ) -> None:
         table = schema.crawl_urls
-        canonical = canonicalize_url(url)
+        canonical = url_key(url)
         now = utcnow()
         values = {
             "status": status,

@@ -94,7 +94,13 @@ class SQLStore:
                 article_id = existing.id
                 # A new version of the page knows nothing of the portal's decisions about the article: its story,
                 # its translation link, an administrator having hidden it. Those stay as stored.
-                for key, unset in (("story_id", None), ("translated_from", None), ("hidden", False)):
+                for key, unset in (
+                    ("story_id", None),
+                    ("translated_from", None),
+                    ("translation_backend", None),
+                    ("translation_model", None),
+                    ("hidden", False),
+                ):
                     if values[key] == unset:
                         del values[key]
                 conn.execute(table.update().where(table.c.id == article_id).values(**values))
@@ -102,7 +108,9 @@ class SQLStore:
             self._replace_links(conn, article_id, article, values["listed_at"])
             if raw_html is not None:
                 self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
-            self.search_index.index(conn, article_id, article.title, article.lead or "", article.body)
+            self.search_index.index(
+                conn, article_id, article.title, article.lead or "", article.body, article.language
+            )
         article.id = article_id
         article.source_id = source_id
         return UpsertResult(outcome, article_id)
@@ -129,6 +137,8 @@ class SQLStore:
             "source_id": source_id,
             "story_id": article.story_id,
             "translated_from": article.translated_from,
+            "translation_backend": article.translation_backend,
+            "translation_model": article.translation_model,
             "hidden": article.hidden,
             "content_hash": digest,
             "listed_at": article.published or article.fetched_at or now,
@@ -203,12 +213,21 @@ class SQLStore:
             conn.execute(table.insert().values(article_id=article_id, **values))
 
     def set_hidden(self, article_id: int, hidden: bool) -> None:
+        """Hides an article from readers (or shows it again), its story's title included."""
+        now = utcnow()
         with self.engine.begin() as conn:
             conn.execute(
                 schema.articles.update()
                 .where(schema.articles.c.id == article_id)
-                .values(hidden=hidden, updated_at=utcnow())  # updated_at drives page and feed validators
+                .values(hidden=hidden, updated_at=now)  # updated_at drives page and feed validators
             )
+            story_id = conn.execute(
+                sa.select(schema.articles.c.story_id).where(schema.articles.c.id == article_id)
+            ).scalar()
+            if story_id is not None:
+                from newsloom.store.stories import StoryStore  # numpy and scipy behind it: only when needed
+
+                StoryStore.retitle_visible(conn, story_id, now)
 
     # -- reads -------------------------------------------------------------------------------------------------
 
@@ -233,9 +252,18 @@ class SQLStore:
         source_id: int | None = None,
         tag: str | None = None,
         author: str | None = None,
+        language: str | None = None,
+        edition: str | None = None,
     ) -> list[Article]:
+        """Newest first, by keyset ``before``. ``edition`` (a language) lists each article once as that edition
+        shows it: articles in its language (originals and translations), and the originals in other languages
+        that have no visible translation into it; translations into other languages are left out."""
         table = schema.articles
         query = sa.select(table).where(table.c.hidden.is_(False))
+        if edition is not None:
+            query = query.where(in_edition_clause(table, edition))
+        if language is not None:
+            query = query.where(table.c.language == language)
         # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
         listed_at, article_id = table.c.listed_at, table.c.id
         for links, slug_column, slug in (
@@ -381,6 +409,21 @@ _VISIBLE_ARTICLE_BY_ID = _ARTICLE_BY_ID.where(schema.articles.c.hidden.is_(False
 _SUMMARIES_BY_ID = sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
+def in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
+    """Rows an edition lists (see ``SQLStore.latest_articles``); the translation test walks ix_articles_translated_from."""
+    translation = schema.articles.alias("translation")
+    translated = (
+        sa.exists()
+        .where(translation.c.translated_from == table.c.id)
+        .where(translation.c.language == edition, translation.c.hidden.is_(False))
+    )
+    return sa.or_(
+        table.c.language == edition,
+        table.c.language.is_(None),
+        sa.and_(table.c.translated_from.is_(None), ~translated),
+    )
+
+
 def summary_from_row(row: sa.Row[Any]) -> Article:
     return Article(
         id=row.id,
@@ -400,6 +443,8 @@ def summary_from_row(row: sa.Row[Any]) -> Article:
         fetched_at=row.fetched_at,
         hidden=bool(row.hidden),
         translated_from=row.translated_from,
+        translation_backend=row.translation_backend,
+        translation_model=row.translation_model,
         listed_at=row.listed_at,
     )
 

@@ -142,3 +142,20 @@ class StoryStore:
                 sa.select(a.c.title).where(a.c.story_id == story_id).order_by(first_seen, a.c.id).limit(1)
             ).scalar()
         conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
+
+    @staticmethod
+    def retitle_visible(conn: sa.Connection, story_id: int, now: datetime) -> None:
+        """After an article is hidden or shown again: a story titled by a report readers may not see takes the
+        headline of its first visible report instead (moderation reaches story titles too). A story with no
+        visible report keeps its row; the portal does not show it."""
+        a, stories = schema.articles, schema.stories
+        first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
+        members = conn.execute(
+            sa.select(a.c.title, a.c.hidden).where(a.c.story_id == story_id).order_by(first_seen, a.c.id)
+        ).all()
+        visible = [row.title for row in members if not row.hidden]
+        hidden = {row.title for row in members if row.hidden}
+        title = conn.execute(sa.select(stories.c.title).where(stories.c.id == story_id)).scalar()
+        # Only a title taken from a hidden report changes: one an editor gave stays.
+        if visible and title in hidden and title not in visible:
+            conn.execute(stories.update().where(stories.c.id == story_id).values(title=visible[0], updated_at=now))

@@ -1,8 +1,15 @@
-"""Portal accounts (administrators for now); passwords are stored only as argon2 hashes."""
+"""Portal accounts (administrators for now) and their sessions; passwords are stored only as argon2 hashes.
+
+A session is a random token the browser holds (signed, in a cookie) and whose SHA-256 this store keeps: logging
+out deletes the row, so the old cookie is refused at once, and deleting an account or setting a new password
+ends every session of that account.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -27,6 +34,7 @@ class UserStore:
             existing = conn.execute(sa.select(table.c.id).where(table.c.username == username)).scalar()
             if existing is not None:
                 conn.execute(table.update().where(table.c.id == existing).values(**values))
+                conn.execute(schema.sessions.delete().where(schema.sessions.c.user_id == existing))
                 return int(existing)
             created = conn.execute(table.insert().values(username=username, created_at=datetime.now(UTC), **values))
         return int(created.inserted_primary_key[0])
@@ -45,6 +53,56 @@ class UserStore:
         except (VerificationError, InvalidHashError):
             return False
         return row is not None and bool(row.is_admin)
+
+    def delete(self, username: str) -> bool:
+        """Removes an account and, with it, every session it had."""
+        with self.engine.begin() as conn:
+            user_id = conn.execute(sa.select(schema.users.c.id).where(schema.users.c.username == username)).scalar()
+            if user_id is None:
+                return False
+            conn.execute(schema.sessions.delete().where(schema.sessions.c.user_id == user_id))
+            conn.execute(schema.users.delete().where(schema.users.c.id == user_id))
+        return True
+
+    # -- sessions ----------------------------------------------------------------------------------------------
+
+    def open_session(self, username: str) -> str:
+        """A new session token for a known account (the caller signs it into a cookie)."""
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            user_id = conn.execute(sa.select(schema.users.c.id).where(schema.users.c.username == username)).scalar()
+            if user_id is None:
+                raise ValueError(f"no account named {username!r}")
+            conn.execute(schema.sessions.insert().values(token_hash=_digest(token), user_id=user_id, created_at=now))
+        return token
+
+    def session_user(self, token: str, max_age: timedelta) -> str | None:
+        """The administrator a live session belongs to; None once logged out, expired, or the account is gone."""
+        s, u = schema.sessions, schema.users
+        query = (
+            sa.select(u.c.username, s.c.created_at)
+            .select_from(s.join(u, u.c.id == s.c.user_id))
+            .where(s.c.token_hash == _digest(token), u.c.is_admin.is_(True))
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None or row.created_at < datetime.now(UTC) - max_age:
+            return None
+        return str(row.username)
+
+    def close_session(self, token: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(schema.sessions.delete().where(schema.sessions.c.token_hash == _digest(token)))
+            # Expired rows of anyone go too: the table holds live sessions only.
+            conn.execute(schema.sessions.delete().where(schema.sessions.c.created_at < datetime.now(UTC) - _KEEP))
+
+
+_KEEP = timedelta(days=2)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from newsloom.store.files import private_file
+
 FLUSH_SECONDS = 5.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS article_views (
@@ -41,7 +43,7 @@ class ViewCounter:
         self._pending: Counter[tuple[int, str]] = Counter()
         self._lock = threading.Lock()
         self._last_flush = time.monotonic()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)
         self._connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute("PRAGMA synchronous=NORMAL")

@@ -1,19 +1,22 @@
 """Operator pages: login, moderation queue, hide/unhide, re-run extraction, sources and their health, sections and
 the feed -> section mapping.
 
-Every POST here needs the admin session and a valid CSRF token; failed logins are rate limited per address.
+Every POST here needs the admin session and a valid CSRF token; logins are rate limited per address and per
+account, across every serving process. Sessions live in the store: logout ends one, a deleted account all of its.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
 from newsloom.store.sources import SourceStore
+from newsloom.store.translations import FLAG_KINDS, TranslationStore
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
 
@@ -25,7 +28,10 @@ def _portal(request: Request) -> Portal:
 
 
 def _admin(request: Request) -> str | None:
-    return _portal(request).guard.session_user(request.cookies.get(SESSION_COOKIE))
+    """The administrator of a live session: its cookie signed and fresh, and its row still in the store."""
+    portal = _portal(request)
+    token = portal.guard.session_token(request.cookies.get(SESSION_COOKIE))
+    return portal.users.session_user(token, timedelta(seconds=SESSION_MAX_AGE)) if token else None
 
 
 def _require(request: Request, csrf_token: str | None = None) -> Portal:
@@ -52,15 +58,18 @@ def login(
     portal = _portal(request)
     if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
         raise HTTPException(403, "Form expired or forged; reload the page and try again")
-    address = request.client.host if request.client else "unknown"
-    if not portal.login_limit.allow(address):
+    address = portal.guard.hash_ip(portal.client_address(request))
+    account = portal.guard.hash_ip(f"account:{username.casefold()}")
+    # Both limits count every attempt: per address (one client trying many names) and per account (many
+    # clients, or one behind many addresses, trying one name).
+    if not portal.login_limit.allow(address) or not portal.login_limit_account.allow(account):
         raise HTTPException(429, "Too many attempts; wait a few minutes")
     if not portal.users.authenticate(username, password):
         return portal.render(request, "admin_login.html", status_code=401, error="Wrong name or password")
     response = RedirectResponse("/admin", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        portal.guard.session_cookie(username),
+        portal.guard.session_cookie(portal.users.open_session(username)),
         max_age=SESSION_MAX_AGE,
         httponly=True,
         samesite="lax",
@@ -71,7 +80,10 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, csrf_token: str = Form("")) -> Response:
-    _require(request, csrf_token)
+    portal = _require(request, csrf_token)
+    token = portal.guard.session_token(request.cookies.get(SESSION_COOKIE))
+    if token:
+        portal.users.close_session(token)  # the cookie is worthless from now on, wherever a copy of it is
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -92,6 +104,24 @@ def dashboard(request: Request) -> Response:
         sources=SourceStore(portal.store.engine).list_sources(),
         sections=portal.queries.sections(),
         user=_admin(request),
+    )
+
+
+@router.get("/translations")
+def translation_checks(request: Request, kind: str | None = Query(None, max_length=20)) -> Response:
+    """Translated editions by the translation checks' flags, most flagged first."""
+    if _admin(request) is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    portal = _portal(request)
+    translations = TranslationStore(portal.store.engine)
+    kind = kind if kind in FLAG_KINDS else None
+    return portal.render(
+        request,
+        "admin_translations.html",
+        flagged=translations.flagged_articles(kind),
+        jobs=translations.job_counts(),
+        kinds=FLAG_KINDS,
+        kind=kind,
     )
 
 

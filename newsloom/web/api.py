@@ -10,21 +10,23 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
-from newsloom.store.base import Cursor
-from newsloom.web.portal import BadCursor, ItemId, Portal, article_path, decode_cursor, encode_cursor
+from newsloom.web.portal import (
+    BadCursor,
+    ItemId,
+    Portal,
+    article_path,
+    decode_cursor,
+    encode_cursor,
+    public_url,
+)
 
 MAX_LIMIT = 100
-
-
-def _cursor(value: str | None) -> Cursor | None:
-    try:
-        return decode_cursor(value)
-    except BadCursor as error:
-        raise HTTPException(400, str(error)) from None
+# The API is the same for every edition; a client wanting one language asks for it.
+LANG_HELP = "Only articles in this language (ISO code: originals written in it and translations into it)."
 
 
 class ArticleOut(BaseModel):
@@ -32,8 +34,8 @@ class ArticleOut(BaseModel):
     title: str
     lead: str | None
     portal_url: str
-    source_url: str
-    canonical_url: str
+    source_url: str | None = Field(description="The original's http(s) address; null for a saved local page.")
+    canonical_url: str | None = Field(description="The canonical http(s) address; null for a saved local page.")
     outlet: str | None
     section: str | None
     tags: list[str]
@@ -118,6 +120,7 @@ class ErrorOut(BaseModel):
 
 
 NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": ErrorOut, "description": "No such item"}}
+BAD_CURSOR: dict[int | str, dict[str, object]] = {400: {"model": ErrorOut, "description": "Not a cursor we gave"}}
 
 
 def _portal(request: Request) -> Portal:
@@ -131,8 +134,8 @@ def _article_out(portal: Portal, article: Article, outlets: dict[int, str]) -> A
         title=article.title,
         lead=article.lead,
         portal_url=portal.settings.base_url.rstrip("/") + article_path(article),
-        source_url=article.url,
-        canonical_url=article.canonical_url,
+        source_url=public_url(article.url),
+        canonical_url=public_url(article.canonical_url),
         outlet=outlets.get(article.source_id or -1),
         section=article.section,
         tags=article.tags,
@@ -157,7 +160,7 @@ def create_api(portal: Portal) -> FastAPI:
     )
     api.state.portal = portal
 
-    @api.get("/articles", response_model=ArticlePage)
+    @api.get("/articles", response_model=ArticlePage, responses=BAD_CURSOR)
     def articles(
         request: Request,
         limit: int = Query(20, ge=1, le=MAX_LIMIT),
@@ -165,13 +168,23 @@ def create_api(portal: Portal) -> FastAPI:
         section: str | None = Query(None, max_length=200),
         tag: str | None = Query(None, max_length=200),
         outlet: str | None = Query(None, max_length=200),
+        lang: str | None = Query(None, max_length=20, description=LANG_HELP),
     ) -> ArticlePage:
         portal = _portal(request)
         source = portal.queries.outlet(outlet) if outlet else None
         if outlet and source is None:
             return ArticlePage(items=[], next_cursor=None)
+        try:
+            before = decode_cursor(cursor)
+        except BadCursor as error:
+            raise HTTPException(400, "Bad cursor: pass back a next_cursor this API returned") from error
         found = portal.store.latest_articles(
-            limit, before=_cursor(cursor), section=section, tag=tag, source_id=source.id if source else None
+            limit,
+            before=before,
+            section=section,
+            tag=tag,
+            source_id=source.id if source else None,
+            language=lang or None,
         )
         names = _outlet_names(portal, found)
         next_cursor = encode_cursor(found[-1]) if len(found) == limit else None
@@ -191,10 +204,13 @@ def create_api(portal: Portal) -> FastAPI:
 
     @api.get("/search", response_model=SearchResult)
     def search(
-        request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=MAX_LIMIT)
+        request: Request,
+        q: str = Query(..., min_length=1, max_length=200),
+        limit: int = Query(20, ge=1, le=MAX_LIMIT),
+        lang: str | None = Query(None, max_length=20, description=LANG_HELP),
     ) -> SearchResult:
         portal = _portal(request)
-        hits = portal.store.search(q, limit=limit)
+        hits = portal.store.search(q, limit=limit, language=lang or None)
         names = _outlet_names(portal, [hit.article for hit in hits])
         items = [
             SearchHitOut(
@@ -235,7 +251,7 @@ def create_api(portal: Portal) -> FastAPI:
     def story(request: Request, story_id: ItemId) -> StoryOut:
         portal = _portal(request)
         found = portal.queries.story(story_id)
-        if found is None:
+        if found is None or not found[1]:  # every report hidden: nothing of it may show
             raise HTTPException(404, "No such story")
         story_row, items = found
         outlets, labels = portal.outlet_labels(items)

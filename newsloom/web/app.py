@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,10 +17,14 @@ from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.edge import EdgeCache
+from newsloom.web.editions import EditionRouter
+from newsloom.web.i18n import N_
 from newsloom.web.pictures import allowed_hosts
 from newsloom.web.portal import WEB_DIR, Portal
 from newsloom.web.static import FingerprintedStatic
 
+log = logging.getLogger(__name__)
+HEAD_FLAG = "newsloom.head"  # in the scope of a HEAD request answered as a GET
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -66,12 +71,21 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     def bad_request(request: Request, error: RequestValidationError) -> Response:
         in_path = any(item.get("loc", ("",))[0] == "path" for item in error.errors())
-        status, message = (404, "Not found") if in_path else (400, "Bad request: check the address or form fields")
+        status, message = (
+            (404, N_("Not found")) if in_path else (400, N_("Bad request: check the address or form fields"))
+        )
         return portal.render(request, "error.html", status_code=status, message=message)
+
+    @app.exception_handler(Exception)
+    def server_error(request: Request, _error: Exception) -> Response:
+        return internal_error(request.url.path)
 
     edge = EdgeCache(app, portal, settings.page_cache_mb * 1024 * 1024)
     app.state.edge = edge
-    return SecurityHeaders(app, edge, security_headers(settings))  # type: ignore[return-value]
+    # Outermost: the edition comes off the path before anything routes or caches by it.
+    headed = SecurityHeaders(app, edge, security_headers(settings))
+    routed = EditionRouter(headed, settings.edition_list, settings.edition_list[0])
+    return routed  # type: ignore[return-value]
 
 
 class SecurityHeaders:
@@ -96,8 +110,17 @@ class SecurityHeaders:
         route = scope["path"].strip("/").split("/", 1)[0] or "home"
         route = route if route in _ROUTE_KINDS else "other"
 
+        started = False
+        head = scope["method"] == "HEAD"
+        if head:  # HEAD answers wherever GET does: the GET response, headers only (before and after caching)
+            scope = {**scope, "method": "GET", HEAD_FLAG: True}
+
         async def send_with_headers(message):  # type: ignore[no-untyped-def]
+            nonlocal started
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
+                started = True
                 present = {name for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
                     header for header in self._headers if header[0] not in present
@@ -105,7 +128,31 @@ class SecurityHeaders:
                 ops.REQUESTS[(route, message["status"])] += 1
             await send(message)
 
-        await self.inner(scope, receive, send_with_headers)
+        try:
+            await self.inner(scope, receive, send_with_headers)
+        except Exception:
+            # Left alone, the server would answer a bare 500 of its own, outside this wrapper, so without these
+            # headers. The traceback goes to the log, never to the reader.
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if not started:
+                response = internal_error(scope["path"])
+                await response(scope, receive, send_with_headers)
+
+
+def internal_error(path: str) -> Response:
+    """The 500 answer: JSON under /api/, a plain page elsewhere (no template: it must not fail in its turn)."""
+    if path.startswith("/api/"):
+        return Response(_API_ERROR, status_code=500, media_type="application/json", headers=_NO_STORE)
+    return Response(_PAGE_ERROR, status_code=500, media_type="text/html", headers=_NO_STORE)
+
+
+_NO_STORE = {"cache-control": "no-store"}
+_API_ERROR = b'{"detail":"Internal error; it has been logged"}'
+_PAGE_ERROR = (
+    b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title>'
+    b'<link rel="stylesheet" href="/static/portal.css"></head><body><main><h1>Something went wrong</h1>'
+    b'<p>This page could not be shown; the error has been logged. <a href="/">Home</a></p></main></body></html>'
+)
 
 
 _ROUTE_KINDS = {

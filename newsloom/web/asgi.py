@@ -1,7 +1,10 @@
 """ASGI entry point for process managers (uvicorn ``--workers``, gunicorn): the portal built from settings in
-the environment (``NEWSLOOM_*``). Each worker process keeps its own page cache and rate-limit windows.
+the environment (``NEWSLOOM_*``). Each worker process keeps its own page cache; rate limits are shared (in
+``views.db`` in the data directory).
 
-    uvicorn --factory newsloom.web.asgi:app_from_environment
+    uvicorn --factory --no-proxy-headers newsloom.web.asgi:app_from_environment
+
+``--no-proxy-headers``: the portal reads X-Forwarded-For itself, from ``trusted_proxies`` only.
 """
 
 from __future__ import annotations

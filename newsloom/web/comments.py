@@ -4,12 +4,15 @@ address and per article, length and link limits. Comments are stored as plain te
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import Comment
 from newsloom.text import normalize_space
+from newsloom.web.editions import prefix_of
+from newsloom.web.i18n import N_
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE
 
@@ -19,10 +22,21 @@ MAX_LINKS = 2
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 router = APIRouter()
+# Characters that show nothing: format (Cf: zero-width space and joiners, bidi controls), controls, unassigned,
+# private use, marks and separators. A name made only of these looks empty (or like someone else's) and is refused.
+_INVISIBLE = {"Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"}
+# Bidi embeddings, overrides and isolates can make a name display as another one: dropped from every name.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
 
 
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def display_name(raw: str) -> str:
+    """A commenter's name as shown: NFKC-normalised (full-width and other compatibility forms folded), controls
+    and bidi overrides dropped, spaces collapsed; "" when nothing visible is left."""
+    name = unicodedata.normalize("NFKC", raw).translate(_BIDI_CONTROLS)
+    name = normalize_space("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name))
+    if all(unicodedata.category(ch) in _INVISIBLE for ch in name):
+        return ""
+    return name
 
 
 @router.post("/article/{article_id}/comments")
@@ -38,23 +52,23 @@ def post_comment(
     portal: Portal = request.app.state.portal
     article = portal.store.get_article(article_id)
     if article is None:
-        raise HTTPException(404, "No such article")
+        raise HTTPException(404, N_("No such article"))
     if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
-        raise HTTPException(403, "Form expired or forged; reload the page and try again")
-    back = article_path(article)
+        raise HTTPException(403, N_("Form expired or forged; reload the page and try again"))
+    back = prefix_of(request.scope) + article_path(article)  # back to the edition the reader wrote from
     if website:
         return RedirectResponse(f"{back}?posted=held#comments", status_code=303)  # tell the bot nothing
-    name = normalize_space(author_name)
+    name = display_name(author_name)
     text = body.strip()
     if not name or len(name) > MAX_NAME:
-        raise HTTPException(400, f"A display name of 1 to {MAX_NAME} characters is needed")
+        raise HTTPException(400, f"A display name of 1 to {MAX_NAME} visible characters is needed")
     if not text or len(text) > MAX_BODY:
         raise HTTPException(400, f"A comment of 1 to {MAX_BODY} characters is needed")
     if len(_LINK.findall(text)) > MAX_LINKS:
         raise HTTPException(400, f"At most {MAX_LINKS} links in a comment")
-    address = portal.guard.hash_ip(_client_address(request))
+    address = portal.guard.hash_ip(portal.client_address(request))
     if not portal.comment_limit_ip.allow(address) or not portal.comment_limit_article.allow(str(article_id)):
-        raise HTTPException(429, "Too many comments; please wait a few minutes")
+        raise HTTPException(429, N_("Too many comments; please wait a few minutes"))
     status = "published" if portal.settings.comment_policy == "publish" else "pending"
     try:
         portal.comments.add(Comment(article_id, name, text, status=status, parent_id=parent_id), ip_hash=address)

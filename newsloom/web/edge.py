@@ -30,6 +30,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsloom.web import compress
+from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, Guard
@@ -92,7 +93,8 @@ class EdgeCache:
             await self.app(scope, receive, send)
             return
         request = _RequestHeaders(scope)
-        key = (scope["path"], scope["query_string"] + self._host_part(scope))
+        # Keyed by edition and link prefix too: /en/x, /vi/x and an un-prefixed /x are different pages.
+        key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"] + self._host_part(scope))
         if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
             status, headers, body = await self._render(scope, receive)
             await self._respond(scope, send, request, status, headers, body)
@@ -191,7 +193,7 @@ class EdgeCache:
         body: bytes,
     ) -> None:  # fmt: skip
         """A response that is not kept: still gets the reader's token if the route rendered a placeholder."""
-        self._count_view(scope["path"], status)
+        self._count_view(scope, status)
         marked = any(name == CACHE_HEADER for name, _ in headers)
         parts = body.split(_PLACEHOLDER) if marked else [body]
         kept = [(name, value) for name, value in headers if name not in (CACHE_HEADER, b"content-length")]
@@ -206,7 +208,7 @@ class EdgeCache:
     async def _send_entry(
         self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes]
     ) -> None:
-        self._count_view(scope["path"], entry.status)
+        self._count_view(scope, entry.status)
         if request.if_none_match == entry.etag:
             await _send(send, 304, [(b"etag", entry.etag)], b"", scope["method"])
             return
@@ -265,7 +267,10 @@ class EdgeCache:
         cookie = request.csrf_cookie or request.new_csrf_cookie()
         return self.portal.guard.csrf_token(cookie).encode().join(parts)
 
-    def _count_view(self, path: str, status: int) -> None:
+    def _count_view(self, scope: Scope, status: int) -> None:
+        path = scope["path"]
+        if scope.get("newsloom.head"):  # a HEAD (answered as a GET by the app's outer layer) is not a read
+            return
         if status == 200 and (match := ARTICLE_PATH.match(path)):
             self.portal.count_view(int(match.group(1)))
 

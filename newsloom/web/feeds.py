@@ -5,10 +5,15 @@ What feed validators and readers expect: ``atom:link rel="self"`` on every feed,
 non-ASCII in ``link``/``guid``/``id``), authors (``dc:creator`` in RSS, ``author`` in Atom), a summary and the
 full text (``content:encoded``, Atom ``content``), and the stored cover as enclosure / ``media:content``.
 Feeds are marked for the page cache at the edge, so each is built and compressed once per store change.
+
+RSS readers treat ``<description>`` as HTML, so a lead, which is plain text, is HTML-escaped before ElementTree
+escapes it for XML. Only http(s) addresses of the original are published (``public_url``): never a local
+``file:`` path.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -21,7 +26,7 @@ from markupsafe import escape
 
 from newsloom.model import Article, BlockKind, Media
 from newsloom.web.pictures import best_width, media_url, rendition_size
-from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, valid_datetime
+from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, public_url, valid_datetime
 
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
@@ -102,9 +107,11 @@ def content_html(article: Article, base: str, pictures: dict[str, Media]) -> str
                     f'alt="{escape(block.image.alt or block.image.caption or "")}">'
                     f"{f'<figcaption>{caption}</figcaption>' if caption else ''}</figure>"
                 )
-        elif block.kind == BlockKind.VIDEO and block.url and block.url.startswith(("http://", "https://")):
+        elif block.kind == BlockKind.VIDEO and public_url(block.url):
             parts.append(f'<p><a href="{escape(iri_to_uri(block.url))}">Video</a></p>')
-    parts.append(f'<p>Source: <a href="{escape(iri_to_uri(article.url))}">{escape(article.url)}</a></p>')
+    original = public_url(article.url)  # never a saved page's local file: path
+    if original:
+        parts.append(f'<p>Source: <a href="{escape(iri_to_uri(original))}">{escape(original)}</a></p>')
     return "\n".join(parts)
 
 
@@ -156,7 +163,8 @@ def rss(items: FeedItems, title: str, path: str, self_path: str) -> ET.Element:
         ET.SubElement(item, "pubDate").text = format_datetime(_when(article))
         for name in _authors(article, portal):
             ET.SubElement(item, "dc:creator").text = name
-        ET.SubElement(item, "description").text = article.lead or article.title
+        # RSS readers take <description> as HTML: the plain-text lead is escaped, so "<script>" stays text.
+        ET.SubElement(item, "description").text = html.escape(article.lead or article.title, quote=False)
         ET.SubElement(item, "content:encoded").text = items.content(article)
         if article.section:
             ET.SubElement(item, "category").text = portal.section_name(article.section) or article.section
@@ -207,13 +215,15 @@ def json_feed(items: FeedItems, title: str, path: str, self_path: str) -> dict[s
         entry: dict[str, object] = {
             "id": items.link(article),
             "url": items.link(article),
-            "external_url": iri_to_uri(article.url),
+
             "title": article.title,
             "summary": article.lead or article.title,
             "content_html": items.content(article),
             "date_published": valid_datetime(_when(article)),
             "authors": [{"name": name} for name in _authors(article, portal)],
         }
+        if public_url(article.url):
+            entry["external_url"] = iri_to_uri(article.url)
         if article.modified:
             entry["date_modified"] = valid_datetime(article.modified)
         if article.tags:

@@ -14,6 +14,8 @@ from newsloom.enrich.provenance import citations
 from newsloom.model import Article
 from newsloom.store.base import SearchHit
 from newsloom.store.search import query_terms
+from newsloom.web.editions import prefix_of
+from newsloom.web.i18n import N_
 from newsloom.web.pictures import image_urls
 from newsloom.web.portal import (
     PAGE_SIZE,
@@ -40,10 +42,16 @@ def _listing(
     try:
         cursor = decode_cursor(before)
     except BadCursor as error:
-        raise HTTPException(400, "Bad request: this page address has an invalid position (before=)") from error
+        raise HTTPException(400, "Bad request: this “older articles” link is not one of ours") from error
+    edition = portal.edition(request)
 
     def render(token: str) -> Response:
-        articles = portal.store.latest_articles(PAGE_SIZE, before=cursor, **filters)  # type: ignore[arg-type]
+        articles = portal.store.latest_articles(
+            PAGE_SIZE,
+            before=cursor,
+            edition=edition,
+            **filters,  # type: ignore[arg-type]
+        )
         next_cursor = encode_cursor(articles[-1]) if len(articles) == PAGE_SIZE else None
         return portal.render(
             request,
@@ -69,12 +77,14 @@ CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     portal = _portal(request)
+    edition = portal.edition(request)
 
     def render(token: str) -> Response:
-        latest = portal.store.latest_articles(PAGE_SIZE)
+        latest = portal.store.latest_articles(PAGE_SIZE, edition=edition)
         sections = [s for s in portal.queries.sections() if s.articles][:8]
-        by_section = {s.slug: portal.store.latest_articles(4, section=s.slug) for s in sections}
-        most_read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
+        by_section = {s.slug: portal.store.latest_articles(4, section=s.slug, edition=edition) for s in sections}
+        read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
+        most_read = portal.queries.in_edition(read, edition)
         shown = latest + [a for items in by_section.values() for a in items] + most_read
         return portal.render(
             request,
@@ -99,8 +109,9 @@ def section(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     name = portal.queries.section_name(slug)
     if name is None:
-        raise HTTPException(404, "No such section")
-    return _listing(request, name, "section", before, {"section": slug}, feed=f"/section/{slug}/feed.xml")
+        raise HTTPException(404, N_("No such section"))
+    heading = portal.editions[portal.edition(request)].section_name(slug, name)
+    return _listing(request, heading, "section", before, {"section": slug}, feed=f"/section/{slug}/feed.xml")
 
 
 @router.get("/tag/{slug}", response_class=HTMLResponse)
@@ -108,8 +119,9 @@ def tag(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     name = portal.queries.tag_name(slug)
     if name is None:
-        raise HTTPException(404, "No such tag")
-    return _listing(request, f"Tag: {name}", "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
+        raise HTTPException(404, N_("No such tag"))
+    heading = portal.gettext(request, N_("Tag: %(name)s")) % {"name": name}
+    return _listing(request, heading, "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
 
 
 @router.get("/author/{slug}", response_class=HTMLResponse)
@@ -117,8 +129,9 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     name = portal.queries.author_name(slug)
     if name is None:
-        raise HTTPException(404, "No such author")
-    return _listing(request, f"By {name}", "author", before, {"author": slug})
+        raise HTTPException(404, N_("No such author"))
+    heading = portal.gettext(request, N_("By %(name)s")) % {"name": name}
+    return _listing(request, heading, "author", before, {"author": slug})
 
 
 @router.get("/videos", response_class=HTMLResponse)
@@ -148,7 +161,7 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     found = portal.queries.outlet(slug)
     if found is None:
-        raise HTTPException(404, "No such outlet")
+        raise HTTPException(404, N_("No such outlet"))
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
 
@@ -185,8 +198,8 @@ def _copy_of(articles: list[Article]) -> dict[int, Article]:
 def story(request: Request, story_id: ItemId) -> Response:
     portal = _portal(request)
     found = portal.queries.story(story_id)
-    if found is None:
-        raise HTTPException(404, "No such story")
+    if found is None or not found[1]:  # every report hidden: nothing of it may show
+        raise HTTPException(404, N_("No such story"))
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
 
@@ -212,37 +225,56 @@ def story(request: Request, story_id: ItemId) -> Response:
 def article_short(request: Request, article_id: ItemId) -> Response:
     found = _portal(request).store.get_article(article_id)
     if found is None:
-        raise HTTPException(404, "No such article")
+        raise HTTPException(404, N_("No such article"))
     return RedirectResponse(article_path(found), status_code=301)
 
 
 @router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
-async def article(request: Request, article_id: ItemId, slug: str, side_by_side: bool = Query(False)) -> Response:
+async def article(
+    request: Request,
+    article_id: ItemId,
+    slug: str,
+    side_by_side: bool = Query(False),
+    side: bool = Query(False),
+) -> Response:
     """Rendered in the event loop, not a worker thread: a first render is about a millisecond of small indexed
     reads (the related blocks come from shared lists), and under load a thread per render cost more than the
-    render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md)."""
+    render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md).
+
+    In an edition (``/en/article/…``), an article in another language sends the reader to its translation into
+    the edition's language, or its original, when there is one; otherwise it is shown labelled untranslated.
+    """
     portal = _portal(request)
     posted = request.query_params.get("posted")
     posted = posted if posted in ("held", "published") else None
     article = portal.store.get_article(article_id)
     if article is None:
-        raise HTTPException(404, "No such article")
+        raise HTTPException(404, N_("No such article"))
+    edition = portal.edition(request)
+    prefix = prefix_of(request.scope)
+    if prefix and article.language and article.language != edition:
+        version = next((e for e in portal.queries.editions(article) if e.language == edition), None)
+        if version is not None:
+            return RedirectResponse(prefix + article_path(version), status_code=302)
 
     def render(token: str) -> Response:
         comments = portal.comments.for_article(article_id)
         related = portal.queries.related(article, shared=portal.memo)
+        related = {kind: portal.queries.in_edition(items, edition, exclude=article) for kind, items in related.items()}
         editions = portal.queries.editions(article)
         outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
         original = next((e for e in editions if e.id == article.translated_from), None)
+        beside = portal.store.get_article(original.id) if original and original.id and (side or side_by_side) else None
         story_found = portal.queries.story(article.story_id) if article.story_id else None
         roots = [c for c in comments if c.parent_id is None]
         outlet = outlet_map.get(article.source_id or -1)
         section_name = portal.section_name(article.section) if article.section else None
         base = public_base(portal.settings, request)
         stored = portal.media.lookup(image_urls(article))
-        canonical, robots = canonical_for(article, portal.settings, base)
+        # One address per text: an article's own page is in the edition of its own language.
+        page_url = base + _edition_path(portal, article)
+        canonical, robots = canonical_for(article, portal.settings, page_url)
         logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
-        page_url = base + article_path(article)
         jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
                             section_name=section_name, pictures=stored, page_url=page_url)  # fmt: skip
         return portal.render(
@@ -260,7 +292,13 @@ async def article(request: Request, article_id: ItemId, slug: str, side_by_side:
             outlets=outlet_map,
             related=related,
             editions=editions,
-            original=original if side_by_side else None,
+            translated_from=original,
+            original_outlet=outlet_map.get(original.source_id or -1) if original else None,
+            original_href=_edition_path(portal, original) if original else None,
+            original=beside,
+            untranslated=bool(article.language and article.language != edition),
+            translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
+            alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
@@ -271,6 +309,24 @@ async def article(request: Request, article_id: ItemId, slug: str, side_by_side:
         )
 
     return portal.page(render)
+
+
+def _edition_path(portal: Portal, article: Article) -> str:
+    """An article's address in the edition of its own language (un-prefixed when no edition speaks it)."""
+    language = article.language or ""
+    return (f"/{language}" if language in portal.editions else "") + article_path(article)
+
+
+def _edition_paths(portal: Portal, article: Article, editions: list[Article]) -> dict[str, str]:
+    """Per edition, the page of this article that edition shows: the version in its language, else the original
+    (which that edition labels untranslated). Feeds the hreflang links and the language switch."""
+    family = [article, *editions]
+    root = next((a for a in family if a.id == (article.translated_from or article.id)), article)
+    paths = {"x-default": article_path(article)}
+    for code in portal.editions:
+        version = next((a for a in family if a.language == code), root)
+        paths[code] = article_path(version)
+    return paths
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -321,7 +377,7 @@ async def search(
             next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
             pages=pages,
             outlets=portal.outlets_for([hit.article for hit in hits]),
-            menus=portal.search_menus(section, outlet),
+            menus=portal.search_menus(section, outlet, portal.edition(request)),
             filters=filters,
             csrf_token=token,
         )

@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import itertools
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
+import jinja2
 from fastapi import Path as FastAPIPath
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -27,14 +29,17 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
+from newsloom.store.limits import SharedRateLimits
 from newsloom.store.media import MediaStore
 from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
 from newsloom.web import pictures
+from newsloom.web.editions import edition_of, prefix_of
+from newsloom.web.i18n import Edition
 from newsloom.web.sanitize import highlight_snippet
-from newsloom.web.security import CSRF_COOKIE, Guard, RateLimiter, load_secret
+from newsloom.web.security import CSRF_COOKIE, Guard, Limiter, Network, client_address, load_secret, parse_networks
 from newsloom.web.static import fingerprint
 
 WEB_DIR = Path(__file__).parent
@@ -45,7 +50,10 @@ PAGE_SIZE = 20
 MEMO_ENTRIES = 4096
 CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
 _MISSING = object()
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+# Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
+# (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
+# the process: every response has it replaced on the way out (``web.edge``).
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
 
@@ -81,8 +89,16 @@ def public_base(settings: Settings, request: Request | None) -> str:
     return settings.base_url.rstrip("/")
 
 
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+def public_url(url: str | None) -> str | None:
+    """``url`` if readers may be shown it and follow it (http or https), else None: a saved page's local
+    ``file:`` path and a ``javascript:`` or ``data:`` address never reach a page, feed or API answer."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def encode_cursor(article: Article) -> str:
@@ -94,42 +110,63 @@ def encode_cursor(article: Article) -> str:
 
 
 class BadCursor(ValueError):
-    """A cursor this portal did not make: answered 400 with this reason, never silently as page 1."""
+    """A ``before``/``cursor`` value this portal never handed out: the route answers 400, never page 1 again."""
 
 
 def decode_cursor(value: str | None) -> Cursor | None:
-    """The position a cursor names; None when there is none; ``BadCursor`` when it is not one of ours."""
+    """The position a listing continues from; None for the first page. A malformed value, or one whose id is
+    beyond what the database can hold (an integer overflow there was a 500), raises ``BadCursor``."""
     if not value:
         return None
     try:
+        if not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("not base64url")
         plain = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         stamp, separator, identifier = plain.rpartition("_")
-        if not separator or not value.replace("-", "").replace("_", "").isalnum():
-            raise ValueError
-        return Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise BadCursor("invalid cursor: pass back a next_cursor value unchanged") from None
+        if not separator:
+            raise ValueError("no position")
+        cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise BadCursor(value) from error
+    if not 0 <= cursor.article_id <= 2**62:
+        raise BadCursor(value)
+    return cursor
+
+
+def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
+    try:  # the translation stage's store, once that stage is part of newsloom
+        from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
 
 
 @dataclass
 class Portal:
     settings: Settings
     store: SQLStore
-    templates: Jinja2Templates = field(init=False)
+    templates: Jinja2Templates = field(init=False)  # the default edition's
+    editions: dict[str, Edition] = field(init=False)
+    _templates: dict[str, Jinja2Templates] = field(init=False)
     queries: PortalQueries = field(init=False)
     comments: CommentStore = field(init=False)
     users: UserStore = field(init=False)
     guard: Guard = field(init=False)
-    comment_limit_ip: RateLimiter = field(default_factory=lambda: RateLimiter(5, 600))
-    comment_limit_article: RateLimiter = field(default_factory=lambda: RateLimiter(30, 600))
-    login_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10, 600))
+    # Shared by every serving process (``store.limits``): set in ``__post_init__``.
+    comment_limit_ip: Limiter = field(init=False)
+    comment_limit_article: Limiter = field(init=False)
+    login_limit: Limiter = field(init=False)  # per client address
+    login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
     views: ViewCounter = field(init=False)
     media: MediaStore = field(init=False)
     media_storage: MediaStorage = field(init=False)
+    trusted_proxies: tuple[Network, ...] = field(init=False)
+    metrics_allow: tuple[Network, ...] = field(init=False)
     # Aggregate lists, valid while the store's change token is the one they were built on.
     _memo: OrderedDict[tuple[object, ...], tuple[object, object]] = field(default_factory=OrderedDict)
     _locks: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
+    _flag_reader: Callable[[int], list[Any]] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -138,21 +175,91 @@ class Portal:
         self.views = ViewCounter(self.settings.data_dir / "views.db")
         self.media = MediaStore(self.store.engine)
         self.media_storage = open_storage(self.settings)
+        limits = SharedRateLimits(self.settings.data_dir / "views.db")
+        self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
+        self.comment_limit_article = limits.limiter("comment-article", 30, 600)
+        self.login_limit = limits.limiter("login-ip", 10, 600)
+        self.login_limit_account = limits.limiter("login-account", 10, 600)
+        self.trusted_proxies = parse_networks(self.settings.trusted_proxies, "trusted_proxies")
+        self.metrics_allow = parse_networks(self.settings.metrics_allow, "metrics_allow")
         secure = self.settings.secure_cookies
         if secure is None:
             secure = self.settings.base_url.startswith("https://")
         self.guard = Guard(load_secret(self.settings), secure)
-        self.templates = Jinja2Templates(directory=WEB_DIR / "templates")
-        env = self.templates.env
-        env.filters["date"] = format_date
-        env.filters["datetime"] = valid_datetime
+        self._flag_reader = _flag_reader(self.store)
+        codes = self.settings.edition_list
+        self.editions = {code: Edition.load(code, self.settings.timezone) for code in codes}
+        self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
+        self.templates = self._templates[codes[0]]
+
+    def _edition_templates(self, edition: Edition) -> Jinja2Templates:
+        """One template environment per edition, its catalogue installed: a compiled template is then shared by
+        every page of that edition, with no per-request translation lookup set-up."""
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(WEB_DIR / "templates"), autoescape=True, extensions=["jinja2.ext.i18n"]
+        )
+        templates = Jinja2Templates(env=env)
+        env.install_gettext_translations(edition.translations, newstyle=True)  # type: ignore[attr-defined]
+        env.filters["date"] = edition.format_date
+        env.filters["day"] = edition.format_day
+        env.filters["number"] = edition.format_number
+        env.filters["language_name"] = edition.language_name
+        env.filters["section_label"] = edition.section_name
         env.filters["highlight"] = highlight_snippet
-        env.globals.update(site_name=self.settings.site_name, article_path=article_path, slugify=slugify)
+        env.globals.update(
+            site_name=self.settings.site_name,
+            article_path=article_path,
+            plain_path=article_path,
+            slugify=slugify,
+            edition=edition.code,
+            edition_names={code: other.own_name() for code, other in self.editions.items()},
+            public_url=public_url,
+        )
+        env.filters["datetime"] = valid_datetime
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
         env.globals["nav_sections"] = self.nav_sections
         env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
+        return templates
+
+    def edition(self, request: Request) -> str:
+        """The edition a request is served in (its address's prefix, else its Accept-Language, else the default)."""
+        code = edition_of(request.scope, self.settings.edition_list[0])
+        return code if code in self.editions else self.settings.edition_list[0]
+
+    def translation_flags(self, article_id: int) -> list[Any]:
+        """What the translation checks flagged in a translated edition, per part (title, lead, block N): each flag
+        has ``part``, ``kind`` (number, date, name, quote, untranslated), ``original`` and ``translated`` spans.
+
+        Read through the translation stage's store (``newsloom.store.translations``, the ``translate`` branch);
+        without that stage there are no flags and the article page shows no note.
+        """
+        if self._flag_reader is None:
+            return []
+        return list(self._flag_reader(article_id))
+
+    def gettext(self, request: Request, message: str) -> str:
+        """``message`` in the request's edition (for text built outside templates: listing headings)."""
+        return self.editions[self.edition(request)].gettext(message)
+
+    def alternates(self, request: Request, paths: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """``hreflang`` alternates of a page: each edition's path, and the un-prefixed one as x-default (the page
+        shown in the edition the reader's browser asks for). Paths, not URLs: the language switch links them as
+        they are, the ``<link rel=alternate>`` tags put ``base_url`` in front.
+
+        ``paths`` gives an edition its own page (an article's translation); the others show the same path.
+        """
+        query = request.url.query
+        here = request.scope["path"] + (f"?{query}" if query else "")
+        paths = paths or {}
+        found = [(code, f"/{code}{paths.get(code, here)}") for code in self.editions]
+        return [*found, ("x-default", paths.get("x-default", here))]
+
+    def client_address(self, request: Request) -> str:
+        """The reader's address; ``X-Forwarded-For`` counts only from a ``trusted_proxies`` peer."""
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.get("x-forwarded-for"), self.trusted_proxies)
 
     def outlet_labels(self, articles: list[Article]) -> tuple[dict[int, Outlet], dict[int, str]]:
         """The outlets of some reports, and each report's outlet label (for stories: timeline, provenance)."""
@@ -163,18 +270,19 @@ class Portal:
         every = self.outlet_directory()
         return {i: every[i] for i in {a.source_id for a in articles} if i is not None and i in every}
 
-    def search_menus(self, section: str | None, outlet: str | None) -> Markup:
+    def search_menus(self, section: str | None, outlet: str | None, edition: str | None = None) -> Markup:
         """The search form's section and outlet menus, by name. Names only, so no count over every article after
         each commit; rendered once per store change for the many searches that select neither (a third of a
         search page's template time), and per request for the others (their choices do not become memo keys)."""
+        code = edition if edition in self.editions else self.settings.edition_list[0]
         if not section and not outlet:
-            return self.memo(("search-menus",), lambda: self._search_menus(None, None))
-        return self._search_menus(section, outlet)
+            return self.memo(("search-menus", code), lambda: self._search_menus(None, None, code))
+        return self._search_menus(section, outlet, code)
 
-    def _search_menus(self, section: str | None, outlet: str | None) -> Markup:
+    def _search_menus(self, section: str | None, outlet: str | None, edition: str) -> Markup:
         sections = sorted(self.queries.section_names(), key=lambda s: (s.name.casefold(), s.slug))
         outlets = sorted(self.outlet_directory().values(), key=lambda o: (o.name.casefold(), o.slug))
-        template = self.templates.env.get_template("_search_menus.html")
+        template = self._templates[edition].env.get_template("_search_menus.html")
         html = template.render(sections=sections, outlet_list=outlets, selected_section=section, selected_outlet=outlet)
         return Markup(html)  # already escaped: the template autoescapes
 
@@ -242,13 +350,23 @@ class Portal:
             context["pictures"] = self.media.lookup(pictures.image_urls(article))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """A page in the request's edition: its catalogue, its links under its prefix, its hreflang alternates."""
         context.setdefault("base_url", public_base(self.settings, request))
         self._picture_context(context)
+        edition = self.edition(request)
+        prefix = prefix_of(request.scope)
+        context.setdefault("prefix", prefix)
+        if prefix:  # links stay in the edition the reader chose
+            context.setdefault("article_path", lambda article: prefix + article_path(article))
+        if "alternates" not in context:
+            context["alternates"] = self.alternates(request)
+        templates = self._templates[edition]
+        response_headers = {"Content-Language": edition}
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
-            return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+            return templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
-        response = self.templates.TemplateResponse(request, name, context, status_code=status_code)
+        response = templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         if CSRF_COOKIE not in request.cookies:
             response.set_cookie(
                 CSRF_COOKIE, csrf_cookie, httponly=True, samesite="lax", secure=self.guard.secure_cookies

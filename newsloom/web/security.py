@@ -4,22 +4,28 @@
   kept in ``<data_dir>/secret_key`` (mode 600), so restarts keep sessions valid.
 - CSRF: double submit. A random token lives in an HttpOnly ``csrf`` cookie; forms carry the same token signed
   with the secret. A POST passes only when the signature holds and the two match.
-- Sessions: the admin's name signed with a timestamp in an HttpOnly, SameSite=Lax cookie (Secure on https).
-- Rate limits: sliding windows per key in memory (per IP and per article), enough for one portal process.
+- Sessions: a random token signed with a timestamp in an HttpOnly, SameSite=Lax cookie (Secure on https); the
+  store keeps the live ones (``store.users``), so logout and a deleted account end them server-side.
+- Client addresses: the TCP peer, unless the peer is one of ``trusted_proxies``: only then is
+  ``X-Forwarded-For`` read (right to left, up to the first address that is not a trusted proxy).
+- Rate limits: shared by every serving process (``store.limits``); ``RateLimiter`` is the in-memory one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from collections import defaultdict, deque
 from pathlib import Path
+from typing import Protocol
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer
 
 from newsloom.settings import Settings
+from newsloom.store.files import private_file
 
 CSRF_COOKIE = "csrf"
 SESSION_COOKIE = "newsloom_session"
@@ -30,13 +36,52 @@ def load_secret(settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
     path = Path(settings.data_dir) / "secret_key"
-    if path.exists():
+    if path.exists() and path.read_text().strip():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(48)
-    path.write_text(secret)
-    path.chmod(0o600)
+    private_file(path).write_text(secret)  # created 0600 before a byte of the key is written
     return secret
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(value: str, setting: str) -> tuple[Network, ...]:
+    """Comma-separated CIDRs (a bare address is a /32 or /128); a typo is a clear error at start-up."""
+    networks = []
+    for item in value.split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError as error:
+                raise ValueError(f"{setting}: {item.strip()!r} is not an address or network") from error
+    return tuple(networks)
+
+
+def address_in(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    return any(parsed in network for network in networks)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]) -> str:
+    """The reader's address: the peer's, or, behind a trusted proxy, the nearest untrusted hop it reports."""
+    address = peer or "unknown"
+    if not forwarded_for or not address_in(address, trusted):
+        return address
+    for hop in reversed([item.strip() for item in forwarded_for.split(",")]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return address  # a forged or broken chain: the last hop we can vouch for
+        address = hop
+        if not address_in(hop, trusted):
+            return hop
+    return address
 
 
 class Guard:
@@ -71,10 +116,11 @@ class Guard:
 
     # -- sessions ----------------------------------------------------------------------------------------------
 
-    def session_cookie(self, username: str) -> str:
-        return self._sessions.sign(username).decode()
+    def session_cookie(self, token: str) -> str:
+        return self._sessions.sign(token).decode()
 
-    def session_user(self, cookie_value: str | None) -> str | None:
+    def session_token(self, cookie_value: str | None) -> str | None:
+        """The session token a cookie carries, if its signature holds and it is under 12 hours old."""
         if not cookie_value:
             return None
         try:
@@ -85,6 +131,12 @@ class Guard:
     def hash_ip(self, address: str) -> str:
         """Comments keep a keyed hash of the address (for rate limits and abuse review), never the address."""
         return hashlib.sha256(f"{self.secret}:{address}".encode()).hexdigest()
+
+
+class Limiter(Protocol):
+    def allow(self, key: str) -> bool:
+        """Records an event for ``key``; False when ``key`` is over its limit (the event is then refused)."""
+        ...
 
 
 class RateLimiter:

@@ -15,12 +15,11 @@ from newsloom.settings import Settings
 from newsloom.store.portal import Outlet
 from newsloom.text import slugify
 from newsloom.web.pictures import best_width, media_url, rendition_size
-from newsloom.web.portal import article_path, valid_datetime
+from newsloom.web.portal import valid_datetime
 
 
-def canonical_for(article: Article, settings: Settings, base: str) -> tuple[str, str | None]:
-    """(canonical URL, robots meta or None) for an article page."""
-    own = base + article_path(article)
+def canonical_for(article: Article, settings: Settings, own: str) -> tuple[str, str | None]:
+    """(canonical URL, robots meta or None) for an article page whose own address is ``own``."""
     original = article.url if article.url.startswith(("http://", "https://")) else None
     if article.translated_from is not None or original is None or settings.syndication == "self":
         return own, None

@@ -43,13 +43,13 @@ def test_import_twice_reports_and_never_duplicates(tmp_path: Path) -> None:
     make_pages(pages, 3)
     first = newsloom(tmp_path / "data", "import", str(pages))
     assert first.returncode == 0, first.stderr
-    assert "3 new, 0 updated, 0 skipped, 0 failed" in first.stderr
-    assert "stories: 1 new, 3 articles linked" in first.stderr  # three reports of one storm
+    assert "3 new, 0 updated, 0 skipped, 0 failed" in first.stdout
+    assert "stories: 1 new, 3 articles linked" in first.stdout  # three reports of one storm
     second = newsloom(tmp_path / "data", "import", str(pages))
-    assert "0 new, 0 updated, 3 skipped, 0 failed" in second.stderr
+    assert "0 new, 0 updated, 3 skipped, 0 failed" in second.stdout
     assert count_articles(tmp_path / "data") == 3
     again = newsloom(tmp_path / "data", "stories")
-    assert again.returncode == 0 and "stories: 0 new, 0 articles linked" in again.stderr
+    assert again.returncode == 0 and "stories: 0 new, 0 articles linked" in again.stdout
     with sqlite3.connect(tmp_path / "data" / "newsloom.db") as conn:
         assert conn.execute("SELECT count(*), max(article_count) FROM stories").fetchone() == (1, 3)
 
@@ -60,7 +60,7 @@ def test_changed_page_is_updated(tmp_path: Path) -> None:
     newsloom(tmp_path / "data", "import", str(page))
     page.write_text(article_html(title="Second version"))
     result = newsloom(tmp_path / "data", "import", str(page))
-    assert "0 new, 1 updated" in result.stderr
+    assert "0 new, 1 updated" in result.stdout
     assert count_articles(tmp_path / "data") == 1
 
 
@@ -80,7 +80,8 @@ def test_bad_inputs_are_reported_by_path_and_lose_nothing(tmp_path: Path) -> Non
     (bad / "cut.warc.gz").write_bytes((bad / "cut.warc.gz").read_bytes()[:40])
     before = sqlite3.connect(data / "newsloom.db").execute("SELECT id, content_hash FROM articles").fetchall()
     result = newsloom(data, "import", str(bad))
-    report = result.stderr
+    assert result.returncode == 1  # some pages failed
+    report = result.stdout
     assert "1 new" in report and "failed" in report
     for name in ("empty.html", "binary.html", "cut.html.gz", "short.html", "cut.warc.gz"):
         assert name in report, (name, report)
@@ -106,7 +107,7 @@ def test_warc_import_uses_record_urls(tmp_path: Path) -> None:
         ],
     )
     result = newsloom(tmp_path / "data", "import", str(archive))
-    assert "2 new" in result.stderr, result.stderr
+    assert "2 new" in result.stdout, result.stdout
     exported = newsloom(tmp_path / "data", "export")
     urls = sorted(json.loads(line)["canonical_url"] for line in exported.stdout.splitlines())
     assert urls == ["https://wire.example.org/story-0", "https://wire.example.org/story-1"]
@@ -137,7 +138,7 @@ def test_killed_import_leaves_a_consistent_store_and_rerun_finishes(tmp_path: Pa
         assert orphans == 0
         assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == partial
     result = newsloom(data, "import", str(pages))
-    assert f"{120 - partial} new" in result.stderr, result.stderr
+    assert f"{120 - partial} new" in result.stdout, result.stdout
     assert count_articles(data) == 120
 
 
@@ -194,6 +195,6 @@ def test_reprocess_and_stats(tmp_path: Path) -> None:
     data = tmp_path / "data"
     newsloom(data, "import", str(pages))
     result = newsloom(data, "reprocess")
-    assert "reprocess: 0 new, 0 updated, 2 skipped, 0 failed" in result.stderr, result.stderr
+    assert "reprocess: 0 new, 0 updated, 2 skipped, 0 failed" in result.stdout, result.stdout
     stats = newsloom(data, "stats").stdout
     assert "articles: 2" in stats and "Example News" in stats and "en" in stats

@@ -28,6 +28,7 @@ class Request:
     path: str
     headers: dict[str, str]
     host: str
+    received_at: float = 0.0  # time.monotonic() when the request arrived
 
 
 Route = Reply | Callable[[Request], Reply]
@@ -39,16 +40,27 @@ class FaultSite:
         self.hits: Counter[str] = Counter()
         self.log: list[Request] = []
         self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests being answered at once
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, host)
+                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, host, time.monotonic())
                 with site.lock:
                     site.hits[self.path] += 1
                     site.log.append(request)
+                    site.in_flight += 1
+                    site.max_in_flight = max(site.max_in_flight, site.in_flight)
+                try:
+                    self._answer(request)
+                finally:
+                    with site.lock:
+                        site.in_flight -= 1
+
+            def _answer(self, request: Request) -> None:
                 route = site.routes.get(self.path)
                 if route is None:
                     reply = Reply(404, b"not found", content_type="text/plain")

@@ -149,7 +149,7 @@ def test_source_filter_and_process_pool_extraction(tmp_path: Path) -> None:
         register(store, "One", one, ("/feed.xml", "rss"))
         register(store, "Two", two, ("/feed.xml", "rss"))
         report = crawl(settings, store, source="Two")
-    assert report.articles[Outcome.NEW] == 2
+    assert report.articles[Outcome.NEW] == 2, report.page_failures
     assert article_hits(one) == {}
     source = SourceStore(store.engine).get_source("Two")
     assert source is not None

@@ -63,6 +63,6 @@ def test_cursors_are_opaque_and_bad_ones_answer_400(site: Site) -> None:
         for bad in ("garbage", "2025-02-02T08:00:00+00:00_65", cursor[:-3], "%00"):
             response = client.get("/api/v1/articles", params={"cursor": bad})
             assert response.status_code == 400, bad
-            assert "invalid cursor" in response.json()["detail"]
+            assert "cursor" in response.json()["detail"].lower()
         page = client.get("/section/world", params={"before": "garbage"})
         assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")

@@ -12,6 +12,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
 from newsloom.web.edge import EdgeCache
+from newsloom.web.portal import CSRF_PLACEHOLDER
 from tests.conftest import LiveServer
 from tests.web.conftest import Site
 from tests.web.test_comments import form_token, login
@@ -110,7 +111,7 @@ def test_administrators_always_get_a_fresh_rendering(site: Site) -> None:
         hits, misses = cache.hits, cache.misses
         page = editor.get(article_url(site))
     assert (cache.hits, cache.misses) == (hits, misses)
-    assert "__csrf_token_placeholder__" not in page.text and re.search(r'name="csrf_token" value="[^_]', page.text)
+    assert CSRF_PLACEHOLDER not in page.text and re.search(r'name="csrf_token" value="[^"]{20}', page.text)
 
 
 def test_the_cache_is_bounded(settings: Settings, store: SQLStore) -> None:
@@ -136,7 +137,7 @@ def test_a_zero_sized_cache_still_swaps_tokens(settings: Settings, store: SQLSto
     with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
         page = client.get(f"/article/{article_id}/x")
     assert app.state.edge.hits == 0
-    assert "__csrf_token_placeholder__" not in page.text and "csrf=" in page.headers["set-cookie"]
+    assert CSRF_PLACEHOLDER not in page.text and "csrf=" in page.headers["set-cookie"]
     # One cookie, the one the page's token was signed for (the route leaves both to the edge).
     cookies = page.headers.get_list("set-cookie")
     assert len(cookies) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from newsloom.web.portal import CSRF_PLACEHOLDER
 from tests.web.conftest import Site
 
 
@@ -135,7 +136,7 @@ def test_cached_pages_follow_changes_and_keep_tokens_per_reader(site: Site) -> N
             for c in (first, second)
         ]
     assert all(tokens) and tokens[0].group(1) != tokens[1].group(1)  # type: ignore[union-attr]
-    assert "__csrf_token_placeholder__" not in tokens[0].string  # type: ignore[union-attr]
+    assert CSRF_PLACEHOLDER not in tokens[0].string  # type: ignore[union-attr]
 
 
 def test_story_page_marks_syndicated_copies(site: Site) -> None:

@@ -1,7 +1,7 @@
 """Images stored by the portal: one row per image URL tried (stored picture or failure), see ``schema.media``.
 
 Revision ID: 0107
-Revises: 0005
+Revises: 0103
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from newsloom.store.types import UTCDateTime
 
 revision = "0107"
-down_revision = "0005"
+down_revision = "0103"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,118 @@
+"""``newsloom translate`` (make the translated editions due, retry failed ones) and ``newsloom models`` (install
+offline translation models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from newsloom.cli.context import AppContext, err_console
+from newsloom.errors import NewsloomError
+
+
+def print_translation(stats: object) -> None:
+    """One line for import, crawl and translate: editions made, failures with their reasons, memory hit rate."""
+    from newsloom.enrich.translate.stage import TranslationStats
+
+    assert isinstance(stats, TranslationStats)
+    if not (stats.editions or stats.failed or stats.stopped):
+        return
+    err_console.print(
+        f"translate: {stats.editions} editions ({stats.partial} partial), {stats.failed} failed; "
+        f"{stats.segments} sentences, {stats.hit_rate:.0%} from the translation memory; {stats.flags} check flags",
+        markup=False,
+        soft_wrap=True,
+    )
+    for article_id, reason in stats.failures[:20]:
+        err_console.print(
+            f"  failed: article {article_id}: {reason} (kept untranslated, retried later)", markup=False, soft_wrap=True
+        )
+    if stats.stopped:
+        err_console.print(f"  {stats.stopped}", markup=False, soft_wrap=True)
+
+
+def run_translation(app: AppContext, *, retry_now: bool = False) -> object | None:
+    """The stage after a batch: never fails the batch (articles are stored; translation is retried later)."""
+    from newsloom.enrich.translate.stage import translate_pending
+
+    try:
+        stats = translate_pending(app.store, app.settings, retry_now=retry_now)
+    except NewsloomError as error:
+        err_console.print(f"translate: {error.reason} (articles stored untranslated)", markup=False, soft_wrap=True)
+        return None
+    print_translation(stats)
+    return stats
+
+
+@click.command("translate")
+@click.pass_obj
+def translate_command(app: AppContext) -> None:
+    """Make the translated editions due (translate_backend, translate_targets) and retry failed ones now.
+
+    Import and crawl translate after each batch; this command catches up after a backend was down or newly
+    configured. A failed article stays stored untranslated and is retried on the next run.
+    """
+    if app.settings.translate_backend.strip().lower() in ("", "none"):
+        err_console.print("translate: translate_backend is 'none': nothing to do (see `newsloom settings`)")
+        return
+    from newsloom.store.translations import TranslationStore
+
+    with err_console.status("translating"):
+        stats = run_translation(app, retry_now=True)
+    if stats is None:
+        raise SystemExit(1)
+    counts = TranslationStore(app.store.engine).job_counts()
+    err_console.print(
+        "jobs: " + (", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "none"),
+        markup=False,
+        soft_wrap=True,
+    )
+    if getattr(stats, "failed", 0) and not getattr(stats, "editions", 0):
+        raise SystemExit(1)
+
+
+@click.group("models")
+def models_group() -> None:
+    """Offline translation models for translate_backend = "ctranslate2" (in translate_model_dir)."""
+
+
+@models_group.command("install")
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--file",
+    "package_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An Argos Translate package (.argosmodel) already downloaded, installed without network.",
+)
+@click.pass_obj
+def models_install(app: AppContext, source: str, target: str, package_file: Path | None) -> None:
+    """Install the SOURCE→TARGET model (e.g. `vi en`): an Argos Translate package from its index, or --file."""
+    from newsloom.enrich.translate.models import ModelInstallError, install_from_file, install_from_index
+
+    model_dir = app.settings.resolved_model_dir
+    try:
+        if package_file is not None:
+            installed = install_from_file(package_file, model_dir, source, target)
+        else:
+            installed = install_from_index(source, target, model_dir, app.settings)
+    except ModelInstallError as error:
+        err_console.print(f"models: {error.reason}", markup=False, soft_wrap=True)
+        raise SystemExit(1) from error
+    err_console.print(f"models: installed {source}→{target} in {installed}", markup=False, soft_wrap=True)
+
+
+@models_group.command("list")
+@click.pass_obj
+def models_list(app: AppContext) -> None:
+    """The installed models and where they are."""
+    from newsloom.enrich.translate.models import installed_models
+
+    model_dir = app.settings.resolved_model_dir
+    found = installed_models(model_dir)
+    if not found:
+        err_console.print(f"no models in {model_dir}: `newsloom models install vi en`", markup=False, soft_wrap=True)
+        return
+    for source, target, path in found:
+        click.echo(f"{source}\t{target}\t{path}")

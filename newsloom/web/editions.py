@@ -1,0 +1,70 @@
+"""Language editions in the address: ``/vi/…`` and ``/en/…`` are the portal in Vietnamese and in English.
+
+``EditionRouter`` sits in front of everything else (page cache included). A path that starts with an edition's
+code is served as that edition, the code taken off the path, so the routes see ``/article/12/slug`` whatever the
+edition. Any other path (``/``, ``/article/12/slug``, feeds, the API) keeps working as before: pages there are in
+the edition the reader's ``Accept-Language`` asks for, else ``default_edition`` (``Vary: Accept-Language``), and
+their links stay un-prefixed. Routes read the edition and the prefix their links need from the scope
+(``edition_of``, ``prefix_of``); the page cache keys by both.
+
+The edition decides the interface language, and which version of an article a listing shows: the one written in
+or translated into the edition's language, else the original, labelled untranslated (``PortalQueries.in_edition``).
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsloom.web.i18n import negotiate
+
+EDITION_KEY = "newsloom.edition"
+PREFIX_KEY = "newsloom.prefix"
+
+
+def edition_of(scope: Scope, default: str = "en") -> str:
+    return str(scope.get(EDITION_KEY) or default)
+
+
+def prefix_of(scope: Scope) -> str:
+    return str(scope.get(PREFIX_KEY, ""))
+
+
+class EditionRouter:
+    """Pure ASGI: takes the edition off the path, or chooses one by ``Accept-Language``; everything else passes.
+
+    Attribute access falls through to the wrapped application, so ``app.state`` keeps working.
+    """
+
+    def __init__(self, app: ASGIApp, editions: list[str], default: str) -> None:
+        self.app = app
+        self.editions = editions
+        self.default = default
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.app, name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        first, slash, rest = path[1:].partition("/")
+        if first in self.editions:
+            inner = dict(scope, path="/" + rest if slash else "/")
+            inner.pop("raw_path", None)  # the routes see the path without the edition
+            inner[EDITION_KEY] = first
+            inner[PREFIX_KEY] = "/" + first
+            await self.app(inner, receive, send)
+            return
+        accept = next((value for name, value in scope["headers"] if name == b"accept-language"), b"")
+        scope[EDITION_KEY] = negotiate(accept.decode("latin-1"), self.editions, self.default)
+        scope[PREFIX_KEY] = ""
+
+        async def send_vary(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
+                    message["headers"] = [*headers, (b"vary", b"Accept-Language")]
+            await send(message)
+
+        await self.app(scope, receive, send_vary)

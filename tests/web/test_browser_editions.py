@@ -1,0 +1,100 @@
+"""Editions in a real browser (Debian's Chromium through Playwright; every request off loopback is blocked):
+the language switch on an article lands on the same article in the other language, both editions carry hreflang
+alternates, and /en/ lists the English edition while /vi/ lists the original. Screenshots of home and article at
+1280 and 390 px in both editions go to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.web import create_app
+from tests.conftest import LiveServer
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (the browser fixture)
+from tests.web.test_editions import Editions, store_editions
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def editions(settings: Settings, store: SQLStore) -> Iterator[Editions]:
+    ids = store_editions(store)
+    with LiveServer(create_app(settings, store)) as server:
+        yield Editions(server.url, store, **ids)
+
+
+def loopback_only(browser, width: int = 1280, locale: str = "en-US"):  # type: ignore[no-untyped-def]  # noqa: F811
+    """A page whose every request to a host other than 127.0.0.1 is aborted (and recorded)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    page = context.new_page()
+    page.blocked = []
+
+    def route(request_route, request) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(request.url).hostname == "127.0.0.1":
+            request_route.continue_()
+        else:
+            page.blocked.append(request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return page
+
+
+def test_switching_edition_lands_on_the_same_article(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page = loopback_only(browser)
+    page.goto(f"{editions.url}/vi/article/{editions.original}/bao")
+    assert page.inner_text("h1") == "Bão số 13 đổ bộ miền Trung"
+    assert page.get_attribute("html", "lang") == "vi"
+    page.click(".edition-switch a[hreflang='en']")
+    page.wait_for_url(f"**/en/article/{editions.translation}/**")
+    assert page.inner_text("h1") == "Storm No. 13 makes landfall in central Vietnam"
+    assert "Translated from Vietnamese" in page.inner_text(".translated-from")
+    page.click(".edition-switch a[hreflang='vi']")
+    page.wait_for_url(f"**/vi/article/{editions.original}/**")
+    assert page.inner_text("h1") == "Bão số 13 đổ bộ miền Trung"
+    # An article with no translation: the switch keeps the same article, labelled untranslated.
+    page.goto(f"{editions.url}/vi/article/{editions.untranslated}/x")
+    page.click(".edition-switch a[hreflang='en']")
+    page.wait_for_url(f"**/en/article/{editions.untranslated}/**")
+    assert "Not translated yet" in page.inner_text(".untranslated-note")
+    assert page.blocked, "the article's images are off loopback and must have been blocked"
+    assert all(urlsplit(url).hostname != "127.0.0.1" for url in page.blocked)
+
+
+def test_editions_list_their_versions_and_carry_hreflang(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page = loopback_only(browser)
+    for path, shown, hidden in (
+        ("/en/", "Storm No. 13 makes landfall in central Vietnam", "Bão số 13 đổ bộ miền Trung"),
+        ("/vi/", "Bão số 13 đổ bộ miền Trung", "Storm No. 13 makes landfall in central Vietnam"),
+    ):
+        page.goto(editions.url + path)
+        latest = page.inner_text(".latest")
+        assert shown in latest and hidden not in latest
+        hreflangs = page.eval_on_selector_all("link[rel=alternate][hreflang]", "els => els.map(e => e.hreflang)")
+        assert sorted(hreflangs) == ["en", "vi", "x-default"]
+    # The browser's own language chooses the root's edition.
+    vietnamese_reader = loopback_only(browser, locale="vi-VN")
+    vietnamese_reader.goto(editions.url + "/")
+    assert "Tin mới nhất" in vietnamese_reader.inner_text("h1")
+
+
+def test_screenshots_of_both_editions(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = {
+        "home": "/{code}/",
+        "article": "/{code}/article/" + str(editions.translation) + "/x",
+    }
+    for width in (1280, 390):
+        page = loopback_only(browser, width)
+        for code in ("vi", "en"):
+            for name, path in pages.items():
+                page.goto(editions.url + path.format(code=code))
+                assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (name, code, width)
+                page.screenshot(path=str(ARTIFACTS / f"edition-{code}-{name}-{width}.png"), full_page=True)

@@ -1,0 +1,262 @@
+"""Language editions over a live portal: /vi/ and /en/ list what each edition shows, carry hreflang alternates,
+switch between an article and its translation, label what is untranslated, and speak each edition's language.
+
+The translated pair is made directly in the store (an original ``vi`` article and an ``en`` article with
+``translated_from`` set), as the translation stage stores them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+import httpx
+import pytest
+
+from newsloom.model import Block, BlockKind
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.web import create_app
+from tests.conftest import LiveServer
+from tests.store.test_store import make_article
+
+
+@dataclass
+class Editions:
+    url: str
+    store: SQLStore
+    original: int  # vi, translated into en
+    translation: int  # en, translated_from = original
+    untranslated: int  # vi, no translation
+    english: int  # en original
+
+    def client(self, **headers: str) -> httpx.Client:
+        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10, headers=headers)
+
+
+def vietnamese(number: int, title: str, **changes: object):  # type: ignore[no-untyped-def]
+    return make_article(
+        number,
+        title=title,
+        lead="Sapo của bài báo.",
+        language="vi",
+        site_name="Báo Dân trí",
+        section="Thế giới",
+        tags=["Bão"],
+        authors=["Nguyễn Văn A"],
+        published=datetime(2026, 11, 15, 1, 30, tzinfo=UTC),
+        blocks=[
+            Block(BlockKind.PARAGRAPH, text="Ngày 15/11, bão số 13 đổ bộ vào miền Trung."),
+            Block(BlockKind.PARAGRAPH, text="Hơn 1.200 ngôi nhà bị tốc mái."),
+        ],
+        **changes,
+    )
+
+
+def store_editions(store: SQLStore) -> dict[str, int]:
+    original = store.upsert_article(vietnamese(1, "Bão số 13 đổ bộ miền Trung")).article_id
+    translation = make_article(
+        2,
+        url="https://portal.example/en/bao-so-13",
+        canonical_url="https://portal.example/en/bao-so-13",
+        title="Storm No. 13 makes landfall in central Vietnam",
+        lead="The article's lead.",
+        language="en",
+        site_name="Báo Dân trí",
+        section="Thế giới",
+        tags=["Bão"],
+        authors=["Nguyễn Văn A"],
+        published=datetime(2026, 11, 15, 1, 30, tzinfo=UTC),
+        blocks=[
+            Block(BlockKind.PARAGRAPH, text="On November 15, storm No. 13 made landfall in central Vietnam."),
+            Block(BlockKind.PARAGRAPH, text="More than 1,200 houses lost their roofs."),
+        ],
+        translated_from=original,
+    )
+    translated = store.upsert_article(translation).article_id
+    untranslated = store.upsert_article(vietnamese(3, "Giá xăng giảm lần thứ ba")).article_id
+    english = store.upsert_article(make_article(4, title="Markets rally in Asia")).article_id
+    return {"original": original, "translation": translated, "untranslated": untranslated, "english": english}
+
+
+@pytest.fixture
+def editions(settings: Settings, store: SQLStore) -> Iterator[Editions]:
+    ids = store_editions(store)
+    with LiveServer(create_app(settings, store)) as server:
+        yield Editions(server.url, store, **ids)
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'class="article-link" href="[^"]*"(?: lang="\w+")?>([^<]+)</a>', html)
+
+
+def test_each_edition_lists_its_language_and_each_original_once(editions: Editions) -> None:
+    with editions.client() as client:
+        english = client.get("/en/").text
+        vietnamese_home = client.get("/vi/").text
+    latest_en = titles(english.split('id="latest-heading"')[1].split("</section>")[0])
+    latest_vi = titles(vietnamese_home.split('id="latest-heading"')[1].split("</section>")[0])
+    # The translated pair shows once per edition, as the edition's version.
+    assert "Storm No. 13 makes landfall in central Vietnam" in latest_en
+    assert "Bão số 13 đổ bộ miền Trung" not in latest_en
+    assert "Bão số 13 đổ bộ miền Trung" in latest_vi
+    assert "Storm No. 13 makes landfall in central Vietnam" not in latest_vi
+    # Without a translation, the other language's article shows, labelled untranslated.
+    assert "Giá xăng giảm lần thứ ba" in latest_en and "Markets rally in Asia" in latest_vi
+    item = english.split("Giá xăng giảm lần thứ ba")[1].split("</li>")[0]
+    assert 'class="untranslated"' in item and ">untranslated<" in item
+    item = vietnamese_home.split("Markets rally in Asia")[1].split("</li>")[0]
+    assert ">chưa dịch<" in item
+    assert "chưa dịch" not in vietnamese_home.split("Giá xăng giảm lần thứ ba")[1].split("</li>")[0]
+    assert len(latest_en) == len(latest_vi) == 3
+
+
+def test_every_page_carries_hreflang_alternates_and_x_default(editions: Editions) -> None:
+    base = "http://127.0.0.1:8000"
+    with editions.client() as client:
+        for path in ("/en/", "/vi/", "/vi/section/the-gioi", "/en/search?q=storm", "/"):
+            html = client.get(path).text
+            for code in ("vi", "en", "x-default"):
+                assert re.search(rf'<link rel="alternate" hreflang="{code}" href="{base}/', html), (path, code)
+        home = client.get("/vi/").text
+        assert f'hreflang="en" href="{base}/en/"' in home and f'hreflang="x-default" href="{base}/"' in home
+        article = client.get(f"/vi/article/{editions.original}/x").text
+    # An article's alternates are its own versions: the translation for en, the original for vi.
+    assert re.search(rf'hreflang="en" href="{base}/en/article/{editions.translation}/storm-no-13', article)
+    assert re.search(rf'hreflang="vi" href="{base}/vi/article/{editions.original}/bao-so-13', article)
+    assert re.search(rf'<link rel="canonical" href="{base}/vi/article/{editions.original}/', article)
+
+
+def test_language_switch_keeps_the_reader_on_the_same_article(editions: Editions) -> None:
+    with editions.client() as client:
+        original = client.get(f"/vi/article/{editions.original}/bao").text
+        switch = original.split('class="edition-switch"')[1].split("</nav>")[0]
+        target = re.search(r'href="([^"]+)" hreflang="en"', switch)
+        assert target and target.group(1).startswith(f"/en/article/{editions.translation}/")
+        translation = client.get(target.group(1)).text
+        assert "Storm No. 13 makes landfall" in translation
+        back = re.search(r'href="([^"]+)" hreflang="vi"', translation.split('class="edition-switch"')[1])
+        assert back and back.group(1).startswith(f"/vi/article/{editions.original}/")
+        # A hand-typed address of the other language's version goes to this edition's version.
+        moved = client.get(f"/en/article/{editions.original}/anything")
+        assert moved.status_code == 302 and moved.headers["location"].startswith(f"/en/article/{editions.translation}/")
+        moved = client.get(f"/vi/article/{editions.translation}/anything")
+        assert moved.status_code == 302 and moved.headers["location"].startswith(f"/vi/article/{editions.original}/")
+        # A section page switches to the same section.
+        section = client.get("/en/section/the-gioi").text
+        assert 'href="/vi/section/the-gioi" hreflang="vi"' in section
+
+
+def test_translation_names_its_original_and_shows_side_by_side(editions: Editions) -> None:
+    with editions.client() as client:
+        html = client.get(f"/en/article/{editions.translation}/x").text
+        note = html.split('class="translated-from"')[1].split("</p>")[0]
+        assert "Translated from Vietnamese" in note and "Báo Dân trí" in note
+        assert f'href="/vi/article/{editions.original}/' in note
+        side = client.get(f"/en/article/{editions.translation}/x?side=1").text
+        vietnamese_side = client.get(f"/vi/article/{editions.translation}/x")
+    pairs = re.findall(r'<div class="pair"><p lang="en">([^<]*)</p><p lang="vi">([^<]*)</p></div>', side)
+    assert pairs[0] == (
+        "On November 15, storm No. 13 made landfall in central Vietnam.",
+        "Ngày 15/11, bão số 13 đổ bộ vào miền Trung.",
+    )
+    assert len(pairs) == 2
+    assert vietnamese_side.status_code == 302  # the vi edition shows the original itself
+
+
+def test_untranslated_article_is_labelled_in_the_other_edition(editions: Editions) -> None:
+    with editions.client() as client:
+        html = client.get(f"/en/article/{editions.untranslated}/x").text
+        vi_html = client.get(f"/vi/article/{editions.untranslated}/x").text
+    assert "Not translated yet: shown in the original Vietnamese." in html
+    assert '<article class="article" lang="vi">' in html and '<html lang="en">' in html
+    assert "untranslated-note" not in vi_html and '<html lang="vi">' in vi_html
+
+
+def test_the_interface_speaks_the_edition_language(editions: Editions) -> None:
+    with editions.client() as client:
+        vi_article = client.get(f"/vi/article/{editions.original}/x").text
+        en_article = client.get(f"/en/article/{editions.translation}/x").text
+        vi_home = client.get("/vi/").text
+    for text in ("Cùng chủ đề", "Cùng chuyên mục", "Cùng tác giả", "Bình luận (0)", "Gửi bình luận", "Tìm kiếm"):
+        assert text in vi_article, text
+    for text in ("Same tag", "Same category", "Same author", "Comment (0)", "Post comment"):
+        assert text in en_article and text not in vi_article, text
+    assert "Tin mới nhất" in vi_home and "Latest news" not in vi_home
+    # Section names in the edition's language; dates in the portal's time zone (01:30 UTC is 08:30 in Hà Nội).
+    assert ">Thế giới</a>" in vi_article and ">World</a>" in en_article
+    assert "Nov 15, 2026, 08:30" in en_article and "8:30 15 thg 11, 2026" in vi_article
+
+
+def test_root_and_unprefixed_pages_choose_by_accept_language(editions: Editions) -> None:
+    with editions.client() as plain, editions.client(**{"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}) as vi:
+        for _ in range(2):  # the second round comes from the page cache, which must key by edition
+            default = plain.get("/")
+            chosen = vi.get("/")
+            assert default.status_code == chosen.status_code == 200
+            assert "Latest news" in default.text and "Tin mới nhất" in chosen.text
+            assert chosen.headers["content-language"] == "vi" and "Accept-Language" in chosen.headers["vary"]
+            assert "Tin mới nhất" in plain.get("/vi/").text and "Latest news" in vi.get("/en/").text
+        # Un-prefixed links stay un-prefixed; an edition's links keep its prefix.
+        assert f'href="/article/{editions.english}/' in default.text
+        assert f'href="/vi/article/{editions.english}/' in plain.get("/vi/").text
+        # Feeds, sitemaps and the API are the same for everyone.
+        assert plain.get("/feed.xml").status_code == 200 and "vary" not in plain.get("/feed.xml").headers
+
+
+def test_a_comment_posted_from_an_edition_returns_to_it(editions: Editions) -> None:
+    with editions.client() as client:
+        page = client.get(f"/vi/article/{editions.original}/x")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        answer = client.post(
+            f"/vi/article/{editions.original}/comments",
+            data={"author_name": "Bạn đọc", "body": "Cảm ơn bài viết", "csrf_token": token.group(1)},
+        )  # the client keeps the CSRF cookie the page set
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith(f"/vi/article/{editions.original}/")
+
+
+def test_api_is_language_neutral_with_a_lang_filter(editions: Editions) -> None:
+    with editions.client() as client:
+        every = client.get("/api/v1/articles").json()["items"]
+        english = client.get("/api/v1/articles", params={"lang": "en"}).json()["items"]
+        found = client.get("/api/v1/search", params={"q": "storm", "lang": "vi"}).json()["items"]
+    assert len(every) == 4
+    assert {a["id"] for a in english} == {editions.translation, editions.english}
+    assert found == []
+
+
+def test_unknown_edition_prefix_is_just_a_path(editions: Editions) -> None:
+    with editions.client() as client:
+        assert client.get("/fr/").status_code == 404
+        assert client.get("/vi").status_code == 200
+
+
+class Flag(NamedTuple):
+    """The shape the translation stage stores its per-block check flags in (``StoredFlag``)."""
+
+    part: str
+    kind: str
+    original: str
+    translated: str
+    detail: str
+
+
+def test_translation_check_flags_show_as_a_discreet_note(settings: Settings, store: SQLStore) -> None:
+    ids = store_editions(store)
+    app = create_app(settings, store)
+    flags = {ids["translation"]: [Flag("block 1", "date", "Ngày 15/11", "November 5", "15/11 is November 15")]}
+    app.state.portal._flag_reader = lambda article_id: flags.get(article_id, [])  # the stage's reader, by its shape
+    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        english = client.get(f"/en/article/{ids['translation']}/x").text
+        vietnamese = client.get(f"/vi/article/{ids['original']}/x").text
+        plain = client.get(f"/en/article/{ids['english']}/x").text
+    note = english.split('<details class="translation-check"')[1].split("</details>")[0]
+    assert "Translation check: 1 point to verify" in note
+    assert '<q lang="vi">Ngày 15/11</q> → <q lang="en">November 5</q>' in note and "date</span> (block 1)" in note
+    assert "15/11 is November 15" in note
+    assert "translation-check" not in vietnamese and "translation-check" not in plain
