@@ -79,7 +79,7 @@ def test_article_head_metadata(site: Site) -> None:
         html = client.get(f"/article/{site.ids[1]}", follow_redirects=True).text
     # Republished full text: canonical to the publisher's original (syndication = "canonical", the default).
     assert '<link rel="canonical" href="https://news.example.com/a/2?utm_source=feed">' in html
-    assert re.search(r'<meta property="og:url" content="http://127\.0\.0\.1:8000/article/\d+/article-number-2', html)
+    assert re.search(r'<meta property="og:url" content="http://127\.0\.0\.1:8000/en/article/\d+/article-number-2', html)
     assert '<meta property="og:title" content="Article number 2 about Hà Nội">' in html
     assert '<meta name="description" content="Lead paragraph.">' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
