@@ -32,6 +32,7 @@ from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.timeout(1500),  # importing the corpora slice and fetching its pictures, on a shared machine
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
 ]
 # A slice of each corpus keeps the test a few minutes long on a shared machine; every corpus is represented.
