@@ -56,11 +56,15 @@ WORDS = [
     "reactor",
 ]
 
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # set from --accept-encoding in main()
 LUA = """
 local paths = {}
 for line in io.lines(os.getenv("PATHS_FILE")) do paths[#paths + 1] = line end
 math.randomseed(os.time())
-request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+local encoding = os.getenv("ACCEPT_ENCODING") or ""
+local headers = {}
+if encoding ~= "" then headers["Accept-Encoding"] = encoding end
+request = function() return wrk.format("GET", paths[math.random(#paths)], headers) end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT rps=%.1f p50=%.2f p95=%.2f p99=%.2f errors=%d non2xx=%d\\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(95) / 1000,
@@ -138,7 +142,8 @@ def run_wrk(paths: list[str], base: str, duration: int, connections: int, workdi
     script.write_text(LUA)
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), base],
-        capture_output=True, text=True, env={**os.environ, "PATHS_FILE": str(paths_file)}, check=True,
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "PATHS_FILE": str(paths_file), "ACCEPT_ENCODING": ACCEPT_ENCODING},
     ).stdout  # fmt: skip
     match = re.search(r"RESULT (.*)", output)
     assert match, output
@@ -167,12 +172,18 @@ LOW_CONNECTIONS = 8
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument(
+        "--accept-encoding", default="gzip, deflate, br, zstd",
+        help="Accept-Encoding sent with every request (a browser's by default: compressed responses); '' for none",
+    )  # fmt: skip
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=20, help="seconds of load over the hot paths before measuring")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes of `newsloom serve`")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "results" / "web-store")
     args = parser.parse_args()
+    global ACCEPT_ENCODING
+    ACCEPT_ENCODING = args.accept_encoding
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found: apt-get install -y wrk nginx")

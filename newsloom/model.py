@@ -228,6 +228,25 @@ class Story:
     article_ids: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A picture the portal stores: where it came from, its content hash (naming its files), its size and the
+    widths of its renditions (WebP and the original format at each). ``status`` is "ok" or "failed"."""
+
+    url: str
+    status: str
+    digest: str | None = None
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    widths: tuple[int, ...] = ()
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" and self.digest is not None and bool(self.widths)
+
+
 @dataclass(slots=True)
 class Comment:
     article_id: int

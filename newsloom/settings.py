@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     site_name: str = Field("newsloom", description="Portal name shown in page titles and feeds.")
     base_url: str = Field(
         "http://127.0.0.1:8000",
-        description="Public base URL of the portal, used in feeds, sitemaps and canonical links.",
+        description="Public base URL of the portal, used in feeds, sitemaps and canonical links; "
+        "`serve` warns when it is unset or names another address.",
     )
     user_agent: str = Field(
         "newsloom/0.1 (+{contact_url})",
@@ -193,11 +194,48 @@ class Settings(BaseSettings):
         default = self.default_edition.strip().lower()
         return list(dict.fromkeys([default, *named]))
 
+    fetch_images: bool = Field(
+        True,
+        description="After storing articles (crawl and import), fetch their cover and body images and outlet logos "
+        "into the media store; off: pages show tidy placeholders.",
+    )
+    media_dir: Path | None = Field(
+        None, description="Directory of stored images and their renditions; default: media/ in the data directory."
+    )
+    image_max_bytes: int = Field(8_000_000, description="Largest image file accepted.")
+    image_max_pixels: int = Field(
+        40_000_000, description="Largest image accepted, in pixels (Pillow's decompression-bomb limit)."
+    )
+    images_per_article: int = Field(8, description="Images fetched per article (the cover first, then the body's).")
+    syndication: str = Field(
+        "canonical",
+        description="Republished full text: 'canonical' points rel=canonical at the original; 'noindex' keeps "
+        "pages out of search engines; 'self' makes the portal's page canonical (publisher of record).",
+    )
+    trust_proxy_headers: bool = Field(
+        False,
+        description="Take the public scheme and host from X-Forwarded-Proto/-Host (only behind a proxy you run) "
+        "when base_url is unset.",
+    )
+    video_hosts: str = Field(
+        "",
+        description="Comma-separated hosts whose video players may be embedded in frames (none: poster + link).",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'newsloom.db').resolve()}"
+
+    @property
+    def resolved_media_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def base_url_is_set(self) -> bool:
+        """Whether an operator chose base_url (environment, file or flag) rather than leaving the default."""
+        return "base_url" in self.model_fields_set
 
     @property
     def http_user_agent(self) -> str:

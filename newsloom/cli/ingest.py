@@ -93,11 +93,20 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     if url and len(files) != 1:
         raise click.UsageError("--url applies to a single HTML file")
     report = BatchReport()
+    from newsloom.fetch.warc import is_warc
+    from newsloom.media.archive import store_warc_images
+
+    stored_ids: list[int] = []
     with _progress() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
             for page in _pages_of(path, url):
-                report.add(process_page(page, store, extract=extract))
+                result = process_page(page, store, extract=extract)
+                report.add(result)
+                if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
+                    stored_ids.append(result.article_id)
+            if app.settings.fetch_images and is_warc(path):
+                store_warc_images(path, app.settings, store)
             progress.advance(task)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
@@ -106,6 +115,8 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
             changes = update_stories(store)
         _print_stories(changes)
         run_enrichment(app)  # entity tags and classifier placement, in batches after store
+    if stored_ids and app.settings.fetch_images:
+        _fetch_images(app, stored_ids)
     exit_on_failures(report.failed, allow_failures)
 
 
@@ -117,6 +128,18 @@ def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure
         yield from iter_local_pages([path], url=url)
     except Exception as error:
         yield LoadFailure(str(path), f"unreadable: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
+
+
+def _fetch_images(app: AppContext, article_ids: list[int]) -> None:
+    """The media stage after the batch: images are tried once each, and a host that cannot be reached fails its
+    other pictures at once, so an offline import pays one short failure per image host."""
+    settings = app.settings.model_copy(update={"fetch_retries": min(app.settings.fetch_retries, 1)})
+    with err_console.status("fetching images"):
+        from newsloom.media.stage import run_media_stage
+
+        media = run_media_stage(article_ids, settings, app.store)
+    counts = media.counts
+    err_console.print(f"images: {counts['stored']} stored, {counts['failed']} unavailable, {counts['known']} known")
 
 
 def _print_stories(changes: StoryChanges) -> None:

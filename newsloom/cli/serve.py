@@ -7,10 +7,32 @@ app sees the request. The portal reads that header itself, only from ``trusted_p
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
 from newsloom.cli.context import AppContext, err_console
+
+if TYPE_CHECKING:
+    from newsloom.settings import Settings
+
+
+def base_url_warning(settings: Settings, host: str, port: int) -> str | None:
+    """Why absolute URLs (canonical links, feeds, sitemaps) may name the wrong address, or None."""
+    if settings.trust_proxy_headers and not settings.base_url_is_set:
+        return None
+    if not settings.base_url_is_set:
+        return (
+            f"base_url is unset: feeds, sitemaps and canonical links will name {settings.base_url}; "
+            "set NEWSLOOM_BASE_URL to the portal's public address (or trust_proxy_headers behind your proxy)"
+        )
+    parts = urlsplit(settings.base_url)
+    named_host = (parts.hostname or "").lower()
+    local = {"127.0.0.1", "localhost", "::1", "0.0.0.0", host.lower()}
+    if named_host in local and (parts.port or (443 if parts.scheme == "https" else 80)) != port:
+        return f"base_url {settings.base_url} names port {parts.port or 'default'} but the portal serves port {port}"
+    return None
 
 
 @click.command("serve")
@@ -27,6 +49,9 @@ def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
     from newsloom.web.security import load_secret
 
     err_console.print(f"newsloom portal on http://{host}:{port}/ ({app.store.count_articles()} articles)")
+    warning = base_url_warning(app.settings, host, port)
+    if warning:
+        err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
     if workers > 1:
         # Made here, once, so every worker signs CSRF tokens and sessions with the same key (each making its own
         # at start-up would race, and a form from one worker would fail on another).

@@ -34,6 +34,7 @@ from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
 from newsloom.extract.title import choose_title
+from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
@@ -230,8 +231,10 @@ def _body(
     base_url: str | None,
     title: str | None,
     meta: PageMetadata,
+    videos: list[VideoInfo] | None = None,
 ) -> tuple[list[Block], list[Attribution]]:
     blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
+    blocks = place_videos(blocks, videos or [])
     blocks = _drop_leading_heads(drop_tag_lists(drop_chrome(blocks), meta.tags), title, meta.description)
     blocks = _drop_byline_paragraphs(blocks, meta.authors)
     blocks, attribution = _take_attribution(blocks)
@@ -276,16 +279,17 @@ def extract_article(
         _apply_site_fields(site, tree, meta)
     figures = read_figures(tree, base_url)
     sources = source_texts(tree)
+    videos = find_videos(tree, base_url)
     cover = find_cover(tree, meta.image, base_url)
     title = (site.text(tree, "title")[:1] or [None])[0] if site else None
     title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
     _drop_hover_cards(root)
-    blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta)
+    blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta, videos)
     body_chars = sum(len(block.plain_text()) for block in blocks)
     if body_chars < MIN_BODY_CHARS or _reads_like_a_menu(blocks, body_chars):
-        second = _body(root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta)
+        second = _body(root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta, videos)
         second_chars = sum(len(block.plain_text()) for block in second[0])
         better = second_chars >= MIN_BODY_CHARS and _chars_per_sentence(second[0]) < _chars_per_sentence(blocks)
         if better or body_chars < MIN_BODY_CHARS:

@@ -109,15 +109,17 @@ class Fetcher:
         warc: WarcWriter | None = None,
         pacer: Pacer | None = None,
         robots: RobotsCache | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        """``pacer`` and ``robots`` default to this process's own; Celery workers pass shared ones (Redis)."""
+        """``pacer`` and ``robots`` default to this process's own; Celery workers pass shared ones (Redis).
+        ``transport`` replaces the guarded one (tests route publishers' hosts to loopback servers with it)."""
         self.settings = settings
         self.warc = warc
         self.pacer: Pacer = pacer or HostPacer(settings.crawl_per_host_concurrency, settings.crawl_min_delay)
         self.robots = robots or RobotsCache(settings.robots_cache_seconds)
         self.global_slots = asyncio.Semaphore(max(1, settings.crawl_concurrency))
         self.stats: Counter[str] = Counter()
-        transport = guarded_transport(
+        transport = transport or guarded_transport(
             AddressGuard(settings.allow_networks),
             max_connections=max(1, settings.crawl_concurrency),
             http2=settings.fetch_http2,
@@ -148,8 +150,10 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = ACCEPT_PAGE,
         obey_robots: bool = True,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET ``url`` politely; a 304 comes back as a result with ``not_modified`` and no content."""
+        """GET ``url`` politely; a 304 comes back as a result with ``not_modified`` and no content. ``max_bytes``
+        caps the body instead of ``max_page_bytes`` (images have their own cap)."""
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -164,7 +168,7 @@ class Fetcher:
                 raise BlockedError(error.reason, current) from None
             if obey_robots:
                 await self._check_robots(current)
-            result = await self._get_with_retries(current, headers)
+            result = await self._get_with_retries(current, headers, max_bytes)
             if isinstance(result, str):  # a redirect target
                 target = result
                 if target in seen:

@@ -26,6 +26,7 @@ from newsloom.enrich.translate.stage import TranslationStats
 from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
+from newsloom.media.stage import fetch_article_media
 from newsloom.model import Feed, Source
 from newsloom.pipeline import Outcome, update_stories
 from newsloom.settings import Settings
@@ -54,6 +55,8 @@ class CrawlReport:
     page_failures: list[tuple[str, str]] = field(default_factory=list)  # URL, reason
     fetch_stats: Counter[str] = field(default_factory=Counter)
     stories: StoryChanges = field(default_factory=StoryChanges)
+    stored_ids: list[int] = field(default_factory=list)  # new and updated articles, for the media stage
+    media: Counter[str] = field(default_factory=Counter)
     translation: TranslationStats | None = None
 
     @property
@@ -135,6 +138,9 @@ class Crawler:
             report.translation = await self._db(self._translate)
             report.stories = await self._db(update_stories, self.store)
             await self._db(enrich_stored, self.store, self.settings)  # entity tags, classifier placement
+        if self.settings.fetch_images and report.stored_ids:
+            media = await fetch_article_media(report.stored_ids, self.settings, self.store, self.fetcher)
+            report.media = media.counts
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)
         return report
@@ -321,6 +327,8 @@ class Crawler:
         page = result.to_page(source_id=publisher.id, section=feed.section)
         outcome = await self.pipeline.process(page)
         report.articles[outcome.outcome] += 1
+        if outcome.article_id is not None and outcome.outcome in (Outcome.NEW, Outcome.UPDATED):
+            report.stored_ids.append(outcome.article_id)
         stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
         # A page that fails in the pipeline fails the same way next time: it waits for the feed to list it anew.
         status = "stored" if stored else ("rejected" if outcome.outcome == Outcome.FAILED else outcome.outcome.value)

@@ -276,3 +276,21 @@ translation_memory = sa.Table(
     sa.Column("translation", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
+
+media = sa.Table(
+    # Every image URL the media stage has tried (cover, body image, outlet logo), keyed by that URL: a stored
+    # picture ("ok": its content hash names the files of its renditions) or a failure with its reason, so each
+    # URL is fetched once. Several URLs may share one digest: the files are stored once.
+    "media",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("digest", sa.String(64)),
+    sa.Column("mime", sa.String(40)),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("widths", sa.String(60)),  # rendition widths, comma-separated, smallest first
+    sa.Column("fetched_at", UTCDateTime(), nullable=False),
+)

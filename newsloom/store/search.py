@@ -72,6 +72,10 @@ class SearchIndex(Protocol):
         self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
     ) -> list[RawHit]: ...
 
+    def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
+        """How many results ``search`` can page through (bounded, as its ranking is)."""
+        ...
+
 
 def query_terms(query: str) -> list[str]:
     return _WORD.findall(query)[:20]
@@ -109,6 +113,21 @@ class Fts5SearchIndex:
             return []
         snippets = dict(conn.execute(_SNIPPETS, {"match": match, "ids": [row.id for row in ranked]}).all())
         return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
+
+    def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
+        terms = query_terms(query)
+        if not terms:
+            return 0
+        match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        table = schema.articles
+        reachable = (
+            sa.select(_FTS.c.rowid)
+            .select_from(_FTS.join(table, table.c.id == _FTS.c.rowid))
+            .where(_MATCHES, *(filters or SearchFilters()).conditions())
+            .limit(self.RANKED_MATCHES)
+            .subquery()
+        )
+        return int(conn.execute(sa.select(sa.func.count()).select_from(reachable), {"match": match}).scalar_one())
 
     CANDIDATE_FACTOR = 4
     # Relevance is ranked over the newest matches only (highest rowids: the articles stored last), so a word found
@@ -193,7 +212,22 @@ class LikeSearchIndex:
         if not terms:
             return []
         table = schema.articles
-        condition = sa.and_(
+        rows = conn.execute(
+            sa.select(table.c.id, table.c.lead)
+            .where(self._condition(terms), *(filters or SearchFilters()).conditions())
+            .order_by(table.c.listed_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [RawHit(row.id, (row.lead or "")[:200], 0.0) for row in rows]
+
+
+    MOST = 2000
+
+    @staticmethod
+    def _condition(terms: list[str]) -> sa.ColumnElement[bool]:
+        table = schema.articles
+        return sa.and_(
             *(
                 sa.or_(
                     table.c.title.ilike(f"%{term}%"),
@@ -203,14 +237,19 @@ class LikeSearchIndex:
                 for term in terms
             )
         )
-        rows = conn.execute(
-            sa.select(table.c.id, table.c.lead)
-            .where(condition, *(filters or SearchFilters()).conditions())
-            .order_by(table.c.listed_at.desc())
-            .limit(limit)
-            .offset(offset)
+
+    def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
+        terms = query_terms(query)
+        if not terms:
+            return 0
+        table = schema.articles
+        matching = (
+            sa.select(table.c.id)
+            .where(self._condition(terms), *(filters or SearchFilters()).conditions())
+            .limit(self.MOST)
+            .subquery()
         )
-        return [RawHit(row.id, (row.lead or "")[:200], 0.0) for row in rows]
+        return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
 
 
 class PostgresSearchIndex:
@@ -232,6 +271,20 @@ class PostgresSearchIndex:
 
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         conn.execute(sa.text("DELETE FROM articles_search WHERE article_id = :id"), {"id": article_id})
+
+    def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
+        terms = query_terms(query)
+        if not terms:
+            return 0
+        table = schema.articles
+        reachable = (
+            sa.select(_PG_SEARCH.c.article_id)
+            .select_from(_PG_SEARCH.join(table, table.c.id == _PG_SEARCH.c.article_id))
+            .where(_PG_MATCHES, *(filters or SearchFilters()).conditions())
+            .limit(self.RANKED_MATCHES)
+            .subquery()
+        )
+        return int(conn.execute(sa.select(sa.func.count()).select_from(reachable), {"q": " ".join(terms)}).scalar_one())
 
     def search(
         self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None

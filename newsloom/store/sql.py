@@ -403,6 +403,21 @@ class SQLStore:
         by_id = {row.id: summary_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
 
+    def search_count(
+        self,
+        query: str,
+        *,
+        section: str | None = None,
+        source_id: int | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """Results ``search`` can page through for the same query and filters."""
+        filters = SearchFilters(section, source_id, language, since, until)
+        with self.engine.connect() as conn:
+            return self.search_index.count(conn, query, filters)
+
     def stats(self) -> StoreStats:
         articles = schema.articles
         with self.engine.connect() as conn:

@@ -6,20 +6,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
-from newsloom.web import admin, comments, feeds, ops, pages
+from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.edge import EdgeCache
 from newsloom.web.editions import EditionRouter
 from newsloom.web.i18n import N_
+from newsloom.web.pictures import allowed_hosts
 from newsloom.web.portal import WEB_DIR, Portal
+from newsloom.web.static import FingerprintedStatic
 
 log = logging.getLogger(__name__)
 HEAD_FLAG = "newsloom.head"  # in the scope of a HEAD request answered as a GET
@@ -28,9 +30,21 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
     # No script runs on our pages: whatever an article or comment smuggles in, the browser refuses to execute.
-    "Content-Security-Policy": "default-src 'self'; img-src * data:; script-src 'none'; object-src 'none'; "
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'none'; object-src 'none'; "
     "style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 }
+
+
+def security_headers(settings: Settings) -> dict[str, str]:
+    """The fixed headers, with frames allowed only from the video hosts an operator named (``video_hosts``)."""
+    headers = dict(SECURITY_HEADERS)
+    frames = sorted(f"https://{host}" for host in allowed_hosts(settings.video_hosts) for host in EMBED_HOSTS.get(host, ()))
+    if frames:
+        headers["Content-Security-Policy"] += "; frame-src " + " ".join(frames)
+    return headers
+
+
+EMBED_HOSTS = {"www.youtube.com": ("www.youtube-nocookie.com",), "vimeo.com": ("player.vimeo.com",)}
 
 
 def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
@@ -43,13 +57,13 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
 
     app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.portal = portal
-    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.mount("/static", FingerprintedStatic(WEB_DIR / "static"), name="static")
     app.mount("/api/v1", create_api(portal))
-    for router in (pages.router, comments.router, admin.router, ops.router, feeds.router):
+    for router in (media.router, indexing.router, pages.router, comments.router, admin.router, ops.router, feeds.router):
         app.include_router(router)
 
-    @app.exception_handler(HTTPException)
-    def http_error(request: Request, error: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and the router's own 404/405
+    def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code)
         return portal.render(request, "error.html", status_code=error.status_code, message=error.detail)
@@ -69,7 +83,8 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     edge = EdgeCache(app, portal, settings.page_cache_mb * 1024 * 1024)
     app.state.edge = edge
     # Outermost: the edition comes off the path before anything routes or caches by it.
-    routed = EditionRouter(SecurityHeaders(app, edge), settings.edition_list, settings.edition_list[0])
+    headed = SecurityHeaders(app, edge, security_headers(settings))
+    routed = EditionRouter(headed, settings.edition_list, settings.edition_list[0])
     return routed  # type: ignore[return-value]
 
 
@@ -80,10 +95,10 @@ class SecurityHeaders:
     FastAPI app, so ``app.state`` and friends keep working.
     """
 
-    def __init__(self, app: FastAPI, inner: ASGIApp) -> None:
+    def __init__(self, app: FastAPI, inner: ASGIApp, headers: dict[str, str] | None = None) -> None:
         self.app = app
         self.inner = inner
-        self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in (headers or SECURITY_HEADERS).items()]
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.app, name)
@@ -148,6 +163,7 @@ _ROUTE_KINDS = {
     "author",
     "outlet",
     "outlets",
+    "videos",
     "story",
     "search",
     "admin",
@@ -157,6 +173,9 @@ _ROUTE_KINDS = {
     "sitemap.xml",
     "news-sitemap.xml",
     "static",
+    "robots.txt",
+    "favicon.ico",
+    "media",
     "healthz",
     "metrics",
 }

@@ -23,12 +23,13 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from newsloom.web import compress
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
@@ -36,10 +37,15 @@ from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, Guard
 
 CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
 # Addresses whose responses are never pages: passed straight through, unbuffered.
-PASS_THROUGH = ("/static/", "/api/", "/admin", "/healthz", "/metrics")
+PASS_THROUGH = ("/static/", "/media/", "/api/", "/admin", "/healthz", "/metrics")
 ARTICLE_PATH = re.compile(r"^/article/(\d{1,18})/")
 _PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 _DROPPED = {b"content-length", b"set-cookie", b"etag", CACHE_HEADER}
+COMPRESSED_PASS_THROUGH = ("/static/", "/api/")
+# Downstream caches (nginx, a CDN, browsers) may keep a page a minute and serve it stale while they refresh it.
+# A page with a form holds the reader's CSRF token: only the reader's browser may keep it.
+PUBLIC_PAGE = b"public, max-age=60, stale-while-revalidate=600"
+PRIVATE_PAGE = b"private, max-age=60, stale-while-revalidate=600"
 
 
 @dataclass(slots=True)
@@ -51,10 +57,20 @@ class Entry:
     headers: tuple[tuple[bytes, bytes], ...]
     parts: tuple[bytes, ...]  # the body split at the CSRF placeholder: one part when the page has no form
     etag: bytes
+    compressible: bool = False
+    # Compressed once per coding asked for: bytes (one part), or gzip pieces around the CSRF token (several).
+    encoded: dict[bytes, bytes | compress.GzipPieces] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        return sum(len(part) for part in self.parts) + 200
+        return sum(len(part) for part in self.parts) + 200 + self.encoded_size
+
+    @property
+    def encoded_size(self) -> int:
+        return sum(
+            len(value) if isinstance(value, bytes) else sum(len(p) for p in value.parts)
+            for value in self.encoded.values()
+        )
 
 
 class EdgeCache:
@@ -67,14 +83,18 @@ class EdgeCache:
         self._flights: dict[tuple[str, bytes], asyncio.Lock] = {}
         self.hits = 0
         self.misses = 0
+        self._static: dict[tuple[str, bytes, bytes], bytes] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(PASS_THROUGH):
+            if scope["type"] == "http" and scope["path"].startswith(COMPRESSED_PASS_THROUGH):
+                await self._compressed_pass_through(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         request = _RequestHeaders(scope)
         # Keyed by edition and link prefix too: /en/x, /vi/x and an un-prefixed /x are different pages.
-        key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"])
+        key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"] + self._host_part(scope))
         if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
             status, headers, body = await self._render(scope, receive)
             await self._respond(scope, send, request, status, headers, body)
@@ -96,7 +116,14 @@ class EdgeCache:
                 self._flights.pop(key, None)
         else:
             self.hits += 1
-        await self._send_entry(scope, send, request, entry)
+        await self._send_entry(scope, send, request, entry, key)
+
+    def _host_part(self, scope: Scope) -> bytes:
+        """Pages name their public address: when it comes from the proxy's headers, pages vary by them."""
+        if not self.portal.settings.trust_proxy_headers or self.portal.settings.base_url_is_set:
+            return b""
+        wanted = (b"host", b"x-forwarded-host", b"x-forwarded-proto")
+        return b"#" + b"|".join(value for name, value in scope["headers"] if name in wanted)
 
     # -- the cache ---------------------------------------------------------------------------------------------
 
@@ -118,13 +145,21 @@ class EdgeCache:
         if not marks or status != 200 or method != "GET":
             return None
         seconds = int(marks[0] or b"0")
+        parts = tuple(body.split(_PLACEHOLDER))
+        kept = [(name, value) for name, value in headers if name not in _DROPPED]
+        if not any(name == b"cache-control" for name, _ in kept):
+            kept.append((b"cache-control", PUBLIC_PAGE if len(parts) == 1 else PRIVATE_PAGE))
+        is_compressible = compress.compressible(kept, len(body))
+        if is_compressible:
+            kept.append((b"vary", b"Accept-Encoding"))
         entry = Entry(
             version=version,
             expires=time.monotonic() + seconds if seconds > 0 else None,
             status=status,
-            headers=tuple((name, value) for name, value in headers if name not in _DROPPED),
-            parts=tuple(body.split(_PLACEHOLDER)),
+            headers=tuple(kept),
+            parts=parts,
             etag=b'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"',
+            compressible=is_compressible,
         )
         self._forget(key)
         self._entries[key] = entry
@@ -160,22 +195,66 @@ class EdgeCache:
         """A response that is not kept: still gets the reader's token if the route rendered a placeholder."""
         self._count_view(scope, status)
         marked = any(name == CACHE_HEADER for name, _ in headers)
-        if not marked:
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        parts = body.split(_PLACEHOLDER)
+        parts = body.split(_PLACEHOLDER) if marked else [body]
         kept = [(name, value) for name, value in headers if name not in (CACHE_HEADER, b"content-length")]
-        headers = kept + self._csrf_headers(request, parts)
-        await _send(send, status, headers, self._body(request, parts), scope["method"])
+        headers = kept + (self._csrf_headers(request, parts) if marked else [])
+        reader_body = self._body(request, parts)
+        coding = compress.choose(request.accept_encoding) if compress.compressible(kept, len(reader_body)) else None
+        if coding is not None:
+            reader_body = compress.compress(reader_body, coding)
+            headers += [(b"content-encoding", coding), (b"vary", b"Accept-Encoding")]
+        await _send(send, status, headers, reader_body, scope["method"])
 
-    async def _send_entry(self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry) -> None:
+    async def _send_entry(
+        self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes]
+    ) -> None:
         self._count_view(scope, entry.status)
         if request.if_none_match == entry.etag:
             await _send(send, 304, [(b"etag", entry.etag)], b"", scope["method"])
             return
         headers = [*entry.headers, (b"etag", entry.etag), *self._csrf_headers(request, entry.parts)]
-        await _send(send, entry.status, headers, self._body(request, entry.parts), scope["method"])
+        coding = compress.choose(request.accept_encoding, len(entry.parts) > 1) if entry.compressible else None
+        if coding is None:
+            await _send(send, entry.status, headers, self._body(request, entry.parts), scope["method"])
+            return
+        headers.append((b"content-encoding", coding))
+        await _send(send, entry.status, headers, self._encoded(key, request, entry, coding), scope["method"])
+
+    def _encoded(self, key: tuple[str, bytes], request: _RequestHeaders, entry: Entry, coding: bytes) -> bytes:
+        """The entry in ``coding``, compressed once per entry (and per reader only the token, see ``compress``)."""
+        found = entry.encoded.get(coding)
+        if found is None:
+            before = entry.encoded_size
+            found = compress.gzip_pieces(entry.parts) if len(entry.parts) > 1 else compress.compress(entry.parts[0], coding)
+            entry.encoded[coding] = found
+            if self._entries.get(key) is entry:  # still kept: its compressed copy counts against the budget
+                self._bytes += entry.encoded_size - before
+        if isinstance(found, bytes):
+            return found
+        cookie = request.csrf_cookie or request.new_csrf_cookie()
+        return found.assemble(entry.parts, self.portal.guard.csrf_token(cookie).encode())
+
+    async def _compressed_pass_through(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Static files and API answers, compressed per request when the client accepts it (small, or varied)."""
+        request = _RequestHeaders(scope)
+        if not request.accept_encoding:
+            await self.app(scope, receive, send)
+            return
+        status, headers, body = await self._render(scope, receive)
+        coding = compress.choose(request.accept_encoding) if status == 200 and compress.compressible(headers, len(body)) else None
+        if coding is not None:
+            key = (scope["path"], coding, _header(headers, b"etag"))
+            packed = self._static.get(key) if key[2] else None
+            if packed is None:
+                packed = compress.compress(body, coding)
+                if key[2] and scope["path"].startswith("/static/"):
+                    self._static[key] = packed
+            body = packed
+            headers = [(n, v) for n, v in headers if n != b"content-length"]
+            headers += [(b"content-encoding", coding), (b"vary", b"Accept-Encoding")]
+        else:
+            headers = [(n, v) for n, v in headers if n != b"content-length"]
+        await _send(send, status, headers, body, scope["method"])
 
     def _csrf_headers(self, request: _RequestHeaders, parts: Sequence[bytes]) -> list[tuple[bytes, bytes]]:
         if len(parts) == 1 or request.csrf_cookie:
@@ -199,16 +278,19 @@ class EdgeCache:
 class _RequestHeaders:
     """The two request headers the cache reads, and the reader's CSRF cookie (or the new one it is given)."""
 
-    __slots__ = ("_new_cookie", "cookies", "if_none_match")
+    __slots__ = ("_new_cookie", "accept_encoding", "cookies", "if_none_match")
 
     def __init__(self, scope: Scope) -> None:
         cookie_header = b""
         self.if_none_match = b""
+        self.accept_encoding = b""
         for name, value in scope["headers"]:
             if name == b"cookie":
                 cookie_header = value
             elif name == b"if-none-match":
                 self.if_none_match = value
+            elif name == b"accept-encoding":
+                self.accept_encoding = value
         self.cookies = cookie_parser(cookie_header.decode("latin-1")) if cookie_header else {}
         self._new_cookie: str | None = None
 
@@ -220,6 +302,10 @@ class _RequestHeaders:
         if self._new_cookie is None:
             self._new_cookie = Guard.new_csrf_cookie()
         return self._new_cookie
+
+
+def _header(headers: list[tuple[bytes, bytes]], wanted: bytes) -> bytes:
+    return next((value for name, value in headers if name == wanted), b"")
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, method: str) -> None:

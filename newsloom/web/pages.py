@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,11 +13,13 @@ from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
+from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
+from newsloom.web.pictures import image_urls
 from newsloom.web.portal import (
     PAGE_SIZE,
     BadCursor,
@@ -26,7 +28,9 @@ from newsloom.web.portal import (
     article_path,
     decode_cursor,
     encode_cursor,
+    public_base,
 )
+from newsloom.web.structured import article_ld, canonical_for, cover_image
 
 
 def _portal(request: Request) -> Portal:
@@ -71,6 +75,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
+SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
 
@@ -82,7 +87,7 @@ def home(request: Request) -> Response:
     def render(token: str) -> Response:
         copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
         latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE, edition=edition), copies, directory)
-        sections = [s for s in portal.queries.sections() if s.articles][:6]
+        sections = [s for s in portal.queries.sections() if s.articles][:8]
         by_section = {}
         for s in sections:
             by_section[s.slug], also_here = fold_copies(
@@ -103,6 +108,7 @@ def home(request: Request) -> Response:
             top_stories=portal.queries.top_stories(),
             outlets=portal.outlets_for(shown),
             tags=portal.queries.top_tags(12),
+            outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
             csrf_token=token,
         )
 
@@ -150,6 +156,22 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
     return _listing(request, heading, "author", before, {"author": slug})
 
 
+@router.get("/videos", response_class=HTMLResponse)
+def videos(request: Request) -> Response:
+    """The newest articles with a video in their body."""
+    portal = _portal(request)
+
+    def render(token: str) -> Response:
+        ids = portal.memo(("videos",), lambda: portal.media.with_videos(PAGE_SIZE))
+        articles = [a for i in ids if (a := portal.store.get_article(i)) is not None]
+        return portal.render(
+            request, "listing.html", heading="Videos", articles=articles, outlets=portal.outlets_for(articles),
+            next_cursor=None, kind="videos", csrf_token=token,
+        )  # fmt: skip
+
+    return portal.page(render)
+
+
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> Response:
     portal = _portal(request)
@@ -164,6 +186,27 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
         raise HTTPException(404, N_("No such outlet"))
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
+
+
+def _most_read_in(portal: Portal, section: str | None, but: int | None, most: int = 5) -> list[Article]:
+    """The most read articles of a section (of the whole portal when the article has none), for the article page's
+    side column; shared by the section's pages until the store changes."""
+
+    def build() -> list[Article]:
+        found = []
+        for article_id in portal.most_read(40):
+            article = portal.store.get_article(article_id)
+            if article is not None and (section is None or article.section == section):
+                found.append(article)
+            if len(found) > most:
+                break
+        if len(found) <= most:  # too few read yet: the section's newest fill the column
+            known = {a.id for a in found}
+            newest = portal.store.latest_articles(most * 2, section=section)
+            found += [a for a in newest if a.id not in known]
+        return found
+
+    return [a for a in portal.memo(("most-read-in", section), build) if a.id != but][:most]
 
 
 def _copy_of(articles: list[Article]) -> dict[int, Article]:
@@ -246,11 +289,28 @@ async def article(
         beside = portal.store.get_article(original.id) if original and original.id and (side or side_by_side) else None
         story_found = portal.queries.story(article.story_id) if article.story_id else None
         roots = [c for c in comments if c.parent_id is None]
+        outlet = outlet_map.get(article.source_id or -1)
+        section_name = portal.section_name(article.section) if article.section else None
+        base = public_base(portal.settings, request)
+        stored = portal.media.lookup(image_urls(article))
+        # One address per text: an article's own page is in the edition of its own language.
+        page_url = base + _edition_path(portal, article)
+        canonical, robots = canonical_for(article, portal.settings, page_url)
+        logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
+        jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
+                            section_name=section_name, pictures=stored, page_url=page_url)  # fmt: skip
         return portal.render(
             request,
             "article.html",
             article=article,
-            outlet=outlet_map.get(article.source_id or -1),
+            outlet=outlet,
+            pictures=stored,
+            canonical=canonical,
+            robots=robots,
+            page_url=page_url,
+            jsonld=jsonld,
+            og_image=cover_image(article, stored, base),
+            most_read_here=_most_read_in(portal, article.section, article.id),
             outlets=outlet_map,
             related=related,
             editions=editions,
@@ -264,7 +324,7 @@ async def article(
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
-            section_name=portal.section_name(article.section) if article.section else None,
+            section_name=section_name,
             story=story_found[0] if story_found else None,
             posted=posted,
             csrf_token=token,
@@ -300,25 +360,29 @@ async def search(
     language: str | None = Query(None, max_length=10),
     date_from: str | None = Query(None, alias="from", max_length=10),
     date_to: str | None = Query(None, alias="to", max_length=10),
+    page: int = Query(1, ge=1, le=SEARCH_PAGES),
 ) -> Response:
     portal = _portal(request)
     query = q.strip()
     source = portal.outlet_named(outlet) if outlet else None
-    find = partial(
-        portal.store.search,
-        query,
-        limit=PAGE_SIZE,
-        section=section or None,
-        source_id=source.id if source else None,
-        language=language or None,
-        since=_day(date_from),
-        until=_day(date_to, end=True),
-    )
+    chosen = {
+        "section": section or None,
+        "source_id": source.id if source else None,
+        "language": language or None,
+        "since": _day(date_from),
+        "until": _day(date_to, end=True),
+    }
+
+    def find() -> tuple[list[SearchHit], int]:
+        hits = portal.store.search(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
+        total = portal.store.search_count(query, **chosen)  # type: ignore[arg-type]
+        return hits, max(total, (page - 1) * PAGE_SIZE + len(hits))
+
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
     # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
     cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
-    hits = [] if not query else find() if cheap else await run_in_threadpool(find)
+    hits, total = ([], 0) if not query else find() if cheap else await run_in_threadpool(find)
     if hits:
         kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
         kept_ids = {a.id for a in kept}
@@ -326,6 +390,8 @@ async def search(
     else:
         also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
+    pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
+    kept = {"q": query, **{k: v for k, v in filters.items() if v}}
     return portal.page(
         lambda token: portal.render(
             request,
@@ -333,6 +399,13 @@ async def search(
             query=query,
             hits=hits,
             also=also,
+            total=total,
+            page=page,
+            first_shown=(page - 1) * PAGE_SIZE + 1,
+            previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
+            next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
+            pages=pages,
+            outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),
             filters=filters,
             csrf_token=token,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import itertools
 import secrets
@@ -9,7 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
@@ -21,20 +23,24 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from newsloom.model import Article
+from newsloom.media.storage import MediaStorage, open_storage
+from newsloom.model import Article, Media
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
 from newsloom.store.limits import SharedRateLimits
-from newsloom.store.portal import Outlet, PortalQueries
+from newsloom.store.media import MediaStore
+from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.web import pictures
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
 from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, Limiter, Network, client_address, load_secret, parse_networks
+from newsloom.web.static import fingerprint
 
 WEB_DIR = Path(__file__).parent
 # Row ids as path parameters: bounded so a huge number is a 404/422, never an integer overflow in the database.
@@ -62,6 +68,27 @@ def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
     return article.site_name or (urlsplit(article.url).hostname or "").removeprefix("www.") or "unknown outlet"
 
 
+def valid_datetime(value: datetime | None) -> str:
+    """An RFC 3339 / HTML ``datetime`` value: whole seconds, an explicit offset (UTC when the value has none).
+    Six-digit fractions of a second are valid Python but not valid HTML."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.replace(microsecond=0).isoformat()
+
+
+def public_base(settings: Settings, request: Request | None) -> str:
+    """The scheme and host absolute URLs name: ``base_url`` when an operator set it; else, when
+    ``trust_proxy_headers`` is on, the forwarded scheme and host of this request; else the default."""
+    if request is not None and settings.trust_proxy_headers and not settings.base_url_is_set:
+        host = (request.headers.get("x-forwarded-host") or request.headers.get("host") or "").split(",")[0].strip()
+        scheme = (request.headers.get("x-forwarded-proto") or request.url.scheme).split(",")[0].strip()
+        if host and scheme in ("http", "https") and all(c.isalnum() or c in ".-:[]" for c in host):
+            return f"{scheme}://{host}"
+    return settings.base_url.rstrip("/")
+
+
 def public_url(url: str | None) -> str | None:
     """``url`` if readers may be shown it and follow it (http or https), else None: a saved page's local
     ``file:`` path and a ``javascript:`` or ``data:`` address never reach a page, feed or API answer."""
@@ -75,12 +102,15 @@ def public_url(url: str | None) -> str | None:
 
 
 def encode_cursor(article: Article) -> str:
+    """An opaque, URL-safe position after ``article`` in a newest-first listing (base64url, no padding): clients
+    pass it back unchanged, and nothing in it (a ``+`` in a time offset) can be mangled by form encoding."""
     listed = article.listed_at or article.published
-    return f"{listed.isoformat() if listed else ''}_{article.id}"
+    plain = f"{listed.isoformat() if listed else ''}_{article.id}"
+    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
 
 
 class BadCursor(ValueError):
-    """A ``before``/``cursor`` value this portal never handed out: the route answers 400."""
+    """A ``before``/``cursor`` value this portal never handed out: the route answers 400, never page 1 again."""
 
 
 def decode_cursor(value: str | None) -> Cursor | None:
@@ -88,10 +118,15 @@ def decode_cursor(value: str | None) -> Cursor | None:
     beyond what the database can hold (an integer overflow there was a 500), raises ``BadCursor``."""
     if not value:
         return None
-    stamp, _, identifier = value.rpartition("_")
     try:
+        if not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("not base64url")
+        plain = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        stamp, separator, identifier = plain.rpartition("_")
+        if not separator:
+            raise ValueError("no position")
         cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except ValueError as error:
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
         raise BadCursor(value) from error
     if not 0 <= cursor.article_id <= 2**62:
         raise BadCursor(value)
@@ -123,6 +158,8 @@ class Portal:
     login_limit: Limiter = field(init=False)  # per client address
     login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
     views: ViewCounter = field(init=False)
+    media: MediaStore = field(init=False)
+    media_storage: MediaStorage = field(init=False)
     trusted_proxies: tuple[Network, ...] = field(init=False)
     metrics_allow: tuple[Network, ...] = field(init=False)
     # Aggregate lists, valid while the store's change token is the one they were built on.
@@ -136,6 +173,8 @@ class Portal:
         self.comments = CommentStore(self.store.engine)
         self.users = UserStore(self.store.engine)
         self.views = ViewCounter(self.settings.data_dir / "views.db")
+        self.media = MediaStore(self.store.engine)
+        self.media_storage = open_storage(self.settings)
         limits = SharedRateLimits(self.settings.data_dir / "views.db")
         self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
         self.comment_limit_article = limits.limiter("comment-article", 30, 600)
@@ -178,6 +217,11 @@ class Portal:
             edition_names={code: other.own_name() for code, other in self.editions.items()},
             public_url=public_url,
         )
+        env.filters["datetime"] = valid_datetime
+        env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
+        env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["nav_sections"] = self.nav_sections
+        env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
         return templates
 
@@ -254,9 +298,63 @@ class Portal:
     def section_name(self, slug: str) -> str | None:
         return self.memo(("section-name", slug), lambda: self.queries.section_name(slug))
 
+    def covers_for(self, articles: list[Article]) -> dict[int, Media]:
+        """Stored covers of these articles: each article's answer kept until the store changes, the misses
+        looked up in one query (lists share most of their articles with other pages)."""
+        found: dict[int, Media] = {}
+        missing = []
+        version = self.validator()
+        for article in articles:
+            if article.id is None:
+                continue
+            hit = self._lookup(("cover", article.id), version)
+            if hit is _MISSING:
+                missing.append(article.id)
+            elif hit is not None:
+                found[article.id] = hit  # type: ignore[assignment]
+        if missing:
+            looked_up = self.media.covers(missing)
+            with self._locks_guard:
+                for article_id in missing:
+                    self._memo[("cover", article_id)] = (version, looked_up.get(article_id))
+                while len(self._memo) > MEMO_ENTRIES:
+                    self._memo.popitem(last=False)
+            found.update(looked_up)
+        return found
+
+    def nav_sections(self, most: int = 9) -> list[Named]:
+        """The header's sections: those with articles, the busiest first (shared until the store changes)."""
+
+        def build() -> list[Named]:
+            busy = sorted((s for s in self.queries.sections() if s.articles), key=lambda s: (-s.articles, s.name))
+            return busy[:most]
+
+        return self.memo(("nav-sections", most), build)
+
+    def logos(self) -> dict[str, Media]:
+        """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
+        urls = [o.logo_url for o in self.outlet_directory().values() if o.logo_url]
+        return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
+
+    def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
+        if outlet is None or not outlet.logo_url:
+            return Markup("")
+        stored = self.logos().get(outlet.logo_url)
+        if stored is None:
+            return Markup("")
+        return pictures.picture_html(stored, f"{outlet.name} logo", role)
+
+    def _picture_context(self, context: dict[str, Any]) -> None:
+        if "covers" not in context:
+            context["covers"] = self.covers_for(pictures.articles_in(context.values()))
+        article = context.get("article")
+        if "pictures" not in context and isinstance(article, Article):
+            context["pictures"] = self.media.lookup(pictures.image_urls(article))
+
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """A page in the request's edition: its catalogue, its links under its prefix, its hreflang alternates."""
-        context.setdefault("base_url", self.settings.base_url.rstrip("/"))
+        context.setdefault("base_url", public_base(self.settings, request))
+        self._picture_context(context)
         edition = self.edition(request)
         prefix = prefix_of(request.scope)
         context.setdefault("prefix", prefix)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.web.conftest import Site
 
 
@@ -49,3 +51,18 @@ def test_openapi_document_lists_the_routes(site: Site) -> None:
         spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     assert {"/articles", "/articles/{article_id}", "/search"} <= set(spec["paths"])
+
+
+def test_cursors_are_opaque_and_bad_ones_answer_400(site: Site) -> None:
+    with site.client() as client:
+        first = client.get("/api/v1/articles", params={"limit": 2}).json()
+        cursor = first["next_cursor"]
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", cursor)  # URL-safe as it is: no '+', ':' or '='
+        second = client.get(f"/api/v1/articles?limit=2&cursor={cursor}").json()
+        assert {a["id"] for a in second["items"]}.isdisjoint({a["id"] for a in first["items"]})
+        for bad in ("garbage", "2025-02-02T08:00:00+00:00_65", cursor[:-3], "%00"):
+            response = client.get("/api/v1/articles", params={"cursor": bad})
+            assert response.status_code == 400, bad
+            assert "cursor" in response.json()["detail"].lower()
+        page = client.get("/section/world", params={"before": "garbage"})
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")

@@ -1,0 +1,95 @@
+"""Compressed responses at the edge: the cost per cached page of answering compressed, beside the same pages sent
+uncompressed and beside Starlette's GZipMiddleware (which recompresses every response), in the same process.
+
+    .venv/bin/python bench/compress_bench.py [--articles 300] [--requests 3000]
+
+Each request goes through the whole ASGI stack in process (no sockets): a page cache hit for a home page (no
+form: compressed once, the bytes reused) and for article pages (a comment form: gzip spliced around the reader's
+token). Prints microseconds per request and bytes on the wire, and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from starlette.middleware.gzip import GZipMiddleware  # noqa: E402
+
+from newsloom.settings import Settings  # noqa: E402
+from newsloom.store import open_store  # noqa: E402
+from newsloom.web import create_app  # noqa: E402
+from tests.store.test_store import make_article  # noqa: E402
+
+CODINGS = {"identity": b"identity", "br": b"gzip, deflate, br, zstd", "gzip": b"gzip"}
+
+
+async def request(app, path: str, accept: bytes, cookie: bytes) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    scope = {
+        "type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "headers": [(b"host", b"bench"), (b"accept-encoding", accept), (b"cookie", cookie)],
+        "scheme": "http", "server": ("bench", 80), "client": ("127.0.0.1", 1), "http_version": "1.1", "root_path": "",
+    }  # fmt: skip
+    sent = [0, 0]
+
+    async def receive():  # type: ignore[no-untyped-def]
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):  # type: ignore[no-untyped-def]
+        if message["type"] == "http.response.start":
+            sent[0] = message["status"]
+        elif message["type"] == "http.response.body":
+            sent[1] += len(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return sent[0], sent[1]
+
+
+async def measure(app, paths: list[str], accept: bytes, count: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    cookie = b"csrf=bench-reader-cookie-0123456789abcdef"
+    for path in paths:  # warm the page cache
+        await request(app, path, accept, cookie)
+    sizes = []
+    started = time.perf_counter()
+    for number in range(count):
+        status, size = await request(app, paths[number % len(paths)], accept, cookie)
+        assert status == 200, (status, paths[number % len(paths)])
+        sizes.append(size)
+    return (time.perf_counter() - started) / count * 1e6, statistics.mean(sizes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=3000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        settings = Settings(data_dir=Path(directory), base_url="http://bench")
+        store = open_store(settings)
+        ids = [store.upsert_article(make_article(n)).article_id for n in range(1, args.articles + 1)]
+        app = create_app(settings, store)
+        naive = GZipMiddleware(create_app(settings.model_copy(update={"page_cache_mb": 0}), store), minimum_size=500)
+        pages = {"home": ["/"], "article": [f"/article/{i}/x" for i in ids[:50]]}
+        print(f"{'page':8} {'answer':28} {'us/request':>11} {'bytes':>8}")
+        for name, paths in pages.items():
+            results = {}
+            for label, accept in CODINGS.items():
+                results[label] = asyncio.run(measure(app, paths, accept, args.requests))
+            results["GZipMiddleware, no cache"] = asyncio.run(measure(naive, paths, b"gzip", max(200, args.requests // 10)))
+            for label, (micros, size) in results.items():
+                print(f"{name:8} {label:28} {micros:11.1f} {size:8.0f}")
+            base = results["identity"][0]
+            print(f"{name:8} ratio br/identity {results['br'][0] / base:.2f}, gzip/identity {results['gzip'][0] / base:.2f}; "
+                  f"bytes br/identity {results['br'][1] / results['identity'][1]:.2f}")  # fmt: skip
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

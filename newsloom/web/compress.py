@@ -1,0 +1,105 @@
+"""Compressed responses: Brotli, zstd and gzip, chosen from what the client accepts, made once per cached page.
+
+The edge cache keeps, beside each page's bytes, each encoding asked for so far: a page is compressed once per
+store change, not per request. Pages with a form carry the reader's CSRF token, so their bytes differ per
+reader; for them gzip is made of independent deflate pieces (each page part compressed once with a full flush,
+which makes it self-contained) and only the token, a few dozen bytes, is compressed per request, then framed
+with the gzip header and a CRC-32 computed over the reader's bytes (RFC 1951 allows any sequence of non-final
+blocks). Brotli and zstd streams cannot be spliced, so form pages are sent gzipped (every browser accepts gzip).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Sequence
+
+import brotli
+import zstandard
+
+COMPRESSIBLE = (b"text/", b"application/json", b"application/xml", b"application/rss+xml", b"application/atom+xml",
+                b"application/feed+json", b"application/javascript", b"image/svg+xml", b"application/manifest+json")  # fmt: skip
+MIN_BYTES = 512
+PREFERENCE = (b"br", b"zstd", b"gzip")
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+FINAL_EMPTY_BLOCK = b"\x03\x00"  # a final fixed-Huffman block with no data
+_ZSTD = zstandard.ZstdCompressor(level=3)
+
+
+def accepted(header: bytes) -> set[bytes]:
+    """Codings the client accepts (``q=0`` excluded)."""
+    found: set[bytes] = set()
+    for item in header.lower().split(b","):
+        name, _, params = item.strip().partition(b";")
+        quality = params.strip()
+        if quality.startswith(b"q=") and quality[2:].strip() in (b"0", b"0.0", b"0.00", b"0.000"):
+            continue
+        if name:
+            found.add(name.strip())
+    if b"*" in found:
+        found.update(PREFERENCE)
+    return found
+
+
+def choose(header: bytes, splittable_only: bool = False) -> bytes | None:
+    """The coding to answer with: Brotli, then zstd, then gzip; gzip only for per-reader (form) pages."""
+    if not header:
+        return None
+    codings = accepted(header)
+    for coding in (b"gzip",) if splittable_only else PREFERENCE:
+        if coding in codings:
+            return coding
+    return None
+
+
+def compressible(headers: Sequence[tuple[bytes, bytes]], size: int) -> bool:
+    if size < MIN_BYTES:
+        return False
+    kind = b""
+    for name, value in headers:
+        if name == b"content-encoding":
+            return False
+        if name == b"content-type":
+            kind = value.lower()
+    return kind.startswith(COMPRESSIBLE)
+
+
+def compress(body: bytes, coding: bytes) -> bytes:
+    if coding == b"br":
+        return brotli.compress(body, quality=5, lgwin=22)
+    if coding == b"zstd":
+        return _ZSTD.compress(body)
+    return gzip_pieces([body]).assemble([body], b"")
+
+
+class GzipPieces:
+    """A gzip body in pieces: the page's parts compressed once, joined per request around the reader's token."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[bytes, ...]) -> None:
+        self.parts = parts
+
+    def assemble(self, plain_parts: Sequence[bytes], token: bytes) -> bytes:
+        pieces = [GZIP_HEADER]
+        crc = 0
+        token_piece = _deflate_piece(token) if len(plain_parts) > 1 else b""
+        for index, (plain, packed) in enumerate(zip(plain_parts, self.parts, strict=True)):
+            if index:
+                pieces.append(token_piece)
+                crc = zlib.crc32(token, crc)
+            pieces.append(packed)
+            crc = zlib.crc32(plain, crc)
+        size = sum(len(p) for p in plain_parts) + len(token) * (len(plain_parts) - 1)
+        pieces.append(FINAL_EMPTY_BLOCK)
+        pieces.append(struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF))
+        return b"".join(pieces)
+
+
+def _deflate_piece(data: bytes, level: int = 6) -> bytes:
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH)
+
+
+def gzip_pieces(parts: Sequence[bytes]) -> GzipPieces:
+    return GzipPieces(tuple(_deflate_piece(part) for part in parts))

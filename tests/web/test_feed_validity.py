@@ -1,0 +1,77 @@
+"""Feeds and sitemaps checked as the field's tools check them, offline: every feed parses cleanly (feedparser),
+and the W3C feed validator's error classes seen before are absent (UriNotIri, MissingSelf/atom:link rel=self,
+MissingAuthor / "unknown" authors, no content); JSON Feed 1.1's required keys; sitemaps valid against the
+sitemaps.org and Google News schemas (tests/web/xsd, via lxml)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+from lxml import etree
+
+from newsloom.media.stage import store_image
+from newsloom.media.storage import open_storage
+from newsloom.store.media import MediaStore
+from tests.media.cdn import picture
+from tests.store.test_store import make_article
+from tests.web.conftest import Site
+
+XSD = Path(__file__).parent / "xsd"
+FEEDS = ["/feed.xml", "/atom.xml", "/section/world/feed.xml", "/tag/football/atom.xml",
+         "/outlet/other-example-org/feed.xml"]  # fmt: skip
+
+
+def _ascii_uris(values: list[str]) -> None:
+    for value in values:
+        assert value.isascii() and " " not in value, f"UriNotIri: {value!r}"
+
+
+def test_feeds_pass_the_validators_error_classes(site: Site) -> None:
+    settings = site.app.state.portal.settings
+    assert store_image("https://img.example.com/1.jpg", picture("cover"), settings, open_storage(settings),
+                       MediaStore(site.store.engine)).ok  # fmt: skip
+    odd = make_article(8, title="Tin nóng: Đà Nẵng", authors=[])
+    odd.url = odd.canonical_url = "https://báo.example.vn/thời-sự/đà-nẵng?q=mưa lớn"
+    site.store.upsert_article(odd)
+    with site.client() as client:
+        for path in FEEDS:
+            body = client.get(path).content
+            parsed = feedparser.parse(body)
+            assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+            assert any(link.get("rel") == "self" and link["href"].endswith(path) for link in parsed.feed.links), path
+            root = etree.fromstring(body)
+            uris = root.xpath("//link/text() | //guid/text() | //*[local-name()='id']/text() | //@href | //@url")
+            _ascii_uris([str(u) for u in uris])
+            for entry in parsed.entries:
+                assert entry.get("author") and entry.author != "unknown", (path, entry.title)
+                assert entry.get("content") and entry.content[0].value.startswith("<p>"), (path, entry.title)
+                assert entry.get("summary")
+            covered = [e for e in parsed.entries if "Article number 1 " in e.title]
+            if covered:
+                enclosure = covered[0].enclosures[0]
+                assert enclosure["href"].startswith("http://127.0.0.1:8000/media/") and int(enclosure["length"]) > 0
+        feed = json.loads(client.get("/feed.json").content)
+    assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["feed_url"].endswith("/feed.json")
+    for item in feed["items"]:
+        assert {"id", "url", "title", "content_html", "date_published", "authors"} <= item.keys()
+        _ascii_uris([item["id"], item["url"], item["external_url"]])
+        assert "null" not in json.dumps(item)
+
+
+def test_sitemaps_are_valid_against_the_schemas(site: Site) -> None:
+    fresh = make_article(20, title="Fresh report on the storm")
+    fresh.published = datetime.now(UTC)
+    site.store.upsert_article(fresh)
+    schema = etree.XMLSchema(etree.parse(str(XSD / "sitemap.xsd")))
+    with site.client() as client:
+        for path in ("/sitemap.xml", "/news-sitemap.xml"):
+            document = etree.fromstring(client.get(path).content)
+            assert schema.validate(document), (path, schema.error_log)
+        news = etree.fromstring(client.get("/news-sitemap.xml").content)
+    assert len(news.xpath("//*[local-name()='news']")) == 1
+    broken = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>not a url</loc>'
+                              b"<lastmod>yesterday</lastmod></url></urlset>")  # fmt: skip
+    assert not schema.validate(broken)  # the schema can fail

@@ -1,0 +1,32 @@
+"""Search pages: the true count, next/previous pages that do not overlap, outlet and date on each hit."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.web import create_app
+from tests.conftest import LiveServer
+from tests.store.test_store import make_article
+
+
+def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> None:
+    for number in range(1, 46):
+        store.upsert_article(make_article(number, title=f"Harbour police report {number}"))
+    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+        first = client.get("/search", params={"q": "police"}).text
+        assert "45 results for “police” · page 1 of 3" in first
+        titles = [re.findall(r'class="article-link" href="[^"]+">([^<]+)<', client.get(url).text)
+                  for url in ("/search?q=police", "/search?q=police&page=2", "/search?q=police&page=3")]  # fmt: skip
+        assert [len(page) for page in titles] == [20, 20, 5]
+        assert len({t for page in titles for t in page}) == 45
+        next_url = re.search(r'<a rel="next" href="([^"]+)"', first).group(1)  # type: ignore[union-attr]
+        second = client.get(next_url.replace("&amp;", "&")).text
+        assert 'rel="prev"' in second and "page 2 of 3" in second
+        assert 'rel="next"' not in client.get("/search?q=police&page=3").text
+        hit = first.split('search-results"', 1)[1].split("</li>", 1)[0]
+        assert 'class="outlet"' in hit and "<time datetime=" in hit
+        assert client.get("/search", params={"q": "police", "page": "0"}).status_code == 400
