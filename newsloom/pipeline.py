@@ -21,12 +21,14 @@ from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
+from newsloom.extract.template import drop_template_blocks, repeated_keys
 from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
+from newsloom.store.templates import outlet_pages
 from newsloom.store.translations import TranslationStore
 
 log = logging.getLogger(__name__)
@@ -84,9 +86,10 @@ def extract_stage(
     )
     article.fetched_at = page.fetched_at or datetime.now(UTC)
     if page.source_id is not None:
-        article.source_id = page.source_id
-    if page.section and not article.section:
-        article.section = page.section
+        article.source_id = page.source_id  # who listed it; the store decides whose article it is (its outlet)
+        # A live feed's first sighting dates an undated article; an archive's import time never does.
+        article.listed_at = article.published or article.fetched_at
+    article.feed_section = page.section
     return article
 
 
@@ -132,8 +135,16 @@ def process_page(
         return PageResult(page.origin, Outcome.FAILED, _failure_reason(error))
 
 
+def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
+    """Blocks the outlet repeats on its other stored articles are its template (extract/template.py)."""
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        return article
+    return drop_template_blocks(article, repeated_keys(outlet_pages(engine, article)))
+
+
 def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, enrich: EnrichStage) -> PageResult:
-    article = enrich(extract(page))
+    article = enrich(_without_outlet_template(extract(page), store))
     if not article.canonical_url:
         # A saved page that names no URL of its own: its file is its identity, so re-imports stay idempotent.
         origin_path = Path(page.origin)

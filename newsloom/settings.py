@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         30.0, description="Seconds a crawl's extraction worker may spend on one page before it is failed."
     )
     crawl_round_deadline: float = Field(
-        600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
+        3600.0, description="Seconds one feed's poll may take in all (fetching and processing its new articles)."
     )
     warc_dir: Path | None = Field(
         None, description="If set, every fetched response is appended to rotating WARC files in this directory."
@@ -101,6 +101,21 @@ class Settings(BaseSettings):
     )
     secure_cookies: bool | None = Field(
         None, description="Mark session cookies Secure; default: on when base_url is https."
+    )
+    sections: list[dict[str, Any]] | None = Field(
+        None,
+        description="Portal section scheme: a list of tables with names per edition (en, vi) and aliases; "
+        "unset: World, Vietnam, Politics, Business, Technology, Science, Health, Sports, Culture, Travel, "
+        "Lifestyle, Opinion, Law.",
+    )
+    section_min_confidence: float = Field(
+        0.5, description="Least confidence at which the section classifier places an article the rules left."
+    )
+    section_autotrain_min: int = Field(
+        100, description="Rule-placed articles needed before the store trains its own section classifier."
+    )
+    entity_tags: bool = Field(
+        True, description="Find people, organisations and places in articles (underthesea for vi, spaCy for en)."
     )
     trusted_proxies: str = Field(
         "",
@@ -148,7 +163,7 @@ class Settings(BaseSettings):
 
     broker_url: str | None = Field(
         None,
-        description="Celery broker (redis://… or amqp://…) for scale-out: `newsloom worker` and `newsloom beat`; "
+        description="Celery broker (redis://... or amqp://...) for scale-out: `newsloom worker` and `newsloom beat`; "
         "unset, everything runs in-process.",
     )
     worker_concurrency: int = Field(2, description="Tasks one `newsloom worker` runs at once (processes).")

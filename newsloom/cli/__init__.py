@@ -6,6 +6,7 @@ the options every command shares.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from newsloom.cli.ingest import (
     stories_command,
 )
 from newsloom.cli.scale import beat_command, worker_command
+from newsloom.cli.sections import enrich_command, sections_group
 from newsloom.cli.serve import serve_command
 from newsloom.cli.setup import init_command, settings_command
 from newsloom.cli.sources import sources_group
@@ -59,6 +61,8 @@ for command in (
     admin_group,
     crawl_command,
     run_command,
+    sections_group,
+    enrich_command,
     worker_command,
     beat_command,
     translate_command,
@@ -68,11 +72,14 @@ for command in (
 
 
 def main() -> None:
-    import sqlalchemy as sa
-
     try:
         cli(prog_name="newsloom")
-    except sa.exc.OperationalError as error:  # the database went away mid-command: one line, no traceback
+    except Exception as error:
+        # The database went away mid-command: one line, no traceback. sqlalchemy is looked up, not imported: a
+        # command that never loaded it (``--help``, ``extract``) cannot have raised its errors, and starts faster.
+        exc = sys.modules.get("sqlalchemy.exc")
+        if exc is None or not isinstance(error, exc.OperationalError):
+            raise
         from newsloom.cli.context import OPENED_URLS, database_error
 
         database_error(OPENED_URLS[-1] if OPENED_URLS else "(database)", error).show()

@@ -7,7 +7,6 @@ import sys
 import click
 
 from newsloom.cli.context import AppContext
-from newsloom.store.users import UserStore
 
 
 @click.group("admin")
@@ -21,6 +20,8 @@ def admin_group() -> None:
 @click.pass_obj
 def create_user(app: AppContext, username: str, password_stdin: bool) -> None:
     """Create USERNAME as an administrator, or set a new password (stored as an argon2 hash)."""
+    from newsloom.store.users import UserStore  # the store loads only in commands that use it
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -37,6 +38,8 @@ def create_user(app: AppContext, username: str, password_stdin: bool) -> None:
 @click.pass_obj
 def delete_user(app: AppContext, username: str) -> None:
     """Delete USERNAME; every session it has ends at once."""
+    from newsloom.store.users import UserStore
+
     if not UserStore(app.store.engine).delete(username):
         raise click.ClickException(f"no account named {username!r}")
     click.echo(f"deleted {username}; its sessions are ended")

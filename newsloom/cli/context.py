@@ -8,18 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
 from rich.console import Console
 
-from newsloom.domains import parse_aliases
-from newsloom.extract.overrides import SiteOverrides, load_overrides
-from newsloom.logs import configure_logging
-from newsloom.model import Article, FetchedPage
-from newsloom.pipeline import extract_stage
-from newsloom.settings import Settings, load_settings
-from newsloom.store import SQLStore, open_store
+if TYPE_CHECKING:  # settings, store, pipeline and extractor load in the commands that use them (start-up time)
+    from newsloom.extract.overrides import SiteOverrides
+    from newsloom.model import Article, FetchedPage
+    from newsloom.settings import Settings
+    from newsloom.store import SQLStore
 
 
 @dataclass
@@ -31,28 +29,41 @@ class AppContext:
     _store: SQLStore | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        from newsloom.logs import configure_logging
+
         level = {0: None, 1: logging.INFO}.get(self.verbosity, logging.DEBUG)
         configure_logging(level or self.settings.log_level)
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from newsloom.settings import load_settings
+
             self._settings = load_settings(data_dir=self.data_dir, database_url=self.database_url)
         return self._settings
 
     @property
     def overrides(self) -> SiteOverrides | None:
         """Operators' per-site extraction selectors, if a directory is configured."""
+        from newsloom.extract.overrides import load_overrides
+
         directory = self.settings.extract_overrides_dir
         return load_overrides(directory) if directory else None
 
     def extract_stage(self) -> Callable[[FetchedPage], Article]:
+        from newsloom.domains import parse_aliases
+        from newsloom.pipeline import extract_stage
+
         aliases = parse_aliases(self.settings.canonical_aliases)
         return partial(extract_stage, overrides=self.overrides, canonical_aliases=aliases)
 
     @property
     def store(self) -> SQLStore:
         if self._store is None:
+            import sqlalchemy as sa
+
+            from newsloom.store import open_store
+
             OPENED_URLS.append(self.settings.resolved_database_url)
             try:
                 self._store = open_store(self.settings)

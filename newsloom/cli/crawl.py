@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
 import click
-import uvicorn
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from newsloom.cli.context import AppContext, err_console
-from newsloom.cli.translate import print_translation
-from newsloom.pipeline import Outcome
-from newsloom.sources.crawler import Crawler, CrawlReport
-from newsloom.web import create_app
+
+if TYPE_CHECKING:  # the crawler, the pipeline and the web stack load when a command runs (start-up time)
+    from rich.progress import Progress
+
+    from newsloom.sources.crawler import CrawlReport
 
 
 def _line(report: CrawlReport) -> str:
+    from newsloom.pipeline import Outcome
+
     articles = report.articles
     stats = report.fetch_stats
     return (
@@ -32,6 +33,8 @@ def _print_report(report: CrawlReport) -> None:
     """The round's summary on stdout, one unwrapped line per fact (so it reads the same piped or in a terminal)."""
     click.echo(f"crawl: {_line(report)}")
     if report.translation is not None:
+        from newsloom.cli.translate import print_translation
+
         print_translation(report.translation)
     if report.stories.articles_linked:
         click.echo(f"stories: {report.stories.stories_created} new, {report.stories.articles_linked} articles linked")
@@ -45,6 +48,8 @@ def _print_report(report: CrawlReport) -> None:
 
 def _progress() -> Progress:
     """A live line on stderr while crawling, only on a terminal (piped output stays the summary alone)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -65,6 +70,10 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 
     With --once the exit status is 1 when any feed or page failed (each is listed with its reason).
     """
+    import asyncio
+
+    from newsloom.sources.crawler import Crawler
+
     store = app.store
 
     async def crawl() -> CrawlReport | None:
@@ -92,6 +101,7 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
                 f"newsloom: failed: {len(report.feed_errors)} feed(s), {len(report.page_failures)} page(s) "
                 "(exit status 1; --allow-failures exits 0)",
                 markup=False,
+                highlight=False,
             )
             raise SystemExit(1)
 
@@ -105,6 +115,13 @@ def run_command(app: AppContext, host: str, port: int) -> None:
 
     For several portal workers, run `newsloom crawl` and `newsloom serve --workers N` side by side instead.
     """
+    import asyncio
+
+    import uvicorn
+
+    from newsloom.sources.crawler import Crawler
+    from newsloom.web import create_app
+
     store = app.store
     portal = create_app(app.settings, store)
     server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))

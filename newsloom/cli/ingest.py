@@ -5,22 +5,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.sections import run_enrichment
 from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
-from newsloom.extract import extract_article
-from newsloom.fetch.local import expand_paths, iter_local_pages, read_html_file
-from newsloom.fetch.single import fetch_url
 from newsloom.model import Article, FetchedPage, LoadFailure
-from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page, update_stories
-from newsloom.store.stories import StoryChanges
+
+if TYPE_CHECKING:  # the pipeline, the store and the stories stage load in the commands that use them
+    from rich.progress import Progress
+
+    from newsloom.pipeline import BatchReport
+    from newsloom.store.stories import StoryChanges
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -41,6 +45,8 @@ def _say(text: str) -> None:
 
 
 def _print_report(report: BatchReport, verb: str) -> None:
+    from newsloom.pipeline import Outcome
+
     counts = report.counts
     _say(
         f"{verb}: {counts[Outcome.NEW]} new, {counts[Outcome.UPDATED]} updated, "
@@ -61,7 +67,9 @@ def exit_on_failures(failed: int, allow_failures: bool) -> None:
     """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
     if failed and not allow_failures:
         pages = "1 page" if failed == 1 else f"{failed} pages"
-        err_console.print(f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False)
+        err_console.print(
+            f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False, highlight=False
+        )
         raise SystemExit(1)
 
 
@@ -76,6 +84,9 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page that
     fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
     """
+    from newsloom.fetch.local import expand_paths
+    from newsloom.pipeline import BatchReport, Outcome, process_page, update_stories
+
     store = app.store
     extract = app.extract_stage()
     files = expand_paths(paths)
@@ -94,11 +105,14 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
         with err_console.status("grouping stories"):
             changes = update_stories(store)
         _print_stories(changes)
+        run_enrichment(app)  # entity tags and classifier placement, in batches after store
     exit_on_failures(report.failed, allow_failures)
 
 
 def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure]:
     """The pages of one file; a reader that breaks part-way (a damaged WARC) ends that file with a failure."""
+    from newsloom.fetch.local import iter_local_pages
+
     try:
         yield from iter_local_pages([path], url=url)
     except Exception as error:
@@ -113,13 +127,19 @@ def _print_stories(changes: StoryChanges) -> None:
 @click.pass_obj
 def stories_command(app: AppContext) -> None:
     """Group articles without a story into stories (import and crawl do this after each batch)."""
+    from newsloom.pipeline import update_stories
+
     with err_console.status("grouping stories"):
         changes = update_stories(app.store)
     _print_stories(changes)
 
 
 def _load_one(target: str, app: AppContext) -> FetchedPage:
+    from newsloom.fetch.local import read_html_file
+
     if target.startswith(("http://", "https://")):
+        from newsloom.fetch.single import fetch_url
+
         return fetch_url(target, app.settings)
     path = Path(target)
     try:
@@ -131,10 +151,19 @@ def _load_one(target: str, app: AppContext) -> FetchedPage:
 
 
 def _extract_one(target: str, url: str | None, app: AppContext) -> Article:
+    from newsloom.extract import extract_article
+
     page = _load_one(target, app)
     return extract_article(
         page.content, url=url or page.final_url or page.url, content_type=page.content_type, overrides=app.overrides
     )
+
+
+def _body_opens_with(article: Article, text: str) -> bool:
+    """Many pages repeat the deck as the first paragraph; the text view shows it once."""
+    first = next((block.plain_text() for block in article.blocks if block.plain_text().strip()), "")
+    wanted = " ".join(text.split()).casefold().rstrip(" .…")  # a deck cut short ends in an ellipsis
+    return bool(wanted) and " ".join(first.split()).casefold().startswith(wanted)
 
 
 def _text_view(article: Article) -> str:
@@ -144,7 +173,7 @@ def _text_view(article: Article) -> str:
         lines += [" · ".join(filter(None, meta)), ""]
     if article.authors:
         lines += ["By " + ", ".join(article.authors), ""]
-    if article.lead:
+    if article.lead and not _body_opens_with(article, article.lead):
         lines += [article.lead, ""]
     lines.append(article.body)
     for item in article.attribution:
@@ -216,6 +245,8 @@ def _stored_pages(app: AppContext) -> Iterator[tuple[Article, FetchedPage | Load
 @click.pass_obj
 def reprocess_command(app: AppContext, allow_failures: bool) -> None:
     """Re-run extraction and enrichment on every stored article's original HTML."""
+    from newsloom.pipeline import BatchReport, Outcome, PageResult, process_page
+
     store = app.store
     extract = app.extract_stage()
     report = BatchReport()
@@ -235,6 +266,7 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
     _print_report(report, "reprocess")
     if report.counts[Outcome.UPDATED]:
         run_translation(app)
+    run_enrichment(app)
     exit_on_failures(report.failed, allow_failures)
 
 
@@ -243,7 +275,12 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
 @click.pass_obj
 def export_command(app: AppContext, output_format: str) -> None:
     """Print every stored article as JSON lines (the keys of `extract`, plus ids)."""
+    from newsloom.store.portal import PortalQueries
+
+    outlets = PortalQueries(app.store.engine).outlet_names(None)
     for article in app.store.iter_articles():
+        outlet = outlets.get(article.source_id) if article.source_id is not None else None
+        article.outlet = outlet.name if outlet is not None else None
         record = {
             "id": article.id,
             "source_id": article.source_id,

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-import sqlalchemy as sa
 from rich.table import Table
 from rich.text import Text
 
@@ -52,6 +51,8 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title:
 
 def safe_url(url: str) -> str:
     """A database URL as it may be shown: the password replaced by ***."""
+    import sqlalchemy as sa  # only when a URL is shown: `--help` and `extract` never load the store's stack
+
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
     except Exception:

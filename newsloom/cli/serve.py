@@ -9,12 +9,8 @@ from __future__ import annotations
 import os
 
 import click
-import uvicorn
 
 from newsloom.cli.context import AppContext, err_console
-from newsloom.web import create_app
-from newsloom.web.asgi import settle_heap
-from newsloom.web.security import load_secret
 
 
 @click.command("serve")
@@ -24,6 +20,12 @@ from newsloom.web.security import load_secret
 @click.pass_obj
 def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
     """Serve the portal (server-rendered pages, no JavaScript needed)."""
+    import uvicorn  # the web stack loads only here (start-up time of the other commands)
+
+    from newsloom.web import create_app
+    from newsloom.web.asgi import settle_heap
+    from newsloom.web.security import load_secret
+
     err_console.print(f"newsloom portal on http://{host}:{port}/ ({app.store.count_articles()} articles)")
     if workers > 1:
         # Made here, once, so every worker signs CSRF tokens and sessions with the same key (each making its own

@@ -6,7 +6,6 @@ import click
 
 from newsloom.cli.context import AppContext
 from newsloom.cli.output import print_json, print_table, safe_url, say
-from newsloom.settings import Settings
 
 
 @click.command("init")
@@ -22,6 +21,8 @@ def init_command(app: AppContext) -> None:
 @click.pass_obj
 def settings_command(app: AppContext, as_json: bool) -> None:
     """Print every setting: value in force, environment variable, meaning (tab-separated when piped)."""
+    from newsloom.settings import Settings
+
     current = app.settings
     rows = []
     for name, field in Settings.model_fields.items():

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from newsloom.cli.context import AppContext, err_console
 from newsloom.cli.output import print_json, print_table, say
 from newsloom.errors import NewsloomError
-from newsloom.fetch.fetcher import Fetcher
 from newsloom.model import Source
-from newsloom.sources.discover import discover_source
-from newsloom.sources.registry import DEFAULT_SOURCES, load_sources
-from newsloom.store.sources import SourceStore
+
+if TYPE_CHECKING:  # the store and the fetcher load when a command runs (start-up time)
+    from newsloom.store.sources import SourceStore
 
 
 @click.group("sources")
@@ -24,6 +23,8 @@ def sources_group() -> None:
 
 
 def _registry(app: AppContext) -> SourceStore:
+    from newsloom.store.sources import SourceStore
+
     return SourceStore(app.store.engine)
 
 
@@ -55,6 +56,11 @@ def add_command(
     URL may also be a feed or a sitemap itself. A page offering neither is refused unless --as section_page.
     Entry points another source already follows stay with it (and are named).
     """
+
+    import asyncio  # loaded by the commands that fetch only (start-up time)
+
+    from newsloom.fetch.fetcher import Fetcher
+    from newsloom.sources.discover import discover_source
 
     async def discover() -> Source:
         async with Fetcher(app.settings) as fetcher:
@@ -91,6 +97,8 @@ def add_command(
 def import_sources_command(app: AppContext, file: Path | None) -> None:
     """Add or update publishers from a TOML source list (default: the starter list shipped with newsloom)."""
     try:
+        from newsloom.sources.registry import DEFAULT_SOURCES, load_sources
+
         sources = load_sources(file or DEFAULT_SOURCES)
     except NewsloomError as error:
         raise click.ClickException(str(error)) from error
@@ -152,7 +160,8 @@ def list_command(app: AppContext, as_json: bool) -> None:
                 )
             )
     headers = ("source", "kind", "entry point", "section", "last success", "error streak", "last error", "next poll")
-    print_table(headers, rows)
+    if rows:
+        print_table(headers, rows)
     idle = [source.name for source in sources if not source.feeds]
     if idle:  # outlets met in imports, or sources whose entry points were removed: not polled
         err_console.print(f"{len(idle)} more publishers with no entry point (not polled; --json lists them)")

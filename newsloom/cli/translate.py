@@ -34,10 +34,13 @@ def print_translation(stats: object) -> None:
 
 def run_translation(app: AppContext, *, retry_now: bool = False) -> object | None:
     """The stage after a batch: never fails the batch (articles are stored; translation is retried later)."""
+    if app.settings.translate_backend.strip().lower() in ("", "none"):
+        return None
     from newsloom.enrich.translate.stage import translate_pending
 
     try:
-        stats = translate_pending(app.store, app.settings, retry_now=retry_now)
+        with err_console.status("translating"):  # shown on a terminal only
+            stats = translate_pending(app.store, app.settings, retry_now=retry_now)
     except NewsloomError as error:
         err_console.print(f"translate: {error.reason} (articles stored untranslated)", markup=False, soft_wrap=True)
         return None
@@ -58,8 +61,7 @@ def translate_command(app: AppContext) -> None:
         return
     from newsloom.store.translations import TranslationStore
 
-    with err_console.status("translating"):
-        stats = run_translation(app, retry_now=True)
+    stats = run_translation(app, retry_now=True)
     if stats is None:
         raise SystemExit(1)
     counts = TranslationStore(app.store.engine).job_counts()

@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from trafilatura.utils import load_html
 
 from newsloom.errors import ExtractError, NotAnArticle
-from newsloom.extract.attribution import attribution_line, dateline
+from newsloom.extract.attribution import attribution_line, dateline, named_source, source_texts
 from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.bounds import cap_elements
@@ -32,6 +32,7 @@ from newsloom.extract.jsonld_body import reconcile_with_json_ld
 from newsloom.extract.metadata import PageMetadata, read_metadata
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
+from newsloom.extract.publisher import read_publisher
 from newsloom.extract.title import choose_title
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
@@ -239,6 +240,16 @@ def _body(
     return blocks, attribution
 
 
+def _with_sources(
+    blocks: list[Block], attribution: list[Attribution], sources: list[str]
+) -> tuple[list[Block], list[Attribution]]:
+    """The body's last paragraph leaves it when it is only the name of a source the page attributes elsewhere."""
+    last = blocks[-1] if sources and blocks else None
+    if last is not None and last.kind == BlockKind.PARAGRAPH and (item := named_source(last.text, sources)):
+        return blocks[:-1], [*attribution, item]
+    return blocks, attribution
+
+
 def extract_article(
     data: bytes | str,
     url: str | None = None,
@@ -258,11 +269,13 @@ def extract_article(
     cap_elements(tree.find(".//body"))  # _parse made sure there is one
     meta = read_metadata(tree, url)
     base_url = url or meta.canonical
+    publisher = read_publisher(tree, base_url)
     site = overrides.for_url(base_url) if overrides else None
     if site is not None:
         site.prune(tree)
         _apply_site_fields(site, tree, meta)
     figures = read_figures(tree, base_url)
+    sources = source_texts(tree)
     cover = find_cover(tree, meta.image, base_url)
     title = (site.text(tree, "title")[:1] or [None])[0] if site else None
     title = title or choose_title(tree, meta)
@@ -279,6 +292,10 @@ def extract_article(
             (blocks, attribution), body_chars = second, second_chars
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
+    blocks, attribution = _with_sources(blocks, attribution, sources)
+    has_dateline = any(item.kind == AttributionKind.DATELINE for item in attribution)
+    if meta.description and not has_dateline and (item := dateline(meta.description)):
+        attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline
     key = article_key(meta.canonical, url, canonical_aliases)
     page_url = url or key
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
@@ -298,4 +315,7 @@ def extract_article(
         blocks=blocks,
         images=_images(blocks, meta, cover, figures),
         attribution=attribution,
+        outlet_evidence=publisher.names,
+        outlet_logo=publisher.logo_url,
+        breadcrumbs=publisher.breadcrumbs,
     )

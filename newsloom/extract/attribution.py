@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
+from lxml import html as lxml_html
+
 from newsloom.model import Attribution, AttributionKind
+from newsloom.text import normalize_space
 
 _URL = re.compile(r"https?://\S+")
 _ACCORDING_TO = re.compile(
@@ -36,6 +39,28 @@ _TRAILING_CREDIT = re.compile(
     re.IGNORECASE,
 )
 MAX_ATTRIBUTION_LINE = 120
+_SOURCE_ELEMENT_XPATH = "//body//*[@class][contains(@class, 'source')]"
+MAX_SOURCE_NAME = 60
+
+
+def source_texts(tree: lxml_html.HtmlElement) -> list[str]:
+    """Texts of the elements whose class says they name the source ("Theo Nhịp sống thị trường")."""
+    texts = (normalize_space(element.text_content()) for element in tree.xpath(_SOURCE_ELEMENT_XPATH)[:20])
+    return [text for text in texts if text and len(text) <= 4 * MAX_SOURCE_NAME]
+
+
+def named_source(line: str, texts: list[str]) -> Attribution | None:
+    """A short last line of the body that is only the name a source element attributes ("Theo" + name): outlets
+    split the "Theo" into an element the body finder drops, and only the bare name reaches the body."""
+    name = normalize_space(line)
+    if not name or len(name) > MAX_SOURCE_NAME or name[-1] in ".!?":
+        return None
+    pattern = re.compile(
+        rf"(?:^|\s)(?:theo|according to|nguồn|source|quelle|fuente|via)\s*:?\s+{re.escape(name)}", re.I
+    )
+    if any(pattern.search(text) for text in texts):
+        return Attribution(AttributionKind.ACCORDING_TO, name=name, text=line)
+    return None
 
 
 def attribution_line(text: str) -> Attribution | None:

@@ -6,6 +6,7 @@ Only short blocks are judged (a real paragraph that mentions "share" is text, no
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from newsloom.model import Block, BlockKind
@@ -91,8 +92,44 @@ def drop_tag_lists(blocks: list[Block], tags: list[str]) -> list[Block]:
     return [block for block in blocks if not (block.kind == BlockKind.PARAGRAPH and _is_tag_list(block.text, folded))]
 
 
+# "China furious at Macron [INSIGHT]| Lakers vs Nets: NBA make final decision [VIDEO]": links to other articles,
+# each labelled with a bracketed capitalised kind, run together inside one paragraph.
+_TEASER_LABEL = re.compile(r"\s*\[[A-Z][A-Z ]{2,14}\]\s*\|?\s*")
+MAX_TEASER_CHARS = 200
+_LAST_SENTENCE_END = re.compile(r".*[.!?…»”\"]\s")
+
+
+def _without_teaser_run(text: str) -> str:
+    """The paragraph with its run of two or more labelled teasers cut out ("" when nothing else is left).
+
+    The teasers are the pieces ending in a label; the first piece may be sentences of the article followed by the
+    first teaser headline (headlines carry no full stop), which then starts after that piece's last sentence end."""
+    labels = list(_TEASER_LABEL.finditer(text))
+    if len(labels) < 2:
+        return text
+    pieces = [text[start.end() : end.start()] for start, end in itertools.pairwise(labels)]
+    if any(len(piece) > MAX_TEASER_CHARS for piece in pieces):
+        return text
+    head = text[: labels[0].start()] + " "
+    sentence = _LAST_SENTENCE_END.match(head)
+    head = head[: sentence.end()] if sentence else ("" if len(head) <= MAX_TEASER_CHARS else head)
+    return f"{head.strip()} {text[labels[-1].end() :].strip()}".strip()
+
+
+def drop_teaser_runs(blocks: list[Block]) -> list[Block]:
+    kept = []
+    for block in blocks:
+        if block.kind == BlockKind.PARAGRAPH and "]" in block.text:
+            text = _without_teaser_run(block.text)
+            if not text:
+                continue
+            block.text = text
+        kept.append(block)
+    return kept
+
+
 def drop_chrome(blocks: list[Block]) -> list[Block]:
-    blocks = _cut_tail_widget(blocks)
+    blocks = drop_teaser_runs(_cut_tail_widget(blocks))
     kept = [block for block in blocks if not (block.kind != BlockKind.IMAGE and is_chrome(block.plain_text()))]
     while kept and kept[-1].kind == BlockKind.HEADING:  # a trailing heading introduces a widget we removed
         kept.pop()

@@ -11,12 +11,20 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from lxml import html as lxml_html
 
 from newsloom.extract.authors import bold_byline, names_an_outlet, split_authors, visible_bylines, without_own_domain
+from newsloom.extract.pagefields import (
+    active_menu_section,
+    breadcrumb_section,
+    most_specific,
+    printed_date,
+    visible_tags,
+    zone_of_language,
+)
 from newsloom.text import normalize_space
 from newsloom.urls import host_of, join_url
 
@@ -61,7 +69,8 @@ EARLIEST_YEAR = 1800
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def parse_date(value: object) -> datetime | None:
+def parse_date(value: object, naive_zone: tzinfo = UTC) -> datetime | None:
+    """An ISO 8601 date; one without an offset is read in ``naive_zone`` (the page's zone where it has one)."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
@@ -72,7 +81,7 @@ def parse_date(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=naive_zone)
     if parsed.year < EARLIEST_YEAR or parsed == _EPOCH:
         return None  # a CMS placeholder ("0001-01-01T00:00:00", the Unix epoch), not a date
     return parsed
@@ -165,9 +174,14 @@ def _image_url(value: object) -> str | None:
     return None
 
 
+# Chinese and Japanese keyword fields are often separated by spaces only ("深空探测 探月工程"): no word has one.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
 def _keywords(value: object) -> list[str]:
     if isinstance(value, str):
-        return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+        separators = r"[,;、，]" if re.search(r"[,;、，]", value) or not _CJK.search(value) else r"\s+"
+        return [part.strip() for part in re.split(separators, value) if part.strip()]
     if isinstance(value, list):
         return [word for item in value for word in _keywords(item)]
     return []
@@ -228,11 +242,13 @@ _TAG_KEYS = frozenset(
 _NOT_TAG_KEYS = frozenset(["day", "language", "page type", "article type", "partner", "type", "format", "nlp category"])
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _HOSTNAME = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+# ``ctp_video``, ``autoplay_video``: a CMS's flags in snake case; a topic a reader would name has no underscore.
+_CMS_FLAG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 
 
 def _clean_tag(tag: str) -> str | None:
     tag = tag.strip()
-    if not tag or tag.isdigit() or _UUID.match(tag) or _HOSTNAME.match(tag):
+    if not tag or tag.isdigit() or _UUID.match(tag) or _HOSTNAME.match(tag) or _CMS_FLAG.match(tag):
         return None
     for separator in (":", "/"):
         key, found, value = tag.partition(separator)
@@ -252,7 +268,8 @@ def clean_tags(tags: list[str]) -> list[str]:
 
 def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     meta = _meta(tree)
-    article = _article_object(_json_ld_objects(tree)) or {}
+    objects = _json_ld_objects(tree)
+    article = _article_object(objects) or {}
     result = PageMetadata()
     result.title = clean_text(str(article.get("headline") or "")) or None
     og_title = meta.get("og:title") or meta.get("twitter:title")
@@ -282,35 +299,47 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
                 result.authors = names
                 break
     result.authors = without_own_domain(result.authors, host)
+    result.language = tree.get("lang") or meta.get("og:locale") or article.get("inLanguage")
+    if isinstance(result.language, str) and result.language.lower().startswith("vi"):
+        # "Theo Hồ Hương": Vietnamese "according to" before a byline (not stripped elsewhere: Theo is a given name)
+        result.authors = [re.sub(r"^theo\s+", "", name, flags=re.I) for name in result.authors]
+    zone = zone_of_language(result.language if isinstance(result.language, str) else None) or UTC
     result.published = (
-        parse_date(article.get("datePublished"))
-        or parse_date(meta.get("article:published_time"))
-        or parse_date(meta.get("datepublished"))
-        or parse_date(meta.get("pubdate"))
-        or parse_date(meta.get("publishdate"))
-        or parse_date(meta.get("dc.date.issued"))
-        or parse_date(meta.get("date"))
+        parse_date(article.get("datePublished"), zone)
+        or parse_date(meta.get("article:published_time") or meta.get("article:published:time"), zone)
+        or parse_date(meta.get("datepublished"), zone)
+        or parse_date(meta.get("pubdate"), zone)
+        or parse_date(meta.get("publishdate"), zone)
+        or parse_date(meta.get("dc.date.issued"), zone)
+        or parse_date(meta.get("date"), zone)
     )
-    result.modified = parse_date(article.get("dateModified")) or parse_date(meta.get("article:modified_time"))
+    result.modified = parse_date(article.get("dateModified"), zone) or parse_date(
+        meta.get("article:modified_time"), zone
+    )
     if result.published is None:
         for time_element in tree.iter("time"):
-            if parsed := parse_date(time_element.get("datetime")):
+            if parsed := parse_date(time_element.get("datetime"), zone):
                 result.published = parsed
                 break
+    if result.published is None and (printed := printed_date(tree, result.language)):
+        result.published = printed.replace(tzinfo=zone)
     result.site_name = meta.get("og:site_name") or (_names(publisher)[0] if _names(publisher) else None)
     section = article.get("articleSection")
-    result.section = (
-        section[0] if isinstance(section, list) and section else section if isinstance(section, str) else None
-    ) or meta.get("article:section")
+    result.section = most_specific(
+        (section[0] if isinstance(section, list) and section else section if isinstance(section, str) else None)
+        or meta.get("article:section")
+        or meta.get("articlesection")  # microdata <meta itemprop="articleSection">
+        or breadcrumb_section(objects, result.title or result.og_title, url)
+        or active_menu_section(tree)
+    )
     result.tags = clean_tags(
         _keywords(article.get("keywords"))
         + _keywords([m.get("content", "") for m in tree.xpath('//meta[@property="article:tag"]')])
         + (_keywords(meta["news_keywords"]) if "news_keywords" in meta else [])
         + (_keywords(meta["keywords"]) if "keywords" in meta and not article.get("keywords") else [])
-    )
+    ) or clean_tags(visible_tags(tree))
     image = _image_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
     result.image = join_url(url, image) if image else image
-    result.language = tree.get("lang") or meta.get("og:locale") or article.get("inLanguage")
     body = article.get("articleBody")
     result.json_ld_body = body if isinstance(body, str) and len(body) > 200 else None
     result.canonical = _canonical(tree, url)

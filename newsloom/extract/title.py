@@ -13,6 +13,7 @@ import re
 
 from lxml import html as lxml_html
 
+from newsloom.extract import title_chooser
 from newsloom.extract.metadata import PageMetadata
 from newsloom.text import normalize_space
 
@@ -55,12 +56,55 @@ def _agree(headline: str, social: str, site_name: str | None) -> bool:
     return folded == _fold(social) or folded == _fold(strip_site_name(normalize_space(social), site_name))
 
 
+_WORD = re.compile(r"\w+")
+REWORDED_OVERLAP = 0.8
+
+
+def _reworded(heading: str, title: str) -> bool:
+    """The visible headline is the metadata's with words moved or swapped ("quy định thuế mới" → "quy định mới về
+    thuế"): an edit made after the metadata was written. The page shows the edited one."""
+    shown_words, said_words = _WORD.findall(_fold(heading)), _WORD.findall(_fold(title))
+    shown_text, said_text = " ".join(shown_words), " ".join(said_words)
+    if not shown_text or not said_text or shown_text in said_text or said_text in shown_text:
+        return False  # a kicker added or cut is not a rewording
+    shown, said = set(shown_words), set(said_words)
+    return len(shown & said) / len(shown | said) >= REWORDED_OVERLAP
+
+
+def title_candidates(tree: lxml_html.HtmlElement, meta: PageMetadata) -> list[tuple[str, str]]:
+    """Every title the page offers, with where it came from (the learned chooser's input)."""
+    inside = set(tree.xpath("//article//h1 | //main//h1"))
+    found = []
+    for heading in tree.iter("h1"):
+        text = normalize_space(heading.text_content())
+        if 3 <= len(text) <= 400:
+            found.append(("h1_main" if heading in inside else "h1", text))
+    if meta.title:
+        found.append(("headline", meta.title))
+    for source, text in (("og", meta.og_title), ("html", meta.html_title)):
+        if text:
+            found.append((source, text))
+            found.append((f"{source}_stripped", strip_site_name(normalize_space(text), meta.site_name)))
+    return found
+
+
 def choose_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
+    """The learned chooser's pick among the page's titles (the hand-written rule's pick is one of its features),
+    or the rule's pick where no model ships (the trainer writes one only when it beats the rule)."""
+    rule = rule_title(tree, meta)
+    if not title_chooser.available():
+        return rule
+    return title_chooser.choose(title_candidates(tree, meta), rule, meta.site_name)
+
+
+def rule_title(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str | None:
     headings = _visible_headings(tree)
     if meta.title and meta.og_title and _agree(meta.title, meta.og_title, meta.site_name):
         for heading in headings:
             if _agree(heading, meta.title, meta.site_name):
                 return heading
+        if headings and _reworded(headings[0], meta.title):
+            return headings[0]
         return _strip_named_site(normalize_space(meta.title), meta.site_name)
     candidates = [c for c in (meta.title, meta.og_title, meta.html_title) if c]
     folded = [_fold(c) for c in candidates]

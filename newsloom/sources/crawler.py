@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from newsloom.domains import parse_aliases
+from newsloom.enrich.batch import enrich_stored
 from newsloom.enrich.translate import Translator, make_translator, translate_pending
 from newsloom.enrich.translate.stage import TranslationStats
 from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
@@ -133,6 +134,7 @@ class Crawler:
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
             report.translation = await self._db(self._translate)
             report.stories = await self._db(update_stories, self.store)
+            await self._db(enrich_stored, self.store, self.settings)  # entity tags, classifier placement
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)
         return report
@@ -171,6 +173,7 @@ class Crawler:
         await self._poll(publisher, feed, report)
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
             report.stories = await self._db(update_stories, self.store)
+            await self._db(enrich_stored, self.store, self.settings)  # entity tags, classifier placement
         return report
 
     @staticmethod

@@ -51,6 +51,16 @@ _GROUP_MEMBERS = sa.select(*SUMMARY_COLUMNS).where(
 )
 
 
+def _group(article: Article) -> int:
+    """An original and its translations share one group: the original's id."""
+    return article.translated_from or article.id or 0
+
+
+def _primary(language: str | None) -> str:
+    """``en-US`` → ``en`` (as ``newsloom.web.i18n.primary_language``; the store does not import the web layer)."""
+    return (language or "").replace("_", "-").split("-")[0].strip().lower()
+
+
 def _unshared(key: tuple[object, ...], build: Callable[[], T]) -> T:
     return build()
 
@@ -133,6 +143,21 @@ class PortalQueries:
         table = schema.article_tags
         with self.engine.connect() as conn:
             return conn.execute(sa.select(table.c.tag_name).where(table.c.tag_slug == slug).limit(1)).scalar()
+
+    def tag_kind(self, slug: str) -> str | None:
+        """What the tag names: the kind entity tagging gave it most often (a publisher's tag is a topic until an
+        article's text shows it names a person, organisation or place), else topic."""
+        table = schema.article_tags
+        count = sa.func.count()
+        query = (
+            sa.select(table.c.tag_kind)
+            .where(table.c.tag_slug == slug)
+            .group_by(table.c.tag_kind)
+            .order_by((table.c.tag_kind == "topic").asc(), count.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
 
     def author_name(self, slug: str) -> str | None:
         table = schema.article_authors
@@ -222,13 +247,15 @@ class PortalQueries:
     # -- related blocks ----------------------------------------------------------------------------------------
 
     def related(
-        self, article: Article, limit: int = RELATED_SIZE, shared: Shared | None = None
+        self, article: Article, limit: int = RELATED_SIZE, shared: Shared | None = None, edition: str | None = None
     ) -> dict[str, list[Article]]:
         """Same tag, same category, same author, same story: newest first, the article itself excluded.
 
         Built from the newest few of each tag, section, author and story (``newest_of``): lists every article
         sharing that name shows too, so ``shared`` (a cache keyed by what a list is) lets thousands of first
         renders reuse them. Rows are summaries (what a link list shows), not whole articles with their bodies.
+        With ``edition``, each list is as that edition shows it (``in_edition``), shared the same way, and the
+        article's own other editions are left out.
         """
         assert article.id is not None
         share = shared or _unshared
@@ -241,16 +268,22 @@ class PortalQueries:
             "story": [article.story_id] if article.story_id else [],
         }
         result: dict[str, list[Article]] = {}
+        own = _group(article)
         for kind, keys in names.items():
             found: dict[int, Article] = {}
             for key in keys:
                 newest = share(
-                    ("newest", kind, key, wanted), lambda kind=kind, key=key: self.newest_of(kind, key, wanted)
+                    ("newest", kind, key, wanted, *((edition,) if edition else ())),
+                    lambda kind=kind, key=key: self._newest_in(kind, key, wanted, edition),
                 )
-                found.update((item.id, item) for item in newest if item.id != article.id and item.id is not None)
+                found.update((item.id, item) for item in newest if item.id is not None and _group(item) != own)
             ordered = sorted(found.values(), key=_newest_first)
             result[kind] = ordered[:limit]
         return result
+
+    def _newest_in(self, kind: str, key: str | int, limit: int, edition: str | None) -> list[Article]:
+        newest = self.newest_of(kind, key, limit)
+        return self.in_edition(newest, edition) if edition else newest
 
     def newest_of(self, kind: str, key: str | int, limit: int) -> list[Article]:
         """The newest visible articles of one tag, section ("category"), author or story, as summaries.
@@ -290,26 +323,23 @@ class PortalQueries:
         and none when every article is already in the edition's language.
         """
 
-        def group(article: Article) -> int:
-            return article.translated_from or article.id or 0
-
-        foreign = {group(a) for a in articles if a.language and a.language != edition}
+        foreign = {_group(a) for a in articles if a.language and _primary(a.language) != edition}
         members: dict[int, list[Article]] = {}
         if foreign:
             with self.engine.connect() as conn:
                 for row in conn.execute(_GROUP_MEMBERS, {"ids": sorted(foreign)}):
                     member = summary_from_row(row)
-                    members.setdefault(group(member), []).append(member)
-        seen = {group(exclude)} if exclude is not None else set()
+                    members.setdefault(_group(member), []).append(member)
+        seen = {_group(exclude)} if exclude is not None else set()
         shown: list[Article] = []
         for article in articles:
-            key = group(article)
+            key = _group(article)
             if key in seen:
                 continue
             seen.add(key)
             if key in foreign:
                 family = members.get(key, [])
-                article = next((m for m in family if m.language == edition), None) or next(
+                article = next((m for m in family if _primary(m.language) == edition), None) or next(
                     (m for m in family if m.id == key), article
                 )
             shown.append(article)
@@ -373,10 +403,11 @@ class PortalQueries:
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 
     def published_since(self, since: datetime, limit: int = 1000) -> list[Article]:
+        """Dated articles listed since ``since`` (the news sitemap's window): an undated article has no place there."""
         a = schema.articles
         query = (
             sa.select(a)
-            .where(a.c.hidden.is_(False), a.c.listed_at >= since)
+            .where(a.c.hidden.is_(False), a.c.listed_at >= since, a.c.published_at.is_not(None))
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)
         )

@@ -20,6 +20,9 @@ sources = sa.Table(
     sa.Column("country", sa.String(10)),
     sa.Column("logo_url", sa.Text),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("domain", sa.String(253)),  # registrable domain: one outlet per publisher
+    sa.Column("name_rank", sa.Integer, nullable=False, server_default="0"),  # evidence of the name; 100: operator's
+    sa.Index("ix_sources_domain", "domain"),
 )
 
 feeds = sa.Table(
@@ -113,6 +116,11 @@ articles = sa.Table(
     sa.Column("fetched_at", UTCDateTime()),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("carried_by_source_id", sa.Integer),  # the source whose feed listed another outlet's article
+    sa.Column("publisher_section", sa.String(300)),  # the publisher's own label; section_slug is the scheme's
+    sa.Column("section_rule", sa.String(20)),  # feed | publisher | breadcrumb | url | classifier; NULL: unplaced
+    sa.Column("section_confidence", sa.Float),
+    sa.Column("enriched_at", UTCDateTime()),  # when the batch enrichment (entities, classifier) last saw it
     sa.Index("ix_articles_listed_at", "listed_at"),
     sa.Index("ix_articles_section_listed", "section_slug", "listed_at"),
     sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
@@ -120,6 +128,7 @@ articles = sa.Table(
     sa.Index("ix_articles_story_checked_at", "story_checked_at"),
     sa.Index("ix_articles_updated_at", "updated_at"),
     sa.Index("ix_articles_translated_from", "translated_from"),
+    sa.Index("ix_articles_enriched_at", "enriched_at"),
 )
 
 article_tags = sa.Table(
@@ -129,6 +138,7 @@ article_tags = sa.Table(
     sa.Column("tag_slug", sa.String(200), primary_key=True),
     sa.Column("tag_name", sa.String(300), nullable=False),
     sa.Column("listed_at", UTCDateTime()),  # the article's, so "newest with this tag" is an index range
+    sa.Column("tag_kind", sa.String(20)),  # person | organisation | place | topic
     sa.Index("ix_article_tags_tag_slug", "tag_slug"),
     sa.Index("ix_article_tags_tag_listed", "tag_slug", "listed_at"),
 )
@@ -175,6 +185,22 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+extraction_health = sa.Table(
+    # Per outlet and day (UTC, of fetching), how many new articles came out of extraction with each field: a
+    # template change shows as a field's share falling below the outlet's own baseline (store/health.py).
+    "extraction_health",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("articles", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_title", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_date", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_authors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_lead", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_cover", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("with_body", sa.Integer, nullable=False, server_default="0"),
 )
 
 # Syndicated copies (the copies stage): each checked article's MinHash signature and, for a copy, the earliest

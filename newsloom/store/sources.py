@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from newsloom.domains import registrable_domain
 from newsloom.model import Feed, Source
 from newsloom.store import schema
 from newsloom.text import slugify
@@ -46,6 +47,7 @@ class PollOutcome:
     last_modified: str | None = None
 
 
+OPERATOR_NAMED = 100  # sources.name_rank of a publisher an operator named: evidence on pages never renames it
 _FEED_STATE = ("etag", "last_modified", "last_success_at", "last_error", "last_error_at", "error_streak")
 
 
@@ -65,6 +67,8 @@ class SourceStore:
             "language": source.language,
             "country": source.country,
             "logo_url": source.logo_url,
+            "domain": registrable_domain(source.homepage) or None,  # the outlet its articles belong to
+            "name_rank": OPERATOR_NAMED,
         }
         table = schema.sources
         with self.engine.begin() as conn:
@@ -75,11 +79,33 @@ class SourceStore:
             else:
                 kept = {key: value for key, value in values.items() if value is not None}
                 conn.execute(table.update().where(table.c.id == found).values(**kept))
+            if values["domain"]:
+                self._absorb_outlets(conn, int(found), str(values["domain"]))
             for feed in source.feeds:
                 self._add_feed(conn, int(found), feed, now)
         stored = self.get_source(slug)
         assert stored is not None
         return stored
+
+    def _absorb_outlets(self, conn: sa.Connection, source_id: int, domain: str) -> None:
+        """Outlets created from pages of this publisher's domain before an operator added it become this one: one
+        publisher, one outlet."""
+        table, articles = schema.sources, schema.articles
+        others = [
+            row.id
+            for row in conn.execute(
+                sa.select(table.c.id).where(
+                    table.c.domain == domain, table.c.id != source_id, table.c.name_rank < OPERATOR_NAMED
+                )
+            )
+        ]
+        if not others:
+            return
+        conn.execute(articles.update().where(articles.c.source_id.in_(others)).values(source_id=source_id))
+        conn.execute(
+            articles.update().where(articles.c.carried_by_source_id.in_(others)).values(carried_by_source_id=None)
+        )
+        conn.execute(table.delete().where(table.c.id.in_(others)))
 
     def _add_feed(self, conn: sa.Connection, source_id: int, feed: Feed, now: datetime) -> None:
         table = schema.feeds

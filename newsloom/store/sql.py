@@ -11,7 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from newsloom.domains import registrable_domain
+from newsloom.enrich.outlets import choose_outlet_name, distinct_name
 from newsloom.model import (
+    UNDATED,
     Article,
     Image,
     attribution_from_dict,
@@ -23,6 +26,7 @@ from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
+from newsloom.store.health import record_extraction
 from newsloom.store.search import SearchFilters, search_index_for
 from newsloom.store.version import ChangeCounter, change_counter_for
 from newsloom.text import slugify
@@ -76,20 +80,28 @@ class SQLStore:
         table = schema.articles
         with self.engine.begin() as conn:
             existing = conn.execute(
-                sa.select(table.c.id, table.c.content_hash).where(table.c.canonical_url == canonical)
+                sa.select(table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at).where(
+                    table.c.canonical_url == canonical
+                )
             ).first()
             if existing is not None and existing.content_hash == digest:
                 if raw_html is not None:
                     self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now)
                 article.id = existing.id
                 return UpsertResult(UpsertOutcome.UNCHANGED, existing.id)
-            source_id = article.source_id or self._source_for(conn, article, now)
+            listed_by = article.source_id  # the source whose feed (or import) brought the page
+            source_id = self._outlet_for(conn, article, now)
             section_slug = self._section_for(conn, article.section)
             values = self._row_values(article, digest, section_slug, source_id, now)
+            values["carried_by_source_id"] = listed_by if listed_by and listed_by != source_id else None
+            if existing is not None and article.published is None and existing.published_at is None:
+                values["listed_at"] = existing.listed_at  # first seen stays first seen
             if existing is None:
                 values["created_at"] = now
                 article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
                 outcome = UpsertOutcome.NEW
+                if source_id is not None:  # extraction health counts each article once, when it is new
+                    record_extraction(conn, source_id, article, article.fetched_at or now)
             else:
                 article_id = existing.id
                 # A new version of the page knows nothing of the portal's decisions about the article: its story,
@@ -141,27 +153,85 @@ class SQLStore:
             "translation_model": article.translation_model,
             "hidden": article.hidden,
             "content_hash": digest,
-            "listed_at": article.published or article.fetched_at or now,
+            "listed_at": article.published or article.listed_at or UNDATED,
             "fetched_at": article.fetched_at,
+            "publisher_section": (article.publisher_section or "")[:300] or None,
+            "section_rule": article.section_rule,
+            "section_confidence": article.section_confidence,
+            "enriched_at": None,  # new content: the batch enrichment sees it again
             "updated_at": now,
         }
 
-    def _source_for(self, conn: sa.Connection, article: Article, now: datetime) -> int | None:
-        """The publisher of an article with no known source: one per host, named after the site."""
-        host = host_of(article.canonical_url)
-        if not host:
-            return None
-        slug = slugify(host.removeprefix("www."))
+    def _outlet_for(self, conn: sa.Connection, article: Article, now: datetime) -> int | None:
+        """The publisher of an article: the outlet of its canonical URL's registrable domain, created on first sight
+        and named from the page's best evidence; a better-evidenced name later replaces a worse one, an operator's
+        never. A saved page with no web address belongs to the outlet its evidence names (or the source it came
+        with). Names stay unique: a second domain under a taken name gets its country or domain beside it."""
+        is_web = "://" in article.canonical_url and not article.canonical_url.startswith("file:")
+        domain = registrable_domain(article.canonical_url) if is_web else ""
+        name, rank = choose_outlet_name(article, domain)
         table = schema.sources
-        found = conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).scalar()
-        if found is not None:
-            return int(found)
+        if not domain:
+            if article.source_id is not None or not name:
+                return article.source_id
+            found = conn.execute(
+                sa.select(table.c.id).where(sa.func.lower(table.c.name) == name.lower()).limit(1)
+            ).scalar()
+            if found is not None:
+                return int(found)
+            return self._insert_outlet(conn, article, name, rank, None, slugify(name), now)
+        row = conn.execute(
+            sa.select(table.c.id, table.c.name_rank, table.c.logo_url)
+            .where(table.c.domain == domain)
+            .order_by(table.c.name_rank.desc(), table.c.id)
+            .limit(1)
+        ).first()
+        if name:
+            name = self._unique_name(conn, name, domain)
+        if row is not None:
+            changes: dict[str, Any] = {}
+            if name and rank > row.name_rank:
+                changes.update(name=name[:300], name_rank=rank)
+            if article.outlet_logo and not row.logo_url:
+                changes["logo_url"] = article.outlet_logo
+            if changes:
+                conn.execute(table.update().where(table.c.id == row.id).values(**changes))
+            return int(row.id)
+        slug = slugify(domain)
+        if conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).first() is not None:
+            slug = slugify(f"{domain}-{now.timestamp():.0f}")
+        return self._insert_outlet(conn, article, name or domain, rank, domain, slug, now)
+
+    def _unique_name(self, conn: sa.Connection, name: str, domain: str) -> str:
+        table = schema.sources
+        taken = conn.execute(
+            sa.select(table.c.id).where(
+                sa.func.lower(table.c.name) == name.lower(),
+                sa.or_(table.c.domain.is_(None), table.c.domain != domain),
+            )
+        ).first()
+        return distinct_name(name, domain) if taken is not None else name
+
+    def _insert_outlet(
+        self,
+        conn: sa.Connection,
+        article: Article,
+        name: str,
+        rank: int,
+        domain: str | None,
+        slug: str,
+        now: datetime,
+    ) -> int:
+        host = host_of(article.canonical_url) if domain else ""
         inserted = conn.execute(
-            table.insert().values(
+            schema.sources.insert().values(
                 slug=slug,
-                name=article.site_name or host.removeprefix("www."),
-                homepage=f"{article.canonical_url.split('://', 1)[0]}://{host}/",
+                name=name[:300],
+                name_rank=rank,
+                domain=domain,
+                homepage=f"{article.canonical_url.split('://', 1)[0]}://{host}/" if domain else "",
                 language=article.language,
+                logo_url=article.outlet_logo,
                 created_at=now,
             )
         )
@@ -177,17 +247,8 @@ class SQLStore:
         return slug
 
     def _replace_links(self, conn: sa.Connection, article_id: int, article: Article, listed_at: datetime) -> None:
-        conn.execute(schema.article_tags.delete().where(schema.article_tags.c.article_id == article_id))
         conn.execute(schema.article_authors.delete().where(schema.article_authors.c.article_id == article_id))
-        tags = {slugify(tag): tag for tag in article.tags if tag.strip()}
-        if tags:
-            conn.execute(
-                schema.article_tags.insert(),
-                [
-                    {"article_id": article_id, "tag_slug": slug, "tag_name": name, "listed_at": listed_at}
-                    for slug, name in tags.items()
-                ],
-            )
+        replace_tag_links(conn, article_id, article.tags, article.tag_kinds, listed_at)
         authors = {slugify(name): name for name in article.authors if name.strip()}
         if authors:
             conn.execute(
@@ -263,7 +324,7 @@ class SQLStore:
         if edition is not None:
             query = query.where(in_edition_clause(table, edition))
         if language is not None:
-            query = query.where(table.c.language == language)
+            query = query.where(in_language(table.c.language, language))
         # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
         listed_at, article_id = table.c.listed_at, table.c.id
         for links, slug_column, slug in (
@@ -400,13 +461,19 @@ def in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
     translated = (
         sa.exists()
         .where(translation.c.translated_from == table.c.id)
-        .where(translation.c.language == edition, translation.c.hidden.is_(False))
+        .where(in_language(translation.c.language, edition), translation.c.hidden.is_(False))
     )
     return sa.or_(
-        table.c.language == edition,
+        in_language(table.c.language, edition),
         table.c.language.is_(None),
         sa.and_(table.c.translated_from.is_(None), ~translated),
     )
+
+
+def in_language(column: sa.ColumnElement[Any], language: str) -> sa.ColumnElement[bool]:
+    """``column`` names ``language`` or a regional form of it (``en``, ``en-US``, ``en_GB``, ``EN``)."""
+    head = sa.func.lower(sa.func.substr(column, 1, len(language) + 1))
+    return sa.or_(column == language, sa.func.lower(column) == language, head.in_([f"{language}-", f"{language}_"]))
 
 
 def summary_from_row(row: sa.Row[Any]) -> Article:
@@ -431,7 +498,31 @@ def summary_from_row(row: sa.Row[Any]) -> Article:
         translation_backend=row.translation_backend,
         translation_model=row.translation_model,
         listed_at=row.listed_at,
+        publisher_section=row.publisher_section,
+        section_rule=row.section_rule,
+        section_confidence=row.section_confidence,
     )
+
+
+def replace_tag_links(
+    conn: sa.Connection, article_id: int, tags: list[str], kinds: dict[str, str], listed_at: datetime | None
+) -> None:
+    """The article's tag rows, one per slug, with each tag's kind (topic where nothing better is known)."""
+    table = schema.article_tags
+    conn.execute(table.delete().where(table.c.article_id == article_id))
+    rows = {}
+    for tag in tags:
+        if (slug := slugify(tag)) and slug not in rows:
+            kind = kinds.get(tag, "topic")
+            rows[slug] = {
+                "article_id": article_id,
+                "tag_slug": slug,
+                "tag_name": tag[:300],
+                "listed_at": listed_at,
+                "tag_kind": kind,
+            }
+    if rows:
+        conn.execute(table.insert(), list(rows.values()))
 
 
 def _image_dict(image: Image) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from newsloom.enrich.stories import BODY_CHARS, StoryDoc
+from newsloom.model import UNDATED
 from newsloom.store import schema
 
 MAX_DOCS = 20_000
@@ -140,7 +141,9 @@ class StoryStore:
         """Dates and count from the members; a story without a title takes its first report's headline (a
         title, once given, stays: it is what links to the story say)."""
         a = schema.articles
-        first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
+        # An undated report (listed at UNDATED) dates nothing: a story of undated reports has no dates, and so is
+        # never among the fresh top stories.
+        first_seen = sa.case((a.c.listed_at > UNDATED, a.c.listed_at))
         first, last, count = conn.execute(
             sa.select(sa.func.min(first_seen), sa.func.max(first_seen), sa.func.count(a.c.id)).where(
                 a.c.story_id == story_id

@@ -15,8 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
+from newsloom.store.enrichment import EnrichmentStore
+from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
 from newsloom.store.sources import SourceStore
 from newsloom.store.translations import FLAG_KINDS, TranslationStore
+from newsloom.web.health_chart import completeness_chart
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
 
@@ -103,7 +106,35 @@ def dashboard(request: Request) -> Response:
         articles=articles,
         sources=SourceStore(portal.store.engine).list_sources(),
         sections=portal.queries.sections(),
+        flagged=ExtractionHealth(portal.store.engine).flagged(),
+        unplaced=EnrichmentStore(portal.store.engine).unplaced(50),
+        unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
         user=_admin(request),
+    )
+
+
+@router.get("/outlets/{slug}")
+def outlet_health(request: Request, slug: str) -> Response:
+    """An outlet's extraction health: a chart of each field's daily share, recent shares beside the baseline."""
+    if _admin(request) is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    portal = _portal(request)
+    outlet = portal.queries.outlet(slug)
+    if outlet is None:
+        raise HTTPException(404, "No such outlet")
+    health = ExtractionHealth(portal.store.engine)
+    status = health.outlet(outlet.id)
+    days = health.daily(outlet.id)
+    return portal.render(
+        request,
+        "admin_outlet.html",
+        outlet=outlet,
+        days=days,
+        health=status,
+        chart=completeness_chart(days, status.dropped if status else []),
+        fields=FIELDS,
+        recent_days=RECENT_DAYS,
+        baseline_days=BASELINE_DAYS,
     )
 
 

@@ -59,6 +59,12 @@ SECTION_NAMES = {
 }  # fmt: skip
 
 
+def primary_language(tag: str | None) -> str:
+    """The language of a tag, lower-cased: ``en-US``, ``en_gb`` and ``EN`` are all ``en`` (pages name their
+    language in many ways; an edition is a language)."""
+    return (tag or "").replace("_", "-").split("-")[0].strip().lower()
+
+
 def catalogue_path(code: str) -> Path:
     return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -160,6 +166,10 @@ class Edition:
         """This edition's language in itself, for the language switch ("Tiếng Việt", "English")."""
         name = self.locale.get_display_name(self.locale) or self.code
         return name[:1].upper() + name[1:]
+
+    def foreign(self, language: str | None) -> bool:
+        """Whether text in ``language`` is in another language than this edition's (unknown counts as not)."""
+        return bool(language) and primary_language(language) != self.code
 
     def section_name(self, slug: str | None, name: str | None) -> str:
         """A section's name in this edition: a known section translated, any other as its outlet names it.

@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
+from newsloom.store.health import ExtractionHealth
 from newsloom.web.security import address_in
 
 router = APIRouter()
@@ -20,6 +22,30 @@ STARTED = time.time()
 def healthz(request: Request) -> str:
     request.app.state.portal.store.count_articles()
     return "ok"
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _extraction_health(engine: sa.Engine) -> list[str]:
+    """Per outlet: each field's share over its recent days, and whether it fell below its baseline."""
+    outlets = ExtractionHealth(engine).outlets()
+    lines = [
+        "# HELP newsloom_extraction_completeness Share of an outlet's recent new articles with each field.",
+        "# TYPE newsloom_extraction_completeness gauge",
+    ]
+    for outlet in outlets:
+        lines += [
+            f'newsloom_extraction_completeness{{outlet="{_label(outlet.slug)}",field="{name}"}} {share:.3f}'
+            for name, share in outlet.recent.items()
+        ]
+    lines += [
+        "# HELP newsloom_extraction_flagged 1 when an outlet's extraction fell well below its own baseline.",
+        "# TYPE newsloom_extraction_flagged gauge",
+    ]
+    lines += [f'newsloom_extraction_flagged{{outlet="{_label(o.slug)}"}} {int(o.flagged)}' for o in outlets]
+    return lines
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
@@ -47,6 +73,7 @@ def metrics(request: Request) -> str:
         f'newsloom_http_requests_total{{route="{route}",status="{status}"}} {n}'
         for (route, status), n in sorted(REQUESTS.items())
     ]
+    lines += _extraction_health(portal.store.engine)
     if portal.settings.broker_url:
         from newsloom.queue.metrics import queue_metric_lines  # only scale deployments import the Redis client
 

@@ -17,7 +17,7 @@ from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
-from newsloom.web.i18n import N_
+from newsloom.web.i18n import N_, primary_language
 from newsloom.web.portal import (
     PAGE_SIZE,
     BadCursor,
@@ -120,13 +120,23 @@ def section(request: Request, slug: str, before: str | None = None) -> Response:
     return _listing(request, heading, "section", before, {"section": slug}, feed=f"/section/{slug}/feed.xml")
 
 
+# A tag's page says what it names: a person, an organisation, a place, or a topic ("Tag").
+_TAG_HEADINGS = {
+    "person": N_("Person: %(name)s"),
+    "organisation": N_("Organisation: %(name)s"),
+    "place": N_("Place: %(name)s"),
+    "topic": N_("Tag: %(name)s"),
+}
+
+
 @router.get("/tag/{slug}", response_class=HTMLResponse)
 def tag(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     name = portal.queries.tag_name(slug)
     if name is None:
         raise HTTPException(404, N_("No such tag"))
-    heading = portal.gettext(request, N_("Tag: %(name)s")) % {"name": name}
+    template = _TAG_HEADINGS.get(portal.queries.tag_kind(slug) or "topic", _TAG_HEADINGS["topic"])
+    heading = portal.gettext(request, template) % {"name": name}
     return _listing(request, heading, "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
 
 
@@ -222,15 +232,14 @@ async def article(
         raise HTTPException(404, N_("No such article"))
     edition = portal.edition(request)
     prefix = prefix_of(request.scope)
-    if prefix and article.language and article.language != edition:
-        version = next((e for e in portal.queries.editions(article) if e.language == edition), None)
+    if prefix and portal.editions[edition].foreign(article.language):
+        version = next((e for e in portal.queries.editions(article) if primary_language(e.language) == edition), None)
         if version is not None:
             return RedirectResponse(prefix + article_path(version), status_code=302)
 
     def render(token: str) -> Response:
         comments = portal.comments.for_article(article_id)
-        related = portal.queries.related(article, shared=portal.memo)
-        related = {kind: portal.queries.in_edition(items, edition, exclude=article) for kind, items in related.items()}
+        related = portal.queries.related(article, shared=portal.memo, edition=edition)
         editions = portal.queries.editions(article)
         outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
         original = next((e for e in editions if e.id == article.translated_from), None)
@@ -249,7 +258,7 @@ async def article(
             original_outlet=outlet_map.get(original.source_id or -1) if original else None,
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
-            untranslated=bool(article.language and article.language != edition),
+            untranslated=portal.editions[edition].foreign(article.language),
             translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
@@ -266,7 +275,7 @@ async def article(
 
 def _edition_path(portal: Portal, article: Article) -> str:
     """An article's address in the edition of its own language (un-prefixed when no edition speaks it)."""
-    language = article.language or ""
+    language = primary_language(article.language)
     return (f"/{language}" if language in portal.editions else "") + article_path(article)
 
 
@@ -277,7 +286,7 @@ def _edition_paths(portal: Portal, article: Article, editions: list[Article]) ->
     root = next((a for a in family if a.id == (article.translated_from or article.id)), article)
     paths = {"x-default": article_path(article)}
     for code in portal.editions:
-        version = next((a for a in family if a.language == code), root)
+        version = next((a for a in family if primary_language(a.language) == code), root)
         paths[code] = article_path(version)
     return paths
 

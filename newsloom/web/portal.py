@@ -32,7 +32,7 @@ from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
 from newsloom.web.editions import edition_of, prefix_of
-from newsloom.web.i18n import Edition
+from newsloom.web.i18n import Edition, primary_language
 from newsloom.web.sanitize import highlight_snippet
 from newsloom.web.security import CSRF_COOKIE, Guard, Limiter, Network, client_address, load_secret, parse_networks
 
@@ -173,6 +173,8 @@ class Portal:
             plain_path=article_path,
             slugify=slugify,
             edition=edition.code,
+            foreign=edition.foreign,
+            primary_language=primary_language,
             edition_names={code: other.own_name() for code, other in self.editions.items()},
             public_url=public_url,
         )

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,12 +169,13 @@ def test_f10_extraction_time_is_bounded_on_pathological_pages(tmp_path: Path) ->
     assert large < 4 * small + 2, (small, large)
 
 
+@pytest.mark.timeout(900)
 def test_f12_reimport_reports_nothing_updated(tmp_path: Path) -> None:
     """F12: the same bytes give the same article, whatever the process's hash seed (image order included)."""
     source = corpus("article-extraction-benchmark") / "html"
     pages = tmp_path / "pages"
     pages.mkdir()
-    for path in sorted(source.iterdir())[:60]:
+    for path in sorted(source.iterdir())[:30]:
         shutil.copy(path, pages / path.name)
     data = tmp_path / "data"
 

@@ -71,8 +71,17 @@ def test_tags_read_as_topics_not_ids_or_analytics() -> None:
         "day: friday",
         "Star Wars: Episode I",
         "travel",
+        "ctp_video",
+        "autoplay_video",
+        "Hurricane season",
     ]
-    assert clean_tags(raw) == ["Travel", "Misshandel & överfall", "Fairmont Jasper Park", "Star Wars: Episode I"]
+    assert clean_tags(raw) == [
+        "Travel",
+        "Misshandel & överfall",
+        "Fairmont Jasper Park",
+        "Star Wars: Episode I",
+        "Hurricane season",
+    ]
 
 
 def test_article_wrapped_in_a_web_page_object_gives_its_keywords() -> None:

@@ -69,3 +69,24 @@ def test_calls_to_action_are_not_text(text: str) -> None:
 def test_sentences_about_the_same_things_are_text() -> None:
     assert not is_chrome("More than 800 students were under siege in the university on Monday, police said.")
     assert not is_chrome("The company said it would follow the rules on Twitter accounts set by regulators.")
+
+
+def test_a_run_of_labelled_teasers_inside_a_paragraph_leaves_the_body() -> None:
+    run = (
+        "China furious at Macron for Hong Kong protest jibe [INSIGHT]| Lakers vs Nets: NBA make final decision on "
+        "game amid China turmoil [VIDEO] Hong Kong 'threatened with Chinese military intervention' [REACTION]"
+    )
+    sentence = (
+        "Chris Tang, the new police commissioner, said in an interview that police alone cannot end the violence."
+    )
+    blocks = [
+        Block(BlockKind.PARAGRAPH, text=sentence),
+        Block(BlockKind.PARAGRAPH, text=run),
+        Block(BlockKind.PARAGRAPH, text=f"{sentence} {run}"),
+    ]
+    assert [block.text for block in drop_chrome(blocks)] == [sentence, sentence]
+
+
+def test_one_bracketed_word_in_a_sentence_is_text() -> None:
+    text = "The minister said the plan was [SIC] final and that talks on the [EU] budget would resume on Monday."
+    assert [block.text for block in drop_chrome([Block(BlockKind.PARAGRAPH, text=text)])] == [text]

@@ -57,3 +57,16 @@ def test_in_edition_swaps_to_the_edition_version_and_drops_repeats(store: SQLSto
     assert [a.id for a in shown] == [original, lone]
     # Related lists on an article's own page leave out its other editions.
     assert [a.id for a in queries.in_edition(articles, "en", exclude=articles[2])] == [lone]  # type: ignore[arg-type]
+
+
+def test_regional_language_tags_belong_to_their_language_edition(store: SQLStore) -> None:
+    queries = PortalQueries(store.engine)
+    american = stored(store, 1, "en-US")
+    british = stored(store, 2, "en_GB")
+    original = stored(store, 3, "vi-VN")
+    translation = stored(store, 4, "EN", translated_from=original)
+    assert {a.id for a in store.latest_articles(20, edition="en")} == {american, british, translation}
+    assert {a.id for a in store.latest_articles(20, language="en")} == {american, british, translation}
+    assert {a.id for a in store.latest_articles(20, edition="vi")} == {american, british, original}
+    articles = [store.get_article(i) for i in (original, american)]
+    assert [a.id for a in queries.in_edition(articles, "en")] == [translation, american]  # type: ignore[arg-type]

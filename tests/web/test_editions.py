@@ -260,3 +260,13 @@ def test_translation_check_flags_show_as_a_discreet_note(settings: Settings, sto
     assert '<q lang="vi">Ngày 15/11</q> → <q lang="en">November 5</q>' in note and "date</span> (block 1)" in note
     assert "15/11 is November 15" in note
     assert "translation-check" not in vietnamese and "translation-check" not in plain
+
+
+def test_a_regional_language_tag_is_not_untranslated(settings: Settings, store: SQLStore) -> None:
+    american = store.upsert_article(make_article(9, title="Fed holds rates", language="en-US")).article_id
+    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+        listing = client.get("/en/").text
+        page = client.get(f"/en/article/{american}/x").text
+    assert "Fed holds rates" in listing and "untranslated" not in listing
+    assert "untranslated-note" not in page
+    assert re.search(rf'<link rel="canonical" href="[^"]+/en/article/{american}/', page)

@@ -2,14 +2,14 @@
 that find copies at ingest.
 
 Revision ID: 0106
-Revises: 0103
+Revises: 0105
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0106"
-down_revision = "0103"
+down_revision = "0105"
 branch_labels = None
 depends_on = None
 

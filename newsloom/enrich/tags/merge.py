@@ -1,0 +1,202 @@
+"""One tag per thing an article is about: entities found in the text merged with each other and with the
+publisher's tags.
+
+- Titles and honorifics are not part of a name ("Tổng thống Putin", "President Putin" -> "Putin").
+- A short name is the long one when the article itself links them: "Putin" is "Vladimir Putin" in an article that
+  names Vladimir Putin (the short form is the long one's last word, as news style refers back to people).
+- Case and diacritics do not make two tags ("HÀ NỘI", "Hà Nội"); the most frequent spelling, longest first, wins.
+- An entity becomes a tag when it is in the title or lead, or named at least twice; at most ``MAX_ENTITIES``.
+- A publisher tag naming an entity takes its kind (and its full name); every other publisher tag is a topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from newsloom.enrich.sections.scheme import fold
+from newsloom.enrich.tags.clean import is_noise
+from newsloom.enrich.tags.ner import Entity
+from newsloom.limits import MAX_TAGS
+
+MAX_ENTITIES = 8
+_TITLES = sorted(
+    (
+        "tổng thống",
+        "thủ tướng",
+        "phó thủ tướng",
+        "chủ tịch",
+        "phó chủ tịch",
+        "chủ tịch nước",
+        "tổng bí thư",
+        "bộ trưởng",
+        "thứ trưởng",
+        "giám đốc",
+        "tổng giám đốc",
+        "ông",
+        "bà",
+        "anh",
+        "chị",
+        "cô",
+        "thầy",
+        "bác sĩ",
+        "tiến sĩ",
+        "giáo sư",
+        "đại tướng",
+        "thượng tướng",
+        "trung tướng",
+        "thiếu tướng",
+        "đại tá",
+        "ca sĩ",
+        "nghệ sĩ",
+        "cầu thủ",
+        "huấn luyện viên",
+        "hlv",
+        "president",
+        "vice president",
+        "prime minister",
+        "chancellor",
+        "minister",
+        "secretary",
+        "senator",
+        "sen.",
+        "rep.",
+        "representative",
+        "governor",
+        "gov.",
+        "mayor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "judge",
+        "justice",
+        "general",
+        "gen.",
+        "coach",
+        "ceo",
+        "chairman",
+        "spokesman",
+        "spokeswoman",
+        "former",
+        "late",
+        "u.s.",
+        "us",
+        "russian",
+        "chinese",
+        "ukrainian",
+        "french",
+        "german",
+        "british",
+        "american",
+        "israeli",
+        "iranian",
+    ),
+    key=len,
+    reverse=True,
+)
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def clean_name(name: str) -> str:
+    """ "President Vladimir Putin's" -> "Vladimir Putin"; "Tổng thống Putin" -> "Putin"."""
+    name = " ".join(name.split())
+    name = re.sub(r"(?:'s|’s)$", "", name)
+    changed = True
+    while changed:
+        changed = False
+        lowered = name.casefold()
+        for title in _TITLES:
+            if lowered.startswith(title + " ") and len(name) > len(title) + 1:
+                name = name[len(title) + 1 :].lstrip()
+                changed = True
+                break
+    if name[:4].casefold() == "the " and len(name) > 4:
+        name = name[4:]  # "the United States", "the Bank of Canada"
+    stripped = _EDGE.sub("", name)
+    return stripped + "." if name.endswith(".") and "." in stripped else stripped  # "U.S." keeps its last dot
+
+
+def _usable(name: str) -> bool:
+    folded = fold(name)
+    return len(folded) >= 2 and not folded.isdigit() and not is_noise(name) and len(name) <= 60
+
+
+def merge_tags(
+    publisher_tags: list[str], entities: list[Entity], title: str, lead: str | None
+) -> tuple[list[str], dict[str, str]]:
+    """The article's tags (publisher's first, then entities) and each one's kind."""
+    mentions: Counter[tuple[str, str]] = Counter()  # (kind, folded) -> count
+    spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for entity in entities:
+        name = clean_name(entity.text)
+        if not _usable(name):
+            continue
+        key = (entity.kind, fold(name))
+        mentions[key] += 1
+        spellings[key][name] += 1
+    # One-word names folded into the person the article names in full: "Putin" -> "Vladimir Putin", "Kamala" ->
+    # "Kamala Harris" (whatever kind the model gave the short form: "Trump" is often tagged an organisation).
+    full_names = {key: spellings[key].most_common(1)[0][0] for key in mentions}
+    people = [key for key in mentions if key[0] == "person" and len(full_names[key].split()) > 1]
+    for key in list(mentions):
+        if len(full_names[key].split()) != 1:
+            continue
+        longer = [
+            other
+            for other in people
+            if other != key and key[1] in (fold(full_names[other].split()[-1]), fold(full_names[other].split()[0]))
+        ]
+        if len(longer) == 1:  # only when unambiguous: two Trumps in one article stay apart
+            target = longer[0]
+            mentions[target] += mentions.pop(key)
+            spellings[target].update(spellings.pop(key))
+    headline = fold(f"{title} {lead or ''}")
+    chosen = []
+    for key, count in mentions.most_common():
+        display = max(spellings[key].items(), key=lambda item: (item[1], len(item[0])))[0]
+        short = fold(display.split()[-1]) if key[0] == "person" else key[1]
+        if count >= 2 or key[1] in headline or (key[0] == "person" and short in headline and len(short) > 3):
+            chosen.append((key, display))
+        if len(chosen) >= MAX_ENTITIES:
+            break
+    tags: list[str] = []
+    kinds: dict[str, str] = {}
+    by_fold = {key[1]: (key, display) for key, display in chosen}
+    by_short = {fold(display.split()[-1]): (key, display) for key, display in chosen if key[0] == "person"}
+    used: set[str] = set()
+    for tag in publisher_tags:
+        if is_noise(tag):
+            continue
+        folded = fold(clean_name(tag) or tag)
+        match = by_fold.get(folded) or by_short.get(folded)
+        if match is not None:
+            key, display = match
+            if display not in kinds:
+                tags.append(display)
+                kinds[display] = key[0]
+            used.add(key[1])
+        elif tag not in kinds:
+            tags.append(tag)
+            kinds[tag] = "topic"
+    known = {fold(tag) for tag in tags}
+    tags = tags[: MAX_TAGS - len(chosen)] if len(tags) + len(chosen) > MAX_TAGS else tags  # room for entities
+    for key, display in chosen:
+        if key[1] not in used and key[1] not in known:
+            tags.append(display)
+            kinds[display] = key[0]
+            known.add(key[1])
+    return tags, kinds
