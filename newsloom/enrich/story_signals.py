@@ -164,5 +164,8 @@ def strip_repeated_lines(texts: Sequence[str], outlets: Sequence[str | None]) ->
         if not repeated:
             cleaned.append("\n".join(lines))
             continue
-        cleaned.append("\n".join(line for line in lines if repeated[line.strip()] < REPEATED_LINE_PAGES))
+        kept = "\n".join(line for line in lines if repeated[line.strip()] < REPEATED_LINE_PAGES)
+        whole = "\n".join(lines)
+        # most of the page repeated: the same text run again (a correction, a copy), not chrome around news
+        cleaned.append(kept if 2 * len(kept) >= len(whole) else whole)
     return cleaned
