@@ -29,6 +29,11 @@ def newsloom(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> s
     )
 
 
+def said(result: subprocess.CompletedProcess[str]) -> str:
+    """Everything a command printed: results go to stdout, reports and problems to stderr."""
+    return result.stdout + result.stderr
+
+
 def editions(data_dir: Path) -> list[tuple]:
     with sqlite3.connect(data_dir / "newsloom.db") as conn:
         return conn.execute(
@@ -45,13 +50,13 @@ def test_import_with_libretranslate_stores_the_servers_title(tmp_path: Path) -> 
         env = {"NEWSLOOM_TRANSLATE_BACKEND": "libretranslate", "NEWSLOOM_TRANSLATE_URL": url}
         result = newsloom(data, "import", str(page), env=env)
     assert result.returncode == 0, result.stderr
-    assert "translate: 1 editions" in result.stderr
+    assert "translate: 1 editions" in said(result)
     [(title, language, _, original_language, backend, images)] = editions(data)
     assert title == answer_for(VI_TITLE) and language == "en" and original_language == "vi"
     assert backend == "libretranslate" and answer_for(VI_ALT) in [image["alt"] for image in json.loads(images)]
     # Reprocessing re-extracts originals only: an edition has no page of its own, and is kept.
     again = newsloom(data, "reprocess")
-    assert again.returncode == 0 and "0 failed" in again.stderr and "no stored HTML" not in again.stderr
+    assert again.returncode == 0 and "0 failed" in said(again) and "no stored HTML" not in said(again)
     assert len(editions(data)) == 1
 
 
@@ -70,12 +75,12 @@ def test_import_survives_a_down_server_and_translate_retries(tmp_path: Path) -> 
     }
     result = newsloom(data, "import", str(page), env=env)
     assert result.returncode == 0, result.stderr
-    assert "import: 1 new" in result.stderr and "unreachable" in result.stderr and "retried later" in result.stderr
+    assert "import: 1 new" in said(result) and "unreachable" in said(result) and "retried later" in said(result)
     assert editions(data) == []
     with translation_server() as (url, _):
         result = newsloom(data, "translate", env={**env, "NEWSLOOM_TRANSLATE_URL": url})
     assert result.returncode == 0, result.stderr
-    assert "jobs: 1 done" in result.stderr
+    assert "jobs: 1 done" in said(result)
     assert editions(data)[0][0] == answer_for(VI_TITLE)
 
 
