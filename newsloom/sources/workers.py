@@ -44,8 +44,12 @@ PR_SET_PDEATHSIG = 1
 WATCHDOG_SECONDS = 1.0
 
 
-class PageDeadline(Exception):
-    """Raised inside a worker when the page's timer fires."""
+class PageDeadline(BaseException):
+    """Raised inside a worker when the page's timer fires.
+
+    A ``BaseException``, as ``KeyboardInterrupt`` is: the timer can fire anywhere, and code that turns any
+    ``Exception`` into its own error (the extractor's wrapper around trafilatura does) must not swallow it.
+    """
 
 
 def _on_deadline(signum: int, frame: FrameType | None) -> None:
@@ -94,10 +98,13 @@ def extract_and_enrich(
 
     Any exception becomes a failure with a reason here, in the worker: one page must not break the pool.
     """
-    if deadline > 0:
-        signal.setitimer(signal.ITIMER_REAL, deadline)
     try:
-        return enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
+        if deadline > 0:
+            signal.setitimer(signal.ITIMER_REAL, deadline)
+        try:
+            return enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # a page done in time must not be interrupted afterwards
     except PageDeadline:
         return ("failed", f"extraction took longer than {deadline:g} s (extract_deadline)")
     except NotAnArticle as error:

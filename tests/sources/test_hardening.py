@@ -196,11 +196,11 @@ def test_f5_extraction_worker_gives_up_on_a_page_at_its_deadline() -> None:
     previous = signal.signal(signal.SIGALRM, _on_deadline)
     try:
         started = time.monotonic()
-        outcome = extract_and_enrich(page, deadline=0.2)
+        outcome = extract_and_enrich(page, deadline=0.02)  # 15,000 paragraphs take longer, even on a quiet machine
         elapsed = time.monotonic() - started
     finally:
         signal.signal(signal.SIGALRM, previous)
-    assert outcome == ("failed", "extraction took longer than 0.2 s (extract_deadline)")
+    assert outcome == ("failed", "extraction took longer than 0.02 s (extract_deadline)")
     assert elapsed < 5
 
 
