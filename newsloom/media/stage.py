@@ -113,13 +113,14 @@ async def fetch_media(
 
 async def fetch_article_media(
     article_ids: Iterable[int], settings: Settings, store: SQLStore, fetcher: Fetcher,
-    storage: MediaStorage | None = None,
+    storage: MediaStorage | None = None, *, logos: bool = True,
 ) -> MediaReport:  # fmt: skip
-    """The images of these articles and the logos of every outlet."""
+    """The images of these articles and (with ``logos``) the logos of every outlet. A queue worker fetches one
+    article's images per page and leaves logos to the scheduled batch task, so a page does not list every outlet."""
     media = MediaStore(store.engine)
     urls = await asyncio.to_thread(media.image_urls, list(article_ids), settings.images_per_article)
-    logos = await asyncio.to_thread(_logo_urls, store)
-    return await fetch_media([*logos, *urls], settings, store, fetcher, storage)
+    logo_urls = await asyncio.to_thread(_logo_urls, store) if logos else []
+    return await fetch_media([*logo_urls, *urls], settings, store, fetcher, storage)
 
 
 def _logo_urls(store: SQLStore) -> list[str]:

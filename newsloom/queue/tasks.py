@@ -29,8 +29,9 @@ from newsloom.errors import BlockedError, FetchError
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache
 from newsloom.fetch.shared_politeness import RedisHostPacer, RedisRobotsCache
+from newsloom.media.stage import fetch_article_media
 from newsloom.model import Feed, Source
-from newsloom.pipeline import Outcome, extract_stage, process_page, update_stories
+from newsloom.pipeline import Outcome, extract_stage, process_page
 from newsloom.queue.app import app
 from newsloom.queue.metrics import FAILURES_KEY
 from newsloom.settings import Settings
@@ -49,6 +50,7 @@ TRANSIENT = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
 )
+NEW_OR_UPDATED = (Outcome.NEW, Outcome.UPDATED)
 STORIES_LOCK = "newsloom:lock:stories"
 SCHEDULE_LOCK = "newsloom:lock:schedule"
 
@@ -166,6 +168,8 @@ async def _ingest(
     stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
     status = "stored" if stored else outcome.outcome.value
     ctx.sources.record_url(url, status=status, reason=outcome.reason, article_id=outcome.article_id, **record)
+    if ctx.settings.fetch_images and outcome.article_id is not None and outcome.outcome in NEW_OR_UPDATED:
+        await fetch_article_media([outcome.article_id], ctx.settings, ctx.store, ctx.fetcher, logos=False)
     return status
 
 
@@ -209,7 +213,8 @@ def send_due_polls(
 
 @app.task(bind=True, name="newsloom.update_stories")
 def update_stories_task(self: Task) -> int:
-    """The stories stage over what the workers stored; skipped while another run holds the lock."""
+    """The batch stages over what the workers stored (translation where configured, stories, entity tags and
+    placement: ``Crawler.after_store``); one run at a time, skipped while another holds the lock."""
 
     def work() -> int:
         ctx = context()
@@ -217,7 +222,11 @@ def update_stories_task(self: Task) -> int:
         if lock is not None and not lock.acquire(blocking=False):
             return -1
         try:
-            return update_stories(ctx.store).articles_linked
+            report = CrawlReport()
+            ctx.crawler.after_store(report)
+            if ctx.settings.fetch_images:  # outlet logos (each article's images came with its page)
+                ctx.run(fetch_article_media([], ctx.settings, ctx.store, ctx.fetcher))
+            return report.stories.articles_linked
         finally:
             if lock is not None:
                 lock.release()

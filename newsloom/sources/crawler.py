@@ -108,6 +108,14 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pipeline.writer, lambda: function(*args, **kwargs))
 
+    def after_store(self, report: CrawlReport) -> None:
+        """The batch stages over what the pages stored, in the order ``import`` runs them: translated editions
+        (before stories, so an edition joins its language's coverage), stories, then entity tags and placement.
+        The queue's scheduled task runs this same method."""
+        report.translation = self._translate()
+        report.stories = update_stories(self.store)
+        enrich_stored(self.store, self.settings)
+
     def _translate(self) -> TranslationStats | None:
         """Translated editions of the round's articles (the backend, and its model, loaded once per crawler); a
         failing backend never stops the crawl: the articles are stored and retried on a later round."""
@@ -135,9 +143,7 @@ class Crawler:
         due = await self._db(self.sources.due_feeds, None, source, everything=everything)
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
-            report.translation = await self._db(self._translate)
-            report.stories = await self._db(update_stories, self.store)
-            await self._db(enrich_stored, self.store, self.settings)  # entity tags, classifier placement
+            await self._db(self.after_store, report)
         if self.settings.fetch_images and report.stored_ids:
             media = await fetch_article_media(report.stored_ids, self.settings, self.store, self.fetcher)
             report.media = media.counts
@@ -178,8 +184,7 @@ class Crawler:
         report = CrawlReport()
         await self._poll(publisher, feed, report)
         if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
-            report.stories = await self._db(update_stories, self.store)
-            await self._db(enrich_stored, self.store, self.settings)  # entity tags, classifier placement
+            await self._db(self.after_store, report)
         return report
 
     @staticmethod

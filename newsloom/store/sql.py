@@ -180,10 +180,12 @@ class SQLStore:
             if found is not None:
                 return int(found)
             return self._insert_outlet(conn, article, name, rank, None, slugify(name), now)
+        # The feed's own source where it is on this domain (two registered publishers may share a domain, or an
+        # address: sites on one IP differ only by port); else the domain's best-named outlet.
         row = conn.execute(
             sa.select(table.c.id, table.c.name_rank, table.c.logo_url)
             .where(table.c.domain == domain)
-            .order_by(table.c.name_rank.desc(), table.c.id)
+            .order_by((table.c.id == (article.source_id or -1)).desc(), table.c.name_rank.desc(), table.c.id)
             .limit(1)
         ).first()
         if name:

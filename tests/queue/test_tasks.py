@@ -91,13 +91,14 @@ def run_stories_task(broker_url: str, store: SQLStore) -> None:
     app = configure(Settings(broker_url=broker_url))
     app.send_task("newsloom.update_stories")
 
-    def all_checked() -> bool:
+    def all_checked() -> bool:  # grouped into stories, then given entity tags and sections
         table = schema.articles
+        waiting = sa.or_(table.c.story_checked_at.is_(None), table.c.enriched_at.is_(None))
         with store.engine.connect() as conn:
-            left = conn.execute(sa.select(sa.func.count()).where(table.c.story_checked_at.is_(None))).scalar()
+            left = conn.execute(sa.select(sa.func.count()).where(waiting)).scalar()
         return left == 0
 
-    wait_until(all_checked, 120, "the stories task")
+    wait_until(all_checked, 180, "the stories and enrichment task")
 
 
 def test_parity_embedded_sqlite_and_two_workers_on_postgres(

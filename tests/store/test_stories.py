@@ -35,7 +35,7 @@ def _store_article(
     )
     if outlet != "Example News":  # each outlet its own site, hence its own source
         host = outlet.casefold().replace(" ", "")
-        article.url = article.canonical_url = f"https://{host}.example.com/a/{number}"
+        article.url = article.canonical_url = f"https://{host}.example/a/{number}"  # its own registrable domain
     result = store.upsert_article(article)
     assert result.article_id is not None
     return result.article_id

@@ -75,6 +75,7 @@ def test_browse_comment_moderate(site: Site, browser) -> None:  # type: ignore[n
     editor.click("button:has-text('Approve') >> nth=0")
 
     reader.goto(f"{site.url}/article/{site.ids[0]}")
+    reader.reload()  # the browser may keep a page a minute (Cache-Control); a reload asks the portal again
     assert "Comment (1)" in reader.content()
     assert "Great reporting" in reader.inner_text(".comment-list")
     assert reader.evaluate("typeof window.pwnedByComment") == "undefined"

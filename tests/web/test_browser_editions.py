@@ -64,8 +64,8 @@ def test_switching_edition_lands_on_the_same_article(editions: Editions, browser
     page.click(".edition-switch a[hreflang='en']")
     page.wait_for_url(f"**/en/article/{editions.untranslated}/**")
     assert "Not translated yet" in page.inner_text(".untranslated-note")
-    assert page.blocked, "the article's images are off loopback and must have been blocked"
-    assert all(urlsplit(url).hostname != "127.0.0.1" for url in page.blocked)
+    # Pictures come from the portal's own /media (or a placeholder): no page asks a publisher's server for anything.
+    assert page.blocked == []
 
 
 def test_editions_list_their_versions_and_carry_hreflang(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -75,14 +75,14 @@ def test_editions_list_their_versions_and_carry_hreflang(editions: Editions, bro
         ("/vi/", "Bão số 13 đổ bộ miền Trung", "Storm No. 13 makes landfall in central Vietnam"),
     ):
         page.goto(editions.url + path)
-        latest = page.inner_text(".latest")
+        latest = page.inner_text(".front-main")
         assert shown in latest and hidden not in latest
         hreflangs = page.eval_on_selector_all("link[rel=alternate][hreflang]", "els => els.map(e => e.hreflang)")
         assert sorted(hreflangs) == ["en", "vi", "x-default"]
     # The browser's own language chooses the root's edition.
     vietnamese_reader = loopback_only(browser, locale="vi-VN")
     vietnamese_reader.goto(editions.url + "/")
-    assert "Tin mới nhất" in vietnamese_reader.inner_text("h1")
+    assert "Tin mới nhất" in vietnamese_reader.text_content("#latest-heading")  # shown in capitals by the style
 
 
 def test_screenshots_of_both_editions(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
