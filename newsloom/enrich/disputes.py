@@ -6,17 +6,30 @@ The sentences are found by the rules of ``newsloom.enrich.stances`` (precision f
 entry", "was denied bail", "did not deny", "declined to confirm", "không phủ nhận" are refused).
 
 A story is **disputed** when one report denies a report the story also carries (``disputed_pairs``): the denial
-names an outlet of the story, or names no one and the story holds an earlier report.
+names an outlet of the story, or names no one and the story holds an earlier report. Each side's article page
+links to the other (``dispute_links``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from newsloom.enrich.stances import Stance, StanceKind, find_stances, sentences
 from newsloom.model import Article
 
-__all__ = ["DisputedPair", "Stance", "StanceKind", "disputed_pairs", "find_stances", "sentences", "story_disputes"]
+__all__ = [
+    "DisputeLink",
+    "DisputeRole",
+    "DisputedPair",
+    "Stance",
+    "StanceKind",
+    "dispute_links",
+    "disputed_pairs",
+    "find_stances",
+    "sentences",
+    "story_disputes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +74,28 @@ def story_disputes(articles: list[Article], labels: dict[int, str]) -> list[Disp
     return disputed_pairs(
         [(a.id, labels[a.id], f"{a.title}\n{a.lead or ''}\n{a.body}", a.language) for a in articles if a.id is not None]
     )
+
+
+class DisputeRole(StrEnum):
+    DENIED_BY = "denied_by"  # this article carries the claim; the other one denies it
+    DENIES = "denies"  # this article denies the other one
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeLink:
+    """A disputed pair seen from one of its two articles: the other side, and the denial itself."""
+
+    role: DisputeRole
+    other_id: int
+    denial: Stance
+
+
+def dispute_links(article_id: int, pairs: list[DisputedPair]) -> list[DisputeLink]:
+    """The other side of every disputed pair ``article_id`` is part of (its article page links to them)."""
+    links = []
+    for pair in pairs:
+        if pair.claim_id == article_id:
+            links.append(DisputeLink(DisputeRole.DENIED_BY, pair.denial_id, pair.denial))
+        elif pair.denial_id == article_id:
+            links.append(DisputeLink(DisputeRole.DENIES, pair.claim_id, pair.denial))
+    return links

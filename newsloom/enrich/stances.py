@@ -152,7 +152,7 @@ def _english_passive(match: re.Match[str], before: str, after: str) -> tuple[Sta
         return None  # "had been rejected by Florida State University": a person or a bid, not a claim
     if agent is not None:
         whose = claim.group("name") if claim is not None and kind is StanceKind.DENIAL else None
-        return kind, agent.group("by") or agent.group("statement"), whose
+        return kind, (agent.group("by") or agent.group("statement")).rstrip("."), whose
     if (
         match.group("deny")
         and _EN_IT_DENIED.match(after)
@@ -244,10 +244,15 @@ _VI_WHOSE = re.compile(
     r"(?P<name>\w[\w'’.-]*(?:\s+\w[\w'’.-]*){0,4})"
 )
 
+# "cáo buộc trốn thuế của báo Tuổi Trẻ": further off, only a named outlet ("của X" alone may be the accused)
+_VI_WHOSE_OUTLET = re.compile(
+    r"^\s*(?:\S+\s+){0,4}?(?:mà|do|của|từ|theo)\s+(?:tờ|báo|hãng|đài|trang)\s+(?P<name>\w[\w'’.-]*(?:\s+\w[\w'’.-]*){0,4})"
+)
+
 
 def _whose_vietnamese(after_object: str) -> str | None:
     """'cáo buộc này của SCO' → 'SCO'; a name is capitalised word by word ('báo Tuổi Trẻ đưa' → 'Tuổi Trẻ')."""
-    match = _VI_WHOSE.match(after_object)
+    match = _VI_WHOSE.match(after_object) or _VI_WHOSE_OUTLET.match(after_object)
     if match is None:
         return None
     words = []
@@ -255,7 +260,7 @@ def _whose_vietnamese(after_object: str) -> str | None:
         if not word[0].isupper():
             break
         words.append(word)
-    return " ".join(words) or None
+    return " ".join(words).rstrip(".") or None
 
 
 def _vietnamese(sentence: str) -> Stance | None:
