@@ -87,7 +87,7 @@ _EN_NOT_ASSERTED = re.compile(
     r"seeks?|sought)\b|n't)\s+(?:(?:\w+\s+){0,3}?to\s+)?(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
-_EN_PURPOSE = re.compile(r"\bto\s+(?:\w+\s+){0,1}$|\bto\s+\w+(?:\s+\w+){0,5}\s+and\s+$", re.IGNORECASE)
+_EN_PURPOSE = re.compile(r"\bto\s+(?:\w+\s+){0,1}$", re.IGNORECASE)
 _EN_ASSERTED_TO = re.compile(r"\b(?:forced|quick|quickly|moved|rushed|hastened|was quick|were quick)\s+to\s+$", re.I)
 _EN_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|'s)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _EN_AGENT = re.compile(
@@ -148,8 +148,6 @@ def _english_passive(match: re.Match[str], before: str, after: str) -> tuple[Sta
     agent = _EN_AGENT.match(after)
     kind = StanceKind.CONFIRMATION if match.group("confirm") else StanceKind.DENIAL
     claim = re.search(rf"(?:(?P<name>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)['’]s\s+)?(?:\w+\s+)?{_CLAIM}\b", before)
-    if match.group("reject") and claim is None:
-        return None  # "had been rejected by Florida State University": a person or a bid, not a claim
     if agent is not None:
         whose = claim.group("name") if claim is not None and kind is StanceKind.DENIAL else None
         return kind, (agent.group("by") or agent.group("statement")).rstrip("."), whose
@@ -283,8 +281,8 @@ def _vietnamese_confirmation(sentence: str, before: str, after: str) -> Stance |
     if re.search(r"\btheo\s+$", before, re.IGNORECASE):  # "Theo xác nhận của BS Trần Công Ngãi, …"
         agent = re.match(r"\s*của\s+(?P<name>[^,.:;]+)", after)
         return Stance(StanceKind.CONFIRMATION, sentence, agent.group("name").strip() if agent else None, None)
-    if _VI_CONFIRM_NOUN.search(before) or _VI_NOT_ACTOR.search(before) or re.match(r"\s*khống\b", after):
-        return None  # "xác nhận khống": a false certificate
+    if _VI_CONFIRM_NOUN.search(before) or _VI_NOT_ACTOR.search(before):
+        return None
     actor = _actor_vietnamese(before)
     return Stance(StanceKind.CONFIRMATION, sentence, actor, None) if actor else None
 
