@@ -1,11 +1,16 @@
 """Disputes benchmark: newsloom's rule-based stance sentences against a hand-labelled set from the shared corpora.
 
-    .venv/bin/python bench/disputes_bench.py
+    .venv/bin/python bench/disputes_bench.py          # dev and test
+    .venv/bin/python bench/disputes_bench.py dev      # dev only, while writing rules
 
-``bench/disputes_labelled.jsonl``: sentences of ``../shared/corpora/stories`` holding deny/refute/reject/confirm
-words, each labelled by hand ``denial``, ``confirmation`` or ``neither`` (look-alikes: "denied bail", "did not
-deny", "too early to confirm", "rejected calls"). Split by source document with seed 12 into dev and test halves;
-precision and recall of "a denial or confirmation of a report or claim" per part and language.
+``bench/disputes_labelled.jsonl``: English and Vietnamese sentences of the shared corpora (stories, bbc-news,
+fundus-publishers, vntc) holding deny/refute/reject/dismiss/confirm words (phủ nhận, bác bỏ, bác tin, cải chính,
+xác nhận, khẳng định), picked by ``bench/disputes_candidates.py`` and each labelled by hand ``denial``,
+``confirmation`` or ``neither`` (look-alikes: "denied bail", "did not deny", "too early to confirm", "rejected
+calls", "không thể phủ nhận", "giấy xác nhận"), with the actor and whose report where the sentence names them.
+Split by source document with seed 12 into dev and test halves (rules are written on dev; test is read at the
+end); precision and recall of "a denial or confirmation of a report or claim" per part and language, and how often
+the actor found is the labelled one.
 """
 
 from __future__ import annotations
@@ -23,15 +28,27 @@ LABELLED = Path(__file__).with_name("disputes_labelled.jsonl")
 SEED = 12
 
 
-def main() -> None:
-    rows = [json.loads(line) for line in LABELLED.read_text().splitlines() if line.strip()]
+def split(rows: list[dict[str, str]]) -> set[str]:
+    """The dev half's source documents (the rest is test)."""
     sources = sorted({row["source"] for row in rows})
     random.Random(SEED).shuffle(sources)
-    dev = set(sources[: len(sources) // 2])
-    for part in ("dev", "test"):
+    return set(sources[: len(sources) // 2])
+
+
+def _same(found: str | None, labelled: str | None) -> bool:
+    def norm(name: str | None) -> str:
+        return (name or "").casefold().removeprefix("the ").strip()
+
+    return norm(found) == norm(labelled)
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in LABELLED.read_text().splitlines() if line.strip()]
+    dev = split(rows)
+    for part in sys.argv[1:] or ("dev", "test"):
         for language in sorted({row["language"] for row in rows}):
             chosen = [r for r in rows if (r["source"] in dev) == (part == "dev") and r["language"] == language]
-            tp = fp = fn = kind_right = 0
+            tp = fp = fn = kind_right = actor_right = actors = 0
             for row in chosen:
                 stances = find_stances(row["sentence"], language)
                 predicted = stances[0].kind.value if stances else "neither"
@@ -39,6 +56,9 @@ def main() -> None:
                 if predicted != "neither" and gold != "neither":
                     tp += 1
                     kind_right += predicted == gold
+                    if "actor" in row:
+                        actors += 1
+                        actor_right += _same(stances[0].actor, row["actor"])
                 elif predicted != "neither":
                     fp += 1
                 elif gold != "neither":
@@ -46,7 +66,8 @@ def main() -> None:
             precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
             print(
                 f"{part} {language}: {len(chosen)} sentences, {tp + fn} stances  precision {precision:.3f}  "
-                f"recall {recall:.3f}  (kind right in {kind_right} of {tp} found)"
+                f"recall {recall:.3f}  (kind right in {kind_right} of {tp} found; actor right in {actor_right} of "
+                f"{actors} labelled)"
             )
 
 

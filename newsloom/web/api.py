@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from pydantic import BaseModel, Field
@@ -46,10 +46,25 @@ class ArticleOut(BaseModel):
     story_id: int | None
 
 
+class ArticleDisputeOut(BaseModel):
+    """The other side of a dispute the article is part of: ``denied_by`` (this article carries the claim, the other
+    denies it) or ``denies`` (this article denies the other's report)."""
+
+    role: Literal["denied_by", "denies"]
+    article_id: int
+    portal_url: str
+    outlet: str
+    denial_sentence: str
+    actor: str | None
+    whose_report: str | None
+
+
 class ArticleFull(ArticleOut):
     body: str
     images: list[dict[str, object]]
     attribution: list[dict[str, object]]
+    disputes: list[ArticleDisputeOut] = []
+    disputed: bool = False
 
 
 class ArticlePage(BaseModel):
@@ -211,8 +226,25 @@ def create_api(portal: Portal) -> FastAPI:
             raise HTTPException(404, "No such article")
         base = _article_out(portal, found, _outlet_names(portal, [found]))
         data = found.to_dict()
+        disputes = [
+            ArticleDisputeOut(
+                role=item.link.role.value,
+                article_id=item.link.other_id,
+                portal_url=portal.settings.base_url.rstrip("/") + article_path(item.other),
+                outlet=item.outlet,
+                denial_sentence=item.link.denial.sentence,
+                actor=item.link.denial.actor,
+                whose_report=item.link.denial.whose,
+            )
+            for item in portal.article_disputes(found)
+        ]
         return ArticleFull(
-            **base.model_dump(), body=data["body"], images=data["images"], attribution=data["attribution"]
+            **base.model_dump(),
+            body=data["body"],
+            images=data["images"],
+            attribution=data["attribution"],
+            disputes=disputes,
+            disputed=any(item.role == "denied_by" for item in disputes),
         )
 
     @api.get("/search", response_model=SearchResult)

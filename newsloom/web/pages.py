@@ -326,6 +326,7 @@ async def article(
             comment_count=len(comments),
             section_name=section_name,
             story=story_found[0] if story_found else None,
+            disputes=portal.article_disputes(article),
             posted=posted,
             csrf_token=token,
         )

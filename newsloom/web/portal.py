@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from newsloom.enrich.disputes import DisputeLink, dispute_links, story_disputes
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
@@ -139,6 +140,16 @@ def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
     except ImportError:
         return None
     return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDispute:
+    """One link of an article page to the other side of a dispute: the article that denies it, or the one it
+    denies."""
+
+    link: DisputeLink
+    other: Article
+    outlet: str
 
 
 @dataclass
@@ -262,6 +273,27 @@ class Portal:
         """The reader's address; ``X-Forwarded-For`` counts only from a ``trusted_proxies`` peer."""
         peer = request.client.host if request.client else None
         return client_address(peer, request.headers.get("x-forwarded-for"), self.trusted_proxies)
+
+    def article_disputes(self, article: Article) -> list[ArticleDispute]:
+        """The other side of each disputed pair (claim and denial) of the article's story that the article is part
+        of, with its outlet label; a story's pairs are found once per store change."""
+        story_id = article.story_id
+        if article.id is None or story_id is None:
+            return []
+
+        def build() -> tuple[list[Any], dict[int, Article], dict[int, str]]:
+            found = self.queries.story(story_id)
+            if found is None:
+                return [], {}, {}
+            _, labels = self.outlet_labels(found[1])
+            return story_disputes(found[1], labels), {a.id: a for a in found[1] if a.id is not None}, labels
+
+        pairs, by_id, labels = self.memo(("story-disputes", story_id), build)
+        return [
+            ArticleDispute(link, by_id[link.other_id], labels[link.other_id])
+            for link in dispute_links(article.id, pairs)
+            if link.other_id in by_id
+        ]
 
     def outlet_labels(self, articles: list[Article]) -> tuple[dict[int, Outlet], dict[int, str]]:
         """The outlets of some reports, and each report's outlet label (for stories: timeline, provenance)."""
