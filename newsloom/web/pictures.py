@@ -135,7 +135,7 @@ def video(context: Any, block: Any, allowed: frozenset[str] = frozenset()) -> Ma
         )
     poster = stored_picture(context, block.image.url) if block.image is not None else None
     # The link's own text names it; the poster repeats nothing (empty alt) unless the page described it.
-    shown = picture_html(poster, block.image.alt if block.image else "", "full")
+    shown = picture_html(poster, (block.image.alt or "") if block.image else "", "full")
     return Markup(
         f'<figure class="video"><a class="video-link" href="{escape(url)}" rel="noopener nofollow">{shown}'
         f'<span class="play" aria-hidden="true"></span><span class="video-label">{escape(label)}</span></a></figure>'
