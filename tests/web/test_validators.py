@@ -111,6 +111,7 @@ def _pages(store: SQLStore, ids: dict[str, int], story_id: int) -> dict[str, str
         "story": f"/story/{story_id}",
         "search": "/search?q=harbour",
         "search-page-2": "/search?q=harbour&page=2",
+        "search-filtered": "/search?q=harbour&section=world&from=2024-01-01",
         "search-empty": "/search?q=zzzzunfound",
         "videos": "/videos",
         "not-found": "/no-such-page",
