@@ -56,4 +56,4 @@ bench-scale: $(STAMP)
 	$(BIN)/python bench/scale_bench.py
 
 clean:
-	rm -rf $(VENV) newsloom-data .pytest_cache
+	rm -rf $(VENV) newsloom-data .pytest_cache tools/node_modules

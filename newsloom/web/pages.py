@@ -122,7 +122,8 @@ def section(request: Request, slug: str, before: str | None = None) -> Response:
     name = portal.queries.section_name(slug)
     if name is None:
         raise HTTPException(404, N_("No such section"))
-    heading = portal.editions[portal.edition(request)].section_name(slug, name)
+    edition = portal.editions[portal.edition(request)]
+    heading = portal.section_labels(edition).get(slug) or edition.section_name(slug, name)
     return _listing(request, heading, "section", before, {"section": slug}, feed=f"/section/{slug}/feed.xml")
 
 

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from newsloom.media.images import RENDITIONS, Renditions, fallback_extension
 from newsloom.model import Article, Media
+from newsloom.web.i18n import N_
 
 SIZES = {
     "thumbnail": "(max-width: 600px) 96px, 160px",
@@ -124,7 +125,8 @@ def video(context: Any, block: Any, allowed: frozenset[str] = frozenset()) -> Ma
     if not url.startswith(("http://", "https://")):
         return Markup("")
     host = (urlsplit(url).hostname or "").lower()
-    label = f"Watch the video on {host.removeprefix('www.')}"
+    gettext = context.environment.globals["gettext"]  # the edition's catalogue (newstyle: escapes the host)
+    label = gettext(context, N_("Watch the video on %(host)s"), host=host.removeprefix("www."))
     if host in allowed and host in EMBEDDABLE:
         frame = EMBEDDABLE[host](url)
         return Markup(
@@ -132,7 +134,8 @@ def video(context: Any, block: Any, allowed: frozenset[str] = frozenset()) -> Ma
             f'loading="lazy" allowfullscreen referrerpolicy="strict-origin-when-cross-origin"></iframe></div></figure>'
         )
     poster = stored_picture(context, block.image.url) if block.image is not None else None
-    shown = picture_html(poster, block.image.alt or label if block.image else label, "full")
+    # The link's own text names it; the poster repeats nothing (empty alt) unless the page described it.
+    shown = picture_html(poster, (block.image.alt or "") if block.image else "", "full")
     return Markup(
         f'<figure class="video"><a class="video-link" href="{escape(url)}" rel="noopener nofollow">{shown}'
         f'<span class="play" aria-hidden="true"></span><span class="video-label">{escape(label)}</span></a></figure>'

@@ -8,7 +8,7 @@ import hashlib
 import itertools
 import secrets
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -215,7 +215,9 @@ class Portal:
         env.filters["day"] = edition.format_day
         env.filters["number"] = edition.format_number
         env.filters["language_name"] = edition.language_name
-        env.filters["section_label"] = edition.section_name
+        env.filters["section_label"] = lambda slug, name: self.section_labels(edition).get(slug or "") or (
+            edition.section_name(slug, name)
+        )
         env.filters["highlight"] = highlight_snippet
         env.globals.update(
             site_name=self.settings.site_name,
@@ -353,6 +355,23 @@ class Portal:
                     self._memo.popitem(last=False)
             found.update(looked_up)
         return found
+
+    def section_labels(self, edition: Edition) -> dict[str, str]:
+        """Each section's name in an edition, told apart where two would read the same: an English outlet's
+        "World" and a Vietnamese outlet's "Thế giới" both read "World" in English, so the second shows as
+        "World (Thế giới)" (one header link, menu entry and home block per name; shared until the store changes)."""
+
+        def build() -> dict[str, str]:
+            named = self.queries.section_names()
+            labels = {s.slug: edition.section_name(s.slug, s.name) for s in named}
+            shared = Counter(labels.values())
+            for section in named:
+                label = labels[section.slug]
+                if shared[label] > 1 and section.name and section.name.casefold() != label.casefold():
+                    labels[section.slug] = f"{label} ({section.name})"
+            return labels
+
+        return self.memo(("section-labels", edition.code), build)
 
     def nav_sections(self, most: int = 9) -> list[Named]:
         """The header's sections: those with articles, the busiest first (shared until the store changes)."""

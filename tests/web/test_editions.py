@@ -286,3 +286,20 @@ def test_a_regional_language_tag_is_not_untranslated(settings: Settings, store: 
     assert "Fed holds rates" in listing and "untranslated" not in listing
     assert "untranslated-note" not in page
     assert '<link rel="canonical" href="https://news.example.com/a/9' in page  # its publisher's, as any republished text
+
+
+def test_sections_that_read_the_same_are_told_apart(editions: Editions) -> None:
+    """"World" (an English outlet's) and "Thế giới" (a Vietnamese outlet's) both read "World" in English and
+    "Thế giới" in Vietnamese: the one whose own name differs carries it, so no two links or blocks read the same."""
+    with editions.client() as client:
+        english = client.get("/en/").text
+        vietnamese_home = client.get("/vi/").text
+        heading = client.get("/en/section/the-gioi").text
+
+    def nav(html: str) -> list[str]:
+        header = html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'href="/\w+/section/[^"]+">([^<]+)</a>', header)
+
+    assert sorted(nav(english)) == ["World", "World (Thế giới)"]
+    assert sorted(nav(vietnamese_home)) == ["Thế giới", "Thế giới (World)"]
+    assert "<h1>World (Thế giới)</h1>" in heading

@@ -64,11 +64,15 @@ def test_videos_are_posters_with_a_play_link_unless_a_host_is_allowed(settings, 
     with LiveServer(create_app(settings, store)) as server:
         page = httpx.get(f"{server.url}/article/{article_id}", follow_redirects=True)
         listing = httpx.get(f"{server.url}/videos").text
+        vietnamese = httpx.get(f"{server.url}/vi/article/{article_id}/x").text
     video = page.text.split('<figure class="video">', 1)[1].split("</figure>", 1)[0]
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in video and 'class="play"' in video
     assert re.search(r'<img src="/media/[^"]+" [^>]*width="\d+" height="\d+"', video)
+    # The link's text names the video; the poster does not repeat it (axe: image-redundant-alt).
+    assert 'alt=""' in video and '<span class="video-label">Watch the video on youtube.com</span>' in video
     assert "<iframe" not in page.text and "frame-src" not in page.headers["content-security-policy"]
     assert f"/article/{article_id}/" in listing and listing.count('class="article-link"') == 1
+    assert "Xem video trên youtube.com" in vietnamese
     allowed = settings.model_copy(update={"video_hosts": "www.youtube.com"})
     with LiveServer(create_app(allowed, store)) as server:
         page = httpx.get(f"{server.url}/article/{article_id}", follow_redirects=True)
