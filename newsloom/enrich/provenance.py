@@ -49,6 +49,12 @@ def _named(article: Article) -> list[str]:
     return names
 
 
+def _names_itself(name: str, own: set[str]) -> bool:
+    """Whether a credit line names the crediting outlet: one of its keys, or its name or host with a word added."""
+    compact = name.replace(" ", "")
+    return name in own or name.split(".")[0] in own or any(len(key) >= 4 and compact.startswith(key) for key in own)
+
+
 def citations(articles: list[Article], labels: dict[int, str]) -> list[Citation]:
     """Every (citing report, cited outlet) pair of a story, in the order of the reports."""
     keys = {a.id: outlet_keys(labels[a.id], a.url) for a in articles if a.id is not None}
@@ -70,8 +76,8 @@ def citations(articles: list[Article], labels: dict[int, str]) -> list[Citation]
                 ),
                 None,
             )
-            if cited is None and (name in keys[article.id] or stem in keys[article.id]):
-                continue  # an outlet crediting itself
+            if cited is None and _names_itself(name, keys[article.id]):
+                continue  # an outlet crediting itself ("Al Jazeera" writing "Al Jazeera News")
             label = labels[cited.id] if cited is not None and cited.id is not None else written
             if (article.id, label) in seen:
                 continue

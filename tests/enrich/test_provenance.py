@@ -26,3 +26,12 @@ def test_names_and_addresses_link_reports_and_unknown_sources_are_kept() -> None
 def test_an_outlet_crediting_itself_is_no_citation() -> None:
     own = _report(1, "https://www.rt.com/news/1", Attribution(AttributionKind.ACCORDING_TO, name="RT"))
     assert citations([own], {1: "RT"}) == []
+
+
+def test_an_outlet_crediting_its_own_name_with_a_word_added_is_no_citation() -> None:
+    own = _report(
+        1, "https://www.aljazeera.com/news/1", Attribution(AttributionKind.ACCORDING_TO, name="Al Jazeera News")
+    )
+    other = _report(2, "https://www.aljazeera.com/news/2", Attribution(AttributionKind.ACCORDING_TO, name="Reuters"))
+    found = [(c.citing, c.cited) for c in citations([own, other], {1: "Al Jazeera", 2: "Al Jazeera"})]
+    assert found == [("Al Jazeera", "Reuters")]
