@@ -442,18 +442,25 @@ def settle_stories(store: SQLStore) -> None:
     in the copy index. The copy index is left without signatures: the generated articles are 303 pages repeated,
     which the stage would rightly fold into 303 giant copy clusters, a shape no real store has."""
     a, copies = schema.articles, schema.article_copies
-    with store.engine.begin() as conn:
-        checked = conn.execute(
-            a.update()
-            .where(a.c.story_checked_at.is_(None), a.c.story_id.is_(None))
-            .values(story_checked_at=BUILD_START)
-        ).rowcount
-        indexed = conn.execute(
-            copies.insert().from_select(
-                ["article_id", "signature", "original_id"],
-                sa.select(a.c.id, sa.null(), sa.null()).where(~sa.exists().where(copies.c.article_id == a.c.id)),
-            )
-        ).rowcount
+    checked = indexed = 0
+    with store.engine.connect() as conn:
+        last_id = conn.execute(sa.select(sa.func.max(a.c.id))).scalar() or 0
+    for first in range(0, last_id + 1, 50_000):  # an SQLite row is rewritten whole: keep each WAL short
+        in_range = a.c.id.between(first, first + 49_999)
+        with store.engine.begin() as conn:
+            checked += conn.execute(
+                a.update()
+                .where(in_range, a.c.story_checked_at.is_(None), a.c.story_id.is_(None))
+                .values(story_checked_at=BUILD_START)
+            ).rowcount
+            indexed += conn.execute(
+                copies.insert().from_select(
+                    ["article_id", "signature", "original_id"],
+                    sa.select(a.c.id, sa.null(), sa.null()).where(
+                        in_range, ~sa.exists().where(copies.c.article_id == a.c.id)
+                    ),
+                )
+            ).rowcount
     if checked or indexed:
         print(f"settled: {checked:,} articles marked checked, {indexed:,} put in the copy index", flush=True)
 
