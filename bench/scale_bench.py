@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from newsloom.model import Feed, Source  # noqa: E402
 from newsloom.settings import Settings  # noqa: E402
 from newsloom.store import open_store, schema  # noqa: E402
 from newsloom.store.sources import SourceStore  # noqa: E402
-from tests.postgres import postgres_cluster  # noqa: E402
+from tests.postgres import PostgresCluster, postgres_cluster  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -106,6 +107,8 @@ def environment(
         NEWSLOOM_CRAWL_PER_HOST_CONCURRENCY="16",
         NEWSLOOM_CRAWL_MAX_ARTICLES_PER_POLL=str(pages),
         NEWSLOOM_MAX_PAGE_BYTES="20000000",
+        # The pages' images live on the publishers' hosts: off the machine, and not part of ingest.
+        NEWSLOOM_FETCH_IMAGES="false",
     )
     if database_url:
         env["NEWSLOOM_DATABASE_URL"] = database_url
@@ -129,20 +132,31 @@ def stored_articles(database_url: str) -> tuple[int, int]:
     return int(articles), int(queued) if total else 1
 
 
-def embedded_run(site: Site, pages: int, workdir: Path) -> tuple[float, int]:
+def embedded_run(site: Site, pages: int, workdir: Path) -> Run:
+    """``newsloom crawl --once``: timed to the last article stored (the round then runs the stories stage and the
+    batch enrichment, which the worker runs leave to ``beat``); the whole command is reported beside it."""
     data_dir = workdir / "embedded"
     settings = Settings(data_dir=data_dir)
     site.add_source(settings)
-    began = time.monotonic()
+    usage = CpuUsage({})
+    began_wall, began = time.time(), time.monotonic()
     result = newsloom(environment(data_dir, pages), "crawl", "--once")
-    seconds = time.monotonic() - began
+    whole = time.monotonic() - began
     if result.returncode != 0:
         sys.exit(f"embedded crawl failed: {result.stderr[-2000:]}")
     articles, _ = stored_articles(settings.resolved_database_url)
-    return seconds, articles
+    engine = sa.create_engine(settings.resolved_database_url)
+    with engine.connect() as conn:
+        last = conn.execute(sa.select(sa.func.max(schema.articles.c.created_at))).scalar_one()
+    engine.dispose()
+    seconds = last.timestamp() - began_wall
+    return Run(seconds, articles, usage.spent(), f"whole command {whole:.1f} s (stories stage and enrichment after)")
 
 
-def worker_run(site: Site, pages: int, workers: int, cluster_url: str, broker: str, workdir: Path) -> tuple[float, int]:
+def worker_run(
+    site: Site, pages: int, workers: int, cluster: PostgresCluster, redis: RedisServer, workdir: Path
+) -> Run:
+    cluster_url, broker = cluster.url, redis.url
     name = f"bench{workers}_{int(time.time())}"
     admin = sa.create_engine(cluster_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -164,6 +178,11 @@ def worker_run(site: Site, pages: int, workers: int, cluster_url: str, broker: s
     ]
     try:
         time.sleep(3)  # workers up before the clock starts, as in a running deployment
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        assert redis.process is not None
+        usage = CpuUsage(
+            {"workers": [p.pid for p in processes], "postgresql": [postmaster], "redis": [redis.process.pid]}
+        )
         began = time.monotonic()
         if newsloom(env, "beat", "--once").returncode != 0:
             sys.exit("beat failed")
@@ -173,12 +192,70 @@ def worker_run(site: Site, pages: int, workers: int, cluster_url: str, broker: s
                 break
             time.sleep(0.5)
         seconds = time.monotonic() - began
+        spent = usage.spent()
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
         for process in processes:
             process.wait(timeout=30)
-    return seconds, articles
+    return Run(seconds, articles, spent)
+
+
+@dataclass
+class Run:
+    seconds: float
+    articles: int
+    cpu: dict[str, float]  # CPU seconds spent during the run, by process group
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_times() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds) of every process now running."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
+    return found
+
+
+class CpuUsage:
+    """CPU seconds spent by process trees (a root and its descendants now running) between ``__init__`` and
+    ``spent``; "bench" is this process (the site's server threads, the polling) and what it waited for."""
+
+    def __init__(self, roots: dict[str, list[int]]) -> None:
+        self.roots = roots
+        self.before = self._sample()
+
+    def _sample(self) -> dict[str, float]:
+        processes = _process_times()
+        sample = {}
+        for name, roots in self.roots.items():
+            members, changed = set(roots), True
+            while changed:
+                grown = members | {pid for pid, (parent, _) in processes.items() if parent in members}
+                changed, members = grown != members, grown
+            sample[name] = sum(processes[pid][1] for pid in members if pid in processes)
+        times = os.times()
+        sample["bench (site) and waited-for children"] = (
+            times.user + times.system + times.children_user + times.children_system
+        )
+        return sample
+
+    def spent(self) -> dict[str, float]:
+        after = self._sample()
+        return {name: after[name] - self.before.get(name, 0.0) for name in after}
 
 
 def main() -> None:
@@ -188,7 +265,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="newsloom-scale-bench-"))
     site = Site(args.pages)
     print(f"site: {args.pages} pages at {site.url}; cores: {os.cpu_count()}", flush=True)
-    results: dict[str, tuple[float, int]] = {}
+    results: dict[str, Run] = {}
     results["embedded (SQLite, crawl --once)"] = embedded_run(site, args.pages, workdir)
     print("embedded done", results, flush=True)
     redis = RedisServer().start()
@@ -198,18 +275,20 @@ def main() -> None:
                 sys.exit("PostgreSQL not installed")
             for workers in (1, 2):
                 key = f"{workers} worker{'s' if workers > 1 else ''} (PostgreSQL, Redis)"
-                results[key] = worker_run(site, args.pages, workers, cluster.url, redis.url, workdir)
+                results[key] = worker_run(site, args.pages, workers, cluster, redis, workdir)
                 print(key, results[key], flush=True)
     finally:
         redis.close()
-    base_rate = results["embedded (SQLite, crawl --once)"][1] / results["embedded (SQLite, crawl --once)"][0]
+    base_rate = results["embedded (SQLite, crawl --once)"].rate
     print(f"\n{'run':<36} {'seconds':>8} {'articles':>9} {'articles/s':>11} {'vs embedded':>12}")
-    for name, (seconds, articles) in results.items():
-        rate = articles / seconds
-        print(f"{name:<36} {seconds:8.1f} {articles:9d} {rate:11.1f} {rate / base_rate:11.2f}x")
+    for name, run in results.items():
+        print(f"{name:<36} {run.seconds:8.1f} {run.articles:9d} {run.rate:11.1f} {run.rate / base_rate:11.2f}x")
+    for name, run in results.items():
+        cpu = ", ".join(f"{group} {seconds * 1000 / run.articles:.0f} ms" for group, seconds in run.cpu.items())
+        print(f"CPU per article, {name}: {cpu}" + (f"; {run.note}" if run.note else ""))
     one = results["1 worker (PostgreSQL, Redis)"]
     two = results["2 workers (PostgreSQL, Redis)"]
-    print(f"2-to-1 worker scaling: {(two[1] / two[0]) / (one[1] / one[0]):.2f}x")
+    print(f"2-to-1 worker scaling: {two.rate / one.rate:.2f}x")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,12 @@ article page as a static file in the same run.
 
     make bench-web                                   # 100,000 articles (building the store takes a few minutes)
     .venv/bin/python bench/web_bench.py --articles 20000 --duration 10
+    .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million          # SQLite
+    .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million-pg --postgres
+    .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million --stories 3
+
+The store is kept in --data-dir (and a PostgreSQL cluster in DATA_DIR/pg with --postgres) and resumed or reused
+by later runs; it is built 500 articles per transaction through the store's bulk path (``store.upsert_articles``).
 
 Articles are made from the real pages of ../shared/corpora (extracted once) with varied titles, dates, sections
 and tags. The portal runs as users run it (`newsloom serve`, a separate process); wrk runs from another process
@@ -13,6 +19,7 @@ come from Debian (apt-get install wrk nginx).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import random
@@ -24,11 +31,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,8 +45,9 @@ sys.path.insert(0, str(ROOT))
 from newsloom.errors import NewsloomError  # noqa: E402
 from newsloom.extract import extract_article  # noqa: E402
 from newsloom.model import Article  # noqa: E402
+from newsloom.pipeline import update_stories  # noqa: E402
 from newsloom.settings import Settings  # noqa: E402
-from newsloom.store import open_store  # noqa: E402
+from newsloom.store import SQLStore, open_store, schema  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 SECTIONS = ["World", "Business", "Sport", "Technology", "Culture", "Science", "Health", "Politics"]
@@ -92,36 +102,104 @@ def corpus_articles() -> list[Article]:
     return articles
 
 
-def build_store(data_dir: Path, count: int) -> None:
-    store = open_store(Settings(data_dir=data_dir))
-    if store.count_articles() >= count:
-        return
+def generated_article(seed: Article, number: int, published: datetime) -> Article:
+    """Article ``number`` of the store: a corpus page with its own URL, title, date, section, outlet and tags.
+
+    Its random choices are seeded by its number, so a store resumed after an interruption holds what one built
+    in a single run would."""
+    rng = random.Random(number)
+    word = rng.choice(WORDS)
+    return replace(
+        seed,
+        url=f"https://outlet{number % 40}.example/{number}",
+        canonical_url=f"https://outlet{number % 40}.example/{number}",
+        title=f"{seed.title[:120]} ({word} {number})",
+        published=published,
+        section=SECTIONS[number % len(SECTIONS)],
+        tags=[word, rng.choice(WORDS), f"topic-{number % 300}"],
+        site_name=f"Outlet {number % 40}",
+        outlet_evidence=[("site", f"Outlet {number % 40}")],  # one name per outlet, not the corpus page's
+        blocks=list(seed.blocks),
+        images=list(seed.images),
+        attribution=list(seed.attribution),
+        id=None,
+        source_id=None,
+    )
+
+
+BUILD_START = datetime(2026, 11, 24, tzinfo=UTC)  # article N is dated 7 N minutes before this
+BATCH = 500  # articles per transaction while building
+
+
+def build_store(settings: Settings, count: int) -> float | None:
+    """Fill the store up to ``count`` generated articles, ``BATCH`` per transaction through ``upsert_articles``
+    (the rows one-by-one ingest writes: articles, outlets, sections, tag and author links, search entries).
+    Resumes where an earlier run stopped. Returns the seconds spent, or None when there was nothing to do."""
+    store = open_store(settings)
+    have = store.count_articles()
+    if have >= count:
+        if store.engine.dialect.name == "postgresql":  # an earlier build stopped before building it
+            with store.engine.begin() as conn:
+                conn.execute(sa.text(_GIN))
+        store.close()
+        return None
     seeds = corpus_articles()
-    rng = random.Random(42)
-    start = datetime(2026, 11, 24, tzinfo=UTC)
     began = time.monotonic()
-    for number in range(store.count_articles(), count):
-        seed = seeds[number % len(seeds)]
-        word = rng.choice(WORDS)
-        article = replace(
-            seed,
-            url=f"https://outlet{number % 40}.example/{number}",
-            canonical_url=f"https://outlet{number % 40}.example/{number}",
-            title=f"{seed.title[:120]} ({word} {number})",
-            published=start - timedelta(minutes=number * 7),
-            section=SECTIONS[number % len(SECTIONS)],
-            tags=[word, rng.choice(WORDS), f"topic-{number % 300}"],
-            site_name=f"Outlet {number % 40}",
-            blocks=list(seed.blocks),
-            images=list(seed.images),
-            attribution=list(seed.attribution),
-            id=None,
-            source_id=None,
-        )
-        store.upsert_article(article)
-        if number % 5000 == 0:
-            print(f"  store: {number} articles ({time.monotonic() - began:.0f} s)", flush=True)
+    with deferred_search_index(store):
+        fill(store, seeds, have, count, began)
     store.close()
+    return time.monotonic() - began
+
+
+def fill(store: SQLStore, seeds: list[Article], have: int, count: int, began: float) -> None:
+    for first in range(have, count, BATCH):
+        numbers = range(first, min(first + BATCH, count))
+        store.upsert_articles(
+            [generated_article(seeds[n % len(seeds)], n, BUILD_START - timedelta(minutes=n * 7)) for n in numbers]
+        )
+        if first % 20_000 == 0:
+            elapsed = time.monotonic() - began
+            rate = (first + len(numbers) - have) / max(elapsed, 1e-9)
+            print(f"  store: {first + len(numbers):,} articles ({elapsed:.0f} s, {rate:.0f}/s)", flush=True)
+
+
+@contextlib.contextmanager
+def deferred_search_index(store: SQLStore) -> Iterator[None]:
+    """On PostgreSQL, the search entries' GIN index is dropped while the store is filled and built once at the end
+    (as one would bulk-load any PostgreSQL table): kept up row by row it doubles the cost of a bulk load. The index
+    is the one migration 0110 creates; an interrupted build leaves it missing, and the next run builds it."""
+    if store.engine.dialect.name != "postgresql":
+        yield
+        return
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX IF EXISTS ix_articles_search_document"))
+    try:
+        yield
+    finally:
+        began = time.monotonic()
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("SET LOCAL maintenance_work_mem = '1GB'"))
+            conn.execute(sa.text(_GIN))
+            conn.execute(sa.text("ANALYZE"))
+        print(f"  search index built in {time.monotonic() - began:.0f} s", flush=True)
+
+
+_GIN = "CREATE INDEX IF NOT EXISTS ix_articles_search_document ON articles_search USING GIN (document)"
+
+
+def store_size(settings: Settings) -> int:
+    """Bytes on disk: the SQLite file with its WAL, or PostgreSQL's ``pg_database_size``."""
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///"))
+        return sum(
+            path.stat().st_size for suffix in ("", "-wal", "-shm") if (path := Path(f"{database}{suffix}")).exists()
+        )
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        size = int(conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar_one())
+    engine.dispose()
+    return size
 
 
 def wait_for(url: str, seconds: float = 30) -> None:
@@ -181,25 +259,54 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="seconds of load over the hot paths before measuring")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes of `newsloom serve`")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "results" / "web-store")
+    parser.add_argument(
+        "--database-url", help="store on this database (postgresql+psycopg://...) instead of SQLite in --data-dir"
+    )
+    parser.add_argument(
+        "--postgres", action="store_true",
+        help="store on a PostgreSQL cluster kept in DATA_DIR/pg across runs (Debian's binaries, loopback)",
+    )  # fmt: skip
+    parser.add_argument("--build-only", action="store_true", help="build (or resume) the store, report it, stop")
+    parser.add_argument(
+        "--stories", type=int, default=0, metavar="N",
+        help="then add N batches of 1,000 new articles and time the stories stage over each",
+    )  # fmt: skip
     args = parser.parse_args()
     global ACCEPT_ENCODING
     ACCEPT_ENCODING = args.accept_encoding
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found: apt-get install -y wrk nginx")
-    print(f"building store of {args.articles} articles in {args.data_dir} ...", flush=True)
-    build_store(args.data_dir, args.articles)
+    with contextlib.ExitStack() as stack:
+        database_url = args.database_url
+        if args.postgres:
+            database_url = stack.enter_context(kept_postgres(args.data_dir / "pg"))
+        settings = Settings(data_dir=args.data_dir, database_url=database_url)
+        print(f"building store of {args.articles:,} articles in {database_url or args.data_dir} ...", flush=True)
+        seconds = build_store(settings, args.articles)
+        built = f"built in {seconds:.0f} s" if seconds is not None else "already built"
+        print(f"store: {args.articles:,} articles, {built}; {store_size(settings) / 2**30:.2f} GiB on disk", flush=True)
+        if args.build_only:
+            return
+        if args.stories:
+            time_stories(settings, args.stories)
+            return
+        serve_and_measure(args, database_url)
+
+
+def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="newsloom-web-bench-"))
     workdir.chmod(0o755)  # nginx workers run unprivileged and must read the static page
     port, nginx_port = free_port(), free_port()
+    store_args = ["--database-url", database_url] if database_url else []
     serve = subprocess.Popen(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(args.data_dir), "serve", "--port", str(port),
-         "--workers", str(args.workers)],
+        [sys.executable, "-m", "newsloom", "--data-dir", str(args.data_dir), *store_args, "serve", "--port",
+         str(port), "--workers", str(args.workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/healthz")
+        wait_for(base + "/healthz", seconds=180)
         ids = httpx.get(base + "/api/v1/articles", params={"limit": 100}).json()["items"]
         article_paths = [item["portal_url"].replace("http://127.0.0.1:8000", "") for item in ids]
         rng = random.Random(7)
@@ -256,6 +363,106 @@ def main() -> None:
         )
     print(f"article page vs nginx static: {article['rps'] / static['rps']:.3f}x throughput")
     print(f"first render of an article, one request at a time: p50 {first[0]:.2f} ms, p95 {first[1]:.2f} ms")
+
+
+@contextlib.contextmanager
+def kept_postgres(root: Path) -> Iterator[str]:
+    """A PostgreSQL cluster in ``root``, made on first use and kept (with its database) across runs; started on a
+    free loopback port for this run and stopped after it. Settings a deployment of this size would have:
+    shared_buffers 2 GB (of 24 GB), effective_cache_size 12 GB; everything else as Debian ships it."""
+    from tests.postgres import _bindir
+
+    root = root.resolve()  # the server runs as another user, from another directory
+    bindir = _bindir()
+    if bindir is None:
+        sys.exit("PostgreSQL not installed: apt-get install -y postgresql")
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    if not (root / "data" / "PG_VERSION").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        if prefix:
+            shutil.chown(root, "postgres", "postgres")
+        subprocess.run(
+            [*prefix, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "newsloom", "-E", "UTF8"],
+            **quiet,  # type: ignore[arg-type]
+        )
+    port = free_port()
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c effective_cache_size=12GB"
+    subprocess.run(
+        [*prefix, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-o", options, "-l", str(root / "log"), "-w",
+         "start"],
+        **quiet,  # type: ignore[arg-type]
+    )  # fmt: skip
+    try:
+        admin = sa.create_engine(
+            f"postgresql+psycopg://newsloom@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as conn:
+            if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = 'newsloom'")).first() is None:
+                conn.execute(sa.text("CREATE DATABASE newsloom"))
+        admin.dispose()
+        yield f"postgresql+psycopg://newsloom@127.0.0.1:{port}/newsloom"
+    finally:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+
+
+def time_stories(settings: Settings, batches: int) -> None:
+    """The stories stage as the crawl runs it after a round (``pipeline.update_stories``), each time over 1,000
+    articles newer than any stored, on the full store."""
+    store = open_store(settings)
+    settle_stories(store)
+    seeds = corpus_articles()
+    base = store.count_articles()
+    times = []
+    for batch in range(batches):
+        first = base + batch * 1000
+        store.upsert_articles(
+            [
+                generated_article(seeds[n % len(seeds)], n, BUILD_START + timedelta(minutes=(n - base + 1) * 7))
+                for n in range(first, first + 1000)
+            ]
+        )
+        began = time.monotonic()
+        changes = update_stories(store)
+        times.append(time.monotonic() - began)
+        print(
+            f"stories stage over 1,000 new articles (store: {first + 1000:,}): {times[-1]:.2f} s, "
+            f"{changes.stories_created} stories created, {changes.articles_linked} articles linked",
+            flush=True,
+        )
+    store.close()
+    print(f"stories stage per 1,000 new articles: median {sorted(times)[len(times) // 2]:.2f} s over {batches} runs")
+
+
+def settle_stories(store: SQLStore) -> None:
+    """Mark the generated store as the stories stage leaves a store it has kept up with: every article checked and
+    in the copy index. The copy index is left without signatures: the generated articles are 303 pages repeated,
+    which the stage would rightly fold into 303 giant copy clusters, a shape no real store has."""
+    a, copies = schema.articles, schema.article_copies
+    checked = indexed = 0
+    with store.engine.connect() as conn:
+        last_id = conn.execute(sa.select(sa.func.max(a.c.id))).scalar() or 0
+    for first in range(0, last_id + 1, 50_000):  # an SQLite row is rewritten whole: keep each WAL short
+        in_range = a.c.id.between(first, first + 49_999)
+        with store.engine.begin() as conn:
+            checked += conn.execute(
+                a.update()
+                .where(in_range, a.c.story_checked_at.is_(None), a.c.story_id.is_(None))
+                .values(story_checked_at=BUILD_START)
+            ).rowcount
+            indexed += conn.execute(
+                copies.insert().from_select(
+                    ["article_id", "signature", "original_id"],
+                    sa.select(a.c.id, sa.null(), sa.null()).where(
+                        in_range, ~sa.exists().where(copies.c.article_id == a.c.id)
+                    ),
+                )
+            ).rowcount
+    if checked or indexed:
+        print(f"settled: {checked:,} articles marked checked, {indexed:,} put in the copy index", flush=True)
 
 
 def first_renders(base: str, article_ids: list[int]) -> tuple[float, float]:

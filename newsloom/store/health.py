@@ -12,6 +12,7 @@ articles) and that baseline share was at least ``MIN_BASELINE_SHARE``: a field t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -45,11 +46,28 @@ def completeness(article: Article) -> dict[str, bool]:
 
 def record_extraction(conn: sa.Connection, source_id: int, article: Article, when: datetime) -> None:
     """Count one new article of ``source_id`` on the UTC day of ``when`` (inside the caller's transaction)."""
+    record_extractions(conn, [(source_id, article, when)])
+
+
+def record_extractions(conn: sa.Connection, new_articles: Iterable[tuple[int, Article, datetime]]) -> None:
+    """``record_extraction`` for many new articles: one statement per outlet and day (bulk loads)."""
+    totals: dict[tuple[int, date], dict[str, int]] = {}
+    for source_id, article, when in new_articles:
+        counts = totals.setdefault((source_id, when.date()), dict.fromkeys(_COUNTED, 0))
+        counts["articles"] += 1
+        for name, value in completeness(article).items():
+            counts[f"with_{name}"] += int(value)
+    for (source_id, day), counts in totals.items():
+        _add_counts(conn, source_id, day, counts)
+
+
+_COUNTED = ("articles", *(f"with_{name}" for name in FIELDS))
+
+
+def _add_counts(conn: sa.Connection, source_id: int, day: date, counts: dict[str, int]) -> None:
     table = schema.extraction_health
-    filled = completeness(article)
-    counts = {"articles": 1, **{f"with_{name}": int(value) for name, value in filled.items()}}
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(source_id=source_id, day=when.date(), **counts)
+    statement = dialect.insert(table).values(source_id=source_id, day=day, **counts)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.source_id, table.c.day],
         set_={name: table.c[name] + statement.excluded[name] for name in counts},

@@ -164,16 +164,32 @@ class PortalQueries:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(table.c.author_name).where(table.c.author_slug == slug).limit(1)).scalar()
 
-    def top_tags(self, limit: int = 30) -> list[Named]:
-        table = schema.article_tags
-        count = sa.func.count(table.c.article_id)
-        query = (
-            sa.select(table.c.tag_slug, sa.func.min(table.c.tag_name), count)
-            .group_by(table.c.tag_slug)
-            .order_by(count.desc(), table.c.tag_slug)
-            .limit(limit)
-        )
+    def top_tags(self, limit: int = 30, *, recent: int | None = None) -> list[Named]:
+        """The most used tags; with ``recent``, counted over the newest ``recent`` articles only (what the home page
+        shows: an index range whatever the size of the store, where counting every tag link walks millions)."""
+        table, a = schema.article_tags, schema.articles
         with self.engine.connect() as conn:
+            links: sa.FromClause = table
+            if recent is not None:
+                since = conn.execute(
+                    sa.select(a.c.listed_at).order_by(a.c.listed_at.desc()).limit(1).offset(recent - 1)
+                ).scalar()
+                if since is not None:
+                    # A range of ix_article_tags_listed. The limit (far above any article's tags) keeps SQLite from
+                    # merging the subquery into the grouping, where it would walk every link in tag order instead.
+                    links = (
+                        sa.select(table.c.tag_slug, table.c.tag_name)
+                        .where(table.c.listed_at >= since)
+                        .limit(recent * 100)
+                        .subquery()
+                    )
+            count = sa.func.count()
+            query = (
+                sa.select(links.c.tag_slug, sa.func.min(links.c.tag_name), count)
+                .group_by(links.c.tag_slug)
+                .order_by(count.desc(), links.c.tag_slug)
+                .limit(limit)
+            )
             return [Named(slug, name, n) for slug, name, n in conn.execute(query)]
 
     # -- outlets -----------------------------------------------------------------------------------------------

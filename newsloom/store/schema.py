@@ -129,6 +129,14 @@ articles = sa.Table(
     sa.Index("ix_articles_updated_at", "updated_at"),
     sa.Index("ix_articles_translated_from", "translated_from"),
     sa.Index("ix_articles_enriched_at", "enriched_at"),
+    sa.Index(  # the newest dated report of any story, without walking the articles in no story
+        "ix_articles_story_published",
+        "published_at",
+        sqlite_where=sa.text("story_id IS NOT NULL"),
+        postgresql_where=sa.text("story_id IS NOT NULL"),
+    ),
+    sa.Index("ix_articles_section_hidden", "section_slug", "hidden"),  # counts per section from the index alone
+    sa.Index("ix_articles_source_hidden", "source_id", "hidden"),  # counts per outlet from the index alone
 )
 
 article_tags = sa.Table(
@@ -141,6 +149,7 @@ article_tags = sa.Table(
     sa.Column("tag_kind", sa.String(20)),  # person | organisation | place | topic
     sa.Index("ix_article_tags_tag_slug", "tag_slug"),
     sa.Index("ix_article_tags_tag_listed", "tag_slug", "listed_at"),
+    sa.Index("ix_article_tags_listed", "listed_at", "tag_slug", "tag_name"),  # the newest articles' tags, counted
 )
 
 article_authors = sa.Table(

@@ -55,6 +55,17 @@ class SearchFilters:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchEntry:
+    """What the index keeps of one article."""
+
+    article_id: int
+    title: str
+    lead: str
+    body: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RawHit:
     article_id: int
     snippet: str
@@ -65,6 +76,10 @@ class SearchIndex(Protocol):
     def index(
         self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
     ) -> None: ...
+
+    def index_many(self, conn: sa.Connection, entries: list[SearchEntry]) -> None:
+        """``index`` for many articles at once (bulk loads): the same entries, fewer statements."""
+        ...
 
     def remove(self, conn: sa.Connection, article_id: int) -> None: ...
 
@@ -96,6 +111,15 @@ class Fts5SearchIndex:
         conn.execute(
             sa.text("INSERT INTO articles_fts(rowid, title, lead, body) VALUES (:id, :title, :lead, :body)"),
             {"id": article_id, "title": title, "lead": lead, "body": body},
+        )
+
+    def index_many(self, conn: sa.Connection, entries: list[SearchEntry]) -> None:
+        if not entries:
+            return
+        conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :id"), [{"id": e.article_id} for e in entries])
+        conn.execute(
+            sa.text("INSERT INTO articles_fts(rowid, title, lead, body) VALUES (:id, :title, :lead, :body)"),
+            [{"id": e.article_id, "title": e.title, "lead": e.lead, "body": e.body} for e in entries],
         )
 
     def remove(self, conn: sa.Connection, article_id: int) -> None:
@@ -202,6 +226,9 @@ class LikeSearchIndex:
     ) -> None:
         return None
 
+    def index_many(self, conn: sa.Connection, entries: list[SearchEntry]) -> None:
+        return None
+
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         return None
 
@@ -268,6 +295,12 @@ class PostgresSearchIndex:
         self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
     ) -> None:
         conn.execute(_PG_INDEX, {"id": article_id, "title": title, "lead": lead, "body": body})
+
+    def index_many(self, conn: sa.Connection, entries: list[SearchEntry]) -> None:
+        if entries:
+            conn.execute(
+                _PG_INDEX, [{"id": e.article_id, "title": e.title, "lead": e.lead, "body": e.body} for e in entries]
+            )
 
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         conn.execute(sa.text("DELETE FROM articles_search WHERE article_id = :id"), {"id": article_id})

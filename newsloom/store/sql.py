@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,56 +73,66 @@ class SQLStore:
     def upsert_article(
         self, article: Article, raw_html: bytes | None = None, final_url: str | None = None
     ) -> UpsertResult:
+        with self.engine.begin() as conn:
+            return self.upsert_in(conn, article, raw_html, final_url)
+
+    def upsert_articles(self, articles: Sequence[Article]) -> list[UpsertResult]:
+        """Many articles in one transaction, each stored as ``upsert_article`` stores it (see ``store.bulk``)."""
+        from newsloom.store.bulk import upsert_articles
+
+        return upsert_articles(self, articles)
+
+    def upsert_in(
+        self, conn: sa.Connection, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+    ) -> UpsertResult:
+        """``upsert_article`` inside the caller's transaction."""
         canonical = canonicalize_url(article.canonical_url or article.url)
         article.canonical_url = canonical
         digest = content_hash(article)
         now = utcnow()
         table = schema.articles
-        with self.engine.begin() as conn:
-            existing = conn.execute(
-                sa.select(table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at).where(
-                    table.c.canonical_url == canonical
-                )
-            ).first()
-            if existing is not None and existing.content_hash == digest:
-                if raw_html is not None:
-                    self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now)
-                article.id = existing.id
-                return UpsertResult(UpsertOutcome.UNCHANGED, existing.id)
-            listed_by = article.source_id  # the source whose feed (or import) brought the page
-            source_id = self._outlet_for(conn, article, now)
-            section_slug = self._section_for(conn, article.section)
-            values = self._row_values(article, digest, section_slug, source_id, now)
-            values["carried_by_source_id"] = listed_by if listed_by and listed_by != source_id else None
-            if existing is not None and article.published is None and existing.published_at is None:
-                values["listed_at"] = existing.listed_at  # first seen stays first seen
-            if existing is None:
-                values["created_at"] = now
-                article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
-                outcome = UpsertOutcome.NEW
-                if source_id is not None:  # extraction health counts each article once, when it is new
-                    record_extraction(conn, source_id, article, article.fetched_at or now)
-            else:
-                article_id = existing.id
-                # A new version of the page knows nothing of the portal's decisions about the article: its story,
-                # its translation link, an administrator having hidden it. Those stay as stored.
-                for key, unset in (
-                    ("story_id", None),
-                    ("translated_from", None),
-                    ("translation_backend", None),
-                    ("translation_model", None),
-                    ("hidden", False),
-                ):
-                    if values[key] == unset:
-                        del values[key]
-                conn.execute(table.update().where(table.c.id == article_id).values(**values))
-                outcome = UpsertOutcome.UPDATED
-            self._replace_links(conn, article_id, article, values["listed_at"])
-            if raw_html is not None:
-                self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
-            self.search_index.index(
-                conn, article_id, article.title, article.lead or "", article.body, article.language
+        existing = conn.execute(
+            sa.select(table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at).where(
+                table.c.canonical_url == canonical
             )
+        ).first()
+        if existing is not None and existing.content_hash == digest:
+            if raw_html is not None:
+                self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now)
+            article.id = existing.id
+            return UpsertResult(UpsertOutcome.UNCHANGED, existing.id)
+        listed_by = article.source_id  # the source whose feed (or import) brought the page
+        source_id = self._outlet_for(conn, article, now)
+        section_slug = self._section_for(conn, article.section)
+        values = self._row_values(article, digest, section_slug, source_id, now)
+        values["carried_by_source_id"] = listed_by if listed_by and listed_by != source_id else None
+        if existing is not None and article.published is None and existing.published_at is None:
+            values["listed_at"] = existing.listed_at  # first seen stays first seen
+        if existing is None:
+            values["created_at"] = now
+            article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
+            outcome = UpsertOutcome.NEW
+            if source_id is not None:  # extraction health counts each article once, when it is new
+                record_extraction(conn, source_id, article, article.fetched_at or now)
+        else:
+            article_id = existing.id
+            # A new version of the page knows nothing of the portal's decisions about the article: its story,
+            # its translation link, an administrator having hidden it. Those stay as stored.
+            for key, unset in (
+                ("story_id", None),
+                ("translated_from", None),
+                ("translation_backend", None),
+                ("translation_model", None),
+                ("hidden", False),
+            ):
+                if values[key] == unset:
+                    del values[key]
+            conn.execute(table.update().where(table.c.id == article_id).values(**values))
+            outcome = UpsertOutcome.UPDATED
+        self._replace_links(conn, article_id, article, values["listed_at"])
+        if raw_html is not None:
+            self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
+        self.search_index.index(conn, article_id, article.title, article.lead or "", article.body, article.language)
         article.id = article_id
         article.source_id = source_id
         return UpsertResult(outcome, article_id)
@@ -251,15 +261,9 @@ class SQLStore:
     def _replace_links(self, conn: sa.Connection, article_id: int, article: Article, listed_at: datetime) -> None:
         conn.execute(schema.article_authors.delete().where(schema.article_authors.c.article_id == article_id))
         replace_tag_links(conn, article_id, article.tags, article.tag_kinds, listed_at)
-        authors = {slugify(name): name for name in article.authors if name.strip()}
+        authors = author_rows(article_id, article.authors, listed_at)
         if authors:
-            conn.execute(
-                schema.article_authors.insert(),
-                [
-                    {"article_id": article_id, "author_slug": slug, "author_name": name, "listed_at": listed_at}
-                    for slug, name in authors.items()
-                ],
-            )
+            conn.execute(schema.article_authors.insert(), authors)
 
     def _save_html(
         self,
@@ -527,19 +531,33 @@ def replace_tag_links(
     """The article's tag rows, one per slug, with each tag's kind (topic where nothing better is known)."""
     table = schema.article_tags
     conn.execute(table.delete().where(table.c.article_id == article_id))
-    rows = {}
+    rows = tag_rows(article_id, tags, kinds, listed_at)
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def tag_rows(
+    article_id: int, tags: list[str], kinds: dict[str, str], listed_at: datetime | None
+) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
     for tag in tags:
         if (slug := slugify(tag)) and slug not in rows:
-            kind = kinds.get(tag, "topic")
             rows[slug] = {
                 "article_id": article_id,
                 "tag_slug": slug,
                 "tag_name": tag[:300],
                 "listed_at": listed_at,
-                "tag_kind": kind,
+                "tag_kind": kinds.get(tag, "topic"),
             }
-    if rows:
-        conn.execute(table.insert(), list(rows.values()))
+    return list(rows.values())
+
+
+def author_rows(article_id: int, authors: list[str], listed_at: datetime | None) -> list[dict[str, Any]]:
+    named = {slugify(name): name for name in authors if name.strip()}
+    return [
+        {"article_id": article_id, "author_slug": slug, "author_name": name, "listed_at": listed_at}
+        for slug, name in named.items()
+    ]
 
 
 def _image_dict(image: Image) -> dict[str, Any]:

@@ -75,6 +75,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
+HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal.py, top_tags)
 SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
@@ -107,7 +108,7 @@ def home(request: Request) -> Response:
             most_read=most_read,
             top_stories=portal.queries.top_stories(),
             outlets=portal.outlets_for(shown),
-            tags=portal.queries.top_tags(12),
+            tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER),
             outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
             csrf_token=token,
         )
