@@ -14,6 +14,8 @@ import click
 from rich.console import Console
 
 if TYPE_CHECKING:  # settings, store, pipeline and extractor load in the commands that use them (start-up time)
+    from rich.progress import Progress
+
     from newsloom.extract.overrides import SiteOverrides
     from newsloom.model import Article, FetchedPage
     from newsloom.settings import Settings
@@ -87,3 +89,18 @@ def database_error(url: str, error: BaseException) -> click.ClickException:
 # Reports and progress go to stderr so stdout stays machine-readable (extract/export print JSON there).
 err_console = Console(stderr=True, soft_wrap=True)  # soft wrap: a long line is never cut into two when piped
 out_console = Console(file=sys.stdout, soft_wrap=True)
+
+
+def progress_bar() -> Progress:
+    """A bar with a count on stderr, only on a terminal: piped or redirected output stays the summary alone."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )

@@ -9,31 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, err_console, progress_bar
 from newsloom.cli.sections import run_enrichment
 from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
 
 if TYPE_CHECKING:  # the pipeline, the store and the stories stage load in the commands that use them
-    from rich.progress import Progress
-
     from newsloom.pipeline import BatchReport
     from newsloom.store.stories import StoryChanges
-
-
-def _progress() -> Progress:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
 
 
 ALLOW_FAILURES_HELP = "Exit 0 even when some pages failed (for cron jobs); by default any failure exits 1."
@@ -97,7 +81,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     from newsloom.media.archive import store_warc_images
 
     stored_ids: list[int] = []
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
             for page in _pages_of(path, url):
@@ -273,7 +257,7 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
     store = app.store
     extract = app.extract_stage()
     report = BatchReport()
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("reprocessing", total=store.count_articles())
         for article, page in _stored_pages(app):
             if isinstance(page, FetchedPage):

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, err_console, progress_bar
 from newsloom.errors import NewsloomError
 
 
@@ -23,15 +22,7 @@ def run_enrichment(app: AppContext) -> None:
     pending = EnrichmentStore(store.engine).count_pending()
     if not pending:
         return
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("tags and sections", total=pending)
         changes = enrich_stored(store, app.settings, on_progress=lambda n: progress.advance(task, n))
     trained = ", section model trained from the store" if changes.model_trained else ""
