@@ -7,12 +7,10 @@ test-artifacts/frontpage/."""
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -28,7 +26,8 @@ from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from tests.conftest import CORPORA, LiveServer, free_port
 from tests.media.cdn import ImageServer, LoopbackCDN
-from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (the browser fixture)
+from tests.web.test_browser_hardening import loopback_only
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,28 +97,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     store.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
-
-
-def _open(browser, width: int, refused: list[str]):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": width, "height": 900})
-
-    def guard(route) -> None:  # type: ignore[no-untyped-def]
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    return page
+def _open(chromium, width: int):  # type: ignore[no-untyped-def]
+    """A page at ``width`` whose requests off the machine are aborted; the second value lists them."""
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    return page, loopback_only(page)
 
 
 PICTURES = """() => Array.from(document.images).map(img => ({
@@ -138,9 +119,8 @@ def _pages(portal: Portal) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: int) -> None:  # type: ignore[no-untyped-def]
-    refused: list[str] = []
-    page = _open(browser, width, refused)
+def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page, refused = _open(browser, width)
     directory = ARTIFACTS / "frontpage"
     directory.mkdir(parents=True, exist_ok=True)
     for name, path in _pages(portal).items():
@@ -160,9 +140,8 @@ def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: i
     assert refused == []
 
 
-def test_header_lists_sections_and_search_paginates(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]
-    refused: list[str] = []
-    page = _open(browser, 1280, refused)
+def test_header_lists_sections_and_search_paginates(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page, refused = _open(browser, 1280)
     page.goto(portal.url + "/")
     links = page.eval_on_selector_all(".site-nav a", "links => links.map(a => a.getAttribute('href'))")
     assert sum(1 for href in links if href.startswith("/section/")) >= 2, links
