@@ -16,6 +16,10 @@ from newsloom.store import schema
 _m = schema.media
 _a = schema.articles
 MAX_BOUND = 500  # ids or URLs bound in one IN (...) list
+# Run for every first render of a page (its pictures, its listed articles' covers): built once, values bound per
+# call; building a select costs more than SQLite takes to run it.
+_MEDIA_BY_URL = sa.select(_m).where(_m.c.url.in_(sa.bindparam("urls", expanding=True)))
+_IMAGES_BY_ARTICLE = sa.select(_a.c.id, _a.c.images).where(_a.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def _chunks(values: list[Any], size: int = MAX_BOUND) -> Iterable[list[Any]]:
@@ -51,7 +55,7 @@ class MediaStore:
         found: dict[str, Media] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted):
-                for row in conn.execute(sa.select(_m).where(_m.c.url.in_(chunk))):
+                for row in conn.execute(_MEDIA_BY_URL, {"urls": chunk}):
                     found[row.url] = media_from_row(row)
         return found
 
@@ -102,7 +106,7 @@ class MediaStore:
         by_article: dict[int, str] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(ids):
-                for row in conn.execute(sa.select(_a.c.id, _a.c.images).where(_a.c.id.in_(chunk))):
+                for row in conn.execute(_IMAGES_BY_ARTICLE, {"ids": chunk}):
                     url = cover_url(row.images)
                     if url:
                         by_article[row.id] = url

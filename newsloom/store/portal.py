@@ -51,6 +51,22 @@ _GROUP_MEMBERS = sa.select(*SUMMARY_COLUMNS).where(
 )
 
 
+
+def _newest_of_statement(kind: str) -> sa.Select[Any]:
+    query = sa.select(*SUMMARY_COLUMNS).where(_a.c.hidden.is_(False))
+    key, limit = sa.bindparam("key"), sa.bindparam("limit", type_=sa.Integer)
+    if kind in _LINKS:
+        links, slug_column = _LINKS[kind]
+        query = query.join(links, links.c.article_id == _a.c.id).where(slug_column == key)
+        return query.order_by(links.c.listed_at.desc(), links.c.article_id.desc()).limit(limit)
+    column = _a.c.section_slug if kind == "category" else _a.c.story_id
+    return query.where(column == key).order_by(_a.c.listed_at.desc(), _a.c.id.desc()).limit(limit)
+
+
+# The related blocks' lists (``newest_of``): a first render of an article runs five or six of them, and building
+# a select costs several times what SQLite takes to run it.
+_NEWEST_OF = {kind: _newest_of_statement(kind) for kind in ("tag", "author", "category", "story")}
+
 def _group(article: Article) -> int:
     """An original and its translations share one group: the original's id."""
     return article.translated_from or article.id or 0
@@ -307,21 +323,11 @@ class PortalQueries:
         Tags and authors walk the link table's (slug, listed_at) index, sections and stories the articles' own
         indexes: a big tag or a prolific author costs no more than a small one.
         """
-        a = schema.articles
-        query = sa.select(*SUMMARY_COLUMNS).where(a.c.hidden.is_(False))
-        order: tuple[Any, ...] = (a.c.listed_at.desc(), a.c.id.desc())
-        if kind in ("tag", "author"):
-            links, slug_column = _LINKS[kind]
-            query = query.join(links, links.c.article_id == a.c.id).where(slug_column == key)
-            order = (links.c.listed_at.desc(), links.c.article_id.desc())
-        elif kind == "category":
-            query = query.where(a.c.section_slug == key)
-        elif kind == "story":
-            query = query.where(a.c.story_id == key)
-        else:
+        query = _NEWEST_OF.get(kind)
+        if query is None:
             raise ValueError(f"no related block of kind {kind!r}")
         with self.engine.connect() as conn:
-            return [summary_from_row(row) for row in conn.execute(query.order_by(*order).limit(limit))]
+            return [summary_from_row(row) for row in conn.execute(query, {"key": key, "limit": limit})]
 
     def editions(self, article: Article) -> list[Article]:
         """Other language editions: the original this one was translated from, or translations of it."""

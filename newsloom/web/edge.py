@@ -95,11 +95,18 @@ class EdgeCache:
         request = _RequestHeaders(scope)
         # Keyed by edition and link prefix too: /en/x, /vi/x and an un-prefixed /x are different pages.
         key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"] + self._host_part(scope))
+        version = self.portal.store.change_token()
+        with self.portal.pinned(version):
+            await self._serve(scope, receive, send, request, key, version)
+
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, request: _RequestHeaders, key: tuple[str, bytes],
+        version: object,
+    ) -> None:  # fmt: skip
         if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
             status, headers, body = await self._render(scope, receive)
             await self._respond(scope, send, request, status, headers, body)
             return
-        version = self.portal.store.change_token()
         entry = self._fresh(key, version)
         if entry is None:
             flight = self._flights.setdefault(key, asyncio.Lock())

@@ -73,6 +73,31 @@ def thumb(context: Any, article: Article, role: str = "thumbnail", lead: bool = 
 
 
 @pass_context
+def list_item(context: Any, item: Article, ranked: bool = False) -> Markup:
+    """One entry of a side or related list: thumbnail, title, and (unless ``ranked``) outlet and "untranslated".
+
+    Built here rather than in the template: an article page lists about twenty of them, and as template code each
+    entry cost about a tenth of a millisecond (a fifth of a first render), in Python a few microseconds.
+    """
+    path = escape(context.get("article_path")(item))
+    foreign = context.environment.globals["foreign"]
+    is_foreign = foreign(item.language)
+    lang = f' lang="{escape(item.language)}"' if is_foreign and item.language else ""
+    covers = context.get("covers") or {}
+    picture = picture_html(covers.get(item.id), item.title, "thumbnail", False, item.site_name or "")
+    head = f'<li><a class="thumb-link" href="{path}" tabindex="-1" aria-hidden="true">{picture}</a>'
+    title = f'<a href="{path}"{lang}>{escape(item.title)}</a>'
+    if ranked:
+        return Markup(f"{head}{title}</li>")
+    outlet = (context.get("outlets") or {}).get(item.source_id)
+    tail = f'<span class="outlet">{escape(outlet.name)}</span>' if outlet else ""
+    if is_foreign:
+        gettext = context.environment.globals["gettext"]
+        tail += f' <span class="untranslated">{escape(gettext(context, N_("untranslated")))}</span>'
+    return Markup(f"{head}<div>{title}\n    {tail}</div></li>")
+
+
+@pass_context
 def picture(context: Any, url: str | None, alt: str, role: str = "full", lead: bool = False) -> Markup:
     pictures = context.get("pictures") or {}
     return picture_html(pictures.get(url) if url else None, alt, role, lead)

@@ -9,7 +9,9 @@ import itertools
 import secrets
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +51,10 @@ ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
 # Shared fragments (newest of a tag, section, author...) and aggregate lists: a few KB each.
 MEMO_ENTRIES = 4096
+# The store's change token as a request first read it (``Portal.pinned``): a page asks the memo for a few dozen
+# shared values, and each would otherwise read the token again (a query on PostgreSQL). One token a request also
+# makes a page consistent: every part of it from one state of the store.
+_PINNED_VERSION: ContextVar[object | None] = ContextVar("newsloom_pinned_version", default=None)
 CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
 _MISSING = object()
 # Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
@@ -207,7 +213,10 @@ class Portal:
         """One template environment per edition, its catalogue installed: a compiled template is then shared by
         every page of that edition, with no per-request translation lookup set-up."""
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(WEB_DIR / "templates"), autoescape=True, extensions=["jinja2.ext.i18n"]
+            loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
+            autoescape=True,
+            extensions=["jinja2.ext.i18n"],
+            auto_reload=False,  # templates change with a deploy, not while serving: no stat() per page
         )
         templates = Jinja2Templates(env=env)
         env.install_gettext_translations(edition.translations, newstyle=True)  # type: ignore[attr-defined]
@@ -233,6 +242,7 @@ class Portal:
         env.filters["datetime"] = valid_datetime
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["list_item"] = pictures.list_item
         env.globals["nav_sections"] = self.nav_sections
         env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
@@ -427,7 +437,17 @@ class Portal:
         return response
 
     def validator(self) -> object:
-        return self.store.change_token()
+        pinned = _PINNED_VERSION.get()
+        return pinned if pinned is not None else self.store.change_token()
+
+    @contextmanager
+    def pinned(self, version: object) -> Iterator[object]:
+        """Within this block (one request), ``validator()`` is ``version`` without reading the store again."""
+        token = _PINNED_VERSION.set(version)
+        try:
+            yield version
+        finally:
+            _PINNED_VERSION.reset(token)
 
     def count_view(self, article_id: int) -> None:
         self.views.count(article_id)
