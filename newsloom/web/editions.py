@@ -39,9 +39,20 @@ class EditionRouter:
         self.app = app
         self.editions = editions
         self.default = default
+        self._choices: dict[bytes, str] = {}
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.app, name)
+
+    def _negotiated(self, accept: bytes) -> str:
+        """``negotiate`` remembered per header value (browsers send a handful; parsing one on every cached page
+        cost a tenth of the answer)."""
+        found = self._choices.get(accept)
+        if found is None:
+            found = negotiate(accept.decode("latin-1"), self.editions, self.default)
+            if len(self._choices) < 1024:  # a bound: headers are the client's to vary
+                self._choices[accept] = found
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +68,7 @@ class EditionRouter:
             await self.app(inner, receive, send)
             return
         accept = next((value for name, value in scope["headers"] if name == b"accept-language"), b"")
-        scope[EDITION_KEY] = negotiate(accept.decode("latin-1"), self.editions, self.default)
+        scope[EDITION_KEY] = self._negotiated(accept)
         scope[PREFIX_KEY] = ""
 
         async def send_vary(message: Message) -> None:
