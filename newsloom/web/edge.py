@@ -96,15 +96,8 @@ class EdgeCache:
         # Keyed by edition and link prefix too: /en/x, /vi/x and an un-prefixed /x are different pages.
         key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"] + self._host_part(scope))
         version = self.portal.store.change_token()
-        with self.portal.pinned(version):
-            await self._serve(scope, receive, send, request, key, version)
-
-    async def _serve(
-        self, scope: Scope, receive: Receive, send: Send, request: _RequestHeaders, key: tuple[str, bytes],
-        version: object,
-    ) -> None:  # fmt: skip
         if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
-            status, headers, body = await self._render(scope, receive)
+            status, headers, body = await self._render(scope, receive, version)
             await self._respond(scope, send, request, status, headers, body)
             return
         entry = self._fresh(key, version)
@@ -114,7 +107,7 @@ class EdgeCache:
                 entry = self._fresh(key, version)
                 if entry is None:
                     self.misses += 1
-                    status, headers, body = await self._render(scope, receive)
+                    status, headers, body = await self._render(scope, receive, version)
                     entry = self._keep(key, version, status, headers, body, scope["method"])
                     if entry is None:
                         await self._respond(scope, send, request, status, headers, body)
@@ -182,7 +175,10 @@ class EdgeCache:
 
     # -- responses ---------------------------------------------------------------------------------------------
 
-    async def _render(self, scope: Scope, receive: Receive) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    async def _render(
+        self, scope: Scope, receive: Receive, version: object = None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The route's response, rendered with the store's change token pinned at ``version`` (``Portal.pin``)."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -192,7 +188,12 @@ class EdgeCache:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        await self.app(scope, receive, capture)
+        pinned = self.portal.pin(version) if version is not None else None
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if pinned is not None:
+                self.portal.unpin(pinned)
         return start["status"], list(start.get("headers", [])), b"".join(chunks)
 
     async def _respond(

@@ -377,9 +377,14 @@ async def search(
     }
 
     def find() -> tuple[list[SearchHit], int]:
-        hits = portal.store.search(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
+        offset = (page - 1) * PAGE_SIZE
+        hits = portal.store.search(query, limit=PAGE_SIZE, offset=offset, **chosen)  # type: ignore[arg-type]
+        if len(hits) < PAGE_SIZE and (hits or page == 1):
+            # A short page is the last one: the results are the pages before it and this one, no count needed
+            # (most new searches, a word and a number or a name, end on their first page).
+            return hits, offset + len(hits)
         total = portal.store.search_count(query, **chosen)  # type: ignore[arg-type]
-        return hits, max(total, (page - 1) * PAGE_SIZE + len(hits))
+        return hits, max(total, offset + len(hits))
 
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many

@@ -9,9 +9,8 @@ import itertools
 import secrets
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,7 +50,7 @@ ItemId = Annotated[int, FastAPIPath(ge=1, le=2**62)]
 PAGE_SIZE = 20
 # Shared fragments (newest of a tag, section, author...) and aggregate lists: a few KB each.
 MEMO_ENTRIES = 4096
-# The store's change token as a request first read it (``Portal.pinned``): a page asks the memo for a few dozen
+# The store's change token as a request first read it (``Portal.pin``): a page asks the memo for a few dozen
 # shared values, and each would otherwise read the token again (a query on PostgreSQL). One token a request also
 # makes a page consistent: every part of it from one state of the store.
 _PINNED_VERSION: ContextVar[object | None] = ContextVar("newsloom_pinned_version", default=None)
@@ -469,14 +468,12 @@ class Portal:
         pinned = _PINNED_VERSION.get()
         return pinned if pinned is not None else self.store.change_token()
 
-    @contextmanager
-    def pinned(self, version: object) -> Iterator[object]:
-        """Within this block (one request), ``validator()`` is ``version`` without reading the store again."""
-        token = _PINNED_VERSION.set(version)
-        try:
-            yield version
-        finally:
-            _PINNED_VERSION.reset(token)
+    def pin(self, version: object) -> Token[object | None]:
+        """Until ``unpin``, in this request's context, ``validator()`` is ``version`` without reading the store."""
+        return _PINNED_VERSION.set(version)
+
+    def unpin(self, pinned: Token[object | None]) -> None:
+        _PINNED_VERSION.reset(pinned)
 
     def count_view(self, article_id: int) -> None:
         self.views.count(article_id)

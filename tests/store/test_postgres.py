@@ -91,3 +91,23 @@ def test_stories_stage_runs_on_postgres(pg_store: SQLStore) -> None:
     changes = update_stories(pg_store)
     assert (changes.stories_created, changes.articles_linked) == (1, 2)
     assert update_stories(pg_store).articles_linked == 0
+
+
+def test_change_token_is_the_wal_position_and_moves_with_every_kind_of_write(pg_store: SQLStore) -> None:
+    """Pages are cached until the token moves: a comment, a hidden article or a story must each move it."""
+    from newsloom.model import Comment
+    from newsloom.store.comments import CommentStore
+    from newsloom.store.version import PostgresWalPosition, change_counter_for
+
+    assert isinstance(change_counter_for(pg_store.engine), PostgresWalPosition)
+    article_id = pg_store.upsert_article(make_article(1)).article_id
+    before = pg_store.change_token()
+    pg_store.get_article(article_id)
+    pg_store.latest_articles(5)
+    assert pg_store.change_token() == before  # reads move nothing
+    CommentStore(pg_store.engine).add(Comment(article_id, "Reader", "A comment", status="published"))
+    after_comment = pg_store.change_token()
+    assert after_comment != before
+    with pg_store.engine.begin() as conn:
+        conn.execute(sa.update(schema.articles).where(schema.articles.c.id == article_id).values(hidden=True))
+    assert pg_store.change_token() != after_comment
