@@ -426,8 +426,21 @@ class Portal:
         return pictures.picture_html(stored, f"{outlet.name} logo", role)
 
     def _picture_context(self, context: dict[str, Any], edition: Edition) -> None:
+        article = context.get("article")
+        if "pictures" not in context and isinstance(article, Article):
+            context["pictures"] = self.media.lookup(pictures.image_urls(article))
         if "covers" not in context:
-            context["covers"] = self.covers_for(pictures.articles_in(context.values()))
+            listed = pictures.articles_in(context.values())
+            own: dict[int, Media] = {}
+            if isinstance(article, Article) and article.id is not None:
+                # The page's own article is new to the memo on its first render, and its pictures were just
+                # looked up: its cover comes from them, not from two more queries.
+                cover = article.cover_image
+                stored = context["pictures"].get(cover.url) if cover is not None else None
+                if stored is not None and stored.ok:
+                    own[article.id] = stored
+                listed = [a for a in listed if a.id != article.id]
+            context["covers"] = {**self.covers_for(listed), **own}
         if "list_item" not in context:
             context["list_item"] = pictures.ListItems(
                 covers=context["covers"],
@@ -436,9 +449,6 @@ class Portal:
                 foreign=edition.foreign,
                 untranslated=edition.translations.gettext("untranslated"),
             )
-        article = context.get("article")
-        if "pictures" not in context and isinstance(article, Article):
-            context["pictures"] = self.media.lookup(pictures.image_urls(article))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """A page in the request's edition: its catalogue, its links under its prefix, its hreflang alternates."""
