@@ -262,8 +262,8 @@ async def article(
     side_by_side: bool = Query(False),
     side: bool = Query(False),
 ) -> Response:
-    """Rendered in the event loop, not a worker thread: a first render is about a millisecond of small indexed
-    reads (the related blocks come from shared lists), and under load a thread per render cost more than the
+    """Rendered in the event loop, not a worker thread: a first render is a few small indexed reads and
+    the template (the related blocks come from shared lists), and under load a thread per render cost more than the
     render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md).
 
     In an edition (``/en/article/…``), an article in another language sends the reader to its translation into
