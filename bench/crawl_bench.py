@@ -178,6 +178,9 @@ def crawl(data_dir: Path, hosts: int, port: int, workers: int) -> tuple[dict[str
         crawl_concurrency=16,
         crawl_workers=workers,
         crawl_max_articles_per_poll=100_000,
+        # The corpus pages' pictures are on their publishers' CDNs, off this machine: benchmarks stay on loopback
+        # (and without a reachable DNS server every picture host costs a resolver timeout).
+        fetch_images=False,
     )
     store = open_store(settings)
     registry = SourceStore(store.engine)

@@ -29,16 +29,21 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self.guard = guard
         self.inner = httpcore.AnyIOBackend()
 
-    async def _permitted_addresses(self, host: str, port: int) -> list[str]:
+    async def _permitted_addresses(self, host: str, port: int, timeout: float | None = None) -> list[str]:
         try:
             literal = ipaddress.ip_address(host.strip("[]"))
             addresses = [literal]
         except ValueError:
             loop = asyncio.get_running_loop()
             try:
-                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                # Bounded by the connect timeout: with no reachable DNS server a lookup blocks for the resolver's
+                # own retries (tens of seconds), and an offline crawl of pages whose pictures sit on fifty CDNs
+                # then waited minutes for answers that never come.
+                infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
             except socket.gaierror as error:
                 raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from error
+            except TimeoutError as error:
+                raise httpcore.ConnectTimeout(f"cannot resolve {host}: no answer in {timeout:g} s") from error
             addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         refused = [address for address in addresses if not self.guard.permits(address)]
         if refused:
@@ -54,7 +59,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         last_error: Exception | None = None
-        for address in await self._permitted_addresses(host, port):
+        for address in await self._permitted_addresses(host, port, timeout):
             try:
                 return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:

@@ -57,3 +57,26 @@ def test_fetcher_refuses_a_6to4_literal_of_loopback(tmp_path: Path) -> None:
             asyncio.run(fetch(f"http://[2002:7f00:1::]:{port}/feed.xml"))
         with pytest.raises(BlockedError, match="not public"):
             asyncio.run(fetch(f"http://[64:ff9b::7f00:1]:{port}/feed.xml"))
+
+
+def test_a_resolver_that_never_answers_costs_the_connect_timeout_not_minutes() -> None:
+    """DNS is outside the machine, so the loop's resolver is the one thing replaced: it never answers, as on an
+    offline machine whose DNS server drops queries. The connection must fail within its connect timeout."""
+    import time
+
+    import httpcore
+
+    from newsloom.fetch.transport import GuardedBackend
+
+    async def never(*args: object, **kwargs: object) -> list[object]:
+        await asyncio.sleep(60)
+        return []
+
+    async def connect() -> None:
+        asyncio.get_running_loop().getaddrinfo = never  # type: ignore[method-assign]
+        await GuardedBackend(AddressGuard()).connect_tcp("cdn.example.com", 443, timeout=0.3)
+
+    started = time.monotonic()
+    with pytest.raises(httpcore.ConnectTimeout, match=r"cannot resolve cdn\.example\.com"):
+        asyncio.run(connect())
+    assert time.monotonic() - started < 5
