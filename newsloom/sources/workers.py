@@ -52,7 +52,14 @@ class PageDeadline(BaseException):
     """
 
 
+DEADLINE_REPEAT = 0.05  # seconds between further alarms once a page's deadline has passed
+
+
 def _on_deadline(signum: int, frame: FrameType | None) -> None:
+    # Armed again before raising: an alarm that lands in a finalizer or a weakref callback has its exception
+    # swallowed by Python (reported as "unraisable"), and the page would run on with no deadline at all. The
+    # alarm repeats until the exception lands in the page's own code; ``extract_and_enrich`` disarms it.
+    signal.setitimer(signal.ITIMER_REAL, DEADLINE_REPEAT)
     raise PageDeadline
 
 
