@@ -5,7 +5,8 @@ uncompressed and beside Starlette's GZipMiddleware (which recompresses every res
 
 Each request goes through the whole ASGI stack in process (no sockets): a page cache hit for a home page (no
 form: compressed once, the bytes reused) and for article pages (a comment form: gzip spliced around the reader's
-token). Prints microseconds per request and bytes on the wire, and the ratios.
+token). Prints microseconds per request and bytes on the wire, and the ratios; then, for the levels a page's
+first request pays (``newsloom.web.compress``), the CPU and bytes of each level over the same article pages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
+
+import brotli
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,6 +54,52 @@ async def request(app, path: str, accept: bytes, cookie: bytes) -> tuple[int, in
 
     await app(scope, receive, send)
     return sent[0], sent[1]
+
+
+async def plain_bodies(app, paths: list[str]) -> list[bytes]:  # type: ignore[no-untyped-def]
+    bodies = []
+    for path in paths:
+        chunks: list[bytes] = []
+
+        async def send(message, chunks=chunks):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        async def receive():  # type: ignore[no-untyped-def]
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {
+            "type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+            "headers": [(b"host", b"bench")], "scheme": "http", "server": ("bench", 80), "client": ("127.0.0.1", 1),
+            "http_version": "1.1", "root_path": "",
+        }  # fmt: skip
+        await app(scope, receive, send)
+        bodies.append(b"".join(chunks))
+    return bodies
+
+
+LEVELS = {
+    "brotli 4 (first renders)": lambda body: brotli.compress(body, quality=4, lgwin=22),
+    "brotli 5": lambda body: brotli.compress(body, quality=5, lgwin=22),
+    "deflate 5 (first renders)": lambda body: zlib.compress(body, 5),
+    "deflate 6": lambda body: zlib.compress(body, 6),
+}
+
+
+def compare_levels(bodies: list[bytes], rounds: int = 5) -> None:
+    """CPU per page (best of ``rounds``, this machine's speed varies) and bytes, per level."""
+    plain = sum(len(body) for body in bodies)
+    for label, pack in LEVELS.items():
+        best = min(_timed(pack, bodies) for _ in range(rounds))
+        size = sum(len(pack(body)) for body in bodies)
+        print(f"article  {label:28} {best / len(bodies) * 1e6:11.1f} {size / len(bodies):8.0f}  ({size / plain:.3f})")
+
+
+def _timed(pack, bodies: list[bytes]) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    for body in bodies:
+        pack(body)
+    return time.perf_counter() - started
 
 
 async def measure(app, paths: list[str], accept: bytes, count: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -88,6 +138,8 @@ def main() -> None:
             base = results["identity"][0]
             print(f"{name:8} ratio br/identity {results['br'][0] / base:.2f}, gzip/identity {results['gzip'][0] / base:.2f}; "
                   f"bytes br/identity {results['br'][1] / results['identity'][1]:.2f}")  # fmt: skip
+        print("levels a first render pays (us/page, bytes/page, share of the plain page):")
+        compare_levels(asyncio.run(plain_bodies(create_app(settings, store), pages["article"])))
         store.close()
 
 

@@ -67,8 +67,8 @@ def compressible(headers: Sequence[tuple[bytes, bytes]], size: int) -> bool:
 
 
 def compress(body: bytes, coding: bytes) -> bytes:
-    # Levels for a page's first request, which pays for them: on article pages Brotli 4 and deflate 5 cost a
-    # quarter to a third less CPU than Brotli 5 and deflate 6 for 1-6% more bytes (bench/compress_bench.py).
+    # Levels for a page's first request, which pays for them: on article pages Brotli 4 and deflate 5 cost a fifth
+    # to a third less CPU than Brotli 5 and deflate 6 for 2-8% more bytes (levels table of bench/compress_bench.py).
     if coding == b"br":
         return brotli.compress(body, quality=4, lgwin=22)
     if coding == b"zstd":
