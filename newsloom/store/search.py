@@ -107,11 +107,7 @@ class Fts5SearchIndex:
     def index(
         self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
     ) -> None:
-        self.remove(conn, article_id)
-        conn.execute(
-            sa.text("INSERT INTO articles_fts(rowid, title, lead, body) VALUES (:id, :title, :lead, :body)"),
-            {"id": article_id, "title": title, "lead": lead, "body": body},
-        )
+        self.index_many(conn, [SearchEntry(article_id, title, lead, body, language)])
 
     def index_many(self, conn: sa.Connection, entries: list[SearchEntry]) -> None:
         if not entries:
@@ -294,7 +290,7 @@ class PostgresSearchIndex:
     def index(
         self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None
     ) -> None:
-        conn.execute(_PG_INDEX, {"id": article_id, "title": title, "lead": lead, "body": body})
+        self.index_many(conn, [SearchEntry(article_id, title, lead, body, language)])
 
     def index_many(self, conn: sa.Connection, entries: list[SearchEntry]) -> None:
         if entries:

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from newsloom.model import Block, BlockKind
+from newsloom.model import Block, BlockKind, Comment
 from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
+from newsloom.store.comments import CommentStore
 from newsloom.store.engine import current_revision, head_revision
 from newsloom.store.portal import PortalQueries
 from newsloom.store.stories import StoryStore
+from newsloom.store.version import PostgresWalPosition, change_counter_for
 from tests.postgres import postgres_server
 from tests.store.test_store import make_article
 from tests.store.test_stories import FLOOD, OTHER
@@ -95,10 +97,6 @@ def test_stories_stage_runs_on_postgres(pg_store: SQLStore) -> None:
 
 def test_change_token_is_the_wal_position_and_moves_with_every_kind_of_write(pg_store: SQLStore) -> None:
     """Pages are cached until the token moves: a comment, a hidden article or a story must each move it."""
-    from newsloom.model import Comment
-    from newsloom.store.comments import CommentStore
-    from newsloom.store.version import PostgresWalPosition, change_counter_for
-
     assert isinstance(change_counter_for(pg_store.engine), PostgresWalPosition)
     article_id = pg_store.upsert_article(make_article(1)).article_id
     before = pg_store.change_token()
