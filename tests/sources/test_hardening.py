@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler
-from newsloom.sources.workers import _on_deadline, extract_and_enrich
+from newsloom.sources.workers import DEADLINE_REPEAT, PageDeadline, _on_deadline, extract_and_enrich
 from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
 from tests.conftest import article_html
@@ -296,8 +296,6 @@ def count_stored(data: Path) -> int:
 def test_f5_a_swallowed_deadline_alarm_fires_again() -> None:
     """Python swallows an exception raised in a finalizer; the deadline's alarm is armed again before it raises,
     so a page whose first alarm landed in one still stops at the next."""
-    from newsloom.sources.workers import DEADLINE_REPEAT, PageDeadline
-
     previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
     try:
         with pytest.raises(PageDeadline):
