@@ -46,8 +46,18 @@ class PostgresCluster:
     def start(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         subprocess.run(
-            [*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-             str(self.root / "log"), "-w", "start"],
+            [
+                *self.prefix,
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.root / "log"),
+                "-w",
+                "start",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=True,
@@ -80,8 +90,19 @@ def postgres_cluster() -> Iterator[PostgresCluster | None]:
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
     try:
         subprocess.run(
-            [*prefix, str(bindir / "initdb"), "-D", str(cluster.data), "-A", "trust", "-U", "newsloom", "-E", "UTF8",
-             "--no-sync"],
+            [
+                *prefix,
+                str(bindir / "initdb"),
+                "-D",
+                str(cluster.data),
+                "-A",
+                "trust",
+                "-U",
+                "newsloom",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
             **quiet,  # type: ignore[arg-type]
         )
         cluster.start()

@@ -53,14 +53,31 @@ class PageDeadline(BaseException):
 
 
 DEADLINE_REPEAT = 0.05  # seconds between further alarms once a page's deadline has passed
+_page_timed = False  # a page's deadline is running: only then does an alarm mean anything
 
 
 def _on_deadline(signum: int, frame: FrameType | None) -> None:
     # Armed again before raising: an alarm that lands in a finalizer or a weakref callback has its exception
     # swallowed by Python (reported as "unraisable"), and the page would run on with no deadline at all. The
-    # alarm repeats until the exception lands in the page's own code; ``extract_and_enrich`` disarms it.
+    # alarm repeats until the exception lands in the page's own code; ``extract_and_enrich`` disarms it. An alarm
+    # handled after the page ended (delivered just before the disarm, run just after it) is ignored: re-armed
+    # then, it would interrupt whatever the process did next, with nothing to catch it.
+    if not _page_timed:
+        return
     signal.setitimer(signal.ITIMER_REAL, DEADLINE_REPEAT)
     raise PageDeadline
+
+
+def _start_deadline(seconds: float) -> None:
+    global _page_timed
+    _page_timed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _stop_deadline() -> None:
+    global _page_timed
+    _page_timed = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _exit_with_parent(parent_pid: int) -> None:
@@ -107,12 +124,13 @@ def extract_and_enrich(
     """
     try:
         if deadline > 0:
-            signal.setitimer(signal.ITIMER_REAL, deadline)
+            _start_deadline(deadline)
         try:
             return enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)  # a page done in time must not be interrupted afterwards
+            _stop_deadline()  # a page done in time must not be interrupted afterwards
     except PageDeadline:
+        _stop_deadline()  # the alarm can land inside the ``finally`` above, before it disarmed, and re-arm itself
         return ("failed", f"extraction took longer than {deadline:g} s (extract_deadline)")
     except NotAnArticle as error:
         return ("skipped", error.reason)
@@ -124,7 +142,7 @@ def extract_and_enrich(
         return ("failed", f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
     finally:
         if deadline > 0:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            _stop_deadline()
 
 
 def _identity(article: Article) -> Article:

@@ -25,7 +25,10 @@ def test_youtube_frame_and_video_element_become_blocks_in_reading_order() -> Non
     article = extract_article(html.encode(), url="https://news.example.com/flood")
     kinds = [block.kind for block in article.blocks]
     videos = [block for block in article.blocks if block.kind == BlockKind.VIDEO]
-    assert [v.url for v in videos] == ["https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://news.example.com/clips/barrier.mp4"]
+    assert [v.url for v in videos] == [
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://news.example.com/clips/barrier.mp4",
+    ]
     assert videos[0].image is not None and videos[0].image.url == "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
     assert videos[1].image is not None and videos[1].image.url == "https://news.example.com/posters/barrier.jpg"
     first_video = kinds.index(BlockKind.VIDEO)

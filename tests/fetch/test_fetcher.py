@@ -82,12 +82,13 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("soon") is None
 
 
-def test_slow_response_times_out_and_retries(fast_settings: Settings) -> None:
+def test_slow_response_times_out_and_retries(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path, fetch_read_timeout=0.5)
     with FaultSite() as site:
-        site.route("/slow", Reply(200, b"late", delay=1.0))
+        site.route("/slow", Reply(200, b"late", delay=1.5))
         with pytest.raises(FetchError, match="timeout"):
-            fetch(fast_settings, site.url("/slow"))
-        assert site.hits["/slow"] == fast_settings.fetch_retries + 1
+            fetch(settings, site.url("/slow"))
+        assert site.hits["/slow"] == settings.fetch_retries + 1
 
 
 def test_redirect_loop_is_detected(fast_settings: Settings) -> None:

@@ -133,9 +133,9 @@ def test_failed_article_fetches_are_retried_on_a_later_poll(tmp_path: Path) -> N
         second = crawl(settings, store)  # the sitemap is unchanged (304), so the retry waits for a changed listing
         site.route("/sitemap.xml", Reply(200, news.sitemap(), content_type="application/xml"))
         third = crawl(settings, store)
-    assert first.articles[Outcome.NEW] == 1 and len(first.page_failures) == 1
-    assert second.pages_fetched == 0
-    assert third.articles[Outcome.NEW] == 1 and third.known_skipped == 1
+    assert first.articles[Outcome.NEW] == 1 and len(first.page_failures) == 1, (first.articles, first.page_failures)
+    assert second.pages_fetched == 0, (second.articles, second.page_failures)
+    assert third.articles[Outcome.NEW] == 1 and third.known_skipped == 1, (third.articles, third.page_failures)
     assert store.count_articles() == 2
     store.close()
 

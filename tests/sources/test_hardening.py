@@ -22,7 +22,14 @@ import sqlalchemy as sa
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler
-from newsloom.sources.workers import DEADLINE_REPEAT, PageDeadline, _on_deadline, extract_and_enrich
+from newsloom.sources.workers import (
+    DEADLINE_REPEAT,
+    PageDeadline,
+    _on_deadline,
+    _start_deadline,
+    _stop_deadline,
+    extract_and_enrich,
+)
 from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
 from tests.conftest import article_html
@@ -298,10 +305,26 @@ def test_f5_a_swallowed_deadline_alarm_fires_again() -> None:
     so a page whose first alarm landed in one still stops at the next."""
     previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
     try:
+        _start_deadline(60)
         with pytest.raises(PageDeadline):
             _on_deadline(signal.SIGALRM, None)
         remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _stop_deadline()
         signal.signal(signal.SIGALRM, previous)
     assert 0 < remaining <= DEADLINE_REPEAT
+
+
+def test_f5_an_alarm_handled_after_the_page_ended_is_ignored() -> None:
+    """An alarm delivered just before the page's disarm and handled just after it must neither raise nor arm
+    itself again: nothing would catch it in what the worker does next."""
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
+    try:
+        _start_deadline(60)
+        _stop_deadline()
+        _on_deadline(signal.SIGALRM, None)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    finally:
+        _stop_deadline()
+        signal.signal(signal.SIGALRM, previous)
+    assert remaining == 0

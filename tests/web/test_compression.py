@@ -16,9 +16,10 @@ from tests.web.conftest import Site
 
 def raw(site: Site, path: str, coding: str, cookies: dict[str, str] | None = None) -> httpx.Response:
     """A response whose body is left as sent (httpx would decode it)."""
-    with httpx.Client(base_url=site.url, cookies=cookies) as client, client.stream(
-        "GET", path, headers={"Accept-Encoding": coding}
-    ) as response:
+    with (
+        httpx.Client(base_url=site.url, cookies=cookies) as client,
+        client.stream("GET", path, headers={"Accept-Encoding": coding}) as response,
+    ):
         response.body = b"".join(response.iter_raw())  # type: ignore[attr-defined]
         return response
 

@@ -285,11 +285,13 @@ def test_a_regional_language_tag_is_not_untranslated(settings: Settings, store: 
         page = client.get(f"/en/article/{american}/x").text
     assert "Fed holds rates" in listing and "untranslated" not in listing
     assert "untranslated-note" not in page
-    assert '<link rel="canonical" href="https://news.example.com/a/9' in page  # its publisher's, as any republished text
+    assert (
+        '<link rel="canonical" href="https://news.example.com/a/9' in page
+    )  # its publisher's, as any republished text
 
 
 def test_sections_that_read_the_same_are_told_apart(editions: Editions) -> None:
-    """"World" (an English outlet's) and "Thế giới" (a Vietnamese outlet's) both read "World" in English and
+    """ "World" (an English outlet's) and "Thế giới" (a Vietnamese outlet's) both read "World" in English and
     "Thế giới" in Vietnamese: the one whose own name differs carries it, so no two links or blocks read the same."""
     with editions.client() as client:
         english = client.get("/en/").text

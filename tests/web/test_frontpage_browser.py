@@ -164,5 +164,6 @@ def test_no_absolute_url_names_another_host(portal: Portal) -> None:
 
 def test_artifacts_written() -> None:
     shots = sorted((ARTIFACTS / "frontpage").glob("*.png")) if (ARTIFACTS / "frontpage").exists() else []
-    assert {p.stem for p in shots} >= {f"{n}-{w}" for n in ("home", "section", "article", "story", "search") for w in WIDTHS}
-
+    assert {p.stem for p in shots} >= {
+        f"{n}-{w}" for n in ("home", "section", "article", "story", "search") for w in WIDTHS
+    }

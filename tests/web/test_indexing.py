@@ -59,7 +59,11 @@ def test_syndication_setting_decides_the_canonical(settings: Settings, store: SQ
         assert (f'<meta name="robots" content="{robots}">' in page) == bool(robots)
         data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
         assert data["isBasedOn"] == "https://news.example.com/a/1?utm_source=feed"
-        assert data["author"][0] == {"@type": "Person", "name": "Jane Roe", "url": "http://127.0.0.1:8000/author/jane-roe"}
+        assert data["author"][0] == {
+            "@type": "Person",
+            "name": "Jane Roe",
+            "url": "http://127.0.0.1:8000/author/jane-roe",
+        }
         assert "null" not in json.dumps(data)
         assert 'name="twitter:card"' in page and 'property="og:url"' in page
 

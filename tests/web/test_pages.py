@@ -57,7 +57,9 @@ def test_article_page_shows_every_part(portal: tuple[str, SQLStore]) -> None:
     html = page.text
     assert "<h1>Article number 1 about Hà Nội</h1>" in html
     assert "Lead paragraph." in html and "First paragraph of article 1." in html
-    assert "<figure>" in html and "pic-placeholder" in html and "A storm" in html  # not stored: a placeholder and "(Photo: AFP)" in html
+    assert (
+        "<figure>" in html and "pic-placeholder" in html and "A storm" in html
+    )  # not stored: a placeholder and "(Photo: AFP)" in html
     assert "According to RT/Dantri.com.vn" in html
     assert "Source: https://dantri.com.vn/the-gioi/x.htm" in html
     assert 'href="https://news.example.com/a/1?utm_source=feed"' in html  # link to the original

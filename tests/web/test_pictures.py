@@ -27,7 +27,9 @@ def test_pages_show_stored_pictures_from_media(site: Site) -> None:
             assert re.search(r'width="\d+" height="\d+"', tag) and "srcset=" in tag
         assert 'fetchpriority="high"' in images[0] and 'loading="lazy"' not in images[0]
         assert '<source type="image/webp"' in page
-        assert "https://img.example.com" not in re.sub(r'<a [^>]*>|<link [^>]*>|<meta [^>]*>|<script.*?</script>', "", page, flags=re.S)
+        assert "https://img.example.com" not in re.sub(
+            r"<a [^>]*>|<link [^>]*>|<meta [^>]*>|<script.*?</script>", "", page, flags=re.S
+        )
         assert 'class="thumb-link"' in home
         assert re.search(r'<a class="thumb-link"[^>]*><picture class="pic pic-thumbnail"><source', home)
         src = re.search(r'src="(/media/[^"]+)"', page).group(1)  # type: ignore[union-attr]
