@@ -477,17 +477,23 @@ _SUMMARIES_BY_ID = sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(sa
 
 
 def in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
-    """Rows an edition lists (see ``SQLStore.latest_articles``); the translation test walks ix_articles_translated_from."""
+    """Rows an edition lists (see ``SQLStore.latest_articles``); the translation test walks ix_articles_translated_from.
+
+    The test is a scalar subquery, not ``NOT EXISTS``: PostgreSQL runs an ``EXISTS`` under ``OR`` as a *hashed*
+    subplan, reading every visible article of the edition's language to build the hash before the first row (0.5 s
+    at 77,000 articles, growing with the store), where a listing wants 20 rows and one index probe for each."""
     translation = schema.articles.alias("translation")
-    translated = (
-        sa.exists()
+    first_translation = (
+        sa.select(translation.c.id)
         .where(translation.c.translated_from == table.c.id)
         .where(in_language(translation.c.language, edition), translation.c.hidden.is_(False))
+        .limit(1)
+        .scalar_subquery()
     )
     return sa.or_(
         in_language(table.c.language, edition),
         table.c.language.is_(None),
-        sa.and_(table.c.translated_from.is_(None), ~translated),
+        sa.and_(table.c.translated_from.is_(None), first_translation.is_(None)),
     )
 
 
