@@ -17,6 +17,7 @@ from newsloom.enrich.copies import COPY_JACCARD, band_buckets, from_bytes, signa
 from newsloom.store import schema
 
 BATCH = 500
+MAX_PENDING = 50_000  # articles listed per pass; a store that was never indexed takes several passes
 MAX_BODY_CHARS = 200_000  # a 1 MB body is compared by its first 200,000 characters: a copy shares its start
 
 
@@ -38,23 +39,46 @@ class CopyStore:
 
     def index_new(self) -> int:
         """Sign and index every article not indexed yet, oldest first; returns how many were found to be copies."""
-        a, c = schema.articles, schema.article_copies
+        a = schema.articles
         first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
         found = 0
-        while True:
-            with self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(a.c.id, sa.func.substr(a.c.body, 1, MAX_BODY_CHARS).label("body"), first_seen)
-                    .select_from(a.outerjoin(c, c.c.article_id == a.c.id))
-                    .where(c.c.article_id.is_(None))
-                    .order_by(first_seen, a.c.id)
-                    .limit(BATCH)
-                ).all()
-            if not rows:
-                return found
-            with self.engine.begin() as conn:
-                for row in rows:
-                    found += self._index_one(conn, row.id, row.body or "", row[2])
+        while pending := self._unindexed():
+            for start in range(0, len(pending), BATCH):
+                ids = pending[start : start + BATCH]
+                with self.engine.connect() as conn:
+                    rows = conn.execute(
+                        sa.select(a.c.id, sa.func.substr(a.c.body, 1, MAX_BODY_CHARS).label("body"), first_seen)
+                        .where(a.c.id.in_(ids))
+                        .order_by(first_seen, a.c.id)
+                    ).all()
+                with self.engine.begin() as conn:
+                    for row in rows:
+                        found += self._index_one(conn, row.id, row.body or "", row[2])
+        return found
+
+    def _unindexed(self) -> list[int]:
+        """Ids of articles with no ``article_copies`` row, newest first (at most ``MAX_PENDING``; each batch is
+        then indexed in first-seen order, and an earlier report found later still becomes its text's original).
+
+        Every copies row belongs to an article (a cascading foreign key), so the two counts say how many are
+        missing, and a walk down the newest ids stops once it has found them: new articles are the newest. An
+        anti-join ordered by first-seen time read every stored article each batch (0.2 s per batch at 200,000
+        articles, growing with the store)."""
+        a, c = schema.articles, schema.article_copies
+        count_articles = sa.select(sa.func.count()).select_from(a).scalar_subquery()
+        count_indexed = sa.select(sa.func.count()).select_from(c).scalar_subquery()
+        with self.engine.connect() as conn:
+            missing = conn.execute(sa.select(count_articles - count_indexed)).scalar_one()
+            if missing <= 0:
+                return []
+            return list(
+                conn.execute(
+                    sa.select(a.c.id)
+                    .where(~sa.exists().where(c.c.article_id == a.c.id))
+                    .order_by(a.c.id.desc())
+                    .limit(min(missing, MAX_PENDING))
+                ).scalars()
+            )
 
     def _index_one(self, conn: sa.Connection, article_id: int, body: str, when: datetime) -> int:
         c, bands = schema.article_copies, schema.copy_bands
