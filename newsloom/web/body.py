@@ -20,6 +20,8 @@ from newsloom.web.i18n import N_
 
 _WEB = ("http://", "https://")
 _TEXT_TAGS = {BlockKind.PARAGRAPH: "p", BlockKind.HEADING: "h2", BlockKind.QUOTE: "blockquote"}
+# Marked on its own: pybabel does not look inside the arguments of a ``gettext(context, …)`` call.
+_PHOTO_CREDIT = N_("Photo: %(credit)s")
 
 
 @pass_context
@@ -34,7 +36,7 @@ def figure(context: Any, image: Image, lead: bool = False) -> Markup:
         credit = ""
         if image.credit:
             gettext = context.environment.globals["gettext"]
-            credit = f' <span class="credit">({gettext(context, N_("Photo: %(credit)s"), credit=image.credit)})</span>'
+            credit = f' <span class="credit">({gettext(context, _PHOTO_CREDIT, credit=image.credit)})</span>'
         caption = f"\n        <figcaption>{escape(image.caption or '')}{credit}</figcaption>"
     return Markup(f"\n      <figure>\n        {shown}{caption}\n      </figure>\n")
 

@@ -384,7 +384,7 @@ async def search(
             # (most new searches, a word and a number or a name, end on their first page).
             return hits, offset + len(hits)
         total = portal.store.search_count(query, **chosen)  # type: ignore[arg-type]
-        return hits, max(total, offset + len(hits))
+        return hits, max(total, offset + len(hits)) if hits else total  # past the last page: the count alone
 
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
@@ -412,6 +412,7 @@ async def search(
             first_shown=(page - 1) * PAGE_SIZE + 1,
             previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
             next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
+            last_url="/search?" + urlencode({**kept, "page": max(pages, 1)}),
             pages=pages,
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),

@@ -38,7 +38,8 @@ def catalogue(code: str):  # type: ignore[no-untyped-def]
 
 def test_every_interface_text_is_in_the_catalogues_and_translated_into_vietnamese() -> None:
     texts = extracted()
-    assert {"Latest news", "Same tag", "Comment", "Search", "No such article", "World"} <= texts
+    # "Photo: …" is marked in Python, inside a call pybabel does not look into unless marked on its own
+    assert {"Latest news", "Same tag", "Comment", "Search", "No such article", "World", "Photo: %(credit)s"} <= texts
     vietnamese = catalogue("vi")
     ids = {m.id if isinstance(m.id, str) else m.id[0] for m in vietnamese if m.id}
     assert texts - ids == set(), "run `make i18n` and translate the new entries"

@@ -30,3 +30,9 @@ def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> N
         hit = first.split('search-results"', 1)[1].split("</li>", 1)[0]
         assert 'class="outlet"' in hit and "<time datetime=" in hit
         assert client.get("/search", params={"q": "police", "page": "0"}).status_code == 400
+        past = client.get("/search", params={"q": "police", "page": "7"}).text
+        assert "No articles match" not in past and "Results for “police” end on page 3." in past
+        assert 'href="/search?q=police&amp;page=3"' in past
+        vietnamese = client.get("/search", params={"q": "police", "page": "7"}, headers={"Accept-Language": "vi"})
+        assert "Kết quả cho “police” chỉ có đến trang 3." in vietnamese.text
+        assert "No articles match" in client.get("/search", params={"q": "nowhereword", "page": "2"}).text
