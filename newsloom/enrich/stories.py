@@ -26,6 +26,7 @@ English rendering of a Vietnamese report and stories cross languages.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -136,31 +137,70 @@ def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.c
 
 @dataclass
 class _Clusters:
-    """Labels of every doc and, per story key, its members and the squared norm of its members' vector sum."""
+    """Labels of every doc and, per story key, its members, the squared norm of its members' vector sum, and its
+    members' dates in order (so the window test reads two ends instead of every member's date)."""
 
     docs: list[StoryDoc]
     label: list[int]
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     mass: dict[int, float] = field(default_factory=dict)
+    dates: defaultdict[int, list[datetime]] = field(default_factory=lambda: defaultdict(list))
+    labels: np.ndarray = field(init=False)  # ``label`` as an array, for the vectorised sums of ``_to_stories``
+    outlets: np.ndarray = field(init=False)  # outlet of each doc as a code, -1 for none
+    times: np.ndarray = field(init=False)  # date of each doc in microseconds, ``_UNDATED`` for none
+
+    def __post_init__(self) -> None:
+        self.labels = np.asarray(self.label, dtype=np.int64)
+        codes: dict[str, int] = {}
+        self.outlets = np.asarray(
+            [-1 if d.outlet is None else codes.setdefault(d.outlet, len(codes)) for d in self.docs], dtype=np.int64
+        )
+        self.times = np.asarray(
+            [_UNDATED if d.published is None else round(d.published.timestamp() * 1e6) for d in self.docs],
+            dtype=np.int64,
+        )
+
+    def add(self, index: int, key: int) -> None:
+        self.label[index] = key
+        self.labels[index] = key
+        self.members[key].add(index)
+        if (published := self.docs[index].published) is not None:
+            bisect.insort(self.dates[key], published)
 
     def move(self, index: int, key: int, raw_to: dict[int, float]) -> None:
         old = self.label[index]
         if old != 0:
             self.members[old].discard(index)
             self.mass[old] = max(self.mass[old] - 2 * raw_to.get(old, 0.0) - 1.0, 1e-9)
+            if (published := self.docs[index].published) is not None:
+                dates = self.dates[old]
+                del dates[bisect.bisect_left(dates, published)]
             if not self.members[old]:
                 del self.members[old], self.mass[old]
-        self.label[index] = key
-        self.members[key].add(index)
+                self.dates.pop(old, None)
+        self.add(index, key)
         self.mass[key] = self.mass.get(key, 0.0) + 2 * raw_to.get(key, 0.0) + 1.0
 
     def in_window(self, index: int, key: int, window: timedelta | None) -> bool:
+        """The doc's date is within ``window`` of the story's other reports' dates (or one side has none)."""
         published = self.docs[index].published
         if published is None or window is None:
             return True
-        dates = [self.docs[m].published for m in self.members[key] if m != index]
-        known = [d for d in dates if d is not None]
-        return not known or min(known) - window <= published <= max(known) + window
+        dates = self.dates.get(key)
+        if not dates:
+            return True
+        first, last = dates[0], dates[-1]
+        if self.label[index] == key:  # the doc's own date is not the story's other reports'
+            if len(dates) == 1:
+                return True
+            if published == first:
+                first = dates[1]
+            if published == last:
+                last = dates[-2]
+        return first - window <= published <= last + window
+
+
+_UNDATED = np.iinfo(np.int64).min
 
 
 def group_into_stories(
@@ -191,8 +231,7 @@ def group_into_stories(
     for index, doc in enumerate(fixed):
         if doc.story is None:
             new_keys += 1
-        clusters.label[index] = doc.story if doc.story is not None else -new_keys
-        clusters.members[clusters.label[index]].add(index)
+        clusters.add(index, doc.story if doc.story is not None else -new_keys)
     _story_masses(clusters, matrix)
     start = len(fixed)
     if not pending:
@@ -206,10 +245,9 @@ def group_into_stories(
             raw_to, weighted_to = _to_stories(sims, row_number, index, clusters, signals, earlier_only=not again)
             key, best = 0, threshold
             for story, total in weighted_to.items():
-                if story == 0 or not clusters.in_window(index, story, window if signals.own_date else None):
-                    continue
                 cosine = total / math.sqrt(_mass_without(clusters, story, index, raw_to))
-                if cosine >= best:
+                # the window test second: it has no effect, and most stories fall short of the cosine
+                if cosine >= best and clusters.in_window(index, story, window if signals.own_date else None):
                     key, best = story, cosine
             current = clusters.label[index]
             if key == 0:
@@ -251,24 +289,32 @@ def _to_stories(
     sims: sparse.csr_matrix, row_number: int, index: int, clusters: _Clusters, signals: Signals, earlier_only: bool
 ) -> tuple[dict[int, float], dict[int, float]]:
     """Sum of similarities of one doc to each story's members (itself excluded): raw, and with a same-outlet,
-    same-day report counting ``SAME_OUTLET_FACTOR``."""
-    raw: defaultdict[int, float] = defaultdict(float)
-    weighted: defaultdict[int, float] = defaultdict(float)
-    doc = clusters.docs[index]
+    same-day report counting ``SAME_OUTLET_FACTOR``. Stories come in the order their first member appears in the
+    row (ties between stories go to the later one, as the caller reads them)."""
     begin, end = sims.indptr[row_number], sims.indptr[row_number + 1]
-    for other, value in zip(sims.indices[begin:end], sims.data[begin:end], strict=True):
-        if other == index or (earlier_only and other > index):
-            continue
-        key = clusters.label[other]
-        if key == 0:
-            continue
-        raw[key] += float(value)
-        weighted[key] += float(value) * (_outlet_factor(doc, clusters.docs[other]) if signals.outlet else 1.0)
-    return raw, weighted
-
-
-def _outlet_factor(doc: StoryDoc, other: StoryDoc) -> float:
-    if doc.outlet is None or doc.outlet != other.outlet:
-        return 1.0
-    apart = doc.published is not None and other.published is not None
-    return 1.0 if apart and abs(doc.published - other.published) > SAME_OUTLET_SPAN else SAME_OUTLET_FACTOR
+    others, values = sims.indices[begin:end], sims.data[begin:end].astype(np.float64)
+    keep = (others != index) if not earlier_only else (others < index)
+    keys = clusters.labels[others]
+    keep &= keys != 0
+    others, values, keys = others[keep], values[keep], keys[keep]
+    if not len(keys):
+        return {}, {}
+    weighted = values
+    outlet = clusters.outlets[index]
+    if signals.outlet and outlet >= 0:
+        same = clusters.outlets[others] == outlet
+        when = clusters.times[index]
+        if when != _UNDATED:
+            times = clusters.times[others]
+            apart = (times != _UNDATED) & (np.abs(times - when) > SAME_OUTLET_SPAN // timedelta(microseconds=1))
+            same &= ~apart
+        weighted = np.where(same, values * SAME_OUTLET_FACTOR, values)
+    stories, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    raw_sums = np.bincount(inverse, weights=values)
+    weighted_sums = np.bincount(inverse, weights=weighted)
+    order = np.argsort(first, kind="stable").tolist()
+    story_list, raw_list, weighted_list = stories.tolist(), raw_sums.tolist(), weighted_sums.tolist()
+    return (
+        {story_list[i]: raw_list[i] for i in order},
+        {story_list[i]: weighted_list[i] for i in order},
+    )

@@ -31,6 +31,7 @@ _MONTH = (
 _YEAR = r"((?:19|20)\d\d)"
 _MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)
+_YEAR_ANYWHERE = re.compile(r"(?:19|20)\d\d")
 _ISO = re.compile(r"\b" + _YEAR + r"-(\d\d)-(\d\d)\b")
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b")
 _VIETNAMESE = re.compile(r"\bngày\s+(\d{1,2})[/-](\d{1,2})(?:[/-]((?:19|20)\d\d))?", re.IGNORECASE)
@@ -107,22 +108,28 @@ MIN_LINE_CHARS = 20
 def mentioned_dates(text: str) -> list[date]:
     """Dates written in the text, in the order they appear (a dateline first, if any)."""
     found: list[tuple[int, date]] = []
-    for match in _MONTH_DAY_YEAR.finditer(text):
-        _add(found, match.start(), match.group(3), _MONTHS[match.group(1)[:3].casefold()], match.group(2))
-    for match in _DAY_MONTH_YEAR.finditer(text):
-        _add(found, match.start(), match.group(3), _MONTHS[match.group(2)[:3].casefold()], match.group(1))
-    for match in _ISO.finditer(text):
-        _add(found, match.start(), match.group(1), match.group(2), match.group(3))
-    for match in _VIETNAMESE.finditer(text):
+    if _YEAR_ANYWHERE.search(text) is not None:  # the three patterns below each need a year: most texts skip them
+        _written_with_year(text, found)
+    vietnamese = list(_VIETNAMESE.finditer(text)) if "/" in text or "-" in text else []
+    for match in vietnamese:
         if match.group(3):
             _add(found, match.start(), match.group(3), match.group(2), match.group(1))
-    vietnamese_spans = {match.start(1) for match in _VIETNAMESE.finditer(text)}
+    vietnamese_spans = {match.start(1) for match in vietnamese}
     for match in _SLASHED.finditer(text):
         if match.start() in vietnamese_spans:
             continue
         year = int(match.group(3))
         _add(found, match.start(), year + 2000 if year < 100 else year, match.group(1), match.group(2))
     return [day for _, day in sorted(found, key=lambda item: item[0])]
+
+
+def _written_with_year(text: str, found: list[tuple[int, date]]) -> None:
+    for match in _MONTH_DAY_YEAR.finditer(text):
+        _add(found, match.start(), match.group(3), _MONTHS[match.group(1)[:3].casefold()], match.group(2))
+    for match in _DAY_MONTH_YEAR.finditer(text):
+        _add(found, match.start(), match.group(3), _MONTHS[match.group(2)[:3].casefold()], match.group(1))
+    for match in _ISO.finditer(text):
+        _add(found, match.start(), match.group(1), match.group(2), match.group(3))
 
 
 def _add(found: list[tuple[int, date]], at: int, year: object, month: object, day: object) -> None:

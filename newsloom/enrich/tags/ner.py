@@ -96,11 +96,40 @@ class UndertheseaRecognizer:
 
 # Vietnamese family names: a name of two to four syllables starting with one is a person, whatever the CRF said.
 _FAMILY_NAMES = frozenset(
-    ["nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý", "đinh", "trương", "mai", "lâm", "đoàn", "tô", "tạ", "trịnh", "lương", "cao"]
+    [
+        "nguyễn",
+        "trần",
+        "lê",
+        "phạm",
+        "hoàng",
+        "huỳnh",
+        "phan",
+        "vũ",
+        "võ",
+        "đặng",
+        "bùi",
+        "đỗ",
+        "hồ",
+        "ngô",
+        "dương",
+        "lý",
+        "đinh",
+        "trương",
+        "mai",
+        "lâm",
+        "đoàn",
+        "tô",
+        "tạ",
+        "trịnh",
+        "lương",
+        "cao",
+    ]
 )
 
 
-_ONE_SYLLABLE_PLACES = frozenset(["Mỹ", "Nga", "Lào", "Pháp", "Đức", "Anh", "Nhật", "Úc", "Ý", "Hàn", "Bỉ", "Séc", "Huế", "Triều"])
+_ONE_SYLLABLE_PLACES = frozenset(
+    ["Mỹ", "Nga", "Lào", "Pháp", "Đức", "Anh", "Nhật", "Úc", "Ý", "Hàn", "Bỉ", "Séc", "Huế", "Triều"]
+)
 
 
 def _vietnamese_entity(entity: Entity) -> Entity | None:
