@@ -181,14 +181,16 @@ def run_part(name: str, rows: list[dict], threshold: float, ablation: bool) -> N
 
 
 def cost_at_100k(batch: int) -> None:
-    """CPU time per new article of one stories run over a 100k-article store's window, beside extraction."""
+    """CPU time per new article of a stories run over a 100k-article store's window, beside extraction: the first
+    run in a process (every text of the window tokenised) and the next one, as a crawler's next round runs it (the
+    same window, another ``batch`` of new articles: the stage keeps the tokens of its last run's texts)."""
     rows = [row for path in sorted(CORPUS.glob("*.jsonl")) for row in load(path)]
     per_day = 2000
     in_window = per_day * (2 * WINDOW.days + 1)
     now = datetime(2026, 12, 1, tzinfo=UTC)
     rng = random.Random(SEED)
     docs = []
-    for i in range(in_window + batch):
+    for i in range(in_window + 2 * batch):
         row = rows[i % len(rows)]
         words = row["body"].split()
         rng.shuffle(words)  # distinct texts with the corpus' vocabulary and lengths
@@ -202,9 +204,12 @@ def cost_at_100k(batch: int) -> None:
                 outlet=f"outlet{i % 70}",
             )
         )
-    start = time.process_time()
-    group_into_stories(docs)
-    per_article = (time.process_time() - start) / batch
+    window, first_batch, next_batch = docs[:in_window], docs[in_window : in_window + batch], docs[in_window + batch :]
+    costs = []
+    for new in (first_batch, next_batch):
+        start = time.process_time()
+        group_into_stories(window + new)
+        costs.append((time.process_time() - start) / batch)
     from newsloom.extract import extract_article
 
     pages = sorted((SHARED / "article-extraction-benchmark" / "html").glob("*.html.gz"))[:40]
@@ -214,9 +219,9 @@ def cost_at_100k(batch: int) -> None:
             extract_article(gzip.decompress(page.read_bytes()))
     extraction = (time.process_time() - start) / max(1, len(pages))
     print(
-        f"cost at 100k stored ({in_window} articles in the window, {batch} new): "
-        f"{per_article * 1000:.1f} ms per new article; extraction {extraction * 1000:.1f} ms per page; "
-        f"ratio {per_article / extraction:.0%}"
+        f"cost at 100k stored ({in_window} articles in the window, {batch} new), extraction "
+        f"{extraction * 1000:.1f} ms per page: first run {costs[0] * 1000:.1f} ms per new article "
+        f"({costs[0] / extraction:.0%}), next run {costs[1] * 1000:.1f} ms ({costs[1] / extraction:.0%})"
     )
 
 

@@ -27,13 +27,16 @@ English rendering of a Vietnamese report and stories cross languages.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import itertools
 import math
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Generic, TypeVar
 
 import numpy as np
 from scipy import sparse
@@ -53,6 +56,7 @@ MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing a
 BLOCK_ROWS = 512
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
+T = TypeVar("T")
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
 
 
@@ -87,27 +91,25 @@ ALL_SIGNALS = Signals()
 
 def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> sparse.csr_matrix:
     """Rows are unit vectors: words TF-IDF and names TF-IDF side by side, weighted by ``signals.names_weight``."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # here: a second of start-up for every command
-
     texts = [doc.text for doc in docs]
     if signals.strip_repeated:
         texts = strip_repeated_lines(texts, [doc.outlet for doc in docs])
     max_df = MAX_DOCUMENT_SHARE if len(docs) >= 10 else 1.0
     words = _tfidf(
-        [f"{d.title}\n{d.title}\n{t[:BODY_CHARS]}" for d, t in zip(docs, texts, strict=True)],
-        TfidfVectorizer(sublinear_tf=True, max_df=max_df, token_pattern=_WORD_PATTERN, dtype=np.float32),
+        [_WORD_COUNTS(f"{d.title}\n{d.title}\n{t[:BODY_CHARS]}") for d, t in zip(docs, texts, strict=True)], max_df
     )
+    _WORD_COUNTS.end_run()
     parts = [words * math.sqrt(1 - signals.names_weight)]
     if signals.names_weight > 0:
         names = _tfidf(
-            [f"{d.title}\n{d.title}\n{t[:NAMES_CHARS]}" for d, t in zip(docs, texts, strict=True)],
-            TfidfVectorizer(analyzer=names_and_numbers, sublinear_tf=True, max_df=max_df, dtype=np.float32),
+            [_NAME_COUNTS(f"{d.title}\n{d.title}\n{t[:NAMES_CHARS]}") for d, t in zip(docs, texts, strict=True)],
+            max_df,
         )
+        _NAME_COUNTS.end_run()
         parts.append(names * math.sqrt(signals.names_weight))
     matrix = sparse.csr_matrix(sparse.hstack(parts))
-    keep = [
-        float(len(_WORD.findall(f"{d.title} {t[:BODY_CHARS]}")) >= MIN_WORDS) for d, t in zip(docs, texts, strict=True)
-    ]
+    keep = [float(_WORD_COUNT(f"{d.title} {t[:BODY_CHARS]}") >= MIN_WORDS) for d, t in zip(docs, texts, strict=True)]
+    _WORD_COUNT.end_run()
     if not all(keep):  # no body, a one-word body: nothing to tell an event by, so it joins nothing
         matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -115,11 +117,88 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def _tfidf(texts: list[str], vectorizer: Any) -> sparse.csr_matrix:
-    try:
-        return sparse.csr_matrix(vectorizer.fit_transform(texts))
-    except ValueError:  # no document has a usable word (empty bodies, every word too common)
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+class _MemoOfLastRun(Generic[T]):
+    """A text's analysis (its tokens, its word count), remembered for the texts of the stage's last run.
+
+    A crawler runs the stage after every round, over the same few days of articles plus a few new ones: without
+    this, each run tokenised the whole window again, most of its cost. Keyed by a digest of the exact text
+    analysed (a changed text, or a line dropped as repeated chrome, is analysed again); only the texts of the last
+    run are kept, so memory follows the window."""
+
+    def __init__(self, analyse: Callable[[str], T]) -> None:
+        self.analyse = analyse
+        self.kept: dict[bytes, T] = {}
+        self.used: dict[bytes, T] = {}
+
+    def __call__(self, text: str) -> T:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = self.used.get(key)
+        if found is None:
+            found = self.kept.get(key)
+            if found is None:
+                found = self.analyse(text)
+            self.used[key] = found
+        return found
+
+    def end_run(self) -> None:
+        self.kept, self.used = self.used, {}
+
+
+def _counted(analyse: Callable[[str], list[str]]) -> Callable[[str], _Counts]:
+    """A text's distinct tokens in the order they first occur (interned: the window repeats its vocabulary, so
+    each word is kept once) and how often each occurs."""
+
+    def count(text: str) -> _Counts:
+        counts = Counter(analyse(text))
+        return tuple(map(sys.intern, counts)), np.fromiter(counts.values(), dtype=np.intc, count=len(counts))
+
+    return count
+
+
+def _words(text: str) -> list[str]:
+    """``TfidfVectorizer``'s own word analyzer with ``_WORD_PATTERN`` (lowercase, then the pattern's matches)."""
+    return _WORD.findall(text.lower())
+
+
+_Counts = tuple[tuple[str, ...], np.ndarray]
+_WORD_COUNTS = _MemoOfLastRun(_counted(_words))
+_NAME_COUNTS = _MemoOfLastRun(_counted(names_and_numbers))
+_WORD_COUNT = _MemoOfLastRun(lambda text: len(_WORD.findall(text)))
+
+
+def _tfidf(counted: list[_Counts], max_df: float) -> sparse.csr_matrix:
+    """What ``TfidfVectorizer(sublinear_tf=True, max_df=max_df, dtype=np.float32).fit_transform`` gives for texts
+    with these token counts, to the bit: the same vocabulary order (first seen, then alphabetical after pruning
+    words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own
+    ``TfidfTransformer`` for the weights. Built from counts kept between runs, it skips the Python loop over every
+    token of the window that the vectorizer runs (most of a run's cost once the texts are tokenised)."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # here: a second of start-up for every command
+
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    indptr = np.zeros(len(counted) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(tokens) for tokens, _ in counted])
+    if not indptr[-1]:  # no text has a usable word (empty bodies): nothing to compare by
+        return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
+    every_token = itertools.chain.from_iterable(tokens for tokens, _ in counted)
+    indices = np.fromiter(map(vocabulary.__getitem__, every_token), dtype=np.int32, count=int(indptr[-1]))
+    values = np.concatenate([counts for _, counts in counted])
+    matrix = sparse.csr_matrix(
+        (values.astype(np.float32), indices, indptr.astype(np.int32)), shape=(len(counted), len(vocabulary))
+    )
+    matrix.sort_indices()
+    frequent = np.bincount(matrix.indices, minlength=matrix.shape[1]) <= max_df * len(counted)
+    kept = np.nonzero(frequent)[0]
+    if not len(kept):  # every word too common
+        return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
+    matrix = matrix[:, kept]
+    terms = list(vocabulary)
+    kept_terms = [terms[i] for i in kept.tolist()]
+    alphabetical = np.empty(len(kept_terms), dtype=matrix.indices.dtype)
+    alphabetical[sorted(range(len(kept_terms)), key=kept_terms.__getitem__)] = np.arange(len(kept_terms))
+    matrix.indices = alphabetical.take(matrix.indices, mode="clip")
+    weights = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    return sparse.csr_matrix(weights.fit(matrix).transform(matrix, copy=False))
 
 
 def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -138,19 +217,26 @@ def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.c
 @dataclass
 class _Clusters:
     """Labels of every doc and, per story key, its members, the squared norm of its members' vector sum, and its
-    members' dates in order (so the window test reads two ends instead of every member's date)."""
+    members' dates in order (so the window test reads two ends instead of every member's date).
+
+    Each story key also has a slot, a dense number: the norms live in an array by slot and every doc's slot in
+    another, so that a new doc's sums and cosines over thousands of stories are array operations."""
 
     docs: list[StoryDoc]
     label: list[int]
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     mass: dict[int, float] = field(default_factory=dict)
     dates: defaultdict[int, list[datetime]] = field(default_factory=lambda: defaultdict(list))
-    labels: np.ndarray = field(init=False)  # ``label`` as an array, for the vectorised sums of ``_to_stories``
+    slot_of: dict[int, int] = field(default_factory=dict)
+    key_of_slot: list[int] = field(default_factory=list)
+    mass_of_slot: np.ndarray = field(init=False)
+    slots: np.ndarray = field(init=False)  # slot of each doc's story, -1 for none
     outlets: np.ndarray = field(init=False)  # outlet of each doc as a code, -1 for none
     times: np.ndarray = field(init=False)  # date of each doc in microseconds, ``_UNDATED`` for none
 
     def __post_init__(self) -> None:
-        self.labels = np.asarray(self.label, dtype=np.int64)
+        self.mass_of_slot = np.zeros(max(16, len(self.docs)), dtype=np.float64)
+        self.slots = np.full(len(self.docs), -1, dtype=np.int64)
         codes: dict[str, int] = {}
         self.outlets = np.asarray(
             [-1 if d.outlet is None else codes.setdefault(d.outlet, len(codes)) for d in self.docs], dtype=np.int64
@@ -160,9 +246,22 @@ class _Clusters:
             dtype=np.int64,
         )
 
+    def slot(self, key: int) -> int:
+        slot = self.slot_of.get(key)
+        if slot is None:
+            slot = self.slot_of[key] = len(self.key_of_slot)
+            self.key_of_slot.append(key)
+            if slot >= len(self.mass_of_slot):
+                self.mass_of_slot = np.concatenate([self.mass_of_slot, np.zeros(len(self.mass_of_slot))])
+        return slot
+
+    def set_mass(self, key: int, mass: float) -> None:
+        self.mass[key] = mass
+        self.mass_of_slot[self.slot(key)] = mass
+
     def add(self, index: int, key: int) -> None:
         self.label[index] = key
-        self.labels[index] = key
+        self.slots[index] = self.slot(key)
         self.members[key].add(index)
         if (published := self.docs[index].published) is not None:
             bisect.insort(self.dates[key], published)
@@ -171,7 +270,7 @@ class _Clusters:
         old = self.label[index]
         if old != 0:
             self.members[old].discard(index)
-            self.mass[old] = max(self.mass[old] - 2 * raw_to.get(old, 0.0) - 1.0, 1e-9)
+            self.set_mass(old, max(self.mass[old] - 2 * raw_to.get(old, 0.0) - 1.0, 1e-9))
             if (published := self.docs[index].published) is not None:
                 dates = self.dates[old]
                 del dates[bisect.bisect_left(dates, published)]
@@ -179,7 +278,7 @@ class _Clusters:
                 del self.members[old], self.mass[old]
                 self.dates.pop(old, None)
         self.add(index, key)
-        self.mass[key] = self.mass.get(key, 0.0) + 2 * raw_to.get(key, 0.0) + 1.0
+        self.set_mass(key, self.mass.get(key, 0.0) + 2 * raw_to.get(key, 0.0) + 1.0)
 
     def in_window(self, index: int, key: int, window: timedelta | None) -> bool:
         """The doc's date is within ``window`` of the story's other reports' dates (or one side has none)."""
@@ -242,25 +341,55 @@ def group_into_stories(
         moved = 0
         for row_number in range(len(pending)):
             index = start + row_number
-            raw_to, weighted_to = _to_stories(sims, row_number, index, clusters, signals, earlier_only=not again)
-            key, best = 0, threshold
-            for story, total in weighted_to.items():
-                cosine = total / math.sqrt(_mass_without(clusters, story, index, raw_to))
-                # the window test second: it has no effect, and most stories fall short of the cosine
-                if cosine >= best and clusters.in_window(index, story, window if signals.own_date else None):
-                    key, best = story, cosine
+            slots, raw, weighted = _to_stories(sims, row_number, index, clusters, signals, earlier_only=not again)
             current = clusters.label[index]
+            key = _best_story(clusters, index, slots, raw, weighted, threshold, window if signals.own_date else None)
             if key == 0:
                 if current != 0 and len(clusters.members[current]) == 1:
                     continue  # already alone
                 new_keys += 1
                 key = -new_keys
             if key != current:
+                raw_to = {k: _raw_to(clusters, k, slots, raw) for k in (current, key) if k != 0}
                 clusters.move(index, key, raw_to)
                 moved += 1
         if again and not moved:
             break
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+def _best_story(
+    clusters: _Clusters,
+    index: int,
+    slots: np.ndarray,
+    raw: np.ndarray,
+    weighted: np.ndarray,
+    threshold: float,
+    window: timedelta | None,
+) -> int:
+    """The story (key) of highest centroid cosine at or above ``threshold`` whose dates take the doc, or 0; of equal
+    cosines, the story met last in the doc's row. The cosine leaves the doc out of its own story's centroid."""
+    if not len(slots):
+        return 0
+    masses = clusters.mass_of_slot[slots]
+    own = np.nonzero(slots == clusters.slots[index])[0] if clusters.label[index] != 0 else ()
+    if len(own):
+        masses[own] = np.maximum(masses[own] - 2 * raw[own] - 1.0, 1e-9)
+    cosines = weighted / np.sqrt(masses)
+    eligible = np.nonzero(cosines >= threshold)[0]
+    if not len(eligible):
+        return 0
+    for position in eligible[np.lexsort((-eligible, -cosines[eligible]))].tolist():
+        story = clusters.key_of_slot[int(slots[position])]
+        if clusters.in_window(index, story, window):  # second: most stories fall short of the cosine
+            return story
+    return 0
+
+
+def _raw_to(clusters: _Clusters, key: int, slots: np.ndarray, raw: np.ndarray) -> float:
+    slot = clusters.slot_of.get(key)
+    found = np.nonzero(slots == slot)[0] if slot is not None else ()
+    return float(raw[found[0]]) if len(found) else 0.0
 
 
 def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
@@ -276,29 +405,23 @@ def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
     sums = sparse.csr_matrix(membership @ matrix)
     masses = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
     for key, mass in zip(keys, masses, strict=True):
-        clusters.mass[key] = max(float(mass), 1e-9)
-
-
-def _mass_without(clusters: _Clusters, story: int, index: int, raw_to: dict[int, float]) -> float:
-    if clusters.label[index] == story:
-        return max(clusters.mass[story] - 2 * raw_to.get(story, 0.0) - 1.0, 1e-9)
-    return clusters.mass[story]
+        clusters.set_mass(key, max(float(mass), 1e-9))
 
 
 def _to_stories(
     sims: sparse.csr_matrix, row_number: int, index: int, clusters: _Clusters, signals: Signals, earlier_only: bool
-) -> tuple[dict[int, float], dict[int, float]]:
-    """Sum of similarities of one doc to each story's members (itself excluded): raw, and with a same-outlet,
-    same-day report counting ``SAME_OUTLET_FACTOR``. Stories come in the order their first member appears in the
-    row (ties between stories go to the later one, as the caller reads them)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum of similarities of one doc to each story's members (itself excluded), as the stories' slots and two
+    sums: raw, and with a same-outlet, same-day report counting ``SAME_OUTLET_FACTOR``. Stories come in the order
+    their first member appears in the row."""
     begin, end = sims.indptr[row_number], sims.indptr[row_number + 1]
     others, values = sims.indices[begin:end], sims.data[begin:end].astype(np.float64)
     keep = (others != index) if not earlier_only else (others < index)
-    keys = clusters.labels[others]
-    keep &= keys != 0
-    others, values, keys = others[keep], values[keep], keys[keep]
-    if not len(keys):
-        return {}, {}
+    slots = clusters.slots[others]
+    keep &= slots >= 0
+    others, values, slots = others[keep], values[keep], slots[keep]
+    if not len(slots):
+        return slots, values, values
     weighted = values
     outlet = clusters.outlets[index]
     if signals.outlet and outlet >= 0:
@@ -309,12 +432,8 @@ def _to_stories(
             apart = (times != _UNDATED) & (np.abs(times - when) > SAME_OUTLET_SPAN // timedelta(microseconds=1))
             same &= ~apart
         weighted = np.where(same, values * SAME_OUTLET_FACTOR, values)
-    stories, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    raw_sums = np.bincount(inverse, weights=values)
-    weighted_sums = np.bincount(inverse, weights=weighted)
-    order = np.argsort(first, kind="stable").tolist()
-    story_list, raw_list, weighted_list = stories.tolist(), raw_sums.tolist(), weighted_sums.tolist()
-    return (
-        {story_list[i]: raw_list[i] for i in order},
-        {story_list[i]: weighted_list[i] for i in order},
-    )
+    stories, first, inverse = np.unique(slots, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    raw_sums = np.bincount(inverse, weights=values, minlength=len(stories))
+    weighted_sums = np.bincount(inverse, weights=weighted, minlength=len(stories))
+    return stories[order], raw_sums[order], weighted_sums[order]

@@ -6,10 +6,12 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsloom.enrich import stories
 from newsloom.enrich.stories import StoryDoc, group_into_stories
 from tests.conftest import corpus
 
@@ -153,3 +155,31 @@ def test_bad_input_makes_no_false_merges_and_stays_bounded() -> None:
     assert set(grouping) == {doc.id for doc in docs}
     assert len({grouping[1], grouping[2], grouping[3]}) == 3  # empty and one-word bodies join nothing
     assert len({grouping[10 + i] for i in range(len(FILLER))}) == len(FILLER)  # the shared footer joins nothing
+
+
+@pytest.mark.parametrize("max_df", [1.0, 0.5, 0.2])
+def test_tfidf_from_kept_counts_is_scikit_learns_to_the_bit(max_df: float) -> None:
+    """The stage builds its TF-IDF from token counts kept between runs; it must be what ``TfidfVectorizer`` gives
+    (vocabulary order, entry order, values), or a warm run would group differently from a cold one."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [doc.text for doc in _filler()] + [_quake(1, "Nepal", 0).text, "", "a", _quake(2, "Peru", 1).text]
+    texts += [f"{text}\n{text.upper()}" for text in FILLER[:3]]
+    ours = stories._tfidf([stories._WORD_COUNTS(text) for text in texts], max_df)
+    theirs = TfidfVectorizer(sublinear_tf=True, max_df=max_df, token_pattern=stories._WORD_PATTERN, dtype=np.float32)
+    expected = theirs.fit_transform(texts)
+    assert ours.shape == expected.shape and ours.dtype == expected.dtype
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
+
+
+def test_a_run_with_kept_tokens_groups_as_a_first_run_does() -> None:
+    window = [*_filler(), _quake(1, "Nepal", 0), _quake(2, "Nepal", 1), _quake(3, "Peru", 2, "5.2")]
+    for doc in window:
+        doc.checked = True
+    first = group_into_stories([*window, _quake(4, "Nepal", 3)])
+    warm = group_into_stories([*window, _quake(5, "Peru", 4, "5.2"), _quake(6, "Chile", 5, "7.0")])
+    for memo in (stories._WORD_COUNTS, stories._NAME_COUNTS, stories._WORD_COUNT):
+        memo.kept, memo.used = {}, {}
+    cold = group_into_stories([*window, _quake(5, "Peru", 4, "5.2"), _quake(6, "Chile", 5, "7.0")])
+    assert warm == cold and first[4] == first[1]
