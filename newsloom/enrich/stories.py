@@ -225,7 +225,6 @@ class _Clusters:
     docs: list[StoryDoc]
     label: list[int]
     members: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    mass: dict[int, float] = field(default_factory=dict)
     dates: defaultdict[int, list[datetime]] = field(default_factory=lambda: defaultdict(list))
     slot_of: dict[int, int] = field(default_factory=dict)
     key_of_slot: list[int] = field(default_factory=list)
@@ -256,8 +255,10 @@ class _Clusters:
         return slot
 
     def set_mass(self, key: int, mass: float) -> None:
-        self.mass[key] = mass
         self.mass_of_slot[self.slot(key)] = mass
+
+    def mass(self, key: int) -> float:
+        return float(self.mass_of_slot[self.slot(key)])
 
     def add(self, index: int, key: int) -> None:
         self.label[index] = key
@@ -270,15 +271,16 @@ class _Clusters:
         old = self.label[index]
         if old != 0:
             self.members[old].discard(index)
-            self.set_mass(old, max(self.mass[old] - 2 * raw_to.get(old, 0.0) - 1.0, 1e-9))
+            self.set_mass(old, max(self.mass(old) - 2 * raw_to.get(old, 0.0) - 1.0, 1e-9))
             if (published := self.docs[index].published) is not None:
                 dates = self.dates[old]
                 del dates[bisect.bisect_left(dates, published)]
             if not self.members[old]:
-                del self.members[old], self.mass[old]
+                del self.members[old]
+                self.set_mass(old, 0.0)
                 self.dates.pop(old, None)
         self.add(index, key)
-        self.set_mass(key, self.mass.get(key, 0.0) + 2 * raw_to.get(key, 0.0) + 1.0)
+        self.set_mass(key, self.mass(key) + 2 * raw_to.get(key, 0.0) + 1.0)
 
     def in_window(self, index: int, key: int, window: timedelta | None) -> bool:
         """The doc's date is within ``window`` of the story's other reports' dates (or one side has none)."""
