@@ -22,6 +22,7 @@ from newsloom.store.sql import in_edition_clause
 from newsloom.store.stories import StoryStore
 from newsloom.store.version import PostgresWalPosition, change_counter_for
 from tests.postgres import postgres_server
+from tests.store.test_copies import check_copy_groups
 from tests.store.test_store import make_article
 from tests.store.test_stories import FLOOD, OTHER
 
@@ -133,3 +134,7 @@ def test_edition_listings_probe_translations_per_listed_row(pg_store: SQLStore) 
             ).scalars()
         )
     assert "hashed SubPlan" not in plan and "ix_articles_translated_from" in plan, plan
+
+
+def test_copy_groups_on_postgres(pg_store: SQLStore) -> None:
+    check_copy_groups(pg_store)
