@@ -88,7 +88,7 @@ def home(request: Request) -> Response:
     def render(token: str) -> Response:
         copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
         latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE, edition=edition), copies, directory)
-        sections = [s for s in portal.queries.sections() if s.articles][:8]
+        sections = [s for s in portal.section_counts() if s.articles][:8]
         by_section = {}
         for s in sections:
             by_section[s.slug], also_here = fold_copies(

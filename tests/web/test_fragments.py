@@ -82,3 +82,32 @@ def test_memo_keeps_what_is_read_and_drops_the_least_recently_used(
     store.upsert_article(make_article(1))  # any commit: everything is built again
     portal.memo(("b",), lambda: build("b"))
     assert builds == ["a", "b", "c", "b", "b"]
+
+
+def _counts(portal: Portal) -> dict[str, int]:
+    return {s.slug: s.articles for s in portal.section_counts()}
+
+
+def test_section_counts_follow_every_change_where_counting_is_cheap(settings: Settings, store: SQLStore) -> None:
+    portal = Portal(settings, store)
+    store.upsert_article(make_article(1))
+    assert _counts(portal) == {"world": 1}
+    store.upsert_article(make_article(2))
+    assert _counts(portal) == {"world": 2}
+
+
+def test_slow_section_counts_are_reused_for_a_while_unless_the_sections_change(
+    settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portal_module, "SLOW_SECTION_COUNT", -1.0)  # every count is "slow", as at a million
+    portal = Portal(settings, store)
+    store.upsert_article(make_article(1))
+    assert _counts(portal) == {"world": 1}
+    store.upsert_article(make_article(2))
+    assert _counts(portal) == {"world": 1}  # within the minute: the order readers see is kept
+    store.upsert_article(make_article(3, section="Sport"))  # a new section is shown at once, counts redone
+    assert _counts(portal) == {"world": 2, "sport": 1}
+    store.upsert_article(make_article(4, section="Sport"))
+    monkeypatch.setattr(portal_module, "SECTION_COUNTS_REUSE", 0.0)  # the minute has passed
+    assert _counts(portal) == {"world": 2, "sport": 2}
+    assert [s.slug for s in portal.nav_sections()] == ["sport", "world"]  # 2 each: by name
