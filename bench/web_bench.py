@@ -416,12 +416,17 @@ def time_stories(settings: Settings, batches: int) -> None:
     settle_stories(store)
     seeds = corpus_articles()
     base = store.count_articles()
+    # After the newest stored: dated from a fixed start, every run's batches shared their dates with the runs
+    # before, so each run's window held more articles than the last and runs could not be compared.
+    with store.engine.connect() as conn:
+        newest = conn.execute(sa.select(sa.func.max(schema.articles.c.published_at))).scalar() or BUILD_START
+    newest = newest if newest.tzinfo else newest.replace(tzinfo=UTC)
     times = []
     for batch in range(batches):
         first = base + batch * 1000
         store.upsert_articles(
             [
-                generated_article(seeds[n % len(seeds)], n, BUILD_START + timedelta(minutes=(n - base + 1) * 7))
+                generated_article(seeds[n % len(seeds)], n, newest + timedelta(minutes=(n - base + 1) * 7))
                 for n in range(first, first + 1000)
             ]
         )
