@@ -139,11 +139,14 @@ class Fts5SearchIndex:
         if not terms:
             return 0
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        filters = filters or SearchFilters()
+        if filters != SearchFilters():
+            return len(self._newest_kept(conn, match, filters))
         table = schema.articles
         reachable = (
             sa.select(_FTS.c.rowid)
             .select_from(_FTS.join(table, table.c.id == _FTS.c.rowid))
-            .where(_MATCHES, *(filters or SearchFilters()).conditions())
+            .where(_MATCHES, *filters.conditions())
             .limit(self.RANKED_MATCHES)
             .subquery()
         )
@@ -179,18 +182,38 @@ class Fts5SearchIndex:
         survivors = [row for row in candidates if row.id in kept]
         if len(survivors) >= wanted or len(candidates) < candidate_limit:
             return survivors[offset:wanted]
-        newest_kept = (
-            sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
-            .select_from(_FTS.join(table, table.c.id == _FTS.c.rowid))
-            .where(_MATCHES, *conditions)
-            .order_by(_FTS.c.rowid.desc())
-            .limit(window)
-            .subquery()
-        )
-        return conn.execute(
-            sa.select(newest_kept.c.id, newest_kept.c.rank).order_by(newest_kept.c.rank).limit(limit).offset(offset),
-            {"match": match},
-        ).all()
+        kept = self._newest_kept(conn, match, filters)
+        kept.sort(key=lambda row: row.rank)
+        return kept[offset:wanted]
+
+    # A filtered search walks the matches newest first, a chunk at a time, and keeps those the filters pass: one
+    # query joining the filters to the match made SQLite rank and read every match first (a section with no match
+    # for "storm" took 1.7 s warm, 100 s cold, at a million articles). The walk stops at MAX_WALKED matches, so
+    # a filter that passes almost nothing still costs a bounded time; results older than that are not found.
+    WALK_CHUNK = 2000
+    MAX_WALKED = 20_000
+
+    def _newest_kept(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
+        """The newest matches (id, rank) that pass ``filters``, newest first, at most ``RANKED_MATCHES``."""
+        conditions = filters.conditions()
+        kept: list[sa.Row[Any]] = []
+        before, walked = _NO_ROWID_LIMIT, 0
+        while len(kept) < self.RANKED_MATCHES and walked < self.MAX_WALKED:
+            chunk = conn.execute(_OLDER_MATCHES, {"match": match, "before": before, "chunk": self.WALK_CHUNK}).all()
+            if not chunk:
+                break
+            walked += len(chunk)
+            ids = [row.id for row in chunk]
+            passing = set(
+                conn.execute(
+                    sa.select(schema.articles.c.id).where(schema.articles.c.id.in_(ids), *conditions)
+                ).scalars()
+            )
+            kept.extend(row for row in chunk if row.id in passing)
+            if len(chunk) < self.WALK_CHUNK:
+                break
+            before = ids[-1]
+        return kept[: self.RANKED_MATCHES]
 
 
 # The statements of a search, built once (building a select costs more than running a small one); the words,
@@ -204,6 +227,13 @@ _NEWEST = (
     .order_by(_FTS.c.rowid.desc())
     .limit(sa.bindparam("window"))
     .subquery()
+)
+_NO_ROWID_LIMIT = 1 << 62
+_OLDER_MATCHES = (
+    sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
+    .where(_MATCHES, _FTS.c.rowid < sa.bindparam("before"))
+    .order_by(_FTS.c.rowid.desc())
+    .limit(sa.bindparam("chunk"))
 )
 _CANDIDATES = sa.select(_NEWEST.c.id, _NEWEST.c.rank).order_by(_NEWEST.c.rank).limit(sa.bindparam("candidates"))
 _VISIBLE = sa.select(schema.articles.c.id).where(
@@ -243,7 +273,6 @@ class LikeSearchIndex:
             .offset(offset)
         )
         return [RawHit(row.id, (row.lead or "")[:200], 0.0) for row in rows]
-
 
     MOST = 2000
 

@@ -172,3 +172,23 @@ def test_relevance_is_ranked_over_the_newest_matches(store: SQLStore, monkeypatc
     assert [hit.article.id for hit in only_old] == [best]  # filters reach past the newest matches
     pages = [hit.article.id for offset in range(4) for hit in store.search("tornado", limit=1, offset=offset)]
     assert pages == [hit.article.id for hit in store.search("tornado", limit=3)]  # pages agree, up to the bound
+
+
+def test_filtered_search_walks_the_matches_newest_first_up_to_a_bound(
+    store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter that passes few of a common word's matches is answered by walking the matches newest first, a
+    chunk at a time, never by ranking every match (0.2 s instead of 1.7 s warm, 100 s cold, at a million); past
+    ``MAX_WALKED`` matches the walk stops, and the count says what the pages hold."""
+    ids = [
+        store.upsert_article(make_article(number, section="Rare" if number in (2, 5) else "World")).article_id
+        for number in range(1, 10)
+    ]
+    monkeypatch.setattr(Fts5SearchIndex, "WALK_CHUNK", 2)
+    monkeypatch.setattr(Fts5SearchIndex, "CANDIDATE_FACTOR", 1)  # the ranked candidates alone miss article 2
+    found = [hit.article.id for hit in store.search("paragraph", limit=5, section="rare")]
+    assert sorted(found) == [ids[1], ids[4]] and store.search_count("paragraph", section="rare") == 2
+    monkeypatch.setattr(Fts5SearchIndex, "MAX_WALKED", 6)  # the newest 6 matches: articles 9 to 4
+    assert [hit.article.id for hit in store.search("paragraph", limit=5, section="rare")] == [ids[4]]
+    assert store.search_count("paragraph", section="rare") == 1
+    assert store.search_count("paragraph", section="nosuch") == 0
