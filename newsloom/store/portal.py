@@ -219,12 +219,16 @@ class PortalQueries:
 
     def _outlets(self, slug: str | None) -> list[Outlet]:
         s, a, f = schema.sources, schema.articles, schema.feeds
+        # One outlet's page counts its own articles only: the database does not push the slug into the grouping,
+        # so counting every outlet's articles for one page cost 150-400 ms at a million.
+        one = [a.c.source_id.in_(sa.select(s.c.id).where(s.c.slug == slug))] if slug is not None else []
         counts = (
             sa.select(a.c.source_id, sa.func.count().label("n"))
-            .where(a.c.hidden.is_(False))
+            .where(a.c.hidden.is_(False), *one)
             .group_by(a.c.source_id)
             .subquery()
         )
+        its_feeds = [f.c.source_id.in_(sa.select(s.c.id).where(s.c.slug == slug))] if slug is not None else []
         health = (
             sa.select(
                 f.c.source_id,
@@ -232,6 +236,7 @@ class PortalQueries:
                 sa.func.max(f.c.error_streak).label("error_streak"),
                 sa.func.max(f.c.last_error).label("last_error"),
             )
+            .where(*its_feeds)
             .group_by(f.c.source_id)
             .subquery()
         )

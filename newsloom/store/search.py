@@ -19,6 +19,8 @@ word becomes a quoted FTS5 string or a ``plainto_tsquery`` argument, and everyth
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -193,8 +195,23 @@ class Fts5SearchIndex:
     WALK_CHUNK = 2000
     MAX_WALKED = 20_000
 
+    # Set by the store to its change token: a search page asks for its results, then for their count, and the
+    # thread's last walk is reused while nothing in the store changed, so the page walks once.
+    version: Callable[[], object] | None = None
+
     def _newest_kept(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
         """The newest matches (id, rank) that pass ``filters``, newest first, at most ``RANKED_MATCHES``."""
+        if self.version is None:
+            return self._walk(conn, match, filters)
+        key = (id(self), self.version(), match, filters, self.RANKED_MATCHES, self.WALK_CHUNK, self.MAX_WALKED)
+        last = getattr(_LAST_WALK, "value", None)
+        if last is not None and last[0] == key:
+            return list(last[1])
+        kept = self._walk(conn, match, filters)
+        _LAST_WALK.value = (key, kept)
+        return list(kept)
+
+    def _walk(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
         conditions = filters.conditions()
         kept: list[sa.Row[Any]] = []
         before, walked = _NO_ROWID_LIMIT, 0
@@ -229,6 +246,7 @@ _NEWEST = (
     .subquery()
 )
 _NO_ROWID_LIMIT = 1 << 62
+_LAST_WALK = threading.local()  # (key, rows) of the thread's last filtered walk
 _OLDER_MATCHES = (
     sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
     .where(_MATCHES, _FTS.c.rowid < sa.bindparam("before"))

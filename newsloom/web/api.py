@@ -26,6 +26,8 @@ from newsloom.web.portal import (
 )
 
 MAX_LIMIT = 100
+TAGS_OVER = 20_000  # newest articles /api/v1/tags counts over by default (the home page's window)
+MAX_TAGS_OVER = 200_000
 # The API is the same for every edition; a client wanting one language asks for it.
 LANG_HELP = "Only articles in this language (ISO code: originals written in it and translations into it)."
 
@@ -271,10 +273,17 @@ def create_api(portal: Portal) -> FastAPI:
         return [NamedOut(slug=s.slug, name=s.name, articles=s.articles) for s in _portal(request).queries.sections()]
 
     @api.get("/tags", response_model=list[NamedOut])
-    def tags(request: Request, limit: int = Query(50, ge=1, le=MAX_LIMIT)) -> list[NamedOut]:
-        return [
-            NamedOut(slug=t.slug, name=t.name, articles=t.articles) for t in _portal(request).queries.top_tags(limit)
-        ]
+    def tags(
+        request: Request,
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        over: int = Query(
+            TAGS_OVER, ge=1, le=MAX_TAGS_OVER, description="Count tag links over the newest `over` articles."
+        ),
+    ) -> list[NamedOut]:
+        """The most used tags of the newest articles (what is in the news), as the home page counts them: counting
+        every tag link of the store took 7 s at a million articles."""
+        queries = _portal(request).queries
+        return [NamedOut(slug=t.slug, name=t.name, articles=t.articles) for t in queries.top_tags(limit, recent=over)]
 
     @api.get("/outlets", response_model=list[OutletOut])
     def outlets(request: Request) -> list[OutletOut]:

@@ -35,6 +35,10 @@ def test_search_sections_tags_outlets_stories(site: Site) -> None:
         assert len(hits) == 5 and "\x02" not in hits[0]["snippet"]
         assert {s["slug"] for s in client.get("/api/v1/sections").json()} == {"world", "sport"}
         assert {"climate", "football"} <= {t["slug"] for t in client.get("/api/v1/tags").json()}
+        newest = client.get("/api/v1/tags", params={"over": 1}).json()  # the newest article's tags alone
+        assert newest and all(t["articles"] == 1 for t in newest)
+        assert any(t["articles"] > 1 for t in client.get("/api/v1/tags").json())
+        assert client.get("/api/v1/tags", params={"over": 0}).status_code == 422
         assert {o["name"] for o in client.get("/api/v1/outlets").json()} == {"Example News", "Other Daily"}
         story = client.get(f"/api/v1/stories/{site.story_id}").json()
         assert [a["id"] for a in story["articles"]] == [site.ids[0], site.ids[3]]
