@@ -112,6 +112,9 @@ class Named:
     articles: int = 0
 
 
+TAG_KIND_OVER = 1000  # a tag's kind is the one most given over its newest uses
+
+
 class PortalQueries:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
@@ -164,12 +167,19 @@ class PortalQueries:
         """What the tag names: the kind entity tagging gave it most often (a publisher's tag is a topic until an
         article's text shows it names a person, organisation or place), else topic."""
         table = schema.article_tags
-        count = sa.func.count()
-        query = (
+        # Over the tag's newest uses (an index range): grouping every use of a tag on 160,000 articles took 300 ms.
+        uses = (
             sa.select(table.c.tag_kind)
             .where(table.c.tag_slug == slug)
-            .group_by(table.c.tag_kind)
-            .order_by((table.c.tag_kind == "topic").asc(), count.desc())
+            .order_by(table.c.listed_at.desc())
+            .limit(TAG_KIND_OVER)
+            .subquery()
+        )
+        count = sa.func.count()
+        query = (
+            sa.select(uses.c.tag_kind)
+            .group_by(uses.c.tag_kind)
+            .order_by((uses.c.tag_kind == "topic").asc(), count.desc())
             .limit(1)
         )
         with self.engine.connect() as conn:

@@ -192,3 +192,21 @@ def test_filtered_search_walks_the_matches_newest_first_up_to_a_bound(
     assert [hit.article.id for hit in store.search("paragraph", limit=5, section="rare")] == [ids[4]]
     assert store.search_count("paragraph", section="rare") == 1
     assert store.search_count("paragraph", section="nosuch") == 0
+
+
+def test_a_tags_kind_is_the_one_most_given_over_its_newest_uses(
+    store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsloom.store import portal as portal_queries
+
+    queries = portal_queries.PortalQueries(store.engine)
+    for number in range(1, 4):  # a publisher's tag, then entity tagging found it names a person
+        kinds = {"Storms": "person"} if number == 3 else {}
+        store.upsert_article(make_article(number, tags=["Storms"], tag_kinds=kinds))
+    assert queries.tag_kind("storms") == "person"  # a kind beats "topic" whatever the counts
+    store.upsert_article(make_article(4, tags=["Storms"], tag_kinds={"Storms": "place"}))
+    store.upsert_article(make_article(5, tags=["Storms"], tag_kinds={"Storms": "place"}))
+    assert queries.tag_kind("storms") == "place"
+    monkeypatch.setattr(portal_queries, "TAG_KIND_OVER", 1)
+    store.upsert_article(make_article(6, tags=["Storms"], tag_kinds={"Storms": "person"}))
+    assert queries.tag_kind("storms") == "person"  # counted over the newest use alone
