@@ -443,13 +443,13 @@ class PortalQueries:
         """Dated articles listed since ``since`` (the news sitemap's window): an undated article has no place there."""
         a = schema.articles
         query = (
-            sa.select(a)
+            sa.select(*SUMMARY_COLUMNS)  # what a sitemap entry names: the full rows' blocks cost 0.5 s for 1,000
             .where(a.c.hidden.is_(False), a.c.listed_at >= since, a.c.published_at.is_not(None))
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return [article_from_row(row) for row in conn.execute(query)]
+            return [summary_from_row(row) for row in conn.execute(query)]
 
     def sitemap_entries(self, limit: int = 50_000) -> list[tuple[int, str, datetime]]:
         a = schema.articles
