@@ -299,7 +299,7 @@ def create_api(portal: Portal) -> FastAPI:
                 articles=o.articles,
                 portal_url=f"{base}/outlet/{o.slug}",
             )
-            for o in portal.queries.outlets()
+            for o in portal.outlet_counts()
         ]
 
     @api.get("/stories/{story_id}", response_model=StoryOut, responses=NOT_FOUND)

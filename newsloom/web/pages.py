@@ -177,7 +177,7 @@ def videos(request: Request) -> Response:
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> Response:
     portal = _portal(request)
-    return portal.render(request, "outlets.html", outlet_list=portal.queries.outlets())
+    return portal.render(request, "outlets.html", outlet_list=portal.outlet_counts())
 
 
 @router.get("/outlet/{slug}", response_class=HTMLResponse)

@@ -99,7 +99,7 @@ def test_section_counts_follow_every_change_where_counting_is_cheap(settings: Se
 def test_slow_section_counts_are_reused_for_a_while_unless_the_sections_change(
     settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(portal_module, "SLOW_SECTION_COUNT", -1.0)  # every count is "slow", as at a million
+    monkeypatch.setattr(portal_module, "SLOW_COUNT", -1.0)  # every count is "slow", as at a million
     portal = Portal(settings, store)
     store.upsert_article(make_article(1))
     assert _counts(portal) == {"world": 1}
@@ -108,6 +108,25 @@ def test_slow_section_counts_are_reused_for_a_while_unless_the_sections_change(
     store.upsert_article(make_article(3, section="Sport"))  # a new section is shown at once, counts redone
     assert _counts(portal) == {"world": 2, "sport": 1}
     store.upsert_article(make_article(4, section="Sport"))
-    monkeypatch.setattr(portal_module, "SECTION_COUNTS_REUSE", 0.0)  # the minute has passed
+    monkeypatch.setattr(portal_module, "COUNTS_REUSE", 0.0)  # the minute has passed
     assert _counts(portal) == {"world": 2, "sport": 2}
     assert [s.slug for s in portal.nav_sections()] == ["sport", "world"]  # 2 each: by name
+
+
+def test_slow_outlet_counts_are_reused_unless_the_outlets_change(
+    settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portal_module, "SLOW_COUNT", -1.0)
+    portal = Portal(settings, store)
+
+    def counts() -> dict[str, int]:
+        return {o.name: o.articles for o in portal.outlet_counts()}
+
+    store.upsert_article(make_article(1))
+    assert counts() == {"Example News": 1}
+    store.upsert_article(make_article(2))
+    assert counts() == {"Example News": 1}
+    other = make_article(3, site_name="Other Daily")
+    other.url = other.canonical_url = "https://other.example/a/3"
+    store.upsert_article(other)  # a new outlet: counted again at once
+    assert counts() == {"Example News": 2, "Other Daily": 1}
