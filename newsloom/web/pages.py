@@ -95,7 +95,7 @@ def home(request: Request) -> Response:
                 portal.store.latest_articles(4, section=s.slug, edition=edition), copies, directory
             )
             also.update(also_here)
-        read = [a for i in portal.most_read(5) if (a := portal.store.get_article(i)) is not None]
+        read = portal.store.visible_summaries(portal.most_read(5))
         most_read = portal.queries.in_edition(read, edition)
         shown = latest + [a for items in by_section.values() for a in items] + most_read
         return portal.render(
@@ -195,13 +195,8 @@ def _most_read_in(portal: Portal, section: str | None, but: int | None, most: in
     side column; shared by the section's pages until the store changes."""
 
     def build() -> list[Article]:
-        found = []
-        for article_id in portal.most_read(40):
-            article = portal.store.get_article(article_id)
-            if article is not None and (section is None or article.section == section):
-                found.append(article)
-            if len(found) > most:
-                break
+        read = portal.store.visible_summaries(portal.most_read(40))
+        found = [article for article in read if section is None or article.section == section][: most + 1]
         if len(found) <= most:  # too few read yet: the section's newest fill the column
             known = {a.id for a in found}
             newest = portal.store.latest_articles(most * 2, section=section)

@@ -210,3 +210,12 @@ def test_a_tags_kind_is_the_one_most_given_over_its_newest_uses(
     monkeypatch.setattr(portal_queries, "TAG_KIND_OVER", 1)
     store.upsert_article(make_article(6, tags=["Storms"], tag_kinds={"Storms": "person"}))
     assert queries.tag_kind("storms") == "person"  # counted over the newest use alone
+
+
+def test_visible_summaries_keep_the_order_asked_and_leave_out_hidden_and_missing(store: SQLStore) -> None:
+    ids = [store.upsert_article(make_article(number)).article_id for number in range(1, 5)]
+    store.set_hidden(ids[1], True)
+    found = store.visible_summaries([ids[3], ids[1], 999, ids[0]])
+    assert [a.id for a in found] == [ids[3], ids[0]]
+    assert found[0].title == "Article number 4 about Hà Nội" and found[0].blocks == []  # a summary: no body
+    assert store.visible_summaries([]) == []

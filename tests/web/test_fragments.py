@@ -130,3 +130,25 @@ def test_slow_outlet_counts_are_reused_unless_the_outlets_change(
     other.url = other.canonical_url = "https://other.example/a/3"
     store.upsert_article(other)  # a new outlet: counted again at once
     assert counts() == {"Example News": 2, "Other Daily": 1}
+
+
+def _ranked(html: str, heading_id: str) -> list[str]:
+    block = html.split(f'id="{heading_id}"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r"Article number (\d+) about", block)
+
+
+def test_most_read_columns_rank_by_views_and_leave_out_hidden_and_other_sections(site: Site) -> None:
+    """The home page's and the article page's "most read": read in one query for every listed article, in the
+    order of their views, without hidden ones, and on an article page only its section's, never itself."""
+    portal: Portal = site.app.state.portal
+    for number, views in ((2, 5), (5, 4), (4, 3), (3, 2)):  # article 4 is in Sport, the others in World
+        for _ in range(views):
+            portal.count_view(site.ids[number - 1])
+    site.store.set_hidden(site.ids[4], True)  # article 5, the second most read, hidden
+    with site.client() as client:
+        home = client.get("/").text
+        article_one = client.get(f"/article/{site.ids[0]}/x").text
+        article_two = client.get(f"/article/{site.ids[1]}/x").text
+    assert _ranked(home, "read-heading") == ["2", "4", "3"]
+    assert _ranked(article_one, "side-read")[:2] == ["2", "3"]  # World only: not 4 (Sport), not 5 (hidden)
+    assert "2" not in _ranked(article_two, "side-read")  # never the page's own article
