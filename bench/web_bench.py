@@ -307,12 +307,12 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", seconds=180)
-        ids = httpx.get(base + "/api/v1/articles", params={"limit": 100}).json()["items"]
+        ids = httpx.get(base + "/api/v1/articles", params={"limit": 100}, timeout=120).json()["items"]
         article_paths = [item["portal_url"].replace("http://127.0.0.1:8000", "") for item in ids]
         rng = random.Random(7)
         sample_ids = rng.sample(range(1, args.articles + 1), 2000)
         article_paths += [f"/article/{i}/x" for i in sample_ids]  # slug is not checked: any article, cold or warm
-        static_html = httpx.get(base + article_paths[0]).content
+        static_html = httpx.get(base + article_paths[0], timeout=120).content  # a cold server's first page
         (workdir / "www").mkdir()
         (workdir / "www" / "article.html").write_bytes(static_html)
         nginx = start_nginx(workdir / "www", nginx_port, workdir)
