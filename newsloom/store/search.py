@@ -101,6 +101,11 @@ def query_terms(query: str) -> list[str]:
 class Fts5SearchIndex:
     """SQLite FTS5 with the unicode61 tokenizer folding diacritics (``Dân`` matches ``dan``)."""
 
+    def __init__(self, version: Callable[[], object] | None = None) -> None:
+        # The store's change token: a search page asks for its results, then for their count, and the thread's
+        # last filtered walk is reused while nothing in the store changed, so the page walks once.
+        self.version = version
+
     DDL = (
         "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
         "title, lead, body, tokenize = 'unicode61 remove_diacritics 2')"
@@ -184,9 +189,9 @@ class Fts5SearchIndex:
         survivors = [row for row in candidates if row.id in kept]
         if len(survivors) >= wanted or len(candidates) < candidate_limit:
             return survivors[offset:wanted]
-        kept = self._newest_kept(conn, match, filters)
-        kept.sort(key=lambda row: row.rank)
-        return kept[offset:wanted]
+        newest = self._newest_kept(conn, match, filters)
+        newest.sort(key=lambda row: row.rank)
+        return newest[offset:wanted]
 
     # A filtered search walks the matches newest first, a chunk at a time, and keeps those the filters pass: one
     # query joining the filters to the match made SQLite rank and read every match first (a section with no match
@@ -194,10 +199,6 @@ class Fts5SearchIndex:
     # a filter that passes almost nothing still costs a bounded time; results older than that are not found.
     WALK_CHUNK = 2000
     MAX_WALKED = 20_000
-
-    # Set by the store to its change token: a search page asks for its results, then for their count, and the
-    # thread's last walk is reused while nothing in the store changed, so the page walks once.
-    version: Callable[[], object] | None = None
 
     def _newest_kept(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
         """The newest matches (id, rank) that pass ``filters``, newest first, at most ``RANKED_MATCHES``."""
@@ -212,7 +213,8 @@ class Fts5SearchIndex:
         return list(kept)
 
     def _walk(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
-        conditions = filters.conditions()
+        table = schema.articles
+        passes = sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)), *filters.conditions())
         kept: list[sa.Row[Any]] = []
         before, walked = _NO_ROWID_LIMIT, 0
         while len(kept) < self.RANKED_MATCHES and walked < self.MAX_WALKED:
@@ -221,11 +223,7 @@ class Fts5SearchIndex:
                 break
             walked += len(chunk)
             ids = [row.id for row in chunk]
-            passing = set(
-                conn.execute(
-                    sa.select(schema.articles.c.id).where(schema.articles.c.id.in_(ids), *conditions)
-                ).scalars()
-            )
+            passing = set(conn.execute(passes, {"ids": ids}).scalars())
             kept.extend(row for row in chunk if row.id in passing)
             if len(chunk) < self.WALK_CHUNK:
                 break
@@ -439,9 +437,10 @@ _PG_SNIPPETS = sa.select(
 ).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
-def search_index_for(dialect_name: str) -> SearchIndex:
+def search_index_for(dialect_name: str, version: Callable[[], object] | None = None) -> SearchIndex:
+    """The dialect's index; ``version`` is the store's change token, for work an index may reuse until it moves."""
     if dialect_name == "sqlite":
-        return Fts5SearchIndex()
+        return Fts5SearchIndex(version)
     if dialect_name == "postgresql":
         return PostgresSearchIndex()
     return LikeSearchIndex()

@@ -27,7 +27,7 @@ from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
 from newsloom.store.health import record_extraction
-from newsloom.store.search import Fts5SearchIndex, SearchFilters, search_index_for
+from newsloom.store.search import SearchFilters, search_index_for
 from newsloom.store.version import ChangeCounter, change_counter_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
@@ -46,9 +46,7 @@ def content_hash(article: Article) -> str:
 class SQLStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.search_index = search_index_for(engine.dialect.name)
-        if isinstance(self.search_index, Fts5SearchIndex):
-            self.search_index.version = self.change_token  # a page's search and count share one walk
+        self.search_index = search_index_for(engine.dialect.name, self.change_token)
         self._changes: ChangeCounter | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
