@@ -165,7 +165,7 @@ def videos(request: Request) -> Response:
 
     def render(token: str) -> Response:
         ids = portal.memo(("videos",), lambda: portal.media.with_videos(PAGE_SIZE))
-        articles = [a for i in ids if (a := portal.store.get_article(i)) is not None]
+        articles = portal.store.visible_summaries(ids)  # one query: the list shows no body
         return portal.render(
             request, "listing.html", heading="Videos", articles=articles, outlets=portal.outlets_for(articles),
             next_cursor=None, kind="videos", csrf_token=token,

@@ -63,7 +63,7 @@ SLOW_COUNT = 0.05  # seconds: counting that took longer is reused across store c
 
 @dataclass(frozen=True)
 class _KeptCounts:
-    names: object  # what was counted (the identity it was counted for)
+    identity: object  # what was counted: the sections or outlets, by name
     counts: list[Any]
     at: float  # time.monotonic() when counted
     slow: bool
@@ -434,12 +434,12 @@ class Portal:
         lag is invisible to a reader; where counting is cheap (a small store, every test) it is exact."""
 
         def build() -> list[T]:
-            names = identity()
+            current = identity()
             kept, now = self._kept_counts.get(name), time.monotonic()
-            if kept and kept.slow and kept.names == names and now - kept.at < COUNTS_REUSE:
+            if kept and kept.slow and kept.identity == current and now - kept.at < COUNTS_REUSE:
                 return kept.counts  # type: ignore[return-value]
             counts = count()
-            self._kept_counts[name] = _KeptCounts(names, counts, now, time.monotonic() - now > SLOW_COUNT)
+            self._kept_counts[name] = _KeptCounts(current, counts, now, time.monotonic() - now > SLOW_COUNT)
             return counts
 
         return self.memo(("counts", name), build)
