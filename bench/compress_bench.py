@@ -81,7 +81,11 @@ async def plain_bodies(app, paths: list[str]) -> list[bytes]:  # type: ignore[no
 LEVELS = {
     "brotli 4 (first renders)": lambda body: brotli.compress(body, quality=4, lgwin=22),
     "brotli 5": lambda body: brotli.compress(body, quality=5, lgwin=22),
-    "deflate 5 (first renders)": lambda body: zlib.compress(body, 5),
+    "deflate 1": lambda body: zlib.compress(body, 1),
+    "deflate 2": lambda body: zlib.compress(body, 2),
+    "deflate 3 (first renders)": lambda body: zlib.compress(body, 3),
+    "deflate 4": lambda body: zlib.compress(body, 4),
+    "deflate 5": lambda body: zlib.compress(body, 5),
     "deflate 6": lambda body: zlib.compress(body, 6),
 }
 

@@ -67,8 +67,10 @@ def compressible(headers: Sequence[tuple[bytes, bytes]], size: int) -> bool:
 
 
 def compress(body: bytes, coding: bytes) -> bytes:
-    # Levels for a page's first request, which pays for them: on article pages Brotli 4 and deflate 5 cost a fifth
-    # to a third less CPU than Brotli 5 and deflate 6 for 2-8% more bytes (levels table of bench/compress_bench.py).
+    # Levels for a page's first request, which pays for them (levels table of bench/compress_bench.py, article
+    # pages): Brotli 4 costs 40% less CPU than Brotli 5 for 8% more bytes; deflate 3 costs 39% less than deflate 5
+    # (118 against 193 µs a page) for 7% more. Form pages, every article page among them, are always gzip: its
+    # level is paid on every first render of an article, the portal's commonest uncached request.
     if coding == b"br":
         return brotli.compress(body, quality=4, lgwin=22)
     if coding == b"zstd":
@@ -79,19 +81,19 @@ def compress(body: bytes, coding: bytes) -> bytes:
 class GzipPieces:
     """A gzip body in pieces: the page's parts compressed once, joined per request around the reader's token."""
 
-    __slots__ = ("parts",)
+    __slots__ = ("head_crc", "parts")
 
-    def __init__(self, parts: tuple[bytes, ...]) -> None:
+    def __init__(self, parts: tuple[bytes, ...], head_crc: int) -> None:
         self.parts = parts
+        self.head_crc = head_crc  # CRC-32 of the first plain part, which no reader's token precedes
 
     def assemble(self, plain_parts: Sequence[bytes], token: bytes) -> bytes:
-        pieces = [GZIP_HEADER]
-        crc = 0
+        pieces = [GZIP_HEADER, self.parts[0]]
+        crc = self.head_crc
         token_piece = _stored_piece(token) if len(plain_parts) > 1 else b""
-        for index, (plain, packed) in enumerate(zip(plain_parts, self.parts, strict=True)):
-            if index:
-                pieces.append(token_piece)
-                crc = zlib.crc32(token, crc)
+        for plain, packed in zip(plain_parts[1:], self.parts[1:], strict=True):
+            pieces.append(token_piece)
+            crc = zlib.crc32(token, crc)
             pieces.append(packed)
             crc = zlib.crc32(plain, crc)
         size = sum(len(p) for p in plain_parts) + len(token) * (len(plain_parts) - 1)
@@ -112,10 +114,10 @@ def _stored_piece(data: bytes) -> bytes:
     return b"".join(blocks)
 
 
-def _deflate_piece(data: bytes, level: int = 5) -> bytes:
+def _deflate_piece(data: bytes, level: int = 3) -> bytes:
     packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     return packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH)
 
 
 def gzip_pieces(parts: Sequence[bytes]) -> GzipPieces:
-    return GzipPieces(tuple(_deflate_piece(part) for part in parts))
+    return GzipPieces(tuple(_deflate_piece(part) for part in parts), zlib.crc32(parts[0]))
