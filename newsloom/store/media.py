@@ -53,6 +53,8 @@ class MediaStore:
         """Rows for these URLs (stored or failed); URLs never tried are absent."""
         wanted = sorted({url for url in urls if url})
         found: dict[str, Media] = {}
+        if not wanted:  # most list entries and many pages have no picture: no connection, no transaction
+            return found
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted):
                 for row in conn.execute(_MEDIA_BY_URL, {"urls": chunk}):
@@ -104,6 +106,8 @@ class MediaStore:
         """Each listed article's stored cover picture (articles whose cover is not stored are absent)."""
         ids = sorted({i for i in article_ids if i is not None})
         by_article: dict[int, str] = {}
+        if not ids:
+            return {}
         with self.engine.connect() as conn:
             for chunk in _chunks(ids):
                 for row in conn.execute(_IMAGES_BY_ARTICLE, {"ids": chunk}):
