@@ -75,8 +75,10 @@ class ArticleStore(Protocol):
         source_id: int | None = None,
         tag: str | None = None,
         author: str | None = None,
+        summaries: bool = False,
     ) -> list[Article]:
-        """Newest first, keyset-paginated with ``before``."""
+        """Newest first, keyset-paginated with ``before``; ``summaries`` leaves out body, blocks, images and
+        attribution (lists of links)."""
         ...
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[Article]: ...

@@ -331,12 +331,17 @@ class SQLStore:
         author: str | None = None,
         language: str | None = None,
         edition: str | None = None,
+        summaries: bool = False,
     ) -> list[Article]:
         """Newest first, by keyset ``before``. ``edition`` (a language) lists each article once as that edition
         shows it: articles in its language (originals and translations), and the originals in other languages
-        that have no visible translation into it; translations into other languages are left out."""
+        that have no visible translation into it; translations into other languages are left out.
+
+        ``summaries``: without body, blocks, images and attribution, what a list of links shows (a page of 20
+        full rows is some 400 KB of JSON to read and decode; feeds, which carry the full text, ask for them)."""
         table = schema.articles
-        query = sa.select(table).where(table.c.hidden.is_(False))
+        query = sa.select(*SUMMARY_COLUMNS) if summaries else sa.select(table)
+        query = query.where(table.c.hidden.is_(False))
         if edition is not None:
             query = query.where(in_edition_clause(table, edition))
         if language is not None:
@@ -362,8 +367,9 @@ class SQLStore:
         if source_id is not None:
             query = query.where(table.c.source_id == source_id)
         query = query.order_by(listed_at.desc(), article_id.desc()).limit(limit)
+        from_row = summary_from_row if summaries else article_from_row
         with self.engine.connect() as conn:
-            return [article_from_row(row) for row in conn.execute(query)]
+            return [from_row(row) for row in conn.execute(query)]
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:

@@ -215,6 +215,7 @@ def create_api(portal: Portal) -> FastAPI:
             tag=tag,
             source_id=source.id if source else None,
             language=lang or None,
+            summaries=True,
         )
         names = _outlet_names(portal, found)
         next_cursor = encode_cursor(found[-1]) if len(found) == limit else None

@@ -53,6 +53,7 @@ def _listing(
             PAGE_SIZE,
             before=cursor,
             edition=edition,
+            summaries=True,
             **filters,  # type: ignore[arg-type]
         )
         next_cursor = encode_cursor(page[-1]) if len(page) == PAGE_SIZE else None
@@ -87,12 +88,12 @@ def home(request: Request) -> Response:
 
     def render(token: str) -> Response:
         copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
-        latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE, edition=edition), copies, directory)
+        latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE, edition=edition, summaries=True), copies, directory)
         sections = [s for s in portal.section_counts() if s.articles][:8]
         by_section = {}
         for s in sections:
             by_section[s.slug], also_here = fold_copies(
-                portal.store.latest_articles(4, section=s.slug, edition=edition), copies, directory
+                portal.store.latest_articles(4, section=s.slug, edition=edition, summaries=True), copies, directory
             )
             also.update(also_here)
         read = portal.store.visible_summaries(portal.most_read(5))
@@ -199,7 +200,7 @@ def _most_read_in(portal: Portal, section: str | None, but: int | None, most: in
         found = [article for article in read if section is None or article.section == section][: most + 1]
         if len(found) <= most:  # too few read yet: the section's newest fill the column
             known = {a.id for a in found}
-            newest = portal.store.latest_articles(most * 2, section=section)
+            newest = portal.store.latest_articles(most * 2, section=section, summaries=True)
             found += [a for a in newest if a.id not in known]
         return found
 

@@ -86,6 +86,23 @@ def test_latest_articles_newest_first_with_keyset_cursor(store: SQLStore) -> Non
     assert [a.title.split()[2] for a in page_two] == ["4", "3", "2"]
 
 
+def test_listing_summaries_are_the_same_page_without_the_bodies(store: SQLStore) -> None:
+    for number in range(1, 8):
+        store.upsert_article(make_article(number, section="Sport" if number % 2 else "World"))
+    for filters in ({}, {"section": "sport"}, {"tag": "climate"}, {"author": "jane-roe"}):
+        full = store.latest_articles(4, **filters)  # type: ignore[arg-type]
+        brief = store.latest_articles(4, summaries=True, **filters)  # type: ignore[arg-type]
+        assert [(a.id, a.title, a.lead, a.published, a.listed_at, a.tags) for a in brief] == [
+            (a.id, a.title, a.lead, a.published, a.listed_at, a.tags) for a in full
+        ]
+        assert all(a.blocks and a.images for a in full) and not any(a.blocks or a.images for a in brief)
+        last = brief[-1]
+        after = store.latest_articles(4, before=Cursor(last.listed_at, last.id), summaries=True, **filters)  # type: ignore[arg-type]
+        assert [a.id for a in after] == [
+            a.id for a in store.latest_articles(4, before=Cursor(last.listed_at, last.id), **filters)
+        ]  # type: ignore[arg-type]
+
+
 def test_filters_by_section_author_and_source(store: SQLStore) -> None:
     store.upsert_article(make_article(1))
     store.upsert_article(make_article(2, section="Sport", authors=["Sam Poe"]))
