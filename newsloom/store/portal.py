@@ -451,17 +451,6 @@ class PortalQueries:
         with self.engine.connect() as conn:
             return [summary_from_row(row) for row in conn.execute(query)]
 
-    def sitemap_entries(self, limit: int = 50_000) -> list[tuple[int, str, datetime]]:
-        a = schema.articles
-        query = (
-            sa.select(a.c.id, a.c.title, a.c.updated_at)
-            .where(a.c.hidden.is_(False))
-            .order_by(a.c.listed_at.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [(row.id, row.title, row.updated_at) for row in conn.execute(query)]
-
     def last_change(self) -> datetime | None:
         """When any article last changed: the validator behind ETags of listings and feeds."""
         with self.engine.connect() as conn:

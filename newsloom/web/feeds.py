@@ -296,7 +296,7 @@ def sitemap(request: Request) -> Response:
     for section in portal.queries.section_names():  # every section; its count is not needed here
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(f"{base}/section/{section.slug}")
-    for article in portal.store.latest_articles(1000):
+    for article in portal.store.latest_articles(1000, summaries=True):  # links and dates: no bodies
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + article_path(article))
         ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = (article.modified or _when(article)).date().isoformat()
