@@ -24,6 +24,7 @@ def robots(request: Request) -> Response:
             "",
             f"Sitemap: {base}/sitemap.xml",
             f"Sitemap: {base}/news-sitemap.xml",
+            f"Sitemap: {base}/sitemap-index.xml",
             "",
         ]
     )

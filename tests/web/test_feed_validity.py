@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
+import pytest
 from lxml import etree
 
 from newsloom.media.stage import store_image
 from newsloom.media.storage import open_storage
 from newsloom.store.media import MediaStore
+from newsloom.web import feeds
 from tests.media.cdn import picture
 from tests.store.test_store import make_article
 from tests.web.conftest import Site
@@ -75,3 +78,32 @@ def test_sitemaps_are_valid_against_the_schemas(site: Site) -> None:
     broken = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>not a url</loc>'
                               b"<lastmod>yesterday</lastmod></url></urlset>")  # fmt: skip
     assert not schema.validate(broken)  # the schema can fail
+
+
+def test_the_sitemap_index_pages_the_whole_archive_once(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every visible article is in exactly one id-range page; hidden ones in none; each document is valid."""
+    monkeypatch.setattr(feeds, "ARTICLES_PER_SITEMAP", 2)  # five seeded articles: three pages
+    site.store.set_hidden(site.ids[1], True)
+    index_schema = etree.XMLSchema(etree.parse(str(XSD / "siteindex.xsd")))
+    urlset_schema = etree.XMLSchema(etree.parse(str(XSD / "sitemap.xsd")))
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed: list[str] = []
+    with site.client() as client:
+        assert "/sitemap-index.xml" in client.get("/robots.txt").text
+        index = etree.fromstring(client.get("/sitemap-index.xml").content)
+        assert index_schema.validate(index), index_schema.error_log
+        locations = [urlsplit(loc).path for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=namespaces)]
+        pages = [path for path in locations if path.startswith("/sitemaps/")]
+        assert locations[:2] == ["/sitemap.xml", "/news-sitemap.xml"]
+        assert pages == [f"/sitemaps/articles-{n}.xml" for n in range(max(site.ids) // 2 + 1)]
+        for path in pages:
+            response = client.get(path)
+            if response.status_code == 404:  # a range whose articles are all hidden or gone
+                continue
+            document = etree.fromstring(response.content)
+            assert urlset_schema.validate(document), (path, urlset_schema.error_log)
+            listed += [urlsplit(loc).path for loc in document.xpath("//s:url/s:loc/text()", namespaces=namespaces)]
+        assert client.get(f"/sitemaps/articles-{max(site.ids) // 2 + 5}.xml").status_code == 404
+        assert client.get("/sitemaps/articles--1.xml").status_code in (404, 422)
+    listed_ids = [int(path.split("/")[2]) for path in listed]
+    assert sorted(listed_ids) == sorted(i for i in site.ids if i != site.ids[1])  # each once, the hidden one left out
