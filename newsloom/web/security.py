@@ -114,13 +114,14 @@ class Guard:
     def csrf_valid(self, cookie_value: str | None, form_token: str | None) -> bool:
         if not cookie_value or not form_token:
             return False
+        # Compared as bytes: compare_digest refuses str with non-ASCII, and a posted form may hold anything.
         if "." not in form_token:
-            return hmac.compare_digest(self.csrf_token(cookie_value), form_token)
+            return hmac.compare_digest(self.csrf_token(cookie_value).encode(), form_token.encode())
         try:
             signed_value = self._csrf.loads(form_token)
         except BadSignature:
             return False
-        return isinstance(signed_value, str) and hmac.compare_digest(signed_value, cookie_value)
+        return isinstance(signed_value, str) and hmac.compare_digest(signed_value.encode(), cookie_value.encode())
 
     # -- sessions ----------------------------------------------------------------------------------------------
 

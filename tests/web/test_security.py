@@ -18,6 +18,8 @@ def test_token_passes_only_with_its_own_cookie_and_secret() -> None:
     assert not Guard("secret two", secure_cookies=False).csrf_valid(cookie, token)
     assert not guard.csrf_valid(cookie, token[:-1] + ("A" if token[-1] != "A" else "B"))
     assert not guard.csrf_valid(None, token) and not guard.csrf_valid(cookie, "") and not guard.csrf_valid(cookie, None)
+    assert not guard.csrf_valid(cookie, "tóken-with-ñon-ascii") and not guard.csrf_valid("cookié", token)
+    assert not guard.csrf_valid("cookié", "ẞ.ẞ")  # an old-style value that is not ours: refused, never an error
 
 
 def test_forms_signed_before_the_plain_hmac_still_pass() -> None:
