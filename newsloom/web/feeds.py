@@ -301,11 +301,18 @@ def sitemap(request: Request) -> Response:
     for section in portal.queries.section_names():  # every section; its count is not needed here
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(f"{base}/section/{section.slug}")
-    for article in portal.store.latest_articles(1000, summaries=True):  # links and dates: no bodies
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + article_path(article))
-        ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = (article.modified or _when(article)).date().isoformat()
+    _article_urls(root, base, portal.store.latest_articles(1000, summaries=True))  # links and dates: no bodies
     return _cached(_xml(root), "application/xml")
+
+
+def _article_urls(root: ET.Element, base: str, articles: list[Article]) -> None:
+    """A sitemap ``<url>`` per article: its page and the day it last changed."""
+    site = iri_to_uri(base)  # encoded once: most slugs are ASCII (titles in scripts without folding keep theirs)
+    for article in articles:
+        path = article_path(article)
+        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site + path if path.isascii() else iri_to_uri(base + path)
+        ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = (article.modified or _when(article)).date().isoformat()
 
 
 @router.get("/sitemap-index.xml")
@@ -333,11 +340,7 @@ def article_sitemap(request: Request, page: int = Path(ge=0, le=10_000_000)) -> 
     if not articles:
         raise HTTPException(404, "No such sitemap")
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    site = iri_to_uri(base)  # paths are ASCII (ids and slugs): only the base may need encoding, once
-    for article in articles:
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site + article_path(article)
-        ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = (article.modified or _when(article)).date().isoformat()
+    _article_urls(root, base, articles)
     return _cached(_xml(root), "application/xml")
 
 
