@@ -71,3 +71,69 @@ def test_spacy_finds_english_people_and_places() -> None:
 
 def test_languages_without_a_recogniser_get_none() -> None:
     assert recognizer_for("de") is None
+
+
+VIETNAMESE_SENTENCES = [
+    "Chiều 12/3, Thủ tướng Phạm Minh Chính tiếp Đại sứ Nhật Bản tại Hà Nội.",
+    "Theo Reuters, Tổng thống Nga Vladimir Putin  và Chủ tịch Trung Quốc Tập Cận Bình đã điện đàm hôm qua.",
+    "Công an TP.HCM bắt giữ 3 đối tượng, thu 1.200 viên ma túy (Ảnh: CAND)",
+    "Ủy ban",
+]
+
+
+def test_fast_vietnamese_features_are_underthesea_own() -> None:
+    """The linear-time features must be underthesea's, string for string, or its CRF models read other input."""
+    from underthesea import word_tokenize
+    from underthesea.pipeline.ner import model_crf, tagged_feature
+
+    from newsloom.enrich.tags.vi_features import FastTransformer
+
+    template = model_crf.CRFNERPredictor.Instance().transformer.template
+    fast = FastTransformer(template, tagged_feature)
+    for text in VIETNAMESE_SENTENCES:
+        rows = [(word, f"P{i % 4}", f"C{i % 3}", "X") for i, word in enumerate(word_tokenize(text))]
+        expected = [tagged_feature.word2features(rows, i, template) for i in range(len(rows))]
+        assert fast.sentence2features(rows) == expected
+
+
+def test_vietnamese_entities_are_the_same_with_fast_features() -> None:
+    from underthesea import ner
+    from underthesea.pipeline.ner import model_crf
+
+    from newsloom.enrich.tags import vi_features
+
+    predictor = model_crf.CRFNERPredictor.Instance()
+    saved = predictor.transformer
+    try:
+        if isinstance(saved, vi_features.FastTransformer):  # installed by an earlier test: compare with theirs
+            predictor.transformer = model_crf.TaggedTransformer(saved.template)
+        before = [ner(text) for text in VIETNAMESE_SENTENCES]
+        assert vi_features.install()
+        assert isinstance(predictor.transformer, vi_features.FastTransformer)
+        assert [ner(text) for text in VIETNAMESE_SENTENCES] == before
+    finally:
+        predictor.transformer = saved
+
+
+def test_spacy_matrix_products_through_numpy_give_the_same_entities() -> None:
+    import spacy
+
+    from newsloom.enrich.tags.ner import SPACY_MODELS, SpacyRecognizer, _matmul_through_numpy
+
+    texts = [
+        "Kremlin spokesman Dmitry Peskov denied a Wall Street Journal report on Tuesday in Moscow.",
+        "Apple and Microsoft shares rose in New York after Tim Cook spoke in London.",
+    ]
+    for name in SPACY_MODELS:
+        try:
+            plain = spacy.load(name, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+            routed = spacy.load(name, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+        except OSError:
+            continue
+        _matmul_through_numpy(routed)
+        ops = {type(node.ops).__name__ for node in routed.get_pipe("tok2vec").model.walk()}
+        assert ops == {"MatmulOps"}
+        assert SpacyRecognizer(routed).entities(texts) == SpacyRecognizer(plain).entities(texts)
+        assert any(entity.text == "Dmitry Peskov" for entity in SpacyRecognizer(routed).entities(texts)[0])
+        return
+    pytest.skip("no spaCy English model installed (requirements-models.txt)")
