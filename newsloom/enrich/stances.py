@@ -215,7 +215,7 @@ _VI_VERB = re.compile(
 )
 _VI_CLAIM = re.compile(
     r"^\s*(?:\S+\s+){0,3}?(?:thông tin|tin|tin đồn|đồn đoán|lời đồn|cáo buộc|cáo trạng|buộc tội|luận điểm|lập luận|"
-    r"ý kiến cho rằng|nhận định|báo cáo|bài báo|tuyên bố|luận điệu|câu chuyện|chuyện|điều này|điều đó|điều trên|"
+    r"ý kiến cho rằng|nhận định|báo cáo|dẫn chứng|trách nhiệm|bài báo|tuyên bố|luận điệu|câu chuyện|chuyện|điều này|điều đó|điều trên|"
     r"mọi chuyện|khả năng|những lời|lời)(?:\s|$|[,.;:])",
     re.IGNORECASE,
 )
@@ -230,11 +230,11 @@ _VI_NOT_ASSERTED = re.compile(
 )
 # "xác nhận" as a thing, not an act: "giấy xác nhận", "ký xác nhận", "xác nhận khống", "có xác nhận"
 _VI_CONFIRM_NOUN = re.compile(
-    r"(?:giấy|giấy tờ|ký|sự|có|văn bản|xin|hình thức|bản tường trình|hành vi|lời|đăng|số người|chứng thực,)\s+$",
+    r"(?:giấy|giấy tờ|ký|sự|có|văn bản|xin|hình thức|bản tường trình|hành vi|lời|đăng|số người|chứng thực,|dấu|tái)\s+$",
     re.IGNORECASE,
 )
 _VI_NOT_ACTOR = re.compile(
-    r"(?:phát hiện|kết quả|nghiên cứu|dữ liệu|số liệu|visa|hệ thống|quyết định|phán quyết)\s+(?:\S+\s+){0,4}$",
+    r"(?:phát hiện|kết quả|nghiên cứu|dữ liệu|số liệu|visa|hệ thống|quyết định|phán quyết|chứng nhận)\s+(?:\S+\s+){0,4}$",
     re.IGNORECASE,
 )
 _VI_WHOSE = re.compile(
@@ -261,12 +261,20 @@ def _whose_vietnamese(after_object: str) -> str | None:
     return " ".join(words).rstrip(".") or None
 
 
+# the verb in a request, a condition or an attempt: "nhờ bà Bích xác nhận", "nếu kẻ gian cố gắng phủ nhận"
+_VI_UNREAL = re.compile(r"(?:^|\s)(?:nhờ|nếu|cố gắng)\s+[^,;:.!?]*$", re.IGNORECASE)
+_VI_BARE = re.compile(r"^\s*(?:[.!;]?\s*$|:|,?\s*(?:đồng thời|và)\s)", re.IGNORECASE)
+_VI_PASSIVE_AGENT = re.compile(r"(?P<patient>[^,;:.!?]*)\bbị\s+[^,;:.!?]*$", re.IGNORECASE)
+
+
 def _vietnamese(sentence: str) -> Stance | None:
     for match in _VI_VERB.finditer(sentence):
         before, after = sentence[: match.start()], sentence[match.end() :]
         if re.search(r"\bchính\s+$", before, re.IGNORECASE):  # "Chính phủ nhận định": the government notes
             continue
         if _VI_NOT_ASSERTED.search(before) or re.search(r"(?:được|bị)\s+$", before, re.IGNORECASE):
+            continue
+        if _VI_UNREAL.search(before):
             continue
         if match.group("confirm"):
             stance = _vietnamese_confirmation(sentence, before, after)
@@ -289,8 +297,12 @@ def _vietnamese_confirmation(sentence: str, before: str, after: str) -> Stance |
 
 def _vietnamese_denial(match: re.Match[str], sentence: str, before: str, after: str) -> Stance | None:
     claim = _VI_CLAIM.match(after)
-    if match.group("reject") and not claim and not re.match(r"^\s*[.!;:]?\s*$", after):
-        return None
+    if match.group("reject"):
+        passive = _VI_PASSIVE_AGENT.search(before)  # "đơn xin ân xá … bị Tổng thống bác bỏ": what was rejected
+        if passive and not re.search(_VI_CLAIM.pattern.removeprefix("^\\s*"), passive.group("patient"), re.I):
+            return None
+        if not passive and not claim and not _VI_BARE.match(after):
+            return None
     if _VI_WITHHELD.match(after):
         return None
     if match.group("verb").casefold() == "cải chính" and not re.search(r"đã\s+$", before) and not claim:

@@ -51,6 +51,9 @@ from newsloom.enrich.stances import StanceKind, find_stances
             "Sở Giao thông",
             None,
         ),
+        ("Ông Minh bác bỏ những dẫn chứng của tờ báo về khoản vay.", "vi", StanceKind.DENIAL, "Ông Minh", None),
+        ("Nhưng Hà Nội bác bỏ đồng thời lên án vụ tấn công.", "vi", StanceKind.DENIAL, "Hà Nội", None),
+        ("Về tin đồn đó, ca sĩ bác bỏ: Thật vô lý.", "vi", StanceKind.DENIAL, "ca sĩ", None),
     ],
 )
 def test_stances_with_actor_and_whose_report(
@@ -76,6 +79,10 @@ def test_stances_with_actor_and_whose_report(
         ("Người lao động phải có giấy xác nhận của chính quyền địa phương.", "vi"),
         ("Quốc hội bác bỏ đề xuất tăng thuế.", "vi"),
         ("Số ca nhiễm đã được xác nhận là 12.", "vi"),
+        ("Hai người lại đến nhờ bà Lan xác nhận tình trạng nhà để vay ngân hàng.", "vi"),
+        ("Nếu kẻ gian cố gắng phủ nhận thì chỉ cần cho xem đoạn phim.", "vi"),
+        ("Đơn xin ân xá của hai bị cáo đã bị Tổng thống bác bỏ.", "vi"),
+        ("Bức ảnh là dấu xác nhận rõ ràng sự có mặt của ông ta.", "vi"),
     ],
 )
 def test_look_alikes_are_neither(sentence: str, language: str) -> None:
