@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.utils import load_html
 
 from newsloom.errors import ExtractError, NotAnArticle
 from newsloom.extract.attribution import attribution_line, dateline, named_source, source_texts
@@ -28,6 +27,7 @@ from newsloom.extract.continuation import continue_chunks
 from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
 from newsloom.extract.figures import FigureInfo, read_figures
+from newsloom.extract.htmlparse import load_html
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
 from newsloom.extract.metadata import PageMetadata, read_metadata
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
@@ -69,7 +69,8 @@ def _to_text(data: bytes | str, content_type: str | None, where: str | None) -> 
 
 
 def _parse(text: str, where: str | None) -> lxml_html.HtmlElement:
-    """Parse as the body finder itself would (comments and processing instructions dropped), once."""
+    """Parse as the body finder itself would (comments and processing instructions dropped), once; with element
+    classes chosen in C (``extract/htmlparse.py``), which every later walk of the tree profits from."""
     try:
         tree = load_html(text)
     except (ValueError, etree.ParserError) as error:
