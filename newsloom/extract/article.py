@@ -29,7 +29,7 @@ from newsloom.extract.decode import decode_html
 from newsloom.extract.figures import FigureInfo, read_figures
 from newsloom.extract.htmlparse import load_html
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
-from newsloom.extract.metadata import PageMetadata, read_metadata
+from newsloom.extract.metadata import PageMetadata, read_machine_fields, read_metadata
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
@@ -271,9 +271,10 @@ def extract_article(
     text = _to_text(data, content_type, where)
     tree = _parse(text, where)
     cap_elements(tree.find(".//body"))  # _parse made sure there is one
-    meta = read_metadata(tree, url)
+    machine = read_machine_fields(tree)  # meta values and JSON-LD, parsed once for both readers below
+    meta = read_metadata(tree, url, machine)
     base_url = url or meta.canonical
-    publisher = read_publisher(tree, base_url)
+    publisher = read_publisher(tree, base_url, machine)
     site = overrides.for_url(base_url) if overrides else None
     if site is not None:
         site.prune(tree)

@@ -140,6 +140,19 @@ def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     return objects
 
 
+@dataclass(slots=True)
+class MachineFields:
+    """What a page says for machines, read once per page: metadata and the publisher evidence both read its
+    ``<meta>`` values and its JSON-LD objects, and neither changes them."""
+
+    meta: dict[str, str]
+    objects: list[dict[str, Any]]
+
+
+def read_machine_fields(tree: lxml_html.HtmlElement) -> MachineFields:
+    return MachineFields(_meta(tree), _json_ld_objects(tree))
+
+
 def _types(item: dict[str, Any]) -> set[str]:
     kind = item.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
@@ -266,9 +279,10 @@ def clean_tags(tags: list[str]) -> list[str]:
     return _unique([cleaned for tag in tags if (cleaned := _clean_tag(tag))])
 
 
-def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
-    meta = _meta(tree)
-    objects = _json_ld_objects(tree)
+def read_metadata(tree: lxml_html.HtmlElement, url: str | None, machine: MachineFields | None = None) -> PageMetadata:
+    """The page's metadata; ``machine`` when the caller has already read the page's meta values and JSON-LD."""
+    machine = machine or read_machine_fields(tree)
+    meta, objects = machine.meta, machine.objects
     article = _article_object(objects) or {}
     result = PageMetadata()
     result.title = clean_text(str(article.get("headline") or "")) or None
