@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.text import normalize_space
@@ -25,12 +26,18 @@ _PREFIX = re.compile(
 )
 _BRACKETS = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")
 _NOT_A_NAME = re.compile(r"(@|https?://|^\d+$)", re.IGNORECASE)
-BYLINE_XPATH = (
-    '//*[@itemprop="author"]//*[@itemprop="name"] | //a[@rel="author"] | '
-    '//*[contains(concat(" ", normalize-space(@class), " "), " author-name ")] | '
-    '//*[contains(concat(" ", normalize-space(@class), " "), " byline__name ")] | '
-    '//*[contains(@class, "byline")]//a[contains(@href, "autor") or contains(@href, "author")] | '
-    '//*[contains(@class, "author")]//a[contains(@href, "autor") or contains(@href, "author")]'
+# Explicit byline markup, in document order: an itemprop=name inside an itemprop=author, a rel=author link, an
+# element of class author-name or byline__name, a link to an author page inside a byline- or author-classed
+# element. One walk of the page testing each element (a union of six ``//`` paths walked it six times, and an
+# ancestor test on the few candidates is cheaper than collecting every descendant of every classed element).
+BYLINE_XPATH = etree.XPath(
+    "/descendant::*["
+    '(@itemprop="name" and ancestor::*[@itemprop="author"])'
+    ' or (self::a and (@rel="author" or ((contains(@href, "autor") or contains(@href, "author"))'
+    ' and ancestor::*[contains(@class, "byline") or contains(@class, "author")])))'
+    ' or (contains(@class, "author-name") and contains(concat(" ", normalize-space(@class), " "), " author-name "))'
+    ' or (contains(@class, "byline__name") and contains(concat(" ", normalize-space(@class), " "), " byline__name "))'
+    "]"
 )
 MAX_NAME_WORDS = 5
 
@@ -88,7 +95,7 @@ _NOT_BYLINE_CLASSES = ("bio", "avatar", "image", "photo", "img", "description", 
 def visible_bylines(tree: lxml_html.HtmlElement) -> list[str]:
     """The first byline element's text: later matches are usually other articles' teasers. Explicit markup
     (``rel=author``, ``itemprop=author``) first, then any element whose class names an author."""
-    for element in tree.xpath(BYLINE_XPATH):
+    for element in BYLINE_XPATH(tree):
         name = normalize_space(element.text_content())
         if 2 < len(name) < 80:
             return [name]
