@@ -208,15 +208,17 @@ def _reads_like_a_menu(blocks: list[Block], body_chars: int) -> bool:
 
 # Hover cards: a politician's name that pops up their latest headlines is not text of the article. (Hidden
 # elements are not dropped: paywalled bodies and streamed server renders arrive ``hidden`` and are shown by script.)
-_HOVER_CARD_XPATH = (
-    "//body//*[@class][contains(@class, 'tooltip') or contains(@class, 'popover') or contains(@class, 'rollover')"
-    " or contains(@class, 'hovercard')]"
+# ``/descendant::`` rather than ``//``: the same nodes in the same order, but libxml2 walks ``//x[test]`` as a
+# child step from every node of the page and merges the results, which costs it about half as much again.
+_HOVER_CARD_XPATH = etree.XPath(
+    "//body/descendant::*[@class][contains(@class, 'tooltip') or contains(@class, 'popover')"
+    " or contains(@class, 'rollover') or contains(@class, 'hovercard')]"
 )
 
 
 def _drop_hover_cards(tree: lxml_html.HtmlElement) -> None:
     """The innermost card elements carrying links or pictures go; the word they hang on stays."""
-    cards = tree.xpath(_HOVER_CARD_XPATH)
+    cards = _HOVER_CARD_XPATH(tree)
     marked = set(cards)
     for element in cards:
         if any(inner in marked for inner in element.iterdescendants()):

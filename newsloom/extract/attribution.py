@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.model import Attribution, AttributionKind
@@ -39,13 +40,14 @@ _TRAILING_CREDIT = re.compile(
     re.IGNORECASE,
 )
 MAX_ATTRIBUTION_LINE = 120
-_SOURCE_ELEMENT_XPATH = "//body//*[@class][contains(@class, 'source')]"
+# ``/descendant::``: the nodes ``//body//*[…]`` names, without libxml2's child step from every node and merge.
+_SOURCE_ELEMENT_XPATH = etree.XPath("//body/descendant::*[@class][contains(@class, 'source')]")
 MAX_SOURCE_NAME = 60
 
 
 def source_texts(tree: lxml_html.HtmlElement) -> list[str]:
     """Texts of the elements whose class says they name the source ("Theo Nhịp sống thị trường")."""
-    texts = (normalize_space(element.text_content()) for element in tree.xpath(_SOURCE_ELEMENT_XPATH)[:20])
+    texts = (normalize_space(element.text_content()) for element in _SOURCE_ELEMENT_XPATH(tree)[:20])
     return [text for text in texts if text and len(text) <= 4 * MAX_SOURCE_NAME]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.extract.metadata import (
@@ -140,9 +141,12 @@ def read_publisher(
     return evidence
 
 
+_BREADCRUMB_XPATH = etree.XPath('/descendant::*[contains(@class, "breadcrumb")][.//a]')  # = //*[…], walked once
+
+
 def _html_breadcrumbs(tree: lxml_html.HtmlElement) -> list[str]:
     """A breadcrumb trail drawn in HTML (``class="breadcrumb…"``): the names of its links, home left out."""
-    for trail in tree.xpath('//*[contains(@class, "breadcrumb")][.//a]')[:1]:
+    for trail in _BREADCRUMB_XPATH(tree)[:1]:
         names = [normalize_space(link.text_content()) for link in trail.iter("a")]
         return [name for name in names if name and len(name) <= 60 and name.casefold() not in _HOME_CRUMBS][:5]
     return []
