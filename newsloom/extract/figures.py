@@ -200,15 +200,24 @@ def anchor_after(element: lxml_html.HtmlElement) -> str | None:
 MIN_LOOSE_CAPTION = 15
 
 
-def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
+def is_caption_element(element: lxml_html.HtmlElement) -> bool:
+    """What ``_PAGE_CAPTIONS_XPATH`` tests an element of the body for."""
+    classes = element.get("class") or ""
+    return element.tag == "figcaption" or "caption" in classes or "Caption" in classes
+
+
+def _captioned_images(
+    tree: lxml_html.HtmlElement, base_url: str | None, captions: list[lxml_html.HtmlElement] | None = None
+) -> dict[str, FigureInfo]:
     """Images with a caption beside them outside any ``<figure>`` of theirs (``<div class="caption">``, or a
     ``figcaption`` next to the ``<figure>`` that holds the image).
 
     Walks from the captions (a page has few) to the one image under their nearest ancestor that holds any, rather
-    than from every image (a page may have hundreds) up to a caption.
+    than from every image (a page may have hundreds) up to a caption. ``captions``: the body's caption elements in
+    document order, when the caller has found them in a walk of its own.
     """
     found: dict[str, FigureInfo] = {}
-    for element in _PAGE_CAPTIONS_XPATH(tree):
+    for element in _PAGE_CAPTIONS_XPATH(tree) if captions is None else captions:
         if element.xpath("ancestor::figure") or element.find(".//img") is not None:
             continue
         img = None
@@ -233,6 +242,12 @@ def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict
 def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
     """Map of every known source URL of a captioned or plain figure image to its info, and of images outside
     figures that have a caption beside them."""
+    return add_captioned_images(read_figure_elements(tree, base_url), tree, base_url)
+
+
+def read_figure_elements(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
+    """The ``<figure>`` half of :func:`read_figures`. Takes the credit lines out of the figures' captions, so
+    anything that reads captions or source-naming elements of the page reads it after this."""
     figures: dict[str, FigureInfo] = {}
     for figure in tree.iter("figure"):
         images = figure.xpath(".//img")
@@ -247,7 +262,17 @@ def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str,
         info.anchor = anchor_after(figure)
         for url in {*(url for image in images for url in image_sources(image)), source[0]}:
             figures[absolute(url, base_url)] = info  # every image of the figure shows the captioned picture
-    for url, info in _captioned_images(tree, base_url).items():
+    return figures
+
+
+def add_captioned_images(
+    figures: dict[str, FigureInfo],
+    tree: lxml_html.HtmlElement,
+    base_url: str | None,
+    captions: list[lxml_html.HtmlElement] | None = None,
+) -> dict[str, FigureInfo]:
+    """``figures`` with the images that have a loose caption beside them (where no figure captions them)."""
+    for url, info in _captioned_images(tree, base_url, captions).items():
         if url not in figures or not figures[url].caption:
             figures[url] = info
     return figures
