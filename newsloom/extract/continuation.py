@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from itertools import islice
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.model import Block, BlockKind
@@ -18,7 +19,10 @@ from newsloom.text import normalize_space
 MIN_ANCHOR_CHARS = 80
 MAX_ANCESTOR_STEPS = 4
 MAX_LINK_SHARE = 0.3
-_TEXT_ELEMENTS = ".//p[not(ancestor::blockquote)] | .//h2 | .//h3 | .//blockquote"
+# Paragraphs outside quotes, h2, h3 and quotes, in one walk of the chunk (= .//p[…] | .//h2 | .//h3 | .//blockquote).
+_TEXT_ELEMENTS = etree.XPath(
+    "descendant::*[(self::p and not(ancestor::blockquote)) or self::h2 or self::h3 or self::blockquote]"
+)
 
 
 def _anchor(tree: lxml_html.HtmlElement, blocks: list[Block]) -> lxml_html.HtmlElement | None:
@@ -57,7 +61,7 @@ def _prose(element: lxml_html.HtmlElement) -> str | None:
 
 def _blocks_of(chunk: lxml_html.HtmlElement, known: set[str]) -> list[Block]:
     found: list[Block] = []
-    for element in chunk.xpath(_TEXT_ELEMENTS):
+    for element in _TEXT_ELEMENTS(chunk):
         text = _prose(element)
         if text is None or text in known:
             continue

@@ -8,10 +8,12 @@ attributes, else ``src`` — and its caption, with any "(Photo: AFP)" credit spl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.extract.attribution import split_caption_credit
@@ -150,7 +152,10 @@ def _caption_parts(figure: lxml_html.HtmlElement) -> tuple[str | None, str | Non
 
 
 CAPTION_STEPS = 4
-_PAGE_CAPTIONS_XPATH = '//body//figcaption | //body//*[contains(@class, "caption") or contains(@class, "Caption")]'
+# One walk (``/descendant::``, not a union of two ``//`` paths): the same nodes in the same order.
+_PAGE_CAPTIONS_XPATH = etree.XPath(
+    '//body/descendant::*[self::figcaption or contains(@class, "caption") or contains(@class, "Caption")]'
+)
 
 
 ANCHOR_WORDS = 8
@@ -160,26 +165,59 @@ def anchor_key(text: str) -> str:
     return " ".join(normalize_space(text).casefold().split()[:ANCHOR_WORDS])
 
 
-def _anchor_after(figure: lxml_html.HtmlElement) -> str | None:
-    for paragraph in figure.xpath("following::p[normalize-space()][position() <= 3]"):
-        text = normalize_space(paragraph.text_content())
+ANCHOR_PARAGRAPHS = 3
+_XPATH_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
+
+
+def _following(element: lxml_html.HtmlElement, tag: str) -> Iterator[lxml_html.HtmlElement]:
+    """The ``tag`` elements of XPath's ``following::`` axis, in document order, lazily: each ancestor-or-self's
+    later siblings and their subtrees. XPath would collect (and test) every one to the end of the page for the
+    first few."""
+    node: lxml_html.HtmlElement | None = element
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(tag)
+        node = node.getparent()
+
+
+def anchor_after(element: lxml_html.HtmlElement) -> str | None:
+    """The anchor of the first paragraph of 40 characters or more among the next three non-blank paragraphs after
+    ``element`` (``following::p[normalize-space()][position() <= 3]``)."""
+    seen = 0
+    for paragraph in _following(element, "p"):
+        content = paragraph.text_content()
+        if not content.strip(_XPATH_SPACE):
+            continue
+        text = normalize_space(content)
         if len(text) >= 40:
             return anchor_key(text)
+        seen += 1
+        if seen == ANCHOR_PARAGRAPHS:
+            break
     return None
 
 
 MIN_LOOSE_CAPTION = 15
 
 
-def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
+def is_caption_element(element: lxml_html.HtmlElement) -> bool:
+    """What ``_PAGE_CAPTIONS_XPATH`` tests an element of the body for."""
+    classes = element.get("class") or ""
+    return element.tag == "figcaption" or "caption" in classes or "Caption" in classes
+
+
+def _captioned_images(
+    tree: lxml_html.HtmlElement, base_url: str | None, captions: list[lxml_html.HtmlElement] | None = None
+) -> dict[str, FigureInfo]:
     """Images with a caption beside them outside any ``<figure>`` of theirs (``<div class="caption">``, or a
     ``figcaption`` next to the ``<figure>`` that holds the image).
 
     Walks from the captions (a page has few) to the one image under their nearest ancestor that holds any, rather
-    than from every image (a page may have hundreds) up to a caption.
+    than from every image (a page may have hundreds) up to a caption. ``captions``: the body's caption elements in
+    document order, when the caller has found them in a walk of its own.
     """
     found: dict[str, FigureInfo] = {}
-    for element in tree.xpath(_PAGE_CAPTIONS_XPATH):
+    for element in _PAGE_CAPTIONS_XPATH(tree) if captions is None else captions:
         if element.xpath("ancestor::figure") or element.find(".//img") is not None:
             continue
         img = None
@@ -195,7 +233,7 @@ def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict
         if not MIN_LOOSE_CAPTION <= len(text) <= 500:
             continue
         info = FigureInfo(source[0], text, credit, normalize_space(img.get("alt") or "") or None, source[1])
-        info.anchor = _anchor_after(element)
+        info.anchor = anchor_after(element)
         for url in {*image_sources(img), source[0]}:
             found.setdefault(absolute(url, base_url), info)
     return found
@@ -204,6 +242,12 @@ def _captioned_images(tree: lxml_html.HtmlElement, base_url: str | None) -> dict
 def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
     """Map of every known source URL of a captioned or plain figure image to its info, and of images outside
     figures that have a caption beside them."""
+    return add_captioned_images(read_figure_elements(tree, base_url), tree, base_url)
+
+
+def read_figure_elements(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
+    """The ``<figure>`` half of :func:`read_figures`. Takes the credit lines out of the figures' captions, so
+    anything that reads captions or source-naming elements of the page reads it after this."""
     figures: dict[str, FigureInfo] = {}
     for figure in tree.iter("figure"):
         images = figure.xpath(".//img")
@@ -215,10 +259,20 @@ def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str,
             continue
         caption, credit = _caption_parts(figure)
         info = FigureInfo(source[0], caption, credit, normalize_space(img.get("alt") or "") or None, source[1])
-        info.anchor = _anchor_after(figure)
+        info.anchor = anchor_after(figure)
         for url in {*(url for image in images for url in image_sources(image)), source[0]}:
             figures[absolute(url, base_url)] = info  # every image of the figure shows the captioned picture
-    for url, info in _captioned_images(tree, base_url).items():
+    return figures
+
+
+def add_captioned_images(
+    figures: dict[str, FigureInfo],
+    tree: lxml_html.HtmlElement,
+    base_url: str | None,
+    captions: list[lxml_html.HtmlElement] | None = None,
+) -> dict[str, FigureInfo]:
+    """``figures`` with the images that have a loose caption beside them (where no figure captions them)."""
+    for url, info in _captioned_images(tree, base_url, captions).items():
         if url not in figures or not figures[url].caption:
             figures[url] = info
     return figures

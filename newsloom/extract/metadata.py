@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.extract.authors import bold_byline, names_an_outlet, split_authors, visible_bylines, without_own_domain
@@ -104,6 +105,24 @@ _JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
+# ``/descendant::x[…]`` names what ``//x[…]`` does, without libxml2's child step from every node of the page.
+_JSON_LD_XPATH = etree.XPath('/descendant::script[@type="application/ld+json"]')
+_META_CONTENT_XPATH = etree.XPath("/descendant::meta[@content]")
+_ARTICLE_TAG_XPATH = etree.XPath('/descendant::meta[@property="article:tag"]')
+_CANONICAL_XPATHS = (
+    etree.XPath('/descendant::link[@rel="canonical"]/@href'),
+    etree.XPath('/descendant::meta[@property="og:url"]/@content'),
+)
+
+
+def too_deep(raw: str) -> bool:
+    """Nested deeper than ``MAX_JSON_LD_DEPTH``. The brackets in the text bound the depth from above: a document
+    with no more of them than the limit (nearly all) needs no bracket-by-bracket walk."""
+    if raw.count("[") + raw.count("{") <= MAX_JSON_LD_DEPTH:
+        return False
+    return json_nesting_depth(raw) > MAX_JSON_LD_DEPTH
+
+
 def json_nesting_depth(raw: str) -> int:
     """The deepest nesting of arrays and objects in ``raw``, in one linear pass (strings skipped)."""
     depth = deepest = 0
@@ -115,9 +134,9 @@ def json_nesting_depth(raw: str) -> int:
 
 def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
+    for script in _JSON_LD_XPATH(tree):
         raw = (script.text or "").strip()
-        if not raw or json_nesting_depth(raw) > MAX_JSON_LD_DEPTH:
+        if not raw or too_deep(raw):
             continue
         try:
             data = json.loads(raw)
@@ -138,6 +157,19 @@ def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
                 if isinstance(item.get("mainEntity"), (dict, list)):  # a WebPage wrapping the article
                     stack.append(item["mainEntity"])
     return objects
+
+
+@dataclass(slots=True)
+class MachineFields:
+    """What a page says for machines, read once per page: metadata and the publisher evidence both read its
+    ``<meta>`` values and its JSON-LD objects, and neither changes them."""
+
+    meta: dict[str, str]
+    objects: list[dict[str, Any]]
+
+
+def read_machine_fields(tree: lxml_html.HtmlElement) -> MachineFields:
+    return MachineFields(_meta(tree), _json_ld_objects(tree))
 
 
 def _types(item: dict[str, Any]) -> set[str]:
@@ -266,9 +298,10 @@ def clean_tags(tags: list[str]) -> list[str]:
     return _unique([cleaned for tag in tags if (cleaned := _clean_tag(tag))])
 
 
-def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
-    meta = _meta(tree)
-    objects = _json_ld_objects(tree)
+def read_metadata(tree: lxml_html.HtmlElement, url: str | None, machine: MachineFields | None = None) -> PageMetadata:
+    """The page's metadata; ``machine`` when the caller has already read the page's meta values and JSON-LD."""
+    machine = machine or read_machine_fields(tree)
+    meta, objects = machine.meta, machine.objects
     article = _article_object(objects) or {}
     result = PageMetadata()
     result.title = clean_text(str(article.get("headline") or "")) or None
@@ -282,7 +315,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     if not result.authors:
         meta_authors = [
             str(element.get("content"))
-            for element in tree.xpath("//meta[@content]")
+            for element in _META_CONTENT_XPATH(tree)
             if (element.get("name") or element.get("property") or "").lower() in AUTHOR_META
         ]
         result.authors = split_authors(meta_authors)
@@ -334,7 +367,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
     )
     result.tags = clean_tags(
         _keywords(article.get("keywords"))
-        + _keywords([m.get("content", "") for m in tree.xpath('//meta[@property="article:tag"]')])
+        + _keywords([m.get("content", "") for m in _ARTICLE_TAG_XPATH(tree)])
         + (_keywords(meta["news_keywords"]) if "news_keywords" in meta else [])
         + (_keywords(meta["keywords"]) if "keywords" in meta and not article.get("keywords") else [])
     ) or clean_tags(visible_tags(tree))
@@ -347,8 +380,8 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> PageMetadata:
 
 
 def _canonical(tree: lxml_html.HtmlElement, url: str | None) -> str | None:
-    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        for value in tree.xpath(xpath):
+    for xpath in _CANONICAL_XPATHS:
+        for value in xpath(tree):
             value = str(value).strip()
             if value.startswith(("http://", "https://")):
                 return value

@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
-from newsloom.extract.metadata import _article_object, _image_url, _json_ld_objects, _meta, _names, _title_suffix
+from newsloom.extract.metadata import (
+    MachineFields,
+    _article_object,
+    _image_url,
+    _names,
+    _title_suffix,
+    read_machine_fields,
+)
 from newsloom.text import normalize_space
 
 _ORGANISATION_TYPES = frozenset({"newsmediaorganization", "organization", "corporation", "organisation"})
@@ -105,9 +113,12 @@ def _icon(tree: lxml_html.HtmlElement, base_url: str | None) -> str | None:
     return urljoin(base_url, best[1]) if base_url else best[1]
 
 
-def read_publisher(tree: lxml_html.HtmlElement, url: str | None) -> PublisherEvidence:
-    objects = _json_ld_objects(tree)
-    meta = _meta(tree)
+def read_publisher(
+    tree: lxml_html.HtmlElement, url: str | None, machine: MachineFields | None = None
+) -> PublisherEvidence:
+    """The publisher evidence; ``machine`` when the caller has already read the page's meta values and JSON-LD."""
+    machine = machine or read_machine_fields(tree)
+    objects, meta = machine.objects, machine.meta
     evidence = PublisherEvidence()
     publisher = _publisher_object(objects)
     if publisher is not None:
@@ -130,9 +141,12 @@ def read_publisher(tree: lxml_html.HtmlElement, url: str | None) -> PublisherEvi
     return evidence
 
 
+_BREADCRUMB_XPATH = etree.XPath('/descendant::*[contains(@class, "breadcrumb")][.//a]')  # = //*[…], walked once
+
+
 def _html_breadcrumbs(tree: lxml_html.HtmlElement) -> list[str]:
     """A breadcrumb trail drawn in HTML (``class="breadcrumb…"``): the names of its links, home left out."""
-    for trail in tree.xpath('//*[contains(@class, "breadcrumb")][.//a]')[:1]:
+    for trail in _BREADCRUMB_XPATH(tree)[:1]:
         names = [normalize_space(link.text_content()) for link in trail.iter("a")]
         return [name for name in names if name and len(name) <= 60 and name.casefold() not in _HOME_CRUMBS][:5]
     return []

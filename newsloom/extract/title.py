@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.extract import title_chooser
@@ -42,9 +43,13 @@ def strip_site_name(title: str, site_name: str | None) -> str:
     return title
 
 
+# The ``<h1>`` elements inside an ``<article>`` or ``<main>``, in one walk (a union of two ``//`` paths walks twice).
+_INSIDE_XPATH = etree.XPath("/descendant::h1[ancestor::article or ancestor::main]")
+
+
 def _visible_headings(tree: lxml_html.HtmlElement) -> list[str]:
     """Text of the page's ``<h1>`` elements, those inside ``<article>``/``<main>`` first."""
-    inside = tree.xpath("//article//h1 | //main//h1")
+    inside = _INSIDE_XPATH(tree)
     others = [h for h in tree.iter("h1") if h not in inside]
     texts = [normalize_space(h.text_content()) for h in [*inside, *others]]
     return [text for text in texts if 3 <= len(text) <= 400]
@@ -73,7 +78,7 @@ def _reworded(heading: str, title: str) -> bool:
 
 def title_candidates(tree: lxml_html.HtmlElement, meta: PageMetadata) -> list[tuple[str, str]]:
     """Every title the page offers, with where it came from (the learned chooser's input)."""
-    inside = set(tree.xpath("//article//h1 | //main//h1"))
+    inside = set(_INSIDE_XPATH(tree))
     found = []
     for heading in tree.iter("h1"):
         text = normalize_space(heading.text_content())

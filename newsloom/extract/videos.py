@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from newsloom.extract.figures import anchor_key
+from newsloom.extract.figures import anchor_after, anchor_key
 from newsloom.model import Block, BlockKind, Image
 from newsloom.text import normalize_space
 
@@ -59,14 +59,6 @@ def watch_url(src: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _anchor_after(element: lxml_html.HtmlElement) -> str | None:
-    for paragraph in element.xpath("following::p[normalize-space()][position() <= 3]"):
-        text = normalize_space(paragraph.text_content())
-        if len(text) >= 40:
-            return anchor_key(text)
-    return None
-
-
 def find_videos(tree: lxml_html.HtmlElement, base_url: str | None) -> list[VideoInfo]:
     found: dict[str, VideoInfo] = {}
     for element in tree.iter("iframe", "video"):
@@ -89,7 +81,7 @@ def find_videos(tree: lxml_html.HtmlElement, base_url: str | None) -> list[Video
         if own_poster:
             poster = urljoin(base_url or "", own_poster.strip())
         title = normalize_space(element.get("title") or element.get("aria-label") or "") or None
-        found.setdefault(url, VideoInfo(url, poster, title, _anchor_after(element)))
+        found.setdefault(url, VideoInfo(url, poster, title, anchor_after(element)))
     return list(found.values())
 
 
