@@ -260,7 +260,8 @@ def read_figure_elements(tree: lxml_html.HtmlElement, base_url: str | None) -> d
         caption, credit = _caption_parts(figure)
         info = FigureInfo(source[0], caption, credit, normalize_space(img.get("alt") or "") or None, source[1])
         info.anchor = anchor_after(figure)
-        for url in {*(url for image in images for url in image_sources(image)), source[0]}:
+        # in page order, not a set's: the dict's order decides which figure comes first where two share a URL
+        for url in dict.fromkeys([*(url for image in images for url in image_sources(image)), source[0]]):
             figures[absolute(url, base_url)] = info  # every image of the figure shows the captioned picture
     return figures
 
