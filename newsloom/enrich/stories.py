@@ -99,9 +99,61 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
     keep = [float(analysis.word_count >= MIN_WORDS) for analysis in analyses]
     if not all(keep):  # no body, a one-word body: nothing to tell an event by, so it joins nothing
         matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    backwards = _backwards(matrix.indptr)
+    norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    return _scaled_rows(matrix, 1.0 / norms, backwards)
+
+
+# scipy's sparse products leave entries in an order that is part of the result (a float sum's value depends on the
+# order of its terms): a product emits each row's entries last touched first, and an element-wise product of
+# matrices whose rows are not all sorted does the same. The three functions below do with numpy what
+# ``diags(scale) @ m`` and ``m.multiply(m).sum(axis=1)`` did, in the same order, to the bit, without the general
+# product's bookkeeping.
+
+
+def _backwards(indptr: np.ndarray) -> np.ndarray:
+    """Entry positions that list each row's entries last first."""
+    return np.repeat(indptr[:-1] + indptr[1:] - 1, np.diff(indptr)) - np.arange(indptr[-1])
+
+
+def _increasing(matrix: sparse.csr_matrix, rows: np.ndarray | None = None, sign: int = 1) -> bool:
+    """Every row's (or every one of ``rows``') indices strictly increase (``sign`` -1: strictly decrease): scipy's
+    element-wise product checks this on the whole matrix and, if so, emits entries in index order."""
+    lengths = np.diff(matrix.indptr)
+    row_of = np.repeat(np.arange(len(lengths)), lengths)
+    wrong = (sign * np.diff(matrix.indices.astype(np.int64)) <= 0) & (row_of[:-1] == row_of[1:])
+    if rows is None:
+        return not wrong.any()
+    return not np.isin(row_of[:-1][wrong], rows).any()
+
+
+def _squares_by_row(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """``m.multiply(m).sum(axis=1)`` as scipy computes it, given ``m``'s entries in the order its element-wise
+    product leaves them: squares, zeros dropped, each row's added by ``np.add.reduceat``."""
+    squares = data * data
+    lengths = np.diff(indptr)
+    nonzero = squares != 0
+    if not nonzero.all():
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        squares, lengths = squares[nonzero], np.bincount(row_of[nonzero], minlength=len(lengths))
+    starts = np.cumsum(lengths) - lengths
+    sums = np.zeros(len(lengths), dtype=squares.dtype)
+    rows = np.flatnonzero(lengths)
+    if len(rows):
+        sums[rows] = np.add.reduceat(squares, starts[rows])
+    return sums
+
+
+def _scaled_rows(matrix: sparse.csr_matrix, scale: np.ndarray, backwards: np.ndarray) -> sparse.csr_matrix:
+    """``diags(scale) @ matrix``: each row times its scale (in the wider of the two types), entries last first,
+    zeros dropped."""
+    dtype = np.result_type(scale.dtype, matrix.dtype)
+    data = matrix.data[backwards].astype(dtype) * np.repeat(scale.astype(dtype), np.diff(matrix.indptr))
+    scaled = sparse.csr_matrix((data, matrix.indices[backwards], matrix.indptr.copy()), shape=matrix.shape)
+    if not data.all():
+        scaled.eliminate_zeros()
+    return scaled
 
 
 _Counts = tuple[np.ndarray, np.ndarray]  # a text's distinct tokens (as vocabulary numbers, first seen first), counts
@@ -556,19 +608,28 @@ def _raw_to(clusters: _Clusters, key: int, slots: np.ndarray, raw: np.ndarray) -
 
 
 def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
-    """|sum of member vectors|² of every existing story, from one sparse product (stories × features)."""
+    """|sum of member vectors|² of every existing story: a story of one report is its vector's (``_squares_by_row``
+    on the matrix), the others' from one sparse product (stories × features), as one product over all stories gave
+    them (a one-report story's sum is its row, entries last first)."""
     keys = list(clusters.members)
     if not keys:
         return
-    rows = [row for row, key in enumerate(keys) for _ in clusters.members[key]]
-    columns = [member for key in keys for member in clusters.members[key]]
+    several = [key for key in keys if len(clusters.members[key]) > 1]
+    alone = np.asarray([next(iter(clusters.members[key])) for key in keys if len(clusters.members[key]) == 1])
+    rows = [row for row, key in enumerate(several) for _ in clusters.members[key]]
+    columns = [member for key in several for member in clusters.members[key]]
     membership = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(keys), matrix.shape[0])
+        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(several), matrix.shape[0])
     )
     sums = sparse.csr_matrix(membership @ matrix)
-    masses = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
-    for key, mass in zip(keys, masses, strict=True):
-        clusters.set_mass(key, max(float(mass), 1e-9))
+    in_order = _increasing(sums) and (not len(alone) or _increasing(matrix, alone, sign=-1))
+    masses = _squares_by_row(sums.indptr, sums.data if in_order else sums.data[_backwards(sums.indptr)])
+    if len(alone):
+        own = _squares_by_row(matrix.indptr, matrix.data[_backwards(matrix.indptr)] if in_order else matrix.data)
+        masses = np.concatenate([masses, own[alone]])
+    keys = several + [key for key in keys if len(clusters.members[key]) == 1]
+    slots = [clusters.slot(key) for key in keys]
+    clusters.mass_of_slot[slots] = np.maximum(masses.astype(np.float64), 1e-9)
 
 
 _Row = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]

@@ -270,3 +270,42 @@ def test_alphabetical_ranks_merge_as_tokens_arrive() -> None:
     renumber = vocabulary.compact(np.array([1, 5, 6, 30]))
     assert list(vocabulary.number) == [terms[i] for i in (1, 5, 6, 30)] and renumber[5] == 1 and renumber[2] == -1
     assert np.array_equal(np.argsort(vocabulary.ranks()), sorted(range(4), key=list(vocabulary.number).__getitem__))
+
+
+@pytest.mark.parametrize("sorted_rows", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_products_are_scipys_to_the_bit(sorted_rows: bool, dtype: type) -> None:
+    """Norms and story masses are computed with numpy in the order scipy's products leave entries in (reversed
+    rows, or index order when every row is sorted): a float sum's bits depend on that order."""
+    rng = np.random.default_rng(3)
+    dense = rng.random((40, 60)).astype(dtype) * (rng.random((40, 60)) < 0.3)
+    dense[[5, 17]] = 0  # empty rows
+    dense[8, 3] = 1e-30 if dtype == np.float32 else 1e-200  # a square that underflows to zero
+    matrix = sparse.csr_matrix(dense)
+    if not sorted_rows:  # shuffle each row's entries
+        for row in range(matrix.shape[0]):
+            begin, end = matrix.indptr[row], matrix.indptr[row + 1]
+            order = begin + rng.permutation(end - begin)
+            matrix.indices[begin:end], matrix.data[begin:end] = matrix.indices[order], matrix.data[order]
+        matrix = sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    backwards = stories._backwards(matrix.indptr)
+    data = matrix.data if stories._increasing(matrix) else matrix.data[backwards]
+    expected = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    assert np.array_equal(stories._squares_by_row(matrix.indptr, data), expected)
+    scale = (1.0 / (np.arange(40) + 1)).astype(dtype)
+    ours, theirs = stories._scaled_rows(matrix, scale, backwards), sparse.csr_matrix(sparse.diags(scale) @ matrix)
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+    for grouped in (12, 0):  # four stories of three and the rest alone; all alone (sorted rows stay sorted)
+        clusters = stories._Clusters([StoryDoc(i, "", "") for i in range(40)], [0] * 40)
+        for index in range(40):
+            clusters.add(index, 1 + index // 3 if index < grouped else 100 + index)
+        stories._story_masses(clusters, theirs)
+        keys = list(clusters.members)
+        membership = sparse.csr_matrix(
+            (np.ones(40, dtype=np.float32), ([keys.index(clusters.label[i]) for i in range(40)], list(range(40)))),
+            shape=(len(keys), 40),
+        )
+        sums = sparse.csr_matrix(membership @ theirs)
+        expected = np.maximum(np.asarray(sums.multiply(sums).sum(axis=1)).ravel().astype(np.float64), 1e-9)
+        assert np.array_equal(np.asarray([clusters.mass(key) for key in keys]), expected)
