@@ -120,12 +120,17 @@ def _backwards(indptr: np.ndarray) -> np.ndarray:
 def _increasing(matrix: sparse.csr_matrix, rows: np.ndarray | None = None, sign: int = 1) -> bool:
     """Every row's (or every one of ``rows``') indices strictly increase (``sign`` -1: strictly decrease): scipy's
     element-wise product checks this on the whole matrix and, if so, emits entries in index order."""
-    lengths = np.diff(matrix.indptr)
-    row_of = np.repeat(np.arange(len(lengths)), lengths)
-    wrong = (sign * np.diff(matrix.indices.astype(np.int64)) <= 0) & (row_of[:-1] == row_of[1:])
+    steps = np.diff(matrix.indices)
+    wrong = steps <= 0 if sign > 0 else steps >= 0
+    starts = matrix.indptr[1:-1]
+    wrong[starts[(starts > 0) & (starts < matrix.nnz)] - 1] = False  # from one row's last entry to the next's first
     if rows is None:
         return not wrong.any()
-    return not np.isin(row_of[:-1][wrong], rows).any()
+    at = np.flatnonzero(wrong)
+    chosen = np.zeros(matrix.shape[0], dtype=bool)
+    chosen[rows] = True
+    parts = (at[:64], at[64:])  # most often the first few settle it
+    return not any(chosen[np.searchsorted(matrix.indptr, part, side="right") - 1].any() for part in parts)
 
 
 def _squares_by_row(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
@@ -335,7 +340,11 @@ _COMPACT_AT = 50_000  # tokens in a vocabulary before it is worth checking how m
 
 
 def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    try:
+        encoded = text.encode()  # the same bytes as below when it succeeds, and much faster on ASCII text
+    except UnicodeEncodeError:  # a lone surrogate
+        encoded = text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(encoded, digest_size=16).digest()
 
 
 def _cleaned(text: str, dropped: frozenset[bytes] | None) -> str:
