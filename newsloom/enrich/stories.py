@@ -240,19 +240,19 @@ class _PagesOfLastRun:
     """Each doc's analysis, remembered for the docs of the stage's last run.
 
     A crawler runs the stage after every round, over the same few days of articles plus a few new ones: without
-    this, each run tokenised (and first, hashed and split into lines) the whole window again. Keyed by a digest of
-    the exact title and text; an analysis is also keyed by which of the text's lines its outlet repeats (chrome,
-    dropped first), so a text that loses a line is analysed again. Only the last run's docs are kept, so memory
+    this, each run tokenised (and first, hashed and split into lines) the whole window again. Keyed by the doc's id
+    and its title's and text's lengths and hashes (``_page_key``); an analysis is also keyed by which of the text's
+    lines its outlet repeats (chrome, dropped first), so a text that loses a line is analysed again. Only the last run's docs are kept, so memory
     follows the window; the vocabularies are renumbered when they outgrow it."""
 
     def __init__(self) -> None:
-        self.kept: dict[bytes, _Page] = {}
-        self.used: dict[bytes, _Page] = {}
+        self.kept: dict[_PageKey, _Page] = {}
+        self.used: dict[_PageKey, _Page] = {}
         self.word_numbers = _Vocabulary()
         self.name_numbers = _Vocabulary()
 
     def analyses(self, docs: list[StoryDoc], signals: Signals) -> list[_Analysis]:
-        keys = [_digest(f"{len(doc.title)}:{doc.title}{doc.text}") for doc in docs]
+        keys = [_page_key(doc) for doc in docs]
         pages = [self._page(key, doc.text) for key, doc in zip(keys, docs, strict=True)]
         no_stripping: list[frozenset[bytes] | None] = [None] * len(docs)
         removed = self._repeated(pages, [doc.outlet for doc in docs]) if signals.strip_repeated else no_stripping
@@ -267,7 +267,7 @@ class _PagesOfLastRun:
         self.end_run(list(zip(keys, pages, removed, strict=True)))
         return found
 
-    def _page(self, key: bytes, text: str) -> _Page:
+    def _page(self, key: _PageKey, text: str) -> _Page:
         page = self.used.get(key) or self.kept.get(key)
         if page is None:
             lines = {line.strip() for line in text.splitlines()}
@@ -306,10 +306,10 @@ class _PagesOfLastRun:
     def _names(self, title: str, text: str) -> _Counts:
         return self.name_numbers.count(names_and_numbers(f"{title}\n{title}\n{text[:NAMES_CHARS]}"))
 
-    def end_run(self, used: list[tuple[bytes, _Page, frozenset[bytes] | None]]) -> None:
+    def end_run(self, used: list[tuple[_PageKey, _Page, frozenset[bytes] | None]]) -> None:
         """Keep this run's docs (and of each, the analysis this run read), and renumber a vocabulary once most of
         its tokens are no longer in any kept text."""
-        kept: dict[bytes, _Page] = {}
+        kept: dict[_PageKey, _Page] = {}
         for key, page, lines in used:
             mine = kept.get(key)
             if mine is None:
@@ -337,6 +337,16 @@ class _PagesOfLastRun:
 
 
 _COMPACT_AT = 50_000  # tokens in a vocabulary before it is worth checking how many are still in use
+
+
+_PageKey = tuple[int, int, int, int, int]
+
+
+def _page_key(doc: StoryDoc) -> _PageKey:
+    """A doc's page as last analysed: its id, and its title's and text's lengths and (64-bit, per process) hashes.
+    A text digest per doc per run cost more than the rest of finding its analysis; a doc's text rarely changes,
+    and a change goes unseen only if the new text's length and hash both equal the old one's (about 2**-64)."""
+    return doc.id, len(doc.title), hash(doc.title), len(doc.text), hash(doc.text)
 
 
 def _digest(text: str) -> bytes:

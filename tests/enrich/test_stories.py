@@ -309,3 +309,14 @@ def test_row_products_are_scipys_to_the_bit(sorted_rows: bool, dtype: type) -> N
         sums = sparse.csr_matrix(membership @ theirs)
         expected = np.maximum(np.asarray(sums.multiply(sums).sum(axis=1)).ravel().astype(np.float64), 1e-9)
         assert np.array_equal(np.asarray([clusters.mass(key) for key in keys]), expected)
+
+
+def test_a_doc_whose_text_changed_is_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are kept by doc id, title and text lengths and hashes: an edited report (same id) is analysed anew."""
+    monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
+    window = _chrome_window(20)
+    stories.story_vectors(window)
+    edited = [StoryDoc(d.id, d.title, d.text.replace("Town", "City"), d.published, outlet=d.outlet) for d in window]
+    ours, plain = stories.story_vectors(edited), _plain_story_vectors(edited, stories.ALL_SIGNALS)
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(plain, part)), part
