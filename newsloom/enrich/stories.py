@@ -552,16 +552,26 @@ def group_into_stories(
     start = len(fixed)
     if not pending:
         return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
-    similar = _Similar.of(similarities(matrix[start:], matrix), start, clusters, signals)
+    sims = similarities(matrix[start:], matrix)
+    similar = _Similar.of(sims, start, clusters, signals)
     rounds = [False] + [True] * signals.refine_rounds
     story_window = window if signals.own_date else None
+    # A row's sums per story change only when a doc in the row moves: a second look keeps each row's sums until
+    # then (``rows_with`` tells which rows a moved doc is in), instead of summing every row again each round.
+    kept_rows: dict[int, _Row] = {}
+    rows_with: sparse.csc_matrix | None = None
     for again in rounds:
         moved = 0
         for row_number in range(len(pending)):
             index = start + row_number
-            slots, raw, weighted, met = _to_stories(similar, row_number, index, clusters, not again)
+            row = kept_rows.get(row_number)
+            if row is None:
+                row = _to_stories(similar, row_number, index, clusters, not again)
+                if again and _KEEP_ROW_SUMS:
+                    kept_rows[row_number] = row
+            slots, raw = row[0], row[1]
             current = clusters.label[index]
-            key = _best_story(clusters, index, (slots, raw, weighted, met), threshold, story_window)
+            key = _best_story(clusters, index, row, threshold, story_window)
             if key == 0:
                 if current != 0 and len(clusters.members[current]) == 1:
                     continue  # already alone
@@ -571,9 +581,16 @@ def group_into_stories(
                 raw_to = {k: _raw_to(clusters, k, slots, raw) for k in (current, key) if k != 0}
                 clusters.move(index, key, raw_to)
                 moved += 1
+                if kept_rows:
+                    rows_with = sims.tocsc() if rows_with is None else rows_with
+                    for stale in rows_with.indices[rows_with.indptr[index] : rows_with.indptr[index + 1]].tolist():
+                        kept_rows.pop(stale, None)
         if again and not moved:
             break
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+_KEEP_ROW_SUMS = True  # off only in a test, to compare with summing every row every round
 
 
 def _best_story(

@@ -320,3 +320,15 @@ def test_a_doc_whose_text_changed_is_read_again(monkeypatch: pytest.MonkeyPatch)
     ours, plain = stories.story_vectors(edited), _plain_story_vectors(edited, stories.ALL_SIGNALS)
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(ours, part), getattr(plain, part)), part
+
+
+@pytest.mark.corpus
+def test_rows_kept_between_rounds_group_as_rows_summed_every_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second look keeps each row's sums per story until a doc in the row moves; on ECB+ (where the second look
+    moves reports) that must group exactly as summing every row again each round."""
+    rows = [json.loads(line) for line in (corpus("stories") / "ecbplus.jsonl").read_text().splitlines()]
+    docs = [StoryDoc(i, row["title"], row["body"]) for i, row in enumerate(rows)]
+    kept = group_into_stories(docs)
+    monkeypatch.setattr(stories, "_KEEP_ROW_SUMS", False)
+    assert group_into_stories(docs) == kept
+    assert group_into_stories(docs, signals=stories.Signals(refine_rounds=0)) != kept  # the second look moves some
