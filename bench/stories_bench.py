@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gzip
 import json
 import random
@@ -205,10 +206,13 @@ def cost_at_100k(batch: int) -> None:
             )
         )
     window, first_batch, next_batch = docs[:in_window], docs[in_window : in_window + batch], docs[in_window + batch :]
+    reread = [  # the next round reads the window from the store again: the same texts, new string objects
+        dataclasses.replace(doc, title=_fresh(doc.title), text=_fresh(doc.text)) for doc in window
+    ]
     costs = []
-    for new in (first_batch, next_batch):
+    for in_hand in (window + first_batch, reread + next_batch):
         start = time.process_time()
-        group_into_stories(window + new)
+        group_into_stories(in_hand)
         costs.append((time.process_time() - start) / batch)
     from newsloom.extract import extract_article
 
@@ -223,6 +227,11 @@ def cost_at_100k(batch: int) -> None:
         f"{extraction * 1000:.1f} ms per page: first run {costs[0] * 1000:.1f} ms per new article "
         f"({costs[0] / extraction:.0%}), next run {costs[1] * 1000:.1f} ms ({costs[1] / extraction:.0%})"
     )
+
+
+def _fresh(text: str) -> str:
+    """An equal string that is another object (a string caches its hash: a text read again has not computed it)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 def main() -> None:

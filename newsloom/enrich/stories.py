@@ -31,17 +31,15 @@ import hashlib
 import itertools
 import math
 import re
-import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
 
 import numpy as np
 from scipy import sparse
 
-from newsloom.enrich.story_signals import names_and_numbers, strip_repeated_lines
+from newsloom.enrich.story_signals import MIN_LINE_CHARS, REPEATED_LINE_PAGES, names_and_numbers
 
 THRESHOLD = 0.2  # tuned on the dev topics of ECB+ and PAC only (bench/stories_bench.py)
 WINDOW = timedelta(days=3)
@@ -56,7 +54,6 @@ MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing a
 BLOCK_ROWS = 512
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
-T = TypeVar("T")
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
 
 
@@ -91,68 +88,287 @@ ALL_SIGNALS = Signals()
 
 def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> sparse.csr_matrix:
     """Rows are unit vectors: words TF-IDF and names TF-IDF side by side, weighted by ``signals.names_weight``."""
-    texts = [doc.text for doc in docs]
-    if signals.strip_repeated:
-        texts = strip_repeated_lines(texts, [doc.outlet for doc in docs])
+    analyses = _PAGES.analyses(docs, signals)
     max_df = MAX_DOCUMENT_SHARE if len(docs) >= 10 else 1.0
-    words = _tfidf(
-        [_WORD_COUNTS(f"{d.title}\n{d.title}\n{t[:BODY_CHARS]}") for d, t in zip(docs, texts, strict=True)], max_df
-    )
-    _WORD_COUNTS.end_run()
+    words = _tfidf([analysis.words for analysis in analyses], max_df, _PAGES.word_numbers)
     parts = [words * math.sqrt(1 - signals.names_weight)]
     if signals.names_weight > 0:
-        names = _tfidf(
-            [_NAME_COUNTS(f"{d.title}\n{d.title}\n{t[:NAMES_CHARS]}") for d, t in zip(docs, texts, strict=True)],
-            max_df,
-        )
-        _NAME_COUNTS.end_run()
+        names = _tfidf([analysis.names for analysis in analyses], max_df, _PAGES.name_numbers)  # type: ignore[misc]
         parts.append(names * math.sqrt(signals.names_weight))
     matrix = sparse.csr_matrix(sparse.hstack(parts))
-    keep = [float(_WORD_COUNT(f"{d.title} {t[:BODY_CHARS]}") >= MIN_WORDS) for d, t in zip(docs, texts, strict=True)]
-    _WORD_COUNT.end_run()
+    keep = [float(analysis.word_count >= MIN_WORDS) for analysis in analyses]
     if not all(keep):  # no body, a one-word body: nothing to tell an event by, so it joins nothing
         matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    backwards = _backwards(matrix.indptr)
+    norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    return _scaled_rows(matrix, 1.0 / norms, backwards)
 
 
-class _MemoOfLastRun(Generic[T]):
-    """A text's analysis (its tokens, its word count), remembered for the texts of the stage's last run.
+# scipy's sparse products leave entries in an order that is part of the result (a float sum's value depends on the
+# order of its terms): a product emits each row's entries last touched first, and an element-wise product of
+# matrices whose rows are not all sorted does the same. The three functions below do with numpy what
+# ``diags(scale) @ m`` and ``m.multiply(m).sum(axis=1)`` did, in the same order, to the bit, without the general
+# product's bookkeeping.
+
+
+def _backwards(indptr: np.ndarray) -> np.ndarray:
+    """Entry positions that list each row's entries last first."""
+    return np.repeat(indptr[:-1] + indptr[1:] - 1, np.diff(indptr)) - np.arange(indptr[-1])
+
+
+def _increasing(matrix: sparse.csr_matrix, rows: np.ndarray | None = None, sign: int = 1) -> bool:
+    """Every row's (or every one of ``rows``') indices strictly increase (``sign`` -1: strictly decrease): scipy's
+    element-wise product checks this on the whole matrix and, if so, emits entries in index order."""
+    steps = np.diff(matrix.indices)
+    wrong = steps <= 0 if sign > 0 else steps >= 0
+    starts = matrix.indptr[1:-1]
+    wrong[starts[(starts > 0) & (starts < matrix.nnz)] - 1] = False  # from one row's last entry to the next's first
+    if rows is None:
+        return not wrong.any()
+    at = np.flatnonzero(wrong)
+    chosen = np.zeros(matrix.shape[0], dtype=bool)
+    chosen[rows] = True
+    parts = (at[:64], at[64:])  # most often the first few settle it
+    return not any(chosen[np.searchsorted(matrix.indptr, part, side="right") - 1].any() for part in parts)
+
+
+def _squares_by_row(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """``m.multiply(m).sum(axis=1)`` as scipy computes it, given ``m``'s entries in the order its element-wise
+    product leaves them: squares, zeros dropped, each row's added by ``np.add.reduceat``."""
+    squares = data * data
+    lengths = np.diff(indptr)
+    nonzero = squares != 0
+    if not nonzero.all():
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        squares, lengths = squares[nonzero], np.bincount(row_of[nonzero], minlength=len(lengths))
+    starts = np.cumsum(lengths) - lengths
+    sums = np.zeros(len(lengths), dtype=squares.dtype)
+    rows = np.flatnonzero(lengths)
+    if len(rows):
+        sums[rows] = np.add.reduceat(squares, starts[rows])
+    return sums
+
+
+def _scaled_rows(matrix: sparse.csr_matrix, scale: np.ndarray, backwards: np.ndarray) -> sparse.csr_matrix:
+    """``diags(scale) @ matrix``: each row times its scale (in the wider of the two types), entries last first,
+    zeros dropped."""
+    dtype = np.result_type(scale.dtype, matrix.dtype)
+    data = matrix.data[backwards].astype(dtype) * np.repeat(scale.astype(dtype), np.diff(matrix.indptr))
+    scaled = sparse.csr_matrix((data, matrix.indices[backwards], matrix.indptr.copy()), shape=matrix.shape)
+    if not data.all():
+        scaled.eliminate_zeros()
+    return scaled
+
+
+_Counts = tuple[np.ndarray, np.ndarray]  # a text's distinct tokens (as vocabulary numbers, first seen first), counts
+
+
+class _Vocabulary:
+    """Every token of the kept texts, numbered in the order first met, and the tokens' alphabetical ranks.
+
+    A text's counts are kept as token numbers, so a run gathers the window's tokens with one concatenation instead
+    of a dictionary look-up per token (what the vectorizer does, most of a next run's cost before)."""
+
+    def __init__(self) -> None:
+        self.number: defaultdict[str, int] = defaultdict()
+        self.number.default_factory = self.number.__len__
+        self._alphabetical: list[str] = []
+        self._rank = np.zeros(0, dtype=np.int64)
+        self.live_at_check = 0  # tokens in use when ``_PagesOfLastRun.end_run`` last counted them
+
+    def count(self, tokens: Iterable[str]) -> _Counts:
+        """The distinct tokens, in the order they first occur, as numbers, and how often each occurs."""
+        counts = Counter(tokens)
+        numbers = np.fromiter(map(self.number.__getitem__, counts), dtype=np.int64, count=len(counts))
+        return numbers, np.fromiter(counts.values(), dtype=np.intc, count=len(counts))
+
+    def ranks(self) -> np.ndarray:
+        """Alphabetical rank of every numbered token (Python's string order, as ``sorted`` gives). Tokens met since
+        the last call are merged in: a run adds a few hundred to a vocabulary of many thousands."""
+        known = len(self._rank)
+        if len(self.number) > known:
+            added = list(itertools.islice(self.number, known, None))
+            order = sorted(range(len(added)), key=added.__getitem__)
+            in_order = [added[i] for i in order]
+            at = np.fromiter(
+                (bisect.bisect_left(self._alphabetical, token) for token in in_order), dtype=np.int64, count=len(added)
+            )
+            added_rank = np.empty(len(added), dtype=np.int64)
+            added_rank[order] = at + np.arange(len(added))
+            self._rank = np.concatenate([self._rank + np.searchsorted(at, self._rank, side="right"), added_rank])
+            self._alphabetical = sorted(self._alphabetical + in_order)  # two sorted runs: a merge
+        return self._rank
+
+    def compact(self, live: np.ndarray) -> np.ndarray:
+        """Keep only the tokens numbered ``live`` (sorted, distinct), renumbered in the same order; returns the new
+        number of each old one (-1 if dropped), for the kept texts' counts."""
+        terms = list(self.number)
+        ranks = self.ranks()[live]
+        self.number = defaultdict()
+        self.number.default_factory = self.number.__len__
+        self.number.update((terms[i], new) for new, i in enumerate(live.tolist()))
+        order = np.argsort(ranks, kind="stable")
+        self._rank = np.empty(len(live), dtype=np.int64)
+        self._rank[order] = np.arange(len(live))
+        self._alphabetical = [terms[i] for i in live[order].tolist()]
+        renumber = np.full(len(terms), -1, dtype=np.int64)
+        renumber[live] = np.arange(len(live))
+        return renumber
+
+
+@dataclass(slots=True)
+class _Analysis:
+    """What grouping reads of one doc's (cleaned) text: word counts, name counts (only when names are used), and
+    the number of words."""
+
+    words: _Counts
+    word_count: int
+    names: _Counts | None = None
+
+
+@dataclass(slots=True)
+class _Page:
+    """A doc's title and raw text as last analysed: digests of its long lines (to count an outlet's chrome) and
+    its analyses by the set of lines dropped as chrome (``None``: nothing stripped at all)."""
+
+    lines: frozenset[bytes]
+    analyses: dict[frozenset[bytes] | None, _Analysis]
+
+
+class _PagesOfLastRun:
+    """Each doc's analysis, remembered for the docs of the stage's last run.
 
     A crawler runs the stage after every round, over the same few days of articles plus a few new ones: without
-    this, each run tokenised the whole window again, most of its cost. Keyed by a digest of the exact text
-    analysed (a changed text, or a line dropped as repeated chrome, is analysed again); only the texts of the last
-    run are kept, so memory follows the window."""
+    this, each run tokenised (and first, hashed and split into lines) the whole window again. Keyed by the doc's id
+    and its title's and text's lengths and hashes (``_page_key``); an analysis is also keyed by which of the text's
+    lines its outlet repeats (chrome, dropped first), so a text that loses a line is analysed again. Only the last run's docs are kept, so memory
+    follows the window; the vocabularies are renumbered when they outgrow it."""
 
-    def __init__(self, analyse: Callable[[str], T]) -> None:
-        self.analyse = analyse
-        self.kept: dict[bytes, T] = {}
-        self.used: dict[bytes, T] = {}
+    def __init__(self) -> None:
+        self.kept: dict[_PageKey, _Page] = {}
+        self.used: dict[_PageKey, _Page] = {}
+        self.word_numbers = _Vocabulary()
+        self.name_numbers = _Vocabulary()
 
-    def __call__(self, text: str) -> T:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        found = self.used.get(key)
-        if found is None:
-            found = self.kept.get(key)
-            if found is None:
-                found = self.analyse(text)
-            self.used[key] = found
+    def analyses(self, docs: list[StoryDoc], signals: Signals) -> list[_Analysis]:
+        keys = [_page_key(doc) for doc in docs]
+        pages = [self._page(key, doc.text) for key, doc in zip(keys, docs, strict=True)]
+        no_stripping: list[frozenset[bytes] | None] = [None] * len(docs)
+        removed = self._repeated(pages, [doc.outlet for doc in docs]) if signals.strip_repeated else no_stripping
+        found = []
+        for doc, page, lines in zip(docs, pages, removed, strict=True):
+            analysis = page.analyses.get(lines)
+            if analysis is None:
+                analysis = page.analyses[lines] = self._analyse(doc, lines, signals)
+            elif analysis.names is None and signals.names_weight > 0:
+                analysis.names = self._names(doc.title, _cleaned(doc.text, lines))
+            found.append(analysis)
+        self.end_run(list(zip(keys, pages, removed, strict=True)))
         return found
 
-    def end_run(self) -> None:
-        self.kept, self.used = self.used, {}
+    def _page(self, key: _PageKey, text: str) -> _Page:
+        page = self.used.get(key) or self.kept.get(key)
+        if page is None:
+            lines = {line.strip() for line in text.splitlines()}
+            page = _Page(frozenset(_digest(line) for line in lines if len(line) >= MIN_LINE_CHARS), {})
+        self.used[key] = page  # a text twice in one run is read once
+        return page
+
+    @staticmethod
+    def _repeated(pages: list[_Page], outlets: list[str | None]) -> list[frozenset[bytes] | None]:
+        """Each doc's lines its outlet repeats on ``REPEATED_LINE_PAGES`` or more pages in hand (as
+        ``strip_repeated_lines`` counts them)."""
+        pages_with_line: defaultdict[str, Counter[bytes]] = defaultdict(Counter)
+        for page, outlet in zip(pages, outlets, strict=True):
+            if outlet is not None:
+                pages_with_line[outlet].update(page.lines)
+        repeated = {
+            outlet: frozenset(line for line, pages in counts.items() if pages >= REPEATED_LINE_PAGES)
+            for outlet, counts in pages_with_line.items()
+        }
+        nothing: frozenset[bytes] = frozenset()
+        return [
+            page.lines & repeated[outlet] if outlet is not None and repeated[outlet] else nothing
+            for page, outlet in zip(pages, outlets, strict=True)
+        ]
+
+    def _analyse(self, doc: StoryDoc, lines: frozenset[bytes] | None, signals: Signals) -> _Analysis:
+        text = _cleaned(doc.text, lines)
+        analysis = _Analysis(
+            self.word_numbers.count(_words(f"{doc.title}\n{doc.title}\n{text[:BODY_CHARS]}")),
+            len(_WORD.findall(f"{doc.title} {text[:BODY_CHARS]}")),
+        )
+        if signals.names_weight > 0:
+            analysis.names = self._names(doc.title, text)
+        return analysis
+
+    def _names(self, title: str, text: str) -> _Counts:
+        return self.name_numbers.count(names_and_numbers(f"{title}\n{title}\n{text[:NAMES_CHARS]}"))
+
+    def end_run(self, used: list[tuple[_PageKey, _Page, frozenset[bytes] | None]]) -> None:
+        """Keep this run's docs (and of each, the analysis this run read), and renumber a vocabulary once most of
+        its tokens are no longer in any kept text."""
+        kept: dict[_PageKey, _Page] = {}
+        for key, page, lines in used:
+            mine = kept.get(key)
+            if mine is None:
+                if len(page.analyses) == 1:  # the usual page: one analysis, this run's
+                    kept[key] = page
+                    continue
+                mine = kept[key] = _Page(page.lines, {})
+            mine.analyses[lines] = page.analyses[lines]
+        self.kept, self.used = kept, {}
+        for vocabulary, part in ((self.word_numbers, "words"), (self.name_numbers, "names")):
+            if len(vocabulary.number) < max(_COMPACT_AT, 2 * vocabulary.live_at_check):
+                continue  # checked again once the vocabulary has doubled: the check reads every kept text
+            counted = [getattr(a, part) for p in kept.values() for a in p.analyses.values()]
+            counted = [c for c in counted if c is not None]
+            live = np.unique(np.concatenate([numbers for numbers, _ in counted] or [np.zeros(0, np.int64)]))
+            vocabulary.live_at_check = len(live)
+            if 2 * len(live) >= len(vocabulary.number):
+                continue
+            renumber = vocabulary.compact(live)
+            for page in kept.values():
+                for analysis in page.analyses.values():
+                    old = getattr(analysis, part)
+                    if old is not None:
+                        setattr(analysis, part, (renumber[old[0]], old[1]))
 
 
-def _counted(analyse: Callable[[str], list[str]]) -> Callable[[str], _Counts]:
-    """A text's distinct tokens in the order they first occur (interned: the window repeats its vocabulary, so
-    each word is kept once) and how often each occurs."""
+_COMPACT_AT = 50_000  # tokens in a vocabulary before it is worth checking how many are still in use
 
-    def count(text: str) -> _Counts:
-        counts = Counter(analyse(text))
-        return tuple(map(sys.intern, counts)), np.fromiter(counts.values(), dtype=np.intc, count=len(counts))
 
-    return count
+_PageKey = tuple[int, int, int, int, int]
+
+
+def _page_key(doc: StoryDoc) -> _PageKey:
+    """A doc's page as last analysed: its id, and its title's and text's lengths and (64-bit, per process) hashes.
+    A text digest per doc per run cost more than the rest of finding its analysis; a doc's text rarely changes,
+    and a change goes unseen only if the new text's length and hash both equal the old one's (about 2**-64)."""
+    return doc.id, len(doc.title), hash(doc.title), len(doc.text), hash(doc.text)
+
+
+def _digest(text: str) -> bytes:
+    try:
+        encoded = text.encode()  # the same bytes as below when it succeeds, and much faster on ASCII text
+    except UnicodeEncodeError:  # a lone surrogate
+        encoded = text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(encoded, digest_size=16).digest()
+
+
+def _cleaned(text: str, dropped: frozenset[bytes] | None) -> str:
+    """The text as ``strip_repeated_lines`` leaves it when ``dropped`` are its outlet's repeated lines (``None``:
+    the text as it is, no stripping)."""
+    if dropped is None:
+        return text
+    lines = text.splitlines()
+    whole = "\n".join(lines)
+    if not dropped:
+        return whole
+    kept = "\n".join(line for line in lines if len(s := line.strip()) < MIN_LINE_CHARS or _digest(s) not in dropped)
+    # most of the page repeated: the same text run again (a correction, a copy), not chrome around news
+    return kept if 2 * len(kept) >= len(whole) else whole
 
 
 def _words(text: str) -> list[str]:
@@ -160,31 +376,32 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-_Counts = tuple[tuple[str, ...], np.ndarray]
-_WORD_COUNTS = _MemoOfLastRun(_counted(_words))
-_NAME_COUNTS = _MemoOfLastRun(_counted(names_and_numbers))
-_WORD_COUNT = _MemoOfLastRun(lambda text: len(_WORD.findall(text)))
+_PAGES = _PagesOfLastRun()
 
 
-def _tfidf(counted: list[_Counts], max_df: float) -> sparse.csr_matrix:
+def _tfidf(counted: list[_Counts], max_df: float, vocabulary: _Vocabulary) -> sparse.csr_matrix:
     """What ``TfidfVectorizer(sublinear_tf=True, max_df=max_df, dtype=np.float32).fit_transform`` gives for texts
     with these token counts, to the bit: the same vocabulary order (first seen, then alphabetical after pruning
     words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own
-    ``TfidfTransformer`` for the weights. Built from counts kept between runs, it skips the Python loop over every
-    token of the window that the vectorizer runs (most of a run's cost once the texts are tokenised)."""
+    ``TfidfTransformer`` for the weights. Built from counts kept between runs as token numbers, it skips the
+    Python loop over every token of the window that the vectorizer runs."""
     from sklearn.feature_extraction.text import TfidfTransformer  # here: a second of start-up for every command
 
-    vocabulary: defaultdict[str, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__
     indptr = np.zeros(len(counted) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(tokens) for tokens, _ in counted])
-    if not indptr[-1]:  # no text has a usable word (empty bodies): nothing to compare by
+    indptr[1:] = np.cumsum([len(numbers) for numbers, _ in counted])
+    total = int(indptr[-1])
+    if not total:  # no text has a usable word (empty bodies): nothing to compare by
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
-    every_token = itertools.chain.from_iterable(tokens for tokens, _ in counted)
-    indices = np.fromiter(map(vocabulary.__getitem__, every_token), dtype=np.int32, count=int(indptr[-1]))
+    numbers = np.concatenate([numbers for numbers, _ in counted])
     values = np.concatenate([counts for _, counts in counted])
+    first = np.full(len(vocabulary.number), total, dtype=np.int64)  # where each token first occurs in the run
+    np.minimum.at(first, numbers, np.arange(total, dtype=np.int64))
+    present = np.flatnonzero(first < total)
+    seen = present[np.argsort(first[present])]  # the run's tokens in the order first seen: the vectorizer's
+    column = np.empty(len(first), dtype=np.int32)
+    column[seen] = np.arange(len(seen), dtype=np.int32)
     matrix = sparse.csr_matrix(
-        (values.astype(np.float32), indices, indptr.astype(np.int32)), shape=(len(counted), len(vocabulary))
+        (values.astype(np.float32), column[numbers], indptr.astype(np.int32)), shape=(len(counted), len(seen))
     )
     matrix.sort_indices()
     frequent = np.bincount(matrix.indices, minlength=matrix.shape[1]) <= max_df * len(counted)
@@ -192,10 +409,8 @@ def _tfidf(counted: list[_Counts], max_df: float) -> sparse.csr_matrix:
     if not len(kept):  # every word too common
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
     matrix = matrix[:, kept]
-    terms = list(vocabulary)
-    kept_terms = [terms[i] for i in kept.tolist()]
-    alphabetical = np.empty(len(kept_terms), dtype=matrix.indices.dtype)
-    alphabetical[sorted(range(len(kept_terms)), key=kept_terms.__getitem__)] = np.arange(len(kept_terms))
+    alphabetical = np.empty(len(kept), dtype=matrix.indices.dtype)
+    alphabetical[np.argsort(vocabulary.ranks()[seen[kept]])] = np.arange(len(kept))
     matrix.indices = alphabetical.take(matrix.indices, mode="clip")
     weights = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
     return sparse.csr_matrix(weights.fit(matrix).transform(matrix, copy=False))
@@ -338,14 +553,25 @@ def group_into_stories(
     if not pending:
         return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
     sims = similarities(matrix[start:], matrix)
+    similar = _Similar.of(sims, start, clusters, signals)
     rounds = [False] + [True] * signals.refine_rounds
+    story_window = window if signals.own_date else None
+    # A row's sums per story change only when a doc in the row moves: a second look keeps each row's sums until
+    # then (``rows_with`` tells which rows a moved doc is in), instead of summing every row again each round.
+    kept_rows: dict[int, _Row] = {}
+    rows_with: sparse.csc_matrix | None = None
     for again in rounds:
         moved = 0
         for row_number in range(len(pending)):
             index = start + row_number
-            slots, raw, weighted = _to_stories(sims, row_number, index, clusters, signals, earlier_only=not again)
+            row = kept_rows.get(row_number)
+            if row is None:
+                row = _to_stories(similar, row_number, index, clusters, not again)
+                if again and _KEEP_ROW_SUMS:
+                    kept_rows[row_number] = row
+            slots, raw = row[0], row[1]
             current = clusters.label[index]
-            key = _best_story(clusters, index, slots, raw, weighted, threshold, window if signals.own_date else None)
+            key = _best_story(clusters, index, row, threshold, story_window)
             if key == 0:
                 if current != 0 and len(clusters.members[current]) == 1:
                     continue  # already alone
@@ -355,22 +581,28 @@ def group_into_stories(
                 raw_to = {k: _raw_to(clusters, k, slots, raw) for k in (current, key) if k != 0}
                 clusters.move(index, key, raw_to)
                 moved += 1
+                if kept_rows:
+                    rows_with = sims.tocsc() if rows_with is None else rows_with
+                    for stale in rows_with.indices[rows_with.indptr[index] : rows_with.indptr[index + 1]].tolist():
+                        kept_rows.pop(stale, None)
         if again and not moved:
             break
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
 
 
+_KEEP_ROW_SUMS = True  # off only in a test, to compare with summing every row every round
+
+
 def _best_story(
     clusters: _Clusters,
     index: int,
-    slots: np.ndarray,
-    raw: np.ndarray,
-    weighted: np.ndarray,
+    row: _Row,
     threshold: float,
     window: timedelta | None,
 ) -> int:
     """The story (key) of highest centroid cosine at or above ``threshold`` whose dates take the doc, or 0; of equal
     cosines, the story met last in the doc's row. The cosine leaves the doc out of its own story's centroid."""
+    slots, raw, weighted, met = row
     if not len(slots):
         return 0
     masses = clusters.mass_of_slot[slots]
@@ -381,11 +613,28 @@ def _best_story(
     eligible = np.nonzero(cosines >= threshold)[0]
     if not len(eligible):
         return 0
-    for position in eligible[np.lexsort((-eligible, -cosines[eligible]))].tolist():
+    if len(eligible) > 1:
+        by_cosine = eligible[np.argsort(-cosines[eligible], kind="stable")]
+        if np.any(np.diff(cosines[by_cosine]) == 0):  # of equal cosines, the story met last first
+            eligible = eligible[np.lexsort((-_first_met(clusters, slots[eligible], met), -cosines[eligible]))]
+        else:
+            eligible = by_cosine
+    for position in eligible.tolist():
         story = clusters.key_of_slot[int(slots[position])]
         if clusters.in_window(index, story, window):  # second: most stories fall short of the cosine
             return story
     return 0
+
+
+def _first_met(clusters: _Clusters, stories: np.ndarray, met: np.ndarray) -> np.ndarray:
+    """Where in the doc's row (``met``: the slot of each similarity, in row order) each of ``stories`` first
+    appears."""
+    number = np.full(len(clusters.key_of_slot), -1, dtype=np.int64)
+    number[stories] = np.arange(len(stories))
+    hit = number[met]
+    at = np.flatnonzero(hit >= 0)
+    _, first = np.unique(hit[at], return_index=True)
+    return at[first]
 
 
 def _raw_to(clusters: _Clusters, key: int, slots: np.ndarray, raw: np.ndarray) -> float:
@@ -395,47 +644,80 @@ def _raw_to(clusters: _Clusters, key: int, slots: np.ndarray, raw: np.ndarray) -
 
 
 def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
-    """|sum of member vectors|² of every existing story, from one sparse product (stories × features)."""
+    """|sum of member vectors|² of every existing story: a story of one report is its vector's (``_squares_by_row``
+    on the matrix), the others' from one sparse product (stories × features), as one product over all stories gave
+    them (a one-report story's sum is its row, entries last first)."""
     keys = list(clusters.members)
     if not keys:
         return
-    rows = [row for row, key in enumerate(keys) for _ in clusters.members[key]]
-    columns = [member for key in keys for member in clusters.members[key]]
+    several = [key for key in keys if len(clusters.members[key]) > 1]
+    alone = np.asarray([next(iter(clusters.members[key])) for key in keys if len(clusters.members[key]) == 1])
+    rows = [row for row, key in enumerate(several) for _ in clusters.members[key]]
+    columns = [member for key in several for member in clusters.members[key]]
     membership = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(keys), matrix.shape[0])
+        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(several), matrix.shape[0])
     )
     sums = sparse.csr_matrix(membership @ matrix)
-    masses = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
-    for key, mass in zip(keys, masses, strict=True):
-        clusters.set_mass(key, max(float(mass), 1e-9))
+    in_order = _increasing(sums) and (not len(alone) or _increasing(matrix, alone, sign=-1))
+    masses = _squares_by_row(sums.indptr, sums.data if in_order else sums.data[_backwards(sums.indptr)])
+    if len(alone):
+        own = _squares_by_row(matrix.indptr, matrix.data[_backwards(matrix.indptr)] if in_order else matrix.data)
+        masses = np.concatenate([masses, own[alone]])
+    keys = several + [key for key in keys if len(clusters.members[key]) == 1]
+    slots = [clusters.slot(key) for key in keys]
+    clusters.mass_of_slot[slots] = np.maximum(masses.astype(np.float64), 1e-9)
 
 
-def _to_stories(
-    sims: sparse.csr_matrix, row_number: int, index: int, clusters: _Clusters, signals: Signals, earlier_only: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sum of similarities of one doc to each story's members (itself excluded), as the stories' slots and two
-    sums: raw, and with a same-outlet, same-day report counting ``SAME_OUTLET_FACTOR``. Stories come in the order
-    their first member appears in the row."""
-    begin, end = sims.indptr[row_number], sims.indptr[row_number + 1]
-    others, values = sims.indices[begin:end], sims.data[begin:end].astype(np.float64)
+_Row = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class _Similar:
+    """The new docs' similarities (rows of ``sims``) as float64, raw and weighted by the outlet rule: a
+    same-outlet, same-day report counts ``SAME_OUTLET_FACTOR``. Computed once for every round, not per doc and
+    round."""
+
+    indptr: np.ndarray
+    others: np.ndarray
+    raw: np.ndarray
+    weighted: np.ndarray
+    any_same: np.ndarray  # per row: does any of its similarities count less
+
+    @classmethod
+    def of(cls, sims: sparse.csr_matrix, start: int, clusters: _Clusters, signals: Signals) -> _Similar:
+        raw = sims.data.astype(np.float64)
+        weighted, any_same = raw, np.zeros(sims.shape[0], dtype=bool)
+        if signals.outlet:
+            row_of = np.repeat(np.arange(sims.shape[0]), np.diff(sims.indptr))
+            doc_of = start + row_of
+            outlet = clusters.outlets[doc_of]
+            same = (outlet >= 0) & (clusters.outlets[sims.indices] == outlet)
+            when, times = clusters.times[doc_of], clusters.times[sims.indices]
+            span = SAME_OUTLET_SPAN // timedelta(microseconds=1)
+            same &= ~((when != _UNDATED) & (times != _UNDATED) & (np.abs(times - when) > span))
+            weighted = np.where(same, raw * SAME_OUTLET_FACTOR, raw)
+            any_same = np.bincount(row_of[same], minlength=sims.shape[0]) > 0
+        return cls(sims.indptr, sims.indices, raw, weighted, any_same)
+
+
+def _to_stories(similar: _Similar, row_number: int, index: int, clusters: _Clusters, earlier_only: bool) -> _Row:
+    """Sum of similarities of one doc to each story's members (itself excluded), as the stories' slots (ascending)
+    and two sums: raw, and with the outlet rule (``_Similar``); and the slot of each similarity in the row, in row
+    order (ties go to the story met last). Sums are by ``np.bincount`` over the slots themselves: no sort of the
+    row (thousands of entries, four times per new doc)."""
+    begin, end = similar.indptr[row_number], similar.indptr[row_number + 1]
+    others, values = similar.others[begin:end], similar.raw[begin:end]
+    weighted = similar.weighted[begin:end] if similar.any_same[row_number] else values
     keep = (others != index) if not earlier_only else (others < index)
     slots = clusters.slots[others]
     keep &= slots >= 0
-    others, values, slots = others[keep], values[keep], slots[keep]
+    if not keep.all():
+        values, slots = values[keep], slots[keep]
+        weighted = weighted[keep] if similar.any_same[row_number] else values
     if not len(slots):
-        return slots, values, values
-    weighted = values
-    outlet = clusters.outlets[index]
-    if signals.outlet and outlet >= 0:
-        same = clusters.outlets[others] == outlet
-        when = clusters.times[index]
-        if when != _UNDATED:
-            times = clusters.times[others]
-            apart = (times != _UNDATED) & (np.abs(times - when) > SAME_OUTLET_SPAN // timedelta(microseconds=1))
-            same &= ~apart
-        weighted = np.where(same, values * SAME_OUTLET_FACTOR, values)
-    stories, first, inverse = np.unique(slots, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    raw_sums = np.bincount(inverse, weights=values, minlength=len(stories))
-    weighted_sums = np.bincount(inverse, weights=weighted, minlength=len(stories))
-    return stories[order], raw_sums[order], weighted_sums[order]
+        return slots, values, values, slots
+    every = len(clusters.key_of_slot)
+    stories = np.flatnonzero(np.bincount(slots, minlength=every))
+    raw_sums = np.bincount(slots, weights=values, minlength=every)[stories]
+    weighted_sums = raw_sums if weighted is values else np.bincount(slots, weights=weighted, minlength=every)[stories]
+    return stories, raw_sums, weighted_sums, slots

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -10,9 +11,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from newsloom.enrich import stories
 from newsloom.enrich.stories import StoryDoc, group_into_stories
+from newsloom.enrich.story_signals import names_and_numbers, strip_repeated_lines
 from tests.conftest import corpus
 
 T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)
@@ -165,7 +168,8 @@ def test_tfidf_from_kept_counts_is_scikit_learns_to_the_bit(max_df: float) -> No
 
     texts = [doc.text for doc in _filler()] + [_quake(1, "Nepal", 0).text, "", "a", _quake(2, "Peru", 1).text]
     texts += [f"{text}\n{text.upper()}" for text in FILLER[:3]]
-    ours = stories._tfidf([stories._WORD_COUNTS(text) for text in texts], max_df)
+    vocabulary = stories._Vocabulary()
+    ours = stories._tfidf([vocabulary.count(stories._words(text)) for text in texts], max_df, vocabulary)
     theirs = TfidfVectorizer(sublinear_tf=True, max_df=max_df, token_pattern=stories._WORD_PATTERN, dtype=np.float32)
     expected = theirs.fit_transform(texts)
     assert ours.shape == expected.shape and ours.dtype == expected.dtype
@@ -173,13 +177,158 @@ def test_tfidf_from_kept_counts_is_scikit_learns_to_the_bit(max_df: float) -> No
         assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
 
 
-def test_a_run_with_kept_tokens_groups_as_a_first_run_does() -> None:
+def test_a_run_with_kept_tokens_groups_as_a_first_run_does(monkeypatch: pytest.MonkeyPatch) -> None:
     window = [*_filler(), _quake(1, "Nepal", 0), _quake(2, "Nepal", 1), _quake(3, "Peru", 2, "5.2")]
     for doc in window:
         doc.checked = True
     first = group_into_stories([*window, _quake(4, "Nepal", 3)])
     warm = group_into_stories([*window, _quake(5, "Peru", 4, "5.2"), _quake(6, "Chile", 5, "7.0")])
-    for memo in (stories._WORD_COUNTS, stories._NAME_COUNTS, stories._WORD_COUNT):
-        memo.kept, memo.used = {}, {}
+    monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
     cold = group_into_stories([*window, _quake(5, "Peru", 4, "5.2"), _quake(6, "Chile", 5, "7.0")])
     assert warm == cold and first[4] == first[1]
+
+
+def _plain_story_vectors(docs: list[StoryDoc], signals: stories.Signals) -> sparse.csr_matrix:
+    """``story_vectors`` as it reads, without anything kept between runs: ``strip_repeated_lines`` and scikit-learn's
+    ``TfidfVectorizer`` on the texts of this run."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [doc.text for doc in docs]
+    if signals.strip_repeated:
+        texts = strip_repeated_lines(texts, [doc.outlet for doc in docs])
+    max_df = stories.MAX_DOCUMENT_SHARE if len(docs) >= 10 else 1.0
+    words = TfidfVectorizer(sublinear_tf=True, max_df=max_df, token_pattern=stories._WORD_PATTERN, dtype=np.float32)
+    head = [f"{d.title}\n{d.title}\n{t[: stories.BODY_CHARS]}" for d, t in zip(docs, texts, strict=True)]
+    parts = [words.fit_transform(head) * math.sqrt(1 - signals.names_weight)]
+    if signals.names_weight > 0:
+        names = TfidfVectorizer(
+            sublinear_tf=True, max_df=max_df, analyzer=names_and_numbers, dtype=np.float32, lowercase=False
+        )
+        head = [f"{d.title}\n{d.title}\n{t[: stories.NAMES_CHARS]}" for d, t in zip(docs, texts, strict=True)]
+        parts.append(names.fit_transform(head) * math.sqrt(signals.names_weight))
+    matrix = sparse.csr_matrix(sparse.hstack(parts))
+    keep = [
+        float(len(stories._WORD.findall(f"{d.title} {t[: stories.BODY_CHARS]}")) >= stories.MIN_WORDS)
+        for d, t in zip(docs, texts, strict=True)
+    ]
+    if not all(keep):
+        matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def _chrome_window(count: int, start: int = 0) -> list[StoryDoc]:
+    """Reports of three outlets with footers (one on every page, one on a few), some in CRLF or indented lines."""
+    docs = []
+    for i in range(start, start + count):
+        outlet = f"outlet{i % 3}"
+        lines = [f"{FILLER[i % len(FILLER)]} Item {i}.", QUAKE.format(m=i % 7, place=f"Town{i % 5}", day="Monday", n=i)]
+        lines.append(f"Read more from {outlet} every morning in our newsletter, free.")
+        if i % 4 == 0:
+            lines.insert(0, f"A line {outlet} prints on a quarter of its pages only")
+        if i % 11 == 0:  # most of the page is chrome: kept whole
+            lines = lines[-1:] * 3
+        text = ("\r\n" if i % 5 == 0 else "\n").join(("  " if i % 2 else "") + line for line in lines)
+        docs.append(StoryDoc(i, f"Report {i % 9}", text, T0 + timedelta(hours=i), checked=i < start + count - 4))
+        docs[-1].outlet = outlet
+    return docs
+
+
+@pytest.mark.parametrize("signals", [stories.ALL_SIGNALS, stories.Signals(names_weight=0.0, strip_repeated=False)])
+def test_vectors_from_kept_pages_are_the_plain_ones_to_the_bit(
+    monkeypatch: pytest.MonkeyPatch, signals: stories.Signals
+) -> None:
+    """What the stage keeps between runs (line digests, analyses by dropped lines, token numbers, a vocabulary
+    renumbered as it outgrows the window) must not change a bit of the vectors: runs over sliding windows, warm,
+    are compared with the plain computation, and their groups with a cold run's."""
+    monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
+    monkeypatch.setattr(stories, "_COMPACT_AT", 10)  # renumber as soon as the window has moved on
+    for start in (0, 0, 15, 40, 41, 90):
+        docs = _chrome_window(30, start)
+        if start == 41:
+            docs = [*docs, *_filler(), _quake(1, "Nepal", 0), _quake(2, "Nepal", 1)]
+        ordered = [d for d in docs if d.checked] + sorted((d for d in docs if not d.checked), key=lambda d: d.id)
+        ours, plain = stories.story_vectors(ordered, signals), _plain_story_vectors(ordered, signals)
+        assert ours.shape == plain.shape
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(ours, part), getattr(plain, part)), (start, part)
+        warm = group_into_stories(docs, signals=signals)
+        kept = stories._PAGES
+        monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
+        assert group_into_stories(docs, signals=signals) == warm
+        monkeypatch.setattr(stories, "_PAGES", kept)
+
+
+def test_alphabetical_ranks_merge_as_tokens_arrive() -> None:
+    vocabulary = stories._Vocabulary()
+    words = [f"{c}{n}" for n in range(40) for c in ("b", "a", "é", "Z", "a ")]
+    for batch in (words[:7], words[7:8], [], words[8:150], words[150:], ["a0", "zz", "aa"]):
+        vocabulary.count(batch)
+        terms = list(vocabulary.number)
+        assert np.array_equal(np.argsort(vocabulary.ranks()), sorted(range(len(terms)), key=terms.__getitem__))
+    renumber = vocabulary.compact(np.array([1, 5, 6, 30]))
+    assert list(vocabulary.number) == [terms[i] for i in (1, 5, 6, 30)] and renumber[5] == 1 and renumber[2] == -1
+    assert np.array_equal(np.argsort(vocabulary.ranks()), sorted(range(4), key=list(vocabulary.number).__getitem__))
+
+
+@pytest.mark.parametrize("sorted_rows", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_products_are_scipys_to_the_bit(sorted_rows: bool, dtype: type) -> None:
+    """Norms and story masses are computed with numpy in the order scipy's products leave entries in (reversed
+    rows, or index order when every row is sorted): a float sum's bits depend on that order."""
+    rng = np.random.default_rng(3)
+    dense = rng.random((40, 60)).astype(dtype) * (rng.random((40, 60)) < 0.3)
+    dense[[5, 17]] = 0  # empty rows
+    dense[8, 3] = 1e-30 if dtype == np.float32 else 1e-200  # a square that underflows to zero
+    matrix = sparse.csr_matrix(dense)
+    if not sorted_rows:  # shuffle each row's entries
+        for row in range(matrix.shape[0]):
+            begin, end = matrix.indptr[row], matrix.indptr[row + 1]
+            order = begin + rng.permutation(end - begin)
+            matrix.indices[begin:end], matrix.data[begin:end] = matrix.indices[order], matrix.data[order]
+        matrix = sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    backwards = stories._backwards(matrix.indptr)
+    data = matrix.data if stories._increasing(matrix) else matrix.data[backwards]
+    expected = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    assert np.array_equal(stories._squares_by_row(matrix.indptr, data), expected)
+    scale = (1.0 / (np.arange(40) + 1)).astype(dtype)
+    ours, theirs = stories._scaled_rows(matrix, scale, backwards), sparse.csr_matrix(sparse.diags(scale) @ matrix)
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+    for grouped in (12, 0):  # four stories of three and the rest alone; all alone (sorted rows stay sorted)
+        clusters = stories._Clusters([StoryDoc(i, "", "") for i in range(40)], [0] * 40)
+        for index in range(40):
+            clusters.add(index, 1 + index // 3 if index < grouped else 100 + index)
+        stories._story_masses(clusters, theirs)
+        keys = list(clusters.members)
+        membership = sparse.csr_matrix(
+            (np.ones(40, dtype=np.float32), ([keys.index(clusters.label[i]) for i in range(40)], list(range(40)))),
+            shape=(len(keys), 40),
+        )
+        sums = sparse.csr_matrix(membership @ theirs)
+        expected = np.maximum(np.asarray(sums.multiply(sums).sum(axis=1)).ravel().astype(np.float64), 1e-9)
+        assert np.array_equal(np.asarray([clusters.mass(key) for key in keys]), expected)
+
+
+def test_a_doc_whose_text_changed_is_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are kept by doc id, title and text lengths and hashes: an edited report (same id) is analysed anew."""
+    monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
+    window = _chrome_window(20)
+    stories.story_vectors(window)
+    edited = [StoryDoc(d.id, d.title, d.text.replace("Town", "City"), d.published, outlet=d.outlet) for d in window]
+    ours, plain = stories.story_vectors(edited), _plain_story_vectors(edited, stories.ALL_SIGNALS)
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(plain, part)), part
+
+
+@pytest.mark.corpus
+def test_rows_kept_between_rounds_group_as_rows_summed_every_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second look keeps each row's sums per story until a doc in the row moves; on ECB+ (where the second look
+    moves reports) that must group exactly as summing every row again each round."""
+    rows = [json.loads(line) for line in (corpus("stories") / "ecbplus.jsonl").read_text().splitlines()]
+    docs = [StoryDoc(i, row["title"], row["body"]) for i, row in enumerate(rows)]
+    kept = group_into_stories(docs)
+    monkeypatch.setattr(stories, "_KEEP_ROW_SUMS", False)
+    assert group_into_stories(docs) == kept
+    assert group_into_stories(docs, signals=stories.Signals(refine_rounds=0)) != kept  # the second look moves some
