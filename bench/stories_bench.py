@@ -216,11 +216,18 @@ def cost_at_100k(batch: int) -> None:
         costs.append((time.process_time() - start) / batch)
     from newsloom.extract import extract_article
 
-    pages = sorted((SHARED / "article-extraction-benchmark" / "html").glob("*.html.gz"))[:40]
+    # every AEB page, decompressed before the clock; one page first, untimed: the first call loads the language
+    # model and tables once a process (start-up, not a page's cost)
+    pages = [
+        gzip.decompress(p.read_bytes())
+        for p in sorted((SHARED / "article-extraction-benchmark" / "html").glob("*.html.gz"))
+    ]
+    with contextlib.suppress(Exception):
+        extract_article(pages[0])
     start = time.process_time()
     for page in pages:
         with contextlib.suppress(Exception):  # a page that is not an article still cost its time
-            extract_article(gzip.decompress(page.read_bytes()))
+            extract_article(page)
     extraction = (time.process_time() - start) / max(1, len(pages))
     print(
         f"cost at 100k stored ({in_window} articles in the window, {batch} new), extraction "
