@@ -332,3 +332,28 @@ def test_rows_kept_between_rounds_group_as_rows_summed_every_round(monkeypatch: 
     monkeypatch.setattr(stories, "_KEEP_ROW_SUMS", False)
     assert group_into_stories(docs) == kept
     assert group_into_stories(docs, signals=stories.Signals(refine_rounds=0)) != kept  # the second look moves some
+
+
+def test_the_collector_is_paused_for_a_run_and_left_as_it_was() -> None:
+    import gc
+
+    seen: list[bool] = []
+    original = stories._group
+
+    def spy(*args: object) -> dict[int, int]:
+        seen.append(gc.isenabled())
+        return original(*args)  # type: ignore[arg-type]
+
+    docs = [StoryDoc(1, "Flood in Hue", "Heavy rain flooded the old city of Hue on Monday night, officials said.")]
+    stories._group = spy  # type: ignore[assignment]
+    try:
+        assert gc.isenabled()
+        assert group_into_stories(docs) == {1: -1}
+        assert gc.isenabled()
+        gc.disable()
+        group_into_stories(docs)
+        assert not gc.isenabled()  # an operator's own choice is kept
+    finally:
+        gc.enable()
+        stories._group = original  # type: ignore[assignment]
+    assert seen == [False, False]
