@@ -136,7 +136,9 @@ def main() -> None:
             results = {}
             for label, accept in CODINGS.items():
                 results[label] = asyncio.run(measure(app, paths, accept, args.requests))
-            results["GZipMiddleware, no cache"] = asyncio.run(measure(naive, paths, b"gzip", max(200, args.requests // 10)))
+            results["GZipMiddleware, no cache"] = asyncio.run(
+                measure(naive, paths, b"gzip", max(200, args.requests // 10))
+            )
             for label, (micros, size) in results.items():
                 print(f"{name:8} {label:28} {micros:11.1f} {size:8.0f}")
             base = results["identity"][0]

@@ -42,9 +42,7 @@ class MediaReport:
     reasons: Counter[str] = field(default_factory=Counter)
 
 
-def store_image(
-    url: str, data: bytes, settings: Settings, storage: MediaStorage, media: MediaStore
-) -> Media:
+def store_image(url: str, data: bytes, settings: Settings, storage: MediaStorage, media: MediaStore) -> Media:
     """Check ``data``, store its renditions (once per content hash) and record the URL; a rejection is recorded
     as a failure with its reason and returned, never raised."""
     try:

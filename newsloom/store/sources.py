@@ -233,9 +233,7 @@ class SourceStore:
                 conn.execute(table.update().where(table.c.id.in_(ids)).values(next_poll_at=lease))
         return ids
 
-    def mark_queued(
-        self, url: str, *, feed_id: int | None, source_id: int | None, marker: str | None
-    ) -> None:
+    def mark_queued(self, url: str, *, feed_id: int | None, source_id: int | None, marker: str | None) -> None:
         """Record that ``url`` was handed to a worker, so later polls do not send it again; attempts unchanged."""
         table = schema.crawl_urls
         canonical = url_key(url)

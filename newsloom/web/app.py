@@ -38,7 +38,9 @@ SECURITY_HEADERS = {
 def security_headers(settings: Settings) -> dict[str, str]:
     """The fixed headers, with frames allowed only from the video hosts an operator named (``video_hosts``)."""
     headers = dict(SECURITY_HEADERS)
-    frames = sorted(f"https://{host}" for host in allowed_hosts(settings.video_hosts) for host in EMBED_HOSTS.get(host, ()))
+    frames = sorted(
+        f"https://{host}" for host in allowed_hosts(settings.video_hosts) for host in EMBED_HOSTS.get(host, ())
+    )
     if frames:
         headers["Content-Security-Policy"] += "; frame-src " + " ".join(frames)
     return headers
@@ -59,7 +61,15 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     app.state.portal = portal
     app.mount("/static", FingerprintedStatic(WEB_DIR / "static"), name="static")
     app.mount("/api/v1", create_api(portal))
-    for router in (media.router, indexing.router, pages.router, comments.router, admin.router, ops.router, feeds.router):
+    for router in (
+        media.router,
+        indexing.router,
+        pages.router,
+        comments.router,
+        admin.router,
+        ops.router,
+        feeds.router,
+    ):
         app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and the router's own 404/405

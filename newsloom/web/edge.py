@@ -233,7 +233,9 @@ class EdgeCache:
         found = entry.encoded.get(coding)
         if found is None:
             before = entry.encoded_size
-            found = compress.gzip_pieces(entry.parts) if len(entry.parts) > 1 else compress.compress(entry.parts[0], coding)
+            found = (
+                compress.gzip_pieces(entry.parts) if len(entry.parts) > 1 else compress.compress(entry.parts[0], coding)
+            )
             entry.encoded[coding] = found
             if self._entries.get(key) is entry:  # still kept: its compressed copy counts against the budget
                 self._bytes += entry.encoded_size - before
@@ -249,7 +251,11 @@ class EdgeCache:
             await self.app(scope, receive, send)
             return
         status, headers, body = await self._render(scope, receive)
-        coding = compress.choose(request.accept_encoding) if status == 200 and compress.compressible(headers, len(body)) else None
+        coding = (
+            compress.choose(request.accept_encoding)
+            if status == 200 and compress.compressible(headers, len(body))
+            else None
+        )
         if coding is not None:
             key = (scope["path"], coding, _header(headers, b"etag"))
             packed = self._static.get(key) if key[2] else None

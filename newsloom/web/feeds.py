@@ -220,7 +220,6 @@ def json_feed(items: FeedItems, title: str, path: str, self_path: str) -> dict[s
         entry: dict[str, object] = {
             "id": items.link(article),
             "url": items.link(article),
-
             "title": article.title,
             "summary": article.lead or article.title,
             "content_html": items.content(article),

@@ -88,7 +88,9 @@ def home(request: Request) -> Response:
 
     def render(token: str) -> Response:
         copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
-        latest, also = fold_copies(portal.store.latest_articles(PAGE_SIZE, edition=edition, summaries=True), copies, directory)
+        latest, also = fold_copies(
+            portal.store.latest_articles(PAGE_SIZE, edition=edition, summaries=True), copies, directory
+        )
         sections = [s for s in portal.section_counts() if s.articles][:8]
         by_section = {}
         for s in sections:

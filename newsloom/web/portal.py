@@ -246,8 +246,8 @@ class Portal:
         env.filters["day"] = edition.format_day
         env.filters["number"] = edition.format_number
         env.filters["language_name"] = edition.language_name
-        env.filters["section_label"] = lambda slug, name: self.section_labels(edition).get(slug or "") or (
-            edition.section_name(slug, name)
+        env.filters["section_label"] = lambda slug, name: (
+            self.section_labels(edition).get(slug or "") or (edition.section_name(slug, name))
         )
         env.filters["highlight"] = highlight_snippet
         env.globals.update(

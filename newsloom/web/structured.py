@@ -45,7 +45,10 @@ def article_ld(
     article: Article, *, base: str, site_name: str, outlet: Outlet | None, outlet_logo: Media | None,
     section_name: str | None, pictures: dict[str, Media], page_url: str,
 ) -> dict[str, Any]:  # fmt: skip
-    publisher: dict[str, Any] = {"@type": "Organization", "name": outlet.name if outlet else article.site_name or site_name}
+    publisher: dict[str, Any] = {
+        "@type": "Organization",
+        "name": outlet.name if outlet else article.site_name or site_name,
+    }
     if outlet is not None:
         publisher["url"] = outlet.homepage
     if outlet_logo is not None:
@@ -57,7 +60,9 @@ def article_ld(
         "url": page_url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
         "publisher": publisher,
-        "author": [{"@type": "Person", "name": name, "url": f"{base}/author/{slugify(name)}"} for name in article.authors]
+        "author": [
+            {"@type": "Person", "name": name, "url": f"{base}/author/{slugify(name)}"} for name in article.authors
+        ]
         or [{"@type": "Organization", "name": publisher["name"]}],
     }
     optional = {

@@ -108,4 +108,6 @@ def test_the_sitemap_index_pages_the_whole_archive_once(site: Site, monkeypatch:
         assert client.get("/sitemaps/articles--1.xml").status_code in (404, 422)
     listed_ids = [int(path.split("/")[2]) for path in listed]
     assert sorted(listed_ids) == sorted([*(i for i in site.ids if i != site.ids[1]), russian])  # once each, not hidden
-    assert f"/article/{russian}/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D1%8B" in listed
+    assert (
+        f"/article/{russian}/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D1%8B" in listed
+    )
