@@ -213,12 +213,14 @@ def _leading_subject(sentence: str) -> str:
 _VI_VERB = re.compile(
     r"(?P<verb>(?P<deny>phủ nhận|bác tin|cải chính)|(?P<reject>bác bỏ)|(?P<confirm>xác nhận))", re.IGNORECASE
 )
-_VI_CLAIM = re.compile(
-    r"^\s*(?:\S+\s+){0,3}?(?:thông tin|tin|tin đồn|đồn đoán|lời đồn|cáo buộc|cáo trạng|buộc tội|luận điểm|lập luận|"
-    r"ý kiến cho rằng|nhận định|báo cáo|dẫn chứng|trách nhiệm|bài báo|tuyên bố|luận điệu|câu chuyện|chuyện|điều này|điều đó|điều trên|"
-    r"mọi chuyện|khả năng|những lời|lời)(?:\s|$|[,.;:])",
-    re.IGNORECASE,
+# what a report or claim is called: a denial's object ("bác bỏ thông tin …"), or what a passive one rejected
+_VI_CLAIM_NOUN = (
+    r"(?:thông tin|tin|tin đồn|đồn đoán|lời đồn|cáo buộc|cáo trạng|buộc tội|luận điểm|lập luận|ý kiến cho rằng|"
+    r"nhận định|báo cáo|dẫn chứng|trách nhiệm|bài báo|tuyên bố|luận điệu|câu chuyện|chuyện|điều này|điều đó|"
+    r"điều trên|mọi chuyện|khả năng|những lời|lời)(?:\s|$|[,.;:])"
 )
+_VI_CLAIM = re.compile(r"^\s*(?:\S+\s+){0,3}?" + _VI_CLAIM_NOUN, re.IGNORECASE)
+_VI_NAMES_CLAIM = re.compile(_VI_CLAIM_NOUN, re.IGNORECASE)
 _VI_WITHHELD = re.compile(
     r"^\s*(?:\S+\s+){0,2}?(?:yêu cầu|đề xuất|đề nghị|lời kêu gọi|kế hoạch|hiến pháp|hiệp ước|"
     r"dự thảo|phán quyết|kháng cáo|chứng cứ|sự lựa chọn)",
@@ -299,7 +301,7 @@ def _vietnamese_denial(match: re.Match[str], sentence: str, before: str, after: 
     claim = _VI_CLAIM.match(after)
     if match.group("reject"):
         passive = _VI_PASSIVE_AGENT.search(before)  # "đơn xin ân xá … bị Tổng thống bác bỏ": what was rejected
-        if passive and not re.search(_VI_CLAIM.pattern.removeprefix("^\\s*"), passive.group("patient"), re.I):
+        if passive and not _VI_NAMES_CLAIM.search(passive.group("patient")):
             return None
         if not passive and not claim and not _VI_BARE.match(after):
             return None
