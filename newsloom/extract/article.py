@@ -23,6 +23,7 @@ from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.bounds import cap_elements
 from newsloom.extract.chrome import drop_chrome, drop_tag_lists
+from newsloom.extract.classed import PageElements
 from newsloom.extract.continuation import continue_chunks
 from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
@@ -226,13 +227,15 @@ def _is_hover_card(element: lxml_html.HtmlElement) -> bool:
 
 
 # Three readers look for body elements by class after the figures' credit lines have left their captions: loose
-# captions, elements naming the source, hover cards. One walk finds all three kinds (in document order, as each
-# reader's own XPath does); the readers in between change nothing in the page.
-_CLASS_SCAN_XPATH = etree.XPath(
-    "//body/descendant::*[self::figcaption or contains(@class, 'caption') or contains(@class, 'Caption')"
-    " or contains(@class, 'source') or contains(@class, 'tooltip') or contains(@class, 'popover')"
-    " or contains(@class, 'rollover') or contains(@class, 'hovercard')]"
-)
+# captions, elements naming the source, hover cards. One search of the page's list serves all three, in document
+# order, as each reader's own XPath gives them; the readers in between change nothing in the page.
+_SCANNED_CLASS_WORDS = ("caption", "Caption", "source", "tooltip", "popover", "rollover", "hovercard")
+
+
+def _class_scan(page: PageElements) -> list[lxml_html.HtmlElement]:
+    """``//body/descendant::*[self::figcaption or contains(@class, <one of the words>)]`` after the figures'
+    readers removed credit lines: the page's list from before, less what left the page."""
+    return page.attached(page.body_classed(_SCANNED_CLASS_WORDS, "figcaption"))
 
 
 def _drop_hover_cards(tree: lxml_html.HtmlElement, cards: list[lxml_html.HtmlElement] | None = None) -> None:
@@ -294,15 +297,17 @@ def extract_article(
     tree = _parse(text, where)
     cap_elements(tree.find(".//body"))  # _parse made sure there is one
     machine = read_machine_fields(tree)  # meta values and JSON-LD, parsed once for both readers below
-    meta = read_metadata(tree, url, machine)
+    page = PageElements(tree)  # the readers of metadata and publisher change nothing in the tree
+    meta = read_metadata(tree, url, machine, page)
     base_url = url or meta.canonical
-    publisher = read_publisher(tree, base_url, machine)
+    publisher = read_publisher(tree, base_url, machine, page)
     site = overrides.for_url(base_url) if overrides else None
     if site is not None:
         site.prune(tree)
         _apply_site_fields(site, tree, meta)
+        page = PageElements(tree)  # elements left the page
     figures = read_figure_elements(tree, base_url)
-    scanned = _CLASS_SCAN_XPATH(tree)
+    scanned = _class_scan(page)
     figures = add_captioned_images(figures, tree, base_url, [e for e in scanned if is_caption_element(e)])
     sources = source_texts(tree, [element for element in scanned if is_source_element(element)])
     cards = [element for element in scanned if _is_hover_card(element)]

@@ -14,6 +14,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsloom.extract.classed import PageElements, has_class_token
 from newsloom.text import normalize_space
 
 # "Jane Roe/John Doe" is two names, as "Jane Roe & John Doe" is.
@@ -26,19 +27,32 @@ _PREFIX = re.compile(
 )
 _BRACKETS = re.compile(r"\s*[(\[][^()\[\]]{1,12}[)\]]\s*$")
 _NOT_A_NAME = re.compile(r"(@|https?://|^\d+$)", re.IGNORECASE)
-# Explicit byline markup, in document order: an itemprop=name inside an itemprop=author, a rel=author link, an
-# element of class author-name or byline__name, a link to an author page inside a byline- or author-classed
-# element. One walk of the page testing each element (a union of six ``//`` paths walked it six times, and an
-# ancestor test on the few candidates is cheaper than collecting every descendant of every classed element).
-BYLINE_XPATH = etree.XPath(
-    "/descendant::*["
-    '(@itemprop="name" and ancestor::*[@itemprop="author"])'
-    ' or (self::a and (@rel="author" or ((contains(@href, "autor") or contains(@href, "author"))'
-    ' and ancestor::*[contains(@class, "byline") or contains(@class, "author")])))'
-    ' or (contains(@class, "author-name") and contains(concat(" ", normalize-space(@class), " "), " author-name "))'
-    ' or (contains(@class, "byline__name") and contains(concat(" ", normalize-space(@class), " "), " byline__name "))'
-    "]"
-)
+
+
+def _is_explicit_byline(element: lxml_html.HtmlElement, classes: str | None) -> bool:
+    """Explicit byline markup: an itemprop=name inside an itemprop=author, a rel=author link, an element of class
+    author-name or byline__name, a link to an author page inside a byline- or author-classed element. The XPath
+    ``/descendant::*[(@itemprop="name" and ancestor::*[@itemprop="author"]) or (self::a and (@rel="author" or
+    ((contains(@href, "autor") or contains(@href, "author")) and ancestor::*[contains(@class, "byline") or
+    contains(@class, "author")]))) or …]``, as a test of one element of the page's list (extract/classed.py)."""
+    if element.get("itemprop") == "name" and any(a.get("itemprop") == "author" for a in element.iterancestors()):
+        return True
+    if element.tag == "a":
+        if element.get("rel") == "author":
+            return True
+        href = element.get("href")
+        if (
+            href is not None
+            and ("autor" in href or "author" in href)
+            and any(
+                (names := ancestor.get("class")) is not None and ("byline" in names or "author" in names)
+                for ancestor in element.iterancestors()
+            )
+        ):
+            return True
+    return classes is not None and (has_class_token(classes, "author-name") or has_class_token(classes, "byline__name"))
+
+
 MAX_NAME_WORDS = 5
 
 
@@ -74,18 +88,28 @@ def split_authors(raw_names: list[str]) -> list[str]:
     return list(found.values())
 
 
-# ``/descendant::`` rather than ``//``: the same nodes in the same order, but libxml2 walks ``//x[test]`` as a
-# child step from every node of the page and merges the results, which costs it about half as much again.
-_BYLINE_CLASSED_XPATH = etree.XPath(
-    '//body/descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")]'
-    "[not(ancestor-or-self::script or ancestor::a)]"
-)
+_AUTHOR_LOWER = str.maketrans("AUTHOR", "author")  # XPath's translate(@class, "AUTHOR", "author")
+
+
 _BOLD_PARAGRAPHS_XPATH = etree.XPath("//body/descendant::p[count(*) = 1][b or strong]")
 
 
-def _byline_classed(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def _author_classed(page: PageElements) -> list[lxml_html.HtmlElement]:
+    """The body's elements whose class names an author, outside scripts and links (``//body/descendant::*
+    [contains(translate(@class, "AUTHOR", "author"), "author")][not(ancestor-or-self::script or ancestor::a)]``)."""
+    return [
+        element
+        for element, classes in page.body()
+        if classes
+        and "author" in classes.translate(_AUTHOR_LOWER)
+        and element.tag != "script"
+        and not any(ancestor.tag in ("script", "a") for ancestor in element.iterancestors())
+    ]
+
+
+def _byline_classed(page: PageElements) -> list[lxml_html.HtmlElement]:
     """Innermost elements whose class names an author ("author", "article__author", "authorname"...)."""
-    marked = _BYLINE_CLASSED_XPATH(tree)
+    marked = _author_classed(page)
     inner = set(marked)
     return [
         element
@@ -98,14 +122,18 @@ def _byline_classed(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
 _NOT_BYLINE_CLASSES = ("bio", "avatar", "image", "photo", "img", "description", "follow", "more")
 
 
-def visible_bylines(tree: lxml_html.HtmlElement) -> list[str]:
+def visible_bylines(tree: lxml_html.HtmlElement, page: PageElements | None = None) -> list[str]:
     """The first byline element's text: later matches are usually other articles' teasers. Explicit markup
-    (``rel=author``, ``itemprop=author``) first, then any element whose class names an author."""
-    for element in BYLINE_XPATH(tree):
+    (``rel=author``, ``itemprop=author``) first, then any element whose class names an author. ``page``: the
+    tree's element list, when the caller holds one."""
+    page = page or PageElements(tree)
+    for element, classes in page.page():
+        if not _is_explicit_byline(element, classes):
+            continue
         name = normalize_space(element.text_content())
         if 2 < len(name) < 80:
             return [name]
-    for element in _byline_classed(tree):
+    for element in _byline_classed(page):
         name = normalize_space(element.text_content())
         if 2 < len(name) < 80 and any(_looks_like_a_person(found) for found in split_authors([name])):
             return [name]

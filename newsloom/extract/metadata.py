@@ -18,6 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.extract.authors import bold_byline, names_an_outlet, split_authors, visible_bylines, without_own_domain
+from newsloom.extract.classed import PageElements
 from newsloom.extract.pagefields import (
     active_menu_section,
     breadcrumb_section,
@@ -298,9 +299,16 @@ def clean_tags(tags: list[str]) -> list[str]:
     return _unique([cleaned for tag in tags if (cleaned := _clean_tag(tag))])
 
 
-def read_metadata(tree: lxml_html.HtmlElement, url: str | None, machine: MachineFields | None = None) -> PageMetadata:
-    """The page's metadata; ``machine`` when the caller has already read the page's meta values and JSON-LD."""
+def read_metadata(
+    tree: lxml_html.HtmlElement,
+    url: str | None,
+    machine: MachineFields | None = None,
+    page: PageElements | None = None,
+) -> PageMetadata:
+    """The page's metadata; ``machine`` when the caller has already read the page's meta values and JSON-LD,
+    ``page`` when it holds the tree's element list (extract/classed.py)."""
     machine = machine or read_machine_fields(tree)
+    page = page or PageElements(tree)  # listed only if a reader below needs it
     meta, objects = machine.meta, machine.objects
     article = _article_object(objects) or {}
     result = PageMetadata()
@@ -327,7 +335,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None, machine: Machine
         host,
     ]
     if not result.authors or names_an_outlet(result.authors, outlets):
-        for byline in (visible_bylines(tree), bold_byline(tree)):
+        for byline in (visible_bylines(tree, page), bold_byline(tree)):
             if (names := split_authors(byline)) and not names_an_outlet(names, outlets):
                 result.authors = names
                 break
@@ -354,7 +362,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None, machine: Machine
             if parsed := parse_date(time_element.get("datetime"), zone):
                 result.published = parsed
                 break
-    if result.published is None and (printed := printed_date(tree, result.language)):
+    if result.published is None and (printed := printed_date(tree, result.language, page)):
         result.published = printed.replace(tzinfo=zone)
     result.site_name = meta.get("og:site_name") or (_names(publisher)[0] if _names(publisher) else None)
     section = article.get("articleSection")
@@ -370,7 +378,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None, machine: Machine
         + _keywords([m.get("content", "") for m in _ARTICLE_TAG_XPATH(tree)])
         + (_keywords(meta["news_keywords"]) if "news_keywords" in meta else [])
         + (_keywords(meta["keywords"]) if "keywords" in meta and not article.get("keywords") else [])
-    ) or clean_tags(visible_tags(tree))
+    ) or clean_tags(visible_tags(tree, page))
     image = _image_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
     result.image = join_url(url, image) if image else image
     body = article.get("articleBody")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsloom.extract.classed import PageElements
 from newsloom.text import normalize_space
 
 # Languages whose speakers all keep one clock (Vietnamese: Hanoi time; German: Berlin, Vienna and Zurich share
@@ -110,20 +111,19 @@ def most_specific(section: str | None) -> str | None:
 _PRINTED_DATE = re.compile(
     r"(?<!\d)(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})(?:\D{1,6}(?P<hour>\d{1,2})[:hg](?P<minute>\d{2}))?"
 )
-# ``/descendant::`` rather than ``//``: the same nodes in the same order, but libxml2 walks ``//x[test]`` as a
-# child step from every node of the page and merges the results, which costs it about half as much again.
-_DATE_CLASS_XPATH = etree.XPath(
-    "//body/descendant::*[@class][contains(@class, 'time') or contains(@class, 'date') or contains(@class, 'publish')]"
-)
+_DATE_CLASS_WORDS = ("time", "date", "publish")  # //body/descendant::*[contains(@class, …)]
 MAX_DATE_TEXT = 80
 
 
-def printed_date(tree: lxml_html.HtmlElement, language: str | None) -> datetime | None:
+def printed_date(
+    tree: lxml_html.HtmlElement, language: str | None, page: PageElements | None = None
+) -> datetime | None:
     """The first day-first date ("07/03/2026 08:47", "7-3-2026 - 00:01") printed in an element whose class names
-    a date or time. Day first is how most of the world writes dates; US English pages are left alone."""
+    a date or time. Day first is how most of the world writes dates; US English pages are left alone. ``page``:
+    the tree's element list, when the caller holds one."""
     if (language or "").lower().startswith("en-us"):
         return None
-    for element in _DATE_CLASS_XPATH(tree)[:50]:
+    for element in (page or PageElements(tree)).body_classed(_DATE_CLASS_WORDS)[:50]:
         text = normalize_space(element.text_content())
         if not text or len(text) > MAX_DATE_TEXT or not (match := _PRINTED_DATE.search(text)):
             continue
@@ -156,22 +156,39 @@ def active_menu_section(tree: lxml_html.HtmlElement) -> str | None:
     return None
 
 
-_TAG_LINKS_XPATH = etree.XPath(  # ``/descendant::`` where ``//`` would walk the page from every node
-    "//body/descendant::a[@rel='tag' or contains(@rel, ' tag') or contains(@rel, 'tag ')]"
-    " | //body/descendant::*[@class][contains(@class, 'tags') or contains(@class, 'tag-list')"
-    " or contains(@class, 'taglist') or contains(@class, 'topics') or contains(@class, 'keywords')"
-    " or contains(@class, 'schlagw')]"
-    "[not(ancestor::nav or ancestor::header or ancestor::footer)]/descendant::a"  # menus list every topic
-)
+# Tag boxes: elements whose class says they list topics, outside menus (which list every topic).
+_TAG_BOX_WORDS = ("tags", "tag-list", "taglist", "topics", "keywords", "schlagw")
+_MENUS = ("nav", "header", "footer")
 MAX_TAG_CHARS = 50
 MAX_TAGS = 20
 
 
-def visible_tags(tree: lxml_html.HtmlElement) -> list[str]:
+def _is_tag_rel(rel: str | None) -> bool:
+    return rel is not None and (rel == "tag" or " tag" in rel or "tag " in rel)
+
+
+def _tag_links(tree: lxml_html.HtmlElement, page: PageElements) -> list[lxml_html.HtmlElement]:
+    """The body's ``rel=tag`` links and the links inside tag boxes, in document order (the XPath union
+    ``//body/descendant::a[@rel='tag' or contains(@rel, ' tag') or contains(@rel, 'tag ')] |
+    //body/descendant::*[contains(@class, <a tag box word>)][not(ancestor::nav or ancestor::header or
+    ancestor::footer)]/descendant::a``)."""
+    in_boxes: set[lxml_html.HtmlElement] = set()
+    for box in page.body_classed(_TAG_BOX_WORDS):
+        if not any(ancestor.tag in _MENUS for ancestor in box.iterancestors()):
+            in_boxes.update(box.iterdescendants("a"))
+    return [
+        link
+        for link in (element for element, _ in page.body() if element.tag == "a")
+        if link in in_boxes or _is_tag_rel(link.get("rel"))
+    ]
+
+
+def visible_tags(tree: lxml_html.HtmlElement, page: PageElements | None = None) -> list[str]:
     """The article's topics as the page lists them for readers: ``rel=tag`` links and the links of a tags/topics
-    box. Read only when the metadata names no keywords (many outlets print topics and declare none)."""
+    box. Read only when the metadata names no keywords (many outlets print topics and declare none). ``page``:
+    the tree's element list, when the caller holds one."""
     found: list[str] = []
-    for link in _TAG_LINKS_XPATH(tree):
+    for link in _tag_links(tree, page or PageElements(tree)):
         text = normalize_space(link.text_content()).lstrip("#").strip()
         if text and len(text) <= MAX_TAG_CHARS and text not in found:
             found.append(text)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree
 from lxml import html as lxml_html
 
+from newsloom.extract.classed import PageElements
 from newsloom.extract.metadata import (
     MachineFields,
     _article_object,
@@ -114,9 +114,13 @@ def _icon(tree: lxml_html.HtmlElement, base_url: str | None) -> str | None:
 
 
 def read_publisher(
-    tree: lxml_html.HtmlElement, url: str | None, machine: MachineFields | None = None
+    tree: lxml_html.HtmlElement,
+    url: str | None,
+    machine: MachineFields | None = None,
+    page: PageElements | None = None,
 ) -> PublisherEvidence:
-    """The publisher evidence; ``machine`` when the caller has already read the page's meta values and JSON-LD."""
+    """The publisher evidence; ``machine`` when the caller has already read the page's meta values and JSON-LD,
+    ``page`` when it holds the tree's element list (extract/classed.py)."""
     machine = machine or read_machine_fields(tree)
     objects, meta = machine.objects, machine.meta
     evidence = PublisherEvidence()
@@ -137,16 +141,13 @@ def read_publisher(
     ]
     if evidence.logo_url is None:
         evidence.logo_url = _icon(tree, url)
-    evidence.breadcrumbs = _breadcrumbs(objects) or _html_breadcrumbs(tree)
+    evidence.breadcrumbs = _breadcrumbs(objects) or _html_breadcrumbs(tree, page)
     return evidence
 
 
-_BREADCRUMB_XPATH = etree.XPath('/descendant::*[contains(@class, "breadcrumb")][.//a]')  # = //*[…], walked once
-
-
-def _html_breadcrumbs(tree: lxml_html.HtmlElement) -> list[str]:
+def _html_breadcrumbs(tree: lxml_html.HtmlElement, page: PageElements | None = None) -> list[str]:
     """A breadcrumb trail drawn in HTML (``class="breadcrumb…"``): the names of its links, home left out."""
-    for trail in _BREADCRUMB_XPATH(tree)[:1]:
+    if (trail := (page or PageElements(tree)).first_with_link("breadcrumb")) is not None:
         names = [normalize_space(link.text_content()) for link in trail.iter("a")]
         return [name for name in names if name and len(name) <= 60 and name.casefold() not in _HOME_CRUMBS][:5]
     return []
