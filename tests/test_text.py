@@ -1,4 +1,6 @@
-from newsloom.text import slugify
+import re
+
+from newsloom.text import normalize_space, slugify
 
 
 def test_slugify_folds_vietnamese() -> None:
@@ -14,3 +16,12 @@ def test_slugify_keeps_non_latin_scripts() -> None:
 def test_ascii_text_takes_the_short_path_to_the_same_slug() -> None:
     assert slugify("Dan tri: 24/7 news!") == slugify("Dân trí: 24/7 news!") == "dan-tri-24-7-news"
     assert slugify("  --  ") == "untitled" and slugify("A" * 100, 60) == "a" * 60
+
+
+def test_normalize_space_is_the_whitespace_regex_for_every_code_point() -> None:
+    spaces = re.compile(r"\s+")
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        text = f"{chr(code)}a{chr(code)}{chr(code)}b{chr(code)}"
+        assert normalize_space(text) == spaces.sub(" ", text).strip(), hex(code)
