@@ -41,15 +41,11 @@ class PageElements:
         root = self._tree.getroottree().getroot()
         elements = list(root.iter(etree.Element))
         self._classes = [element.get("class") for element in elements]
-        ranges = [  # each body's descendants follow it in document order; nested bodies' ranges nest
-            (index + 1, index + 1 + int(_DESCENDANT_COUNT(element)))
-            for index, element in enumerate(elements)
-            if element.tag == "body"
-        ]
         in_body: list[tuple[lxml_html.HtmlElement, str | None]] = []
         end = 0
-        for start, stop in ranges:
-            start = max(start, end)
+        for body in root.iter("body"):  # its descendants follow it in document order; nested bodies' nest
+            first = elements.index(body) + 1
+            start, stop = max(first, end), first + int(_DESCENDANT_COUNT(body))
             in_body += zip(elements[start:stop], self._classes[start:stop], strict=True)
             end = max(end, stop)
         self._elements, self._in_body = elements, in_body
@@ -70,7 +66,8 @@ class PageElements:
         """The body's elements whose class contains one of ``words`` (``contains(@class, word)``, case kept), or
         whose name is ``tag``."""
         search = _any_of(words).search
-        return [element for element, classes in self.body() if (classes and search(classes)) or element.tag == tag]
+        named = set(self._tree.getroottree().getroot().iter(tag)) if tag else set()  # found in C, few
+        return [element for element, classes in self.body() if (classes and search(classes)) or element in named]
 
     def attached(self, elements: list[lxml_html.HtmlElement]) -> list[lxml_html.HtmlElement]:
         """Those of ``elements`` still in the page: a reader that only removes elements (figure credit lines
