@@ -384,38 +384,59 @@ _PAGES = _PagesOfLastRun()
 def _tfidf(counted: list[_Counts], max_df: float, vocabulary: _Vocabulary) -> sparse.csr_matrix:
     """What ``TfidfVectorizer(sublinear_tf=True, max_df=max_df, dtype=np.float32).fit_transform`` gives for texts
     with these token counts, to the bit: the same vocabulary order (first seen, then alphabetical after pruning
-    words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own
-    ``TfidfTransformer`` for the weights. Built from counts kept between runs as token numbers, it skips the
-    Python loop over every token of the window that the vectorizer runs."""
-    from sklearn.feature_extraction.text import TfidfTransformer  # here: a second of start-up for every command
+    words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own weights
+    (``_tfidf_weights``). Built from counts kept between runs as token numbers, it skips the Python loop over every
+    token of the window that the vectorizer runs.
 
-    indptr = np.zeros(len(counted) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(numbers) for numbers, _ in counted])
+    The vectorizer sorts each row by first-seen column; here two transpositions (rows to columns and back, each
+    one linear pass) leave the rows in that order instead of a sort per row, and the first one hands over each
+    column's document frequency and drops the too-common columns as whole segments."""
+    indptr = np.zeros(len(counted) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, (numbers for numbers, _ in counted)), np.int64, len(counted)), out=indptr[1:])
     total = int(indptr[-1])
     if not total:  # no text has a usable word (empty bodies): nothing to compare by
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
     numbers = np.concatenate([numbers for numbers, _ in counted])
-    values = np.concatenate([counts for _, counts in counted])
+    values = np.concatenate([counts for _, counts in counted]).astype(np.float32)
     first = np.full(len(vocabulary.number), total, dtype=np.int64)  # where each token first occurs in the run
     np.minimum.at(first, numbers, np.arange(total, dtype=np.int64))
     present = np.flatnonzero(first < total)
     seen = present[np.argsort(first[present])]  # the run's tokens in the order first seen: the vectorizer's
     column = np.empty(len(first), dtype=np.int32)
     column[seen] = np.arange(len(seen), dtype=np.int32)
-    matrix = sparse.csr_matrix(
-        (values.astype(np.float32), column[numbers], indptr.astype(np.int32)), shape=(len(counted), len(seen))
-    )
-    matrix.sort_indices()
-    frequent = np.bincount(matrix.indices, minlength=matrix.shape[1]) <= max_df * len(counted)
-    kept = np.nonzero(frequent)[0]
+    by_column = sparse.csr_matrix((values, column[numbers], indptr), shape=(len(counted), len(seen))).tocsc()
+    frequency = np.diff(by_column.indptr)  # each text counts a token once: entries per column are its texts
+    kept = np.flatnonzero(frequency <= max_df * len(counted))
     if not len(kept):  # every word too common
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
-    matrix = matrix[:, kept]
+    if len(kept) < len(seen):
+        by_column = by_column[:, kept]
+    matrix = sparse.csr_matrix(by_column.tocsr())  # rows in first-seen column order, as sorted indices leave them
     alphabetical = np.empty(len(kept), dtype=matrix.indices.dtype)
     alphabetical[np.argsort(vocabulary.ranks()[seen[kept]])] = np.arange(len(kept))
     matrix.indices = alphabetical.take(matrix.indices, mode="clip")
-    weights = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
-    return sparse.csr_matrix(weights.fit(matrix).transform(matrix, copy=False))
+    in_alphabetical = np.empty(len(kept), dtype=frequency.dtype)
+    in_alphabetical[alphabetical] = frequency[kept]
+    _tfidf_weights(matrix, in_alphabetical)
+    return matrix
+
+
+def _tfidf_weights(matrix: sparse.csr_matrix, frequency: np.ndarray) -> None:
+    """Turn counts into weights in place, as ``TfidfTransformer(norm="l2", smooth_idf=True, sublinear_tf=True)``'s
+    ``fit`` and ``transform`` do (same operations, same float32 steps, its own row normalisation), given each
+    column's document frequency; without the estimator's checks and copies."""
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2  # here: start-up of every command
+
+    document_frequency = frequency.astype(matrix.dtype)
+    document_frequency += 1.0
+    idf = np.full_like(document_frequency, matrix.shape[0] + 1, dtype=matrix.dtype)
+    idf /= document_frequency
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(matrix.data, matrix.data)
+    matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
+    inplace_csr_row_normalize_l2(matrix)
 
 
 def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
