@@ -357,3 +357,20 @@ def test_the_collector_is_paused_for_a_run_and_left_as_it_was() -> None:
         gc.enable()
         stories._group = original  # type: ignore[assignment]
     assert seen == [False, False]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kept_rows_are_the_diagonal_product_to_the_bit(dtype: type) -> None:
+    """Docs too short to tell an event by are emptied with numpy; it must be the ``diags(keep) @ matrix`` it
+    replaces (type, entry order, values), since the norms and products after it read entries in order."""
+    rng = np.random.default_rng(5)
+    dense = rng.random((30, 50)).astype(dtype) * (rng.random((30, 50)) < 0.4)
+    dense[[4, 9]] = 0  # empty rows
+    matrix = sparse.csr_matrix(dense)
+    keep = rng.random(30) < 0.7
+    keep[[4, 5]] = True, False
+    ours = stories._kept_rows(matrix, keep)
+    theirs = sparse.csr_matrix(sparse.diags(keep.astype(float)) @ matrix)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
