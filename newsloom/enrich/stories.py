@@ -53,7 +53,7 @@ SAME_OUTLET_SPAN = timedelta(days=1)
 REFINE_ROUNDS = 3
 MIN_SIMILARITY = 0.03  # smaller entries of the similarity matrix are dropped: they never decide a story
 MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing about which event one is about
-BLOCK_ROWS = 512
+BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before pruning (~50 MB)
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
@@ -456,14 +456,69 @@ def _tfidf_weights(matrix: sparse.csr_matrix, frequency: np.ndarray) -> None:
 def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     """Cosine of each of ``rows`` with every row of ``matrix``, in blocks and pruned, so memory follows the number
     of related pairs."""
-    blocks = []
-    transposed = matrix.T.tocsc()
-    for start in range(0, rows.shape[0], BLOCK_ROWS):
-        block = sparse.csr_matrix(rows[start : start + BLOCK_ROWS] @ transposed)
-        block.data[block.data < MIN_SIMILARITY] = 0
-        block.eliminate_zeros()
-        blocks.append(block)
-    return sparse.csr_matrix(sparse.vstack(blocks)) if blocks else sparse.csr_matrix((0, matrix.shape[0]))
+    by_feature = sparse.csr_matrix(matrix.T)  # once, not once per block as ``@`` would
+    reach = _reach(rows, by_feature)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    start = 0
+    while start < rows.shape[0]:  # blocks of at most BLOCK_ENTRIES possible entries (one row at least)
+        end = start + max(1, int(np.searchsorted(np.cumsum(reach[start:]), BLOCK_ENTRIES, side="right")))
+        parts.append(_pruned(*_product(rows[start:end], by_feature, int(reach[start:end].sum()))))
+        start = end
+    if not parts:
+        return sparse.csr_matrix((0, matrix.shape[0]), dtype=np.result_type(rows.dtype, matrix.dtype))
+    lengths = np.concatenate([np.diff(indptr) for indptr, _, _ in parts])
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.concatenate([indices for _, indices, _ in parts])
+    data = np.concatenate([data for _, _, data in parts])
+    return sparse.csr_matrix((data, indices, indptr), shape=(rows.shape[0], matrix.shape[0]))
+
+
+def _reach(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix) -> np.ndarray:
+    """How many entries each row's product can have: the docs its features reach, counted with repeats, at most
+    every doc. The product is allocated from this instead of a first pass that counts them exactly."""
+    per_entry = np.diff(by_feature.indptr)[rows.indices]
+    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    return np.minimum(np.bincount(row_of, weights=per_entry, minlength=rows.shape[0]), by_feature.shape[1]).astype(
+        np.int64
+    )
+
+
+def _product(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix, bound: int) -> _Entries:
+    """``rows @ by_feature`` (indptr, indices, data) by scipy's own kernel (same sums in the same order, the same
+    entry order), into arrays of ``bound`` entries, without the kernel's counting pass before it."""
+    from scipy.sparse._sparsetools import csr_matmat
+
+    index = np.int32 if max(bound, by_feature.shape[1]) < np.iinfo(np.int32).max else np.int64
+    indptr = np.empty(rows.shape[0] + 1, dtype=index)
+    indices = np.empty(bound, dtype=index)
+    data = np.empty(bound, dtype=np.result_type(rows.dtype, by_feature.dtype))
+    csr_matmat(
+        rows.shape[0],
+        by_feature.shape[1],
+        rows.indptr.astype(index, copy=False),
+        rows.indices.astype(index, copy=False),
+        rows.data,
+        by_feature.indptr.astype(index, copy=False),
+        by_feature.indices.astype(index, copy=False),
+        by_feature.data,
+        indptr,
+        indices,
+        data,
+    )
+    return indptr, indices[: indptr[-1]], data[: indptr[-1]]
+
+
+def _pruned(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> _Entries:
+    """The entries of at least ``MIN_SIMILARITY`` (as setting the others to zero and dropping zeros does)."""
+    kept = ~(data < MIN_SIMILARITY)
+    row_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    pruned = np.zeros_like(indptr)
+    np.cumsum(np.bincount(row_of[kept], minlength=len(indptr) - 1), out=pruned[1:])
+    return pruned, indices[kept], data[kept]
+
+
+_Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # a CSR matrix's indptr, indices and data
 
 
 @dataclass

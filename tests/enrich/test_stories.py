@@ -374,3 +374,26 @@ def test_kept_rows_are_the_diagonal_product_to_the_bit(dtype: type) -> None:
     assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+
+
+@pytest.mark.parametrize("block_entries", [1 << 22, 100, 1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_similarities_are_the_pruned_product_to_the_bit(
+    monkeypatch: pytest.MonkeyPatch, block_entries: int, dtype: type
+) -> None:
+    """The similarity product runs scipy's kernel on arrays sized from the features' reach, in blocks of a bounded
+    size; entries, their order and their sums must be ``rows @ matrix.T`` pruned below ``MIN_SIMILARITY``."""
+    monkeypatch.setattr(stories, "BLOCK_ENTRIES", block_entries)
+    rng = np.random.default_rng(7)
+    dense = (rng.random((60, 40)) * (rng.random((60, 40)) < 0.2)).astype(dtype)
+    dense[[3, 50]] = 0  # docs without a feature
+    matrix = sparse.csr_matrix(dense)
+    rows = matrix[45:]
+    expected = sparse.csr_matrix(rows @ matrix.T.tocsc())
+    expected.data[expected.data < stories.MIN_SIMILARITY] = 0
+    expected.eliminate_zeros()
+    ours = stories.similarities(rows, matrix)
+    assert ours.shape == expected.shape and ours.dtype == expected.dtype
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
+    assert stories.similarities(matrix[:0], matrix).shape == (0, 60)
