@@ -156,14 +156,19 @@ def _kept_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix
     """``diags(keep.astype(float)) @ matrix``: the rows not kept emptied, the others' entries last first and in
     float64 (the diagonal's type), zeros dropped; the product's result without its two passes over the matrix."""
     backwards = _backwards(matrix.indptr)
-    lengths = np.diff(matrix.indptr)
     data = matrix.data[backwards].astype(np.result_type(np.float64, matrix.dtype))
-    entry_kept = np.repeat(keep, lengths) & (data != 0)
-    indptr = np.zeros_like(matrix.indptr)
-    np.cumsum(
-        np.bincount(np.repeat(np.arange(len(lengths)), lengths)[entry_kept], minlength=len(lengths)), out=indptr[1:]
+    entry_kept = np.repeat(keep, np.diff(matrix.indptr)) & (data != 0)
+    return sparse.csr_matrix(
+        (data[entry_kept], matrix.indices[backwards][entry_kept], _indptr_of_kept(matrix.indptr, entry_kept)),
+        shape=matrix.shape,
     )
-    return sparse.csr_matrix((data[entry_kept], matrix.indices[backwards][entry_kept], indptr), shape=matrix.shape)
+
+
+def _indptr_of_kept(indptr: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The row pointers of a CSR matrix once only its ``kept`` entries (a mask over its entries) remain."""
+    running = np.zeros(len(kept) + 1, dtype=indptr.dtype)
+    np.cumsum(kept, out=running[1:])
+    return running[indptr]
 
 
 def _scaled_rows(matrix: sparse.csr_matrix, scale: np.ndarray, backwards: np.ndarray) -> sparse.csr_matrix:
@@ -512,10 +517,7 @@ def _product(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix, bound: int)
 def _pruned(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> _Entries:
     """The entries of at least ``MIN_SIMILARITY`` (as setting the others to zero and dropping zeros does)."""
     kept = ~(data < MIN_SIMILARITY)
-    row_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-    pruned = np.zeros_like(indptr)
-    np.cumsum(np.bincount(row_of[kept], minlength=len(indptr) - 1), out=pruned[1:])
-    return pruned, indices[kept], data[kept]
+    return _indptr_of_kept(indptr, kept), indices[kept], data[kept]
 
 
 _Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # a CSR matrix's indptr, indices and data
