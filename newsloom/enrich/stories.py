@@ -316,10 +316,8 @@ class _PagesOfLastRun:
 
     def _analyse(self, doc: StoryDoc, lines: frozenset[bytes] | None, signals: Signals) -> _Analysis:
         text = _cleaned(doc.text, lines)
-        analysis = _Analysis(
-            self.word_numbers.count(_words(f"{doc.title}\n{doc.title}\n{text[:BODY_CHARS]}")),
-            len(_WORD.findall(f"{doc.title} {text[:BODY_CHARS]}")),
-        )
+        tokens, word_count = _words_and_count(doc.title, text[:BODY_CHARS])
+        analysis = _Analysis(self.word_numbers.count(tokens), word_count)
         if signals.names_weight > 0:
             analysis.names = self._names(doc.title, text)
         return analysis
@@ -390,6 +388,21 @@ def _cleaned(text: str, dropped: frozenset[bytes] | None) -> str:
     kept = "\n".join(line for line in lines if len(s := line.strip()) < MIN_LINE_CHARS or _digest(s) not in dropped)
     # most of the page repeated: the same text run again (a correction, a copy), not chrome around news
     return kept if 2 * len(kept) >= len(whole) else whole
+
+
+def _words_and_count(title: str, body: str) -> tuple[list[str], int]:
+    """The words TF-IDF's tokens (``_words`` of the title twice and the body) and the number of words of the title
+    and body as written (``len(_WORD.findall(f"{title} {body}"))``).
+
+    When lowercasing maps every character to one character, the count is read off the tokens: every such mapping
+    keeps a character's kind for ``_WORD`` (word or not, letter or not; ``test_stories.py`` checks every code
+    point), so the lowercased text has the same matches as the text, and the title's are counted twice."""
+    head = f"{title}\n{title}\n{body}"
+    lowered = head.lower()
+    tokens = _WORD.findall(lowered)
+    if len(lowered) == len(head):
+        return tokens, len(tokens) - len(_WORD.findall(title))
+    return tokens, len(_WORD.findall(f"{title} {body}"))  # "İ" lowercases to two characters
 
 
 def _words(text: str) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -397,3 +399,33 @@ def test_similarities_are_the_pruned_product_to_the_bit(
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
     assert stories.similarities(matrix[:0], matrix).shape == (0, 60)
+
+
+def test_lowercasing_one_character_to_one_keeps_its_kind_for_the_word_pattern() -> None:
+    """A doc's word count is read off its lowercased tokens when lowercasing keeps the length: that holds only if
+    no character that lowercases to one character changes kind (word or not, letter or not). Every code point."""
+    single = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) == 1)
+    lowered = single.lower()
+    assert len(lowered) == len(single)
+    for kind in (r"[^\W\d_]", r"\w"):
+        pattern = re.compile(kind)
+        assert [m.start() for m in pattern.finditer(single)] == [m.start() for m in pattern.finditer(lowered)]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Quake hits Nepal", "", "İstanbul ǅemal ΣΟΦΟΣ", "ΟΔΟΣ Σ", "x_y 42 ab12 a-b", "Ḟ ẞ Ⅻ ＡＢ"],
+)
+@pytest.mark.parametrize("body", ["", "A body of words, 3 numbers and İzmir. ΚΑΛΟΣ", "snake_case 9lives ÀÉ ǈǋ ﬃ"])
+def test_word_count_read_off_the_tokens_is_the_written_count(title: str, body: str) -> None:
+    tokens, count = stories._words_and_count(title, body)
+    assert tokens == stories._words(f"{title}\n{title}\n{body}")
+    assert count == len(stories._WORD.findall(f"{title} {body}"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_word_count_read_off_the_tokens_on_any_text(title: str, body: str) -> None:
+    tokens, count = stories._words_and_count(title, body)
+    assert tokens == stories._words(f"{title}\n{title}\n{body}")
+    assert count == len(stories._WORD.findall(f"{title} {body}"))
