@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
@@ -429,3 +429,23 @@ def test_word_count_read_off_the_tokens_on_any_text(title: str, body: str) -> No
     tokens, count = stories._words_and_count(title, body)
     assert tokens == stories._words(f"{title}\n{title}\n{body}")
     assert count == len(stories._WORD.findall(f"{title} {body}"))
+
+
+_DATE_PIECES = ["Jan", "january", "MAY", "Sept.", "oct", "ſept", "december", " ", "  ", "\n", ",", ".", "-", "/"]
+_DATE_PIECES += ["1", "07", "15th", "31", "2008", "1999", "20", "of", "ngày", "١٢", "x", "_", "3,500", "1.5", "A"]
+
+
+@settings(max_examples=400, deadline=None)
+@example("On Sept. 15th, 2008, 3,500 of 1.5 and 7; ſept 1 1999 was not 12 MAY 2001")
+@given(st.lists(st.sampled_from(_DATE_PIECES) | st.text(max_size=3), max_size=40).map("".join))
+def test_date_and_number_patterns_with_their_lookaheads_match_as_without(text: str) -> None:
+    """The first-character lookaheads of the month-day-year and number patterns only let the regex engine skip
+    positions faster: every match (place, groups) must be the pattern's without them."""
+    from newsloom.enrich import story_signals
+
+    plain_months = re.compile(story_signals._MONTH_DAY_YEAR.pattern.removeprefix("(?=[jfmasond])"), re.IGNORECASE)
+    plain_numbers = re.compile(r"(?<![\w.])\d[\d,.]*\d|\b\d\b")
+    for ours, plain in ((story_signals._MONTH_DAY_YEAR, plain_months), (story_signals._NUMBER, plain_numbers)):
+        found = [(m.span(), m.groups()) for m in ours.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
+    assert story_signals._MONTH_DAY_YEAR.pattern != plain_months.pattern
