@@ -98,13 +98,36 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
         names = _tfidf([analysis.names for analysis in analyses], max_df, _PAGES.name_numbers)  # type: ignore[misc]
         parts.append(names * math.sqrt(signals.names_weight))
     matrix = sparse.csr_matrix(sparse.hstack(parts))
+    # no body, a one-word body: nothing to tell an event by, so it joins nothing
     keep = np.fromiter((analysis.word_count >= MIN_WORDS for analysis in analyses), bool, len(analyses))
-    if not keep.all():  # no body, a one-word body: nothing to tell an event by, so it joins nothing
-        matrix = _kept_rows(matrix, keep)
-    backwards = _backwards(matrix.indptr)
-    norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
+    return _unit_rows(matrix, keep)
+
+
+def _unit_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    """``diags(keep) @ matrix`` (when a row is not kept), then each row over its norm as ``diags(1 / norms) @``
+    gives it, to the bit.
+
+    Each of the two products lists a row's entries last first; after both, the entries are back in their order
+    (in float64, the first product's type), so when rows are dropped neither reversal is made; the norms sum the
+    squares in the order the element-wise product would (``_increasing``)."""
+    if keep.all():
+        backwards = _backwards(matrix.indptr)
+        norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
+        norms[norms == 0] = 1.0
+        return _scaled_rows(matrix, 1.0 / norms, backwards)
+    data = matrix.data.astype(np.result_type(np.float64, matrix.dtype))
+    entry_kept = np.repeat(keep, np.diff(matrix.indptr)) & (data != 0)
+    indptr = _indptr_of_kept(matrix.indptr, entry_kept)
+    kept = sparse.csr_matrix((data[entry_kept], matrix.indices[entry_kept], indptr), shape=matrix.shape)
+    # the first product's rows are these reversed: increasing there is decreasing here
+    in_product_order = kept.data[_backwards(indptr)] if _increasing(kept, sign=-1) else kept.data
+    norms = np.sqrt(_squares_by_row(indptr, in_product_order))
     norms[norms == 0] = 1.0
-    return _scaled_rows(matrix, 1.0 / norms, backwards)
+    scale = 1.0 / norms
+    kept.data *= np.repeat(scale.astype(np.result_type(scale.dtype, kept.dtype)), np.diff(indptr))
+    if not kept.data.all():
+        kept.eliminate_zeros()
+    return kept
 
 
 # scipy's sparse products leave entries in an order that is part of the result (a float sum's value depends on the
@@ -150,18 +173,6 @@ def _squares_by_row(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
     if len(rows):
         sums[rows] = np.add.reduceat(squares, starts[rows])
     return sums
-
-
-def _kept_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
-    """``diags(keep.astype(float)) @ matrix``: the rows not kept emptied, the others' entries last first and in
-    float64 (the diagonal's type), zeros dropped; the product's result without its two passes over the matrix."""
-    backwards = _backwards(matrix.indptr)
-    data = matrix.data[backwards].astype(np.result_type(np.float64, matrix.dtype))
-    entry_kept = np.repeat(keep, np.diff(matrix.indptr)) & (data != 0)
-    return sparse.csr_matrix(
-        (data[entry_kept], matrix.indices[backwards][entry_kept], _indptr_of_kept(matrix.indptr, entry_kept)),
-        shape=matrix.shape,
-    )
 
 
 def _indptr_of_kept(indptr: np.ndarray, kept: np.ndarray) -> np.ndarray:

@@ -361,21 +361,32 @@ def test_the_collector_is_paused_for_a_run_and_left_as_it_was() -> None:
     assert seen == [False, False]
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_kept_rows_are_the_diagonal_product_to_the_bit(dtype: type) -> None:
-    """Docs too short to tell an event by are emptied with numpy; it must be the ``diags(keep) @ matrix`` it
-    replaces (type, entry order, values), since the norms and products after it read entries in order."""
+@pytest.mark.parametrize("rows", ["shuffled", "decreasing", "one entry"])
+@pytest.mark.parametrize("drop", [False, True])
+def test_unit_rows_are_the_two_diagonal_products_to_the_bit(rows: str, drop: bool) -> None:
+    """Short docs' rows are emptied and every row scaled to unit length with numpy, in the entry order and type
+    that ``diags(keep) @ m`` then ``diags(1 / norms) @`` leave (the norms, too, summed in the order scipy's
+    element-wise product would)."""
     rng = np.random.default_rng(5)
-    dense = rng.random((30, 50)).astype(dtype) * (rng.random((30, 50)) < 0.4)
+    dense = rng.random((30, 50)).astype(np.float32) * (rng.random((30, 50)) < 0.4)
+    if rows == "one entry":
+        dense *= np.eye(30, 50, dtype=np.float32)
     dense[[4, 9]] = 0  # empty rows
     matrix = sparse.csr_matrix(dense)
-    keep = rng.random(30) < 0.7
-    keep[[4, 5]] = True, False
-    ours = stories._kept_rows(matrix, keep)
-    theirs = sparse.csr_matrix(sparse.diags(keep.astype(float)) @ matrix)
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    for row in range(matrix.shape[0]):
+        begin, end = matrix.indptr[row], matrix.indptr[row + 1]
+        order = begin + (rng.permutation(end - begin) if rows == "shuffled" else np.arange(end - begin)[::-1])
+        matrix.indices[begin:end], matrix.data[begin:end] = matrix.indices[order], matrix.data[order]
+    keep = rng.random(30) < 0.7 if drop else np.ones(30, dtype=bool)
+    keep[4] = True
+    expected = sparse.csr_matrix(sparse.diags(keep.astype(float)) @ matrix) if drop else matrix
+    norms = np.sqrt(np.asarray(expected.multiply(expected).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    expected = sparse.csr_matrix(sparse.diags(1.0 / norms) @ expected)
+    ours = stories._unit_rows(matrix, keep)
+    assert ours.dtype == expected.dtype and ours.shape == expected.shape
     for part in ("indptr", "indices", "data"):
-        assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+        assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
 
 
 @pytest.mark.parametrize("block_entries", [1 << 22, 100, 1])
