@@ -639,6 +639,25 @@ class _Clusters:
         if (published := self.docs[index].published) is not None:
             bisect.insort(self.dates[key], published)
 
+    def add_first(self, keys: list[int]) -> None:
+        """``add`` the first ``len(keys)`` docs to these stories, in one pass: the window's thousands of fixed docs.
+        Each story's dates end sorted as ``add``'s insertions leave them (equal dates in the order added)."""
+        slot_of, key_of_slot, members, dates = self.slot_of, self.key_of_slot, self.members, self.dates
+        for key in keys:
+            if key not in slot_of:
+                slot_of[key] = len(key_of_slot)
+                key_of_slot.append(key)
+        while len(key_of_slot) > len(self.mass_of_slot):
+            self.mass_of_slot = np.concatenate([self.mass_of_slot, np.zeros(len(self.mass_of_slot))])
+        self.label[: len(keys)] = keys
+        self.slots[: len(keys)] = [slot_of[key] for key in keys]
+        for index, (key, doc) in enumerate(zip(keys, self.docs, strict=False)):
+            members[key].add(index)
+            if doc.published is not None:
+                dates[key].append(doc.published)
+        for listed in dates.values():
+            listed.sort()
+
     def move(self, index: int, key: int, raw_to: dict[int, float]) -> None:
         old = self.label[index]
         if old != 0:
@@ -719,11 +738,12 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
         return {}
     matrix = story_vectors(ordered, signals)
     clusters = _Clusters(ordered, [0] * len(ordered))
-    new_keys = 0
-    for index, doc in enumerate(fixed):
+    keys, new_keys = [], 0
+    for doc in fixed:
         if doc.story is None:
             new_keys += 1
-        clusters.add(index, doc.story if doc.story is not None else -new_keys)
+        keys.append(doc.story if doc.story is not None else -new_keys)
+    clusters.add_first(keys)
     _story_masses(clusters, matrix)
     start = len(fixed)
     if not pending:

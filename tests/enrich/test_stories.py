@@ -518,3 +518,19 @@ def test_a_crawlers_rounds_with_kept_pages_group_as_fresh_runs(monkeypatch: pyte
             if not doc.checked and doc.story is None:
                 key = warm[doc.id]
                 doc.story, doc.checked = (abs(key) + 1000, False) if sizes[key] > 1 else (None, True)
+
+
+def test_adding_the_fixed_docs_at_once_is_adding_them_in_turn() -> None:
+    """The window's fixed docs go into their stories in one pass; stories, slots and each story's dates (equal
+    dates and undated docs among them) must be what adding them one by one leaves."""
+    docs = [StoryDoc(i, "", "", None if i % 7 == 0 else T0 + timedelta(hours=(i * 5) % 11)) for i in range(60)]
+    keys = [(i * 3) % 13 - 6 for i in range(50)]
+    at_once, in_turn = stories._Clusters(docs, [0] * 60), stories._Clusters(docs, [0] * 60)
+    at_once.add_first(keys)
+    for index, key in enumerate(keys):
+        in_turn.add(index, key)
+    assert at_once.label == in_turn.label and at_once.key_of_slot == in_turn.key_of_slot
+    assert np.array_equal(at_once.slots, in_turn.slots) and at_once.members == in_turn.members
+    assert {key: [id(d) for d in dates] for key, dates in at_once.dates.items()} == {
+        key: [id(d) for d in dates] for key, dates in in_turn.dates.items()
+    }
