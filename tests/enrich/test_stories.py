@@ -534,3 +534,19 @@ def test_adding_the_fixed_docs_at_once_is_adding_them_in_turn() -> None:
     assert {key: [id(d) for d in dates] for key, dates in at_once.dates.items()} == {
         key: [id(d) for d in dates] for key, dates in in_turn.dates.items()
     }
+
+
+@settings(max_examples=400, deadline=None)
+@example("Ngày 25/10/2024, NGÀY 3-4 và 12/16/08, 2008-12-16")
+@given(st.lists(st.sampled_from([*_DATE_PIECES, "ngày", "NGÀY", "Ngày", "ngÀy"]) | st.text(max_size=3)).map("".join))
+def test_date_patterns_are_skipped_only_on_texts_they_cannot_match(text: str) -> None:
+    """``mentioned_dates`` runs the slashed, ISO and Vietnamese patterns only on texts with a slash, a hyphen,
+    "ngày" in some case: each must be a condition of any match."""
+    from newsloom.enrich import story_signals
+
+    if story_signals._SLASHED.search(text):
+        assert "/" in text
+    if story_signals._ISO.search(text):
+        assert "-" in text
+    if story_signals._VIETNAMESE.search(text):
+        assert "ngày" in text.lower() and ("/" in text or "-" in text)
