@@ -193,18 +193,14 @@ def _scaled_rows(matrix: sparse.csr_matrix, scale: np.ndarray, backwards: np.nda
     return scaled
 
 
-# A text's distinct tokens (as vocabulary numbers, first seen first) and their counts: where they start in its
-# vocabulary's pool and how many there are.
-_Counts = tuple[int, int]
+_Counts = tuple[np.ndarray, np.ndarray]  # a text's distinct tokens (as vocabulary numbers, first seen first), counts
 
 
 class _Vocabulary:
     """Every token of the kept texts, numbered in the order first met, and the tokens' alphabetical ranks.
 
-    A text's counts are kept as token numbers, so a run gathers the window's tokens from arrays instead of a
-    dictionary look-up per token (what the vectorizer does, most of a next run's cost before). Every text's numbers
-    and counts sit in one pool (two arrays, texts one after the other), so a run gathers them as a few slices of the
-    pool (texts kept in the order they were counted) or one indexing, not thousands of small arrays."""
+    A text's counts are kept as token numbers, so a run gathers the window's tokens with one concatenation instead
+    of a dictionary look-up per token (what the vectorizer does, most of a next run's cost before)."""
 
     def __init__(self) -> None:
         self.number: defaultdict[str, int] = defaultdict()
@@ -212,49 +208,12 @@ class _Vocabulary:
         self._alphabetical: list[str] = []
         self._rank = np.zeros(0, dtype=np.int64)
         self.live_at_check = 0  # tokens in use when ``_PagesOfLastRun.end_run`` last counted them
-        self.entries_at_check = 0  # entries in the pool when it was last repacked
-        self.numbers = np.zeros(1024, dtype=np.int64)  # the pool: token numbers of every counted text, in turn
-        self.counts = np.zeros(1024, dtype=np.intc)
-        self.size = 0  # entries of the pool in use
 
     def count(self, tokens: Iterable[str]) -> _Counts:
-        """The distinct tokens, in the order they first occur, as numbers, and how often each occurs: appended to
-        the pool."""
+        """The distinct tokens, in the order they first occur, as numbers, and how often each occurs."""
         counts = Counter(tokens)
-        start, end = self.size, self.size + len(counts)
-        if end > len(self.numbers):
-            self._resize(max(2 * len(self.numbers), end))
-        self.numbers[start:end] = np.fromiter(map(self.number.__getitem__, counts), dtype=np.int64, count=len(counts))
-        self.counts[start:end] = np.fromiter(counts.values(), dtype=np.intc, count=len(counts))
-        self.size = end
-        return start, len(counts)
-
-    def _resize(self, capacity: int) -> None:
-        self.numbers = np.concatenate([self.numbers[: self.size], np.zeros(capacity - self.size, np.int64)])
-        self.counts = np.concatenate([self.counts[: self.size], np.zeros(capacity - self.size, np.intc)])
-
-    def gathered(self, counted: list[_Counts]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Row pointers, token numbers and counts of these texts, one after the other."""
-        starts = np.fromiter((start for start, _ in counted), dtype=np.int64, count=len(counted))
-        lengths = np.fromiter((length for _, length in counted), dtype=np.int64, count=len(counted))
-        indptr = np.zeros(len(counted) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        ends = starts + lengths
-        breaks = np.flatnonzero(starts[1:] != ends[:-1]) + 1
-        if len(counted) and len(breaks) <= len(counted) // 16:  # mostly in the order counted: slices of the pool
-            begins, finals = starts[np.r_[0, breaks]].tolist(), ends[np.r_[breaks - 1, len(counted) - 1]].tolist()
-            slices = [slice(begin, end) for begin, end in zip(begins, finals, strict=True)]
-            numbers = np.concatenate([self.numbers[part] for part in slices])
-            return indptr, numbers, np.concatenate([self.counts[part] for part in slices])
-        at = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return indptr, self.numbers[at], self.counts[at]
-
-    def repack(self, counted: list[_Counts]) -> list[_Counts]:
-        """A pool of only these texts' entries (in this order), and where each now starts: the pool drops the
-        texts no longer kept."""
-        indptr, numbers, counts = self.gathered(counted)
-        self.numbers, self.counts, self.size = numbers, counts, len(numbers)
-        return list(zip(indptr[:-1].tolist(), (length for _, length in counted), strict=True))
+        numbers = np.fromiter(map(self.number.__getitem__, counts), dtype=np.int64, count=len(counts))
+        return numbers, np.fromiter(counts.values(), dtype=np.intc, count=len(counts))
 
     def ranks(self) -> np.ndarray:
         """Alphabetical rank of every numbered token (Python's string order, as ``sorted`` gives). Tokens met since
@@ -391,23 +350,23 @@ class _PagesOfLastRun:
             mine.analyses[lines] = page.analyses[lines]
         self.kept, self.used = kept, {}
         for vocabulary, part in ((self.word_numbers, "words"), (self.name_numbers, "names")):
-            full = len(vocabulary.number) >= max(_COMPACT_AT, 2 * vocabulary.live_at_check)
-            if not full and vocabulary.size < max(_COMPACT_AT, 2 * vocabulary.entries_at_check):
-                continue  # checked again once the vocabulary or its pool has doubled: this reads every kept text
-            holders = [a for p in kept.values() for a in p.analyses.values() if getattr(a, part) is not None]
-            for analysis, counts in zip(holders, vocabulary.repack([getattr(a, part) for a in holders]), strict=True):
-                setattr(analysis, part, counts)
-            vocabulary.entries_at_check = vocabulary.size
-            if not full:
-                continue
-            live = np.unique(vocabulary.numbers[: vocabulary.size])
+            if len(vocabulary.number) < max(_COMPACT_AT, 2 * vocabulary.live_at_check):
+                continue  # checked again once the vocabulary has doubled: the check reads every kept text
+            counted = [getattr(a, part) for p in kept.values() for a in p.analyses.values()]
+            counted = [c for c in counted if c is not None]
+            live = np.unique(np.concatenate([numbers for numbers, _ in counted] or [np.zeros(0, np.int64)]))
             vocabulary.live_at_check = len(live)
-            if 2 * len(live) < len(vocabulary.number):
-                renumber = vocabulary.compact(live)
-                vocabulary.numbers = renumber[vocabulary.numbers[: vocabulary.size]]
+            if 2 * len(live) >= len(vocabulary.number):
+                continue
+            renumber = vocabulary.compact(live)
+            for page in kept.values():
+                for analysis in page.analyses.values():
+                    old = getattr(analysis, part)
+                    if old is not None:
+                        setattr(analysis, part, (renumber[old[0]], old[1]))
 
 
-_COMPACT_AT = 50_000  # tokens in a vocabulary (or entries in its pool) before it is worth checking what is in use
+_COMPACT_AT = 50_000  # tokens in a vocabulary before it is worth checking how many are still in use
 
 
 _PageKey = tuple[int, int, int, int, int]
@@ -475,11 +434,13 @@ def _tfidf(counted: list[_Counts], max_df: float, vocabulary: _Vocabulary) -> sp
     The vectorizer sorts each row by first-seen column; here two transpositions (rows to columns and back, each
     one linear pass) leave the rows in that order instead of a sort per row, and the first one hands over each
     column's document frequency and drops the too-common columns as whole segments."""
-    indptr, numbers, counts = vocabulary.gathered(counted)
+    indptr = np.zeros(len(counted) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, (numbers for numbers, _ in counted)), np.int64, len(counted)), out=indptr[1:])
     total = int(indptr[-1])
     if not total:  # no text has a usable word (empty bodies): nothing to compare by
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
-    indptr, values = indptr.astype(np.int32), counts.astype(np.float32)
+    numbers = np.concatenate([numbers for numbers, _ in counted])
+    values = np.concatenate([counts for _, counts in counted]).astype(np.float32)
     first = np.full(len(vocabulary.number), total, dtype=np.int64)  # where each token first occurs in the run
     np.minimum.at(first, numbers, np.arange(total, dtype=np.int64))
     present = np.flatnonzero(first < total)

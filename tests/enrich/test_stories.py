@@ -463,35 +463,10 @@ def test_date_and_number_patterns_with_their_lookaheads_match_as_without(text: s
     assert story_signals._MONTH_DAY_YEAR.pattern != plain_months.pattern
 
 
-def test_pool_gathers_texts_in_any_order() -> None:
-    """Kept counts live in one pool per vocabulary: gathered in the order counted (slices), in another order (one
-    indexing), after a repack, and with empty texts, they must be each text's own counts one after the other."""
-    vocabulary = stories._Vocabulary()
-    texts = [f"{FILLER[i % len(FILLER)]} item{i} " * (i % 3) for i in range(200)]
-    counted = [vocabulary.count(stories._words(text)) for text in texts]
-    expected = {i: Counter(stories._words(text)) for i, text in enumerate(texts)}
-    rng = np.random.default_rng(11)
-    orders = [list(range(200)), list(range(100, 200)) + list(range(100)), list(rng.permutation(200)), []]
-    for order in orders:
-        indptr, numbers, counts = vocabulary.gathered([counted[i] for i in order])
-        terms = list(vocabulary.number)
-        for row, i in enumerate(order):
-            begin, end = indptr[row], indptr[row + 1]
-            assert (
-                dict(zip([terms[n] for n in numbers[begin:end]], counts[begin:end].tolist(), strict=True))
-                == expected[i]
-            )
-            assert [terms[n] for n in numbers[begin:end]] == list(expected[i])  # first seen first
-    kept = [int(i) for i in rng.permutation(200)[:50]]
-    repacked = vocabulary.repack([counted[i] for i in kept])
-    assert vocabulary.size == sum(length for _, length in repacked)
-    assert [length for _, length in repacked] == [counted[i][1] for i in kept]
-
-
 def test_a_crawlers_rounds_with_kept_pages_group_as_fresh_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rounds as a crawler makes them (the store lists the window newest first; last round's new docs are now in
-    stories or checked; the oldest leave; a text is edited): every round with what the stage kept (pool repacked
-    and vocabularies renumbered often) groups as a fresh process does, and its vectors are the plain ones."""
+    stories or checked; the oldest leave; a text is edited): every round with what the stage kept (vocabularies
+    renumbered often) groups as a fresh process does, and its vectors are the plain ones."""
     monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
     monkeypatch.setattr(stories, "_COMPACT_AT", 10)
     docs = _chrome_window(60)
