@@ -53,7 +53,7 @@ SAME_OUTLET_SPAN = timedelta(days=1)
 REFINE_ROUNDS = 3
 MIN_SIMILARITY = 0.03  # smaller entries of the similarity matrix are dropped: they never decide a story
 MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing about which event one is about
-BLOCK_ROWS = 512
+BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before pruning (~50 MB)
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
@@ -98,13 +98,36 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
         names = _tfidf([analysis.names for analysis in analyses], max_df, _PAGES.name_numbers)  # type: ignore[misc]
         parts.append(names * math.sqrt(signals.names_weight))
     matrix = sparse.csr_matrix(sparse.hstack(parts))
-    keep = [float(analysis.word_count >= MIN_WORDS) for analysis in analyses]
-    if not all(keep):  # no body, a one-word body: nothing to tell an event by, so it joins nothing
-        matrix = sparse.csr_matrix(sparse.diags(keep) @ matrix)
-    backwards = _backwards(matrix.indptr)
-    norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
+    # no body, a one-word body: nothing to tell an event by, so it joins nothing
+    keep = np.fromiter((analysis.word_count >= MIN_WORDS for analysis in analyses), bool, len(analyses))
+    return _unit_rows(matrix, keep)
+
+
+def _unit_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    """``diags(keep) @ matrix`` (when a row is not kept), then each row over its norm as ``diags(1 / norms) @``
+    gives it, to the bit.
+
+    Each of the two products lists a row's entries last first; after both, the entries are back in their order
+    (in float64, the first product's type), so when rows are dropped neither reversal is made; the norms sum the
+    squares in the order the element-wise product would (``_increasing``)."""
+    if keep.all():
+        backwards = _backwards(matrix.indptr)
+        norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
+        norms[norms == 0] = 1.0
+        return _scaled_rows(matrix, 1.0 / norms, backwards)
+    data = matrix.data.astype(np.result_type(np.float64, matrix.dtype))
+    entry_kept = np.repeat(keep, np.diff(matrix.indptr)) & (data != 0)
+    indptr = _indptr_of_kept(matrix.indptr, entry_kept)
+    kept = sparse.csr_matrix((data[entry_kept], matrix.indices[entry_kept], indptr), shape=matrix.shape)
+    # the first product's rows are these reversed: increasing there is decreasing here
+    in_product_order = kept.data[_backwards(indptr)] if _increasing(kept, sign=-1) else kept.data
+    norms = np.sqrt(_squares_by_row(indptr, in_product_order))
     norms[norms == 0] = 1.0
-    return _scaled_rows(matrix, 1.0 / norms, backwards)
+    scale = 1.0 / norms
+    kept.data *= np.repeat(scale.astype(np.result_type(scale.dtype, kept.dtype)), np.diff(indptr))
+    if not kept.data.all():
+        kept.eliminate_zeros()
+    return kept
 
 
 # scipy's sparse products leave entries in an order that is part of the result (a float sum's value depends on the
@@ -150,6 +173,13 @@ def _squares_by_row(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
     if len(rows):
         sums[rows] = np.add.reduceat(squares, starts[rows])
     return sums
+
+
+def _indptr_of_kept(indptr: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The row pointers of a CSR matrix once only its ``kept`` entries (a mask over its entries) remain."""
+    running = np.zeros(len(kept) + 1, dtype=indptr.dtype)
+    np.cumsum(kept, out=running[1:])
+    return running[indptr]
 
 
 def _scaled_rows(matrix: sparse.csr_matrix, scale: np.ndarray, backwards: np.ndarray) -> sparse.csr_matrix:
@@ -297,10 +327,8 @@ class _PagesOfLastRun:
 
     def _analyse(self, doc: StoryDoc, lines: frozenset[bytes] | None, signals: Signals) -> _Analysis:
         text = _cleaned(doc.text, lines)
-        analysis = _Analysis(
-            self.word_numbers.count(_words(f"{doc.title}\n{doc.title}\n{text[:BODY_CHARS]}")),
-            len(_WORD.findall(f"{doc.title} {text[:BODY_CHARS]}")),
-        )
+        tokens, word_count = _words_and_count(doc.title, text[:BODY_CHARS])
+        analysis = _Analysis(self.word_numbers.count(tokens), word_count)
         if signals.names_weight > 0:
             analysis.names = self._names(doc.title, text)
         return analysis
@@ -373,6 +401,21 @@ def _cleaned(text: str, dropped: frozenset[bytes] | None) -> str:
     return kept if 2 * len(kept) >= len(whole) else whole
 
 
+def _words_and_count(title: str, body: str) -> tuple[list[str], int]:
+    """The words TF-IDF's tokens (``_words`` of the title twice and the body) and the number of words of the title
+    and body as written (``len(_WORD.findall(f"{title} {body}"))``).
+
+    When lowercasing maps every character to one character, the count is read off the tokens: every such mapping
+    keeps a character's kind for ``_WORD`` (word or not, letter or not; ``test_stories.py`` checks every code
+    point), so the lowercased text has the same matches as the text, and the title's are counted twice."""
+    head = f"{title}\n{title}\n{body}"
+    lowered = head.lower()
+    tokens = _WORD.findall(lowered)
+    if len(lowered) == len(head):
+        return tokens, len(tokens) - len(_WORD.findall(title))
+    return tokens, len(_WORD.findall(f"{title} {body}"))  # "İ" lowercases to two characters
+
+
 def _words(text: str) -> list[str]:
     """``TfidfVectorizer``'s own word analyzer with ``_WORD_PATTERN`` (lowercase, then the pattern's matches)."""
     return _WORD.findall(text.lower())
@@ -384,51 +427,124 @@ _PAGES = _PagesOfLastRun()
 def _tfidf(counted: list[_Counts], max_df: float, vocabulary: _Vocabulary) -> sparse.csr_matrix:
     """What ``TfidfVectorizer(sublinear_tf=True, max_df=max_df, dtype=np.float32).fit_transform`` gives for texts
     with these token counts, to the bit: the same vocabulary order (first seen, then alphabetical after pruning
-    words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own
-    ``TfidfTransformer`` for the weights. Built from counts kept between runs as token numbers, it skips the
-    Python loop over every token of the window that the vectorizer runs."""
-    from sklearn.feature_extraction.text import TfidfTransformer  # here: a second of start-up for every command
+    words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own weights
+    (``_tfidf_weights``). Built from counts kept between runs as token numbers, it skips the Python loop over every
+    token of the window that the vectorizer runs.
 
-    indptr = np.zeros(len(counted) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(numbers) for numbers, _ in counted])
+    The vectorizer sorts each row by first-seen column; here two transpositions (rows to columns and back, each
+    one linear pass) leave the rows in that order instead of a sort per row, and the first one hands over each
+    column's document frequency and drops the too-common columns as whole segments."""
+    indptr = np.zeros(len(counted) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, (numbers for numbers, _ in counted)), np.int64, len(counted)), out=indptr[1:])
     total = int(indptr[-1])
     if not total:  # no text has a usable word (empty bodies): nothing to compare by
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
     numbers = np.concatenate([numbers for numbers, _ in counted])
-    values = np.concatenate([counts for _, counts in counted])
+    values = np.concatenate([counts for _, counts in counted]).astype(np.float32)
     first = np.full(len(vocabulary.number), total, dtype=np.int64)  # where each token first occurs in the run
     np.minimum.at(first, numbers, np.arange(total, dtype=np.int64))
     present = np.flatnonzero(first < total)
     seen = present[np.argsort(first[present])]  # the run's tokens in the order first seen: the vectorizer's
     column = np.empty(len(first), dtype=np.int32)
     column[seen] = np.arange(len(seen), dtype=np.int32)
-    matrix = sparse.csr_matrix(
-        (values.astype(np.float32), column[numbers], indptr.astype(np.int32)), shape=(len(counted), len(seen))
-    )
-    matrix.sort_indices()
-    frequent = np.bincount(matrix.indices, minlength=matrix.shape[1]) <= max_df * len(counted)
-    kept = np.nonzero(frequent)[0]
+    by_column = sparse.csr_matrix((values, column[numbers], indptr), shape=(len(counted), len(seen))).tocsc()
+    frequency = np.diff(by_column.indptr)  # each text counts a token once: entries per column are its texts
+    kept = np.flatnonzero(frequency <= max_df * len(counted))
     if not len(kept):  # every word too common
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
-    matrix = matrix[:, kept]
+    if len(kept) < len(seen):
+        by_column = by_column[:, kept]
+    matrix = sparse.csr_matrix(by_column.tocsr())  # rows in first-seen column order, as sorted indices leave them
     alphabetical = np.empty(len(kept), dtype=matrix.indices.dtype)
     alphabetical[np.argsort(vocabulary.ranks()[seen[kept]])] = np.arange(len(kept))
     matrix.indices = alphabetical.take(matrix.indices, mode="clip")
-    weights = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
-    return sparse.csr_matrix(weights.fit(matrix).transform(matrix, copy=False))
+    in_alphabetical = np.empty(len(kept), dtype=frequency.dtype)
+    in_alphabetical[alphabetical] = frequency[kept]
+    _tfidf_weights(matrix, in_alphabetical)
+    return matrix
+
+
+def _tfidf_weights(matrix: sparse.csr_matrix, frequency: np.ndarray) -> None:
+    """Turn counts into weights in place, as ``TfidfTransformer(norm="l2", smooth_idf=True, sublinear_tf=True)``'s
+    ``fit`` and ``transform`` do (same operations, same float32 steps, its own row normalisation), given each
+    column's document frequency; without the estimator's checks and copies."""
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2  # here: start-up of every command
+
+    document_frequency = frequency.astype(matrix.dtype)
+    document_frequency += 1.0
+    idf = np.full_like(document_frequency, matrix.shape[0] + 1, dtype=matrix.dtype)
+    idf /= document_frequency
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(matrix.data, matrix.data)
+    matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
+    inplace_csr_row_normalize_l2(matrix)
 
 
 def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     """Cosine of each of ``rows`` with every row of ``matrix``, in blocks and pruned, so memory follows the number
     of related pairs."""
-    blocks = []
-    transposed = matrix.T.tocsc()
-    for start in range(0, rows.shape[0], BLOCK_ROWS):
-        block = sparse.csr_matrix(rows[start : start + BLOCK_ROWS] @ transposed)
-        block.data[block.data < MIN_SIMILARITY] = 0
-        block.eliminate_zeros()
-        blocks.append(block)
-    return sparse.csr_matrix(sparse.vstack(blocks)) if blocks else sparse.csr_matrix((0, matrix.shape[0]))
+    by_feature = sparse.csr_matrix(matrix.T)  # once, not once per block as ``@`` would
+    reach = _reach(rows, by_feature)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    start = 0
+    while start < rows.shape[0]:  # blocks of at most BLOCK_ENTRIES possible entries (one row at least)
+        end = start + max(1, int(np.searchsorted(np.cumsum(reach[start:]), BLOCK_ENTRIES, side="right")))
+        parts.append(_pruned(*_product(rows[start:end], by_feature, int(reach[start:end].sum()))))
+        start = end
+    if not parts:
+        return sparse.csr_matrix((0, matrix.shape[0]), dtype=np.result_type(rows.dtype, matrix.dtype))
+    lengths = np.concatenate([np.diff(indptr) for indptr, _, _ in parts])
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.concatenate([indices for _, indices, _ in parts])
+    data = np.concatenate([data for _, _, data in parts])
+    return sparse.csr_matrix((data, indices, indptr), shape=(rows.shape[0], matrix.shape[0]))
+
+
+def _reach(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix) -> np.ndarray:
+    """How many entries each row's product can have: the docs its features reach, counted with repeats, at most
+    every doc. The product is allocated from this instead of a first pass that counts them exactly."""
+    per_entry = np.diff(by_feature.indptr)[rows.indices]
+    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    return np.minimum(np.bincount(row_of, weights=per_entry, minlength=rows.shape[0]), by_feature.shape[1]).astype(
+        np.int64
+    )
+
+
+def _product(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix, bound: int) -> _Entries:
+    """``rows @ by_feature`` (indptr, indices, data) by scipy's own kernel (same sums in the same order, the same
+    entry order), into arrays of ``bound`` entries, without the kernel's counting pass before it."""
+    from scipy.sparse._sparsetools import csr_matmat
+
+    index = np.int32 if max(bound, by_feature.shape[1]) < np.iinfo(np.int32).max else np.int64
+    indptr = np.empty(rows.shape[0] + 1, dtype=index)
+    indices = np.empty(bound, dtype=index)
+    data = np.empty(bound, dtype=np.result_type(rows.dtype, by_feature.dtype))
+    csr_matmat(
+        rows.shape[0],
+        by_feature.shape[1],
+        rows.indptr.astype(index, copy=False),
+        rows.indices.astype(index, copy=False),
+        rows.data,
+        by_feature.indptr.astype(index, copy=False),
+        by_feature.indices.astype(index, copy=False),
+        by_feature.data,
+        indptr,
+        indices,
+        data,
+    )
+    return indptr, indices[: indptr[-1]], data[: indptr[-1]]
+
+
+def _pruned(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> _Entries:
+    """The entries of at least ``MIN_SIMILARITY`` (as setting the others to zero and dropping zeros does)."""
+    kept = ~(data < MIN_SIMILARITY)
+    return _indptr_of_kept(indptr, kept), indices[kept], data[kept]
+
+
+_Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # a CSR matrix's indptr, indices and data
 
 
 @dataclass
@@ -483,6 +599,25 @@ class _Clusters:
         self.members[key].add(index)
         if (published := self.docs[index].published) is not None:
             bisect.insort(self.dates[key], published)
+
+    def add_first(self, keys: list[int]) -> None:
+        """``add`` the first ``len(keys)`` docs to these stories, in one pass: the window's thousands of fixed docs.
+        Each story's dates end sorted as ``add``'s insertions leave them (equal dates in the order added)."""
+        slot_of, key_of_slot, members, dates = self.slot_of, self.key_of_slot, self.members, self.dates
+        for key in keys:
+            if key not in slot_of:
+                slot_of[key] = len(key_of_slot)
+                key_of_slot.append(key)
+        while len(key_of_slot) > len(self.mass_of_slot):
+            self.mass_of_slot = np.concatenate([self.mass_of_slot, np.zeros(len(self.mass_of_slot))])
+        self.label[: len(keys)] = keys
+        self.slots[: len(keys)] = [slot_of[key] for key in keys]
+        for index, (key, doc) in enumerate(zip(keys, self.docs, strict=False)):
+            members[key].add(index)
+            if doc.published is not None:
+                dates[key].append(doc.published)
+        for listed in dates.values():
+            listed.sort()
 
     def move(self, index: int, key: int, raw_to: dict[int, float]) -> None:
         old = self.label[index]
@@ -564,11 +699,12 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
         return {}
     matrix = story_vectors(ordered, signals)
     clusters = _Clusters(ordered, [0] * len(ordered))
-    new_keys = 0
-    for index, doc in enumerate(fixed):
+    keys, new_keys = [], 0
+    for doc in fixed:
         if doc.story is None:
             new_keys += 1
-        clusters.add(index, doc.story if doc.story is not None else -new_keys)
+        keys.append(doc.story if doc.story is not None else -new_keys)
+    clusters.add_first(keys)
     _story_masses(clusters, matrix)
     start = len(fixed)
     if not pending:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from collections import defaultdict
+import re
+import sys
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
@@ -357,3 +360,168 @@ def test_the_collector_is_paused_for_a_run_and_left_as_it_was() -> None:
         gc.enable()
         stories._group = original  # type: ignore[assignment]
     assert seen == [False, False]
+
+
+@pytest.mark.parametrize("rows", ["shuffled", "decreasing", "one entry"])
+@pytest.mark.parametrize("drop", [False, True])
+def test_unit_rows_are_the_two_diagonal_products_to_the_bit(rows: str, drop: bool) -> None:
+    """Short docs' rows are emptied and every row scaled to unit length with numpy, in the entry order and type
+    that ``diags(keep) @ m`` then ``diags(1 / norms) @`` leave (the norms, too, summed in the order scipy's
+    element-wise product would)."""
+    rng = np.random.default_rng(5)
+    dense = rng.random((30, 50)).astype(np.float32) * (rng.random((30, 50)) < 0.4)
+    if rows == "one entry":
+        dense *= np.eye(30, 50, dtype=np.float32)
+    dense[[4, 9]] = 0  # empty rows
+    matrix = sparse.csr_matrix(dense)
+    for row in range(matrix.shape[0]):
+        begin, end = matrix.indptr[row], matrix.indptr[row + 1]
+        order = begin + (rng.permutation(end - begin) if rows == "shuffled" else np.arange(end - begin)[::-1])
+        matrix.indices[begin:end], matrix.data[begin:end] = matrix.indices[order], matrix.data[order]
+    keep = rng.random(30) < 0.7 if drop else np.ones(30, dtype=bool)
+    keep[4] = True
+    expected = sparse.csr_matrix(sparse.diags(keep.astype(float)) @ matrix) if drop else matrix
+    norms = np.sqrt(np.asarray(expected.multiply(expected).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    expected = sparse.csr_matrix(sparse.diags(1.0 / norms) @ expected)
+    ours = stories._unit_rows(matrix, keep)
+    assert ours.dtype == expected.dtype and ours.shape == expected.shape
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
+
+
+@pytest.mark.parametrize("block_entries", [1 << 22, 100, 1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_similarities_are_the_pruned_product_to_the_bit(
+    monkeypatch: pytest.MonkeyPatch, block_entries: int, dtype: type
+) -> None:
+    """The similarity product runs scipy's kernel on arrays sized from the features' reach, in blocks of a bounded
+    size; entries, their order and their sums must be ``rows @ matrix.T`` pruned below ``MIN_SIMILARITY``."""
+    monkeypatch.setattr(stories, "BLOCK_ENTRIES", block_entries)
+    rng = np.random.default_rng(7)
+    dense = (rng.random((60, 40)) * (rng.random((60, 40)) < 0.2)).astype(dtype)
+    dense[[3, 50]] = 0  # docs without a feature
+    matrix = sparse.csr_matrix(dense)
+    rows = matrix[45:]
+    expected = sparse.csr_matrix(rows @ matrix.T.tocsc())
+    expected.data[expected.data < stories.MIN_SIMILARITY] = 0
+    expected.eliminate_zeros()
+    ours = stories.similarities(rows, matrix)
+    assert ours.shape == expected.shape and ours.dtype == expected.dtype
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, part), getattr(expected, part)), part
+    assert stories.similarities(matrix[:0], matrix).shape == (0, 60)
+
+
+def test_lowercasing_one_character_to_one_keeps_its_kind_for_the_word_pattern() -> None:
+    """A doc's word count is read off its lowercased tokens when lowercasing keeps the length: that holds only if
+    no character that lowercases to one character changes kind (word or not, letter or not). Every code point."""
+    single = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) == 1)
+    lowered = single.lower()
+    assert len(lowered) == len(single)
+    for kind in (r"[^\W\d_]", r"\w"):
+        pattern = re.compile(kind)
+        assert [m.start() for m in pattern.finditer(single)] == [m.start() for m in pattern.finditer(lowered)]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Quake hits Nepal", "", "İstanbul ǅemal ΣΟΦΟΣ", "ΟΔΟΣ Σ", "x_y 42 ab12 a-b", "Ḟ ẞ Ⅻ ＡＢ"],
+)
+@pytest.mark.parametrize("body", ["", "A body of words, 3 numbers and İzmir. ΚΑΛΟΣ", "snake_case 9lives ÀÉ ǈǋ ﬃ"])
+def test_word_count_read_off_the_tokens_is_the_written_count(title: str, body: str) -> None:
+    tokens, count = stories._words_and_count(title, body)
+    assert tokens == stories._words(f"{title}\n{title}\n{body}")
+    assert count == len(stories._WORD.findall(f"{title} {body}"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_word_count_read_off_the_tokens_on_any_text(title: str, body: str) -> None:
+    tokens, count = stories._words_and_count(title, body)
+    assert tokens == stories._words(f"{title}\n{title}\n{body}")
+    assert count == len(stories._WORD.findall(f"{title} {body}"))
+
+
+_DATE_PIECES = ["Jan", "january", "MAY", "Sept.", "oct", "ſept", "december", " ", "  ", "\n", ",", ".", "-", "/"]
+_DATE_PIECES += ["1", "07", "15th", "31", "2008", "1999", "20", "of", "ngày", "١٢", "x", "_", "3,500", "1.5", "A"]
+
+
+@settings(max_examples=400, deadline=None)
+@example("On Sept. 15th, 2008, 3,500 of 1.5 and 7; ſept 1 1999 was not 12 MAY 2001")
+@given(st.lists(st.sampled_from(_DATE_PIECES) | st.text(max_size=3), max_size=40).map("".join))
+def test_date_and_number_patterns_with_their_lookaheads_match_as_without(text: str) -> None:
+    """The first-character lookaheads of the month-day-year and number patterns only let the regex engine skip
+    positions faster: every match (place, groups) must be the pattern's without them."""
+    from newsloom.enrich import story_signals
+
+    plain_months = re.compile(story_signals._MONTH_DAY_YEAR.pattern.removeprefix("(?=[jfmasond])"), re.IGNORECASE)
+    plain_numbers = re.compile(r"(?<![\w.])\d[\d,.]*\d|\b\d\b")
+    for ours, plain in ((story_signals._MONTH_DAY_YEAR, plain_months), (story_signals._NUMBER, plain_numbers)):
+        found = [(m.span(), m.groups()) for m in ours.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
+    assert story_signals._MONTH_DAY_YEAR.pattern != plain_months.pattern
+
+
+def test_a_crawlers_rounds_with_kept_pages_group_as_fresh_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds as a crawler makes them (the store lists the window newest first; last round's new docs are now in
+    stories or checked; the oldest leave; a text is edited): every round with what the stage kept (vocabularies
+    renumbered often) groups as a fresh process does, and its vectors are the plain ones."""
+    monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
+    monkeypatch.setattr(stories, "_COMPACT_AT", 10)
+    docs = _chrome_window(60)
+    for doc in docs:
+        doc.checked = False
+    window: list[StoryDoc] = []
+    for round_number, start in enumerate(range(0, 60, 12)):
+        window = [d for d in window if d.id >= start - 24] + docs[start : start + 12]
+        if round_number == 2:
+            window[3] = dataclasses.replace(window[3], text=window[3].text.replace("Town", "City"))
+        listed = sorted(window, key=lambda d: (d.published, d.id), reverse=True)
+        warm = group_into_stories(listed)
+        kept = stories._PAGES
+        monkeypatch.setattr(stories, "_PAGES", stories._PagesOfLastRun())
+        assert group_into_stories(listed) == warm, round_number
+        monkeypatch.setattr(stories, "_PAGES", kept)
+        ordered = [d for d in listed if d.checked or d.story is not None]
+        ordered += sorted((d for d in listed if not d.checked and d.story is None), key=lambda d: (d.published, d.id))
+        ours, plain = stories.story_vectors(ordered), _plain_story_vectors(ordered, stories.ALL_SIGNALS)
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(ours, part), getattr(plain, part)), (round_number, part)
+        sizes = Counter(warm.values())
+        for doc in window:
+            if not doc.checked and doc.story is None:
+                key = warm[doc.id]
+                doc.story, doc.checked = (abs(key) + 1000, False) if sizes[key] > 1 else (None, True)
+
+
+def test_adding_the_fixed_docs_at_once_is_adding_them_in_turn() -> None:
+    """The window's fixed docs go into their stories in one pass; stories, slots and each story's dates (equal
+    dates and undated docs among them) must be what adding them one by one leaves."""
+    docs = [StoryDoc(i, "", "", None if i % 7 == 0 else T0 + timedelta(hours=(i * 5) % 11)) for i in range(60)]
+    keys = [(i * 3) % 13 - 6 for i in range(50)]
+    at_once, in_turn = stories._Clusters(docs, [0] * 60), stories._Clusters(docs, [0] * 60)
+    at_once.add_first(keys)
+    for index, key in enumerate(keys):
+        in_turn.add(index, key)
+    assert at_once.label == in_turn.label and at_once.key_of_slot == in_turn.key_of_slot
+    assert np.array_equal(at_once.slots, in_turn.slots) and at_once.members == in_turn.members
+    assert {key: [id(d) for d in dates] for key, dates in at_once.dates.items()} == {
+        key: [id(d) for d in dates] for key, dates in in_turn.dates.items()
+    }
+
+
+@settings(max_examples=400, deadline=None)
+@example("Ngày 25/10/2024, NGÀY 3-4 và 12/16/08, 2008-12-16")
+@given(st.lists(st.sampled_from([*_DATE_PIECES, "ngày", "NGÀY", "Ngày", "ngÀy"]) | st.text(max_size=3)).map("".join))
+def test_date_patterns_are_skipped_only_on_texts_they_cannot_match(text: str) -> None:
+    """``mentioned_dates`` runs the slashed, ISO and Vietnamese patterns only on texts with a slash, a hyphen,
+    "ngày" in some case: each must be a condition of any match."""
+    from newsloom.enrich import story_signals
+
+    if story_signals._SLASHED.search(text):
+        assert "/" in text
+    if story_signals._ISO.search(text):
+        assert "-" in text
+    if story_signals._VIETNAMESE.search(text):
+        assert "ngày" in text.lower() and ("/" in text or "-" in text)
