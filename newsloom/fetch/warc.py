@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-
 from newsloom.model import FetchedPage, LoadFailure
 
 MAX_RECORD_BYTES = 20_000_000
@@ -41,6 +39,8 @@ def iter_warc_pages(path: Path) -> Iterator[FetchedPage | LoadFailure]:
         records = 0
         last_record = None
         try:
+            from warcio.archiveiterator import ArchiveIterator  # here: `extract` of an HTML file never needs it
+
             iterator = ArchiveIterator(handle)
             for record in iterator:
                 records += 1

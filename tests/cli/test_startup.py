@@ -25,6 +25,7 @@ HEAVY = (
     "newsloom.enrich.stories",
     "newsloom.pipeline",
     "datasketch",
+    "warcio",  # only a WARC import reads it
 )
 
 
