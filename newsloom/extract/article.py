@@ -229,7 +229,7 @@ def _is_hover_card(element: lxml_html.HtmlElement) -> bool:
 # Three readers look for body elements by class after the figures' credit lines have left their captions: loose
 # captions, elements naming the source, hover cards. One search of the page's list serves all three, in document
 # order, as each reader's own XPath gives them; the readers in between change nothing in the page.
-_SCANNED_CLASS_WORDS = ("caption", "Caption", "source", "tooltip", "popover", "rollover", "hovercard")
+_SCANNED_CLASS_WORDS = ("caption", "Caption", "source", *_CARD_CLASSES)  # is_caption/source_element, _is_hover_card
 
 
 def _class_scan(page: PageElements) -> list[lxml_html.HtmlElement]:

@@ -167,7 +167,7 @@ def _is_tag_rel(rel: str | None) -> bool:
     return rel is not None and (rel == "tag" or " tag" in rel or "tag " in rel)
 
 
-def _tag_links(tree: lxml_html.HtmlElement, page: PageElements) -> list[lxml_html.HtmlElement]:
+def _tag_links(page: PageElements) -> list[lxml_html.HtmlElement]:
     """The body's ``rel=tag`` links and the links inside tag boxes, in document order (the XPath union
     ``//body/descendant::a[@rel='tag' or contains(@rel, ' tag') or contains(@rel, 'tag ')] |
     //body/descendant::*[contains(@class, <a tag box word>)][not(ancestor::nav or ancestor::header or
@@ -188,7 +188,7 @@ def visible_tags(tree: lxml_html.HtmlElement, page: PageElements | None = None) 
     box. Read only when the metadata names no keywords (many outlets print topics and declare none). ``page``:
     the tree's element list, when the caller holds one."""
     found: list[str] = []
-    for link in _tag_links(tree, page or PageElements(tree)):
+    for link in _tag_links(page or PageElements(tree)):
         text = normalize_space(link.text_content()).lstrip("#").strip()
         if text and len(text) <= MAX_TAG_CHARS and text not in found:
             found.append(text)

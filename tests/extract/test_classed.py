@@ -108,7 +108,7 @@ def test_readers_name_what_their_xpath_named(tree: lxml_html.HtmlElement) -> Non
     assert [element for element, classes in page.page() if _is_explicit_byline(element, classes)] == BYLINE(tree)
     assert _author_classed(page) == BYLINE_CLASSED(tree)
     assert page.body_classed(("time", "date", "publish")) == DATE_CLASSED(tree)
-    assert _tag_links(tree, page) == TAG_LINKS(tree)
+    assert _tag_links(page) == TAG_LINKS(tree)
     assert page.first_with_link("breadcrumb") == (BREADCRUMB(tree) or [None])[0]
     assert _class_scan(page) == CLASS_SCAN(tree)
 
