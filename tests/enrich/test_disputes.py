@@ -54,6 +54,15 @@ from newsloom.enrich.stances import StanceKind, find_stances
         ("Ông Minh bác bỏ những dẫn chứng của tờ báo về khoản vay.", "vi", StanceKind.DENIAL, "Ông Minh", None),
         ("Nhưng Hà Nội bác bỏ đồng thời lên án vụ tấn công.", "vi", StanceKind.DENIAL, "Hà Nội", None),
         ("Về tin đồn đó, ca sĩ bác bỏ: Thật vô lý.", "vi", StanceKind.DENIAL, "ca sĩ", None),
+        ("Bộ Công Thương bác bỏ kết luận sơ bộ của ủy ban.", "vi", StanceKind.DENIAL, "Bộ Công Thương", None),
+        (
+            "Người phát ngôn của hãng xác nhận có hai nhân viên bị thương.",
+            "vi",
+            StanceKind.CONFIRMATION,
+            "Người phát ngôn của hãng",
+            None,
+        ),
+        ("Sáng nay, Hải Phòng xác nhận ca bệnh thứ ba.", "vi", StanceKind.CONFIRMATION, "Hải Phòng", None),
     ],
 )
 def test_stances_with_actor_and_whose_report(
@@ -83,6 +92,9 @@ def test_stances_with_actor_and_whose_report(
         ("Nếu kẻ gian cố gắng phủ nhận thì chỉ cần cho xem đoạn phim.", "vi"),
         ("Đơn xin ân xá của hai bị cáo đã bị Tổng thống bác bỏ.", "vi"),
         ("Bức ảnh là dấu xác nhận rõ ràng sự có mặt của ông ta.", "vi"),
+        ("Xã xem xét hồ sơ, thông qua biên bản xác nhận rồi gửi lên huyện.", "vi"),
+        ("Phường có trách nhiệm kiểm tra, xác nhận trên bản vẽ hiện trạng.", "vi"),
+        ("Kết quả xét nghiệm là dấu hiệu xác nhận bệnh tiểu đường.", "vi"),
     ],
 )
 def test_look_alikes_are_neither(sentence: str, language: str) -> None:
