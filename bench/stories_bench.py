@@ -46,13 +46,16 @@ SEED = 12
 PERMUTATIONS = 128
 LSH_JACCARD = 0.3
 REFERENCE_THRESHOLD = 0.25
-REFERENCE = Signals(names_weight=0.0, own_date=False, outlet=False, refine_rounds=0, strip_repeated=False)
+REFERENCE = Signals(
+    names_weight=0.0, own_date=False, outlet=False, refine_rounds=0, strip_repeated=False, split_mixed=False
+)
 ABLATIONS = {
     "all signals": Signals(),
     "no names/numbers/dates": Signals(names_weight=0.0),
     "no own date": Signals(own_date=False),
     "no outlet": Signals(outlet=False),
     "no second look (one pass)": Signals(refine_rounds=0),
+    "no split of mixed stories": Signals(split_mixed=False),
 }
 
 

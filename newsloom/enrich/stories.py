@@ -57,6 +57,9 @@ BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
+SPLIT_RATIO = 0.75  # a story splits in two when its halves are this much less alike than each half within
+SPLIT_MIN_MEMBERS = 4  # two halves of two reports at least
+SPLIT_MAX_MEMBERS = 400  # the test is a dense eigenproblem over the members; bigger stories are left whole
 
 
 @dataclass(slots=True)
@@ -83,6 +86,7 @@ class Signals:
     outlet: bool = True
     refine_rounds: int = REFINE_ROUNDS
     strip_repeated: bool = True
+    split_mixed: bool = True
 
 
 ALL_SIGNALS = Signals()
@@ -744,7 +748,62 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
                         kept_rows.pop(stale, None)
         if again and not moved:
             break
+    if signals.split_mixed:
+        _split_mixed(clusters, matrix, start, new_keys)
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, start: int, new_keys: int) -> int:
+    """Split stories that are two events: look-alike events (two earthquakes, two arrests of one player) share
+    enough words to pass the centroid test one report at a time, yet their reports are far more alike within each
+    event than across. The story's best cut in two is the sign of the Fiedler vector of its members' cosine graph
+    (spectral bisection); it is taken when the mean cosine across the cut is below ``SPLIT_RATIO`` times the mean
+    within the less cohesive half. One cut a story a run: a half is not cut again until a later run brings it a
+    new report (cutting again at once split single events in two on the dev topics).
+
+    Only stories that took a new report this run are looked at. Reports already in a story stay there: a cut
+    that would part two of them is not made; the half holding them keeps the story's key, the other half gets a
+    new key. Returns the last new key used."""
+    stories = [
+        sorted(members)
+        for members in clusters.members.values()
+        if SPLIT_MIN_MEMBERS <= len(members) <= SPLIT_MAX_MEMBERS and max(members) >= start
+    ]
+    for members in stories:
+        halves = _bisection(matrix[members])
+        if halves is None:
+            continue
+        first, second = ([members[i] for i in half] for half in halves)
+        if min(first) < start and min(second) < start:
+            continue  # both halves hold reports of an earlier run
+        leave = second if min(first) < min(second) else first  # the half with the earliest report stays
+        new_keys += 1
+        for index in leave:
+            clusters.label[index] = -new_keys
+    return new_keys
+
+
+def _bisection(rows: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray] | None:
+    """The two halves (positions in ``rows``) of the cut described in ``_split_mixed``, or None to keep whole."""
+    alike = (rows @ rows.T).toarray()
+    np.fill_diagonal(alike, 0.0)
+    degree = alike.sum(axis=1)
+    if (degree <= 0).any():
+        return None  # a member alike to no other: nothing to cut by
+    scale = 1.0 / np.sqrt(degree)
+    laplacian = np.eye(len(alike)) - scale[:, None] * alike * scale[None, :]
+    fiedler = np.linalg.eigh(laplacian)[1][:, 1]
+    side = fiedler >= 0
+    first, second = np.flatnonzero(side), np.flatnonzero(~side)
+    if len(first) < 2 or len(second) < 2:
+        return None
+    across = alike[np.ix_(first, second)].mean()
+    within = min(_mean_off_diagonal(alike[np.ix_(half, half)]) for half in (first, second))
+    return (first, second) if across < SPLIT_RATIO * within else None
+
+
+def _mean_off_diagonal(square: np.ndarray) -> float:
+    return float(square.sum() / (len(square) * (len(square) - 1)))
 
 
 _KEEP_ROW_SUMS = True  # off only in a test, to compare with summing every row every round

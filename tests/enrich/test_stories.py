@@ -525,3 +525,65 @@ def test_date_patterns_are_skipped_only_on_texts_they_cannot_match(text: str) ->
         assert "-" in text
     if story_signals._VIETNAMESE.search(text):
         assert "ngày" in text.lower() and ("/" in text or "-" in text)
+
+
+MERRIMAN = [
+    "San Diego Chargers linebacker Shawne Merriman was arrested early Sunday on suspicion of drunk driving, police said.",
+    "Merriman, 26, was stopped on Interstate 5 near La Jolla at 2 a.m. and booked into county jail.",
+    "The team said it was aware of the arrest of Merriman and would not comment further.",
+]
+JACKSON = [
+    "San Diego Chargers wide receiver Vincent Jackson was arrested on suspicion of drunk driving on Tuesday, police said.",
+    "Jackson, 25, was pulled over in Poway after midnight and released on bail later that morning.",
+    "The team said it was aware of the arrest of Jackson and would not comment further.",
+]
+
+
+def _two_arrests(first_id: int = 1) -> list[StoryDoc]:
+    """Two look-alike events (two players of one team, each arrested on suspicion of drunk driving), three
+    reports each, undated as ECB+ is: each report shares most words with the other event's reports."""
+    docs = []
+    for event, (who, sentences) in enumerate((("linebacker", MERRIMAN), ("receiver", JACKSON))):
+        for report, kept in enumerate((sentences, sentences[:2], sentences[1:])):
+            title = f"Chargers {who} arrested on DUI suspicion" + ("" if report == 0 else f" ({report})")
+            docs.append(StoryDoc(first_id + 3 * event + report, title, " ".join(kept)))
+    return docs
+
+
+def test_a_story_of_two_look_alike_events_is_cut_in_two() -> None:
+    whole = _groups(group_into_stories(_two_arrests(), signals=stories.Signals(split_mixed=False)))
+    assert whole == [{1, 2, 3, 4, 5, 6}]  # the centroid test alone takes them as one story
+    assert _groups(group_into_stories(_two_arrests())) == [{1, 2, 3}, {4, 5, 6}]
+
+
+def test_a_cut_keeps_earlier_reports_in_their_story() -> None:
+    docs = _two_arrests()
+    for doc in docs[:2]:
+        doc.story = 42  # two Merriman reports stored by an earlier run
+    grouping = group_into_stories(docs)
+    assert grouping[1] == grouping[2] == grouping[3] == 42
+    assert grouping[4] == grouping[5] == grouping[6] < 0
+
+
+def test_no_cut_parts_reports_of_an_earlier_run() -> None:
+    docs = _two_arrests()
+    for doc in (docs[0], docs[3]):
+        doc.story = 42  # an earlier run put one report of each event in one story: it stays one
+    grouping = group_into_stories(docs)
+    assert set(grouping.values()) == {42}
+
+
+def test_bisection_cuts_two_blocks_and_leaves_one_whole() -> None:
+    rng = np.random.default_rng(12)
+    first, second = np.zeros(40), np.zeros(40)
+    first[:24], second[16:] = 1.0, 1.0  # two vocabularies sharing a third of their words
+
+    def reports(centre: np.ndarray, count: int) -> np.ndarray:
+        return centre * rng.random((count, 40))
+
+    def unit(rows: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix(rows / np.linalg.norm(rows, axis=1, keepdims=True))
+
+    halves = stories._bisection(unit(np.vstack([reports(first, 4), reports(second, 3)])))
+    assert halves is not None and sorted(sorted(half.tolist()) for half in halves) == [[0, 1, 2, 3], [4, 5, 6]]
+    assert stories._bisection(unit(reports(first, 7))) is None
