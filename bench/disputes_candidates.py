@@ -2,9 +2,14 @@
 
     .venv/bin/python bench/disputes_candidates.py en 150 > /tmp/candidates-en.jsonl
     .venv/bin/python bench/disputes_candidates.py vi 150 > /tmp/candidates-vi.jsonl
+    .venv/bin/python bench/disputes_candidates.py vi 900 --fresh 220 > /tmp/candidates-vi-fresh.jsonl
 
 Picks by keyword only (seed 12, at most two sentences a document, sentences already labelled left out); the label
 is given by a person reading each sentence (``bench/disputes_labelled.jsonl``), never by this script.
+
+``--fresh N`` draws for a new held-out set: of the same picks, in the same order, it drops every sentence whose
+source document any labelled set already uses (``LABELLED_SETS``) and every sentence already labelled, keeps one
+sentence a document (the first) and stops at ``N``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from pathlib import Path
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 LABELLED = Path(__file__).with_name("disputes_labelled.jsonl")
+LABELLED_SETS = tuple(
+    Path(__file__).with_name(name)
+    for name in ("disputes_labelled.jsonl", "disputes_vi_dev2.jsonl", "disputes_vi_heldout.jsonl")
+)
 SEED = 12
 
 KEYWORDS = {
@@ -55,8 +64,24 @@ def documents(language: str) -> Iterator[tuple[str, str]]:
                     yield f"vntc/{row['id']}", f"{row['title']}\n{row['body']}"
 
 
+def fresh(picked: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """The first ``limit`` picks from documents no labelled set uses, one sentence a document, in the picks' order."""
+    rows = [json.loads(line) for path in LABELLED_SETS for line in path.read_text().splitlines() if line.strip()]
+    used_sources = {row["source"] for row in rows}
+    used_sentences = {row["sentence"] for row in rows}
+    kept: list[tuple[str, str]] = []
+    for source, sentence in picked:
+        if len(kept) == limit:
+            break
+        if source not in used_sources and sentence not in used_sentences:
+            kept.append((source, sentence))
+            used_sources.add(source)
+    return kept
+
+
 def main() -> None:
     language, count = sys.argv[1], int(sys.argv[2])
+    limit = int(sys.argv[sys.argv.index("--fresh") + 1]) if "--fresh" in sys.argv else None
     known = {json.loads(line)["sentence"] for line in LABELLED.read_text().splitlines() if line.strip()}
     candidates = []
     for source, text in documents(language):
@@ -78,6 +103,8 @@ def main() -> None:
         for family in sorted(families):
             if families[family] and len(picked) < count:
                 picked.append(families[family].pop(0))
+    if limit is not None:
+        picked = fresh(picked, limit)
     for source, sentence in picked:
         print(json.dumps({"language": language, "source": source, "sentence": sentence}, ensure_ascii=False))
 
