@@ -9,7 +9,8 @@ is given by a person reading each sentence (``bench/disputes_labelled.jsonl``), 
 
 ``--fresh N`` draws for a new held-out set: of the same picks, in the same order, it drops every sentence whose
 source document any labelled set already uses (``LABELLED_SETS``) and every sentence already labelled, keeps one
-sentence a document (the first) and stops at ``N``.
+sentence a document (the first) and stops at ``N``. ``disputes_vi_heldout2.jsonl`` was drawn so before it joined
+``LABELLED_SETS``; the same command now draws the next set.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 LABELLED = Path(__file__).with_name("disputes_labelled.jsonl")
 LABELLED_SETS = tuple(
     Path(__file__).with_name(name)
-    for name in ("disputes_labelled.jsonl", "disputes_vi_dev2.jsonl", "disputes_vi_heldout.jsonl")
+    for name in (
+        "disputes_labelled.jsonl",
+        "disputes_vi_dev2.jsonl",
+        "disputes_vi_heldout.jsonl",
+        "disputes_vi_heldout2.jsonl",
+    )
 )
 SEED = 12
 
