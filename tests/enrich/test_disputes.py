@@ -63,6 +63,17 @@ from newsloom.enrich.stances import StanceKind, find_stances
             None,
         ),
         ("Sáng nay, Hải Phòng xác nhận ca bệnh thứ ba.", "vi", StanceKind.CONFIRMATION, "Hải Phòng", None),
+        ("Bị cáo Hùng bác bỏ những lời khai của nhân chứng.", "vi", StanceKind.DENIAL, "Bị cáo Hùng", None),
+        (
+            "Tuần trước các nhà chức trách xác nhận có ba người mất tích.",
+            "vi",
+            StanceKind.CONFIRMATION,
+            "các nhà chức trách",
+            None,
+        ),
+        ('"Tôi có thể xác nhận rằng hợp đồng đã được ký", ông nói.', "vi", StanceKind.CONFIRMATION, "Tôi", None),
+        ("Ngoại trưởng bác bỏ suy đoán cho rằng ông sẽ từ chức.", "vi", StanceKind.DENIAL, "Ngoại trưởng", None),
+        ("Apple xác nhận máy mới sẽ dùng chip riêng.", "vi", StanceKind.CONFIRMATION, "Apple", None),
     ],
 )
 def test_stances_with_actor_and_whose_report(
@@ -95,6 +106,9 @@ def test_stances_with_actor_and_whose_report(
         ("Xã xem xét hồ sơ, thông qua biên bản xác nhận rồi gửi lên huyện.", "vi"),
         ("Phường có trách nhiệm kiểm tra, xác nhận trên bản vẽ hiện trạng.", "vi"),
         ("Kết quả xét nghiệm là dấu hiệu xác nhận bệnh tiểu đường.", "vi"),
+        ("Một báo cáo mật của WHO xác nhận dịch đã lan rộng.", "vi"),
+        ("Hamas từng phủ nhận hiệp định Oslo.", "vi"),
+        ("Xã thẩm định hoặc xác nhận hồ sơ vay vốn của hộ nghèo.", "vi"),
     ],
 )
 def test_look_alikes_are_neither(sentence: str, language: str) -> None:
