@@ -18,8 +18,10 @@ scored once as a held-out set (precision 0.826, recall 0.919, 2026-12-02); its e
 fixed, so it is a dev set now. ``bench/disputes_vi_heldout.jsonl`` (part ``heldout``, 108 sentences) was labelled
 after those fixes and scored once (precision 0.814, recall 0.875); its errors were read for the next rules (stop
 16), so it is a dev set too. ``bench/disputes_vi_heldout2.jsonl`` (part ``heldout2``, 216 sentences, drawn with
-``disputes_candidates.py vi 900 --fresh 220``) was labelled blind (by someone who never ran the rules) and is
-scored, never read for rules.
+``disputes_candidates.py vi 900 --fresh 220``) was labelled blind (by someone who never ran the rules) and scored
+once (precision 0.864, recall 0.854), then read for rules: a dev set too. ``bench/disputes_vi_heldout3.jsonl``
+(part ``heldout3``, 215 sentences, ``disputes_candidates.py vi 1400 --fresh 220``) was labelled blind the same way
+and is scored, never read for rules.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ LABELLED = Path(__file__).with_name("disputes_labelled.jsonl")
 DEV2 = Path(__file__).with_name("disputes_vi_dev2.jsonl")
 HELD_OUT = Path(__file__).with_name("disputes_vi_heldout.jsonl")
 HELD_OUT_2 = Path(__file__).with_name("disputes_vi_heldout2.jsonl")
+HELD_OUT_3 = Path(__file__).with_name("disputes_vi_heldout3.jsonl")
 SEED = 12
 
 
@@ -84,9 +87,9 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def main() -> None:
     rows = _read(LABELLED)
-    extra = {"dev2": _read(DEV2), "heldout": _read(HELD_OUT), "heldout2": _read(HELD_OUT_2)}
+    extra = {"dev2": _read(DEV2), "heldout": _read(HELD_OUT), "heldout2": _read(HELD_OUT_2), "heldout3": _read(HELD_OUT_3)}
     dev = split(rows)
-    for part in sys.argv[1:] or ("dev", "test", "dev2", "heldout", "heldout2"):
+    for part in sys.argv[1:] or ("dev", "test", "dev2", "heldout", "heldout2", "heldout3"):
         pool = extra.get(part, rows)
         for language in sorted({row["language"] for row in pool}):
             chosen = [

@@ -71,8 +71,6 @@ from newsloom.enrich.stances import StanceKind, find_stances
             "các nhà chức trách",
             None,
         ),
-        ('"Tôi có thể xác nhận rằng hợp đồng đã được ký", ông nói.', "vi", StanceKind.CONFIRMATION, "Tôi", None),
-        ("Ngoại trưởng bác bỏ suy đoán cho rằng ông sẽ từ chức.", "vi", StanceKind.DENIAL, "Ngoại trưởng", None),
         ("Apple xác nhận máy mới sẽ dùng chip riêng.", "vi", StanceKind.CONFIRMATION, "Apple", None),
     ],
 )
@@ -107,8 +105,6 @@ def test_stances_with_actor_and_whose_report(
         ("Phường có trách nhiệm kiểm tra, xác nhận trên bản vẽ hiện trạng.", "vi"),
         ("Kết quả xét nghiệm là dấu hiệu xác nhận bệnh tiểu đường.", "vi"),
         ("Một báo cáo mật của WHO xác nhận dịch đã lan rộng.", "vi"),
-        ("Hamas từng phủ nhận hiệp định Oslo.", "vi"),
-        ("Xã thẩm định hoặc xác nhận hồ sơ vay vốn của hộ nghèo.", "vi"),
     ],
 )
 def test_look_alikes_are_neither(sentence: str, language: str) -> None:
