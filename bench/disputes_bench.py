@@ -87,7 +87,12 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def main() -> None:
     rows = _read(LABELLED)
-    extra = {"dev2": _read(DEV2), "heldout": _read(HELD_OUT), "heldout2": _read(HELD_OUT_2), "heldout3": _read(HELD_OUT_3)}
+    extra = {
+        "dev2": _read(DEV2),
+        "heldout": _read(HELD_OUT),
+        "heldout2": _read(HELD_OUT_2),
+        "heldout3": _read(HELD_OUT_3),
+    }
     dev = split(rows)
     for part in sys.argv[1:] or ("dev", "test", "dev2", "heldout", "heldout2", "heldout3"):
         pool = extra.get(part, rows)

@@ -57,7 +57,8 @@ BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
-SPLIT_RATIO = 0.75  # a story splits in two when its halves are this much less alike than each half within
+SPLIT_RATIO = 0.68  # cut when names across the halves are this much less alike than within (dev: two events
+# in a story at most 0.64, one event cut at its best at least 0.73)
 SPLIT_MIN_MEMBERS = 4  # two halves of two reports at least
 SPLIT_MAX_MEMBERS = 400  # the test is a dense eigenproblem over the members; bigger stories are left whole
 
@@ -94,6 +95,11 @@ ALL_SIGNALS = Signals()
 
 def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> sparse.csr_matrix:
     """Rows are unit vectors: words TF-IDF and names TF-IDF side by side, weighted by ``signals.names_weight``."""
+    return _vectors(docs, signals)[0]
+
+
+def _vectors(docs: list[StoryDoc], signals: Signals) -> tuple[sparse.csr_matrix, int]:
+    """``story_vectors`` and the first column of its names part."""
     analyses = _PAGES.analyses(docs, signals)
     max_df = MAX_DOCUMENT_SHARE if len(docs) >= 10 else 1.0
     words = _tfidf([analysis.words for analysis in analyses], max_df, _PAGES.word_numbers)
@@ -104,7 +110,7 @@ def story_vectors(docs: list[StoryDoc], signals: Signals = ALL_SIGNALS) -> spars
     matrix = sparse.csr_matrix(sparse.hstack(parts))
     # no body, a one-word body: nothing to tell an event by, so it joins nothing
     keep = np.fromiter((analysis.word_count >= MIN_WORDS for analysis in analyses), bool, len(analyses))
-    return _unit_rows(matrix, keep)
+    return _unit_rows(matrix, keep), words.shape[1]
 
 
 def _unit_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
@@ -701,7 +707,7 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
     ordered = fixed + pending
     if not ordered:
         return {}
-    matrix = story_vectors(ordered, signals)
+    matrix, names_from = _vectors(ordered, signals)
     clusters = _Clusters(ordered, [0] * len(ordered))
     keys, new_keys = [], 0
     for doc in fixed:
@@ -749,16 +755,16 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
         if again and not moved:
             break
     if signals.split_mixed:
-        _split_mixed(clusters, matrix, start, new_keys)
+        _split_mixed(clusters, matrix, names_from, start, new_keys)
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
 
 
-def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, start: int, new_keys: int) -> int:
+def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int, start: int, new_keys: int) -> int:
     """Split stories that are two events: look-alike events (two earthquakes, two arrests of one player) share
     enough words to pass the centroid test one report at a time, yet their reports are far more alike within each
     event than across. The story's best cut in two is the sign of the Fiedler vector of its members' cosine graph
-    (spectral bisection); it is taken when the mean cosine across the cut is below ``SPLIT_RATIO`` times the mean
-    within the less cohesive half. One cut a story a run: a half is not cut again until a later run brings it a
+    (spectral bisection); it is taken when, in names, numbers and dates alone (what tells look-alike events apart),
+    the mean cosine across the cut is below ``SPLIT_RATIO`` times the mean within the less cohesive half. One cut a story a run: a half is not cut again until a later run brings it a
     new report (cutting again at once split single events in two on the dev topics).
 
     Only stories that took a new report this run are looked at. Reports already in a story stay there: a cut
@@ -770,7 +776,8 @@ def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, start: int, new
         if SPLIT_MIN_MEMBERS <= len(members) <= SPLIT_MAX_MEMBERS and max(members) >= start
     ]
     for members in stories:
-        halves = _bisection(matrix[members])
+        rows = matrix[members]
+        halves = _bisection(rows, _names_rows(rows, names_from))
         if halves is None:
             continue
         first, second = ([members[i] for i in half] for half in halves)
@@ -783,8 +790,18 @@ def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, start: int, new
     return new_keys
 
 
-def _bisection(rows: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray] | None:
-    """The two halves (positions in ``rows``) of the cut described in ``_split_mixed``, or None to keep whole."""
+def _names_rows(rows: sparse.csr_matrix, names_from: int) -> sparse.csr_matrix:
+    """The names part of each row as a unit vector (the whole row when there is no names part)."""
+    if names_from >= rows.shape[1]:
+        return rows
+    names = rows[:, names_from:].tocsr()
+    norms = np.sqrt(np.asarray(names.multiply(names).sum(axis=1)).ravel())
+    return sparse.csr_matrix(sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ names)
+
+
+def _bisection(rows: sparse.csr_matrix, judged_by: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray] | None:
+    """The two halves (positions in ``rows``) of the cut described in ``_split_mixed``, or None to keep whole: the
+    cut is found on ``rows`` and judged on ``judged_by`` (the same members' names vectors)."""
     alike = (rows @ rows.T).toarray()
     np.fill_diagonal(alike, 0.0)
     degree = alike.sum(axis=1)
@@ -797,8 +814,10 @@ def _bisection(rows: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray] | None:
     first, second = np.flatnonzero(side), np.flatnonzero(~side)
     if len(first) < 2 or len(second) < 2:
         return None
-    across = alike[np.ix_(first, second)].mean()
-    within = min(_mean_off_diagonal(alike[np.ix_(half, half)]) for half in (first, second))
+    judged = (judged_by @ judged_by.T).toarray()
+    np.fill_diagonal(judged, 0.0)
+    across = judged[np.ix_(first, second)].mean()
+    within = min(_mean_off_diagonal(judged[np.ix_(half, half)]) for half in (first, second))
     return (first, second) if across < SPLIT_RATIO * within else None
 
 

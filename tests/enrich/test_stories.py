@@ -584,6 +584,16 @@ def test_bisection_cuts_two_blocks_and_leaves_one_whole() -> None:
     def unit(rows: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(rows / np.linalg.norm(rows, axis=1, keepdims=True))
 
-    halves = stories._bisection(unit(np.vstack([reports(first, 4), reports(second, 3)])))
+    two = unit(np.vstack([reports(first, 4), reports(second, 3)]))
+    halves = stories._bisection(two, two)
     assert halves is not None and sorted(sorted(half.tolist()) for half in halves) == [[0, 1, 2, 3], [4, 5, 6]]
-    assert stories._bisection(unit(reports(first, 7))) is None
+    one = unit(reports(first, 7))
+    assert stories._bisection(one, one) is None
+    assert stories._bisection(two, unit(reports(first, 7))) is None  # judged by names that are all alike: kept
+
+
+def test_names_rows_are_the_names_part_as_unit_vectors() -> None:
+    rows = sparse.csr_matrix(np.array([[0.6, 0.0, 0.8, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 0.6, 0.0, 0.8]]))
+    names = stories._names_rows(rows, 2).toarray()
+    assert np.allclose(names, [[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
+    assert stories._names_rows(rows, 4) is rows  # no names part: the whole rows judge
