@@ -4,7 +4,9 @@ of ``bench/disputes_labelled.jsonl`` only and measured on test beside the rules.
 
     nice .venv/bin/python bench/disputes_learned.py
 
-It would ship only if it measured better on test than the rules (see the Disputes section of BENCHMARKS.md).
+It would ship only if it measured better on test than the rules (see the Disputes section of BENCHMARKS.md); it
+did not. What ships instead for Vietnamese is a filter on the rules' stances, trained on all the Vietnamese dev sets
+(``bench/train_stance_filter.py``, ``newsloom/enrich/stance_filter.py``).
 """
 
 from __future__ import annotations

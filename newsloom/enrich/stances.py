@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from newsloom.enrich import stance_filter
+
 
 class StanceKind(StrEnum):
     DENIAL = "denial"
@@ -273,6 +275,31 @@ _VI_PASSIVE_AGENT = re.compile(
 
 
 def _vietnamese(sentence: str) -> Stance | None:
+    """The rules' stance, kept if the learned filter (``stance_filter``, where its weights ship) agrees."""
+    stance = vietnamese_rules(sentence)
+    if stance is None or (model := stance_filter.loaded()) is None:
+        return stance
+    return stance if model.keeps(vietnamese_features(sentence, stance)) else None
+
+
+def vietnamese_features(sentence: str, stance: Stance | None) -> dict[str, float]:
+    """The filter's features of a sentence, given the stance the rules found in it (if any)."""
+    first = next(_VI_VERB.finditer(sentence), None)
+    if first is None:
+        return {}
+    before, after = sentence[: first.start()], sentence[first.end() :]
+    actor = stance.actor if stance is not None else None
+    cues = stance_filter.Cues(
+        claim=_VI_CLAIM.match(after) is not None,
+        bare=_VI_BARE.match(after) is not None,
+        actor=actor,
+        actor_is_agent=bool(actor) and _can_confirm(actor or "", sentence),
+    )
+    return stance_filter.features(first.group(0), before, after, cues)
+
+
+def vietnamese_rules(sentence: str) -> Stance | None:
+    """The Vietnamese rules alone."""
     for match in _VI_VERB.finditer(sentence):
         before, after = sentence[: match.start()], sentence[match.end() :]
         if re.search(r"\bchính\s+$", before, re.IGNORECASE):  # "Chính phủ nhận định": the government notes
