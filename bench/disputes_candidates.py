@@ -10,7 +10,9 @@ is given by a person reading each sentence (``bench/disputes_labelled.jsonl``), 
 ``--fresh N`` draws for a new held-out set: of the same picks, in the same order, it drops every sentence whose
 source document any labelled set already uses (``LABELLED_SETS``) and every sentence already labelled, keeps one
 sentence a document (the first) and stops at ``N``. ``disputes_vi_heldout2.jsonl`` was drawn so before it joined
-``LABELLED_SETS``; the same command now draws the next set.
+``LABELLED_SETS``; ``disputes_vi_heldout3.jsonl`` with ``vi 1400 --fresh 220`` before it joined; then
+``vi 3000 --fresh 620`` drew the next 620, the first 400 for ``disputes_vi_train3.jsonl`` (training the learned
+filter) and the last 220 for ``disputes_vi_heldout4.jsonl``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ LABELLED_SETS = tuple(
         "disputes_vi_dev2.jsonl",
         "disputes_vi_heldout.jsonl",
         "disputes_vi_heldout2.jsonl",
+        "disputes_vi_heldout3.jsonl",
     )
 )
 SEED = 12
