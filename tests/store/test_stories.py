@@ -141,3 +141,33 @@ def test_a_new_version_of_a_page_keeps_its_story_and_its_hiding(store: SQLStore)
             sa.select(schema.articles.c.story_id, schema.articles.c.hidden).where(schema.articles.c.id == first)
         ).one()
     assert (row.story_id, row.hidden) == (story, True)
+
+
+def test_a_story_of_two_look_alike_events_is_stored_as_two(store: SQLStore) -> None:
+    from tests.enrich.test_stories import JACKSON, MERRIMAN
+
+    def report(number: int, sentences: list[str], who: str, hours: float, outlet: str) -> int:
+        return _store_article(
+            store, number, f"Chargers {who} arrested on DUI suspicion", " ".join(sentences), hours, outlet
+        )
+
+    merriman = [
+        report(1, MERRIMAN, "linebacker", 0, "Coast Wire"),
+        report(2, MERRIMAN[:2], "linebacker", 1, "Bay Post"),
+    ]
+    update_stories(store)
+    first_story = _story_of(store, merriman[0])
+    assert first_story is not None and _story_of(store, merriman[1]) == first_story
+
+    later = [
+        report(3, MERRIMAN[1:], "linebacker", 2, "Harbor Daily"),
+        report(4, JACKSON, "receiver", 3, "Coast Wire"),
+        report(5, JACKSON[:2], "receiver", 4, "Bay Post"),
+        report(6, JACKSON[1:], "receiver", 5, "Harbor Daily"),
+    ]
+    changes = update_stories(store)
+    assert changes.stories_created == 1  # the Jackson reports: cut off as a story of their own
+    assert _story_of(store, later[0]) == first_story  # the stored story keeps its reports and its id
+    jackson_story = _story_of(store, later[1])
+    assert jackson_story not in (None, first_story)
+    assert _story_of(store, later[2]) == _story_of(store, later[3]) == jackson_story
