@@ -16,7 +16,8 @@ What "similar" means (each part measured in BENCHMARKS.md, ``make bench-stories`
 
 Articles are read in time order (a first pass, as a wire desk would), then each new article is offered again to
 every story with the others in place (``REFINE_ROUNDS``): a one-pass result depends on the order articles come
-in, and the second look removes most of that. The centroid cosine never needs the centroid: with unit vectors,
+in, and the second look removes most of that. Last, a story that is two look-alike events (two earthquakes, two
+arrests of one team's players: one vocabulary, other names and dates) is cut in two (``_split_mixed``). The centroid cosine never needs the centroid: with unit vectors,
 ``cos(v, Σm) = Σ s(v, m) / sqrt(Σ s(a, b))`` over members ``m`` and member pairs ``(a, b)``, so only similarities
 between articles are needed, computed in blocks as one sparse product and pruned of near-zero entries.
 
@@ -764,8 +765,9 @@ def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int
     enough words to pass the centroid test one report at a time, yet their reports are far more alike within each
     event than across. The story's best cut in two is the sign of the Fiedler vector of its members' cosine graph
     (spectral bisection); it is taken when, in names, numbers and dates alone (what tells look-alike events apart),
-    the mean cosine across the cut is below ``SPLIT_RATIO`` times the mean within the less cohesive half. One cut a story a run: a half is not cut again until a later run brings it a
-    new report (cutting again at once split single events in two on the dev topics).
+    the mean cosine across the cut is below ``SPLIT_RATIO`` times the mean within the less cohesive half. One cut a
+    story a run: a half is not cut again until a later run brings it a new report (cutting again at once split
+    single events in two on the dev topics).
 
     Only stories that took a new report this run are looked at. Reports already in a story stay there: a cut
     that would part two of them is not made; the half holding them keeps the story's key, the other half gets a
