@@ -209,19 +209,11 @@ def _reads_like_a_menu(blocks: list[Block], body_chars: int) -> bool:
 
 # Hover cards: a politician's name that pops up their latest headlines is not text of the article. (Hidden
 # elements are not dropped: paywalled bodies and streamed server renders arrive ``hidden`` and are shown by script.)
-# ``/descendant::`` rather than ``//``: the same nodes in the same order, but libxml2 walks ``//x[test]`` as a
-# child step from every node of the page and merges the results, which costs it about half as much again.
-_HOVER_CARD_XPATH = etree.XPath(
-    "//body/descendant::*[@class][contains(@class, 'tooltip') or contains(@class, 'popover')"
-    " or contains(@class, 'rollover') or contains(@class, 'hovercard')]"
-)
-
-
 _CARD_CLASSES = ("tooltip", "popover", "rollover", "hovercard")
 
 
 def _is_hover_card(element: lxml_html.HtmlElement) -> bool:
-    """What ``_HOVER_CARD_XPATH`` tests an element of the body for."""
+    """A body element whose class names a card (``contains(@class, <a card word>)``)."""
     classes = element.get("class")
     return classes is not None and any(name in classes for name in _CARD_CLASSES)
 
@@ -238,10 +230,9 @@ def _class_scan(page: PageElements) -> list[lxml_html.HtmlElement]:
     return page.attached(page.body_classed(_SCANNED_CLASS_WORDS, "figcaption"))
 
 
-def _drop_hover_cards(tree: lxml_html.HtmlElement, cards: list[lxml_html.HtmlElement] | None = None) -> None:
+def _drop_hover_cards(cards: list[lxml_html.HtmlElement]) -> None:
     """The innermost card elements carrying links or pictures go; the word they hang on stays. ``cards``: the
-    body's card elements in document order, when the caller has found them in a walk of its own."""
-    cards = _HOVER_CARD_XPATH(tree) if cards is None else cards
+    body's card elements in document order (``_class_scan``)."""
     marked = set(cards)
     for element in cards:
         if any(inner in marked for inner in element.iterdescendants()):
@@ -308,8 +299,8 @@ def extract_article(
         page = PageElements(tree)  # elements left the page
     figures = read_figure_elements(tree, base_url)
     scanned = _class_scan(page)
-    figures = add_captioned_images(figures, tree, base_url, [e for e in scanned if is_caption_element(e)])
-    sources = source_texts(tree, [element for element in scanned if is_source_element(element)])
+    figures = add_captioned_images(figures, base_url, [e for e in scanned if is_caption_element(e)])
+    sources = source_texts([element for element in scanned if is_source_element(element)])
     cards = [element for element in scanned if _is_hover_card(element)]
     videos = find_videos(tree, base_url)
     cover = find_cover(tree, meta.image, base_url)
@@ -317,7 +308,7 @@ def extract_article(
     title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
-    _drop_hover_cards(root, cards)
+    _drop_hover_cards(cards)
     blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta, videos)
     body_chars = sum(len(block.plain_text()) for block in blocks)
     if body_chars < MIN_BODY_CHARS or _reads_like_a_menu(blocks, body_chars):

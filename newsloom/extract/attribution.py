@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.model import Attribution, AttributionKind
@@ -40,21 +39,18 @@ _TRAILING_CREDIT = re.compile(
     re.IGNORECASE,
 )
 MAX_ATTRIBUTION_LINE = 120
-# ``/descendant::``: the nodes ``//body//*[…]`` names, without libxml2's child step from every node and merge.
-_SOURCE_ELEMENT_XPATH = etree.XPath("//body/descendant::*[@class][contains(@class, 'source')]")
 MAX_SOURCE_NAME = 60
 
 
 def is_source_element(element: lxml_html.HtmlElement) -> bool:
-    """What ``_SOURCE_ELEMENT_XPATH`` tests an element of the body for."""
+    """A body element whose class says it names the source (``contains(@class, 'source')``)."""
     return "source" in (element.get("class") or "")
 
 
-def source_texts(tree: lxml_html.HtmlElement, elements: list[lxml_html.HtmlElement] | None = None) -> list[str]:
-    """Texts of the elements whose class says they name the source ("Theo Nhịp sống thị trường"). ``elements``:
-    those elements in document order, when the caller has found them in a walk of its own."""
-    found = _SOURCE_ELEMENT_XPATH(tree) if elements is None else elements
-    texts = (normalize_space(element.text_content()) for element in found[:20])
+def source_texts(elements: list[lxml_html.HtmlElement]) -> list[str]:
+    """Texts of the elements whose class says they name the source ("Theo Nhịp sống thị trường"), given in
+    document order (``is_source_element`` over the page's class scan)."""
+    texts = (normalize_space(element.text_content()) for element in elements[:20])
     return [text for text in texts if text and len(text) <= 4 * MAX_SOURCE_NAME]
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.extract.attribution import split_caption_credit
@@ -152,10 +151,6 @@ def _caption_parts(figure: lxml_html.HtmlElement) -> tuple[str | None, str | Non
 
 
 CAPTION_STEPS = 4
-# One walk (``/descendant::``, not a union of two ``//`` paths): the same nodes in the same order.
-_PAGE_CAPTIONS_XPATH = etree.XPath(
-    '//body/descendant::*[self::figcaption or contains(@class, "caption") or contains(@class, "Caption")]'
-)
 
 
 ANCHOR_WORDS = 8
@@ -201,23 +196,21 @@ MIN_LOOSE_CAPTION = 15
 
 
 def is_caption_element(element: lxml_html.HtmlElement) -> bool:
-    """What ``_PAGE_CAPTIONS_XPATH`` tests an element of the body for."""
+    """A body element that captions: a ``figcaption``, or a class naming a caption."""
     classes = element.get("class") or ""
     return element.tag == "figcaption" or "caption" in classes or "Caption" in classes
 
 
-def _captioned_images(
-    tree: lxml_html.HtmlElement, base_url: str | None, captions: list[lxml_html.HtmlElement] | None = None
-) -> dict[str, FigureInfo]:
+def _captioned_images(base_url: str | None, captions: list[lxml_html.HtmlElement]) -> dict[str, FigureInfo]:
     """Images with a caption beside them outside any ``<figure>`` of theirs (``<div class="caption">``, or a
     ``figcaption`` next to the ``<figure>`` that holds the image).
 
     Walks from the captions (a page has few) to the one image under their nearest ancestor that holds any, rather
     than from every image (a page may have hundreds) up to a caption. ``captions``: the body's caption elements in
-    document order, when the caller has found them in a walk of its own.
+    document order (``is_caption_element`` over the page's class scan).
     """
     found: dict[str, FigureInfo] = {}
-    for element in _PAGE_CAPTIONS_XPATH(tree) if captions is None else captions:
+    for element in captions:
         if element.xpath("ancestor::figure") or element.find(".//img") is not None:
             continue
         img = None
@@ -239,15 +232,10 @@ def _captioned_images(
     return found
 
 
-def read_figures(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
-    """Map of every known source URL of a captioned or plain figure image to its info, and of images outside
-    figures that have a caption beside them."""
-    return add_captioned_images(read_figure_elements(tree, base_url), tree, base_url)
-
-
 def read_figure_elements(tree: lxml_html.HtmlElement, base_url: str | None) -> dict[str, FigureInfo]:
-    """The ``<figure>`` half of :func:`read_figures`. Takes the credit lines out of the figures' captions, so
-    anything that reads captions or source-naming elements of the page reads it after this."""
+    """The ``<figure>`` images, before :func:`add_captioned_images` adds the loose ones. Takes the credit lines out
+    of the figures' captions, so anything that reads captions or source-naming elements of the page reads it after
+    this."""
     figures: dict[str, FigureInfo] = {}
     for figure in tree.iter("figure"):
         images = figure.xpath(".//img")
@@ -267,13 +255,10 @@ def read_figure_elements(tree: lxml_html.HtmlElement, base_url: str | None) -> d
 
 
 def add_captioned_images(
-    figures: dict[str, FigureInfo],
-    tree: lxml_html.HtmlElement,
-    base_url: str | None,
-    captions: list[lxml_html.HtmlElement] | None = None,
+    figures: dict[str, FigureInfo], base_url: str | None, captions: list[lxml_html.HtmlElement]
 ) -> dict[str, FigureInfo]:
     """``figures`` with the images that have a loose caption beside them (where no figure captions them)."""
-    for url, info in _captioned_images(tree, base_url, captions).items():
+    for url, info in _captioned_images(base_url, captions).items():
         if url not in figures or not figures[url].caption:
             figures[url] = info
     return figures
