@@ -293,7 +293,7 @@ def vietnamese_features(sentence: str, stance: Stance | None) -> dict[str, float
         claim=_VI_CLAIM.match(after) is not None,
         bare=_VI_BARE.match(after) is not None,
         actor=actor,
-        actor_is_agent=bool(actor) and _can_confirm(actor or "", sentence),
+        actor_is_agent=actor is not None and _can_confirm(actor, sentence),
     )
     return stance_filter.features(first.group(0), before, after, cues)
 

@@ -17,9 +17,11 @@ What "similar" means (each part measured in BENCHMARKS.md, ``make bench-stories`
 Articles are read in time order (a first pass, as a wire desk would), then each new article is offered again to
 every story with the others in place (``REFINE_ROUNDS``): a one-pass result depends on the order articles come
 in, and the second look removes most of that. Last, a story that is two look-alike events (two earthquakes, two
-arrests of one team's players: one vocabulary, other names and dates) is cut in two (``_split_mixed``). The centroid cosine never needs the centroid: with unit vectors,
-``cos(v, Σm) = Σ s(v, m) / sqrt(Σ s(a, b))`` over members ``m`` and member pairs ``(a, b)``, so only similarities
-between articles are needed, computed in blocks as one sparse product and pruned of near-zero entries.
+arrests of one team's players: one vocabulary, other names and dates) is cut in two (``_split_mixed``).
+
+The centroid cosine never needs the centroid: with unit vectors, ``cos(v, Σm) = Σ s(v, m) / sqrt(Σ s(a, b))``
+over members ``m`` and member pairs ``(a, b)``, so only similarities between articles are needed, computed in
+blocks as one sparse product and pruned of near-zero entries.
 
 The input is an interface (``StoryDoc``: text, date, outlet, language), so a translation stage may hand in an
 English rendering of a Vietnamese report and stories cross languages.
@@ -760,7 +762,7 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
 
 
-def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int, start: int, new_keys: int) -> int:
+def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int, start: int, new_keys: int) -> None:
     """Split stories that are two events: look-alike events (two earthquakes, two arrests of one player) share
     enough words to pass the centroid test one report at a time, yet their reports are far more alike within each
     event than across. The story's best cut in two is the sign of the Fiedler vector of its members' cosine graph
@@ -771,7 +773,7 @@ def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int
 
     Only stories that took a new report this run are looked at. Reports already in a story stay there: a cut
     that would part two of them is not made; the half holding them keeps the story's key, the other half gets a
-    new key. Returns the last new key used."""
+    new key (numbered on from ``new_keys``, the last one the rounds used)."""
     stories = [
         sorted(members)
         for members in clusters.members.values()
@@ -789,7 +791,6 @@ def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int
         new_keys += 1
         for index in leave:
             clusters.label[index] = -new_keys
-    return new_keys
 
 
 def _names_rows(rows: sparse.csr_matrix, names_from: int) -> sparse.csr_matrix:
