@@ -79,11 +79,19 @@ OPENED_URLS: list[str] = []  # for the one-line message of a connection lost mid
 
 def database_error(url: str, error: BaseException) -> click.ClickException:
     """One line naming the database (password hidden) and the driver's first line of complaint."""
-    from newsloom.cli.output import safe_url
-
     original = getattr(error, "orig", None) or error
     reason = next((line.strip() for line in str(original).splitlines() if line.strip()), type(original).__name__)
     return click.ClickException(f"cannot open the store at {safe_url(url)}: {reason}")
+
+
+def safe_url(url: str) -> str:
+    """A database URL as it may be shown: the password replaced by ***."""
+    import sqlalchemy as sa  # only when a URL is shown: `--help` and `extract` never load the store's stack
+
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("://", 1)[0] + "://…" if "://" in url else "(unparsable URL)"
 
 
 # Reports and progress go to stderr so stdout stays machine-readable (extract/export print JSON there).
