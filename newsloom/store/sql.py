@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,12 +75,6 @@ class SQLStore:
     ) -> UpsertResult:
         with self.engine.begin() as conn:
             return self.upsert_in(conn, article, raw_html, final_url)
-
-    def upsert_articles(self, articles: Sequence[Article]) -> list[UpsertResult]:
-        """Many articles in one transaction, each stored as ``upsert_article`` stores it (see ``store.bulk``)."""
-        from newsloom.store.bulk import upsert_articles
-
-        return upsert_articles(self, articles)
 
     def upsert_in(
         self, conn: sa.Connection, article: Article, raw_html: bytes | None = None, final_url: str | None = None
