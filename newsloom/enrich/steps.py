@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from newsloom.enrich.language import detect_language
-from newsloom.enrich.outlets import settle_outlet
 from newsloom.enrich.sections import place_section
 from newsloom.enrich.tags import clean_article_tags
 from newsloom.model import Article
+from newsloom.outlets import settle_outlet
 
 EnrichStep = Callable[[Article], Article]
 

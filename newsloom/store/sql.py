@@ -12,7 +12,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.outlets import choose_outlet_name, distinct_name
 from newsloom.model import (
     UNDATED,
     Article,
@@ -22,6 +21,7 @@ from newsloom.model import (
     block_from_dict,
     block_to_dict,
 )
+from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult

@@ -7,8 +7,8 @@ publisher's section, breadcrumb, URL path), then by a text classifier trained on
 from __future__ import annotations
 
 from newsloom.enrich.sections.rules import Placement, place_by_rules
-from newsloom.enrich.sections.scheme import DEFAULT_SCHEME, SchemeSection, alias_map, fold, scheme_from_settings
 from newsloom.model import Article
+from newsloom.section_scheme import DEFAULT_SCHEME, SchemeSection, alias_map, fold, scheme_from_settings
 
 _DEFAULT_ALIASES = alias_map(DEFAULT_SCHEME)
 _DEFAULT_NAMES = {section.slug: section.name("en") for section in DEFAULT_SCHEME}
