@@ -1,7 +1,7 @@
 """The ordered enrichment steps; each takes an article and returns it enriched.
 
 Per page, cheap and model-free: language, publisher tags cleaned, section by rules, outlet name. What needs a model
-(entity tags, the section classifier) runs in batches after store: ``newsloom/enrich/batch.py``.
+(entity tags, the section classifier) runs in batches after store: ``newsloom/pipeline/enrichment.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Sections: every article placed on the portal's scheme (``scheme.py``) by rules first (``rules.py``: feed mapping,
 publisher's section, breadcrumb, URL path), then by a text classifier trained on what the rules placed
-(``classifier.py``, run in the batch stage ``newsloom/enrich/batch.py``). An article neither places stays unplaced
+(``classifier.py``, run in the batch stage ``newsloom/pipeline/enrichment.py``). An article neither places stays unplaced
 (``section`` None, ``section_rule`` None) and is listed for the administrator.
 """
 
