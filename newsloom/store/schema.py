@@ -121,6 +121,7 @@ articles = sa.Table(
     sa.Column("section_rule", sa.String(20)),  # feed | publisher | breadcrumb | url | classifier; NULL: unplaced
     sa.Column("section_confidence", sa.Float),
     sa.Column("enriched_at", UTCDateTime()),  # when the batch enrichment (entities, classifier) last saw it
+    sa.Column("media_checked_at", UTCDateTime()),  # when the media stage last handled its pictures; NULL: waiting
     sa.Index("ix_articles_listed_at", "listed_at"),
     sa.Index("ix_articles_section_listed", "section_slug", "listed_at"),
     sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
@@ -129,6 +130,7 @@ articles = sa.Table(
     sa.Index("ix_articles_updated_at", "updated_at"),
     sa.Index("ix_articles_translated_from", "translated_from"),
     sa.Index("ix_articles_enriched_at", "enriched_at"),
+    sa.Index("ix_articles_media_checked_at", "media_checked_at"),
     sa.Index(  # the newest dated report of any story, without walking the articles in no story
         "ix_articles_story_published",
         "published_at",

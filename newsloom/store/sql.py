@@ -163,6 +163,7 @@ class SQLStore:
             "section_rule": article.section_rule,
             "section_confidence": article.section_confidence,
             "enriched_at": None,  # new content: the batch enrichment sees it again
+            "media_checked_at": None,  # and the media stage its pictures
             "updated_at": now,
         }
 
