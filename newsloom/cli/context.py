@@ -64,12 +64,13 @@ class AppContext:
         if self._store is None:
             import sqlalchemy as sa
 
+            from newsloom.errors import ConfigError
             from newsloom.store import open_store
 
             OPENED_URLS.append(self.settings.resolved_database_url)
             try:
                 self._store = open_store(self.settings)
-            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, OSError) as error:
+            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ConfigError, OSError) as error:
                 raise database_error(self.settings.resolved_database_url, error) from error
         return self._store
 
