@@ -108,8 +108,8 @@ def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
             continue  # the aggregator that carried the page, not the page's publisher
         candidates.append((int(matches), RANKS.get(kind, 1) * 100 - order, name))
     if candidates:
-        matches, rank, name = max(candidates)
-        return name, rank // 100 + (1 if matches else 0)
+        best_matches, rank, best = max(candidates)
+        return best, rank // 100 + (1 if best_matches else 0)
     if domain and not domain.replace(".", "").isdigit() and "." in domain:
         return domain_name(domain), RANKS["domain"]
     return None, 0

@@ -96,7 +96,9 @@ def _main_text(
         )
     except Exception as error:  # the body finder raises assorted parser errors on hostile input
         raise ExtractError(f"extractor failed: {type(error).__name__}", where) from error
-    return document.body if document is not None else None
+    if document is None or isinstance(document, dict):  # a dict only with as_dict=True, which is not asked for
+        return None
+    return document.body
 
 
 def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
@@ -304,8 +306,8 @@ def extract_article(
     cards = [element for element in scanned if _is_hover_card(element)]
     videos = find_videos(tree, base_url)
     cover = find_cover(tree, meta.image, base_url)
-    title = (site.text(tree, "title")[:1] or [None])[0] if site else None
-    title = title or choose_title(tree, meta)
+    titles = site.text(tree, "title") if site else []
+    title = (titles[0] if titles else None) or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
     _drop_hover_cards(cards)

@@ -14,7 +14,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -102,7 +102,7 @@ class WorkerContext:
         self.batch = Batch(self.store, self.settings, fetcher=self.fetcher)
         self.extract = partial(extract_stage, canonical_aliases=parse_aliases(settings.canonical_aliases))
 
-    def run(self, coroutine: Any) -> Any:
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return self.loop.run_until_complete(coroutine)
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from newsloom.store.types import UTCDateTime
@@ -305,3 +307,12 @@ media = sa.Table(
     sa.Column("widths", sa.String(60)),  # rendition widths, comma-separated, smallest first
     sa.Column("fetched_at", UTCDateTime(), nullable=False),
 )
+
+
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The new row's id from an INSERT of one row (SQLAlchemy types the key as optional: it is absent only for
+    statements that insert no single row, which would be a bug here)."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])

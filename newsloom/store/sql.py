@@ -104,7 +104,7 @@ class SQLStore:
             values["listed_at"] = existing.listed_at  # first seen stays first seen
         if existing is None:
             values["created_at"] = now
-            article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
+            article_id = schema.inserted_id(conn.execute(table.insert().values(**values)))
             outcome = UpsertOutcome.NEW
             if source_id is not None:  # extraction health counts each article once, when it is new
                 record_extraction(conn, source_id, article, article.fetched_at or now)
@@ -242,7 +242,7 @@ class SQLStore:
                 created_at=now,
             )
         )
-        return int(inserted.inserted_primary_key[0])
+        return schema.inserted_id(inserted)
 
     def _section_for(self, conn: sa.Connection, name: str | None) -> str | None:
         if not name:

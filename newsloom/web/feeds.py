@@ -112,8 +112,8 @@ def content_html(article: Article, base: str, pictures: dict[str, Media]) -> str
                     f'alt="{escape(block.image.alt or block.image.caption or "")}">'
                     f"{f'<figcaption>{caption}</figcaption>' if caption else ''}</figure>"
                 )
-        elif block.kind == BlockKind.VIDEO and public_url(block.url):
-            parts.append(f'<p><a href="{escape(iri_to_uri(block.url))}">Video</a></p>')
+        elif block.kind == BlockKind.VIDEO and (video := public_url(block.url)):
+            parts.append(f'<p><a href="{escape(iri_to_uri(video))}">Video</a></p>')
     original = public_url(article.url)  # never a saved page's local file: path
     if original:
         parts.append(f'<p>Source: <a href="{escape(iri_to_uri(original))}">{escape(original)}</a></p>')
@@ -260,7 +260,8 @@ def _feed(request: Request, kind: str, title: str, path: str, self_path: str, ar
 
 
 def _xml(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 @router.get("/feed.xml")

@@ -157,7 +157,7 @@ def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
         from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+    return TranslationStore(store.engine).flags_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,7 +437,7 @@ class Portal:
             current = identity()
             kept, now = self._kept_counts.get(name), time.monotonic()
             if kept and kept.slow and kept.identity == current and now - kept.at < COUNTS_REUSE:
-                return kept.counts  # type: ignore[return-value]
+                return kept.counts
             counts = count()
             self._kept_counts[name] = _KeptCounts(current, counts, now, time.monotonic() - now > SLOW_COUNT)
             return counts
