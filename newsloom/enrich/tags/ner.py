@@ -2,8 +2,9 @@
 
 ``EntityRecognizer`` is the seam; one adapter per language: underthesea for Vietnamese (its CRF NER model ships in
 the wheel, nothing is fetched), spaCy for English (the ``en_core_web_sm`` pipeline, installed as a package: see
-docs/enrichment.md, "Entity tags"). A language without a recogniser, or whose model is not installed, gets no entities and the
-article keeps its publisher's tags; the missing model is said once, in the log and by ``newsloom tags status``.
+docs/enrichment.md, "Entity tags"). A language without a recogniser, or whose model is not installed, gets no
+entities and the article keeps its publisher's tags; the missing model is said once, in the log and by
+``newsloom tags status``.
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def _numpy_matmul() -> Iterator[None]:
     import numpy as np
     from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
-    class MatmulOps(NumpyOps):  # type: ignore[misc]
+    class MatmulOps(NumpyOps):
         def gemm(self, x, y, out=None, trans1=False, trans2=False):  # type: ignore[no-untyped-def]
             x = x.T if trans1 else x
             y = y.T if trans2 else y
