@@ -6,6 +6,11 @@ reader; for them gzip is made of independent deflate pieces (each page part comp
 which makes it self-contained) and only the token, a few dozen bytes, is compressed per request, then framed
 with the gzip header and a CRC-32 computed over the reader's bytes (RFC 1951 allows any sequence of non-final
 blocks). Brotli and zstd streams cannot be spliced, so form pages are sent gzipped (every browser accepts gzip).
+
+Why by hand: the standard library compresses a whole stream only, so a per-reader page would be compressed again
+on every request, costing several times the rest of a cached answer (BENCHMARKS.md, "Web: compressed responses").
+The framing is kept in this module alone; ``tests/web/test_compression.py`` reads it back with the standard
+library's inflaters and fails if zlib's flush behaviour changes.
 """
 
 from __future__ import annotations
