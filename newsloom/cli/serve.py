@@ -25,9 +25,9 @@ def settle_heap() -> None:
     """Hide what the process built at start (modules, templates, schema: ~125,000 objects) from the garbage
     collector, once the app exists and before it serves.
 
-    Under load the collector's full passes walked all of it over and over, stopping the event loop for up to
-    100 ms a few times in ten seconds: the slowest 1% of first renders waited for those. After this, full passes
-    walk only what the page and fragment caches keep. A process-wide switch, so only the command that owns the
+    Under load the collector's full passes walked all of it over and over, stopping the event loop each time: the
+    slowest first renders waited for those. After this, full passes walk only what the page and fragment caches
+    keep. A process-wide switch, so only the command that owns the
     process throws it: the app itself (``newsloom.web``) leaves the collector to whoever embeds it.
     """
     gc.collect()

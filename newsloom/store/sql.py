@@ -476,8 +476,8 @@ SUMMARY_COLUMNS = tuple(
 )
 
 
-# Statements every page render runs, built once: building a select costs more than running it (~60 µs vs ~15 µs
-# for an article by id); only the values change, as bound parameters.
+# Statements every page render runs, built once: building a select costs more than running it (an article by id
+# is a quick indexed read); only the values change, as bound parameters.
 # The stored body is left out: an article's body is its blocks' text (``Article.body``), and reading a few KB of it
 # again is a tenth of reading an article.
 _ARTICLE_BY_ID = sa.select(*(c for c in schema.articles.c if c.name != "body")).where(

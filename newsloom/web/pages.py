@@ -263,7 +263,7 @@ async def article(
 ) -> Response:
     """Rendered in the event loop, not a worker thread: a first render is a few small indexed reads and
     the template (the related blocks come from shared lists), and under load a thread per render cost more than the
-    render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md).
+    render, in hops and in threads queueing for the GIL (the long tail of first renders: BENCHMARKS.md, "Web").
 
     In an edition (``/en/article/…``), an article in another language sends the reader to its translation into
     the edition's language, or its original, when there is one; otherwise it is shown labelled untranslated.

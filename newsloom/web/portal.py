@@ -408,7 +408,7 @@ class Portal:
 
     def section_counts(self) -> list[Named]:
         """Every section with its article count, busiest first: what orders the header and the home page's blocks.
-        Counting is a pass over an index of the whole store (74-259 ms at a million articles): see ``_counted``."""
+        Counting is a pass over an index of the whole store, which grows with it: see ``_counted``."""
         return self._counted(
             "sections",
             lambda: tuple(sorted((n.slug, n.name) for n in self.queries.section_names())),
@@ -417,7 +417,7 @@ class Portal:
 
     def outlet_counts(self) -> list[Outlet]:
         """Every outlet with its article count and feed health, busiest first (the outlets page and API): counting
-        every outlet's articles took 110-180 ms at a million; see ``_counted``."""
+        every outlet's articles grows with the store; see ``_counted``."""
         return self._counted(
             "outlets",
             lambda: tuple(sorted((o.id, o.slug, o.name, o.logo_url) for o in self.outlet_directory().values())),

