@@ -14,9 +14,12 @@ brackets (``http://[::1]:8080/a``).
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import idna
 
 from newsloom.errors import InvalidURL
 
@@ -50,6 +53,11 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_CHARS = 2048
 # A host name: labels of letters (any script: IDNs arrive unencoded), digits, hyphens and underscores.
 _HOST_NAME = re.compile(r"^[\w-]+(\.[\w-]+)*\.?$", re.UNICODE)
+# DNS limits (RFC 1035): a label of at most 63 octets, a name of at most 253 characters.
+MAX_LABEL_CHARS = 63
+MAX_HOST_CHARS = 253
+# A host whose last label is a number is an IPv4 address (WHATWG URL), whatever its other labels look like.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +108,38 @@ def parse_http_url(url: str) -> HttpURL:
         raise InvalidURL("URL has no host", url)
     if ":" in host:  # an IPv6 literal (urlsplit already checked its brackets and characters)
         host = f"[{host}]"
-    elif not _HOST_NAME.match(host):
-        raise InvalidURL(f"bad host name {host!r}", url)
+    else:
+        _check_host_name(host, url)
     return HttpURL(scheme, host, port, parts.username, parts.path, parts.query, parts.fragment)
+
+
+def _check_host_name(host: str, url: str) -> None:
+    """Refuse a host name that the HTTP client or the resolver would refuse later.
+
+    Caught here, a bad host is one feed item's rejection; caught by httpx (``Invalid IPv4 address``) or by the
+    ``idna`` codec (``label empty or too long``) it surfaced as a foreign exception in the middle of a feed's poll.
+    """
+    if not _HOST_NAME.match(host):
+        raise InvalidURL(f"bad host name {host!r}", url)
+    if _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:  # octal (0177.0.0.1), short (127.1), hex or out of range (1.2.3.999)
+            raise InvalidURL(f"bad IPv4 address {host!r}", url) from None
+        return
+    try:
+        ascii_host = idna.encode(host).decode("ascii") if not host.isascii() else host
+        labels = ascii_host.split(".")
+        for label in labels:
+            if label.startswith("xn--"):
+                idna.decode(label)
+    except (idna.IDNAError, UnicodeError) as error:
+        raise InvalidURL(f"bad international host name {host!r}: {error}", url) from None
+    if len(ascii_host) > MAX_HOST_CHARS or any(not label or len(label) > MAX_LABEL_CHARS for label in labels):
+        raise InvalidURL(
+            f"bad host name {host[:80]!r}: over {MAX_HOST_CHARS} characters or a label empty or over {MAX_LABEL_CHARS}",
+            url,
+        )
 
 
 def is_tracking_param(name: str) -> bool:

@@ -41,6 +41,15 @@ def test_ipv6_literals_keep_their_brackets() -> None:
         ("http:///no-host", "no host"),
         ("https://example.com/" + "a" * 130_000, "longer than"),
         ("https://example.com/a\x00b", "control characters"),
+        ("http://xn--/x", "bad international host name"),
+        ("http://xn--abc.example/x", "bad international host name"),
+        ("http://\U0001f4a9.la/", "bad host name"),
+        ("http://" + "a" * 300 + ".example/", "over 63"),
+        ("http://" + "a." * 130 + "example/", "over 63"),
+        ("http://0177.0.0.1/", "bad IPv4 address"),
+        ("http://1.2.3.999/x", "bad IPv4 address"),
+        ("http://127.1/", "bad IPv4 address"),
+        ("http://0x7f.0.0.1/", "bad IPv4 address"),
     ],
 )
 def test_unparseable_urls_are_one_named_error(raw: str, reason: str) -> None:
@@ -48,6 +57,13 @@ def test_unparseable_urls_are_one_named_error(raw: str, reason: str) -> None:
         canonicalize_url(raw)
     assert reason in caught.value.reason
     assert url_key(raw) == raw.strip()[:MAX_URL_CHARS]  # still recordable as what the feed listed
+
+
+def test_hosts_that_encode_are_kept() -> None:
+    assert canonicalize_url("http://xn--d1acufc.xn--p1ai/a") == "http://xn--d1acufc.xn--p1ai/a"
+    assert canonicalize_url("https://bücher.de/a") == "https://bücher.de/a"
+    assert canonicalize_url("http://93.184.216.34/a") == "http://93.184.216.34/a"
+    assert canonicalize_url("http://v2.example/a") == "http://v2.example/a"
 
 
 def test_join_url_never_raises() -> None:

@@ -280,7 +280,9 @@ class Fetcher:
             raise _Retry(f"timeout ({type(error).__name__})") from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
             raise _Retry(f"{type(error).__name__}: {error}") from None
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as error:
+            # httpx.InvalidURL is no HTTPError, and a host the idna codec refuses raises UnicodeError in the
+            # resolver: both are this URL's failure, never a foreign exception for the caller's loop.
             self.stats["errors"] += 1
             raise FetchError(f"{type(error).__name__}: {error}", url) from error
         self.stats["ok"] += 1

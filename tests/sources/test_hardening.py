@@ -91,6 +91,40 @@ def test_f4_poison_items_fail_alone_and_are_not_fetched_again(tmp_path: Path) ->
     store.close()
 
 
+HOSTLESS_LINKS = [
+    "http://xn--/x",
+    "http://\U0001f4a9.la/",
+    "http://" + "a" * 300 + ".example/",
+    "http://0177.0.0.1/",
+    "http://1.2.3.999/x",
+]
+
+
+@pytest.mark.parametrize("bad", HOSTLESS_LINKS)
+def test_f4_an_item_whose_host_cannot_be_encoded_is_rejected_alone(tmp_path: Path, bad: str) -> None:
+    """Hosts the IDNA codec or httpx refuse (raising their own exceptions, not ours) fail their item only."""
+    settings = crawl_settings(tmp_path)
+    store = open_store(settings)
+    with FaultSite() as site:
+        news = NewsSite(site, count=2)
+        links = [site.url(news.path(0)), bad, site.url(news.path(1))]
+        site.route("/items.json", Reply(200, json_feed(links), content_type="application/feed+json"))
+        register(store, "Hostile", site, ("/items.json", "rss"))
+        first = crawl(settings, store)
+        second = crawl(settings, store)
+    assert first.feed_errors == [] and second.feed_errors == []
+    assert first.articles[Outcome.NEW] == 2
+    assert [url for url, _ in first.page_failures] == [bad]
+    assert second.page_failures == [] and second.pages_fetched == 0  # rejected once, not tried on every poll
+    with store.engine.connect() as conn:
+        feed = conn.execute(sa.select(schema.feeds)).one()
+        logged = {row.url: row.status for row in conn.execute(sa.select(schema.crawl_urls))}
+    assert feed.error_streak == 0 and feed.last_error is None and feed.last_success_at is not None
+    assert feed.poll_interval_seconds < settings.poll_max_seconds
+    assert logged[bad] == "rejected"
+    store.close()
+
+
 class DripServer:
     """An HTTP server on 127.0.0.1 that answers headers at once, then one body byte every ``interval`` seconds."""
 
