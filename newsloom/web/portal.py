@@ -144,8 +144,12 @@ def decode_cursor(value: str | None) -> Cursor | None:
         stamp, separator, identifier = plain.rpartition("_")
         if not separator:
             raise ValueError("no position")
-        cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        listed = datetime.fromisoformat(stamp)
+        # The store compares in UTC: a time near either end of the calendar with a large offset
+        # (9999-12-31T23:59:59-23:59) does not exist there, and converting it raised OverflowError (a 500).
+        listed = (listed if listed.tzinfo else listed.replace(tzinfo=UTC)).astimezone(UTC)
+        cursor = Cursor(listed, int(identifier))
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
         raise BadCursor(value) from error
     if not 0 <= cursor.article_id <= 2**62:
         raise BadCursor(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 import stat
 from pathlib import Path
@@ -54,6 +55,29 @@ def test_out_of_range_api_cursor_is_a_400(site: Site) -> None:
         assert_security_headers(response)
         good = client.get("/api/v1/articles", params={"limit": 2}).json()["next_cursor"]
         assert client.get("/api/v1/articles", params={"limit": 2, "cursor": good}).status_code == 200
+
+
+def _b64(plain: str) -> str:
+    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+
+
+# Well-formed cursors whose time, taken to UTC, falls outside what a datetime can hold.
+OVERFLOWING = [_b64("9999-12-31T23:59:59-23:59_1"), _b64("0001-01-01T00:00:00+23:59_1")]
+
+
+@pytest.mark.parametrize("path", ["/tag/climate", "/outlet/gazette", "/author/jane-roe", "/section/world"])
+def test_a_cursor_whose_time_overflows_is_a_400(site: Site, path: str) -> None:
+    from newsloom.model import Source
+    from newsloom.store.sources import SourceStore
+
+    SourceStore(site.store.engine).add_source(Source(name="Gazette", homepage="https://gazette.example/"))
+    with site.client() as client:
+        for value in OVERFLOWING:
+            response = client.get(path, params={"before": value})
+            assert response.status_code == 400, (path, value)
+            assert_security_headers(response)
+            response = client.get("/api/v1/articles", params={"cursor": value})
+            assert response.status_code == 400 and "cursor" in response.json()["detail"]
 
 
 def test_a_500_has_the_security_headers_and_no_traceback(site: Site) -> None:
