@@ -5,8 +5,8 @@ Every URL that comes from outside (a page's ``<link rel=canonical>``, a feed ite
 99999, an unclosed ``[::1``, a host with spaces, a URL of 100 KB) into one named error, :class:`InvalidURL`, that a
 caller records as the reason its page or item failed, instead of a ``ValueError`` from deep inside ``urllib``.
 
-Two URLs that name the same article must normalise to the same string: scheme and host lower-cased, default ports
-and fragments dropped, tracking parameters (``utm_*``, ``fbclid``, ``gclid`` …) removed, remaining query parameters
+Two URLs that name the same article must normalise to the same string: scheme and host lower-cased, default ports,
+credentials (``user:pass@``) and fragments dropped, tracking parameters (``utm_*``, ``fbclid``, ``gclid`` …) removed, remaining query parameters
 kept in their order. Paths keep their case (servers may treat it as significant). IPv6 literals keep their
 brackets (``http://[::1]:8080/a``).
 """
@@ -62,7 +62,9 @@ _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 
 @dataclass(frozen=True, slots=True)
 class HttpURL:
-    """The parts of an http(s) URL that parsed cleanly; ``host`` is lower-case, IPv6 literals in brackets."""
+    """The parts of an http(s) URL that parsed cleanly; ``host`` is lower-case, IPv6 literals in brackets.
+
+    ``netloc`` leaves out ``username`` (and the password): credentials in a URL are not the article's address."""
 
     scheme: str
     host: str
@@ -77,7 +79,7 @@ class HttpURL:
         netloc = self.host
         if self.port is not None and self.port != DEFAULT_PORTS[self.scheme]:
             netloc = f"{netloc}:{self.port}"
-        return f"{self.username}@{netloc}" if self.username else netloc
+        return netloc  # never the userinfo: a listed ``user:pass@`` is neither part of the key nor shown
 
 
 def _split(url: str) -> SplitResult:
@@ -172,6 +174,21 @@ def url_key(url: str) -> str:
         return canonicalize_url(url)
     except InvalidURL:
         return url.strip()[:MAX_URL_CHARS]
+
+
+def strip_userinfo(url: str) -> str:
+    """``url`` without its ``user:password@`` part; never raises (an unparseable URL is returned as it is).
+
+    A feed item may carry credentials in its link (``http://user:pass@host/a``): kept, they made a second copy of
+    the article under another key and were published on its "Source:" link, in the API and in the feeds.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def urlsplit_scheme(url: str) -> str:

@@ -1,7 +1,7 @@
 import pytest
 
 from newsloom.errors import InvalidURL
-from newsloom.urls import MAX_URL_CHARS, canonicalize_url, join_url, url_key
+from newsloom.urls import MAX_URL_CHARS, canonicalize_url, join_url, strip_userinfo, url_key
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,8 @@ from newsloom.urls import MAX_URL_CHARS, canonicalize_url, join_url, url_key
         ("https://example.com/a#comments", "https://example.com/a"),
         ("https://example.com", "https://example.com/"),
         ("https://example.com/a?b=2&a=1", "https://example.com/a?b=2&a=1"),
+        ("http://user:pass@example.com/ok2.html", "http://example.com/ok2.html"),
+        ("http://user@Example.com:8080/a", "http://example.com:8080/a"),
     ],
 )
 def test_canonicalize_url(raw: str, expected: str) -> None:
@@ -70,3 +72,9 @@ def test_join_url_never_raises() -> None:
     assert join_url("https://example.com/a/b", "../c") == "https://example.com/c"
     assert join_url("https://[::1/x", "/y") == "/y"
     assert join_url(None, "/y") == "/y"
+
+
+def test_strip_userinfo_keeps_the_rest_and_never_raises() -> None:
+    assert strip_userinfo("http://u:p@host:81/a?b=1#c") == "http://host:81/a?b=1#c"
+    assert strip_userinfo("https://host/a@b") == "https://host/a@b"  # an @ in the path is not userinfo
+    assert strip_userinfo("https://[::1/x") == "https://[::1/x"

@@ -38,6 +38,7 @@ from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
@@ -117,7 +118,9 @@ def public_url(url: str | None) -> str | None:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return strip_userinfo(url)  # credentials a feed listed are never published (rows stored before too)
 
 
 def encode_cursor(article: Article) -> str:
