@@ -191,8 +191,9 @@ class Portal:
     # Shared by every serving process (``store.limits``): set in ``__post_init__``.
     comment_limit_ip: Limiter = field(init=False)
     comment_limit_article: Limiter = field(init=False)
-    login_limit: Limiter = field(init=False)  # per client address
-    login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
+    login_limit_pair: Limiter = field(init=False)  # per client address and account name together
+    login_limit: Limiter = field(init=False)  # per client address, whatever the account
+    login_limit_global: Limiter = field(init=False)  # every attempt from a browser not known to the account
     views: ViewCounter = field(init=False)
     media: MediaStore = field(init=False)
     media_storage: MediaStorage = field(init=False)
@@ -215,8 +216,11 @@ class Portal:
         limits = SharedRateLimits(self.settings.data_dir / "views.db")
         self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
         self.comment_limit_article = limits.limiter("comment-article", 30, 600)
-        self.login_limit = limits.limiter("login-ip", 10, 600)
-        self.login_limit_account = limits.limiter("login-account", 10, 600)
+        # Logins: ten tries per address and account in ten minutes, thirty per address over all accounts, and a
+        # slower ceiling over everything. A limit per account alone let anyone lock the administrator out.
+        self.login_limit_pair = limits.limiter("login-pair", 10, 600)
+        self.login_limit = limits.limiter("login-ip", 30, 600)
+        self.login_limit_global = limits.limiter("login-all", 100, 3600)
         self.trusted_proxies = parse_networks(self.settings.trusted_proxies, "trusted_proxies")
         self.metrics_allow = parse_networks(self.settings.metrics_allow, "metrics_allow")
         secure = self.settings.secure_cookies

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from newsloom.settings import Settings
-from newsloom.store import SQLStore
+from newsloom.store import SQLStore, open_store
 from newsloom.store.users import UserStore
 from newsloom.web import create_app
 from newsloom.web.app import SECURITY_HEADERS
@@ -285,3 +285,34 @@ def test_display_names_are_normalised_and_invisible_ones_refused(site: Site) -> 
     from newsloom.store.comments import CommentStore
 
     assert [c.author_name for c in CommentStore(site.store.engine).pending()] == ["Bob"]
+
+
+def test_the_global_login_ceiling_spares_a_browser_known_to_the_account(tmp_path: Path) -> None:
+    """Past the slow global ceiling (many addresses guessing) new browsers wait; one that logged in before does
+    not, so a distributed attack cannot lock the administrator out either."""
+    settings = Settings(data_dir=tmp_path / "data", trusted_proxies="127.0.0.1/32")
+    store = open_store(settings)
+    UserStore(store.engine).create("editor", "correct horse battery")
+    app = create_app(settings, store)
+    portal = app.state.portal
+    with LiveServer(app) as server:
+
+        def attempt(client: httpx.Client, address: str, password: str) -> int:
+            token = form_token(client.get("/admin/login").text)
+            data = {"username": "editor", "password": password, "csrf_token": token}
+            return client.post("/admin/login", data=data, headers={"x-forwarded-for": address}).status_code
+
+        with httpx.Client(base_url=server.url, follow_redirects=False) as known:
+            assert attempt(known, "192.0.2.1", "correct horse battery") == 303
+            known.cookies.delete("newsloom_session")
+            limits = portal.login_limit_global.limits
+            portal.login_limit_global = limits.limiter("login-all", 4, 3600)  # a small ceiling; one login spent
+            for number in range(3):
+                with httpx.Client(base_url=server.url) as stranger:
+                    assert attempt(stranger, f"198.51.100.{number}", "wrong password") == 401
+            with httpx.Client(base_url=server.url) as stranger:
+                assert attempt(stranger, "198.51.100.50", "correct horse battery") == 429
+            assert attempt(known, "192.0.2.1", "correct horse battery") == 303
+            known.cookies.set("newsloom_device", "forged", path="/admin/login")
+            assert attempt(known, "192.0.2.1", "correct horse battery") == 429
+    store.close()
