@@ -39,6 +39,7 @@ from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
+from newsloom.urls import strip_userinfo
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -326,7 +327,7 @@ def extract_article(
     if meta.description and not has_dateline and (item := dateline(meta.description)):
         attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline
     key = article_key(meta.canonical, url, canonical_aliases)
-    page_url = url or key
+    page_url = strip_userinfo(url) if url else key  # shown on the "Source:" link: never a password
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
     attribution += [Attribution(AttributionKind.PHOTO_CREDIT, name=credit) for credit in credits if credit]
     return Article(
