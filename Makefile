@@ -1,5 +1,8 @@
-# Quick start: `make run` serves the portal on 127.0.0.1:8000; `make test` runs every check.
+# Quick start: `make run` serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere);
+# `make test` runs every check.
 PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -15,7 +18,7 @@ $(STAMP): pyproject.toml requirements-models.txt
 
 run: $(STAMP)
 	$(BIN)/newsloom init
-	$(BIN)/newsloom serve --host 127.0.0.1 --port 8000
+	$(BIN)/newsloom serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	bash scripts/test-services.sh
