@@ -25,7 +25,6 @@ from newsloom.extract.figures import (
     plain_sources,
     srcset_candidates,
 )
-from newsloom.urls import url_key
 
 _SEPARATORS = re.compile(r"[/_\-.,=&?:%+;!~| ]+")
 # A file name's rendition suffix: WordPress' "-768x512" and "-e1715708581580" (an edited copy), "_w1080_h608".
@@ -127,22 +126,19 @@ def _page_image(element: lxml_html.HtmlElement, candidates: list[Candidate], bas
     return PageImage(element, renditions, best or renditions[0], _size(candidates, element))
 
 
-_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|\?)", re.IGNORECASE)
 LINK_DEPTH = 3  # how far up an image's link may sit (<a><picture><img>, <a><div><img>)
 
 
-def _links_elsewhere(image: lxml_html.HtmlElement, base_url: str | None, page_key: str | None) -> bool:
-    """Whether an image is the picture of a link to another page (a related article's thumbnail, a teaser): such
-    an image is never the cover, whatever its URL shares with the social image. A link to the picture's own file
-    or to this very page is the article's picture enlarged."""
+def _is_teaser(image: lxml_html.HtmlElement, base_url: str | None, teasers: frozenset[str]) -> bool:
+    """Whether an image is the picture of a link to another article: a link whose target the page also names
+    with a headline (``extract/related.py``), as related boxes do. Such a thumbnail is never the cover, whatever
+    its URL shares with the social image; a link to a photo viewer or to the picture itself carries no headline."""
     for depth, ancestor in enumerate(image.iterancestors()):
         if depth >= LINK_DEPTH:
             return False
         if ancestor.tag == "a":
             href = (ancestor.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:")) or _PICTURE_FILE.search(href):
-                return False
-            return page_key is None or url_key(absolute(href, base_url)) != page_key
+            return bool(href) and absolute(href, base_url).split("#", 1)[0] in teasers
     return False
 
 
@@ -153,13 +149,19 @@ def _names_the_picture(shared: set[str], stems: set[str]) -> bool:
     return bool(shared & stems) or any(not token.isalpha() for token in shared) or len(shared) >= 2
 
 
-def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: str | None) -> PageImage | None:
+def find_cover(
+    tree: lxml_html.HtmlElement,
+    social_image: str | None,
+    base_url: str | None,
+    teasers: frozenset[str] = frozenset(),
+) -> PageImage | None:
     """The page image showing the same picture as ``social_image``, or ``None``.
 
     Candidates are every ``<img>`` and every image the page asks the browser to preload (how many sites announce
     their hero picture). Matching is by substring of the social image's identity tokens over each image's URLs;
     a token counts when few images hold it, and an image matches only where what it shares names the picture
-    (``_names_the_picture``).
+    (``_names_the_picture``) and it is not the thumbnail of a link to another article (``teasers``: the
+    addresses the page links with a headline).
     """
     if not social_image:
         return None
@@ -176,10 +178,9 @@ def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: 
         present.append({token for token in wanted if token in text})
     spread = Counter(token for tokens in present for token in tokens)
     rare = max(2, len(elements) // 2)  # one picture is often shown twice (thumbnail and hero)
-    page_key = url_key(base_url) if base_url else None
     scores = [
         sum(1 for token in tokens if spread[token] <= rare)
-        if _names_the_picture(tokens, stems) and not _links_elsewhere(element, base_url, page_key)
+        if _names_the_picture(tokens, stems) and not _is_teaser(element, base_url, teasers)
         else 0
         for element, tokens in zip(elements, present, strict=True)
     ]

@@ -106,14 +106,19 @@ def test_one_shared_word_is_not_the_same_picture() -> None:
 
 
 def test_a_related_articles_thumbnail_is_never_the_cover() -> None:
-    """Even where its URL names the same picture (a related article reusing the photo), a picture that links to
-    another page is that page's teaser; a picture linking to its own file is the article's, enlarged."""
+    """Even where its URL names the same picture (a related article reusing the photo), a picture linking to an
+    article the page lists by headline is that article's teaser. A picture linking to a photo viewer is the
+    article's own."""
     social = f"{CDN}/share/7f3a9c21-storm-coast.jpg"
+    other = "https://news.example.com/world/storm-aftermath"
     teaser = (
-        f'<aside><a href="https://news.example.com/world/storm-aftermath">'
-        f'<img src="{CDN}/w=180/7f3a9c21-storm-coast.jpg" width="180"></a></aside>'
+        f'<aside><a href="{other}"><img src="{CDN}/w=180/7f3a9c21-storm-coast.jpg" width="180"></a>'
+        f'<a href="{other}">The storm left towns without power for days</a></aside>'
     )
     images = extract_article(_vietnamese_page(social, teaser)).images
     assert images[0].url == social
-    enlarged = f'<figure><a href="{CDN}/full/7f3a9c21-storm-coast.jpg"><img src="{CDN}/w=800/7f3a9c21-storm-coast.jpg"></a></figure>'
-    assert extract_article(_vietnamese_page(social, enlarged)).images[0].url == f"{CDN}/w=800/7f3a9c21-storm-coast.jpg"
+    viewer = (
+        f'<figure><a href="https://news.example.com/photos/storm"><img src="{CDN}/w=800/7f3a9c21-storm-coast.jpg">'
+        "</a></figure>"
+    )
+    assert extract_article(_vietnamese_page(social, viewer)).images[0].url == f"{CDN}/w=800/7f3a9c21-storm-coast.jpg"
