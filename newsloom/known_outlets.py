@@ -2,9 +2,9 @@
 
 Many Vietnamese pages name their publisher poorly: ``og:site_name`` is the domain's label ("cafef", "baodautu"),
 the domain itself ("baochinhphu.vn"), capitals ("TUOI TRE ONLINE"), or a spelling the paper does not use ("Báo Dân
-Trí" for "Dân trí"). ``newsloom/sources/known_outlets.toml`` lists each paper once: the name as the paper writes
+Trí" for "Dân trí"). ``newsloom/known_outlets.toml`` lists each paper once: the name as the paper writes
 it, its registrable domain (plus any it served from before) and homepage, the other spellings it uses for itself,
-and a logo where one is known for sure. ``enrich/outlets.py`` asks it when the page's own name is weak; the store
+and a logo where one is known for sure. ``newsloom/outlets.py`` asks it when the page's own name is weak; the store
 asks it for a logo when the page gives none. Only facts listed by hand: nothing here is fetched.
 """
 
@@ -15,7 +15,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 # Words a paper puts around its name that do not tell two papers apart: "Báo", "điện tử", "Online".
 _FRAME_WORDS = re.compile(r"\b(?:bao\s+dien\s+tu|bao|dien\s+tu|online|news|tin\s+tuc)\b")
@@ -58,7 +58,7 @@ def core_name(name: str) -> str:
 
 @cache
 def _registry() -> dict[str, KnownOutlet]:
-    data = tomllib.loads(resources.files("newsloom.sources").joinpath("known_outlets.toml").read_text("utf-8"))
+    data = tomllib.loads(Path(__file__).with_suffix(".toml").read_text("utf-8"))
     by_domain: dict[str, KnownOutlet] = {}
     for item in data.get("outlet", []):
         outlet = KnownOutlet(

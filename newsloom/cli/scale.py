@@ -17,7 +17,12 @@ def _checked_app(app: AppContext):  # type: ignore[no-untyped-def]
     """The configured Celery application, once broker and store are known to answer."""
     import sqlalchemy.exc
 
-    from newsloom.queue.app import configure, redacted
+    try:
+        from newsloom.queue.app import configure, redacted
+    except ImportError as error:  # Celery and Redis are the scale extra; the embedded default needs neither
+        raise click.ClickException(
+            f"scale-out needs the scale extra ({error.name} is not installed): pip install 'newsloom[scale]'"
+        ) from None
 
     settings = app.settings
     if not settings.broker_url:

@@ -15,7 +15,7 @@ from newsloom.errors import NewsloomError
 
 def run_enrichment(app: AppContext) -> None:
     """Entity tags and classifier placement for every article not yet enriched, with progress on a terminal."""
-    from newsloom.enrich.batch import enrich_stored
+    from newsloom.pipeline.enrichment import enrich_stored
     from newsloom.store.enrichment import EnrichmentStore
 
     store = app.store

@@ -20,15 +20,15 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from newsloom.domains import parse_aliases
-from newsloom.enrich.batch import enrich_stored
-from newsloom.enrich.translate import Translator, make_translator, translate_pending
-from newsloom.enrich.translate.stage import TranslationStats
+from newsloom.enrich.translate import Translator
 from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.media.stage import fetch_article_media
 from newsloom.model import Feed, Source
 from newsloom.pipeline import Outcome, update_stories
+from newsloom.pipeline.enrichment import enrich_stored
+from newsloom.pipeline.translation import TranslationStats, make_translator, translate_pending
 from newsloom.settings import Settings
 from newsloom.sources.listing import Entry, Listing, parse_listing
 from newsloom.sources.schedule import next_interval, next_poll_at

@@ -5,14 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.outlets import choose_outlet_name, distinct_name
 from newsloom.model import (
     UNDATED,
     Article,
@@ -22,6 +21,7 @@ from newsloom.model import (
     block_from_dict,
     block_to_dict,
 )
+from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
@@ -75,12 +75,6 @@ class SQLStore:
     ) -> UpsertResult:
         with self.engine.begin() as conn:
             return self.upsert_in(conn, article, raw_html, final_url)
-
-    def upsert_articles(self, articles: Sequence[Article]) -> list[UpsertResult]:
-        """Many articles in one transaction, each stored as ``upsert_article`` stores it (see ``store.bulk``)."""
-        from newsloom.store.bulk import upsert_articles
-
-        return upsert_articles(self, articles)
 
     def upsert_in(
         self, conn: sa.Connection, article: Article, raw_html: bytes | None = None, final_url: str | None = None

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from newsloom.enrich.stories import BODY_CHARS, StoryDoc
 from newsloom.model import UNDATED
 from newsloom.store import schema
+from newsloom.story_doc import BODY_CHARS, StoryDoc
 
 MAX_DOCS = 20_000
 

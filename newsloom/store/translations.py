@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from newsloom.enrich.stories import BODY_CHARS, StoryDoc
 from newsloom.store import schema
+from newsloom.story_doc import BODY_CHARS, StoryDoc
 
 FIRST_RETRY = timedelta(minutes=5)
 FLAG_KINDS = ("date", "number", "name", "quote", "untranslated")

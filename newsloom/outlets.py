@@ -16,11 +16,11 @@ import re
 import unicodedata
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.sections.scheme import all_section_words
-from newsloom.enrich.tags.clean import WIRE_LABELS
 from newsloom.known_outlets import KnownOutlet, known_outlet
 from newsloom.limits import MAX_NAME_CHARS
 from newsloom.model import Article
+from newsloom.section_scheme import all_section_words
+from newsloom.wires import WIRE_LABELS
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.
 CARRIERS = frozenset(
