@@ -55,18 +55,27 @@ def _host(url: str | None) -> str:
         return ""
 
 
-def _other_page(href: str, base_url: str | None, host: str) -> str | None:
-    """The absolute address (no fragment) of a link to another page of the site, else ``None``."""
+def _other_page(href: str, base_url: str, origin: str, host: str) -> str | None:
+    """The absolute address (no fragment) of a link to another page of the site, else ``None``. Most links are
+    absolute or root-relative: those are read without a URL parser (a page holds hundreds)."""
     href = href.strip()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+    if not href or href[0] == "#" or href.startswith(("javascript:", "mailto:", "tel:")):
         return None
-    try:
-        target = urljoin(base_url or "", href).split("#", 1)[0]
-    except ValueError:
-        return None
-    if _host(target) != host or target.rstrip("/") == (base_url or "").split("#", 1)[0].rstrip("/"):
-        return None
-    return target
+    if href.startswith(("http://", "https://")):
+        target = href
+        if _host(href[: href.find("/", 8) if href.find("/", 8) > 0 else len(href)]) != host:
+            return None
+    elif href[0] == "/" and not href.startswith("//"):
+        target = origin + href
+    else:
+        try:
+            target = urljoin(base_url, href)
+        except ValueError:
+            return None
+        if _host(target) != host:
+            return None
+    target = target.split("#", 1)[0]
+    return None if target.rstrip("/") == base_url.split("#", 1)[0].rstrip("/") else target
 
 
 def _bold_only(paragraph: lxml_html.HtmlElement, text: str) -> bool:
@@ -82,19 +91,23 @@ def _bold_only(paragraph: lxml_html.HtmlElement, text: str) -> bool:
 def read_page_cues(tree: lxml_html.HtmlElement, base_url: str | None) -> PageCues:
     cues = PageCues()
     host = _host(base_url)
-    if host:
+    if host and base_url:
+        origin = base_url[: base_url.find("/", base_url.find("//") + 2)] if base_url.count("/") >= 3 else base_url
         for link in tree.iter("a"):
-            target = _other_page(link.get("href") or "", base_url, host)
+            target = _other_page(link.get("href") or "", base_url, origin, host)
             if target is None:
                 continue
             text = normalize_space(link.text_content())
-            if len(text.split()) >= MIN_HEADLINE_WORDS and len(text) <= MAX_HEADLINE_CHARS:
+            if len(text) <= MAX_HEADLINE_CHARS and len(text.split()) >= MIN_HEADLINE_WORDS:
                 cues.headlines.add(text.casefold())
                 cues.headline_targets.add(target)
-    for paragraph in tree.iter("p"):
-        if paragraph.find(".//a") is not None or (
-            paragraph.find(".//b") is None and paragraph.find(".//strong") is None
-        ):
+    seen: set[lxml_html.HtmlElement] = set()
+    for bold in tree.iter("b", "strong"):  # far fewer than paragraphs: from each bold run up to its paragraph
+        paragraph = next((a for _, a in zip(range(3), bold.iterancestors(), strict=False) if a.tag == "p"), None)
+        if paragraph is None or paragraph in seen:
+            continue
+        seen.add(paragraph)
+        if any(True for _ in paragraph.iter("a")):
             continue
         text = normalize_space(paragraph.text_content())
         if MIN_SUBHEADING_CHARS <= len(text) <= MAX_SUBHEADING_CHARS and _bold_only(paragraph, text):
