@@ -150,3 +150,14 @@ def test_subheadings_are_headings_and_signatures_are_bylines(record: dict[str, A
     assert set(SUBHEADINGS.get(record["id"], [])) <= set(headings), headings
     if record["id"] == "011":  # VnExpress signs at the end: "Hà Thu (tổng hợp)"
         assert article.authors == ["Hà Thu"] and "(tổng hợp)" not in article.body
+
+
+@pytest.mark.corpus
+def test_outlet_is_the_papers_own_name(record: dict[str, Any]) -> None:
+    """The name the corpus gives each page's paper ("Dân trí (dantri.com.vn)"), as newsloom names its outlet."""
+    from newsloom.domains import registrable_domain
+    from newsloom.outlets import choose_outlet_name
+
+    article = extract(record)
+    name, _ = choose_outlet_name(article, registrable_domain(article.canonical_url))
+    assert name == record["outlet"].rsplit(" (", 1)[0]
