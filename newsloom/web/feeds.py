@@ -22,10 +22,11 @@ from email.utils import format_datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import escape
 
 from newsloom.model import Article, BlockKind, Media
+from newsloom.web.editions import prefix_of
 from newsloom.web.pictures import best_width, media_url, rendition_size
 from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, public_url, valid_datetime
 
@@ -283,6 +284,8 @@ def listing_feed(request: Request, kind: str, slug: str, name: str) -> Response:
         title, articles = portal.queries.tag_name(slug), portal.store.latest_articles(FEED_SIZE, tag=slug)
     else:
         outlet = portal.queries.outlet(slug)
+        if outlet is None and (moved := portal.queries.outlet_moved_to(slug)):  # a subscription outlives a rename
+            return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}/{name}", status_code=301)
         title = outlet.name if outlet else None
         articles = portal.store.latest_articles(FEED_SIZE, source_id=outlet.id) if outlet else []
     if title is None:
