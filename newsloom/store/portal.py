@@ -229,6 +229,14 @@ class PortalQueries:
         found = self._outlets(slug)
         return found[0] if found else None
 
+    def outlet_moved_to(self, slug: str) -> str | None:
+        """The current slug of the outlet that had ``slug`` before (``outlet_slugs``), else ``None``."""
+        s, old = schema.sources, schema.outlet_slugs
+        query = sa.select(s.c.slug).select_from(old.join(s, s.c.id == old.c.source_id)).where(old.c.slug == slug)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return str(found) if found is not None and found != slug else None
+
     def _outlets(self, slug: str | None) -> list[Outlet]:
         s, a, f = schema.sources, schema.articles, schema.feeds
         # One outlet's page counts its own articles only: the database does not push the slug into the grouping,

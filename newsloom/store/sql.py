@@ -86,9 +86,9 @@ class SQLStore:
         now = utcnow()
         table = schema.articles
         existing = conn.execute(
-            sa.select(table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at).where(
-                table.c.canonical_url == canonical
-            )
+            sa.select(
+                table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at, table.c.section_rule
+            ).where(table.c.canonical_url == canonical)
         ).first()
         if existing is not None and existing.content_hash == digest:
             if raw_html is not None:
@@ -111,7 +111,10 @@ class SQLStore:
         else:
             article_id = existing.id
             # A new version of the page knows nothing of the portal's decisions about the article: its story,
-            # its translation link, an administrator having hidden it. Those stay as stored.
+            # its translation link, an administrator having hidden or placed it. Those stay as stored.
+            if existing.section_rule == "editor":  # an editor's placement outlives new versions of the page
+                for key in ("section_slug", "section_rule", "section_confidence"):
+                    del values[key]
             for key, unset in (
                 ("story_id", None),
                 ("translated_from", None),

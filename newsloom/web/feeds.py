@@ -22,7 +22,7 @@ from email.utils import format_datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import escape
 
 from newsloom.model import UNDATED, Article, BlockKind, Media
@@ -318,6 +318,8 @@ def listing_feed(request: Request, kind: str, slug: str, name: str) -> Response:
         articles = portal.store.latest_articles(FEED_SIZE, tag=slug, edition=edition)
     else:
         outlet = portal.queries.outlet(slug)
+        if outlet is None and (moved := portal.queries.outlet_moved_to(slug)):  # a subscription outlives a rename
+            return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}/{name}", status_code=301)
         title = outlet.name if outlet else None
         articles = portal.store.latest_articles(FEED_SIZE, source_id=outlet.id, edition=edition) if outlet else []
     if title is None:

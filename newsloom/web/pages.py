@@ -189,6 +189,9 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     found = portal.queries.outlet(slug)
     if found is None:
+        if moved := portal.queries.outlet_moved_to(slug):  # renamed or taken over: old links keep working
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}{query}", status_code=301)
         raise HTTPException(404, N_("No such outlet"))
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)

@@ -25,7 +25,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from newsloom.domains import registrable_domain
 from newsloom.enrich.disputes import DisputeLink, dispute_links, story_disputes
+from newsloom.known_outlets import logo_for
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
@@ -79,6 +81,12 @@ T = TypeVar("T")
 
 def article_path(article: Article) -> str:
     return f"/article/{article.id}/{slugify(article.title, 60)}"
+
+
+def outlet_logo_url(outlet: Outlet) -> str | None:
+    """Where the outlet's logo comes from: its own, else the registry's, else its favicon (``known_outlets``); the
+    media stage fetches the same addresses."""
+    return logo_for(outlet.logo_url, outlet.homepage, registrable_domain(outlet.homepage) if outlet.homepage else None)
 
 
 def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
@@ -275,6 +283,7 @@ class Portal:
         env.filters["datetime"] = valid_datetime
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["outlet_mark"] = self._outlet_mark
         env.globals.update(figure=body.figure, article_body=body.article_body)
         env.globals["nav_sections"] = self.nav_sections
         env.globals["fragment"] = self._fragment
@@ -477,16 +486,19 @@ class Portal:
 
     def logos(self) -> dict[str, Media]:
         """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
-        urls = [o.logo_url for o in self.outlet_directory().values() if o.logo_url]
+        urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
         return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
 
     def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
-        if outlet is None or not outlet.logo_url:
-            return Markup("")
-        stored = self.logos().get(outlet.logo_url)
-        if stored is None:
+        url = outlet_logo_url(outlet) if outlet is not None else None
+        stored = self.logos().get(url) if url else None
+        if outlet is None or stored is None:
             return Markup("")
         return pictures.picture_html(stored, f"{outlet.name} logo", role)
+
+    def _outlet_mark(self, outlet: Outlet) -> Markup:
+        """The outlet's logo where one is stored, else its monogram: a list of outlets never shows a hole."""
+        return self._logo(outlet, "mark") or pictures.placeholder_html("mark", outlet.name)
 
     def _picture_context(self, context: dict[str, Any], edition: Edition) -> None:
         article = context.get("article")
