@@ -186,6 +186,12 @@ class Settings(BaseSettings):
         "en", description="Edition served when the reader's Accept-Language names none of the editions."
     )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+    editions_readable_only: bool = Field(
+        True,
+        description="An edition's listings (home, sections, tags, authors, search) show only what its readers can "
+        "read: originals in its language and translations into it; the rest is on outlet pages and "
+        "/other-languages. Off: untranslated articles in other languages are listed too, labelled.",
+    )
 
     @property
     def edition_list(self) -> list[str]:
