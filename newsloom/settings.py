@@ -129,8 +129,9 @@ class Settings(BaseSettings):
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
     translate_backend: str = Field(
-        "none",
-        description="Machine translation into translate_targets: none | ctranslate2 | libretranslate | openai.",
+        "auto",
+        description="Machine translation into translate_targets: auto | none | ctranslate2 | libretranslate | openai; "
+        "auto: ctranslate2 once a model is installed (`newsloom models install vi en`), else none.",
     )
     translate_targets: str = Field(
         "en", description="Comma-separated languages each article gets a translated edition in, e.g. 'en,vi'."

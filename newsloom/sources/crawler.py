@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from newsloom.domains import parse_aliases
 from newsloom.enrich.batch import enrich_stored
 from newsloom.enrich.translate import Translator, make_translator, translate_pending
-from newsloom.enrich.translate.stage import TranslationStats
+from newsloom.enrich.translate.stage import TranslationStats, active_backend
 from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
@@ -119,7 +119,7 @@ class Crawler:
     def _translate(self) -> TranslationStats | None:
         """Translated editions of the round's articles (the backend, and its model, loaded once per crawler); a
         failing backend never stops the crawl: the articles are stored and retried on a later round."""
-        if self.settings.translate_backend.strip().lower() in ("", "none"):
+        if active_backend(self.settings) == "none":
             return None
         try:
             if self._translator is None:
