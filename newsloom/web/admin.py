@@ -13,6 +13,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from newsloom.enrich.translate.stage import translation_overview
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
 from newsloom.store.enrichment import EnrichmentStore
@@ -109,6 +110,7 @@ def dashboard(request: Request) -> Response:
         flagged=ExtractionHealth(portal.store.engine).flagged(),
         unplaced=EnrichmentStore(portal.store.engine).unplaced(50),
         unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
+        translation=translation_overview(portal.store, portal.settings),
         user=_admin(request),
     )
 

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.enrich.copies import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
+from newsloom.enrich.translate.stage import translation_pending
 from newsloom.model import Article
 from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
@@ -322,6 +323,7 @@ async def article(
         outlet = outlet_map.get(article.source_id or -1)
         section_name = portal.section_name(article.section) if article.section else None
         base = public_base(portal.settings, request)
+        untranslated = portal.editions[edition].foreign(article.language)
         stored = portal.media.lookup(image_urls(article))
         # One address per text: an article's own page is in the edition of its own language.
         page_url = base + _edition_path(portal, article)
@@ -348,7 +350,11 @@ async def article(
             original_outlet=outlet_map.get(original.source_id or -1) if original else None,
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
-            untranslated=portal.editions[edition].foreign(article.language),
+            untranslated=untranslated,
+            translation_pending=untranslated
+            and translation_pending(
+                portal.store, portal.settings, article, edition, (outlet.slug, outlet.name) if outlet else ()
+            ),
             translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,

@@ -226,9 +226,36 @@ def test_untranslated_article_is_labelled_in_the_other_edition(editions: Edition
     with editions.client() as client:
         html = client.get(f"/en/article/{editions.untranslated}/x").text
         vi_html = client.get(f"/vi/article/{editions.untranslated}/x").text
-    assert "Not translated yet: shown in the original Vietnamese." in html
+    # No translation is configured (no model installed): the reader is told so, not promised one.
+    note = html.split('class="untranslated-note"')[1].split("</p>")[0]
+    assert "Vietnamese original (no English translation)" in note and "pending" not in note
     assert '<article class="article" lang="vi">' in html and '<html lang="en">' in html
     assert "untranslated-note" not in vi_html and '<html lang="vi">' in vi_html
+    with editions.client() as client:
+        vi_reader = client.get(f"/vi/article/{editions.english}/x").text
+    assert "Bản gốc tiếng Anh (không có bản dịch tiếng Việt)" in vi_reader
+
+
+def test_translation_pending_only_where_one_is_queued(settings: Settings, store: SQLStore) -> None:
+    from newsloom.store.translations import TranslationStore
+
+    ids = store_editions(store)
+    skipped = store.upsert_article(vietnamese(5, "Một bài không dịch được")).article_id
+    TranslationStore(store.engine).record(
+        skipped, "en", status="skipped", reason="no model for vi→en", now=datetime.now(UTC)
+    )
+    configured = settings.model_copy(
+        update={"translate_backend": "libretranslate", "translate_url": "http://127.0.0.1:9", "translate_targets": "en"}
+    )
+    with LiveServer(create_app(configured, store)) as server, httpx.Client(base_url=server.url) as client:
+        queued = client.get(f"/en/article/{ids['untranslated']}/x").text
+        not_queued = client.get(f"/en/article/{skipped}/x").text
+        not_a_target = client.get(f"/vi/article/{ids['english']}/x").text
+    assert (
+        "Translation pending" in queued and "Shown in the original Vietnamese until the translation is made." in queued
+    )
+    assert "Translation pending" not in not_queued and "Vietnamese original (no English translation)" in not_queued
+    assert "Đang chờ dịch" not in not_a_target and "không có bản dịch tiếng Việt" in not_a_target
 
 
 def test_the_interface_speaks_the_edition_language(editions: Editions) -> None:

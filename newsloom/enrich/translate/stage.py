@@ -385,3 +385,71 @@ def _translate_one(
     stats.characters += edition.characters
     stats.flags += len(edition.flags)
     return True
+
+
+@dataclass(slots=True)
+class TranslationOverview:
+    """What the admin page says about translation: the backend in use and why, the models installed, and per
+    target what is pending (due and with a model for its pair), what will be or was skipped, and why."""
+
+    backend: str  # the backend in use: none, ctranslate2, libretranslate, openai
+    configured: str  # translate_backend as set (auto, none, ...)
+    targets: list[str]
+    models: list[str]  # installed offline models, "vi→en"
+    pending: dict[str, int] = field(default_factory=dict)  # target -> articles queued
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> articles (recorded, or due without a model)
+    failed: int = 0  # jobs failed and waiting for their retry
+
+
+def translation_overview(store: object, settings: Settings) -> TranslationOverview:
+    from newsloom.enrich.translate.offline import CTranslate2Translator, installed_models
+
+    model_dir = settings.resolved_model_dir
+    overview = TranslationOverview(
+        backend=active_backend(settings),
+        configured=settings.translate_backend.strip().lower() or "none",
+        targets=settings.translate_target_list,
+        models=[f"{source}→{target}" for source, target, _ in installed_models(model_dir)],
+    )
+    jobs = TranslationStore(store.engine)  # type: ignore[attr-defined]
+    overview.skipped = jobs.skipped_reasons()
+    overview.failed = jobs.job_counts().get("failed", 0)
+    if overview.backend == "none":
+        return overview
+    offline = CTranslate2Translator(model_dir) if overview.backend == "ctranslate2" else None
+    skip = [name.strip() for name in settings.translate_skip_sources.split(",")]
+    for target in overview.targets:
+        due = jobs.due(target, datetime.now(UTC), skip_sources=skip, retry_now=True)
+        pairs: dict[str, bool] = {}
+        for language in jobs.languages_of(due).values():
+            if language not in pairs:
+                pairs[language] = offline is None or offline.supports(language, target)
+            if pairs[language]:
+                overview.pending[target] = overview.pending.get(target, 0) + 1
+            else:
+                reason = NoModelError(language, target).reason
+                overview.skipped[reason] = overview.skipped.get(reason, 0) + 1
+    return overview
+
+
+def translation_pending(
+    store: object, settings: Settings, article: Article, target: str, outlet: tuple[str, ...] = ()
+) -> bool:
+    """Whether a translation of ``article`` into ``target`` is queued: translation is on, ``target`` is one of its
+    targets, the article's outlet is not skipped, a model serves the pair (offline backend), and the article has not
+    been skipped. What an article page says to its reader ("Translation pending", or that there is none)."""
+    if article.id is None or article.translated_from is not None or target not in settings.translate_target_list:
+        return False
+    skip = {name.strip() for name in settings.translate_skip_sources.split(",") if name.strip()}
+    if skip & set(outlet):  # the outlet's slug and name, as translate_skip_sources may name it
+        return False
+    backend = active_backend(settings)
+    if backend == "none":
+        return False
+    if backend == "ctranslate2":
+        from newsloom.enrich.translate.offline import CTranslate2Translator
+
+        if not CTranslate2Translator(settings.resolved_model_dir).supports(primary_language(article.language), target):
+            return False
+    job = TranslationStore(store.engine).job_for(article.id, target)  # type: ignore[attr-defined]
+    return job is None or job.status != "skipped"
