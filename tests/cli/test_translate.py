@@ -188,3 +188,41 @@ def test_translate_makes_every_vi_en_edition_and_skips_pairs_without_a_model(tin
     again = newsloom(data, "translate")
     assert again.returncode == 0
     assert said(again).strip() == "translate: 0 editions made, 0 sentences from the translation memory; skipped: none"
+
+
+def test_models_install_fetches_the_package_the_argos_index_names(
+    tiny_models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index and the package served on 127.0.0.1 (the real ones are off this machine): the pair is found in the
+    index, its package downloaded and installed where `auto` finds it."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    served = tmp_path / "served"
+    served.mkdir()
+    _argos_package(tiny_models, served).rename(served / "translate-vi_en-1_0.argosmodel")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    index = [
+        {"from_code": "en", "to_code": "vi", "links": [f"{base}/missing.argosmodel"]},
+        {"from_code": "vi", "to_code": "en", "links": [f"{base}/translate-vi_en-1_0.argosmodel"]},
+    ]
+    (served / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    monkeypatch.setattr(models, "ARGOS_INDEX", f"{base}/index.json")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = Settings(data_dir=tmp_path / "data")
+        installed = models.install_from_index("vi", "en", settings.resolved_model_dir, settings)
+        with pytest.raises(models.ModelInstallError) as raised:
+            models.install_from_index("pt", "en", settings.resolved_model_dir, settings)
+        assert raised.value.reason == "the Argos index has no pt→en package"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert installed == settings.resolved_model_dir / "vi_en" and (installed / "model" / "model.bin").is_file()
+    from newsloom.enrich.translate.stage import active_backend
+
+    assert active_backend(settings) == "ctranslate2"
