@@ -35,6 +35,7 @@ BASE = frozenset(
         "domains",
         "errors",
         "identity",
+        "known_outlets",
         "limits",
         "logs",
         "model",

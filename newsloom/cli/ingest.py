@@ -176,10 +176,13 @@ def _text_view(article: Article) -> str:
 )
 @click.pass_obj
 def extract_command(app: AppContext, targets: tuple[str, ...], url: str | None, output_format: str) -> None:
-    """Print the article extracted from FILE or URL (several with --format jsonl: one object per input)."""
+    """Print the article extracted from FILE or URL (several with --format jsonl: one object per input).
+
+    The exit status is 1 when any input failed, in every format (jsonl still prints a line for each input)."""
     if output_format == "jsonl" or len(targets) > 1:
         if output_format != "jsonl":
             raise click.UsageError("several inputs need --format jsonl")
+        failed = 0
         for target in targets:
             try:
                 record = {
@@ -188,7 +191,12 @@ def extract_command(app: AppContext, targets: tuple[str, ...], url: str | None, 
                 }
             except NewsloomError as error:
                 record = {"file": target, "error": error.reason}
+                failed += 1
             click.echo(json.dumps(record, ensure_ascii=False))
+        if failed:  # every line is printed first: a script reads the good ones and still learns of the bad
+            inputs = "1 input" if failed == 1 else f"{failed} inputs"
+            err_console.print(f"newsloom: {inputs} failed (exit status 1)", markup=False, highlight=False)
+            raise SystemExit(1)
         return
     try:
         article = _extract_one(targets[0], url, app)

@@ -310,6 +310,13 @@ class Crawler:
             report.page_failures.append((entry.url, error.reason))
             self._progress(report)
             return Outcome.FAILED
+        except Exception as error:  # whatever one item raises is that item's rejection, never the feed's failure
+            if isinstance(error, TimeoutError | asyncio.CancelledError):
+                raise  # the poll's own deadline, or a stop: not this item's doing
+            reason = f"{type(error).__name__}: {error}"
+            log.debug("feed item failed", exc_info=error)
+            await self._reject(publisher, feed, entry, reason, report)
+            return Outcome.FAILED
         page = result.to_page(source_id=publisher.id, section=feed.section)
         outcome = await self.pipeline.process(page)
         report.articles[outcome.outcome] += 1

@@ -39,6 +39,7 @@ class SearchFilters:
     language: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    edition: str | None = None  # only what a reader of this language can read: originals in it, translations into it
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         table = schema.articles
@@ -53,7 +54,15 @@ class SearchFilters:
             found.append(table.c.listed_at >= self.since)
         if self.until is not None:
             found.append(table.c.listed_at <= self.until)
+        if self.edition:
+            found.append(in_language(table.c.language, self.edition))
         return found
+
+
+def in_language(column: sa.ColumnElement[Any], language: str) -> sa.ColumnElement[bool]:
+    """``column`` names ``language`` or a regional form of it (``en``, ``en-US``, ``en_GB``, ``EN``)."""
+    head = sa.func.lower(sa.func.substr(column, 1, len(language) + 1))
+    return sa.or_(column == language, sa.func.lower(column) == language, head.in_([f"{language}-", f"{language}_"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ def test_switching_edition_lands_on_the_same_article(editions: Editions, browser
     page.goto(f"{editions.url}/vi/article/{editions.untranslated}/x")
     page.click(".edition-switch a[hreflang='en']")
     page.wait_for_url(f"**/en/article/{editions.untranslated}/**")
-    assert "Not translated yet" in page.inner_text(".untranslated-note")
+    assert "Vietnamese original (no English translation)" in page.inner_text(".untranslated-note")
     # Pictures come from the portal's own /media (or a placeholder): no page asks a publisher's server for anything.
     assert page.blocked == []
 
