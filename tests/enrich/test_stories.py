@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import random
 import re
 import sys
 from collections import Counter, defaultdict
@@ -597,3 +598,88 @@ def test_names_rows_are_the_names_part_as_unit_vectors() -> None:
     names = stories._names_rows(rows, 2).toarray()
     assert np.allclose(names, [[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
     assert stories._names_rows(rows, 4) is rows  # no names part: the whole rows judge
+
+
+# Vietnamese writes a word as syllables set apart, and one syllable recurs in many unrelated words: 300 made-up
+# syllables of Vietnamese onsets and rhymes
+_SYLLABLES = [
+    onset + rhyme
+    for onset in ("b", "c", "d", "đ", "h", "l", "m", "n", "ng", "nh", "ph", "s", "t", "th", "tr")
+    for rhyme in (
+        "a",
+        "an",
+        "ang",
+        "anh",
+        "ao",
+        "âm",
+        "ân",
+        "ên",
+        "inh",
+        "oa",
+        "ong",
+        "ông",
+        "ơi",
+        "ung",
+        "ương",
+        "ai",
+        "ưa",
+        "iêu",
+        "uôn",
+        "ăng",
+    )
+]
+
+
+def _vietnamese_stream() -> list[StoryDoc]:
+    """Thirty reports of thirty events, each of the same common syllables in its own order (its own words), and a
+    second outlet's copy of the first report's opening: what one event's two reports share is words, not only
+    syllables."""
+    rng = random.Random(12)
+    docs = []
+    for i in range(30):
+        words = [rng.choice(_SYLLABLES) for _ in range(150)]
+        docs.append(
+            StoryDoc(i, " ".join(words[:8]), " ".join(words[8:]), T0 + timedelta(hours=i), outlet="a", language="vi")
+        )
+    first = docs[0]
+    docs.append(dataclasses.replace(first, id=50, text=first.text[:400], outlet="b"))
+    return docs
+
+
+def test_vietnamese_reports_are_compared_by_syllable_pairs() -> None:
+    """Reports that share only syllables stay apart, and one event's two reports join; with syllables alone,
+    every report looks like every other and they chain into one story."""
+    groups = _groups(group_into_stories(_vietnamese_stream()))
+    assert {0, 50} in groups
+    assert all(len(members) == 1 for members in groups if members != {0, 50})
+    without = _groups(group_into_stories(_vietnamese_stream(), signals=stories.Signals(syllable_pairs=False)))
+    assert max(map(len, without)) > 2
+
+
+def test_only_vietnamese_reports_get_syllable_pairs() -> None:
+    docs = [StoryDoc(1, "Tiêu đề", "một hai", language=language) for language in ("vi", "vi-VN", "VI", "en", None)]
+    assert [stories._syllabic(doc) for doc in docs] == [True, True, True, False, False]
+    english = [dataclasses.replace(doc, language="en") for doc in _vietnamese_stream()]
+    stories._PAGES = stories._PagesOfLastRun()
+    plain = stories.story_vectors(english)
+    paired = stories.story_vectors(_vietnamese_stream())
+    assert paired.shape[1] > 2 * plain.shape[1]  # the pairs are columns of their own
+    assert max(map(len, _groups(group_into_stories(english)))) > 2  # English text is read as words
+
+
+@pytest.mark.corpus
+def test_vietnamese_stream_groups_by_event() -> None:
+    """The week of VnExpress, Dân trí and 24h (402 reports, most events one report): 0.923 (precision 0.977) when
+    this was written; syllables alone gave 0.486, a story of 115 unrelated reports."""
+    path = corpus("vietnamese-stream") / "articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    docs = [
+        StoryDoc(
+            i, row["title"], row["body"], datetime.fromisoformat(row["published"]), outlet=row["outlet"], language="vi"
+        )
+        for i, row in enumerate(rows)
+    ]
+    grouping = group_into_stories(docs)
+    gold = {i: row["event"] for i, row in enumerate(rows)}
+    assert _bcubed_f1(grouping, gold) >= 0.90
+    assert max(Counter(grouping.values()).values()) <= 10
