@@ -6,8 +6,9 @@ story stay there (story pages are linked from everywhere); new ones join or star
 
 What "similar" means (each part measured in BENCHMARKS.md, ``make bench-stories``, ablation table):
 
-- **words**: TF-IDF of the headline (twice) and the body's start (scikit-learn ``TfidfVectorizer``, sublinear tf,
-  words in more than half the articles dropped);
+- **words**: TF-IDF of the headline (twice) and the body's start (as scikit-learn's ``TfidfVectorizer`` weighs
+  them, sublinear tf, words in more than half the articles dropped: its ``TfidfTransformer`` over token counts
+  kept from one run to the next);
 - **names, numbers and dates** (``story_signals.names_and_numbers``): a second TF-IDF, weighted ``NAMES_WEIGHT``
   in the concatenated unit vector: look-alike events (two earthquakes) share words, not names and figures;
 - **the article's own date**: a story only takes reports within ``window`` of its reports' dates;
@@ -59,7 +60,7 @@ SYLLABIC_BODY_CHARS = 1500
 WINDOW = timedelta(days=3)
 BODY_CHARS = 3000
 NAMES_CHARS = 1500  # names early in a report say which event it is about; later ones are background
-NAMES_WEIGHT = 0.3  # share of the names vector in the combined one (dev grid: 0.3-0.85 × threshold 0.15-0.25)
+NAMES_WEIGHT = 0.3  # share of the names vector in the combined one (dev-tuned, BENCHMARKS.md)
 SAME_OUTLET_FACTOR = 0.5
 SAME_OUTLET_SPAN = timedelta(days=1)
 REFINE_ROUNDS = 3
@@ -69,8 +70,7 @@ BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
-SPLIT_RATIO = 0.68  # cut when names across the halves are this much less alike than within (dev: two events
-# in a story at most 0.64, one event cut at its best at least 0.73)
+SPLIT_RATIO = 0.68  # cut when names across the halves are this much less alike than within (dev-tuned)
 SPLIT_MIN_MEMBERS = 4  # two halves of two reports at least
 SPLIT_MAX_MEMBERS = 400  # the test is a dense eigenproblem over the members; bigger stories are left whole
 
@@ -299,8 +299,8 @@ _PageKey = tuple[int, int, int, int, int]
 
 def _page_key(doc: StoryDoc) -> _PageKey:
     """A doc's page as last analysed: its id, and its title's and text's lengths and (64-bit, per process) hashes.
-    A text digest per doc per run cost more than the rest of finding its analysis; a doc's text rarely changes,
-    and a change goes unseen only if the new text's length and hash both equal the old one's (about 2**-64)."""
+    Cheaper than a digest of every text of the window each run; a change goes unseen only if the new text's length
+    and hash both equal the old one's (about 2**-64)."""
     return doc.id, len(doc.title), hash(doc.title), len(doc.text), hash(doc.text)
 
 
@@ -534,8 +534,8 @@ def group_into_stories(
     docs in the window), not (docs in the window)²; a story's centroid norm comes from its members' vectors.
 
     Python's cycle collector is paused for the run: the run allocates enough to set off full collections, each
-    walking every object the process holds (the analyses kept for a whole window among them), 10-20% of a run's
-    CPU in the bench; what the run leaves for the collector is collected at its next pass after the run.
+    walking every object the process holds (the analyses kept for a whole window among them); what the run leaves
+    for the collector is collected at its next pass after the run.
     """
     with _collector_paused():
         return _group(list(docs), threshold, window, signals)
