@@ -14,9 +14,13 @@ from newsloom.cli.sections import run_enrichment
 from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
+from newsloom.records import Record
 
 if TYPE_CHECKING:  # the pipeline, the store and the stories stage load in the commands that use them
+    from rich.progress import Progress
+
     from newsloom.pipeline import BatchReport
+    from newsloom.store import SQLStore
     from newsloom.store.stories import StoryChanges
 
 
@@ -63,35 +67,47 @@ def exit_on_failures(failed: int, allow_failures: bool) -> None:
 @click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
 @click.pass_obj
 def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
-    """Ingest .html, .html.gz, directories of them, and WARC files (.warc, .warc.gz).
+    """Ingest .html, .html.gz, directories of them, WARC files (.warc, .warc.gz), and article records.
 
-    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page that
-    fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
+    Article records are JSON lines (.jsonl, .jsonl.gz, .ndjson; `-` reads standard input), one article a line with
+    at least `url`, `title` and `body` (or export's `blocks`), and optionally `published`, `lead`, `outlet`,
+    `language`, `authors`, `section` or `category`, `tags`, `images`; other keys are ignored. What `newsloom export`
+    writes imports as it is, with its stories, translated editions, comments and sections: `newsloom export |
+    newsloom --database-url URL import -` moves a store (from SQLite to PostgreSQL, say).
+
+    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page or
+    line that fails is reported with its reason (a line by its number) and the others go on; the exit status is 1
+    when any failed.
     """
     from newsloom.fetch.local import expand_paths
+    from newsloom.fetch.records import is_records
     from newsloom.pipeline import BatchReport, Outcome, process_page, update_stories
 
-    store = app.store
-    extract = app.extract_stage()
-    files = expand_paths(paths)
-    if url and len(files) != 1:
+    record_files = [path for path in paths if is_records(path)]
+    files = expand_paths(path for path in paths if not is_records(path))
+    if url and (len(files) != 1 or record_files):
         raise click.UsageError("--url applies to a single HTML file")
+    store = app.store
     report = BatchReport()
     from newsloom.fetch.warc import is_warc
     from newsloom.media.archive import store_warc_images
 
     stored_ids: list[int] = []
     with progress_bar() as progress:
-        task = progress.add_task("importing", total=len(files))
-        for path in files:
-            for page in _pages_of(path, url):
-                result = process_page(page, store, extract=extract)
-                report.add(result)
-                if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
-                    stored_ids.append(result.article_id)
-            if app.settings.fetch_images and is_warc(path):
-                store_warc_images(path, app.settings, store)
-            progress.advance(task)
+        if files:
+            extract = app.extract_stage()
+            task = progress.add_task("importing", total=len(files))
+            for path in files:
+                for page in _pages_of(path, url):
+                    result = process_page(page, store, extract=extract)
+                    report.add(result)
+                    if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
+                        stored_ids.append(result.article_id)
+                if app.settings.fetch_images and is_warc(path):
+                    store_warc_images(path, app.settings, store)
+                progress.advance(task)
+        for path in record_files:
+            stored_ids += _import_records(app, path, report, progress)
     _print_report(report, "import")
     if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
         run_translation(app)  # before stories, so an edition joins the story of its language's coverage
@@ -102,6 +118,53 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     if stored_ids and app.settings.fetch_images:
         _fetch_images(app, stored_ids)
     exit_on_failures(report.failed, allow_failures)
+
+
+def _import_records(app: AppContext, path: Path, report: BatchReport, progress: Progress) -> list[int]:
+    """The records of one file (or standard input) through the pipeline; the ids stored. An edition whose original
+    comes later in the file waits for the end of the file."""
+    from newsloom.fetch.records import count_lines, iter_records
+    from newsloom.pipeline import Outcome, process_record
+
+    store = app.store
+    stored: list[int] = []
+    waiting: list[tuple[str, Record]] = []
+    task = progress.add_task(f"importing {'records' if str(path) == '-' else path.name}", total=count_lines(path))
+
+    def store_one(origin: str, record: Record | LoadFailure) -> None:
+        result = process_record(record, origin, store)
+        report.add(result)
+        if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
+            stored.append(result.article_id)
+
+    for origin, data in iter_records(path):
+        record = _record_or_failure(origin, data)
+        if isinstance(record, Record) and record.translation_of and not _stored(store, record.translation_of):
+            waiting.append((origin, record))
+        else:
+            store_one(origin, record)
+        progress.advance(task)
+    for origin, record in waiting:
+        store_one(origin, record)
+    return stored
+
+
+def _record_or_failure(origin: str, data: object) -> Record | LoadFailure:
+    from newsloom.records import record_from_dict
+
+    if isinstance(data, LoadFailure):
+        return data
+    try:
+        return record_from_dict(data)
+    except NewsloomError as error:
+        return LoadFailure(origin, error.reason)
+
+
+def _stored(store: SQLStore, url: str) -> bool:
+    try:
+        return store.get_article_by_url(url) is not None
+    except NewsloomError:
+        return False
 
 
 def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure]:
@@ -281,17 +344,14 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.pass_obj
 def export_command(app: AppContext, output_format: str) -> None:
-    """Print every stored article as JSON lines (the keys of `extract`, plus ids)."""
-    from newsloom.store.portal import PortalQueries
+    """Print every stored article as JSON lines: the keys of `extract`, plus ids and what the store decided.
 
-    outlets = PortalQueries(app.store.engine).outlet_names(None)
-    for article in app.store.iter_articles():
-        outlet = outlets.get(article.source_id) if article.source_id is not None else None
-        article.outlet = outlet.name if outlet is not None else None
-        record = {
-            "id": article.id,
-            "source_id": article.source_id,
-            "story_id": article.story_id,
-            **article.to_dict(),
-        }
+    Besides `id`, `source_id` and `story_id`: `hidden`, `listed_at`, `fetched_at`, `publisher_section`,
+    `section_rule`, `section_confidence`, `tag_kinds`, `enriched`, `story` (its title and first report's URL),
+    `comments`, and on a translated edition `translation_of` (its original's URL), `translation_backend`,
+    `translation_model`, `translation_status`, `translation_flags`. `newsloom import -` reads it back as it is.
+    """
+    from newsloom.store.records import export_records
+
+    for record in export_records(app.store):
         click.echo(json.dumps(record, ensure_ascii=False))
