@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -28,9 +29,7 @@ def is_records(path: Path) -> bool:
 
 def _open(path: Path) -> IO[bytes]:
     if str(path) == STDIN:
-        import click
-
-        raw: IO[bytes] = click.get_binary_stream("stdin")
+        raw: IO[bytes] = sys.stdin.buffer
     else:
         raw = path.open("rb")
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]

@@ -258,11 +258,8 @@ class _Links:
         a, jobs, flags = schema.articles, schema.translation_jobs, schema.translation_flags
         originals = {row.translated_from for row in rows if row.translated_from is not None}
         self.originals = dict(conn.execute(sa.select(a.c.id, a.c.canonical_url).where(a.c.id.in_(originals))).all())
-        self.job_status = dict(
-            conn.execute(sa.select(jobs.c.translation_id, jobs.c.status).where(jobs.c.translation_id.in_(editions)))
-            .tuples()
-            .all()
-        )
+        query = sa.select(jobs.c.translation_id, jobs.c.status).where(jobs.c.translation_id.in_(editions))
+        self.job_status = {int(edition): str(status) for edition, status in conn.execute(query)}
         for flag in conn.execute(sa.select(flags).where(flags.c.article_id.in_(editions)).order_by(flags.c.id)):
             self.flags.setdefault(flag.article_id, []).append(
                 {
