@@ -51,10 +51,11 @@ def _print_report(report: BatchReport, verb: str) -> None:
         _say(f"  cut: {result.origin}: {'; '.join(result.cuts)}")
 
 
-def exit_on_failures(failed: int, allow_failures: bool) -> None:
-    """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
+def exit_on_failures(failed: int, allow_failures: bool, what: tuple[str, str] = ("page", "pages")) -> None:
+    """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``); ``what`` failed, in
+    the singular and plural."""
     if failed and not allow_failures:
-        pages = "1 page" if failed == 1 else f"{failed} pages"
+        pages = f"1 {what[0]}" if failed == 1 else f"{failed} {what[1]}"
         err_console.print(
             f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False, highlight=False
         )
@@ -64,7 +65,7 @@ def exit_on_failures(failed: int, allow_failures: bool) -> None:
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="Original URL of the page (only with a single HTML file).")
-@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
+@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP.replace("pages", "pages or records"))
 @click.pass_obj
 def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
     """Ingest .html, .html.gz, directories of them, WARC files (.warc, .warc.gz), and article records.
@@ -117,7 +118,8 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
         run_enrichment(app)  # entity tags and classifier placement, in batches after store
     if stored_ids and app.settings.fetch_images:
         _fetch_images(app, stored_ids)
-    exit_on_failures(report.failed, allow_failures)
+    what = ("page", "pages") if not record_files else ("record", "records") if not files else ("input", "inputs")
+    exit_on_failures(report.failed, allow_failures, what)
 
 
 def _import_records(app: AppContext, path: Path, report: BatchReport, progress: Progress) -> list[int]:

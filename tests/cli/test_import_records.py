@@ -277,7 +277,7 @@ def test_bad_lines_are_reported_by_number_and_the_rest_imported(tmp_path: Path) 
         (6, "line too long: 10,000,"),
     ]:
         assert f"failed: {bad}:{number}: {reason}" in report, (number, report)
-    assert "5 pages failed (exit status 1" in result.stderr
+    assert "5 records failed (exit status 1" in result.stderr
     with sqlite3.connect(data / "newsloom.db") as conn:
         after = conn.execute("SELECT id, title, content_hash FROM articles").fetchall()
     assert set(before) <= set(after) and len(after) == 3
