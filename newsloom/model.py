@@ -104,7 +104,7 @@ class Article:
     translation_backend: str | None = None  # on a translated edition: the backend and model that made it
     translation_model: str | None = None
     listed_at: datetime | None = None  # where listings sort it: published, else first seen in a live feed
-    # The publisher, as enrichment settles it (``newsloom/enrich/outlets.py``): its normalised name (exported as
+    # The publisher, as enrichment settles it (``newsloom/outlets.py``): its normalised name (exported as
     # ``outlet``), the page's evidence for it (``(kind, name)``, most trusted first) and its logo.
     outlet: str | None = None
     outlet_evidence: list[tuple[str, str]] = field(default_factory=list)

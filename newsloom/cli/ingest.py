@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from newsloom.cli.batch import run_batch_stages
 from newsloom.cli.context import AppContext, err_console, progress_bar
-from newsloom.cli.sections import run_enrichment
-from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.records import Record
@@ -82,7 +81,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     """
     from newsloom.fetch.local import expand_paths
     from newsloom.fetch.records import is_records
-    from newsloom.pipeline import BatchReport, Outcome, process_page, update_stories
+    from newsloom.pipeline import BatchReport, process_page
 
     record_files = [path for path in paths if is_records(path)]
     files = expand_paths(path for path in paths if not is_records(path))
@@ -93,62 +92,42 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     from newsloom.fetch.warc import is_warc
     from newsloom.media.archive import store_warc_images
 
-    stored_ids: list[int] = []
     with progress_bar() as progress:
         if files:
             extract = app.extract_stage()
             task = progress.add_task("importing", total=len(files))
             for path in files:
                 for page in _pages_of(path, url):
-                    result = process_page(page, store, extract=extract)
-                    report.add(result)
-                    if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
-                        stored_ids.append(result.article_id)
+                    report.add(process_page(page, store, extract=extract))
                 if app.settings.fetch_images and is_warc(path):
                     store_warc_images(path, app.settings, store)
                 progress.advance(task)
         for path in record_files:
-            stored_ids += _import_records(app, path, report, progress)
+            _import_records(app, path, report, progress)
     _print_report(report, "import")
-    if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
-        run_translation(app)  # before stories, so an edition joins the story of its language's coverage
-        with err_console.status("grouping stories"):
-            changes = update_stories(store)
-        _print_stories(changes)
-        run_enrichment(app)  # entity tags and classifier placement, in batches after store
-    if stored_ids and app.settings.fetch_images:
-        _fetch_images(app, stored_ids)
+    run_batch_stages(app)  # over everything pending, so a re-run finishes what a killed run stored
     what = ("page", "pages") if not record_files else ("record", "records") if not files else ("input", "inputs")
     exit_on_failures(report.failed, allow_failures, what)
 
 
-def _import_records(app: AppContext, path: Path, report: BatchReport, progress: Progress) -> list[int]:
-    """The records of one file (or standard input) through the pipeline; the ids stored. An edition whose original
-    comes later in the file waits for the end of the file."""
+def _import_records(app: AppContext, path: Path, report: BatchReport, progress: Progress) -> None:
+    """The records of one file (or standard input) through the pipeline. An edition whose original comes later in
+    the file waits for the end of the file."""
     from newsloom.fetch.records import count_lines, iter_records
-    from newsloom.pipeline import Outcome, process_record
+    from newsloom.pipeline import process_record
 
     store = app.store
-    stored: list[int] = []
     waiting: list[tuple[str, Record]] = []
     task = progress.add_task(f"importing {'records' if str(path) == '-' else path.name}", total=count_lines(path))
-
-    def store_one(origin: str, record: Record | LoadFailure) -> None:
-        result = process_record(record, origin, store)
-        report.add(result)
-        if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
-            stored.append(result.article_id)
-
     for origin, data in iter_records(path):
         record = _record_or_failure(origin, data)
         if isinstance(record, Record) and record.translation_of and not _stored(store, record.translation_of):
             waiting.append((origin, record))
         else:
-            store_one(origin, record)
+            report.add(process_record(record, origin, store))
         progress.advance(task)
     for origin, record in waiting:
-        store_one(origin, record)
-    return stored
+        report.add(process_record(record, origin, store))
 
 
 def _record_or_failure(origin: str, data: object) -> Record | LoadFailure:
@@ -177,18 +156,6 @@ def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure
         yield from iter_local_pages([path], url=url)
     except Exception as error:
         yield LoadFailure(str(path), f"unreadable: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
-
-
-def _fetch_images(app: AppContext, article_ids: list[int]) -> None:
-    """The media stage after the batch: images are tried once each, and a host that cannot be reached fails its
-    other pictures at once, so an offline import pays one short failure per image host."""
-    settings = app.settings.model_copy(update={"fetch_retries": min(app.settings.fetch_retries, 1)})
-    with err_console.status("fetching images"):
-        from newsloom.media.stage import run_media_stage
-
-        media = run_media_stage(article_ids, settings, app.store)
-    counts = media.counts
-    err_console.print(f"images: {counts['stored']} stored, {counts['failed']} unavailable, {counts['known']} known")
 
 
 def _print_stories(changes: StoryChanges) -> None:
@@ -336,9 +303,7 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
-    if report.counts[Outcome.UPDATED]:
-        run_translation(app)
-    run_enrichment(app)
+    run_batch_stages(app)
     exit_on_failures(report.failed, allow_failures)
 
 

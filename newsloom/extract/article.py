@@ -39,6 +39,7 @@ from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
+from newsloom.urls import strip_userinfo
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -96,7 +97,9 @@ def _main_text(
         )
     except Exception as error:  # the body finder raises assorted parser errors on hostile input
         raise ExtractError(f"extractor failed: {type(error).__name__}", where) from error
-    return document.body if document is not None else None
+    if document is None or isinstance(document, dict):  # a dict only with as_dict=True, which is not asked for
+        return None
+    return document.body
 
 
 def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
@@ -304,8 +307,8 @@ def extract_article(
     cards = [element for element in scanned if _is_hover_card(element)]
     videos = find_videos(tree, base_url)
     cover = find_cover(tree, meta.image, base_url)
-    title = (site.text(tree, "title")[:1] or [None])[0] if site else None
-    title = title or choose_title(tree, meta)
+    titles = site.text(tree, "title") if site else []
+    title = (titles[0] if titles else None) or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
     _drop_hover_cards(cards)
@@ -324,7 +327,7 @@ def extract_article(
     if meta.description and not has_dateline and (item := dateline(meta.description)):
         attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline
     key = article_key(meta.canonical, url, canonical_aliases)
-    page_url = url or key
+    page_url = strip_userinfo(url) if url else key  # shown on the "Source:" link: never a password
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
     attribution += [Attribution(AttributionKind.PHOTO_CREDIT, name=credit) for credit in credits if credit]
     return Article(

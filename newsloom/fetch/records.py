@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from newsloom.model import LoadFailure
 
@@ -28,11 +28,9 @@ def is_records(path: Path) -> bool:
 
 
 def _open(path: Path) -> IO[bytes]:
-    if str(path) == STDIN:
-        raw: IO[bytes] = sys.stdin.buffer
-    else:
-        raw = path.open("rb")
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    """The file's lines as bytes, gunzipped when it is gzip (by its first bytes, not its name: stdin has none)."""
+    raw: Any = sys.stdin.buffer if str(path) == STDIN else path.open("rb")
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
     if buffered.peek(2)[:2] == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
     return buffered
@@ -97,8 +95,9 @@ def _skip_rest(handle: IO[bytes]) -> int:
 
 def _parse(origin: str, line: bytes) -> object | LoadFailure:
     try:
-        return json.loads(line.decode("utf-8"))
+        parsed: object = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError as error:
         return LoadFailure(origin, f"not UTF-8 (byte {error.start})")
     except json.JSONDecodeError as error:
         return LoadFailure(origin, f"not JSON: {error.msg} (column {error.colno})")
+    return parsed

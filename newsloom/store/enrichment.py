@@ -1,4 +1,4 @@
-"""Reads and writes of the batch enrichment stage (``newsloom/enrich/batch.py``): articles it has not seen yet, and
+"""Reads and writes of the batch enrichment stage (``newsloom/pipeline/enrichment.py``): articles it has not seen yet, and
 what it decided for them (tags with kinds, a classifier's placement). One transaction per batch.
 """
 

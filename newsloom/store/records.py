@@ -9,7 +9,8 @@ one transaction with its links: a crash loses at most the record in flight, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -59,7 +60,8 @@ def store_record(store: SQLStore, record: Record, article: Article) -> UpsertRes
         if record.comments:
             _add_comments(conn, result.article_id, record.comments, now)
         if original is not None and article.language:
-            _record_edition(conn, original, article.language, record, result.article_id, now)
+            edition = _Edition(original.id, original.content_hash, article.language, result.article_id)
+            _record_edition(conn, edition, record, now)
     return result
 
 
@@ -74,9 +76,9 @@ def _join_story(conn: sa.Connection, article_id: int, record: Record, now: datet
     key = canonicalize_url(record.story_key or "")
     story_id = conn.execute(sa.select(a.c.story_id).where(a.c.canonical_url == key, a.c.story_id.is_not(None))).scalar()
     if story_id is None:
-        story_id = conn.execute(
-            schema.stories.insert().values(title=record.story_title or "", created_at=now, updated_at=now)
-        ).inserted_primary_key[0]
+        story_id = _new_id(
+            conn.execute(schema.stories.insert().values(title=record.story_title or "", created_at=now, updated_at=now))
+        )
     conn.execute(
         a.update()
         .where(sa.or_(a.c.id == article_id, a.c.canonical_url == key), a.c.story_id.is_(None))
@@ -100,23 +102,37 @@ def _add_comments(conn: sa.Connection, article_id: int, comments: list[StoredCom
     for comment in sorted(comments, key=lambda item: item.parent is not None):  # threads first, then replies
         found = stored.get((comment.author_name, comment.body, comment.created_at))
         if found is None:
-            found = conn.execute(
-                table.insert().values(
-                    article_id=article_id,
-                    parent_id=new_ids.get(comment.parent) if comment.parent is not None else None,
-                    author_name=comment.author_name,
-                    body=comment.body,
-                    status=comment.status,
-                    created_at=comment.created_at or now,
+            found = _new_id(
+                conn.execute(
+                    table.insert().values(
+                        article_id=article_id,
+                        parent_id=new_ids.get(comment.parent) if comment.parent is not None else None,
+                        author_name=comment.author_name,
+                        body=comment.body,
+                        status=comment.status,
+                        created_at=comment.created_at or now,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         if comment.key is not None:
             new_ids[comment.key] = int(found)
 
 
-def _record_edition(
-    conn: sa.Connection, original: sa.Row[Any], target: str, record: Record, edition_id: int, now: datetime
-) -> None:
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+@dataclass(frozen=True, slots=True)
+class _Edition:
+    original_id: int
+    original_hash: str
+    target: str
+    edition_id: int
+
+
+def _record_edition(conn: sa.Connection, edition: _Edition, record: Record, now: datetime) -> None:
     """The translation job an edition answers, done for the original as stored, and the edition's check flags:
     the translation stage sees nothing due."""
     jobs = schema.translation_jobs
@@ -124,22 +140,25 @@ def _record_edition(
         "status": record.translation_status or "done",
         "reason": None,
         "attempts": 0,
-        "source_hash": original.content_hash,
-        "translation_id": edition_id,
+        "source_hash": edition.original_hash,
+        "translation_id": edition.edition_id,
         "next_attempt_at": None,
         "updated_at": now,
     }
     updated = conn.execute(
-        jobs.update().where(jobs.c.article_id == original.id, jobs.c.target == target).values(**values)
+        jobs.update().where(jobs.c.article_id == edition.original_id, jobs.c.target == edition.target).values(**values)
     )
     if updated.rowcount == 0:
-        conn.execute(jobs.insert().values(article_id=original.id, target=target, **values))
+        conn.execute(jobs.insert().values(article_id=edition.original_id, target=edition.target, **values))
     flags = schema.translation_flags
-    conn.execute(flags.delete().where(flags.c.article_id == edition_id))
+    conn.execute(flags.delete().where(flags.c.article_id == edition.edition_id))
     if record.translation_flags:
         conn.execute(
             flags.insert(),
-            [{**flag, "article_id": edition_id, "part": flag["part"][:60]} for flag in record.translation_flags],
+            [
+                {**flag, "article_id": edition.edition_id, "part": flag["part"][:60]}
+                for flag in record.translation_flags
+            ],
         )
 
 
@@ -210,7 +229,7 @@ class _Links:
         self.comments: dict[int, list[dict[str, Any]]] = {}
 
     @classmethod
-    def read(cls, conn: sa.Connection, rows: list[sa.Row[Any]]) -> _Links:
+    def read(cls, conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> _Links:
         links = cls()
         ids = [row.id for row in rows]
         tags = schema.article_tags
@@ -251,7 +270,7 @@ class _Links:
             if story_id in keys:
                 self.stories[story_id] = {"key": keys[story_id], "title": title}
 
-    def _read_editions(self, conn: sa.Connection, rows: list[sa.Row[Any]]) -> None:
+    def _read_editions(self, conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> None:
         editions = [row.id for row in rows if row.translated_from is not None]
         if not editions:
             return

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from newsloom.enrich.copies import copy_groups
+from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
@@ -38,7 +39,7 @@ def _portal(request: Request) -> Portal:
 
 
 def _listing(
-    request: Request, heading: str, kind: str, before: str | None, filters: dict[str, object], **extra: object
+    request: Request, heading: str, kind: str, before: str | None, filters: dict[str, object], **extra: Any
 ) -> Response:
     """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
     portal = _portal(request)
@@ -319,7 +320,9 @@ async def article(
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
             untranslated=portal.editions[edition].foreign(article.language),
-            translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
+            translation_flags=portal.translation_flags(article.id)
+            if article.translated_from and article.id is not None
+            else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
@@ -397,7 +400,7 @@ async def search(
         also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
-    kept = {"q": query, **{k: v for k, v in filters.items() if v}}
+    asked = {"q": query, **{k: v for k, v in filters.items() if v}}
     return portal.page(
         lambda token: portal.render(
             request,
@@ -408,9 +411,9 @@ async def search(
             total=total,
             page=page,
             first_shown=(page - 1) * PAGE_SIZE + 1,
-            previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
-            next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
-            last_url="/search?" + urlencode({**kept, "page": max(pages, 1)}),
+            previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
+            next_url="/search?" + urlencode({**asked, "page": page + 1}) if page < pages else None,
+            last_url="/search?" + urlencode({**asked, "page": max(pages, 1)}),
             pages=pages,
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),

@@ -38,6 +38,7 @@ from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
@@ -117,7 +118,9 @@ def public_url(url: str | None) -> str | None:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return strip_userinfo(url)  # credentials a feed listed are never published (rows stored before too)
 
 
 def encode_cursor(article: Article) -> str:
@@ -144,8 +147,12 @@ def decode_cursor(value: str | None) -> Cursor | None:
         stamp, separator, identifier = plain.rpartition("_")
         if not separator:
             raise ValueError("no position")
-        cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        listed = datetime.fromisoformat(stamp)
+        # The store compares in UTC: a time near either end of the calendar with a large offset
+        # (9999-12-31T23:59:59-23:59) does not exist there, and converting it raised OverflowError (a 500).
+        listed = (listed if listed.tzinfo else listed.replace(tzinfo=UTC)).astimezone(UTC)
+        cursor = Cursor(listed, int(identifier))
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
         raise BadCursor(value) from error
     if not 0 <= cursor.article_id <= 2**62:
         raise BadCursor(value)
@@ -157,7 +164,7 @@ def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
         from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+    return TranslationStore(store.engine).flags_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +191,9 @@ class Portal:
     # Shared by every serving process (``store.limits``): set in ``__post_init__``.
     comment_limit_ip: Limiter = field(init=False)
     comment_limit_article: Limiter = field(init=False)
-    login_limit: Limiter = field(init=False)  # per client address
-    login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
+    login_limit_pair: Limiter = field(init=False)  # per client address and account name together
+    login_limit: Limiter = field(init=False)  # per client address, whatever the account
+    login_limit_global: Limiter = field(init=False)  # every attempt from a browser not known to the account
     views: ViewCounter = field(init=False)
     media: MediaStore = field(init=False)
     media_storage: MediaStorage = field(init=False)
@@ -208,8 +216,11 @@ class Portal:
         limits = SharedRateLimits(self.settings.data_dir / "views.db")
         self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
         self.comment_limit_article = limits.limiter("comment-article", 30, 600)
-        self.login_limit = limits.limiter("login-ip", 10, 600)
-        self.login_limit_account = limits.limiter("login-account", 10, 600)
+        # Logins: ten tries per address and account in ten minutes, thirty per address over all accounts, and a
+        # slower ceiling over everything. A limit per account alone let anyone lock the administrator out.
+        self.login_limit_pair = limits.limiter("login-pair", 10, 600)
+        self.login_limit = limits.limiter("login-ip", 30, 600)
+        self.login_limit_global = limits.limiter("login-all", 100, 3600)
         self.trusted_proxies = parse_networks(self.settings.trusted_proxies, "trusted_proxies")
         self.metrics_allow = parse_networks(self.settings.metrics_allow, "metrics_allow")
         secure = self.settings.secure_cookies
@@ -437,7 +448,7 @@ class Portal:
             current = identity()
             kept, now = self._kept_counts.get(name), time.monotonic()
             if kept and kept.slow and kept.identity == current and now - kept.at < COUNTS_REUSE:
-                return kept.counts  # type: ignore[return-value]
+                return kept.counts
             counts = count()
             self._kept_counts[name] = _KeptCounts(current, counts, now, time.monotonic() - now > SLOW_COUNT)
             return counts

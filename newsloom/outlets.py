@@ -14,10 +14,10 @@ import re
 import unicodedata
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.sections.scheme import all_section_words
-from newsloom.enrich.tags.clean import WIRE_LABELS
 from newsloom.limits import MAX_NAME_CHARS
 from newsloom.model import Article
+from newsloom.section_scheme import all_section_words
+from newsloom.wires import WIRE_LABELS
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.
 CARRIERS = frozenset(
@@ -108,8 +108,8 @@ def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
             continue  # the aggregator that carried the page, not the page's publisher
         candidates.append((int(matches), RANKS.get(kind, 1) * 100 - order, name))
     if candidates:
-        matches, rank, name = max(candidates)
-        return name, rank // 100 + (1 if matches else 0)
+        best_matches, rank, best = max(candidates)
+        return best, rank // 100 + (1 if best_matches else 0)
     if domain and not domain.replace(".", "").isdigit() and "." in domain:
         return domain_name(domain), RANKS["domain"]
     return None, 0
