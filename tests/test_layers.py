@@ -40,6 +40,7 @@ BASE = frozenset(
         "logs",
         "model",
         "outlets",
+        "records",
         "section_scheme",
         "settings",
         "story_doc",
