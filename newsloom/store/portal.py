@@ -491,16 +491,42 @@ class PortalQueries:
         changes or is hidden, and a crawler's copy of an old page stays right while new articles fill new pages.
         """
         query = (
-            sa.select(_a.c.id, _a.c.title, _a.c.published_at, _a.c.modified_at, _a.c.listed_at)
+            sa.select(_a.c.id, _a.c.url, _a.c.title, _a.c.language, _a.c.translated_from, _a.c.published_at,
+                      _a.c.modified_at, _a.c.listed_at)
             .where(_a.c.id >= first_id, _a.c.id < end_id, _a.c.hidden.is_(False))
             .order_by(_a.c.id)
-        )
+        )  # fmt: skip
         with self.engine.connect() as conn:
             return [
-                Article(url="", canonical_url="", title=row.title, published=row.published_at,
-                        modified=row.modified_at, listed_at=row.listed_at, id=row.id)
+                Article(url=row.url, canonical_url="", title=row.title, language=row.language,
+                        translated_from=row.translated_from, published=row.published_at, modified=row.modified_at,
+                        listed_at=row.listed_at, id=row.id)
                 for row in conn.execute(query)
             ]  # fmt: skip
+
+    def sitemap_pages(self, per_page: int, syndication: str) -> list[int]:
+        """The article sitemap pages (``id // per_page``) holding an article the portal is the canonical home of
+        (``web.structured.portal_is_home``, in SQL): the index names no page that would be empty."""
+        query = sa.select(_a.c.id // per_page).distinct().where(_a.c.hidden.is_(False))
+        if syndication != "self":
+            home = _a.c.translated_from.is_not(None)
+            if syndication == "canonical":
+                home = sa.or_(home, sa.not_(_a.c.url.like("http://%")) & sa.not_(_a.c.url.like("https://%")))
+            query = query.where(home)
+        with self.engine.connect() as conn:
+            return sorted(int(n) for n in conn.execute(query).scalars())
+
+    def families(self, articles: list[Article]) -> dict[int, list[Article]]:
+        """Each article's language family (its original and every visible translation of it), keyed by the
+        original's id, for many articles in one query: the sitemaps' hreflang alternates."""
+        groups = sorted({_group(a) for a in articles if a.id is not None})
+        found: dict[int, list[Article]] = {}
+        if groups:
+            with self.engine.connect() as conn:
+                for row in conn.execute(_GROUP_MEMBERS, {"ids": groups}):
+                    member = summary_from_row(row)
+                    found.setdefault(_group(member), []).append(member)
+        return found
 
     def last_change(self) -> datetime | None:
         """When any article last changed: the validator behind ETags of listings and feeds."""

@@ -60,6 +60,13 @@ class EditionRouter:
             return
         path: str = scope["path"]
         first, slash, rest = path[1:].partition("/")
+        if first in self.editions and not slash:  # ``/vi`` is ``/vi/``'s one address: moved there for good
+            query = scope.get("query_string", b"")
+            location = f"/{first}/".encode() + (b"?" + query if query else b"")
+            await send({"type": "http.response.start", "status": 301,
+                        "headers": [(b"location", location), (b"content-length", b"0")]})  # fmt: skip
+            await send({"type": "http.response.body", "body": b""})
+            return
         if first in self.editions:
             inner = dict(scope, path="/" + rest if slash else "/")
             inner.pop("raw_path", None)  # the routes see the path without the edition

@@ -29,6 +29,7 @@ from newsloom.model import UNDATED, Article, BlockKind, Media
 from newsloom.web.editions import prefix_of
 from newsloom.web.pictures import best_width, media_url, rendition_size
 from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, public_url, valid_datetime
+from newsloom.web.structured import edition_path, hreflang_paths, portal_is_home
 
 FEED_SIZE = 50
 # Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt, in a worker thread,
@@ -45,7 +46,9 @@ FEED_NAMES = {"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
 # Atom and sitemap documents are wholly in their namespace: it is their default one, given when each is written
 # (``_xml``). ElementTree's prefix registry is process-wide and holds one default, so registering both there gave
 # one of them ``ns0:``. RSS is namespace-less: its extension elements carry literal prefixes declared on <rss>.
+XHTML = "http://www.w3.org/1999/xhtml"
 ET.register_namespace("news", NEWS)
+ET.register_namespace("xhtml", XHTML)
 RSS_NAMESPACES = {"xmlns:atom": ATOM, "xmlns:content": CONTENT, "xmlns:dc": DC, "xmlns:media": MEDIA}
 
 router = APIRouter()
@@ -338,20 +341,34 @@ def sitemap(request: Request) -> Response:
     for section in portal.queries.section_names():  # every section; its count is not needed here
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(f"{base}/section/{section.slug}")
-    _article_urls(root, base, portal.store.latest_articles(1000, summaries=True))  # links and dates: no bodies
+    _article_urls(root, base, portal, portal.store.latest_articles(1000, summaries=True))  # no bodies
     return _cached(_xml(root, SITEMAP), "application/xml")
 
 
-def _article_urls(root: ET.Element, base: str, articles: list[Article]) -> None:
-    """A sitemap ``<url>`` per article: its page and the day it last changed."""
+def _homes(portal: Portal, articles: list[Article]) -> list[Article]:
+    """The articles whose canonical page is the portal's (``portal_is_home``): a sitemap names no page whose
+    rel=canonical points elsewhere (by default, an original's page points at the publisher's)."""
+    return [article for article in articles if portal_is_home(article, portal.settings)]
+
+
+def _article_urls(root: ET.Element, base: str, portal: Portal, articles: list[Article]) -> None:
+    """A sitemap ``<url>`` per article the portal is the home of: its page in its language's edition, the day it
+    last changed, and its versions in the other editions as ``xhtml:link`` alternates (as on the page)."""
     site = iri_to_uri(base)  # encoded once: most slugs are ASCII (titles in scripts without folding keep theirs)
+    articles = _homes(portal, articles)
+    families = portal.queries.families([a for a in articles if a.translated_from is not None or a.language])
+    editions, settings = portal.editions, portal.settings
     for article in articles:
-        path = article_path(article)
+        path = edition_path(article, editions)
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site + path if path.isascii() else iri_to_uri(base + path)
         changed = article.modified or dated(article)
         if changed is not None:  # an undated archive page has no day to give
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = changed.date().isoformat()
+        family = [m for m in families.get(article.translated_from or article.id or 0, []) if m.id != article.id]
+        for code, other in hreflang_paths(article, family, settings, editions) if family else ():
+            href = site + other if other.isascii() else iri_to_uri(base + other)
+            ET.SubElement(url, f"{{{XHTML}}}link", rel="alternate", hreflang=code, href=href)
 
 
 @router.get("/sitemap-index.xml")
@@ -362,7 +379,8 @@ def sitemap_index(request: Request) -> Response:
     base = public_base(portal.settings, request)
     root = ET.Element(f"{{{SITEMAP}}}sitemapindex")
     highest = portal.queries.sitemap_span() or 0
-    pages = [f"/sitemaps/articles-{n}.xml" for n in range(highest // ARTICLES_PER_SITEMAP + 1)] if highest else []
+    numbers = portal.queries.sitemap_pages(ARTICLES_PER_SITEMAP, portal.settings.syndication) if highest else []
+    pages = [f"/sitemaps/articles-{n}.xml" for n in numbers]
     news = ["/news-sitemap.xml"] if _news_articles(portal) else []  # an empty news sitemap is left out
     changed = portal.queries.last_change()
     for path in ("/sitemap.xml", *news, *pages):
@@ -380,11 +398,11 @@ def article_sitemap(request: Request, page: int = Path(ge=0, le=10_000_000)) -> 
     portal = _portal(request)
     base = public_base(portal.settings, request)
     first = page * ARTICLES_PER_SITEMAP
-    articles = portal.queries.sitemap_articles(first, first + ARTICLES_PER_SITEMAP)
+    articles = _homes(portal, portal.queries.sitemap_articles(first, first + ARTICLES_PER_SITEMAP))
     if not articles:
         raise HTTPException(404, "No such sitemap")
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    _article_urls(root, base, articles)
+    _article_urls(root, base, portal, articles)
     return _cached(_xml(root, SITEMAP), "application/xml")
 
 
@@ -399,7 +417,7 @@ def news_sitemap(request: Request) -> Response:
         ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}url"), f"{{{SITEMAP}}}loc").text = iri_to_uri(base + "/")
     for article in articles:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + article_path(article))
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + edition_path(article, portal.editions))
         news = ET.SubElement(url, f"{{{NEWS}}}news")
         publication = ET.SubElement(news, f"{{{NEWS}}}publication")
         ET.SubElement(publication, f"{{{NEWS}}}name").text = portal.settings.site_name
@@ -410,5 +428,6 @@ def news_sitemap(request: Request) -> Response:
 
 
 def _news_articles(portal: Portal) -> list[Article]:
-    """The last 48 hours' dated articles, the news sitemap's window."""
-    return portal.queries.published_since(datetime.now(UTC) - timedelta(hours=48))
+    """The last 48 hours' dated articles the portal publishes as their canonical home, the news sitemap's window
+    (by default translations: an original's page points at the publisher's, which is the news)."""
+    return _homes(portal, portal.queries.published_since(datetime.now(UTC) - timedelta(hours=48)))

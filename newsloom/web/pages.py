@@ -18,6 +18,7 @@ from newsloom.pipeline.translation import translation_pending
 from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
+from newsloom.text import slugify
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
@@ -32,7 +33,7 @@ from newsloom.web.portal import (
     encode_cursor,
     public_base,
 )
-from newsloom.web.structured import article_ld, canonical_for, cover_image
+from newsloom.web.structured import article_ld, canonical_for, cover_image, edition_path, hreflang_paths
 
 
 def _portal(request: Request) -> Portal:
@@ -284,7 +285,8 @@ def article_short(request: Request, article_id: ItemId) -> Response:
     found = _portal(request).store.get_article(article_id)
     if found is None:
         raise HTTPException(404, N_("No such article"))
-    return RedirectResponse(article_path(found), status_code=301)
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(prefix_of(request.scope) + article_path(found) + query, status_code=301)
 
 
 @router.get("/article/{article_id}/{slug}", response_class=HTMLResponse)
@@ -314,6 +316,9 @@ async def article(
         version = next((e for e in portal.queries.editions(article) if primary_language(e.language) == edition), None)
         if version is not None:
             return RedirectResponse(prefix + article_path(version), status_code=302)
+    if slug != slugify(article.title, 60):  # one address per page: a wrong or old slug moves to the right one
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(prefix + article_path(article) + query, status_code=301)
 
     def render(token: str) -> Response:
         comments = portal.comments.for_article(article_id)
@@ -330,11 +335,16 @@ async def article(
         untranslated = portal.editions[edition].foreign(article.language)
         stored = portal.media.lookup(image_urls(article))
         # One address per text: an article's own page is in the edition of its own language.
-        page_url = base + _edition_path(portal, article)
+        page_url = base + edition_path(article, portal.editions)
         canonical, robots = canonical_for(article, portal.settings, page_url)
+        # og:url: this page, in the edition it is shown in (a negotiated, un-prefixed page: its language's).
+        own_url = base + prefix + article_path(article) if prefix else page_url
+        hreflang = [(code, base + path) for code, path in hreflang_paths(article, editions, portal.settings,
+                                                                           portal.editions)]  # fmt: skip
         logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
+        # The JSON-LD names the canonical page, as rel=canonical and og:url do (the publisher's, by default).
         jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
-                            section_name=section_name, pictures=stored, page_url=page_url)  # fmt: skip
+                            section_name=section_name, pictures=stored, page_url=canonical)  # fmt: skip
         return portal.render(
             request,
             "article.html",
@@ -343,7 +353,7 @@ async def article(
             pictures=stored,
             canonical=canonical,
             robots=robots,
-            page_url=page_url,
+            page_url=own_url,
             jsonld=jsonld,
             og_image=cover_image(article, stored, base),
             most_read_here=_most_read_in(portal, article.section, article.id, edition),
@@ -352,7 +362,7 @@ async def article(
             editions=editions,
             translated_from=original,
             original_outlet=outlet_map.get(original.source_id or -1) if original else None,
-            original_href=_edition_path(portal, original) if original else None,
+            original_href=edition_path(original, portal.editions) if original else None,
             original=beside,
             untranslated=untranslated,
             translation_pending=untranslated
@@ -363,6 +373,7 @@ async def article(
             if article.translated_from and article.id is not None
             else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
+            hreflang=hreflang,
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
@@ -374,12 +385,6 @@ async def article(
         )
 
     return portal.page(render)
-
-
-def _edition_path(portal: Portal, article: Article) -> str:
-    """An article's address in the edition of its own language (un-prefixed when no edition speaks it)."""
-    language = primary_language(article.language)
-    return (f"/{language}" if language in portal.editions else "") + article_path(article)
 
 
 def _edition_paths(portal: Portal, article: Article, editions: list[Article]) -> dict[str, str]:

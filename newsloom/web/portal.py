@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from fastapi import Path as FastAPIPath
@@ -104,6 +104,17 @@ def valid_datetime(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.replace(microsecond=0).isoformat()
+
+
+# The query parameters that choose what a page shows; any other (utm_*, fbclid, gclid, a stray one) is left out of
+# the page's canonical address and its alternates, so every tracked link names the one page.
+PAGE_PARAMETERS = ("before", "q", "section", "outlet", "language", "from", "to", "page")
+
+
+def own_query(request: Request) -> str:
+    """The request's query string with only ``PAGE_PARAMETERS``, in the order given."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in PAGE_PARAMETERS]
+    return urlencode(kept)
 
 
 def public_base(settings: Settings, request: Request | None) -> str:
@@ -318,7 +329,7 @@ class Portal:
 
         ``paths`` gives an edition its own page (an article's translation); the others show the same path.
         """
-        query = request.url.query
+        query = own_query(request)
         here = request.scope["path"] + (f"?{query}" if query else "")
         paths = paths or {}
         found = [(code, f"/{code}{paths.get(code, here)}") for code in self.editions]
@@ -546,6 +557,13 @@ class Portal:
         self._picture_context(context, self.editions[edition])
         if "alternates" not in context:
             context["alternates"] = self.alternates(request)
+        if status_code == 200 and not name.startswith("admin"):
+            # A listing is canonical to itself, its tracking parameters left out; its editions are its hreflang
+            # alternates. An article page gives its own (``canonical_for``, ``hreflang_paths``).
+            query = own_query(request)
+            own = context["base_url"] + prefix + request.scope["path"] + (f"?{query}" if query else "")
+            context.setdefault("canonical", own)
+            context.setdefault("hreflang", [(code, context["base_url"] + path) for code, path in context["alternates"]])
         templates = self._templates[edition]
         response_headers = {"Content-Language": edition}
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie

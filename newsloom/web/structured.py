@@ -8,14 +8,16 @@ the publisher of record. A translation is a new work: it is canonical to itself,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
 from newsloom.store.portal import Outlet
 from newsloom.text import slugify
+from newsloom.web.i18n import primary_language
 from newsloom.web.pictures import best_width, media_url, rendition_size
-from newsloom.web.portal import valid_datetime
+from newsloom.web.portal import article_path, valid_datetime
 
 
 def canonical_for(article: Article, settings: Settings, own: str) -> tuple[str, str | None]:
@@ -26,6 +28,45 @@ def canonical_for(article: Article, settings: Settings, own: str) -> tuple[str, 
     if settings.syndication == "noindex":
         return own, "noindex, follow"
     return original, None
+
+
+def portal_is_home(article: Article, settings: Settings) -> bool:
+    """Whether the portal's page is the article's indexable, canonical home (``canonical_for`` gives it its own
+    address and no robots rule): only such pages are in sitemaps and hreflang clusters, so no signal names a page
+    that another signal sends elsewhere."""
+    if settings.syndication == "self" or article.translated_from is not None:
+        return True
+    return settings.syndication == "canonical" and not article.url.startswith(("http://", "https://"))
+
+
+def edition_path(article: Article, editions: Collection[str]) -> str:
+    """An article's address in the edition of its own language (un-prefixed when no edition speaks it): one
+    address per text, which its canonical, og:url, JSON-LD and sitemap entry all name."""
+    language = primary_language(article.language)
+    return (f"/{language}" if language in editions else "") + article_path(article)
+
+
+def hreflang_paths(
+    article: Article, family: list[Article], settings: Settings, editions: Collection[str]
+) -> list[tuple[str, str]]:
+    """``(hreflang, path)`` alternates of an article: per edition, the version written in or translated into its
+    language, when that version is the portal's canonical home (``portal_is_home``); x-default is the original
+    when it is one of them. None unless the article is a home itself and has another version: an untranslated
+    article's page in another edition is not advertised as being in that edition's language."""
+    if not portal_is_home(article, settings):
+        return []
+    versions: dict[str, Article] = {}
+    for member in [article, *family]:
+        code = primary_language(member.language)
+        if code in editions and code not in versions and portal_is_home(member, settings):
+            versions[code] = member
+    if len(versions) < 2:
+        return []
+    found = [(code, edition_path(member, editions)) for code, member in versions.items()]
+    original = next((m for m in versions.values() if m.translated_from is None), None)
+    if original is not None:
+        found.append(("x-default", edition_path(original, editions)))
+    return found
 
 
 def image_object(media: Media, base: str, caption: str | None = None) -> dict[str, Any]:

@@ -95,7 +95,7 @@ def test_admin_says_which_translation_backend_is_active_and_what_is_pending(
     with server, httpx.Client(base_url=server.url, follow_redirects=False) as editor:
         login(editor, Site(server.url, site.store, [], 0))
         status = editor.get("/admin").text.split('class="translation-status"')[1].split("</section>")[0]
-        page = editor.get(f"/en/article/{vietnamese}/x").text
+        page = editor.get(f"/en/article/{vietnamese}/x", follow_redirects=True).text
     assert "Backend in use: <strong>ctranslate2</strong>" in status and "Models: vi→en" in status
     assert "Pending: 1 into en" in status and "<li>1: no model for pt→en</li>" in status
     assert "Translation pending" in page

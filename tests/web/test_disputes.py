@@ -122,7 +122,7 @@ def test_each_side_of_a_dispute_links_to_the_other_on_its_article_page(settings:
         claim_page = client.get(f"/article/{claim}", follow_redirects=True).text
         denial_page = client.get(f"/article/{denial}", follow_redirects=True).text
         other_page = client.get(f"/article/{other}", follow_redirects=True).text
-        vietnamese = client.get(f"/vi/article/{claim}/x").text
+        vietnamese = client.get(f"/vi/article/{claim}/x", follow_redirects=True).text
     note = re.search(r'<p class="denied-by">(.*?)</p>', claim_page, re.S)
     assert note is not None
     assert "Disputed" in note.group(1) and "denied by" in note.group(1)

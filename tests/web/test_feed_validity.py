@@ -65,9 +65,14 @@ def test_feeds_pass_the_validators_error_classes(site: Site) -> None:
 
 
 def test_sitemaps_are_valid_against_the_schemas(site: Site) -> None:
-    fresh = make_article(20, title="Fresh report on the storm")
+    # Fresh: a translation (the portal's own work, canonical to its page) and an original (its publisher's): the
+    # news sitemap names only the first, under the portal's name.
+    fresh = make_article(20, title="Fresh report on the storm", language="vi", translated_from=site.ids[0])
     fresh.published = datetime.now(UTC)
-    site.store.upsert_article(fresh)
+    fresh_id = site.store.upsert_article(fresh).article_id
+    republished = make_article(21, title="Fresh original report elsewhere")
+    republished.published = datetime.now(UTC)
+    site.store.upsert_article(republished)
     schema = etree.XMLSchema(etree.parse(str(XSD / "sitemap.xsd")))
     with site.client() as client:
         for path in ("/sitemap.xml", "/news-sitemap.xml"):
@@ -75,6 +80,8 @@ def test_sitemaps_are_valid_against_the_schemas(site: Site) -> None:
             assert schema.validate(document), (path, schema.error_log)
         news = etree.fromstring(client.get("/news-sitemap.xml").content)
     assert len(news.xpath("//*[local-name()='news']")) == 1
+    assert news.xpath("//*[local-name()='loc']/text()")[0].endswith(f"/vi/article/{fresh_id}/fresh-report-on-the-storm")
+    assert news.xpath("//*[local-name()='name']/text()") == [site.app.state.portal.settings.site_name]
     broken = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>not a url</loc>'
                               b"<lastmod>yesterday</lastmod></url></urlset>")  # fmt: skip
     assert not schema.validate(broken)  # the schema can fail
@@ -127,6 +134,8 @@ def test_each_edition_has_its_own_feeds(site: Site) -> None:
 def test_the_sitemap_index_pages_the_whole_archive_once(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every visible article is in exactly one id-range page; hidden ones in none; each document is valid."""
     monkeypatch.setattr(feeds, "ARTICLES_PER_SITEMAP", 2)  # five seeded articles and one more: four pages
+    portal = site.app.state.portal  # the publisher of record: every article's page is its own, in the sitemaps
+    portal.settings = portal.settings.model_copy(update={"syndication": "self"})
     site.store.set_hidden(site.ids[1], True)
     russian = site.store.upsert_article(make_article(30, title="Новости Москвы")).article_id  # a slug kept in Cyrillic
     index_schema = etree.XMLSchema(etree.parse(str(XSD / "siteindex.xsd")))
@@ -154,8 +163,9 @@ def test_the_sitemap_index_pages_the_whole_archive_once(site: Site, monkeypatch:
             listed += [urlsplit(loc).path for loc in document.xpath("//s:url/s:loc/text()", namespaces=namespaces)]
         assert client.get(f"/sitemaps/articles-{russian // 2 + 5}.xml").status_code == 404
         assert client.get("/sitemaps/articles--1.xml").status_code in (404, 422)
-    listed_ids = [int(path.split("/")[2]) for path in listed]
+    listed_ids = [int(path.split("/article/")[1].split("/")[0]) for path in listed]
     assert sorted(listed_ids) == sorted([*(i for i in site.ids if i != site.ids[1]), russian])  # once each, not hidden
     assert (
-        f"/article/{russian}/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D1%8B" in listed
+        f"/en/article/{russian}/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D1%8B"
+        in listed
     )

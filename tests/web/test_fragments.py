@@ -22,7 +22,7 @@ def block(html: str, kind: str) -> str:
 def test_first_renders_reuse_shared_lists_and_follow_changes(site: Site) -> None:
     portal: Portal = site.app.state.portal
     with site.client() as client:
-        client.get(f"/article/{site.ids[0]}/x")
+        client.get(f"/article/{site.ids[0]}/x", follow_redirects=True)
         assert (
             "newest",
             "category",
@@ -33,19 +33,19 @@ def test_first_renders_reuse_shared_lists_and_follow_changes(site: Site) -> None
         ) in portal._memo  # as the (default) English edition shows it
         # A newer article in the same tags, section and author lands: pages never rendered before must show it.
         newest = site.store.upsert_article(make_article(50, title="Fresh report on the floods")).article_id
-        html = client.get(f"/article/{site.ids[1]}/x").text
+        html = client.get(f"/article/{site.ids[1]}/x", follow_redirects=True).text
         for kind in ("tag", "category", "author"):
             assert "Fresh report on the floods" in block(html, kind), kind
         site.store.set_hidden(newest, True)
-        html = client.get(f"/article/{site.ids[2]}/x").text
+        html = client.get(f"/article/{site.ids[2]}/x", follow_redirects=True).text
     assert "Fresh report on the floods" not in html
 
 
 def test_outlet_and_section_names_follow_renames(site: Site) -> None:
     with site.client() as client:
-        assert ">World</a>" in client.get(f"/article/{site.ids[0]}/x").text
+        assert ">World</a>" in client.get(f"/article/{site.ids[0]}/x", follow_redirects=True).text
         site.app.state.portal.queries.rename_section("world", "Planet Earth")
-        html = client.get(f"/article/{site.ids[1]}/x").text
+        html = client.get(f"/article/{site.ids[1]}/x", follow_redirects=True).text
     assert ">Planet Earth</a>" in html and ">World</a>" not in html
 
 
@@ -154,8 +154,8 @@ def test_most_read_columns_rank_by_views_and_leave_out_hidden_and_other_sections
     site.store.set_hidden(site.ids[4], True)  # article 5, the second most read, hidden
     with site.client() as client:
         home = client.get("/").text
-        article_one = client.get(f"/article/{site.ids[0]}/x").text
-        article_two = client.get(f"/article/{site.ids[1]}/x").text
+        article_one = client.get(f"/article/{site.ids[0]}/x", follow_redirects=True).text
+        article_two = client.get(f"/article/{site.ids[1]}/x", follow_redirects=True).text
     assert _ranked(home, "read-heading") == ["2", "4", "3"]
     assert _ranked(article_one, "side-read")[:2] == ["2", "3"]  # World only: not 4 (Sport), not 5 (hidden)
     assert "2" not in _ranked(article_two, "side-read")  # never the page's own article

@@ -85,11 +85,11 @@ def test_a_500_has_the_security_headers_and_no_traceback(site: Site) -> None:
         conn.execute("DROP TABLE comments")  # a real fault in the store: every article page now fails
     with site.client() as client:
         for path in (f"/article/{site.ids[2]}/x", "/api/v1/articles/1/comments", "/metrics"):
-            response = client.get(path)
+            response = client.get(path, follow_redirects=True)
             assert response.status_code == 500, path
             assert_security_headers(response)
             assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
-        head = client.head(f"/article/{site.ids[2]}/x")
+        head = client.head(f"/article/{site.ids[2]}/x", follow_redirects=True)
     assert head.status_code == 500 and head.content == b""
 
 
@@ -111,7 +111,7 @@ def test_head_is_not_counted_as_a_read(site: Site) -> None:
     portal = site.app.state.portal
     with site.client() as client:
         for _ in range(3):
-            client.head(f"/article/{site.ids[3]}/x")
+            client.head(f"/article/{site.ids[3]}/x", follow_redirects=True)
     assert portal.views.views_of(site.ids[3]) == 0
 
 
@@ -158,13 +158,13 @@ def test_local_paths_and_script_links_never_reach_readers(site: Site) -> None:
     ids = [site.store.upsert_article(a).article_id for a in (local, script)]
     with site.client() as client:
         for article_id in ids:
-            page = client.get(f"/article/{article_id}/x").text
+            page = client.get(f"/article/{article_id}/x", follow_redirects=True).text
             assert "file:" not in page and "javascript:" not in page and "/home/operator" not in page
             api = client.get(f"/api/v1/articles/{article_id}").text
             assert "file:" not in api and "javascript:" not in api
         listing = client.get("/api/v1/articles", params={"limit": 100}).text
         feed = client.get("/feed.xml").text
-        normal = client.get(f"/article/{site.ids[0]}/x").text
+        normal = client.get(f"/article/{site.ids[0]}/x", follow_redirects=True).text
     assert "file:" not in listing and "javascript:" not in listing
     assert "file:" not in feed and "javascript:" not in feed and "/home/operator" not in feed
     assert 'Source: <a href="https://news.example.com/a/1' in normal  # http(s) originals are still linked
@@ -188,7 +188,7 @@ def test_hiding_the_first_report_retitles_its_story(site: Site) -> None:
         api = client.get(f"/api/v1/stories/{story_id}").json()
         home = client.get("/").text
         top = client.get("/api/v1/stories").text
-        other = client.get(f"/article/{ids[1]}/x").text
+        other = client.get(f"/article/{ids[1]}/x", follow_redirects=True).text
         assert first.title not in page + home + top + other + str(api)
         assert api["title"] == second.title and second.title in page
         site.store.set_hidden(ids[1], True)  # no visible report left: the story is gone for readers

@@ -66,7 +66,7 @@ def test_videos_are_posters_with_a_play_link_unless_a_host_is_allowed(settings, 
     with LiveServer(create_app(settings, store)) as server:
         page = httpx.get(f"{server.url}/article/{article_id}", follow_redirects=True)
         listing = httpx.get(f"{server.url}/videos").text
-        vietnamese = httpx.get(f"{server.url}/vi/article/{article_id}/x").text
+        vietnamese = httpx.get(f"{server.url}/vi/article/{article_id}/x", follow_redirects=True).text
     video = page.text.split('<figure class="video">', 1)[1].split("</figure>", 1)[0]
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in video and 'class="play"' in video
     assert re.search(r'<img src="/media/[^"]+" [^>]*width="\d+" height="\d+"', video)

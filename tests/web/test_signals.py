@@ -1,0 +1,207 @@
+"""Every signal a search engine reads names the same page: for every article of a store (a slice of the shared
+corpora, a translated pair, an untranslated Vietnamese article), rel=canonical, og:url, JSON-LD's url and
+mainEntityOfPage, the hreflang cluster and the sitemaps agree, under both ``syndication`` modes that index pages.
+
+An engine that finds two signals naming different pages picks one itself, or drops both: the portal's translations
+lose their place, or an original's page competes with its publisher's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote, unquote
+
+import httpx
+import pytest
+from lxml import etree, html
+
+from newsloom.fetch.local import iter_local_pages
+from newsloom.pipeline import Outcome, process_page
+from newsloom.settings import Settings
+from newsloom.store import SQLStore
+from newsloom.store.stories import StoryStore
+from newsloom.web import create_app
+from tests.conftest import CORPORA, LiveServer
+from tests.web.test_editions import store_editions
+
+BASE = "https://news.example.vn"
+SLICES = {"vietnamese-news/html": 3, "fundus-publishers/html": 3, "article-extraction-benchmark/html": 2}
+TRACKING = "utm_source=newsletter&utm_medium=email&fbclid=IwAR0x&gclid=Cj0K"
+
+
+@dataclass
+class Served:
+    url: str
+    ids: list[int]
+    named: dict[str, int]
+    story_id: int
+    syndication: str
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=20)
+
+
+def _import(store: SQLStore) -> list[int]:
+    stored = []
+    for corpus, count in SLICES.items():
+        directory = CORPORA / corpus
+        files = sorted(p for p in directory.iterdir() if p.is_file())[:count] if directory.exists() else []
+        for page in iter_local_pages(files):
+            result = process_page(page, store)
+            if result.outcome in (Outcome.NEW, Outcome.UPDATED) and result.article_id is not None:
+                stored.append(result.article_id)
+    return stored
+
+
+def _serve(settings: Settings, store: SQLStore, syndication: str) -> Iterator[Served]:
+    named = store_editions(store)
+    ids = [*named.values(), *_import(store)]
+    story_id = StoryStore(store.engine).create_story(
+        "Bão số 13", [named["original"], named["untranslated"]], datetime.now(UTC)
+    )
+    chosen = settings.model_copy(update={"base_url": BASE, "syndication": syndication})
+    with LiveServer(create_app(chosen, store)) as server:
+        yield Served(server.url, ids, named, story_id, syndication)
+
+
+@pytest.fixture(params=["canonical", "self"])
+def served(request: pytest.FixtureRequest, settings: Settings, store: SQLStore) -> Iterator[Served]:
+    yield from _serve(settings, store, request.param)
+
+
+@dataclass
+class Signals:
+    canonical: str
+    og_url: str
+    ld_url: str
+    ld_main: str
+    hreflang: dict[str, str]
+    language: str
+    robots: str | None
+
+
+def _signals(body: str) -> Signals:
+    tree = html.fromstring(body)
+    (canonical,) = tree.xpath("//link[@rel='canonical']/@href")
+    (og_url,) = tree.xpath("//meta[@property='og:url']/@content")
+    ld = [json.loads(s) for s in tree.xpath("//script[@type='application/ld+json']/text()")]
+    article = next(d for d in ld if d.get("@type") == "NewsArticle")
+    hreflang = {str(e.get("hreflang")): str(e.get("href")) for e in tree.xpath("//link[@rel='alternate'][@hreflang]")}
+    robots = tree.xpath("//meta[@name='robots']/@content")
+    return Signals(canonical, og_url, article["url"], article["mainEntityOfPage"]["@id"], hreflang,
+                   tree.xpath("//article/@lang")[0], robots[0] if robots else None)  # fmt: skip
+
+
+def _sitemap_locs(client: httpx.Client) -> tuple[set[str], dict[str, dict[str, str]]]:
+    """Every article URL the sitemaps name, and each one's xhtml:link alternates."""
+    index = etree.fromstring(client.get("/sitemap-index.xml").content)
+    locs: set[str] = set()
+    alternates: dict[str, dict[str, str]] = {}
+    for sitemap in index.xpath("//*[local-name()='loc']/text()"):
+        answer = client.get(str(sitemap).removeprefix(BASE))
+        assert answer.status_code == 200, sitemap  # the index names no empty page
+        for url in etree.fromstring(answer.content).xpath("//*[local-name()='url']"):
+            loc = unquote(url.xpath("*[local-name()='loc']/text()")[0])
+            if "/article/" in loc:
+                locs.add(loc)
+                links = url.xpath("*[local-name()='link']")
+                alternates[loc] = {str(link.get("hreflang")): unquote(link.get("href")) for link in links}
+    return locs, alternates
+
+
+def test_every_articles_signals_agree(served: Served) -> None:
+    with served.client() as client:
+        locs, sitemap_alternates = _sitemap_locs(client)
+        homes = set()
+        for article_id in served.ids:
+            moved = client.get(f"/article/{article_id}")
+            assert moved.status_code == 301
+            path = moved.headers["location"]
+            for prefix in ("", "/vi", "/en"):
+                answer = client.get(prefix + path)
+                if answer.status_code == 302:  # an edition sends a foreign text to its version in its language
+                    continue
+                assert answer.status_code == 200, prefix + path
+                signals = _signals(answer.text)
+                canonical = unquote(signals.canonical)
+                # One page named by all: rel=canonical, the JSON-LD's url and main entity; og:url is this page
+                # (a negotiated, un-prefixed one: its language's edition), the canonical where this is the home.
+                assert {canonical} == {unquote(signals.ld_url), unquote(signals.ld_main)}
+                og_url = unquote(signals.og_url)
+                assert og_url == BASE + unquote(prefix + path) or not prefix and og_url.endswith(unquote(path))
+                if canonical.startswith(BASE) and signals.language.split("-")[0] == prefix[1:]:
+                    assert og_url == canonical
+                if not canonical.startswith(BASE):  # the publisher's page is the article's home
+                    assert not signals.hreflang and not any(loc.endswith(path) for loc in locs), path
+                    continue
+                assert signals.robots is None
+                homes.add(canonical)
+                assert canonical in locs, canonical  # every page the portal calls its own is in a sitemap
+                hreflang = {code: unquote(url) for code, url in signals.hreflang.items()}
+                assert hreflang == sitemap_alternates[canonical]
+                if hreflang:  # a cluster: holds the canonical, each member is in its own language and links back
+                    assert canonical in hreflang.values() and len(set(hreflang.values()) - {canonical}) >= 1
+                    for code, url in hreflang.items():
+                        other = _signals(client.get(quote(url.removeprefix(BASE))).text)
+                        assert unquote(other.canonical) == url
+                        assert {c: unquote(u) for c, u in other.hreflang.items()} == hreflang
+                        assert code == "x-default" or other.language.split("-")[0] == code
+        assert locs == homes  # and the sitemaps name nothing else
+        translation = next(loc for loc in homes if f"/article/{served.named['translation']}/" in loc)
+        assert translation.startswith(f"{BASE}/en/")
+        # The pair is a cluster only where the original's page is the portal's too.
+        cluster = sitemap_alternates[translation]
+        assert set(cluster) == ({"vi", "en", "x-default"} if served.syndication == "self" else set())
+        untranslated = client.get(f"/en/article/{served.named['untranslated']}/gia-xang-giam-lan-thu-ba")
+        assert untranslated.status_code == 200 and not _signals(untranslated.text).hreflang.get("en")
+
+
+def test_canonical_mode_leaves_originals_to_their_publishers(
+    settings: Settings, store: SQLStore
+) -> None:  # fmt: skip
+    for served in _serve(settings, store, "canonical"):
+        with served.client() as client:
+            locs, _ = _sitemap_locs(client)
+            news = client.get("/news-sitemap.xml").text
+            original = client.get(client.get(f"/article/{served.named['original']}").headers["location"]).text
+        signals = _signals(original)
+        assert signals.canonical == "https://dantri.example/1.htm" == signals.ld_main and not signals.hreflang
+        assert [loc for loc in locs if "/article/" in loc] == [
+            loc for loc in locs if f"/article/{served.named['translation']}/" in loc
+        ]
+        assert "/article/" not in news or "dantri" not in news
+
+
+LISTINGS = ["/", "/vi/", "/en/section/the-gioi", "/vi/tag/bao", "/en/author/nguyen-van-a", "/outlets",
+            "/vi/search?q=b%C3%A3o&page=1"]  # fmt: skip
+
+
+def test_listings_are_canonical_to_themselves_without_tracking(served: Served) -> None:
+    with served.client() as client:
+        outlet = html.fromstring(client.get("/vi/").text).xpath("//a[contains(@href, '/outlet/')]/@href")[0]
+        for path in [*LISTINGS, outlet, f"/vi/story/{served.story_id}"]:
+            joiner = "&" if "?" in path else "?"
+            answer = client.get(f"{path}{joiner}{TRACKING}")
+            assert answer.status_code == 200, path
+            tree = html.fromstring(answer.text)
+            (canonical,) = tree.xpath("//link[@rel='canonical']/@href")
+            assert canonical == BASE + path, path
+            assert tree.xpath("//meta[@property='og:url']/@content") == [canonical]
+            hreflang = tree.xpath("//link[@rel='alternate'][@hreflang]/@href")
+            assert canonical in hreflang and not any("utm_" in h or "clid" in h for h in hreflang), path
+
+
+def test_one_address_per_page(served: Served) -> None:
+    with served.client() as client:
+        assert client.get("/vi?x=1").status_code == 301
+        assert client.get("/vi").headers["location"] == "/vi/"
+        right = client.get(f"/article/{served.named['english']}").headers["location"]
+        wrong = client.get(f"/en/article/{served.named['english']}/wrong-slug?utm_source=x")
+        assert wrong.status_code == 301 and wrong.headers["location"] == f"/en{right}?utm_source=x"
+        assert client.get(f"/en{right}").status_code == 200
+        for bad in ("/search?q=bao&page=abc", "/search?q=bao&page=0", "/section/the-gioi?before=abc",
+                    "/vi/tag/bao?before=%00%FF"):  # fmt: skip
+            assert client.get(bad).status_code == 400, bad
