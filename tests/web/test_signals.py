@@ -131,7 +131,7 @@ def test_every_articles_signals_agree(served: Served) -> None:
                 # (a negotiated, un-prefixed one: its language's edition), the canonical where this is the home.
                 assert {canonical} == {unquote(signals.ld_url), unquote(signals.ld_main)}
                 og_url = unquote(signals.og_url)
-                assert og_url == BASE + unquote(prefix + path) or not prefix and og_url.endswith(unquote(path))
+                assert og_url == BASE + unquote(prefix + path) or (not prefix and og_url.endswith(unquote(path)))
                 if canonical.startswith(BASE) and signals.language.split("-")[0] == prefix[1:]:
                     assert og_url == canonical
                 if not canonical.startswith(BASE):  # the publisher's page is the article's home
