@@ -29,11 +29,20 @@ from newsloom.web.portal import (
     ItemId,
     Portal,
     article_path,
+    breadcrumb_list,
     decode_cursor,
     encode_cursor,
     public_base,
 )
-from newsloom.web.structured import article_ld, canonical_for, cover_image, edition_path, hreflang_paths
+from newsloom.web.structured import (
+    article_ld,
+    canonical_for,
+    cover_image,
+    edition_path,
+    hreflang_paths,
+    item_list_ld,
+    website_ld,
+)
 
 
 def _portal(request: Request) -> Portal:
@@ -82,6 +91,7 @@ def _listing(
             next_cursor=next_cursor,
             kind=kind,
             csrf_token=token,
+            crumb=heading,
             **extra,
         )
 
@@ -99,6 +109,7 @@ CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see 
 def home(request: Request) -> Response:
     portal = _portal(request)
     edition = portal.edition(request)
+    prefix = prefix_of(request.scope)
 
     def render(token: str) -> Response:
         copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
@@ -131,6 +142,7 @@ def home(request: Request) -> Response:
             tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER, edition=None if untranslated else edition),
             outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
             csrf_token=token,
+            extra_ld=website_ld(portal.settings.site_name, f"{public_base(portal.settings, request)}{prefix}/"),
         )
 
     # "Most read" lives outside the store: the page is rebuilt at least once a minute for it.
@@ -188,7 +200,7 @@ def videos(request: Request) -> Response:
         articles = portal.store.visible_summaries(ids)  # one query: the list shows no body
         return portal.render(
             request, "listing.html", heading=portal.gettext(request, N_("Videos")), articles=articles, outlets=portal.outlets_for(articles),
-            next_cursor=None, kind="videos", csrf_token=token,
+            next_cursor=None, kind="videos", csrf_token=token, crumb=portal.gettext(request, N_("Videos")),
         )  # fmt: skip
 
     return portal.page(render)
@@ -197,7 +209,9 @@ def videos(request: Request) -> Response:
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> Response:
     portal = _portal(request)
-    return portal.render(request, "outlets.html", outlet_list=portal.outlet_counts())
+    return portal.render(
+        request, "outlets.html", outlet_list=portal.outlet_counts(), crumb=portal.gettext(request, N_("Outlets"))
+    )
 
 
 @router.get("/outlet/{slug}", response_class=HTMLResponse)
@@ -260,6 +274,7 @@ def story(request: Request, story_id: ItemId) -> Response:
         raise HTTPException(404, N_("No such story"))
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
+    base = public_base(portal.settings, request)
 
     def render(token: str) -> Response:
         return portal.render(
@@ -275,6 +290,8 @@ def story(request: Request, story_id: ItemId) -> Response:
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
             csrf_token=token,
+            crumb=story_row.title,
+            extra_ld=item_list_ld(story_row.title, [base + edition_path(a, portal.editions) for a in articles]),
         )
 
     return portal.page(render)
@@ -344,7 +361,11 @@ async def article(
         logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
         # The JSON-LD names the canonical page, as rel=canonical and og:url do (the publisher's, by default).
         jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
-                            section_name=section_name, pictures=stored, page_url=canonical)  # fmt: skip
+                            section_name=section_name, pictures=stored, page_url=canonical,
+                            zone=portal.editions[edition].timezone)  # fmt: skip
+        trail = [(portal.settings.site_name, f"{base}{prefix}/")]
+        if article.section and section_name:
+            trail.append((section_name, f"{base}{prefix}/section/{article.section}"))
         return portal.render(
             request,
             "article.html",
@@ -374,6 +395,7 @@ async def article(
             else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             hreflang=hreflang,
+            breadcrumbs=breadcrumb_list([*trail, (article.title, own_url)]),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
             comment_count=len(comments),
@@ -465,6 +487,7 @@ async def search(
             menus=portal.search_menus(section, outlet, portal.edition(request)),
             filters=filters,
             csrf_token=token,
+            crumb=portal.gettext(request, N_("Search")),
         )
     )
 

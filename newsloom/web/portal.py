@@ -106,6 +106,15 @@ def valid_datetime(value: datetime | None) -> str:
     return value.replace(microsecond=0).isoformat()
 
 
+def breadcrumb_list(trail: list[tuple[str, str]]) -> dict[str, Any]:
+    """A BreadcrumbList over ``(name, URL)`` steps, home first (JSON-LD: a result shows where the page sits)."""
+    return {
+        "@context": "https://schema.org", "@type": "BreadcrumbList",
+        "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": url}
+                            for n, (name, url) in enumerate(trail, 1)],
+    }  # fmt: skip
+
+
 # The query parameters that choose what a page shows; any other (utm_*, fbclid, gclid, a stray one) is left out of
 # the page's canonical address and its alternates, so every tracked link names the one page.
 PAGE_PARAMETERS = ("before", "q", "section", "outlet", "language", "from", "to", "page")
@@ -564,6 +573,9 @@ class Portal:
             own = context["base_url"] + prefix + request.scope["path"] + (f"?{query}" if query else "")
             context.setdefault("canonical", own)
             context.setdefault("hreflang", [(code, context["base_url"] + path) for code, path in context["alternates"]])
+            if "crumb" in context and "breadcrumbs" not in context:  # a listing: home, then the page itself
+                home = (self.settings.site_name, f"{context['base_url']}{prefix}/")
+                context["breadcrumbs"] = breadcrumb_list([home, (context["crumb"], context["canonical"])])
         templates = self._templates[edition]
         response_headers = {"Content-Language": edition}
         if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie

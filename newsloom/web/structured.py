@@ -9,7 +9,9 @@ the publisher of record. A translation is a new work: it is canonical to itself,
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
@@ -82,9 +84,36 @@ def image_object(media: Media, base: str, caption: str | None = None) -> dict[st
     return data
 
 
+def local_datetime(value: datetime | None, zone: ZoneInfo | None) -> str:
+    """``valid_datetime`` with the offset of the time zone the page shows its times in (``timezone``)."""
+    if value is None or zone is None:
+        return valid_datetime(value)
+    return valid_datetime((value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone))
+
+
+def website_ld(site_name: str, home: str) -> dict[str, Any]:
+    """The home page's WebSite with its SearchAction (a search box in results)."""
+    return {
+        "@context": "https://schema.org", "@type": "WebSite", "name": site_name, "url": home,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": home + "search?q={search_term_string}"},
+            "query-input": "required name=search_term_string",
+        },
+    }  # fmt: skip
+
+
+def item_list_ld(name: str, urls: list[str]) -> dict[str, Any]:
+    """A story page's reports as an ItemList, in the page's order."""
+    return {
+        "@context": "https://schema.org", "@type": "ItemList", "name": name, "numberOfItems": len(urls),
+        "itemListElement": [{"@type": "ListItem", "position": n, "url": url} for n, url in enumerate(urls, 1)],
+    }  # fmt: skip
+
+
 def article_ld(
     article: Article, *, base: str, site_name: str, outlet: Outlet | None, outlet_logo: Media | None,
-    section_name: str | None, pictures: dict[str, Media], page_url: str,
+    section_name: str | None, pictures: dict[str, Media], page_url: str, zone: ZoneInfo | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     publisher: dict[str, Any] = {
         "@type": "Organization",
@@ -104,12 +133,12 @@ def article_ld(
         "author": [
             {"@type": "Person", "name": name, "url": f"{base}/author/{slugify(name)}"} for name in article.authors
         ]
-        or [{"@type": "Organization", "name": publisher["name"]}],
+        or [{"@type": "Organization", **{k: v for k, v in publisher.items() if k in ("name", "url")}}],
     }
     optional = {
         "description": article.lead,
-        "datePublished": valid_datetime(article.published) or None,
-        "dateModified": valid_datetime(article.modified or article.published) or None,
+        "datePublished": local_datetime(article.published, zone) or None,
+        "dateModified": local_datetime(article.modified or article.published, zone) or None,
         "articleSection": section_name,
         "keywords": list(article.tags) or None,
         "inLanguage": article.language,

@@ -205,3 +205,43 @@ def test_one_address_per_page(served: Served) -> None:
         for bad in ("/search?q=bao&page=abc", "/search?q=bao&page=0", "/section/the-gioi?before=abc",
                     "/vi/tag/bao?before=%00%FF"):  # fmt: skip
             assert client.get(bad).status_code == 400, bad
+
+
+def _ld(body: str) -> dict[str, dict[str, object]]:
+    """A page's JSON-LD objects by type."""
+    tree = html.fromstring(body)
+    return {d["@type"]: d for d in (json.loads(s) for s in tree.xpath("//script[@type='application/ld+json']/text()"))}
+
+
+def test_structured_data_of_every_page_type(served: Served) -> None:
+    with served.client() as client:
+        translation = client.get("/en" + client.get(f"/article/{served.named['translation']}").headers["location"]).text
+        home = client.get("/vi/").text
+        story = client.get(f"/en/story/{served.story_id}").text
+        listings = {path: client.get(path).text for path in LISTINGS}
+    data = _ld(translation)
+    article = data["NewsArticle"]
+    # Google's article fields, dates with the offset of the time shown (Asia/Ho_Chi_Minh: 01:30 UTC is 08:30).
+    assert article["datePublished"] == article["dateModified"] == "2026-11-15T08:30:00+07:00"
+    assert article["headline"] and article["publisher"]["name"]  # type: ignore[index]
+    assert all(a["name"] and a["url"].startswith(BASE) for a in article["author"])  # type: ignore[attr-defined,union-attr]
+    crumbs = data["BreadcrumbList"]["itemListElement"]
+    assert [c["position"] for c in crumbs] == [1, 2, 3] and crumbs[0]["item"] == f"{BASE}/en/"  # type: ignore[index]
+    website = _ld(home)["WebSite"]
+    assert website["potentialAction"]["target"]["urlTemplate"] == f"{BASE}/vi/search?q={{search_term_string}}"  # type: ignore[index]
+    items = _ld(story)["ItemList"]
+    assert items["numberOfItems"] == 2 and all(
+        i["url"].startswith(f"{BASE}/vi/article/") for i in items["itemListElement"]
+    )  # type: ignore[attr-defined,union-attr]
+    for path, body in {**listings, "story": story}.items():
+        tree = html.fromstring(body)
+        locale = "vi_VN" if tree.get("lang") == "vi" else "en_US"
+        assert tree.xpath("//meta[@property='og:locale']/@content") == [locale], path
+        (description,) = tree.xpath("//meta[@name='description']/@content")
+        assert 10 < len(description) <= 300, path
+        if path not in ("/", "/vi/"):
+            trail = _ld(body)["BreadcrumbList"]["itemListElement"]
+            assert trail[-1]["item"] == tree.xpath("//link[@rel='canonical']/@href")[0], path  # type: ignore[index]
+    assert _ld(translation) and html.fromstring(translation).xpath("//meta[@property='og:locale']/@content") == [
+        "en_US"
+    ]
