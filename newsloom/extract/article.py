@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -357,11 +358,16 @@ def extract_article(
     page_url = strip_userinfo(url) if url else key  # shown on the "Source:" link: never a password
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
     attribution += [Attribution(AttributionKind.PHOTO_CREDIT, name=credit) for credit in credits if credit]
+    for block in blocks:  # NFC throughout, as the decoded page is (a JSON-LD body's escapes may spell accents apart)
+        if not unicodedata.is_normalized("NFC", block.text):
+            block.text = unicodedata.normalize("NFC", block.text)
+        if any(not unicodedata.is_normalized("NFC", item) for item in block.items):
+            block.items = [unicodedata.normalize("NFC", item) for item in block.items]
     return Article(
         url=page_url,
         canonical_url=key,
-        title=title or "(untitled)",
-        lead=normalize_space(meta.description) if meta.description else None,
+        title=unicodedata.normalize("NFC", title) if title else "(untitled)",
+        lead=meta.description or None,  # unescaped once and NFC (metadata.clean_text)
         authors=meta.authors,
         published=meta.published,
         modified=meta.modified,

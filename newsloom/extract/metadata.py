@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -221,8 +222,11 @@ def _keywords(value: object) -> list[str]:
 
 
 def clean_text(value: str) -> str:
-    """Metadata strings often arrive HTML-escaped (``&#8216;``) or with soft hyphens and zero-width spaces."""
-    return normalize_space(_INVISIBLE.sub("", html.unescape(value)))
+    """Metadata strings often arrive HTML-escaped (``&#8216;``, or escaped twice in an attribute, which the parser
+    undoes once: ``&amp;rsquo;``) or with soft hyphens and zero-width spaces. Unescaped once here, so a page and
+    a feed escape the text once; NFC, as the decoded page is (an entity or a JSON escape may spell a letter and
+    its accent apart)."""
+    return unicodedata.normalize("NFC", normalize_space(_INVISIBLE.sub("", html.unescape(value))))
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -317,7 +321,8 @@ def read_metadata(
     result.og_title = clean_text(og_title) if og_title else None
     title_element = tree.find(".//title")
     result.html_title = normalize_space(title_element.text_content()) if title_element is not None else None
-    result.description = meta.get("og:description") or meta.get("description") or article.get("description")
+    description = meta.get("og:description") or meta.get("description") or article.get("description")
+    result.description = (clean_text(description) or None) if isinstance(description, str) else None
     publisher = article.get("publisher")
     result.authors = split_authors(_unique(_names(article.get("author"))))
     if not result.authors:

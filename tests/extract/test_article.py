@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from newsloom.errors import ExtractError, NotAnArticle
@@ -107,3 +109,17 @@ def test_hover_cards_inside_paragraphs_stay_out_of_the_text() -> None:
     body = extract_article(article_html(body_prefix=card).encode()).body
     assert "Hillicon" not in body
     assert "threatening Rep. Ilhan Omar in a phone call to her office" in body
+
+
+def test_leads_are_unescaped_once_and_all_text_is_nfc() -> None:
+    """A lead escaped twice in its attribute (``&amp;rsquo;``) reads as text, once; a JSON-LD headline whose escapes
+    spell a letter and its accents apart comes out composed (NFC), as the decoded page is."""
+    decomposed = "Vie\\u0302\\u0323t Nam"  # JSON escapes: "e", combining circumflex, combining dot below
+    head = (
+        '<meta property="og:description" content="Emery&amp;rsquo;s side beat CD&amp;amp;V &amp;#8211; again">'
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{decomposed} wins"}}</script>'
+    )
+    article = extract_article(article_html(title="Việt Nam wins", extra_head=head), "https://news.example.com/a")
+    assert article.lead == "Emery’s side beat CD&V – again"
+    assert "Việt Nam" in article.title and unicodedata.is_normalized("NFC", article.title)
+    assert all(unicodedata.is_normalized("NFC", block.text) for block in article.blocks)
