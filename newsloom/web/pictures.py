@@ -19,6 +19,7 @@ from newsloom.media.images import RENDITIONS, Renditions, fallback_extension
 from newsloom.model import Article, Media
 from newsloom.web.i18n import N_
 
+LOGO_HEIGHT = 20  # px: an outlet's logo beside its name (portal.css, .pic-logo img)
 SIZES = {
     "thumbnail": "(max-width: 600px) 96px, 160px",
     "card": "(max-width: 600px) 100vw, 480px",
@@ -54,10 +55,15 @@ def picture_html(media: Media | None, alt: str, role: str = "card", lead: bool =
         return placeholder_html(role, label)
     fallback = fallback_extension(media.mime)
     width = best_width(media, role)
+    sizes = SIZES.get(role, SIZES["card"])
+    if role == "logo" and media.width and media.height:
+        # Shown LOGO_HEIGHT px high (portal.css, .pic-logo): asked for at the width that gives, not a card's.
+        shown = max(1, round(LOGO_HEIGHT * media.width / media.height))
+        sizes = f"{shown}px"
+        width = next((w for w in media.widths if w >= shown), media.widths[-1])
     shown_width, shown_height = rendition_size(media, width)
     webp = ", ".join(f"{media_url(media, w, 'webp')} {w}w" for w in media.widths)
     plain = ", ".join(f"{media_url(media, w, fallback)} {w}w" for w in media.widths)
-    sizes = SIZES.get(role, SIZES["card"])
     loading = 'fetchpriority="high" decoding="async"' if lead else 'loading="lazy" decoding="async"'
     return Markup(
         f'<picture class="pic pic-{role}"><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
