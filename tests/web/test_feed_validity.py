@@ -40,8 +40,10 @@ def test_feeds_pass_the_validators_error_classes(site: Site) -> None:
     odd.url = odd.canonical_url = "https://báo.example.vn/thời-sự/đà-nẵng?q=mưa lớn"
     site.store.upsert_article(odd)
     with site.client() as client:
-        for path in FEEDS:
-            body = client.get(path).content
+        for path in [prefix + path for prefix in ("", "/vi", "/en") for path in FEEDS]:  # every edition's feeds
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            body = answer.content
             parsed = feedparser.parse(body)
             assert not parsed.bozo, (path, parsed.get("bozo_exception"))
             assert any(link.get("rel") == "self" and link["href"].endswith(path) for link in parsed.feed.links), path
@@ -56,9 +58,10 @@ def test_feeds_pass_the_validators_error_classes(site: Site) -> None:
             if covered:
                 enclosure = covered[0].enclosures[0]
                 assert enclosure["href"].startswith("http://127.0.0.1:8000/media/") and int(enclosure["length"]) > 0
-        feed = json.loads(client.get("/feed.json").content)
-    assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["feed_url"].endswith("/feed.json")
-    for item in feed["items"]:
+        feeds = [json.loads(client.get(f"{prefix}/feed.json").content) for prefix in ("", "/vi", "/en")]
+    for feed in feeds:
+        assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["feed_url"].endswith("/feed.json")
+    for item in [item for feed in feeds for item in feed["items"]]:
         assert {"id", "url", "title", "content_html", "date_published", "authors"} <= item.keys()
         _ascii_uris([item["id"], item["url"], item["external_url"]])
         assert "null" not in json.dumps(item)

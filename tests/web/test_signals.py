@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import httpx
@@ -29,6 +30,9 @@ from tests.web.test_editions import store_editions
 
 BASE = "https://news.example.vn"
 SLICES = {"vietnamese-news/html": 3, "fundus-publishers/html": 3, "article-extraction-benchmark/html": 2}
+XSD = Path(__file__).parent / "xsd"
+SITEINDEX = etree.XMLSchema(etree.parse(str(XSD / "siteindex.xsd")))
+URLSET = etree.XMLSchema(etree.parse(str(XSD / "sitemap.xsd")))
 TRACKING = "utm_source=newsletter&utm_medium=email&fbclid=IwAR0x&gclid=Cj0K"
 
 
@@ -98,12 +102,15 @@ def _signals(body: str) -> Signals:
 def _sitemap_locs(client: httpx.Client) -> tuple[set[str], dict[str, dict[str, str]]]:
     """Every article URL the sitemaps name, and each one's xhtml:link alternates."""
     index = etree.fromstring(client.get("/sitemap-index.xml").content)
+    assert SITEINDEX.validate(index), SITEINDEX.error_log
     locs: set[str] = set()
     alternates: dict[str, dict[str, str]] = {}
     for sitemap in index.xpath("//*[local-name()='loc']/text()"):
         answer = client.get(str(sitemap).removeprefix(BASE))
         assert answer.status_code == 200, sitemap  # the index names no empty page
-        for url in etree.fromstring(answer.content).xpath("//*[local-name()='url']"):
+        document = etree.fromstring(answer.content)
+        assert URLSET.validate(document), (sitemap, URLSET.error_log)  # xhtml:link alternates included
+        for url in document.xpath("//*[local-name()='url']"):
             loc = unquote(url.xpath("*[local-name()='loc']/text()")[0])
             if "/article/" in loc:
                 locs.add(loc)
