@@ -18,7 +18,7 @@ from tests.web.test_signals import Served, _serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")]
 WIDTHS = (1280, 390)
-MEASURED = ".meta a, .footer-nav a"
+MEASURED = ".meta a, .footer-nav a, .tag-cloud a"
 SIZE = (
     "els => els.map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height, e.getBoundingClientRect().width])"
 )
