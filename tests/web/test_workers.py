@@ -78,7 +78,7 @@ def fresh_client(url: str, cookies: httpx.Cookies) -> httpx.Client:
 def test_comment_and_login_limits_are_shared_by_workers(portal: str) -> None:
     cookies = httpx.Cookies()
     with fresh_client(portal, cookies) as client:
-        page = client.get("/article/1/x")
+        page = client.get("/article/1/x", follow_redirects=True)
         cookies.update(client.cookies)
         token = form_token(page.text)
     comments = []
@@ -139,7 +139,7 @@ def test_two_portal_processes_on_one_data_directory_share_the_limits(portal_dir:
     try:
         cookies = httpx.Cookies()
         with fresh_client(urls[0], cookies) as client:
-            token = form_token(client.get("/article/1/x").text)
+            token = form_token(client.get("/article/1/x", follow_redirects=True).text)
             cookies.update(client.cookies)
         statuses = []
         for number in range(8):
