@@ -30,6 +30,7 @@ from starlette.middleware.gzip import GZipMiddleware  # noqa: E402
 from newsloom.settings import Settings  # noqa: E402
 from newsloom.store import open_store  # noqa: E402
 from newsloom.web import create_app  # noqa: E402
+from newsloom.web.portal import article_path  # noqa: E402
 from tests.store.test_store import make_article  # noqa: E402
 
 CODINGS = {"identity": b"identity", "br": b"gzip, deflate, br, zstd", "gzip": b"gzip"}
@@ -130,7 +131,7 @@ def main() -> None:
         ids = [store.upsert_article(make_article(n)).article_id for n in range(1, args.articles + 1)]
         app = create_app(settings, store)
         naive = GZipMiddleware(create_app(settings.model_copy(update={"page_cache_mb": 0}), store), minimum_size=500)
-        pages = {"home": ["/"], "article": [f"/article/{i}/x" for i in ids[:50]]}
+        pages = {"home": ["/"], "article": [article_path(store.get_article(i)) for i in ids[:50]]}  # type: ignore[arg-type]
         print(f"{'page':8} {'answer':28} {'us/request':>11} {'bytes':>8}")
         for name, paths in pages.items():
             results = {}

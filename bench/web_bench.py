@@ -49,6 +49,7 @@ from newsloom.pipeline import update_stories  # noqa: E402
 from newsloom.settings import Settings  # noqa: E402
 from newsloom.store import SQLStore, open_store, schema  # noqa: E402
 from newsloom.store.bulk import upsert_articles  # noqa: E402
+from newsloom.text import slugify  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 SECTIONS = ["World", "Business", "Sport", "Technology", "Culture", "Science", "Health", "Politics"]
@@ -298,6 +299,23 @@ def main() -> None:
         serve_and_measure(args, database_url)
 
 
+def article_paths_of(args: argparse.Namespace, database_url: str | None, ids: list[int]) -> list[str]:
+    """The pages of ``ids`` at their one address (a wrong slug answers 301 to it), slugs read in one query."""
+    store = open_store(Settings(data_dir=args.data_dir, database_url=database_url))
+    try:
+        articles = schema.articles
+        titles: dict[int, str] = {}
+        with store.engine.connect() as conn:
+            for start in range(0, len(ids), 10_000):  # within SQLite's bound on parameters
+                chosen = sa.select(articles.c.id, articles.c.title).where(
+                    articles.c.id.in_(ids[start : start + 10_000])
+                )
+                titles.update(conn.execute(chosen).tuples())
+    finally:
+        store.close()
+    return [f"/article/{i}/{slugify(titles[i], 60)}" for i in ids if i in titles]
+
+
 def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="newsloom-web-bench-"))
     workdir.chmod(0o755)  # nginx workers run unprivileged and must read the static page
@@ -315,7 +333,7 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
         article_paths = [item["portal_url"].replace("http://127.0.0.1:8000", "") for item in ids]
         rng = random.Random(7)
         sample_ids = rng.sample(range(1, args.articles + 1), 2000)
-        article_paths += [f"/article/{i}/x" for i in sample_ids]  # slug is not checked: any article, cold or warm
+        article_paths += article_paths_of(args, database_url, sample_ids)  # any article, cold or warm
         static_html = httpx.get(base + article_paths[0], timeout=120).content  # a cold server's first page
         (workdir / "www").mkdir()
         (workdir / "www" / "article.html").write_bytes(static_html)
@@ -333,9 +351,9 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
         print(f"warm-up: {args.warmup} s over every hot path ...", flush=True)
         warmup = run_wrk([p for paths in hot.values() for p in paths], base, args.warmup, args.connections, workdir)
         cold_ids = rng.sample(range(1, args.articles + 1), min(args.articles, 100_000))
-        cold_articles = [f"/article/{i}/x" for i in cold_ids[: len(cold_ids) // 2]]
+        cold_articles = article_paths_of(args, database_url, cold_ids[: len(cold_ids) // 2])
         # Another half of the store for a run at lower concurrency: pages not rendered by the run before.
-        other_cold_articles = [f"/article/{i}/x" for i in cold_ids[len(cold_ids) // 2 :]]
+        other_cold_articles = article_paths_of(args, database_url, cold_ids[len(cold_ids) // 2 :])
         cold_queries = [f"/search?q={rng.choice(WORDS)}+{rng.randrange(args.articles)}" for _ in range(20_000)]
         scenarios = {
             **{name: (paths, args.connections) for name, paths in hot.items()},
