@@ -310,7 +310,7 @@ def article_paths_of(args: argparse.Namespace, database_url: str | None, ids: li
                 chosen = sa.select(articles.c.id, articles.c.title).where(
                     articles.c.id.in_(ids[start : start + 10_000])
                 )
-                titles.update(conn.execute(chosen).tuples())
+                titles.update((row.id, row.title) for row in conn.execute(chosen))
     finally:
         store.close()
     return [f"/article/{i}/{slugify(titles[i], 60)}" for i in ids if i in titles]
