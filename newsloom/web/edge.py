@@ -24,6 +24,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import format_datetime
 from typing import Any
 
 from starlette.requests import cookie_parser
@@ -149,6 +151,12 @@ class EdgeCache:
         kept = [(name, value) for name, value in headers if name not in _DROPPED]
         if not any(name == b"cache-control" for name, _ in kept):
             kept.append((b"cache-control", PUBLIC_PAGE if len(parts) == 1 else PRIVATE_PAGE))
+        if not any(name == b"last-modified" for name, _ in kept):
+            # When any article last changed: a bound on when the kept page's articles did (read once per change).
+            changed = self.portal.memo(("last-change",), self.portal.queries.last_change)
+            if changed is not None:
+                aware = changed if changed.tzinfo else changed.replace(tzinfo=UTC)
+                kept.append((b"last-modified", format_datetime(aware.astimezone(UTC), usegmt=True).encode()))
         is_compressible = compress.compressible(kept, len(body))
         if is_compressible:
             kept.append((b"vary", b"Accept-Encoding"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 from tests.web.conftest import Site
 
 
@@ -24,3 +27,23 @@ def test_headers_for_caches_and_browsers(site: Site) -> None:
         assert cached.status_code == 304 and cached.content == b""
         by_date = client.get("/favicon.ico", headers={"If-Modified-Since": icon.headers["last-modified"]})
         assert by_date.status_code == 304
+
+
+def test_pages_and_feeds_say_when_their_articles_last_changed(site: Site) -> None:
+    """Last-Modified on kept HTML pages and feeds: the newest change of any article, an HTTP date; it moves on
+    when an article changes."""
+    from email.utils import parsedate_to_datetime
+
+    from tests.store.test_store import make_article
+
+    with site.client() as client:
+        first = {
+            path: client.get(path).headers.get("last-modified") for path in ("/", "/en/section/world", "/feed.xml")
+        }
+        assert all(first.values()), first
+        when = parsedate_to_datetime(first["/"])  # type: ignore[arg-type]
+        assert when.tzinfo is not None and when <= datetime.now(UTC) and len(set(first.values())) == 1
+        time.sleep(1.1)  # HTTP dates have whole seconds
+        site.store.upsert_article(make_article(40, title="A later report"))
+        later = parsedate_to_datetime(client.get("/feed.xml").headers["last-modified"])
+    assert later > when
