@@ -324,3 +324,17 @@ def test_the_global_login_ceiling_spares_a_browser_known_to_the_account(tmp_path
             known.cookies.set("newsloom_device", "forged", path="/admin/login")
             assert attempt(known, "192.0.2.1", "correct horse battery") == 429
     store.close()
+
+
+def test_admin_pages_and_the_login_form_are_never_stored(site: Site) -> None:
+    """Admin pages carry pending comments and a CSRF token: ``no-store`` on each, logged in or not, in any form."""
+    with site.client() as client:
+        anonymous = [client.get("/admin/login"), client.get("/admin"), client.head("/admin/login")]
+        login(client, site)
+        pages = [client.get(path) for path in ("/admin", "/admin/login", "/admin/sections", "/admin/outlets/x")]
+        refused = client.post("/admin/login", data={"username": "editor", "password": "x", "csrf_token": "forged"})
+    for response in [*anonymous, *pages, refused]:
+        assert response.headers.get_list("cache-control") == ["no-store"], (response.url, response.status_code)
+    assert pages[0].status_code == 200 and "csrf_token" in pages[0].text
+    with site.client() as client:  # a reader's page keeps its own caching
+        assert "no-store" not in client.get("/").headers.get("cache-control", "")
