@@ -61,9 +61,28 @@ def exit_on_failures(failed: int, allow_failures: bool, what: tuple[str, str] = 
         raise SystemExit(1)
 
 
+def page_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--url`` must be an http(s) URL that parses: it becomes the article's key and its "Source:" link, so a
+    bad one is a usage error (one line, exit status 2), not a page stored under ``javascript:`` or a traceback."""
+    if value is None:
+        return None
+    from newsloom.errors import InvalidURL
+    from newsloom.urls import parse_http_url
+
+    try:
+        parse_http_url(value)
+    except InvalidURL as error:
+        raise click.BadParameter(error.reason) from None
+    return value
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="Original URL of the page (only with a single HTML file).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (only with a single HTML file).",
+)
 @click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP.replace("pages", "pages or records"))
 @click.pass_obj
 def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
@@ -222,7 +241,11 @@ def _text_view(article: Article) -> str:
 
 @click.command("extract")
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--url", help="Original URL of the page (with a single FILE).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (with a single FILE).",
+)
 @click.option(
     "--format",
     "output_format",
