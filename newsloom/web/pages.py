@@ -259,6 +259,11 @@ def story(request: Request, story_id: ItemId) -> Response:
         raise HTTPException(404, N_("No such story"))
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
+    # the timeline lists each text once, oldest first; its copies are folded into it ("also published by")
+    copy_of = _copy_of(articles)
+    copied_by: dict[int, list[int]] = {}
+    for copy_id, original in copy_of.items():
+        copied_by.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
 
     def render(token: str) -> Response:
         return portal.render(
@@ -269,7 +274,8 @@ def story(request: Request, story_id: ItemId) -> Response:
             outlets=outlets,
             labels=labels,
             citations=citations(articles, labels),
-            copy_of=_copy_of(articles),
+            copy_of=copy_of,
+            copied_by=copied_by,
             disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
