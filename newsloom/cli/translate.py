@@ -14,7 +14,7 @@ from newsloom.errors import NewsloomError
 def summary_line(stats: object) -> str:
     """The run in one line, counting what it made and what it set aside, nothing else: "translate: 12 editions
     made, 40 sentences from the translation memory; skipped: 30 (no model for pt→en), 2 (no model for it→en)"."""
-    from newsloom.enrich.translate.stage import TranslationStats
+    from newsloom.pipeline.translation import TranslationStats
 
     assert isinstance(stats, TranslationStats)
     line = (
@@ -28,7 +28,7 @@ def summary_line(stats: object) -> str:
 def print_translation(stats: object, *, always: bool = False) -> None:
     """The summary line for import, crawl and translate (import and crawl: only when the stage did anything), then
     each failure with its reason and, if the run stopped early, why."""
-    from newsloom.enrich.translate.stage import TranslationStats
+    from newsloom.pipeline.translation import TranslationStats
 
     assert isinstance(stats, TranslationStats)
     if not (always or stats.editions or stats.failed or stats.stopped or stats.skipped):
@@ -44,7 +44,7 @@ def print_translation(stats: object, *, always: bool = False) -> None:
 
 def run_translation(app: AppContext, *, retry_now: bool = False, always: bool = False) -> object | None:
     """The stage after a batch: never fails the batch (articles are stored; translation is retried later)."""
-    from newsloom.enrich.translate.stage import active_backend, translate_pending
+    from newsloom.pipeline.translation import active_backend, translate_pending
 
     if active_backend(app.settings) == "none":
         return None
@@ -68,7 +68,7 @@ def translate_command(app: AppContext) -> None:
     language pair has no model is skipped ("no model for pt→en") until one is installed. Exit status 1 only when
     articles failed and no edition was made.
     """
-    from newsloom.enrich.translate.stage import active_backend
+    from newsloom.pipeline.translation import active_backend
 
     if active_backend(app.settings) == "none":
         backend = app.settings.translate_backend.strip().lower() or "none"

@@ -29,8 +29,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from newsloom.enrich.sections.scheme import scheme_from_settings
 from newsloom.errors import ConfigError
+from newsloom.section_scheme import scheme_from_settings
 from newsloom.text import slugify
 
 LOCALE_DIR = Path(__file__).parent / "locale"

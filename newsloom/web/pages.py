@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from newsloom.enrich.copies import copy_groups
+from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
-from newsloom.enrich.translate.stage import translation_pending
 from newsloom.model import Article, Story
+from newsloom.pipeline.translation import translation_pending
 from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
@@ -47,7 +48,7 @@ def _listing(
     filters: dict[str, object],
     *,
     every_language: bool = False,
-    **extra: object,
+    **extra: Any,
 ) -> Response:
     """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor.
 
@@ -215,6 +216,9 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     found = portal.queries.outlet(slug)
     if found is None:
+        if moved := portal.queries.outlet_moved_to(slug):  # renamed or taken over: old links keep working
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}{query}", status_code=301)
         raise HTTPException(404, N_("No such outlet"))
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(
@@ -367,7 +371,9 @@ async def article(
             and translation_pending(
                 portal.store, portal.settings, article, edition, (outlet.slug, outlet.name) if outlet else ()
             ),
-            translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
+            translation_flags=portal.translation_flags(article.id)
+            if article.translated_from and article.id is not None
+            else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
@@ -447,7 +453,7 @@ async def search(
         also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
-    kept = {"q": query, **{k: v for k, v in filters.items() if v}}
+    asked = {"q": query, **{k: v for k, v in filters.items() if v}}
     return portal.page(
         lambda token: portal.render(
             request,
@@ -458,9 +464,9 @@ async def search(
             total=total,
             page=page,
             first_shown=(page - 1) * PAGE_SIZE + 1,
-            previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
-            next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
-            last_url="/search?" + urlencode({**kept, "page": max(pages, 1)}),
+            previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
+            next_url="/search?" + urlencode({**asked, "page": page + 1}) if page < pages else None,
+            last_url="/search?" + urlencode({**asked, "page": max(pages, 1)}),
             pages=pages,
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),

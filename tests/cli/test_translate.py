@@ -223,6 +223,6 @@ def test_models_install_fetches_the_package_the_argos_index_names(
         server.shutdown()
         server.server_close()
     assert installed == settings.resolved_model_dir / "vi_en" and (installed / "model" / "model.bin").is_file()
-    from newsloom.enrich.translate.stage import active_backend
+    from newsloom.pipeline.translation import active_backend
 
     assert active_backend(settings) == "ctranslate2"
