@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
-from newsloom.model import Article
+from newsloom.model import Article, Story
 from newsloom.pipeline.translation import translation_pending
 from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
@@ -125,7 +126,7 @@ def home(request: Request) -> Response:
             sections=sections,
             by_section=by_section,
             most_read=most_read,
-            top_stories=portal.queries.top_stories(),
+            top_stories=_top_stories(portal, edition),
             outlets=portal.outlets_for(shown),
             tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER, edition=None if untranslated else edition),
             outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
@@ -134,6 +135,17 @@ def home(request: Request) -> Response:
 
     # "Most read" lives outside the store: the page is rebuilt at least once a minute for it.
     return portal.page(render, seconds=MOST_READ_SECONDS)
+
+
+def _top_stories(portal: Portal, edition: str, most: int = 5) -> list[tuple[Story, int]]:
+    """The home page's top stories: with ``editions_readable_only``, those with a report in the edition's language,
+    each titled by its newest such report (a Vietnamese story's title is no headline for an English reader)."""
+    if portal.untranslated:
+        return portal.queries.top_stories(most)
+    found = portal.queries.top_stories(most * 4)
+    titles = portal.queries.story_titles_in([story.id for story, _ in found if story.id is not None], edition)
+    shown = [(replace(story, title=titles[story.id]), count) for story, count in found if story.id in titles]
+    return shown[:most]
 
 
 @router.get("/section/{slug}", response_class=HTMLResponse)
