@@ -30,10 +30,10 @@ from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
 from newsloom.extract.template import drop_template_blocks, repeated_keys
-from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.records import Record
 from newsloom.settings import Settings
+from newsloom.size_caps import limit_article
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
@@ -65,7 +65,7 @@ class PageResult:
     outcome: Outcome
     reason: str | None = None
     article_id: int | None = None
-    cuts: tuple[str, ...] = ()  # fields cut to the limits of ``limits`` before storing
+    cuts: tuple[str, ...] = ()  # fields cut to the caps of ``size_caps`` before storing
 
 
 @dataclass(slots=True)
