@@ -34,9 +34,9 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
-from newsloom.store.limits import SharedRateLimits
 from newsloom.store.media import MediaStore
 from newsloom.store.portal import Named, Outlet, PortalQueries
+from newsloom.store.rate_limits import SharedRateLimits
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
@@ -196,7 +196,7 @@ class Portal:
     comments: CommentStore = field(init=False)
     users: UserStore = field(init=False)
     guard: Guard = field(init=False)
-    # Shared by every serving process (``store.limits``): set in ``__post_init__``.
+    # Shared by every serving process (``store.rate_limits``): set in ``__post_init__``.
     comment_limit_ip: Limiter = field(init=False)
     comment_limit_article: Limiter = field(init=False)
     login_limit_pair: Limiter = field(init=False)  # per client address and account name together
