@@ -37,8 +37,8 @@ from newsloom.store.comments import CommentStore
 from newsloom.store.media import MediaStore
 from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.rate_limits import SharedRateLimits
+from newsloom.store.read_counts import ViewCounter
 from newsloom.store.users import UserStore
-from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
 from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
