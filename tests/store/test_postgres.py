@@ -16,12 +16,12 @@ from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
 from newsloom.store.bulk import upsert_articles
+from newsloom.store.change_counter import PostgresWalPosition, change_counter_for
 from newsloom.store.comments import CommentStore
 from newsloom.store.engine import current_revision, head_revision
 from newsloom.store.portal import PortalQueries
 from newsloom.store.sql import in_edition_clause
 from newsloom.store.stories import StoryStore
-from newsloom.store.version import PostgresWalPosition, change_counter_for
 from tests.postgres import postgres_server
 from tests.store.test_copies import check_copy_groups
 from tests.store.test_store import make_article
