@@ -58,7 +58,7 @@ MEMO_ENTRIES = 4096
 # shared values, and each would otherwise read the token again (a query on PostgreSQL). One token a request also
 # makes a page consistent: every part of it from one state of the store.
 _PINNED_VERSION: ContextVar[object | None] = ContextVar("newsloom_pinned_version", default=None)
-CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
+CACHE_HEADER = "x-newsloom-cache"  # read by web.page_cache: this response may be kept for its value in seconds
 _MISSING = object()
 COUNTS_REUSE = 60.0  # seconds: see Portal._counted
 SLOW_COUNT = 0.05  # seconds: counting that took longer is reused across store changes
@@ -74,7 +74,7 @@ class _KeptCounts:
 
 # Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
 # (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
-# the process: every response has it replaced on the way out (``web.edge``).
+# the process: every response has it replaced on the way out (``web.page_cache``).
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
@@ -618,7 +618,7 @@ class Portal:
         return etag, None
 
     def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
-        """A page the edge cache may keep (see ``web.edge``) until the store changes, or ``seconds`` at most.
+        """A page the edge cache may keep (see ``web.page_cache``) until the store changes, or ``seconds`` at most.
 
         ``render`` receives a placeholder for the CSRF token: the rendered bytes are shared by every reader and the
         edge swaps each reader's own token in.
