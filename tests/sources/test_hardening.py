@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler
-from newsloom.sources.workers import (
+from newsloom.sources.extract_pool import (
     DEADLINE_REPEAT,
     PageDeadline,
     _on_deadline,
