@@ -90,7 +90,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
-HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal.py, top_tags)
+HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal_queries.py, top_tags)
 SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 

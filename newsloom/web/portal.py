@@ -35,7 +35,7 @@ from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import Named, Outlet, PortalQueries
+from newsloom.store.portal_queries import Named, Outlet, PortalQueries
 from newsloom.store.rate_limits import SharedRateLimits
 from newsloom.store.read_counts import ViewCounter
 from newsloom.store.users import UserStore

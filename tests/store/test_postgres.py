@@ -19,7 +19,7 @@ from newsloom.store.bulk import upsert_articles
 from newsloom.store.change_counter import PostgresWalPosition, change_counter_for
 from newsloom.store.comments import CommentStore
 from newsloom.store.engine import current_revision, head_revision
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.sql import in_edition_clause
 from newsloom.store.stories import StoryStore
 from tests.postgres import postgres_server

@@ -8,7 +8,7 @@ import httpx
 
 from newsloom.model import Feed, Source
 from newsloom.settings import Settings
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.sources import SourceStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer
