@@ -1,6 +1,9 @@
-# Quick start: `make run` serves the portal on 127.0.0.1:8000; `make test` runs every check (ruff, mypy, pytest).
-# Both install newsloom with every extra ('.[dev]' includes nlp, translation and scale) and the English NER model.
+# Quick start: `make run` serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere);
+# `make test` runs every check (ruff, mypy, pytest). Both install newsloom with every extra ('.[dev]' includes
+# nlp, translation and scale) and the English NER model.
 PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -16,7 +19,7 @@ $(STAMP): pyproject.toml requirements-models.txt
 
 run: $(STAMP)
 	$(BIN)/newsloom init
-	$(BIN)/newsloom serve --host 127.0.0.1 --port 8000
+	$(BIN)/newsloom serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	bash scripts/test-services.sh
@@ -33,8 +36,8 @@ typecheck: $(STAMP)
 
 # Refresh the interface catalogues after template changes (the portal compiles the .po files when it starts).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output -o newsloom/web/locale/messages.pot .
-	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output --no-wrap -o newsloom/web/locale/messages.pot .
+	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py

@@ -114,7 +114,7 @@ class Article:
     publisher_section: str | None = None
     feed_section: str | None = None
     breadcrumbs: list[str] = field(default_factory=list)
-    section_rule: str | None = None  # feed | publisher | breadcrumb | url | classifier; None: unplaced
+    section_rule: str | None = None  # feed | publisher | breadcrumb | url | classifier | editor; None: unplaced
     section_confidence: float | None = None
     tag_kinds: dict[str, str] = field(default_factory=dict)  # tag -> person | organisation | place | topic
 

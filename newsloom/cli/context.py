@@ -70,7 +70,17 @@ class AppContext:
             OPENED_URLS.append(self.settings.resolved_database_url)
             try:
                 self._store = open_store(self.settings)
-            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ConfigError, OSError) as error:
+            # ValueError: a URL SQLAlchemy cannot split (a port "[::1"); ImportError: a dialect whose driver is
+            # not installed (mysql://). Both are the URL's fault: one line, never a traceback.
+            except (
+                sa.exc.DBAPIError,
+                sa.exc.ArgumentError,
+                sa.exc.NoSuchModuleError,
+                ConfigError,
+                OSError,
+                ValueError,
+                ImportError,
+            ) as error:
                 raise database_error(self.settings.resolved_database_url, error) from error
         return self._store
 

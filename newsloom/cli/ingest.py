@@ -61,9 +61,28 @@ def exit_on_failures(failed: int, allow_failures: bool, what: tuple[str, str] = 
         raise SystemExit(1)
 
 
+def page_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--url`` must be an http(s) URL that parses: it becomes the article's key and its "Source:" link, so a
+    bad one is a usage error (one line, exit status 2), not a page stored under ``javascript:`` or a traceback."""
+    if value is None:
+        return None
+    from newsloom.errors import InvalidURL
+    from newsloom.urls import parse_http_url
+
+    try:
+        parse_http_url(value)
+    except InvalidURL as error:
+        raise click.BadParameter(error.reason) from None
+    return value
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="Original URL of the page (only with a single HTML file).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (only with a single HTML file).",
+)
 @click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP.replace("pages", "pages or records"))
 @click.pass_obj
 def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
@@ -222,7 +241,11 @@ def _text_view(article: Article) -> str:
 
 @click.command("extract")
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--url", help="Original URL of the page (with a single FILE).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (with a single FILE).",
+)
 @click.option(
     "--format",
     "output_format",
@@ -232,10 +255,13 @@ def _text_view(article: Article) -> str:
 )
 @click.pass_obj
 def extract_command(app: AppContext, targets: tuple[str, ...], url: str | None, output_format: str) -> None:
-    """Print the article extracted from FILE or URL (several with --format jsonl: one object per input)."""
+    """Print the article extracted from FILE or URL (several with --format jsonl: one object per input).
+
+    The exit status is 1 when any input failed, in every format (jsonl still prints a line for each input)."""
     if output_format == "jsonl" or len(targets) > 1:
         if output_format != "jsonl":
             raise click.UsageError("several inputs need --format jsonl")
+        failed = 0
         for target in targets:
             try:
                 record = {
@@ -244,7 +270,12 @@ def extract_command(app: AppContext, targets: tuple[str, ...], url: str | None, 
                 }
             except NewsloomError as error:
                 record = {"file": target, "error": error.reason}
+                failed += 1
             click.echo(json.dumps(record, ensure_ascii=False))
+        if failed:  # every line is printed first: a script reads the good ones and still learns of the bad
+            inputs = "1 input" if failed == 1 else f"{failed} inputs"
+            err_console.print(f"newsloom: {inputs} failed (exit status 1)", markup=False, highlight=False)
+            raise SystemExit(1)
         return
     try:
         article = _extract_one(targets[0], url, app)

@@ -21,8 +21,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from newsloom.domains import registrable_domain
 from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import Fetcher
+from newsloom.known_outlets import logo_for
 from newsloom.media.images import make_renditions
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Media
@@ -150,11 +152,12 @@ async def fetch_pending_media(
 
 
 def _logo_urls(store: SQLStore) -> list[str]:
-    return [
-        source.logo_url
+    """Every outlet's logo: its own, else the registry's, else its favicon (``known_outlets.logo_for``)."""
+    found = (
+        logo_for(source.logo_url, source.homepage, registrable_domain(source.homepage) if source.homepage else None)
         for source in SourceStore(store.engine).list_sources()
-        if source.logo_url and source.logo_url.startswith(("http://", "https://"))
-    ]
+    )
+    return [url for url in found if url and url.startswith(("http://", "https://"))]
 
 
 def run_media_stage(

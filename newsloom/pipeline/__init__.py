@@ -298,7 +298,9 @@ class Batch:
             if self.settings.fetch_images:
                 _tell(on_stage, "media")
                 report.media = await self._media(logos)
-            if self.settings.translate_backend.strip().lower() not in ("", "none"):
+            from newsloom.pipeline.translation import active_backend
+
+            if active_backend(self.settings) != "none":
                 _tell(on_stage, "translation")
                 report.translation, report.translation_error = await self.run_sync(self._translate)
             _tell(on_stage, "stories")

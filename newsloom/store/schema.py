@@ -27,6 +27,14 @@ sources = sa.Table(
     sa.Index("ix_sources_domain", "domain"),
 )
 
+# An outlet's former slugs (a rename, or an outlet absorbed by an operator's source): /outlet/<old> answers 301.
+outlet_slugs = sa.Table(
+    "outlet_slugs",
+    metadata,
+    sa.Column("slug", sa.String(200), primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+)
+
 feeds = sa.Table(
     "feeds",
     metadata,

@@ -22,7 +22,7 @@ from email.utils import format_datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import escape
 
 from newsloom.model import UNDATED, Article, BlockKind, Media
@@ -31,9 +31,9 @@ from newsloom.web.pictures import best_width, media_url, rendition_size
 from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, public_url, valid_datetime
 
 FEED_SIZE = 50
-# Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt when the store changes;
-# at a million articles 10,000 took about a second (reading the rows, and slugs for the addresses): 5,000 keep a
-# page near half a second, in a worker thread.
+# Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt, in a worker thread,
+# when the store changes, and its cost grows with its length (reading the rows, and slugs for the addresses): a
+# page is kept short enough that a large store's rebuild stays well under a second.
 ARTICLES_PER_SITEMAP = 5_000
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -318,6 +318,8 @@ def listing_feed(request: Request, kind: str, slug: str, name: str) -> Response:
         articles = portal.store.latest_articles(FEED_SIZE, tag=slug, edition=edition)
     else:
         outlet = portal.queries.outlet(slug)
+        if outlet is None and (moved := portal.queries.outlet_moved_to(slug)):  # a subscription outlives a rename
+            return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}/{name}", status_code=301)
         title = outlet.name if outlet else None
         articles = portal.store.latest_articles(FEED_SIZE, source_id=outlet.id, edition=edition) if outlet else []
     if title is None:

@@ -23,8 +23,14 @@ SIZES = {
     "thumbnail": "(max-width: 600px) 96px, 160px",
     "card": "(max-width: 600px) 100vw, 480px",
     "full": "(max-width: 800px) 100vw, 760px",
+    "mark": "48px",
 }
-DEFAULT_WIDTH = {"thumbnail": RENDITIONS["thumbnail"], "card": RENDITIONS["card"], "full": RENDITIONS["full"]}
+DEFAULT_WIDTH = {
+    "thumbnail": RENDITIONS["thumbnail"],
+    "card": RENDITIONS["card"],
+    "full": RENDITIONS["full"],
+    "mark": RENDITIONS["thumbnail"],
+}
 
 
 def media_url(media: Media, width: int, extension: str) -> str:
