@@ -76,12 +76,12 @@ def test_one_tag_per_entity_across_spellings_and_languages() -> None:
         Entity("Trump", "organisation"),
     ]
     vi_tags, vi_kinds = merge_tags(["Mỹ", "Donald Trump"], vietnamese, "Mỹ áp thuế mới", "Ông Trump nói")
-    en_tags, en_kinds = merge_tags(["USA", "Trade"], english, "U.S. tariffs", None)
+    en_tags, en_kinds = merge_tags(["USA", "Trade", "US Open", "General news"], english, "U.S. tariffs", None)
     assert vi_tags == ["United States", "Donald Trump"] and vi_kinds == {
         "United States": "place",
         "Donald Trump": "person",
     }
-    assert en_tags == ["United States", "Trade", "Donald Trump"]
+    assert en_tags == ["United States", "Trade", "US Open", "General news", "Donald Trump"]  # no title stripped
     assert en_kinds["Donald Trump"] == "person"
     # a bare surname is the known person only where the article names no other person of that name
     melania, _ = merge_tags([], [Entity("Melania Trump", "person"), Entity("Trump", "person")] * 2, "x", None)
@@ -121,7 +121,18 @@ def test_cms_words_and_phrases_are_not_tags(tag: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "tag", ["COVID-19", "G7", "Euro 2024", "AC/DC", "Standard Chartered", "Gen Z", "Olympische Spiele 2024 in Paris"]
+    "tag",
+    [
+        "COVID-19",
+        "G7",
+        "Euro 2024",
+        "AC/DC",
+        "50 Mbit/s",
+        "Bitcoin/USD Coin Metrics",
+        "Standard Chartered",
+        "Gen Z",
+        "Olympische Spiele 2024 in Paris",
+    ],
 )
 def test_topics_with_numbers_and_short_words_stay(tag: str) -> None:
     assert not is_noise(tag)

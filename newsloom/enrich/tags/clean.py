@@ -79,8 +79,9 @@ CMS_WORDS = frozenset(
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")  # ctp_video, autoplay_video, section_front
 _ID = re.compile(r"^(?=(?:\D*\d){3})[\w-]+$|^[0-9a-f-]{8,}$", re.IGNORECASE)  # a1b2c3, 123-456, 3f2a… ("G7" is no id)
 _URLISH = re.compile(r"(?:://|^www\.|\.(?:com|net|org|html?|php)\b)", re.IGNORECASE)
-# A phrase rather than a topic: a quantity ("giảm 900.000 đồng/lượng", "tăng 3,5%") in a tag of several words.
-_QUANTITY = re.compile(r"\d[.,]\d|%|[^\W\d_]/[^\W\d_]")
+# A phrase rather than a topic: a quantity ("giảm 900.000 đồng/lượng", "tăng 3,5%") in a tag of several words
+# ("50 Mbit/s", "Euro 2024" are topics).
+_QUANTITY = re.compile(r"\d[.,]\d|%")
 MAX_TAG_WORDS = 6
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")  # a wire's subject code: GEN, INDG08, ASXPAC (or NATO, a topic)
 _PREFIXED_CODE = re.compile(r"^[A-Z]+:[A-Z0-9-]+$")  # RSBI:HUMAN-RIGHTS, PACKAGE:US-TOP-NEWS

@@ -215,8 +215,8 @@ def merge_tags(
     for tag in publisher_tags:
         if is_noise(tag):
             continue
-        tag, known_kind = canonical_tag(clean_name(tag) or tag)
-        folded = fold(tag)
+        tag, known_kind = canonical_tag(tag)  # the tag as the publisher wrote it: "US Open" is no title and a name
+        folded = fold(clean_name(tag) or tag)
         match = by_fold.get(folded) or by_short.get(folded)
         if match is not None:
             key, display = match
