@@ -88,7 +88,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
     """
     from newsloom.fetch.local import expand_paths
-    from newsloom.pipeline import BatchReport, Outcome, process_page, update_stories
+    from newsloom.pipeline import BatchKeys, BatchReport, Outcome, process_page, update_stories
 
     store = app.store
     extract = app.extract_stage()
@@ -100,11 +100,12 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     from newsloom.media.archive import store_warc_images
 
     stored_ids: list[int] = []
+    batch = BatchKeys()  # two pages with one canonical URL: the first is kept, the second is a copy
     with progress_bar() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
             for page in _pages_of(path, url):
-                result = process_page(page, store, extract=extract)
+                result = process_page(page, store, extract=extract, batch=batch)
                 report.add(result)
                 if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
                     stored_ids.append(result.article_id)
