@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
@@ -24,6 +25,16 @@ def corpus(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"corpus {name} not available at {path}")
     return path
+
+
+def floor(stage: str, name: str) -> float:
+    """A score floor from bench/floors.json, the one file the tests and the benches read."""
+    spec = importlib.util.spec_from_file_location("floors", Path(__file__).resolve().parents[1] / "bench" / "floors.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    value: float = module.floor(stage, name)
+    return value
 
 
 @pytest.fixture

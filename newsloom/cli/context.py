@@ -64,6 +64,7 @@ class AppContext:
         if self._store is None:
             import sqlalchemy as sa
 
+            from newsloom.errors import ConfigError
             from newsloom.store import open_store
 
             OPENED_URLS.append(self.settings.resolved_database_url)
@@ -75,6 +76,7 @@ class AppContext:
                 sa.exc.DBAPIError,
                 sa.exc.ArgumentError,
                 sa.exc.NoSuchModuleError,
+                ConfigError,
                 OSError,
                 ValueError,
                 ImportError,
@@ -88,11 +90,19 @@ OPENED_URLS: list[str] = []  # for the one-line message of a connection lost mid
 
 def database_error(url: str, error: BaseException) -> click.ClickException:
     """One line naming the database (password hidden) and the driver's first line of complaint."""
-    from newsloom.cli.output import safe_url
-
     original = getattr(error, "orig", None) or error
     reason = next((line.strip() for line in str(original).splitlines() if line.strip()), type(original).__name__)
     return click.ClickException(f"cannot open the store at {safe_url(url)}: {reason}")
+
+
+def safe_url(url: str) -> str:
+    """A database URL as it may be shown: the password replaced by ***."""
+    import sqlalchemy as sa  # only when a URL is shown: `--help` and `extract` never load the store's stack
+
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("://", 1)[0] + "://…" if "://" in url else "(unparsable URL)"
 
 
 # Reports and progress go to stderr so stdout stays machine-readable (extract/export print JSON there).
@@ -100,16 +110,46 @@ err_console = Console(stderr=True, soft_wrap=True)  # soft wrap: a long line is 
 out_console = Console(file=sys.stdout, soft_wrap=True)
 
 
-def progress_bar() -> Progress:
-    """A bar with a count on stderr, only on a terminal: piped or redirected output stays the summary alone."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+PROGRESS_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
 
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
+
+def progress_bar() -> Progress:
+    """A bar with a count on stderr on a terminal; piped or redirected, a plain progress line on stderr every
+    ``PROGRESS_EVERY`` seconds (a long import into a log file would otherwise say nothing until its summary)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    class LineProgress(Progress):
+        def __init__(self) -> None:
+            super().__init__(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=not err_console.is_terminal,
+            )
+            self.started = self.said = time.monotonic()
+
+        def advance(self, task_id: TaskID, advance: float = 1) -> None:
+            super().advance(task_id, advance)
+            self.say_progress()
+
+        def say_progress(self) -> None:
+            now = time.monotonic()
+            if not self.disable or now - self.said < PROGRESS_EVERY:
+                return
+            self.said = now
+            for task in self.tasks:
+                if task.finished:
+                    continue
+                done = f"{task.completed:,.0f}"
+                if task.total:
+                    done += f" of {task.total:,.0f} ({task.completed / task.total:.0%})"
+                err_console.print(
+                    f"{task.description}: {done}, {now - self.started:.0f} s", markup=False, highlight=False
+                )
+
+    return LineProgress()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -27,6 +28,7 @@ from newsloom.extract.classed import PageElements
 from newsloom.extract.continuation import continue_chunks
 from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
+from newsloom.extract.edges import drop_mastheads, take_signature
 from newsloom.extract.figures import FigureInfo, add_captioned_images, is_caption_element, read_figure_elements
 from newsloom.extract.htmlparse import load_html
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
@@ -34,6 +36,7 @@ from newsloom.extract.metadata import PageMetadata, read_machine_fields, read_me
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
+from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues
 from newsloom.extract.title import choose_title
 from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
@@ -97,7 +100,9 @@ def _main_text(
         )
     except Exception as error:  # the body finder raises assorted parser errors on hostile input
         raise ExtractError(f"extractor failed: {type(error).__name__}", where) from error
-    return document.body if document is not None else None
+    if document is None or isinstance(document, dict):  # a dict only with as_dict=True, which is not asked for
+        return None
+    return document.body
 
 
 def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
@@ -250,11 +255,14 @@ def _body(
     title: str | None,
     meta: PageMetadata,
     videos: list[VideoInfo] | None = None,
+    cues: PageCues | None = None,
 ) -> tuple[list[Block], list[Attribution]]:
+    cues = cues or PageCues()
     blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
     blocks = place_videos(blocks, videos or [])
-    blocks = _drop_leading_heads(drop_tag_lists(drop_chrome(blocks), meta.tags), title, meta.description)
-    blocks = _drop_byline_paragraphs(blocks, meta.authors)
+    blocks = drop_related_boxes(drop_chrome(blocks), cues.headlines)
+    blocks = _drop_leading_heads(drop_tag_lists(blocks, meta.tags), title, meta.description)
+    blocks = mark_subheadings(_drop_byline_paragraphs(blocks, meta.authors), cues.bold_lines)
     blocks, attribution = _take_attribution(blocks)
     if meta.json_ld_body:
         blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)
@@ -304,16 +312,20 @@ def extract_article(
     sources = source_texts([element for element in scanned if is_source_element(element)])
     cards = [element for element in scanned if _is_hover_card(element)]
     videos = find_videos(tree, base_url)
-    cover = find_cover(tree, meta.image, base_url)
-    title = (site.text(tree, "title")[:1] or [None])[0] if site else None
-    title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
+    cues = read_page_cues(root, base_url)
+    cover = find_cover(tree, meta.image, base_url, frozenset(cues.headline_targets))
+    titles = site.text(tree, "title") if site else []
+    title = (titles[0] if titles else None) or choose_title(tree, meta)
     _drop_hover_cards(cards)
-    blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta, videos)
+    main = _main_text(root, base_url, where)
+    blocks, attribution = _body(root, main, figures, base_url, title, meta, videos, cues)
     body_chars = sum(len(block.plain_text()) for block in blocks)
     if body_chars < MIN_BODY_CHARS or _reads_like_a_menu(blocks, body_chars):
-        second = _body(root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta, videos)
+        second = _body(
+            root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta, videos, cues
+        )
         second_chars = sum(len(block.plain_text()) for block in second[0])
         better = second_chars >= MIN_BODY_CHARS and _chars_per_sentence(second[0]) < _chars_per_sentence(blocks)
         if better or body_chars < MIN_BODY_CHARS:
@@ -321,6 +333,8 @@ def extract_article(
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
     blocks, attribution = _with_sources(blocks, attribution, sources)
+    outlets = [meta.site_name, *(name for _, name in publisher.names), urlsplit(base_url or "").hostname]
+    blocks, meta.authors = take_signature(drop_mastheads(blocks, outlets, base_url), meta.authors, outlets)
     has_dateline = any(item.kind == AttributionKind.DATELINE for item in attribution)
     if meta.description and not has_dateline and (item := dateline(meta.description)):
         attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline

@@ -19,7 +19,6 @@ import logging
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -29,9 +28,9 @@ from newsloom.errors import BlockedError, FetchError, InvalidURL, TooLargeError
 from newsloom.fetch.guard import AddressGuard
 from newsloom.fetch.inflate import BoundedInflater
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache, RobotsEntry
+from newsloom.fetch.result import FetchResult
 from newsloom.fetch.transport import GuardRefused, guarded_transport
 from newsloom.fetch.warc_writer import WarcWriter
-from newsloom.model import FetchedPage
 from newsloom.settings import Settings
 from newsloom.urls import join_url, parse_http_url
 
@@ -42,34 +41,6 @@ ACCEPT_FEED = "application/rss+xml,application/atom+xml,application/feed+json,ap
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # RFC 9309 2.5: crawlers must parse at least the first 500 KiB of a robots.txt; the rest is not read.
 ROBOTS_MAX_BYTES = 500 * 1024
-
-
-@dataclass(slots=True)
-class FetchResult:
-    url: str
-    final_url: str
-    status: int
-    content: bytes
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    fetched_at: datetime
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    def to_page(self, *, source_id: int | None = None, section: str | None = None) -> FetchedPage:
-        return FetchedPage(
-            content=self.content,
-            origin=self.url,
-            url=self.url,
-            final_url=self.final_url,
-            content_type=self.content_type,
-            fetched_at=self.fetched_at,
-            source_id=source_id,
-            section=section,
-        )
 
 
 def robots_text(content: bytes) -> str:

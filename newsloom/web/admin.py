@@ -15,10 +15,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
+from newsloom.pipeline.translation import translation_overview
 from newsloom.store.enrichment import EnrichmentStore
 from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
+from newsloom.store.portal import Named
 from newsloom.store.sources import SourceStore
 from newsloom.store.translations import FLAG_KINDS, TranslationStore
+from newsloom.text import slugify
 from newsloom.web.health_chart import completeness_chart
 from newsloom.web.portal import ItemId, Portal, article_path
 from newsloom.web.security import CSRF_COOKIE, DEVICE_COOKIE, DEVICE_MAX_AGE, SESSION_COOKIE, SESSION_MAX_AGE
@@ -116,12 +119,25 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
     return response
 
 
+def _with_guesses(
+    unplaced: list[tuple[int, str, str | None]], sections: list[Named]
+) -> list[tuple[int, str, str | None, str | None]]:
+    """Each unplaced article with the section its publisher's label names, where one does: that section is
+    chosen already, so placing it is one click."""
+    by_slug = {section.slug for section in sections}
+    return [
+        (article_id, title, label, slug if label and (slug := slugify(label)) in by_slug else None)
+        for article_id, title, label in unplaced
+    ]
+
+
 @router.get("")
 def dashboard(request: Request) -> Response:
     if _admin(request) is None:
         return RedirectResponse("/admin/login", status_code=303)
     portal = _portal(request)
     pending = portal.comments.pending()
+    sections = portal.queries.sections()
     articles = {c.article_id: portal.store.get_article(c.article_id, include_hidden=True) for c in pending}
     return portal.render(
         request,
@@ -129,10 +145,11 @@ def dashboard(request: Request) -> Response:
         pending=pending,
         articles=articles,
         sources=SourceStore(portal.store.engine).list_sources(),
-        sections=portal.queries.sections(),
+        sections=sections,
         flagged=ExtractionHealth(portal.store.engine).flagged(),
-        unplaced=EnrichmentStore(portal.store.engine).unplaced(50),
+        unplaced=_with_guesses(EnrichmentStore(portal.store.engine).unplaced(50), sections),
         unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
+        translation=translation_overview(portal.store, portal.settings),
         user=_admin(request),
     )
 
@@ -228,6 +245,19 @@ def rename_section(
     if not portal.queries.rename_section(slug, name):
         raise HTTPException(404, "No such section")
     return RedirectResponse("/admin#sections-heading", status_code=303)
+
+
+@router.post("/articles/{article_id}/section")
+def place_article(
+    request: Request, article_id: ItemId, section: str = Form(..., max_length=200), csrf_token: str = Form("")
+) -> Response:
+    """The unplaced list's one-click placement: the article goes on the chosen section, and stays there."""
+    portal = _require(request, csrf_token)
+    if portal.store.get_article(article_id, include_hidden=True) is None:
+        raise HTTPException(404, "No such article")
+    if not EnrichmentStore(portal.store.engine).place(article_id, section):
+        raise HTTPException(404, "No such section")
+    return RedirectResponse("/admin#unplaced-heading", status_code=303)
 
 
 @router.post("/articles/{article_id}/visibility")

@@ -25,7 +25,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from newsloom.domains import registrable_domain
 from newsloom.enrich.disputes import DisputeLink, dispute_links, story_disputes
+from newsloom.known_outlets import logo_for
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
@@ -79,6 +81,12 @@ T = TypeVar("T")
 
 def article_path(article: Article) -> str:
     return f"/article/{article.id}/{slugify(article.title, 60)}"
+
+
+def outlet_logo_url(outlet: Outlet) -> str | None:
+    """Where the outlet's logo comes from: its own, else the registry's, else its favicon (``known_outlets``); the
+    media stage fetches the same addresses."""
+    return logo_for(outlet.logo_url, outlet.homepage, registrable_domain(outlet.homepage) if outlet.homepage else None)
 
 
 def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
@@ -164,7 +172,7 @@ def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
         from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+    return TranslationStore(store.engine).flags_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +237,7 @@ class Portal:
         self.guard = Guard(load_secret(self.settings), secure)
         self._flag_reader = _flag_reader(self.store)
         codes = self.settings.edition_list
-        self.editions = {code: Edition.load(code, self.settings.timezone) for code in codes}
+        self.editions = {code: Edition.load(code, self.settings.timezone, self.settings.sections) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
         self.templates = self._templates[codes[0]]
 
@@ -275,8 +283,9 @@ class Portal:
         env.filters["datetime"] = valid_datetime
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["outlet_mark"] = self._outlet_mark
         env.globals.update(figure=body.figure, article_body=body.article_body)
-        env.globals["nav_sections"] = self.nav_sections
+        env.globals["nav_sections"] = lambda most=9: self.nav_sections(most, edition=edition.code)
         env.globals["fragment"] = self._fragment
         env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
@@ -417,18 +426,26 @@ class Portal:
 
         return self.memo(("section-labels", edition.code), build)
 
-    def section_counts(self) -> list[Named]:
+    @property
+    def untranslated(self) -> bool:
+        """Whether edition listings also show originals their readers cannot read (``editions_readable_only`` off)."""
+        return not self.settings.editions_readable_only
+
+    def section_counts(self, edition: str | None = None) -> list[Named]:
         """Every section with its article count, busiest first: what orders the header and the home page's blocks.
-        Counting is a pass over an index of the whole store (74-259 ms at a million articles): see ``_counted``."""
+        With ``edition`` (and ``editions_readable_only``), only the articles in that language count: the Vietnamese
+        header offers the sections Vietnamese readers find articles in. Counting is a pass over an index of the
+        whole store, which grows with it: see ``_counted``."""
+        language = None if self.untranslated else edition
         return self._counted(
-            "sections",
+            f"sections-{language or ''}",
             lambda: tuple(sorted((n.slug, n.name) for n in self.queries.section_names())),
-            self.queries.sections,
+            lambda: self.queries.sections(language),
         )
 
     def outlet_counts(self) -> list[Outlet]:
         """Every outlet with its article count and feed health, busiest first (the outlets page and API): counting
-        every outlet's articles took 110-180 ms at a million; see ``_counted``."""
+        every outlet's articles grows with the store; see ``_counted``."""
         return self._counted(
             "outlets",
             lambda: tuple(sorted((o.id, o.slug, o.name, o.logo_url) for o in self.outlet_directory().values())),
@@ -448,21 +465,23 @@ class Portal:
             current = identity()
             kept, now = self._kept_counts.get(name), time.monotonic()
             if kept and kept.slow and kept.identity == current and now - kept.at < COUNTS_REUSE:
-                return kept.counts  # type: ignore[return-value]
+                return kept.counts
             counts = count()
             self._kept_counts[name] = _KeptCounts(current, counts, now, time.monotonic() - now > SLOW_COUNT)
             return counts
 
         return self.memo(("counts", name), build)
 
-    def nav_sections(self, most: int = 9) -> list[Named]:
-        """The header's sections: those with articles, the busiest first (shared until the store changes)."""
+    def nav_sections(self, most: int = 9, edition: str | None = None) -> list[Named]:
+        """The header's sections: those with articles (in ``edition``'s language), the busiest first (shared until
+        the store changes)."""
 
         def build() -> list[Named]:
-            busy = sorted((s for s in self.section_counts() if s.articles), key=lambda s: (-s.articles, s.name))
+            counts = self.section_counts(edition)
+            busy = sorted((s for s in counts if s.articles), key=lambda s: (-s.articles, s.name))
             return busy[:most]
 
-        return self.memo(("nav-sections", most), build)
+        return self.memo(("nav-sections", most, edition), build)
 
     @jinja2.pass_context
     def _fragment(self, context: Any, name: str) -> Markup:
@@ -477,16 +496,19 @@ class Portal:
 
     def logos(self) -> dict[str, Media]:
         """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
-        urls = [o.logo_url for o in self.outlet_directory().values() if o.logo_url]
+        urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
         return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
 
     def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
-        if outlet is None or not outlet.logo_url:
-            return Markup("")
-        stored = self.logos().get(outlet.logo_url)
-        if stored is None:
+        url = outlet_logo_url(outlet) if outlet is not None else None
+        stored = self.logos().get(url) if url else None
+        if outlet is None or stored is None:
             return Markup("")
         return pictures.picture_html(stored, f"{outlet.name} logo", role)
+
+    def _outlet_mark(self, outlet: Outlet) -> Markup:
+        """The outlet's logo where one is stored, else its monogram: a list of outlets never shows a hole."""
+        return self._logo(outlet, "mark") or pictures.placeholder_html("mark", outlet.name)
 
     def _picture_context(self, context: dict[str, Any], edition: Edition) -> None:
         article = context.get("article")
