@@ -1,4 +1,5 @@
-"""`newsloom import` against hostile and careless input (issue 15): real processes, a real SQLite file.
+"""`newsloom import` against hostile and careless input: in-process through the CLI runner, a real SQLite file;
+real processes where the process is the point (the hash seed).
 
 Rows F1, F2, F9, F10 and F12 of the issue's table each have a test here; the acceptance test is
 ``test_one_poison_page_among_five``.
@@ -20,8 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli.test_import import count_articles, newsloom
 from tests.conftest import article_html, corpus
+from tests.support.cli import count_articles, run_cli
+
+
+def newsloom(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("--data-dir", str(data_dir), *args)
 
 
 def stored(data_dir: Path, column: str = "title") -> dict[str, str]:
@@ -169,6 +174,7 @@ def test_f10_extraction_time_is_bounded_on_pathological_pages(tmp_path: Path) ->
     assert large < 4 * small + 2, (small, large)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_f12_reimport_reports_nothing_updated(tmp_path: Path) -> None:
     """F12: the same bytes give the same article, whatever the process's hash seed (image order included)."""

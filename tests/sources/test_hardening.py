@@ -33,10 +33,9 @@ from newsloom.sources.workers import (
 from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
 from tests.conftest import article_html
-from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite, Reply
 from tests.sources.newsite import NewsSite
-from tests.sources.test_crawler import crawl, register
+from tests.support.crawl import crawl, crawl_settings, register
 
 POISON_LINKS = ["http://[::1]:8080/x", "https://bad.example:99999/two", "https://[::1/four"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from newsloom.model import Feed, Source
 from newsloom.store.portal import PortalQueries
 from newsloom.store.sources import SourceStore
+from tests.support.web import form_token, login
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login
 
 
 def add_feed(site: Site) -> int:

@@ -26,13 +26,11 @@ from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from tests.conftest import CORPORA, LiveServer, free_port
 from tests.media.cdn import ImageServer, LoopbackCDN
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (the browser fixture)
-from tests.web.test_browser_hardening import loopback_only
+from tests.support.browser import ARTIFACTS, loopback_only
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.timeout(1500),  # importing the corpora slice and fetching its pictures, on a shared machine
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
 ]
 # A slice of each corpus keeps the test a few minutes long on a shared machine; every corpus is represented.
 SLICES = {"vietnamese-news/html": 11, "article-extraction-benchmark/html": 30, "fundus-publishers/html": 30,
@@ -119,7 +117,7 @@ def _pages(portal: Portal) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: int) -> None:  # type: ignore[no-untyped-def]
     page, refused = _open(browser, width)
     directory = ARTIFACTS / "frontpage"
     directory.mkdir(parents=True, exist_ok=True)
@@ -140,7 +138,7 @@ def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: i
     assert refused == []
 
 
-def test_header_lists_sections_and_search_paginates(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_header_lists_sections_and_search_paginates(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]
     page, refused = _open(browser, 1280)
     page.goto(portal.url + "/")
     links = page.eval_on_selector_all(".site-nav a", "links => links.map(a => a.getAttribute('href'))")

@@ -16,10 +16,9 @@ from newsloom.web import create_app
 from newsloom.web.app import SECURITY_HEADERS
 from newsloom.web.comments import display_name
 from newsloom.web.security import client_address, parse_networks
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.web import AppServer, form_token, login, open_article, post
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login, open_article, post
 
 HUGE = "2026-01-01T00:00:00_99999999999999999999999"
 
@@ -214,7 +213,7 @@ def test_metrics_only_for_allowed_networks(settings: Settings, store: SQLStore) 
         ("10.0.0.0/8", "10.1.2.3", 403),  # a forged header from an untrusted peer changes nothing
     ):
         app = create_app(settings.model_copy(update={"metrics_allow": allow}), store)
-        with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        with AppServer(app) as server, server.client() as client:
             headers = {"x-forwarded-for": forwarded} if forwarded else {}
             response = client.get("/metrics", headers=headers)
         assert response.status_code == expected, allow

@@ -17,7 +17,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer, free_port
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 PAGES = ["/", "/section/world", "/outlets", "/search?q=storm", "/feed.xml", "/atom.xml", "/feed.json",
          "/sitemap.xml", "/news-sitemap.xml", "/robots.txt", "/tag/storms", "/section/world/feed.xml"]  # fmt: skip

@@ -10,7 +10,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 
 def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> None:
