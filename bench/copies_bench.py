@@ -1,5 +1,5 @@
 """Copies benchmark: syndicated copies made from real shared articles, found by newsloom's MinHash signatures and
-LSH bands (``newsloom.enrich.copies``), beside datasketch's own ``MinHashLSH`` index with the same signatures.
+LSH bands (``newsloom.copy_signatures``), beside datasketch's own ``MinHashLSH`` index with the same signatures.
 
     make bench-stories          # runs this after the stories benchmark
     .venv/bin/python bench/copies_bench.py
@@ -31,7 +31,7 @@ from datasketch import MinHash, MinHashLSH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsloom.enrich.copies import (
+from newsloom.copy_signatures import (
     BANDS,
     COPY_JACCARD,
     PERMUTATIONS,

@@ -41,6 +41,7 @@ from extract_metrics import (
     same_minute,
 )
 from extract_split import SEED, TEST_SHARE, fundus_evaluation_group, host_group, split_groups
+from floors import stage_floors
 
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
@@ -403,6 +404,8 @@ def main() -> None:
         print()
     if total.pages:
         print(f"throughput over all pages run ({total.pages}): {total.line()}")
+    gate = ", ".join(f"{name} >= {value}" for name, value in stage_floors("extract").items())
+    print(f"floors the tests enforce (bench/floors.json): {gate}")
 
 
 if __name__ == "__main__":

@@ -27,13 +27,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsloom.enrich.language import detect_language
-from newsloom.enrich.sections.scheme import fold
 from newsloom.enrich.steps import enrich_article
 from newsloom.enrich.tags.merge import merge_tags
 from newsloom.enrich.tags.ner import recognizer_for
 from newsloom.errors import NewsloomError
 from newsloom.extract import extract_article
 from newsloom.model import Article
+from newsloom.section_scheme import fold
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 LABELS = Path(__file__).resolve().parent / "tags_labels.jsonl"

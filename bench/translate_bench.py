@@ -150,8 +150,8 @@ def score_checks(limit: int, seed: int) -> None:
 
 def throughput(sentences: int) -> None:
     from newsloom.enrich.translate.offline import CTranslate2Translator
-    from newsloom.enrich.translate.stage import TranslationMemory, TranslationStats
     from newsloom.enrich.translate.tiny import build_tiny_model
+    from newsloom.pipeline.translation import TranslationMemory, TranslationStats
     from newsloom.settings import Settings
     from newsloom.store import open_store
     from newsloom.store.translations import TranslationStore
@@ -186,8 +186,8 @@ def throughput(sentences: int) -> None:
 
 
 def memory_hit_rate(articles: int) -> None:
-    from newsloom.enrich.translate.stage import translate_pending
     from newsloom.model import Article, Block, BlockKind
+    from newsloom.pipeline.translation import translate_pending
     from newsloom.settings import Settings
     from newsloom.store import open_store
 
@@ -237,9 +237,9 @@ def memory_hit_rate(articles: int) -> None:
 
 def import_rate(pages: int, rounds: int) -> None:
     from newsloom.enrich.stories import WINDOW, group_into_stories
-    from newsloom.enrich.translate.stage import translate_pending
     from newsloom.fetch.local import expand_paths, iter_local_pages
     from newsloom.pipeline import process_page, update_stories
+    from newsloom.pipeline.translation import translate_pending
     from newsloom.settings import Settings
     from newsloom.store import open_store
     from newsloom.store.stories import StoryStore

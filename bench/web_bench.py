@@ -8,7 +8,7 @@ article page as a static file in the same run.
     .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million --stories 3
 
 The store is kept in --data-dir (and a PostgreSQL cluster in DATA_DIR/pg with --postgres) and resumed or reused
-by later runs; it is built 500 articles per transaction through the store's bulk path (``store.upsert_articles``).
+by later runs; it is built 500 articles per transaction through the store's bulk path (``store.bulk.upsert_articles``).
 
 Articles are made from the real pages of ../shared/corpora (extracted once) with varied titles, dates, sections
 and tags. The portal runs as users run it (`newsloom serve`, a separate process); wrk runs from another process
@@ -48,6 +48,7 @@ from newsloom.model import Article  # noqa: E402
 from newsloom.pipeline import update_stories  # noqa: E402
 from newsloom.settings import Settings  # noqa: E402
 from newsloom.store import SQLStore, open_store, schema  # noqa: E402
+from newsloom.store.bulk import upsert_articles  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 SECTIONS = ["World", "Business", "Sport", "Technology", "Culture", "Science", "Health", "Politics"]
@@ -154,8 +155,9 @@ def build_store(settings: Settings, count: int) -> float | None:
 def fill(store: SQLStore, seeds: list[Article], have: int, count: int, began: float) -> None:
     for first in range(have, count, BATCH):
         numbers = range(first, min(first + BATCH, count))
-        store.upsert_articles(
-            [generated_article(seeds[n % len(seeds)], n, BUILD_START - timedelta(minutes=n * 7)) for n in numbers]
+        upsert_articles(
+            store,
+            [generated_article(seeds[n % len(seeds)], n, BUILD_START - timedelta(minutes=n * 7)) for n in numbers],
         )
         if first % 20_000 == 0:
             elapsed = time.monotonic() - began
@@ -426,11 +428,12 @@ def time_stories(settings: Settings, batches: int) -> None:
     times = []
     for batch in range(batches):
         first = base + batch * 1000
-        store.upsert_articles(
+        upsert_articles(
+            store,
             [
                 generated_article(seeds[n % len(seeds)], n, newest + timedelta(minutes=(n - base + 1) * 7))
                 for n in range(first, first + 1000)
-            ]
+            ],
         )
         began = time.monotonic()
         changes = update_stories(store)

@@ -104,7 +104,7 @@ class Article:
     translation_backend: str | None = None  # on a translated edition: the backend and model that made it
     translation_model: str | None = None
     listed_at: datetime | None = None  # where listings sort it: published, else first seen in a live feed
-    # The publisher, as enrichment settles it (``newsloom/enrich/outlets.py``): its normalised name (exported as
+    # The publisher, as enrichment settles it (``newsloom/outlets.py``): its normalised name (exported as
     # ``outlet``), the page's evidence for it (``(kind, name)``, most trusted first) and its logo.
     outlet: str | None = None
     outlet_evidence: list[tuple[str, str]] = field(default_factory=list)
@@ -114,7 +114,7 @@ class Article:
     publisher_section: str | None = None
     feed_section: str | None = None
     breadcrumbs: list[str] = field(default_factory=list)
-    section_rule: str | None = None  # feed | publisher | breadcrumb | url | classifier; None: unplaced
+    section_rule: str | None = None  # feed | publisher | breadcrumb | url | classifier | editor; None: unplaced
     section_confidence: float | None = None
     tag_kinds: dict[str, str] = field(default_factory=dict)  # tag -> person | organisation | place | topic
 

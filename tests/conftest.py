@@ -10,6 +10,7 @@ corpus imports). A test that takes the ``browser`` fixture, or a PostgreSQL one,
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import shutil
@@ -43,6 +44,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if names & SERVICE_FIXTURES and item.get_closest_marker("services") is None:
             item.add_marker(pytest.mark.services)
+
+
+def floor(stage: str, name: str) -> float:
+    """A score floor from bench/floors.json, the one file the tests and the benches read."""
+    spec = importlib.util.spec_from_file_location("floors", Path(__file__).resolve().parents[1] / "bench" / "floors.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    value: float = module.floor(stage, name)
+    return value
 
 
 @pytest.fixture

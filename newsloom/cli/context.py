@@ -64,12 +64,13 @@ class AppContext:
         if self._store is None:
             import sqlalchemy as sa
 
+            from newsloom.errors import ConfigError
             from newsloom.store import open_store
 
             OPENED_URLS.append(self.settings.resolved_database_url)
             try:
                 self._store = open_store(self.settings)
-            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, OSError) as error:
+            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ConfigError, OSError) as error:
                 raise database_error(self.settings.resolved_database_url, error) from error
         return self._store
 
@@ -79,11 +80,19 @@ OPENED_URLS: list[str] = []  # for the one-line message of a connection lost mid
 
 def database_error(url: str, error: BaseException) -> click.ClickException:
     """One line naming the database (password hidden) and the driver's first line of complaint."""
-    from newsloom.cli.output import safe_url
-
     original = getattr(error, "orig", None) or error
     reason = next((line.strip() for line in str(original).splitlines() if line.strip()), type(original).__name__)
     return click.ClickException(f"cannot open the store at {safe_url(url)}: {reason}")
+
+
+def safe_url(url: str) -> str:
+    """A database URL as it may be shown: the password replaced by ***."""
+    import sqlalchemy as sa  # only when a URL is shown: `--help` and `extract` never load the store's stack
+
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("://", 1)[0] + "://…" if "://" in url else "(unparsable URL)"
 
 
 # Reports and progress go to stderr so stdout stays machine-readable (extract/export print JSON there).

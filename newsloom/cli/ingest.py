@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from newsloom.cli.batch import run_batch_stages
 from newsloom.cli.context import AppContext, err_console, progress_bar
-from newsloom.cli.sections import run_enrichment
-from newsloom.cli.translate import run_translation
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
 
@@ -69,7 +68,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
     """
     from newsloom.fetch.local import expand_paths
-    from newsloom.pipeline import BatchReport, Outcome, process_page, update_stories
+    from newsloom.pipeline import BatchReport, process_page
 
     store = app.store
     extract = app.extract_stage()
@@ -80,27 +79,16 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     from newsloom.fetch.warc import is_warc
     from newsloom.media.archive import store_warc_images
 
-    stored_ids: list[int] = []
     with progress_bar() as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
             for page in _pages_of(path, url):
-                result = process_page(page, store, extract=extract)
-                report.add(result)
-                if result.article_id is not None and result.outcome in (Outcome.NEW, Outcome.UPDATED):
-                    stored_ids.append(result.article_id)
+                report.add(process_page(page, store, extract=extract))
             if app.settings.fetch_images and is_warc(path):
                 store_warc_images(path, app.settings, store)
             progress.advance(task)
     _print_report(report, "import")
-    if report.counts[Outcome.NEW] or report.counts[Outcome.UPDATED]:
-        run_translation(app)  # before stories, so an edition joins the story of its language's coverage
-        with err_console.status("grouping stories"):
-            changes = update_stories(store)
-        _print_stories(changes)
-        run_enrichment(app)  # entity tags and classifier placement, in batches after store
-    if stored_ids and app.settings.fetch_images:
-        _fetch_images(app, stored_ids)
+    run_batch_stages(app)  # over everything pending, so a re-run finishes what a killed run stored
     exit_on_failures(report.failed, allow_failures)
 
 
@@ -112,18 +100,6 @@ def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure
         yield from iter_local_pages([path], url=url)
     except Exception as error:
         yield LoadFailure(str(path), f"unreadable: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
-
-
-def _fetch_images(app: AppContext, article_ids: list[int]) -> None:
-    """The media stage after the batch: images are tried once each, and a host that cannot be reached fails its
-    other pictures at once, so an offline import pays one short failure per image host."""
-    settings = app.settings.model_copy(update={"fetch_retries": min(app.settings.fetch_retries, 1)})
-    with err_console.status("fetching images"):
-        from newsloom.media.stage import run_media_stage
-
-        media = run_media_stage(article_ids, settings, app.store)
-    counts = media.counts
-    err_console.print(f"images: {counts['stored']} stored, {counts['failed']} unavailable, {counts['known']} known")
 
 
 def _print_stories(changes: StoryChanges) -> None:
@@ -200,10 +176,13 @@ def _text_view(article: Article) -> str:
 )
 @click.pass_obj
 def extract_command(app: AppContext, targets: tuple[str, ...], url: str | None, output_format: str) -> None:
-    """Print the article extracted from FILE or URL (several with --format jsonl: one object per input)."""
+    """Print the article extracted from FILE or URL (several with --format jsonl: one object per input).
+
+    The exit status is 1 when any input failed, in every format (jsonl still prints a line for each input)."""
     if output_format == "jsonl" or len(targets) > 1:
         if output_format != "jsonl":
             raise click.UsageError("several inputs need --format jsonl")
+        failed = 0
         for target in targets:
             try:
                 record = {
@@ -212,7 +191,12 @@ def extract_command(app: AppContext, targets: tuple[str, ...], url: str | None, 
                 }
             except NewsloomError as error:
                 record = {"file": target, "error": error.reason}
+                failed += 1
             click.echo(json.dumps(record, ensure_ascii=False))
+        if failed:  # every line is printed first: a script reads the good ones and still learns of the bad
+            inputs = "1 input" if failed == 1 else f"{failed} inputs"
+            err_console.print(f"newsloom: {inputs} failed (exit status 1)", markup=False, highlight=False)
+            raise SystemExit(1)
         return
     try:
         article = _extract_one(targets[0], url, app)
@@ -271,9 +255,7 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
             report.add(result)
             progress.advance(task)
     _print_report(report, "reprocess")
-    if report.counts[Outcome.UPDATED]:
-        run_translation(app)
-    run_enrichment(app)
+    run_batch_stages(app)
     exit_on_failures(report.failed, allow_failures)
 
 

@@ -47,13 +47,3 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title:
     for row in cells:
         table.add_row(*[Text(cell) for cell in row])  # Text: a "[red]" in a feed's error is not markup
     out_console.print(table)
-
-
-def safe_url(url: str) -> str:
-    """A database URL as it may be shown: the password replaced by ***."""
-    import sqlalchemy as sa  # only when a URL is shown: `--help` and `extract` never load the store's stack
-
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("://", 1)[0] + "://…" if "://" in url else "(unparsable URL)"

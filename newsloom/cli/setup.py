@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from newsloom.cli.context import AppContext
-from newsloom.cli.output import print_json, print_table, safe_url, say
+from newsloom.cli.context import AppContext, safe_url
+from newsloom.cli.output import print_json, print_table, say
 
 
 @click.command("init")

@@ -13,7 +13,7 @@ from newsloom.errors import NewsloomError
 
 def print_translation(stats: object) -> None:
     """One line for import, crawl and translate: editions made, failures with their reasons, memory hit rate."""
-    from newsloom.enrich.translate.stage import TranslationStats
+    from newsloom.pipeline.translation import TranslationStats
 
     assert isinstance(stats, TranslationStats)
     if not (stats.editions or stats.failed or stats.stopped):
@@ -36,7 +36,7 @@ def run_translation(app: AppContext, *, retry_now: bool = False) -> object | Non
     """The stage after a batch: never fails the batch (articles are stored; translation is retried later)."""
     if app.settings.translate_backend.strip().lower() in ("", "none"):
         return None
-    from newsloom.enrich.translate.stage import translate_pending
+    from newsloom.pipeline.translation import translate_pending
 
     try:
         with err_console.status("translating"):  # shown on a terminal only

@@ -45,10 +45,10 @@ import numpy as np
 from scipy import sparse
 
 from newsloom.enrich.story_signals import MIN_LINE_CHARS, REPEATED_LINE_PAGES, names_and_numbers
+from newsloom.story_doc import BODY_CHARS, StoryDoc
 
 THRESHOLD = 0.2  # tuned on the dev topics of ECB+ and PAC only (bench/stories_bench.py)
 WINDOW = timedelta(days=3)
-BODY_CHARS = 3000
 NAMES_CHARS = 1500  # names early in a report say which event it is about; later ones are background
 NAMES_WEIGHT = 0.3  # share of the names vector in the combined one (dev grid: 0.3-0.85 × threshold 0.15-0.25)
 SAME_OUTLET_FACTOR = 0.5
@@ -64,21 +64,6 @@ SPLIT_RATIO = 0.68  # cut when names across the halves are this much less alike 
 # in a story at most 0.64, one event cut at its best at least 0.73)
 SPLIT_MIN_MEMBERS = 4  # two halves of two reports at least
 SPLIT_MAX_MEMBERS = 400  # the test is a dense eigenproblem over the members; bigger stories are left whole
-
-
-@dataclass(slots=True)
-class StoryDoc:
-    """What clustering needs of an article: its text, its time, its outlet and language, and its story if it
-    already has one. ``text`` may be a translation: grouping reads only these fields."""
-
-    id: int
-    title: str
-    text: str
-    published: datetime | None = None
-    story: int | None = None
-    checked: bool = False  # considered by an earlier run and left alone: a fixed one-article story now
-    outlet: str | None = None
-    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

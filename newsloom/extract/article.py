@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -19,7 +20,7 @@ from lxml import html as lxml_html
 
 from newsloom.errors import ExtractError, NotAnArticle
 from newsloom.extract.attribution import attribution_line, dateline, is_source_element, named_source, source_texts
-from newsloom.extract.authors import split_authors
+from newsloom.extract.authors import names_an_outlet, signature_names, split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.bounds import cap_elements
 from newsloom.extract.chrome import drop_chrome, drop_tag_lists
@@ -34,11 +35,13 @@ from newsloom.extract.metadata import PageMetadata, read_machine_fields, read_me
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
+from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues
 from newsloom.extract.title import choose_title
 from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
+from newsloom.urls import strip_userinfo
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -96,7 +99,9 @@ def _main_text(
         )
     except Exception as error:  # the body finder raises assorted parser errors on hostile input
         raise ExtractError(f"extractor failed: {type(error).__name__}", where) from error
-    return document.body if document is not None else None
+    if document is None or isinstance(document, dict):  # a dict only with as_dict=True, which is not asked for
+        return None
+    return document.body
 
 
 def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
@@ -140,6 +145,22 @@ def _drop_byline_paragraphs(blocks: list[Block], authors: list[str]) -> list[Blo
                 continue
         kept.append(block)
     return kept
+
+
+def _take_signature(
+    blocks: list[Block], authors: list[str], outlets: list[str | None]
+) -> tuple[list[Block], list[str]]:
+    """A last paragraph that only signs the article ("Hà Thu (tổng hợp)") leaves the body; its names are the
+    authors where the page's metadata names none or only the outlet ("VnExpress")."""
+    last = blocks[-1] if blocks else None
+    names = signature_names(last.text) if last is not None and last.kind == BlockKind.PARAGRAPH else []
+    if not names:
+        return blocks, authors
+    if not authors or names_an_outlet(authors, outlets):
+        return blocks[:-1], names
+    if {name.casefold() for name in names} <= {name.casefold() for name in authors}:
+        return blocks[:-1], authors
+    return blocks, authors
 
 
 def _take_attribution(blocks: list[Block]) -> tuple[list[Block], list[Attribution]]:
@@ -249,11 +270,14 @@ def _body(
     title: str | None,
     meta: PageMetadata,
     videos: list[VideoInfo] | None = None,
+    cues: PageCues | None = None,
 ) -> tuple[list[Block], list[Attribution]]:
+    cues = cues or PageCues()
     blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
     blocks = place_videos(blocks, videos or [])
-    blocks = _drop_leading_heads(drop_tag_lists(drop_chrome(blocks), meta.tags), title, meta.description)
-    blocks = _drop_byline_paragraphs(blocks, meta.authors)
+    blocks = drop_related_boxes(drop_chrome(blocks), cues.headlines)
+    blocks = _drop_leading_heads(drop_tag_lists(blocks, meta.tags), title, meta.description)
+    blocks = mark_subheadings(_drop_byline_paragraphs(blocks, meta.authors), cues.bold_lines)
     blocks, attribution = _take_attribution(blocks)
     if meta.json_ld_body:
         blocks = reconcile_with_json_ld(blocks, meta.json_ld_body)
@@ -303,16 +327,20 @@ def extract_article(
     sources = source_texts([element for element in scanned if is_source_element(element)])
     cards = [element for element in scanned if _is_hover_card(element)]
     videos = find_videos(tree, base_url)
-    cover = find_cover(tree, meta.image, base_url)
-    title = (site.text(tree, "title")[:1] or [None])[0] if site else None
-    title = title or choose_title(tree, meta)
     container = site.body_element(tree) if site else None
     root = container if container is not None else tree
+    cues = read_page_cues(root, base_url)
+    cover = find_cover(tree, meta.image, base_url, frozenset(cues.headline_targets))
+    titles = site.text(tree, "title") if site else []
+    title = (titles[0] if titles else None) or choose_title(tree, meta)
     _drop_hover_cards(cards)
-    blocks, attribution = _body(root, _main_text(root, base_url, where), figures, base_url, title, meta, videos)
+    main = _main_text(root, base_url, where)
+    blocks, attribution = _body(root, main, figures, base_url, title, meta, videos, cues)
     body_chars = sum(len(block.plain_text()) for block in blocks)
     if body_chars < MIN_BODY_CHARS or _reads_like_a_menu(blocks, body_chars):
-        second = _body(root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta, videos)
+        second = _body(
+            root, _main_text(root, base_url, where, fast=False), figures, base_url, title, meta, videos, cues
+        )
         second_chars = sum(len(block.plain_text()) for block in second[0])
         better = second_chars >= MIN_BODY_CHARS and _chars_per_sentence(second[0]) < _chars_per_sentence(blocks)
         if better or body_chars < MIN_BODY_CHARS:
@@ -320,11 +348,13 @@ def extract_article(
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
     blocks, attribution = _with_sources(blocks, attribution, sources)
+    outlets = [meta.site_name, *(name for _, name in publisher.names), urlsplit(base_url or "").hostname]
+    blocks, meta.authors = _take_signature(blocks, meta.authors, outlets)
     has_dateline = any(item.kind == AttributionKind.DATELINE for item in attribution)
     if meta.description and not has_dateline and (item := dateline(meta.description)):
         attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline
     key = article_key(meta.canonical, url, canonical_aliases)
-    page_url = url or key
+    page_url = strip_userinfo(url) if url else key  # shown on the "Source:" link: never a password
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
     attribution += [Attribution(AttributionKind.PHOTO_CREDIT, name=credit) for credit in credits if credit]
     return Article(

@@ -194,3 +194,23 @@ def names_an_outlet(names: list[str], outlet_names: list[str | None]) -> bool:
     """Metadata that credits only the publication ("Deutsche Welle", "mdr.de") rather than a person."""
     outlets = _outlet_words(outlet_names)
     return bool(names) and bool(outlets) and all(_is_outlet_name(name, outlets) for name in names)
+
+
+# A closing signature: "Hà Thu (tổng hợp)" (compiled by), "Giang Huy - Hoàng Phương", "(theo Reuters)" beside it.
+_SIGNATURE_NOTE = re.compile(r"\s*\((?:tổng\s+hợp|lược\s+dịch|theo\s+[^()]{1,40})\)\s*$", re.IGNORECASE)
+_SIGNATURE_SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+")
+MAX_SIGNATURE_CHARS = 60
+
+
+def signature_names(text: str) -> list[str]:
+    """The people a body's closing signature line names, else ``[]``: the whole line is names of two to four
+    capitalised words (VnExpress and many Vietnamese papers sign the article at its end, not under the title)."""
+    line = _SIGNATURE_NOTE.sub("", normalize_space(text))
+    if not line or len(line) > MAX_SIGNATURE_CHARS:
+        return []
+    names = _SIGNATURE_SEPARATORS.split(line)
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 4 or not all(word[0].isupper() and word.isalpha() for word in words):
+            return []
+    return names

@@ -28,6 +28,7 @@ _CHROME = re.compile(
         (?:copyright|©|\(c\)).*|all\s+rights\s+reserved.*|tags?\s*:.*|topics?\s*:.*|filed\s+under\s*:?.*|
         print|email|facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|zalo|
         loading\.*|please\s+enable\s+javascript.*|image|photo|video|figure|
+        tải\s+(?:ứng\s+dụng|app)(?:\s+\S+){{0,4}}|
         order\s+reprints|print\s+article|an\s+error\s+(?:has\s+)?occurred.*|thank\s+you(?:\s+for\s+\w+ing)?!?|
         this\s+(?:article|story)\s+has\s+been\s+sent\s+to.*|(?:last\s+)?updated(?:\s+at|:)?\s+[\d:.apm ]+\S*
     )[.…:!]*$""",

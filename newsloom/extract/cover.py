@@ -126,18 +126,50 @@ def _page_image(element: lxml_html.HtmlElement, candidates: list[Candidate], bas
     return PageImage(element, renditions, best or renditions[0], _size(candidates, element))
 
 
-def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: str | None) -> PageImage | None:
+LINK_DEPTH = 3  # how far up an image's link may sit (<a><picture><img>, <a><div><img>)
+
+
+def _is_teaser(image: lxml_html.HtmlElement, base_url: str | None, teasers: frozenset[str]) -> bool:
+    """Whether an image is the picture of a link to another article: a link whose target the page also names
+    with a headline (``extract/related.py``), as related boxes do. Such a thumbnail is never the cover, whatever
+    its URL shares with the social image; a link to a photo viewer or to the picture itself carries no headline."""
+    for depth, ancestor in enumerate(image.iterancestors()):
+        if depth >= LINK_DEPTH:
+            return False
+        if ancestor.tag == "a":
+            href = (ancestor.get("href") or "").strip()
+            return bool(href) and absolute(href, base_url).split("#", 1)[0] in teasers
+    return False
+
+
+def _names_the_picture(shared: set[str], stems: set[str]) -> bool:
+    """Whether the tokens an image shares with the social image identify the picture: the file name, an id or a
+    hash (a token with a digit), or two words. One shared word alone is a coincidence of the site's paths: an
+    uploader's folder ("minhvui") or a processing step ("cropped") that a related article's thumbnail shares."""
+    return bool(shared & stems) or any(not token.isalpha() for token in shared) or len(shared) >= 2
+
+
+def find_cover(
+    tree: lxml_html.HtmlElement,
+    social_image: str | None,
+    base_url: str | None,
+    teasers: frozenset[str] = frozenset(),
+) -> PageImage | None:
     """The page image showing the same picture as ``social_image``, or ``None``.
 
     Candidates are every ``<img>`` and every image the page asks the browser to preload (how many sites announce
     their hero picture). Matching is by substring of the social image's identity tokens over each image's URLs;
-    a token counts when few images hold it.
+    a token counts when few images hold it, and an image matches only where what it shares names the picture
+    (``_names_the_picture``) and it is not the thumbnail of a link to another article (``teasers``: the
+    addresses the page links with a headline).
     """
     if not social_image:
         return None
-    wanted = [token.removeprefix("file:") for token in identity_tokens(social_image)]
+    tokens = identity_tokens(social_image)
+    wanted = [token.removeprefix("file:") for token in tokens]
     if not wanted:
         return None
+    stems = {token.removeprefix("file:") for token in tokens if token.startswith("file:")}
     elements = [*tree.xpath("//head/link[@rel='preload'][@as='image']"), *tree.iter("img")]
     candidates = [_candidates(element) for element in elements]
     present = []
@@ -146,7 +178,12 @@ def find_cover(tree: lxml_html.HtmlElement, social_image: str | None, base_url: 
         present.append({token for token in wanted if token in text})
     spread = Counter(token for tokens in present for token in tokens)
     rare = max(2, len(elements) // 2)  # one picture is often shown twice (thumbnail and hero)
-    scores = [sum(1 for token in tokens if spread[token] <= rare) for tokens in present]
+    scores = [
+        sum(1 for token in tokens if spread[token] <= rare)
+        if _names_the_picture(tokens, stems) and not _is_teaser(element, base_url, teasers)
+        else 0
+        for element, tokens in zip(elements, present, strict=True)
+    ]
     top = max(scores, default=0)
     shown = [
         _page_image(element, found, base_url)

@@ -1,5 +1,5 @@
 """What a page says about its publisher and where it sits on the publisher's site: the evidence outlets are named
-from (``newsloom/enrich/outlets.py`` decides) and the breadcrumb sections are placed by (``enrich/sections``).
+from (``newsloom/outlets.py`` decides) and the breadcrumb sections are placed by (``enrich/sections``).
 
 Read from the page's head before anything mutates the tree: JSON-LD ``publisher`` (name, logo), ``og:site_name``,
 ``application-name``, the ``<title>`` suffix, ``apple-touch-icon`` / ``icon`` links and a JSON-LD

@@ -17,7 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 if TYPE_CHECKING:
-    from newsloom.fetch.fetcher import FetchResult
+    from newsloom.fetch.result import FetchResult
 
 DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length", "connection"})
 

@@ -21,8 +21,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from newsloom.domains import registrable_domain
 from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import Fetcher
+from newsloom.known_outlets import logo_for
 from newsloom.media.images import make_renditions
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Media
@@ -33,6 +35,7 @@ from newsloom.store.sql import SQLStore
 
 log = logging.getLogger(__name__)
 ACCEPT_IMAGE = "image/webp,image/jpeg,image/png,image/gif;q=0.9"
+PENDING_BATCH = 200  # articles whose pictures are fetched, then marked handled, at a time
 UNREACHABLE = ("cannot resolve", "ConnectError", "ConnectTimeout", "timeout", "not public")
 
 
@@ -121,12 +124,40 @@ async def fetch_article_media(
     return await fetch_media([*logo_urls, *urls], settings, store, fetcher, storage)
 
 
+async def fetch_pending_media(
+    settings: Settings, store: SQLStore, fetcher: Fetcher, storage: MediaStorage | None = None, *,
+    logos: bool = True, batch: int = PENDING_BATCH,
+) -> MediaReport:  # fmt: skip
+    """The batch stage: the images of every article still waiting for them (``articles.media_checked_at`` is
+    NULL: stored by this run, by another process, or by a run killed before its media stage) and the outlets'
+    logos. Each article is marked handled once its URLs are stored or failed, so a re-run after a kill finishes
+    the rest and a finished one costs one query."""
+    media = MediaStore(store.engine)
+    report = MediaReport()
+    urls = await asyncio.to_thread(_logo_urls, store) if logos else []
+    after = 0
+    while article_ids := await asyncio.to_thread(media.pending, batch, after):
+        after = article_ids[-1]
+        urls += await asyncio.to_thread(media.image_urls, article_ids, settings.images_per_article)
+        part = await fetch_media(urls, settings, store, fetcher, storage)
+        report.counts.update(part.counts)
+        report.reasons.update(part.reasons)
+        await asyncio.to_thread(media.mark_checked, article_ids)
+        urls = []
+    if urls:  # no article waiting: the logos alone
+        part = await fetch_media(urls, settings, store, fetcher, storage)
+        report.counts.update(part.counts)
+        report.reasons.update(part.reasons)
+    return report
+
+
 def _logo_urls(store: SQLStore) -> list[str]:
-    return [
-        source.logo_url
+    """Every outlet's logo: its own, else the registry's, else its favicon (``known_outlets.logo_for``)."""
+    found = (
+        logo_for(source.logo_url, source.homepage, registrable_domain(source.homepage) if source.homepage else None)
         for source in SourceStore(store.engine).list_sources()
-        if source.logo_url and source.logo_url.startswith(("http://", "https://"))
-    ]
+    )
+    return [url for url in found if url and url.startswith(("http://", "https://"))]
 
 
 def run_media_stage(

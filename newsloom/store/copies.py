@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from newsloom.enrich.copies import BANDS, COPY_JACCARD, band_buckets, from_bytes, signature, similarity, to_bytes
+from newsloom.copy_signatures import BANDS, COPY_JACCARD, band_buckets, from_bytes, signature, similarity, to_bytes
 from newsloom.store import schema
 
 BATCH = 500

@@ -14,6 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from newsloom.errors import ConfigError
 from newsloom.store.files import private_file
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -36,7 +37,13 @@ def create_engine(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ImportError as error:  # the driver is an extra: say which, without the URL's password
+        scheme = url.split(":", 1)[0]
+        raise ConfigError(
+            f"the database driver for {scheme} is not installed ({error.name}): pip install 'newsloom[postgres]'"
+        ) from error
 
 
 def alembic_config() -> Config:

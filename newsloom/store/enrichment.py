@@ -1,4 +1,4 @@
-"""Reads and writes of the batch enrichment stage (``newsloom/enrich/batch.py``): articles it has not seen yet, and
+"""Reads and writes of the batch enrichment stage (``newsloom/pipeline/enrichment.py``): articles it has not seen yet, and
 what it decided for them (tags with kinds, a classifier's placement). One transaction per batch.
 """
 
@@ -15,6 +15,7 @@ from newsloom.store.sql import replace_tag_links
 from newsloom.text import slugify
 
 BODY_CHARS = 6000
+EDITOR_RULE = "editor"  # articles.section_rule of a placement an editor made by hand
 
 
 @dataclass(slots=True)
@@ -120,3 +121,17 @@ class EnrichmentStore:
                     sa.select(sa.func.count()).where(a.c.section_slug.is_(None), a.c.hidden.is_(False))
                 ).scalar_one()
             )
+
+    def place(self, article_id: int, section_slug: str) -> bool:
+        """An editor puts an article on a section of the scheme (``section_rule`` "editor", which a new version
+        of the page keeps: see ``SQLStore.upsert_in``). False when the article or the section does not exist."""
+        a, sections = schema.articles, schema.sections
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(sections.c.id).where(sections.c.slug == section_slug)).first() is None:
+                return False
+            changed = conn.execute(
+                a.update()
+                .where(a.c.id == article_id)
+                .values(section_slug=section_slug, section_rule=EDITOR_RULE, section_confidence=None)
+            )
+            return bool(changed.rowcount)

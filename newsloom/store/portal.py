@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -53,7 +54,8 @@ _GROUP_MEMBERS = sa.select(*SUMMARY_COLUMNS).where(
 
 def _newest_of_statement(kind: str) -> sa.Select[Any]:
     query = sa.select(*SUMMARY_COLUMNS).where(_a.c.hidden.is_(False))
-    key, limit = sa.bindparam("key"), sa.bindparam("limit", type_=sa.Integer)
+    key: sa.BindParameter[Any] = sa.bindparam("key")
+    limit = sa.bindparam("limit", type_=sa.Integer)
     if kind in _LINKS:
         links, slug_column = _LINKS[kind]
         query = query.join(links, links.c.article_id == _a.c.id).where(slug_column == key)
@@ -227,6 +229,14 @@ class PortalQueries:
         found = self._outlets(slug)
         return found[0] if found else None
 
+    def outlet_moved_to(self, slug: str) -> str | None:
+        """The current slug of the outlet that had ``slug`` before (``outlet_slugs``), else ``None``."""
+        s, old = schema.sources, schema.outlet_slugs
+        query = sa.select(s.c.slug).select_from(old.join(s, s.c.id == old.c.source_id)).where(old.c.slug == slug)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return str(found) if found is not None and found != slug else None
+
     def _outlets(self, slug: str | None) -> list[Outlet]:
         s, a, f = schema.sources, schema.articles, schema.feeds
         # One outlet's page counts its own articles only: the database does not push the slug into the grouping,
@@ -314,7 +324,7 @@ class PortalQueries:
             for key in keys:
                 newest = share(
                     ("newest", kind, key, wanted, *((edition,) if edition else ())),
-                    lambda kind=kind, key=key: self._newest_in(kind, key, wanted, edition),
+                    partial(self._newest_in, kind, key, wanted, edition),
                 )
                 found.update((item.id, item) for item in newest if item.id is not None and _group(item) != own)
             ordered = sorted(found.values(), key=_newest_first)

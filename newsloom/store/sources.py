@@ -75,7 +75,7 @@ class SourceStore:
             found = conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).scalar()
             if found is None:
                 inserted = conn.execute(table.insert().values(slug=slug, created_at=now, **values))
-                found = inserted.inserted_primary_key[0]  # type: ignore[index]
+                found = schema.inserted_id(inserted)
             else:
                 kept = {key: value for key, value in values.items() if value is not None}
                 conn.execute(table.update().where(table.c.id == found).values(**kept))
@@ -91,16 +91,23 @@ class SourceStore:
         """Outlets created from pages of this publisher's domain before an operator added it become this one: one
         publisher, one outlet."""
         table, articles = schema.sources, schema.articles
-        others = [
-            row.id
-            for row in conn.execute(
-                sa.select(table.c.id).where(
-                    table.c.domain == domain, table.c.id != source_id, table.c.name_rank < OPERATOR_NAMED
-                )
+        rows = conn.execute(
+            sa.select(table.c.id, table.c.slug).where(
+                table.c.domain == domain, table.c.id != source_id, table.c.name_rank < OPERATOR_NAMED
             )
-        ]
+        ).all()
+        others = [row.id for row in rows]
         if not others:
             return
+        # Their addresses, and the addresses they had inherited, now lead to this publisher's page.
+        slugs = schema.outlet_slugs
+        conn.execute(slugs.update().where(slugs.c.source_id.in_(others)).values(source_id=source_id))
+        known = {
+            row.slug for row in conn.execute(sa.select(slugs.c.slug).where(slugs.c.slug.in_([r.slug for r in rows])))
+        }
+        fresh = [{"slug": row.slug, "source_id": source_id} for row in rows if row.slug not in known]
+        if fresh:
+            conn.execute(slugs.insert(), fresh)
         conn.execute(articles.update().where(articles.c.source_id.in_(others)).values(source_id=source_id))
         conn.execute(
             articles.update().where(articles.c.carried_by_source_id.in_(others)).values(carried_by_source_id=None)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.outlets import choose_outlet_name, distinct_name
 from newsloom.model import (
     UNDATED,
     Article,
@@ -22,6 +21,7 @@ from newsloom.model import (
     block_from_dict,
     block_to_dict,
 )
+from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
@@ -76,12 +76,6 @@ class SQLStore:
         with self.engine.begin() as conn:
             return self.upsert_in(conn, article, raw_html, final_url)
 
-    def upsert_articles(self, articles: Sequence[Article]) -> list[UpsertResult]:
-        """Many articles in one transaction, each stored as ``upsert_article`` stores it (see ``store.bulk``)."""
-        from newsloom.store.bulk import upsert_articles
-
-        return upsert_articles(self, articles)
-
     def upsert_in(
         self, conn: sa.Connection, article: Article, raw_html: bytes | None = None, final_url: str | None = None
     ) -> UpsertResult:
@@ -92,9 +86,9 @@ class SQLStore:
         now = utcnow()
         table = schema.articles
         existing = conn.execute(
-            sa.select(table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at).where(
-                table.c.canonical_url == canonical
-            )
+            sa.select(
+                table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at, table.c.section_rule
+            ).where(table.c.canonical_url == canonical)
         ).first()
         if existing is not None and existing.content_hash == digest:
             if raw_html is not None:
@@ -110,14 +104,17 @@ class SQLStore:
             values["listed_at"] = existing.listed_at  # first seen stays first seen
         if existing is None:
             values["created_at"] = now
-            article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
+            article_id = schema.inserted_id(conn.execute(table.insert().values(**values)))
             outcome = UpsertOutcome.NEW
             if source_id is not None:  # extraction health counts each article once, when it is new
                 record_extraction(conn, source_id, article, article.fetched_at or now)
         else:
             article_id = existing.id
             # A new version of the page knows nothing of the portal's decisions about the article: its story,
-            # its translation link, an administrator having hidden it. Those stay as stored.
+            # its translation link, an administrator having hidden or placed it. Those stay as stored.
+            if existing.section_rule == "editor":  # an editor's placement outlives new versions of the page
+                for key in ("section_slug", "section_rule", "section_confidence"):
+                    del values[key]
             for key, unset in (
                 ("story_id", None),
                 ("translated_from", None),
@@ -169,6 +166,7 @@ class SQLStore:
             "section_rule": article.section_rule,
             "section_confidence": article.section_confidence,
             "enriched_at": None,  # new content: the batch enrichment sees it again
+            "media_checked_at": None,  # and the media stage its pictures
             "updated_at": now,
         }
 
@@ -247,7 +245,7 @@ class SQLStore:
                 created_at=now,
             )
         )
-        return int(inserted.inserted_primary_key[0])
+        return schema.inserted_id(inserted)
 
     def _section_for(self, conn: sa.Connection, name: str | None) -> str | None:
         if not name:

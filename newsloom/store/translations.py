@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from newsloom.enrich.stories import BODY_CHARS, StoryDoc
 from newsloom.store import schema
+from newsloom.story_doc import BODY_CHARS, StoryDoc
 
 FIRST_RETRY = timedelta(minutes=5)
 FLAG_KINDS = ("date", "number", "name", "quote", "untranslated")
@@ -43,7 +43,7 @@ class FlaggedArticle:
 
 def retry_delay(attempts: int) -> timedelta:
     """5 minutes after the first failure, doubling, at most a day: a server down for an hour costs a few tries."""
-    return min(LONGEST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
+    return min(LONGEST_RETRY, FIRST_RETRY * (1 << max(0, attempts - 1)))
 
 
 class TranslationStore:
@@ -156,7 +156,7 @@ class TranslationStore:
             return
         m = schema.translation_memory
         with self.engine.begin() as conn:
-            known = set()
+            known: set[str] = set()
             keys = list(items)
             for start in range(0, len(keys), 500):
                 known.update(conn.execute(sa.select(m.c.key).where(m.c.key.in_(keys[start : start + 500]))).scalars())

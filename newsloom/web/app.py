@@ -16,6 +16,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
+from newsloom.web.api_caching import ApiCaching
 from newsloom.web.edge import EdgeCache
 from newsloom.web.editions import EditionRouter
 from newsloom.web.i18n import N_
@@ -32,6 +33,8 @@ SECURITY_HEADERS = {
     # No script runs on our pages: whatever an article or comment smuggles in, the browser refuses to execute.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'none'; object-src 'none'; "
     "style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    # A news page needs no device: embedded players and anything smuggled into a page get none either.
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()",
 }
 
 
@@ -60,7 +63,7 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
     app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.portal = portal
     app.mount("/static", FingerprintedStatic(WEB_DIR / "static"), name="static")
-    app.mount("/api/v1", create_api(portal))
+    app.mount("/api/v1", ApiCaching(create_api(portal)))
     for router in (
         media.router,
         indexing.router,

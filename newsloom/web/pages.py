@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from newsloom.enrich.copies import copy_groups
+from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
 from newsloom.model import Article
@@ -38,7 +39,7 @@ def _portal(request: Request) -> Portal:
 
 
 def _listing(
-    request: Request, heading: str, kind: str, before: str | None, filters: dict[str, object], **extra: object
+    request: Request, heading: str, kind: str, before: str | None, filters: dict[str, object], **extra: Any
 ) -> Response:
     """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
     portal = _portal(request)
@@ -188,6 +189,9 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
     portal = _portal(request)
     found = portal.queries.outlet(slug)
     if found is None:
+        if moved := portal.queries.outlet_moved_to(slug):  # renamed or taken over: old links keep working
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}{query}", status_code=301)
         raise HTTPException(404, N_("No such outlet"))
     feed = f"/outlet/{slug}/feed.xml"
     return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
@@ -319,7 +323,9 @@ async def article(
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
             untranslated=portal.editions[edition].foreign(article.language),
-            translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
+            translation_flags=portal.translation_flags(article.id)
+            if article.translated_from and article.id is not None
+            else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
@@ -397,7 +403,7 @@ async def search(
         also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
-    kept = {"q": query, **{k: v for k, v in filters.items() if v}}
+    asked = {"q": query, **{k: v for k, v in filters.items() if v}}
     return portal.page(
         lambda token: portal.render(
             request,
@@ -408,9 +414,9 @@ async def search(
             total=total,
             page=page,
             first_shown=(page - 1) * PAGE_SIZE + 1,
-            previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
-            next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
-            last_url="/search?" + urlencode({**kept, "page": max(pages, 1)}),
+            previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
+            next_url="/search?" + urlencode({**asked, "page": page + 1}) if page < pages else None,
+            last_url="/search?" + urlencode({**asked, "page": max(pages, 1)}),
             pages=pages,
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),

@@ -23,8 +23,14 @@ SIZES = {
     "thumbnail": "(max-width: 600px) 96px, 160px",
     "card": "(max-width: 600px) 100vw, 480px",
     "full": "(max-width: 800px) 100vw, 760px",
+    "mark": "48px",
 }
-DEFAULT_WIDTH = {"thumbnail": RENDITIONS["thumbnail"], "card": RENDITIONS["card"], "full": RENDITIONS["full"]}
+DEFAULT_WIDTH = {
+    "thumbnail": RENDITIONS["thumbnail"],
+    "card": RENDITIONS["card"],
+    "full": RENDITIONS["full"],
+    "mark": RENDITIONS["thumbnail"],
+}
 
 
 def media_url(media: Media, width: int, extension: str) -> str:
@@ -101,7 +107,7 @@ class ListItems:
         title = f'<a href="{path}"{lang}>{escape(item.title)}</a>'
         if ranked:
             return Markup(f"{head}{title}</li>")
-        outlet = self.outlets.get(item.source_id)
+        outlet = self.outlets.get(item.source_id) if item.source_id is not None else None
         tail = f'<span class="outlet">{escape(outlet.name)}</span>' if outlet else ""
         if is_foreign:
             tail += f' <span class="untranslated">{self.untranslated}</span>'

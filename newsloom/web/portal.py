@@ -25,7 +25,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from newsloom.domains import registrable_domain
 from newsloom.enrich.disputes import DisputeLink, dispute_links, story_disputes
+from newsloom.known_outlets import logo_for
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
@@ -38,6 +40,7 @@ from newsloom.store.portal import Named, Outlet, PortalQueries
 from newsloom.store.users import UserStore
 from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
@@ -80,6 +83,12 @@ def article_path(article: Article) -> str:
     return f"/article/{article.id}/{slugify(article.title, 60)}"
 
 
+def outlet_logo_url(outlet: Outlet) -> str | None:
+    """Where the outlet's logo comes from: its own, else the registry's, else its favicon (``known_outlets``); the
+    media stage fetches the same addresses."""
+    return logo_for(outlet.logo_url, outlet.homepage, registrable_domain(outlet.homepage) if outlet.homepage else None)
+
+
 def outlet_label(article: Article, outlets: dict[int, Outlet]) -> str:
     """The outlet a report is from: its source's name, else the name the page gives, else its site's host."""
     if article.source_id is not None and article.source_id in outlets:
@@ -117,7 +126,9 @@ def public_url(url: str | None) -> str | None:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return strip_userinfo(url)  # credentials a feed listed are never published (rows stored before too)
 
 
 def encode_cursor(article: Article) -> str:
@@ -144,8 +155,12 @@ def decode_cursor(value: str | None) -> Cursor | None:
         stamp, separator, identifier = plain.rpartition("_")
         if not separator:
             raise ValueError("no position")
-        cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        listed = datetime.fromisoformat(stamp)
+        # The store compares in UTC: a time near either end of the calendar with a large offset
+        # (9999-12-31T23:59:59-23:59) does not exist there, and converting it raised OverflowError (a 500).
+        listed = (listed if listed.tzinfo else listed.replace(tzinfo=UTC)).astimezone(UTC)
+        cursor = Cursor(listed, int(identifier))
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
         raise BadCursor(value) from error
     if not 0 <= cursor.article_id <= 2**62:
         raise BadCursor(value)
@@ -157,7 +172,7 @@ def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
         from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+    return TranslationStore(store.engine).flags_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +199,9 @@ class Portal:
     # Shared by every serving process (``store.limits``): set in ``__post_init__``.
     comment_limit_ip: Limiter = field(init=False)
     comment_limit_article: Limiter = field(init=False)
-    login_limit: Limiter = field(init=False)  # per client address
-    login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
+    login_limit_pair: Limiter = field(init=False)  # per client address and account name together
+    login_limit: Limiter = field(init=False)  # per client address, whatever the account
+    login_limit_global: Limiter = field(init=False)  # every attempt from a browser not known to the account
     views: ViewCounter = field(init=False)
     media: MediaStore = field(init=False)
     media_storage: MediaStorage = field(init=False)
@@ -208,8 +224,11 @@ class Portal:
         limits = SharedRateLimits(self.settings.data_dir / "views.db")
         self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
         self.comment_limit_article = limits.limiter("comment-article", 30, 600)
-        self.login_limit = limits.limiter("login-ip", 10, 600)
-        self.login_limit_account = limits.limiter("login-account", 10, 600)
+        # Logins: ten tries per address and account in ten minutes, thirty per address over all accounts, and a
+        # slower ceiling over everything. A limit per account alone let anyone lock the administrator out.
+        self.login_limit_pair = limits.limiter("login-pair", 10, 600)
+        self.login_limit = limits.limiter("login-ip", 30, 600)
+        self.login_limit_global = limits.limiter("login-all", 100, 3600)
         self.trusted_proxies = parse_networks(self.settings.trusted_proxies, "trusted_proxies")
         self.metrics_allow = parse_networks(self.settings.metrics_allow, "metrics_allow")
         secure = self.settings.secure_cookies
@@ -264,6 +283,7 @@ class Portal:
         env.filters["datetime"] = valid_datetime
         env.globals["static_url"] = lambda name: "/static/" + fingerprint(WEB_DIR / "static", name)
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
+        env.globals["outlet_mark"] = self._outlet_mark
         env.globals.update(figure=body.figure, article_body=body.article_body)
         env.globals["nav_sections"] = self.nav_sections
         env.globals["fragment"] = self._fragment
@@ -437,7 +457,7 @@ class Portal:
             current = identity()
             kept, now = self._kept_counts.get(name), time.monotonic()
             if kept and kept.slow and kept.identity == current and now - kept.at < COUNTS_REUSE:
-                return kept.counts  # type: ignore[return-value]
+                return kept.counts
             counts = count()
             self._kept_counts[name] = _KeptCounts(current, counts, now, time.monotonic() - now > SLOW_COUNT)
             return counts
@@ -466,16 +486,19 @@ class Portal:
 
     def logos(self) -> dict[str, Media]:
         """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
-        urls = [o.logo_url for o in self.outlet_directory().values() if o.logo_url]
+        urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
         return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
 
     def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
-        if outlet is None or not outlet.logo_url:
-            return Markup("")
-        stored = self.logos().get(outlet.logo_url)
-        if stored is None:
+        url = outlet_logo_url(outlet) if outlet is not None else None
+        stored = self.logos().get(url) if url else None
+        if outlet is None or stored is None:
             return Markup("")
         return pictures.picture_html(stored, f"{outlet.name} logo", role)
+
+    def _outlet_mark(self, outlet: Outlet) -> Markup:
+        """The outlet's logo where one is stored, else its monogram: a list of outlets never shows a hole."""
+        return self._logo(outlet, "mark") or pictures.placeholder_html("mark", outlet.name)
 
     def _picture_context(self, context: dict[str, Any], edition: Edition) -> None:
         article = context.get("article")

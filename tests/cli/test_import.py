@@ -138,6 +138,7 @@ def test_extract_jsonl_one_object_per_input_in_order(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["file"] for r in records] == [str(good), str(bad), str(good)]
     assert records[0]["title"] == "Storm hits the coast" and "error" in records[1]
+    assert result.returncode == 1 and "1 input failed" in result.stderr, result.stderr
     keys = {
         "url",
         "canonical_url",
@@ -156,6 +157,21 @@ def test_extract_jsonl_one_object_per_input_in_order(tmp_path: Path) -> None:
         "attribution",
     }
     assert keys <= set(records[0])
+
+
+def test_extract_exit_status_says_whether_every_input_was_read(tmp_path: Path) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(article_html())
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"")
+    every_good = newsloom(tmp_path / "data", "extract", str(good), str(good), "--format", "jsonl")
+    assert every_good.returncode == 0 and len(every_good.stdout.splitlines()) == 2
+    every_bad = newsloom(tmp_path / "data", "extract", str(bad), str(bad), "--format", "jsonl")
+    assert every_bad.returncode == 1 and "2 inputs failed" in every_bad.stderr
+    assert [json.loads(line)["file"] for line in every_bad.stdout.splitlines()] == [str(bad), str(bad)]
+    for output_format in ("json", "text"):
+        one_bad = newsloom(tmp_path / "data", "extract", str(bad), "--format", output_format)
+        assert one_bad.returncode == 1 and "bad.html" in one_bad.stderr, output_format
 
 
 def test_extract_json_and_text(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from newsloom.enrich.sections import place_section
 from newsloom.enrich.sections.rules import map_path
-from newsloom.enrich.sections.scheme import alias_map, scheme_from_settings
 from newsloom.model import Article
+from newsloom.section_scheme import alias_map, scheme_from_settings
 
 
 def _placed(url: str, **fields: object) -> Article:

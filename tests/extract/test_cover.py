@@ -82,3 +82,43 @@ def test_a_picture_outside_any_figure_keeps_the_caption_beside_it() -> None:
     assert [(i.url, i.caption, i.credit) for i in shown] == [
         (f"{CDN}/w=640/0b77e1d4-mayor-speaks.jpg", "The mayor speaks to residents at the harbour.", "Reuters")
     ]
+
+
+VN_CDN = "https://media.example.vn"
+
+
+def _vietnamese_page(social: str, related: str) -> bytes:
+    head = f'<meta property="og:image" content="{social}">'
+    return article_html(extra_head=head, body_prefix=related).encode()
+
+
+def test_one_shared_word_is_not_the_same_picture() -> None:
+    """The uploader's folder ("minhvui") or a processing step ("cropped") is shared by every picture it touched."""
+    social = f"{VN_CDN}/thumb_x470x250/Images/minhvui/2026/03/06/xu-phat-giam-doc-tai-chinh1772814635.jpg"
+    unrelated = (
+        f'<aside><img src="{VN_CDN}/thumb_x256x153/Images/minhvui/2026/03/06/giao-dich-vn301772783031.jpg"></aside>'
+    )
+    images = extract_article(_vietnamese_page(social, unrelated)).images
+    assert images[0].url == social and images[0].is_cover
+    cropped = f"{VN_CDN}/zoom/1200_630/2026/03/07/luu-y-khi-mua-vang-cropped-cropped-1772845181578.jpg"
+    thumb = f'<aside><img src="{VN_CDN}/zoom/180_120/2026/03/05/1chxd-cropped-1772721582390.jpg"></aside>'
+    assert extract_article(_vietnamese_page(cropped, thumb)).images[0].url == cropped
+
+
+def test_a_related_articles_thumbnail_is_never_the_cover() -> None:
+    """Even where its URL names the same picture (a related article reusing the photo), a picture linking to an
+    article the page lists by headline is that article's teaser. A picture linking to a photo viewer is the
+    article's own."""
+    social = f"{CDN}/share/7f3a9c21-storm-coast.jpg"
+    other = "https://news.example.com/world/storm-aftermath"
+    teaser = (
+        f'<aside><a href="{other}"><img src="{CDN}/w=180/7f3a9c21-storm-coast.jpg" width="180"></a>'
+        f'<a href="{other}">The storm left towns without power for days</a></aside>'
+    )
+    images = extract_article(_vietnamese_page(social, teaser)).images
+    assert images[0].url == social
+    viewer = (
+        f'<figure><a href="https://news.example.com/photos/storm"><img src="{CDN}/w=800/7f3a9c21-storm-coast.jpg">'
+        "</a></figure>"
+    )
+    assert extract_article(_vietnamese_page(social, viewer)).images[0].url == f"{CDN}/w=800/7f3a9c21-storm-coast.jpg"

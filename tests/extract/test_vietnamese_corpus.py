@@ -103,3 +103,61 @@ def test_datelines_and_sources_are_parsed_wherever_present(record: dict[str, Any
     assert all(not name.lower().startswith("theo ") for name in article.authors), article.authors
     for image in article.images:
         assert "(Ảnh:" not in (image.caption or ""), image.caption
+
+
+def _links_to_other_pages(record: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The page's links to its site's other pages: their texts (headlines) and the pictures inside them."""
+    from urllib.parse import urljoin, urlsplit
+
+    from lxml import html as lxml_html
+
+    root = corpus("vietnamese-news")
+    tree = lxml_html.fromstring(gzip.decompress((root / "html" / f"{record['id']}.html.gz").read_bytes()))
+    host = urlsplit(record["url"]).hostname
+    texts, pictures = set(), set()
+    for link in tree.iter("a"):
+        target = urljoin(record["url"], link.get("href") or "")
+        if urlsplit(target).hostname != host or target.split("#")[0] == record["url"]:
+            continue
+        if len(text := space(link.text_content())) >= 30:
+            texts.add(text)
+        pictures.update(urljoin(record["url"], img.get("src") or "") for img in link.iter("img"))
+    return texts, pictures
+
+
+@pytest.mark.corpus
+def test_cover_and_body_hold_no_other_articles(record: dict[str, Any]) -> None:
+    """The cover is never another article's thumbnail; no block of the body is another article's headline."""
+    article = extract(record)
+    headlines, thumbnails = _links_to_other_pages(record)
+    assert article.cover_image is not None and article.cover_image.url not in thumbnails, article.cover_image
+    for block in article.blocks:
+        for line in block.plain_text().splitlines():
+            assert space(line) not in headlines, line
+    assert not re.search(r"\bXem thêm\b|^Tải ứng dụng", article.body, re.MULTILINE)
+
+
+SUBHEADINGS = {  # in-body subheadings the pages write as one bold paragraph
+    "007": ["Đồng USD duy trì đà tăng"],
+    "011": ["Hạn chế xuất khẩu nhiên liệu", "Giảm công suất lọc hóa dầu", "Tìm nguồn cung thay thế"],
+}
+
+
+@pytest.mark.corpus
+def test_subheadings_are_headings_and_signatures_are_bylines(record: dict[str, Any]) -> None:
+    article = extract(record)
+    headings = [block.text for block in article.blocks if block.kind.value == "heading"]
+    assert set(SUBHEADINGS.get(record["id"], [])) <= set(headings), headings
+    if record["id"] == "011":  # VnExpress signs at the end: "Hà Thu (tổng hợp)"
+        assert article.authors == ["Hà Thu"] and "(tổng hợp)" not in article.body
+
+
+@pytest.mark.corpus
+def test_outlet_is_the_papers_own_name(record: dict[str, Any]) -> None:
+    """The name the corpus gives each page's paper ("Dân trí (dantri.com.vn)"), as newsloom names its outlet."""
+    from newsloom.domains import registrable_domain
+    from newsloom.outlets import choose_outlet_name
+
+    article = extract(record)
+    name, _ = choose_outlet_name(article, registrable_domain(article.canonical_url))
+    assert name == record["outlet"].rsplit(" (", 1)[0]

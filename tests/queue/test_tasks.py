@@ -16,7 +16,7 @@ from pathlib import Path
 import redis
 import sqlalchemy as sa
 
-from newsloom.enrich.copies import copy_groups
+from newsloom.copy_signatures import copy_groups
 from newsloom.queue.app import configure
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema

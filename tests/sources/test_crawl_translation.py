@@ -42,7 +42,7 @@ def test_crawl_round_translates_new_articles_and_survives_a_down_server(tmp_path
         assert _editions(store) == []
         state.mode = "ok"
         # The failed jobs wait for their retry time; `newsloom translate` (retry_now) or a later round makes them.
-        from newsloom.enrich.translate import translate_pending
+        from newsloom.pipeline.translation import translate_pending
 
         stats = translate_pending(store, settings, retry_now=True)
         assert stats.editions == 3

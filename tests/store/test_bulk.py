@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, UpsertOutcome, open_store, schema
+from newsloom.store.bulk import upsert_articles
 from tests.support.articles import make_article
 
 VOLATILE = {"created_at", "updated_at"}
@@ -46,12 +47,12 @@ def contents(store: SQLStore) -> dict[str, list[tuple[Any, ...]]]:
 
 def assert_same_as_one_by_one(one_by_one: SQLStore, bulk: SQLStore) -> None:
     results = [one_by_one.upsert_article(article) for article in batch()]
-    bulk_results = bulk.upsert_articles(batch())
+    bulk_results = upsert_articles(bulk, batch())
     assert bulk_results == results
     assert [result.outcome for result in bulk_results].count(UpsertOutcome.UPDATED) == 1
     assert contents(bulk) == contents(one_by_one)
     again = [one_by_one.upsert_article(article) for article in batch()]  # 3 is updated twice, the rest unchanged
-    assert bulk.upsert_articles(batch()) == again
+    assert upsert_articles(bulk, batch()) == again
     assert [result.outcome for result in again].count(UpsertOutcome.UNCHANGED) == 4
     assert contents(bulk) == contents(one_by_one)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from newsloom.enrich import enrich_article
-from newsloom.enrich.batch import enrich_stored
 from newsloom.model import UNDATED, Article, Block, BlockKind, Source
+from newsloom.pipeline.enrichment import enrich_stored
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.enrichment import EnrichmentStore

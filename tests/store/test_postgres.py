@@ -14,6 +14,7 @@ from newsloom.model import Block, BlockKind, Comment
 from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
+from newsloom.store.bulk import upsert_articles
 from newsloom.store.comments import CommentStore
 from newsloom.store.engine import current_revision, head_revision
 from newsloom.store.portal import PortalQueries
@@ -110,7 +111,7 @@ def test_edition_listings_probe_translations_per_listed_row(pg_store: SQLStore) 
     original = pg_store.upsert_article(make_article(1, language="vi")).article_id
     translation = pg_store.upsert_article(make_article(2, language="en", translated_from=original)).article_id
     untranslated = pg_store.upsert_article(make_article(3, language="vi")).article_id
-    pg_store.upsert_articles([make_article(number, language="en") for number in range(4, 2004)])
+    upsert_articles(pg_store, [make_article(number, language="en") for number in range(4, 2004)])
     listed = pg_store.latest_articles(2004, edition="en")
     assert translation in {a.id for a in listed} and untranslated in {a.id for a in listed}
     assert original not in {a.id for a in listed} and len(listed) == 2002

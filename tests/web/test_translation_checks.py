@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsloom.enrich.translate.stage import translate_pending
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
+from newsloom.pipeline.translation import translate_pending
 from newsloom.settings import Settings
 from newsloom.web.portal import article_path
 from tests.enrich.translate.helpers import EN_REFERENCE, VI_SENTENCES, VI_TITLE, vietnamese_page

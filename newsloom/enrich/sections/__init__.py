@@ -1,14 +1,14 @@
 """Sections: every article placed on the portal's scheme (``scheme.py``) by rules first (``rules.py``: feed mapping,
 publisher's section, breadcrumb, URL path), then by a text classifier trained on what the rules placed
-(``classifier.py``, run in the batch stage ``newsloom/enrich/batch.py``). An article neither places stays unplaced
+(``classifier.py``, run in the batch stage ``newsloom/pipeline/enrichment.py``). An article neither places stays unplaced
 (``section`` None, ``section_rule`` None) and is listed for the administrator.
 """
 
 from __future__ import annotations
 
 from newsloom.enrich.sections.rules import Placement, place_by_rules
-from newsloom.enrich.sections.scheme import DEFAULT_SCHEME, SchemeSection, alias_map, fold, scheme_from_settings
 from newsloom.model import Article
+from newsloom.section_scheme import DEFAULT_SCHEME, SchemeSection, alias_map, fold, scheme_from_settings
 
 _DEFAULT_ALIASES = alias_map(DEFAULT_SCHEME)
 _DEFAULT_NAMES = {section.slug: section.name("en") for section in DEFAULT_SCHEME}

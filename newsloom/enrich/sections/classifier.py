@@ -58,7 +58,7 @@ def read_jsonl(path: Path) -> Iterator[Labelled]:
     """Labelled articles from JSON lines, plain or gzipped: ``id``, ``title``, ``body``, ``label_en`` or ``label``."""
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue

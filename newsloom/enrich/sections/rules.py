@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from urllib.parse import unquote, urlsplit
 
-from newsloom.enrich.sections.scheme import fold
 from newsloom.model import Article
+from newsloom.section_scheme import fold
 
 CONFIDENCE = {"feed": 1.0, "publisher": 0.95, "breadcrumb": 0.9, "url": 0.85}
 _SPLIT = re.compile(r"\s*(?:[|>»/›,;:]|\s-\s|\s–\s)\s*")

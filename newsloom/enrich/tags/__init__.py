@@ -1,5 +1,5 @@
 """Tags: the publisher's keywords cleaned (``clean.py``), merged with the people, organisations and places found in
-the text (``ner.py``, ``merge.py``; run in batches after store by ``newsloom/enrich/batch.py``, where a model's
+the text (``ner.py``, ``merge.py``; run in batches after store by ``newsloom/pipeline/enrichment.py``, where a model's
 start-up and per-call costs are shared by many articles).
 """
 

@@ -7,50 +7,10 @@ from __future__ import annotations
 
 import re
 
-from newsloom.enrich.sections.scheme import fold
+from newsloom.section_scheme import fold
+from newsloom.wires import WIRE_LABELS
 
 MAX_TAG_CHARS = 60
-WIRE_LABELS = frozenset(
-    fold(label)
-    for label in (
-        "AP",
-        "A Wire",
-        "AP Wire",
-        "Associated Press",
-        "AFP",
-        "Agence France-Presse",
-        "Reuters",
-        "dpa",
-        "UPI",
-        "PA",
-        "PA Media",
-        "AAP",
-        "ANSA",
-        "EFE",
-        "IANS",
-        "PTI",
-        "ANI",
-        "Xinhua",
-        "TTXVN",
-        "Kyodo",
-        "Yonhap",
-        "Wire",
-        "Wires",
-        "Newswire",
-        "Wire service",
-        "Wire Services",
-        "Syndicated",
-        "Syndication",
-        "Press release",
-        "PR Newswire",
-        "Business Wire",
-        "Globe Newswire",
-        "APTN",
-        "AP Photo",
-        "Getty",
-        "Getty Images",
-    )
-)
 CMS_WORDS = frozenset(
     fold(word)
     for word in (

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from newsloom.enrich.sections.scheme import fold
 from newsloom.enrich.tags.clean import is_noise
 from newsloom.enrich.tags.ner import Entity
 from newsloom.limits import MAX_TAGS
+from newsloom.section_scheme import fold
 
 MAX_ENTITIES = 8
 _TITLES = sorted(

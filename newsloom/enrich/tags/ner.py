@@ -184,7 +184,7 @@ def _matmul_through_numpy(nlp: object) -> None:
     import numpy as np
     from thinc.api import NumpyOps
 
-    class MatmulOps(NumpyOps):  # type: ignore[misc]
+    class MatmulOps(NumpyOps):
         def gemm(self, x, y, out=None, trans1=False, trans2=False):  # type: ignore[no-untyped-def]
             x = x.T if trans1 else x
             y = y.T if trans2 else y

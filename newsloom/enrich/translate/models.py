@@ -100,7 +100,7 @@ def install_from_index(source: str, target: str, model_dir: Path, settings: Sett
 
 
 def installed_models(model_dir: Path) -> list[tuple[str, str, Path]]:
-    found = []
+    found: list[tuple[str, str, Path]] = []
     if not model_dir.is_dir():
         return found
     for path in sorted(model_dir.iterdir()):

@@ -79,7 +79,12 @@ class CTranslate2Translator:
             try:
                 import ctranslate2
                 import sentencepiece
-
+            except ImportError as error:  # the translation extra; the other backends need neither
+                raise TranslationError(
+                    f"the ctranslate2 backend needs the translation extra ({error.name} is not installed): "
+                    "pip install 'newsloom[translation]'"
+                ) from error
+            try:
                 loaded = _Loaded(
                     ctranslate2.Translator(str(model_path), device="cpu", inter_threads=1, intra_threads=self.threads),
                     sentencepiece.SentencePieceProcessor(model_file=str(source_spm)),

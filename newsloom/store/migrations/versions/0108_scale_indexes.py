@@ -3,7 +3,7 @@
 Without them, counting articles per section or outlet (``hidden`` is read from the row), finding the newest dated
 report of any story (no index on ``published_at``) and counting the newest articles' tags walked every article row,
 and an SQLite row keeps its body and blocks inline: at 1,000,000 articles, seconds per query, paid again after
-every commit. See BENCHMARKS.md, "Scale-out".
+every commit. See BENCHMARKS.md, "Store and scale-out".
 
 Revision ID: 0108
 Revises: 0107

@@ -17,12 +17,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from newsloom.enrich.translate.base import TranslationError, Translator
 from newsloom.enrich.translate.checks import Flag, check_translation
 from newsloom.enrich.translate.segment import join_sentences, split_sentences
 from newsloom.errors import NewsloomError
-from newsloom.model import Article, BlockKind
+from newsloom.model import Article, Block, BlockKind
 from newsloom.settings import Settings
 from newsloom.store.translations import StoredFlag, TranslationStore
 
@@ -62,12 +63,12 @@ def _slots(article: Article) -> list[_Slot]:
         slots.append(_Slot("lead", article.lead, lambda text: setattr(article, "lead", text)))
     for number, block in enumerate(article.blocks, 1):
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE) and block.text:
-            slots.append(_Slot(f"block {number}", block.text, lambda text, b=block: setattr(b, "text", text)))
+            slots.append(_Slot(f"block {number}", block.text, partial(setattr, block, "text")))
         for index, item in enumerate(block.items):
             cells = item.split("\t")
             for cell_number, cell in enumerate(cells):
 
-                def write(text: str, b=block, i=index, c=cell_number) -> None:
+                def write(text: str, b: Block = block, i: int = index, c: int = cell_number) -> None:
                     parts = b.items[i].split("\t")
                     parts[c] = text
                     b.items[i] = "\t".join(parts)
@@ -82,7 +83,7 @@ def _slots(article: Article) -> list[_Slot]:
 
 def _image_slots(prefix: str, image: object) -> list[_Slot]:
     return [
-        _Slot(f"{prefix} {name}", getattr(image, name), lambda text, n=name: setattr(image, n, text))
+        _Slot(f"{prefix} {name}", getattr(image, name), partial(setattr, image, name))
         for name in ("caption", "alt")
         if getattr(image, name)
     ]

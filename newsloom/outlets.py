@@ -6,6 +6,8 @@ Its name comes from the page's own evidence, most trusted first (JSON-LD ``publi
 ``application-name``, the ``<title>`` suffix), never a URL or host name, never a section name ("Security" on a
 heise.de page), never an aggregator that only carried the page ("MSN" on a CNN article). A name that looks like the
 domain wins over one that does not; without any usable evidence the domain's own label stands in ("Newsnation").
+A paper newsloom knows (``newsloom/known_outlets.py``) keeps its own spelling where the page's name is missing, a
+domain, capitals or another spelling of the same name ("cafef" → "CafeF", "Báo Dân Trí" → "Dân trí").
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import re
 import unicodedata
 
 from newsloom.domains import registrable_domain
-from newsloom.enrich.sections.scheme import all_section_words
-from newsloom.enrich.tags.clean import WIRE_LABELS
+from newsloom.known_outlets import KnownOutlet, known_outlet
 from newsloom.limits import MAX_NAME_CHARS
 from newsloom.model import Article
+from newsloom.section_scheme import all_section_words
+from newsloom.wires import WIRE_LABELS
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.
 CARRIERS = frozenset(
@@ -41,7 +44,7 @@ CARRIERS = frozenset(
 )
 _WIRES = WIRE_LABELS | {"associatedpress", "agencefrancepresse", "reuters"}
 # Rank of each kind of evidence: the higher, the more it is trusted.
-RANKS = {"json-ld": 5, "og": 4, "application": 3, "site": 3, "title": 2, "domain": 1}
+RANKS = {"registry": 7, "json-ld": 5, "og": 4, "application": 3, "site": 3, "title": 2, "domain": 1}
 _URLISH = re.compile(r"(?:^https?:|://|^www\.|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/|$))", re.IGNORECASE)
 _GENERIC = frozenset({"home", "homepage", "news", "latest news", "breaking news", "article", "articles", "video"})
 
@@ -86,6 +89,14 @@ def domain_name(domain: str) -> str:
     return label[:1].upper() + label[1:] if label else ""
 
 
+def _weak_name(name: str, domain: str, known: KnownOutlet) -> bool:
+    """A page's name for a known paper that the paper's own spelling should replace: its domain label
+    ("cafef"), capitals ("TUOI TRE ONLINE"), or one of its spellings of itself ("Báo Dân Trí")."""
+    letters = [ch for ch in name if ch.isalpha()]
+    shouting = len(letters) > 4 and all(ch.isupper() for ch in letters)
+    return shouting or fold(name) == fold(domain_label(domain)) or known.is_called(name)
+
+
 def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
     """The best name the page gives its publisher, and the rank of that evidence (0: none at all)."""
     own_sections = {fold(name) for name in (article.publisher_section, *article.breadcrumbs) if name}
@@ -107,12 +118,18 @@ def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
         if fold(name) in {fold(carrier) for carrier in CARRIERS} and not matches:
             continue  # the aggregator that carried the page, not the page's publisher
         candidates.append((int(matches), RANKS.get(kind, 1) * 100 - order, name))
+    chosen: tuple[str | None, int] = (None, 0)
     if candidates:
-        matches, rank, name = max(candidates)
-        return name, rank // 100 + (1 if matches else 0)
-    if domain and not domain.replace(".", "").isdigit() and "." in domain:
-        return domain_name(domain), RANKS["domain"]
-    return None, 0
+        best_matches, rank, best = max(candidates)
+        chosen = best, rank // 100 + (1 if best_matches else 0)
+    elif domain and not domain.replace(".", "").isdigit() and "." in domain:
+        chosen = domain_name(domain), RANKS["domain"]
+    # A known paper whose page names it weakly (nothing, its domain, capitals, another spelling of its own name):
+    # the name as the paper writes it (newsloom/known_outlets.py), ranked above any page's evidence.
+    known = known_outlet(domain) if domain else None
+    if known is not None and (chosen[1] <= RANKS["domain"] or _weak_name(chosen[0] or "", domain, known)):
+        return known.name, RANKS["registry"]
+    return chosen
 
 
 def distinct_name(name: str, domain: str) -> str:

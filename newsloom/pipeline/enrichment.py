@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from newsloom.enrich.sections.classifier import Labelled, ModelError, SectionClassifier, model_path
 from newsloom.enrich.sections.rules import map_label
-from newsloom.enrich.sections.scheme import alias_map, scheme_from_settings
 from newsloom.enrich.tags.merge import merge_tags
 from newsloom.enrich.tags.ner import Entity, recognizer_for
+from newsloom.section_scheme import alias_map, scheme_from_settings
 from newsloom.settings import Settings
 from newsloom.store.enrichment import Enriched, EnrichmentStore, PendingArticle
 from newsloom.store.sql import SQLStore

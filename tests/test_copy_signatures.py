@@ -1,6 +1,6 @@
 """Syndicated copies: one text run by several outlets is found, independent reports of the event are not."""
 
-from newsloom.enrich.copies import copy_groups
+from newsloom.copy_signatures import copy_groups
 from newsloom.model import Article, Block, BlockKind
 
 WIRE = (

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from newsloom.enrich.stories import WINDOW
 from newsloom.enrich.translate.offline import CTranslate2Translator
-from newsloom.enrich.translate.stage import translate_pending
 from newsloom.model import Article, Block, BlockKind, FetchedPage
 from newsloom.pipeline import process_page, update_stories
+from newsloom.pipeline.translation import translate_pending
 from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.sql import SQLStore

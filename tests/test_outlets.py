@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newsloom.enrich.outlets import choose_outlet_name
 from newsloom.model import Article
+from newsloom.outlets import choose_outlet_name
 
 
 def _article(evidence: list[tuple[str, str]], url: str, section: str | None = None) -> Article:

@@ -1,0 +1,55 @@
+"""An outlet's page after an operator's source took it over: the old address answers 301 to the new one (in every
+edition, feeds too), and the outlets list shows a logo or a monogram for each outlet, never a hole."""
+
+from __future__ import annotations
+
+import re
+
+from newsloom.model import Source
+from newsloom.store.sources import SourceStore
+from tests.web.conftest import Site
+
+
+def test_an_absorbed_outlets_old_address_moves_permanently_to_its_new_page(site: Site) -> None:
+    with site.client() as client:
+        assert client.get("/outlet/example-com").status_code == 200
+        assert client.get("/outlet/example-news").status_code == 404
+    SourceStore(site.store.engine).add_source(
+        Source(name="Example News", slug="example-news", homepage="https://example.com/")
+    )
+    with site.client() as client:
+        for old, new in [
+            ("/outlet/example-com", "/outlet/example-news"),
+            ("/vi/outlet/example-com", "/vi/outlet/example-news"),
+            ("/outlet/example-com?before=abc", "/outlet/example-news?before=abc"),
+            ("/outlet/example-com/feed.xml", "/outlet/example-news/feed.xml"),
+        ]:
+            moved = client.get(old)
+            assert moved.status_code == 301 and moved.headers["location"] == new, (old, moved.status_code)
+        page = client.get("/outlet/example-news")
+        assert page.status_code == 200 and len(re.findall(r'class="article-link"', page.text)) == 4
+        assert client.get("/outlet/never-was").status_code == 404
+
+
+def test_the_moved_address_follows_a_second_take_over(site: Site) -> None:
+    sources = SourceStore(site.store.engine)
+    sources.add_source(Source(name="Example News", slug="example-news", homepage="https://example.com/"))
+    assert site.store.engine is not None
+    with site.store.engine.begin() as conn:  # the operator's source itself leaves; a new one takes the domain
+        conn.exec_driver_sql("UPDATE sources SET name_rank = 0 WHERE slug = 'example-news'")
+    sources.add_source(Source(name="Example", slug="example", homepage="https://example.com/"))
+    with site.client() as client:
+        for old in ("/outlet/example-com", "/outlet/example-news"):
+            moved = client.get(old)
+            assert moved.status_code == 301 and moved.headers["location"] == "/outlet/example", old
+
+
+def test_every_outlet_in_the_list_has_a_mark(site: Site) -> None:
+    with site.client() as client:
+        html = client.get("/outlets").text
+    items = re.findall(r'<li class="outlet-item">(.*?)</li>', html, re.DOTALL)
+    assert len(items) >= 2
+    for item in items:
+        name = re.search(r'class="article-link" href="[^"]+">([^<]+)<', item).group(1)  # type: ignore[union-attr]
+        mark = re.search(r'<span class="pic pic-mark pic-placeholder" aria-hidden="true"><span>(.)</span>', item)
+        assert mark is not None and mark.group(1) == name[0].upper(), item
