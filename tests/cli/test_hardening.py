@@ -160,6 +160,7 @@ def test_f9_stored_fields_are_bounded_and_cuts_reported(tmp_path: Path) -> None:
     assert count_articles(data) == 1
 
 
+@pytest.mark.slow
 def test_f10_extraction_time_is_bounded_on_pathological_pages(tmp_path: Path) -> None:
     """F10: 200,000 tiny <p> cost about what 20,000 do (on main: 73 s against 2.8 s, superlinear)."""
     from newsloom.extract import extract_article
@@ -201,6 +202,7 @@ def test_f12_reimport_reports_nothing_updated(tmp_path: Path) -> None:
         assert " 0 new, 0 updated," in again.stdout, again.stdout
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=4096))
 def test_any_bytes_as_a_page_never_stop_a_directory_import(junk: bytes) -> None:

@@ -328,6 +328,7 @@ def slow_site(count: int) -> Iterator[FaultSite]:
         yield site
 
 
+@pytest.mark.slow  # a real crawl process, killed
 def test_f11_extraction_workers_die_with_a_killed_crawl(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {

@@ -155,6 +155,8 @@ def _fetch(portal: Portal) -> dict[str, str]:
     return found
 
 
+@pytest.mark.services  # the Nu Html Checker, a Java process
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("java") is None, reason="java is not installed")
 @pytest.mark.skipif(not VNU.exists(), reason="vnu.jar missing: run scripts/test-services.sh")
 def test_nu_html_checker_finds_no_error_on_any_page_type(portal: Portal, tmp_path: Path) -> None:

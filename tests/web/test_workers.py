@@ -20,6 +20,8 @@ from tests.conftest import free_port
 from tests.support.articles import make_article
 from tests.support.web import form_token
 
+pytestmark = [pytest.mark.services, pytest.mark.slow]  # portals as processes, as an operator runs them
+
 
 def serve(data: Path, port: int, workers: int = 2, **env: str) -> subprocess.Popen[bytes]:
     environment = {**os.environ, **env}
