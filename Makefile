@@ -51,8 +51,8 @@ typecheck: $(STAMP)
 
 # Refresh the interface catalogues after template changes (the portal compiles the .po files when it starts).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output -o newsloom/web/locale/messages.pot .
-	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output --no-wrap -o newsloom/web/locale/messages.pot .
+	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py

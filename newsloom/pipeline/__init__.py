@@ -32,6 +32,7 @@ from newsloom.extract.overrides import SiteOverrides
 from newsloom.extract.template import drop_template_blocks, repeated_keys
 from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
+from newsloom.records import Record
 from newsloom.settings import Settings
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
@@ -178,6 +179,36 @@ def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, e
     return PageResult(page.origin, outcome, None, result.article_id, cuts)
 
 
+def process_record(
+    record: Record | LoadFailure,
+    origin: str,
+    store: SQLStore,
+    *,
+    enrich: EnrichStage = enrich_article,
+) -> PageResult:
+    """One article record (``newsloom/records.py``) through enrich → limits → store, as a page after extraction:
+    language detected where the record gives none, publisher tags cleaned, section placed, outlet by registrable
+    domain. An exported record's own decisions (tags, section, language) win over enrichment's, and its story,
+    edition link and comments are stored with it. Like ``process_page``, it raises nothing for a bad record."""
+    from newsloom.store.records import store_record
+
+    if isinstance(record, LoadFailure):
+        return PageResult(origin, Outcome.FAILED, record.reason)
+    try:
+        article = record.keep_decisions(enrich(record.article))
+        cuts = tuple(limit_article(article))
+        result = store_record(store, record, article)
+    except NewsloomError as error:
+        return PageResult(origin, Outcome.FAILED, error.reason)
+    except Exception as error:  # every record is its own failure domain
+        log.debug("record failed", exc_info=True, extra={"origin": origin})
+        return PageResult(origin, Outcome.FAILED, _failure_reason(error))
+    if result.outcome == UpsertOutcome.UNCHANGED:
+        return PageResult(origin, Outcome.SKIPPED, "unchanged", result.article_id, cuts)
+    outcome = Outcome.NEW if result.outcome == UpsertOutcome.NEW else Outcome.UPDATED
+    return PageResult(origin, outcome, None, result.article_id, cuts)
+
+
 def process_pages(
     pages: Iterable[FetchedPage | LoadFailure],
     store: ArticleStore,
@@ -267,7 +298,9 @@ class Batch:
             if self.settings.fetch_images:
                 _tell(on_stage, "media")
                 report.media = await self._media(logos)
-            if self.settings.translate_backend.strip().lower() not in ("", "none"):
+            from newsloom.pipeline.translation import active_backend
+
+            if active_backend(self.settings) != "none":
                 _tell(on_stage, "translation")
                 report.translation, report.translation_error = await self.run_sync(self._translate)
             _tell(on_stage, "stories")

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
+from newsloom.pipeline.translation import translation_overview
 from newsloom.store.enrichment import EnrichmentStore
 from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
 from newsloom.store.portal import Named
@@ -148,6 +149,7 @@ def dashboard(request: Request) -> Response:
         flagged=ExtractionHealth(portal.store.engine).flagged(),
         unplaced=_with_guesses(EnrichmentStore(portal.store.engine).unplaced(50), sections),
         unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
+        translation=translation_overview(portal.store, portal.settings),
         user=_admin(request),
     )
 

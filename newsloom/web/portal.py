@@ -237,7 +237,7 @@ class Portal:
         self.guard = Guard(load_secret(self.settings), secure)
         self._flag_reader = _flag_reader(self.store)
         codes = self.settings.edition_list
-        self.editions = {code: Edition.load(code, self.settings.timezone) for code in codes}
+        self.editions = {code: Edition.load(code, self.settings.timezone, self.settings.sections) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
         self.templates = self._templates[codes[0]]
 
@@ -285,7 +285,7 @@ class Portal:
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
         env.globals["outlet_mark"] = self._outlet_mark
         env.globals.update(figure=body.figure, article_body=body.article_body)
-        env.globals["nav_sections"] = self.nav_sections
+        env.globals["nav_sections"] = lambda most=9: self.nav_sections(most, edition=edition.code)
         env.globals["fragment"] = self._fragment
         env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
@@ -426,18 +426,26 @@ class Portal:
 
         return self.memo(("section-labels", edition.code), build)
 
-    def section_counts(self) -> list[Named]:
+    @property
+    def untranslated(self) -> bool:
+        """Whether edition listings also show originals their readers cannot read (``editions_readable_only`` off)."""
+        return not self.settings.editions_readable_only
+
+    def section_counts(self, edition: str | None = None) -> list[Named]:
         """Every section with its article count, busiest first: what orders the header and the home page's blocks.
-        Counting is a pass over an index of the whole store (74-259 ms at a million articles): see ``_counted``."""
+        With ``edition`` (and ``editions_readable_only``), only the articles in that language count: the Vietnamese
+        header offers the sections Vietnamese readers find articles in. Counting is a pass over an index of the
+        whole store, which grows with it: see ``_counted``."""
+        language = None if self.untranslated else edition
         return self._counted(
-            "sections",
+            f"sections-{language or ''}",
             lambda: tuple(sorted((n.slug, n.name) for n in self.queries.section_names())),
-            self.queries.sections,
+            lambda: self.queries.sections(language),
         )
 
     def outlet_counts(self) -> list[Outlet]:
         """Every outlet with its article count and feed health, busiest first (the outlets page and API): counting
-        every outlet's articles took 110-180 ms at a million; see ``_counted``."""
+        every outlet's articles grows with the store; see ``_counted``."""
         return self._counted(
             "outlets",
             lambda: tuple(sorted((o.id, o.slug, o.name, o.logo_url) for o in self.outlet_directory().values())),
@@ -464,14 +472,16 @@ class Portal:
 
         return self.memo(("counts", name), build)
 
-    def nav_sections(self, most: int = 9) -> list[Named]:
-        """The header's sections: those with articles, the busiest first (shared until the store changes)."""
+    def nav_sections(self, most: int = 9, edition: str | None = None) -> list[Named]:
+        """The header's sections: those with articles (in ``edition``'s language), the busiest first (shared until
+        the store changes)."""
 
         def build() -> list[Named]:
-            busy = sorted((s for s in self.section_counts() if s.articles), key=lambda s: (-s.articles, s.name))
+            counts = self.section_counts(edition)
+            busy = sorted((s for s in counts if s.articles), key=lambda s: (-s.articles, s.name))
             return busy[:most]
 
-        return self.memo(("nav-sections", most), build)
+        return self.memo(("nav-sections", most, edition), build)
 
     @jinja2.pass_context
     def _fragment(self, context: Any, name: str) -> Markup:

@@ -198,21 +198,25 @@ def form_token(html: str) -> str:
 class Site:
     """The ``site`` fixture's portal: a store seeded with related articles, served by an ``AppServer``.
 
-    ``client()`` is in-process; ``url`` starts a real server on first use (browsers, checkers fetching by URL)."""
+    ``client()`` is in-process; ``url`` starts a real server on first use (browsers, checkers fetching by URL).
+    Built on a URL instead (``Site(url, store, ids, story_id)``, as before), it is that server's."""
 
-    def __init__(self, server: AppServer, store: Any, ids: list[int], story_id: int) -> None:
+    def __init__(self, server: AppServer | str, store: Any, ids: list[int], story_id: int, app: Any = None) -> None:
         self.server, self.store, self.ids, self.story_id = server, store, ids, story_id
+        self._app = app
 
     @property
     def app(self) -> Any:
-        return self.server.app
+        return self.server.app if isinstance(self.server, AppServer) else self._app
 
     @property
     def url(self) -> str:
-        return self.server.url
+        return self.server.url if isinstance(self.server, AppServer) else self.server
 
     def client(self) -> httpx.Client:
-        return self.server.client(follow_redirects=False, timeout=10)
+        if isinstance(self.server, AppServer):
+            return self.server.client(follow_redirects=False, timeout=10)
+        return httpx.Client(base_url=self.server, follow_redirects=False, timeout=10)
 
 
 def open_article(client: httpx.Client, site: Site) -> tuple[str, str]:

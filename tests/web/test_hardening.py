@@ -276,10 +276,18 @@ def test_display_names_are_normalised_and_invisible_ones_refused(site: Site) -> 
     assert display_name("  Ann\u202e\u2066 Lee ") == "Ann Lee"  # bidi overrides dropped
     for invisible in ("\u200b", "\u200b\u200d\u2060", "\u3000", "\u00ad", "\u0301"):
         assert display_name(invisible) == ""
+    # Blank by how they render though letters or symbols by category: Braille blank, the Hangul fillers (full and
+    # half width, choseong with jungseong), Khmer inherent vowels, a tag character, variation selectors.
+    for blank in ("\u2800", "\u3164", "\uffa0", "\u115f\u1160", "\u2800 \u3164\uffa0", "\u17b4\u17b5", "\U000e0041"):
+        assert display_name(blank) == "", ascii(blank)
+    assert display_name("\ufe0f\u180e\u034f") == ""
+    assert display_name("Ann\u3164Lee") != "" and display_name("\u2800Bo") != ""  # something visible is left
     with site.client() as client:
         _, token = open_article(client, site)
         assert post(client, site, token, author_name="\u200b").status_code == 400
         assert post(client, site, token, author_name="\u200b\ufeff").status_code == 400
+        for blank in ("\u2800", "\u3164", "\uffa0", "\u115f\u1160"):
+            assert post(client, site, token, author_name=blank).status_code == 400, ascii(blank)
         assert post(client, site, token, author_name="Ｂｏｂ").status_code == 303
     from newsloom.store.comments import CommentStore
 
@@ -315,3 +323,17 @@ def test_the_global_login_ceiling_spares_a_browser_known_to_the_account(tmp_path
             known.cookies.set("newsloom_device", "forged", path="/admin/login")
             assert attempt(known, "192.0.2.1", "correct horse battery") == 429
     store.close()
+
+
+def test_admin_pages_and_the_login_form_are_never_stored(site: Site) -> None:
+    """Admin pages carry pending comments and a CSRF token: ``no-store`` on each, logged in or not, in any form."""
+    with site.client() as client:
+        anonymous = [client.get("/admin/login"), client.get("/admin"), client.head("/admin/login")]
+        login(client, site)
+        pages = [client.get(path) for path in ("/admin", "/admin/login", "/admin/sections", "/admin/outlets/x")]
+        refused = client.post("/admin/login", data={"username": "editor", "password": "x", "csrf_token": "forged"})
+    for response in [*anonymous, *pages, refused]:
+        assert response.headers.get_list("cache-control") == ["no-store"], (response.url, response.status_code)
+    assert pages[0].status_code == 200 and "csrf_token" in pages[0].text
+    with site.client() as client:  # a reader's page keeps its own caching
+        assert "no-store" not in client.get("/").headers.get("cache-control", "")

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
 from tests.support.articles import make_article
+from tests.support.web import AppServer
 
 
 def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> None:
     for number in range(1, 46):
         store.upsert_article(make_article(number, title=f"Harbour police report {number}"))
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         first = client.get("/search", params={"q": "police"}).text
         assert "45 results for “police” · page 1 of 3" in first
         titles = [re.findall(r'class="article-link" href="[^"]+">([^<]+)<', client.get(url).text)
@@ -33,6 +31,10 @@ def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> N
         past = client.get("/search", params={"q": "police", "page": "7"}).text
         assert "No articles match" not in past and "Results for “police” end on page 3." in past
         assert 'href="/search?q=police&amp;page=3"' in past
-        vietnamese = client.get("/search", params={"q": "police", "page": "7"}, headers={"Accept-Language": "vi"})
+        # The Vietnamese edition searches what its readers can read (no English article) unless they choose a language.
+        vietnamese = client.get("/search", params={"q": "police"}, headers={"Accept-Language": "vi"})
+        assert "Harbour police" not in vietnamese.text
+        params = {"q": "police", "page": "7", "language": "en"}
+        vietnamese = client.get("/search", params=params, headers={"Accept-Language": "vi"})
         assert "Kết quả cho “police” chỉ có đến trang 3." in vietnamese.text
         assert "No articles match" in client.get("/search", params={"q": "nowhereword", "page": "2"}).text
