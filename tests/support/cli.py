@@ -1,8 +1,8 @@
-"""Running the ``newsloom`` command in tests: in-process through click's runner (``run_cli``), or as a real
-process (``run_process``) where the process is the point: start-up time, signals, the hash seed, ``python -m``.
+"""Running the ``newsloom`` command in tests in-process, through click's runner (``run_cli``). Tests where the
+process is the point (start-up time, signals, the hash seed) start ``python -m newsloom`` themselves.
 
-Both return a ``subprocess.CompletedProcess`` (``returncode``, ``stdout``, ``stderr``), so a test reads the same
-either way. ``run_cli`` goes through ``newsloom.cli.main`` as the console script does (its one-line database
+``run_cli`` returns a ``subprocess.CompletedProcess`` (``returncode``, ``stdout``, ``stderr``), so a test reads as
+it did against a process. It goes through ``newsloom.cli.main`` as the console script does (its one-line database
 errors included), with the environment a process would get, and leaves no logging handler or console pointing at
 its closed streams.
 """
@@ -10,7 +10,6 @@ its closed streams.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import subprocess
 import sys
@@ -27,24 +26,6 @@ COLUMNS = 250  # wide enough that no table cell is cut
 def count_articles(data_dir: Path) -> int:
     with sqlite3.connect(data_dir / "newsloom.db") as conn:
         return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-
-
-def _process_env(env: Mapping[str, str | None] | None) -> dict[str, str]:
-    merged: dict[str, str | None] = {**os.environ, "COLUMNS": str(COLUMNS), **(env or {})}
-    return {key: value for key, value in merged.items() if value is not None}
-
-
-def run_process(
-    *args: str, env: Mapping[str, str | None] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """``python -m newsloom ARGS`` as a real process; ``env`` entries set to None are removed."""
-    return subprocess.run(
-        [sys.executable, "-m", "newsloom", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=_process_env(env),
-    )
 
 
 @contextmanager
