@@ -9,8 +9,8 @@ from pathlib import Path
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome, process_pages
 from newsloom.store import SQLStore
-from tests.cli.test_import import newsloom
 from tests.conftest import article_html, corpus
+from tests.support.cli import run_cli
 
 CANONICAL = "https://news.example.com/world/storm-hits-the-coast"
 
@@ -63,9 +63,9 @@ def test_reimporting_the_fundus_taz_pair_updates_nothing(tmp_path: Path) -> None
         shutil.copy(source / name, pages / name)
     assert len(list(pages.iterdir())) == 2, "the two taz pages sharing one canonical URL"
     data = tmp_path / "data"
-    first = newsloom(data, "import", "--allow-failures", str(pages))
+    first = run_cli("--data-dir", str(data), "import", "--allow-failures", str(pages))
     assert "1 new, 0 updated" in first.stdout, first.stdout + first.stderr
     assert "a copy" in first.stdout + first.stderr
     for _ in range(2):
-        again = newsloom(data, "import", "--allow-failures", str(pages))
+        again = run_cli("--data-dir", str(data), "import", "--allow-failures", str(pages))
         assert " 0 new, 0 updated," in again.stdout, again.stdout
