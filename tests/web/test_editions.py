@@ -302,3 +302,34 @@ def test_sections_that_read_the_same_are_told_apart(editions: Editions) -> None:
     # The Vietnamese header offers the sections with Vietnamese articles: the English outlet's "World" has none.
     assert sorted(nav(vietnamese_home)) == ["Thế giới"]
     assert "<h1>World (Thế giới)</h1>" in heading
+
+
+def test_top_stories_are_those_an_edition_can_read_under_a_title_in_its_language(
+    settings: Settings, store: SQLStore
+) -> None:
+    from newsloom.store.stories import StoryStore
+
+    ids = store_editions(store)
+
+    def elsewhere(number: int, title: str, host: str) -> int:
+        article = vietnamese(number, title)
+        article.url = article.canonical_url = f"https://{host}/{number}.htm"
+        article.site_name = host
+        return store.upsert_article(article).article_id
+
+    other = elsewhere(6, "Bão số 13 gây mưa lớn", "vnexpress.example")
+    lone = [elsewhere(7, "Giá vàng tăng 7", "a.example"), elsewhere(8, "Giá vàng tăng 8", "b.example")]
+    stories = StoryStore(store.engine)
+    now = datetime.now(UTC)
+    stories.create_story("Bão số 13 đổ bộ miền Trung", [ids["original"], ids["translation"], other], now)
+    stories.create_story("Giá vàng tăng", lone, now)
+    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+        english, vietnamese_home = client.get("/en/").text, client.get("/vi/").text
+
+    def top(html: str) -> list[str]:
+        block = html.split('id="top-heading"', 1)[1].split("</section>", 1)[0] if 'id="top-heading"' in html else ""
+        return re.findall(r'href="/\w+/story/\d+">([^<]+)</a>', block)
+
+    # English readers get the storm under its English report's title, and not the Vietnamese-only gold story.
+    assert top(english) == ["Storm No. 13 makes landfall in central Vietnam"]
+    assert sorted(top(vietnamese_home)) == ["Bão số 13 gây mưa lớn", "Giá vàng tăng 8"]
