@@ -89,6 +89,8 @@ def _bold_only(paragraph: lxml_html.HtmlElement, text: str) -> bool:
 
 
 def read_page_cues(tree: lxml_html.HtmlElement, base_url: str | None) -> PageCues:
+    """The site's headline links (text and target) and the page's bold-only paragraphs, read once before the body
+    finder runs (it drops links and formatting)."""
     cues = PageCues()
     host = _host(base_url)
     if host and base_url:
