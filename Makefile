@@ -1,5 +1,6 @@
 # Quick start: `make run` serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere);
-# `make test` runs every check.
+# `make test` runs every check (ruff, mypy, pytest). Both install newsloom with every extra ('.[dev]' includes
+# nlp, translation and scale) and the English NER model.
 PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -7,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
+.PHONY: run test lint typecheck i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
 
 $(STAMP): pyproject.toml requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +24,20 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/test-services.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Static types of the package (configuration: [tool.mypy] in pyproject.toml); `make test` runs it before pytest.
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 # Refresh the interface catalogues after template changes (the portal compiles the .po files when it starts).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output -o newsloom/web/locale/messages.pot .
-	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F newsloom/web/locale/babel.cfg -k N_ --no-location --sort-output --no-wrap -o newsloom/web/locale/messages.pot .
+	$(BIN)/pybabel update -i newsloom/web/locale/messages.pot -d newsloom/web/locale --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 bench-extract: $(STAMP)
 	$(BIN)/python bench/extract_bench.py

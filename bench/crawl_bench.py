@@ -200,10 +200,10 @@ def crawl(data_dir: Path, hosts: int, port: int, workers: int) -> tuple[dict[str
         async with Crawler(settings, store) as crawler:
             stages = crawler.after_store
 
-            def timed_stages(report: CrawlReport) -> None:  # stories, entity tags, sections: once per round
+            async def timed_stages(report: CrawlReport) -> None:  # the batch stages: once per round
                 nonlocal batch_seconds
                 began = time.perf_counter()
-                stages(report)
+                await stages(report)
                 batch_seconds += time.perf_counter() - began
 
             crawler.after_store = timed_stages  # type: ignore[method-assign]

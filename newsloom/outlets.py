@@ -17,9 +17,9 @@ import unicodedata
 
 from newsloom.domains import registrable_domain
 from newsloom.known_outlets import KnownOutlet, known_outlet
-from newsloom.limits import MAX_NAME_CHARS
 from newsloom.model import Article
 from newsloom.section_scheme import all_section_words
+from newsloom.size_caps import MAX_NAME_CHARS
 from newsloom.wires import WIRE_LABELS
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.
@@ -120,8 +120,8 @@ def choose_outlet_name(article: Article, domain: str) -> tuple[str | None, int]:
         candidates.append((int(matches), RANKS.get(kind, 1) * 100 - order, name))
     chosen: tuple[str | None, int] = (None, 0)
     if candidates:
-        matches, rank, name = max(candidates)
-        chosen = name, rank // 100 + (1 if matches else 0)
+        best_matches, rank, best = max(candidates)
+        chosen = best, rank // 100 + (1 if best_matches else 0)
     elif domain and not domain.replace(".", "").isdigit() and "." in domain:
         chosen = domain_name(domain), RANKS["domain"]
     # A known paper whose page names it weakly (nothing, its domain, capitals, another spelling of its own name):

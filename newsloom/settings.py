@@ -129,8 +129,9 @@ class Settings(BaseSettings):
         128, description="Memory per server process for rendered pages, served until the store changes (0: off)."
     )
     translate_backend: str = Field(
-        "none",
-        description="Machine translation into translate_targets: none | ctranslate2 | libretranslate | openai.",
+        "auto",
+        description="Machine translation into translate_targets: auto | none | ctranslate2 | libretranslate | openai; "
+        "auto: ctranslate2 once a model is installed (`newsloom models install vi en`), else none.",
     )
     translate_targets: str = Field(
         "en", description="Comma-separated languages each article gets a translated edition in, e.g. 'en,vi'."
@@ -186,6 +187,12 @@ class Settings(BaseSettings):
         "en", description="Edition served when the reader's Accept-Language names none of the editions."
     )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone in which the portal shows dates and times.")
+    editions_readable_only: bool = Field(
+        True,
+        description="An edition's listings (home, sections, tags, authors, search) show only what its readers can "
+        "read: originals in its language and translations into it; the rest is on outlet pages and "
+        "/other-languages. Off: untranslated articles in other languages are listed too, labelled.",
+    )
 
     @property
     def edition_list(self) -> list[str]:

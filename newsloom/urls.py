@@ -5,8 +5,8 @@ Every URL that comes from outside (a page's ``<link rel=canonical>``, a feed ite
 99999, an unclosed ``[::1``, a host with spaces, a URL of 100 KB) into one named error, :class:`InvalidURL`, that a
 caller records as the reason its page or item failed, instead of a ``ValueError`` from deep inside ``urllib``.
 
-Two URLs that name the same article must normalise to the same string: scheme and host lower-cased, default ports
-and fragments dropped, tracking parameters (``utm_*``, ``fbclid``, ``gclid`` …) removed, remaining query parameters
+Two URLs that name the same article must normalise to the same string: scheme and host lower-cased, default ports,
+credentials (``user:pass@``) and fragments dropped, tracking parameters (``utm_*``, ``fbclid``, ``gclid`` …) removed, remaining query parameters
 kept in their order. Paths keep their case (servers may treat it as significant). IPv6 literals keep their
 brackets (``http://[::1]:8080/a``).
 """
@@ -14,9 +14,12 @@ brackets (``http://[::1]:8080/a``).
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import idna
 
 from newsloom.errors import InvalidURL
 
@@ -50,11 +53,18 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_CHARS = 2048
 # A host name: labels of letters (any script: IDNs arrive unencoded), digits, hyphens and underscores.
 _HOST_NAME = re.compile(r"^[\w-]+(\.[\w-]+)*\.?$", re.UNICODE)
+# DNS limits (RFC 1035): a label of at most 63 octets, a name of at most 253 characters.
+MAX_LABEL_CHARS = 63
+MAX_HOST_CHARS = 253
+# A host whose last label is a number is an IPv4 address (WHATWG URL), whatever its other labels look like.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 
 
 @dataclass(frozen=True, slots=True)
 class HttpURL:
-    """The parts of an http(s) URL that parsed cleanly; ``host`` is lower-case, IPv6 literals in brackets."""
+    """The parts of an http(s) URL that parsed cleanly; ``host`` is lower-case, IPv6 literals in brackets.
+
+    ``netloc`` leaves out ``username`` (and the password): credentials in a URL are not the article's address."""
 
     scheme: str
     host: str
@@ -69,7 +79,7 @@ class HttpURL:
         netloc = self.host
         if self.port is not None and self.port != DEFAULT_PORTS[self.scheme]:
             netloc = f"{netloc}:{self.port}"
-        return f"{self.username}@{netloc}" if self.username else netloc
+        return netloc  # never the userinfo: a listed ``user:pass@`` is neither part of the key nor shown
 
 
 def _split(url: str) -> SplitResult:
@@ -100,9 +110,38 @@ def parse_http_url(url: str) -> HttpURL:
         raise InvalidURL("URL has no host", url)
     if ":" in host:  # an IPv6 literal (urlsplit already checked its brackets and characters)
         host = f"[{host}]"
-    elif not _HOST_NAME.match(host):
-        raise InvalidURL(f"bad host name {host!r}", url)
+    else:
+        _check_host_name(host, url)
     return HttpURL(scheme, host, port, parts.username, parts.path, parts.query, parts.fragment)
+
+
+def _check_host_name(host: str, url: str) -> None:
+    """Refuse a host name that the HTTP client or the resolver would refuse later.
+
+    Caught here, a bad host is one feed item's rejection; caught by httpx (``Invalid IPv4 address``) or by the
+    ``idna`` codec (``label empty or too long``) it surfaced as a foreign exception in the middle of a feed's poll.
+    """
+    if not _HOST_NAME.match(host):
+        raise InvalidURL(f"bad host name {host!r}", url)
+    if _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:  # octal (0177.0.0.1), short (127.1), hex or out of range (1.2.3.999)
+            raise InvalidURL(f"bad IPv4 address {host!r}", url) from None
+        return
+    try:
+        ascii_host = idna.encode(host).decode("ascii") if not host.isascii() else host
+        labels = ascii_host.split(".")
+        for label in labels:
+            if label.startswith("xn--"):
+                idna.decode(label)
+    except (idna.IDNAError, UnicodeError) as error:
+        raise InvalidURL(f"bad international host name {host!r}: {error}", url) from None
+    if len(ascii_host) > MAX_HOST_CHARS or any(not label or len(label) > MAX_LABEL_CHARS for label in labels):
+        raise InvalidURL(
+            f"bad host name {host[:80]!r}: over {MAX_HOST_CHARS} characters or a label empty or over {MAX_LABEL_CHARS}",
+            url,
+        )
 
 
 def is_tracking_param(name: str) -> bool:
@@ -135,6 +174,21 @@ def url_key(url: str) -> str:
         return canonicalize_url(url)
     except InvalidURL:
         return url.strip()[:MAX_URL_CHARS]
+
+
+def strip_userinfo(url: str) -> str:
+    """``url`` without its ``user:password@`` part; never raises (an unparseable URL is returned as it is).
+
+    A feed item may carry credentials in its link (``http://user:pass@host/a``): kept, they made a second copy of
+    the article under another key and were published on its "Source:" link, in the API and in the feeds.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def urlsplit_scheme(url: str) -> str:

@@ -7,13 +7,17 @@ service that is down is one clear line naming its URL (password hidden), not a t
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from newsloom.cli.context import AppContext, err_console, out_console
 
+if TYPE_CHECKING:  # Celery is the scale extra, imported when a command runs
+    from celery import Celery
 
-def _checked_app(app: AppContext):  # type: ignore[no-untyped-def]
+
+def _checked_app(app: AppContext) -> Celery:
     """The configured Celery application, once broker and store are known to answer."""
     import sqlalchemy.exc
 
@@ -37,7 +41,9 @@ def _checked_app(app: AppContext):  # type: ignore[no-untyped-def]
         app.store.engine.dispose()  # nothing opened here may cross the fork into worker processes
     except sqlalchemy.exc.SQLAlchemyError as error:
         url = redacted(settings.resolved_database_url)
-        raise click.ClickException(f"cannot reach the store at {url}: {error.orig or error}") from None
+        raise click.ClickException(
+            f"cannot reach the store at {url}: {getattr(error, 'orig', None) or error}"
+        ) from None
     return celery_app
 
 

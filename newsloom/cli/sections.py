@@ -15,6 +15,7 @@ from newsloom.errors import NewsloomError
 
 def run_enrichment(app: AppContext) -> None:
     """Entity tags and classifier placement for every article not yet enriched, with progress on a terminal."""
+    from newsloom.cli.batch import print_enrichment
     from newsloom.pipeline.enrichment import enrich_stored
     from newsloom.store.enrichment import EnrichmentStore
 
@@ -25,11 +26,7 @@ def run_enrichment(app: AppContext) -> None:
     with progress_bar() as progress:
         task = progress.add_task("tags and sections", total=pending)
         changes = enrich_stored(store, app.settings, on_progress=lambda n: progress.advance(task, n))
-    trained = ", section model trained from the store" if changes.model_trained else ""
-    err_console.print(
-        f"enrich: {changes.articles} articles, {changes.entity_tags} entity tags, "
-        f"{changes.placed} placed by the classifier{trained}"
-    )
+    print_enrichment(changes)
 
 
 @click.command("enrich")

@@ -11,19 +11,29 @@ from newsloom.cli.context import AppContext, err_console
 from newsloom.errors import NewsloomError
 
 
-def print_translation(stats: object) -> None:
-    """One line for import, crawl and translate: editions made, failures with their reasons, memory hit rate."""
+def summary_line(stats: object) -> str:
+    """The run in one line, counting what it made and what it set aside, nothing else: "translate: 12 editions
+    made, 40 sentences from the translation memory; skipped: 30 (no model for pt→en), 2 (no model for it→en)"."""
     from newsloom.pipeline.translation import TranslationStats
 
     assert isinstance(stats, TranslationStats)
-    if not (stats.editions or stats.failed or stats.stopped):
-        return
-    err_console.print(
-        f"translate: {stats.editions} editions ({stats.partial} partial), {stats.failed} failed; "
-        f"{stats.segments} sentences, {stats.hit_rate:.0%} from the translation memory; {stats.flags} check flags",
-        markup=False,
-        soft_wrap=True,
+    line = (
+        f"translate: {stats.editions} editions made, {stats.memory_hits} sentences from the translation memory; "
+        "skipped: "
     )
+    skipped = sorted(stats.skipped.items(), key=lambda item: (-item[1], item[0]))
+    return line + (", ".join(f"{count} ({reason})" for reason, count in skipped) or "none")
+
+
+def print_translation(stats: object, *, always: bool = False) -> None:
+    """The summary line for import, crawl and translate (import and crawl: only when the stage did anything), then
+    each failure with its reason and, if the run stopped early, why."""
+    from newsloom.pipeline.translation import TranslationStats
+
+    assert isinstance(stats, TranslationStats)
+    if not (always or stats.editions or stats.failed or stats.stopped or stats.skipped):
+        return
+    err_console.print(summary_line(stats), markup=False, soft_wrap=True)
     for article_id, reason in stats.failures[:20]:
         err_console.print(
             f"  failed: article {article_id}: {reason} (kept untranslated, retried later)", markup=False, soft_wrap=True
@@ -32,19 +42,19 @@ def print_translation(stats: object) -> None:
         err_console.print(f"  {stats.stopped}", markup=False, soft_wrap=True)
 
 
-def run_translation(app: AppContext, *, retry_now: bool = False) -> object | None:
+def run_translation(app: AppContext, *, retry_now: bool = False, always: bool = False) -> object | None:
     """The stage after a batch: never fails the batch (articles are stored; translation is retried later)."""
-    if app.settings.translate_backend.strip().lower() in ("", "none"):
-        return None
-    from newsloom.pipeline.translation import translate_pending
+    from newsloom.pipeline.translation import active_backend, translate_pending
 
+    if active_backend(app.settings) == "none":
+        return None
     try:
         with err_console.status("translating"):  # shown on a terminal only
             stats = translate_pending(app.store, app.settings, retry_now=retry_now)
     except NewsloomError as error:
         err_console.print(f"translate: {error.reason} (articles stored untranslated)", markup=False, soft_wrap=True)
         return None
-    print_translation(stats)
+    print_translation(stats, always=always)
     return stats
 
 
@@ -54,29 +64,35 @@ def translate_command(app: AppContext) -> None:
     """Make the translated editions due (translate_backend, translate_targets) and retry failed ones now.
 
     Import and crawl translate after each batch; this command catches up after a backend was down or newly
-    configured. A failed article stays stored untranslated and is retried on the next run.
+    configured. A failed article stays stored untranslated and is retried on the next run; an article whose
+    language pair has no model is skipped ("no model for pt→en") until one is installed. Exit status 1 only when
+    articles failed and no edition was made.
     """
-    if app.settings.translate_backend.strip().lower() in ("", "none"):
-        err_console.print("translate: translate_backend is 'none': nothing to do (see `newsloom settings`)")
-        return
-    from newsloom.store.translations import TranslationStore
+    from newsloom.pipeline.translation import active_backend
 
-    stats = run_translation(app, retry_now=True)
+    if active_backend(app.settings) == "none":
+        backend = app.settings.translate_backend.strip().lower() or "none"
+        if backend == "auto":
+            err_console.print(
+                f"translate: off: no translation model in {app.settings.resolved_model_dir}; run `newsloom models "
+                "install vi en` (or set translate_backend, see `newsloom settings`)",
+                markup=False,
+                soft_wrap=True,
+            )
+        else:
+            err_console.print("translate: translate_backend is 'none': nothing to do (see `newsloom settings`)")
+        return
+    stats = run_translation(app, retry_now=True, always=True)
     if stats is None:
         raise SystemExit(1)
-    counts = TranslationStore(app.store.engine).job_counts()
-    err_console.print(
-        "jobs: " + (", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "none"),
-        markup=False,
-        soft_wrap=True,
-    )
     if getattr(stats, "failed", 0) and not getattr(stats, "editions", 0):
         raise SystemExit(1)
 
 
 @click.group("models")
 def models_group() -> None:
-    """Offline translation models for translate_backend = "ctranslate2" (in translate_model_dir)."""
+    """Offline translation models (in translate_model_dir): with translate_backend = "auto" (the default) or
+    "ctranslate2", installing one turns translation on."""
 
 
 @models_group.command("install")

@@ -42,6 +42,7 @@ from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
+from newsloom.urls import strip_userinfo
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -99,7 +100,9 @@ def _main_text(
         )
     except Exception as error:  # the body finder raises assorted parser errors on hostile input
         raise ExtractError(f"extractor failed: {type(error).__name__}", where) from error
-    return document.body if document is not None else None
+    if document is None or isinstance(document, dict):  # a dict only with as_dict=True, which is not asked for
+        return None
+    return document.body
 
 
 def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
@@ -313,8 +316,8 @@ def extract_article(
     root = container if container is not None else tree
     cues = read_page_cues(root, base_url)
     cover = find_cover(tree, meta.image, base_url, frozenset(cues.headline_targets))
-    title = (site.text(tree, "title")[:1] or [None])[0] if site else None
-    title = title or choose_title(tree, meta)
+    titles = site.text(tree, "title") if site else []
+    title = (titles[0] if titles else None) or choose_title(tree, meta)
     _drop_hover_cards(cards)
     main = _main_text(root, base_url, where)
     blocks, attribution = _body(root, main, figures, base_url, title, meta, videos, cues)
@@ -336,7 +339,7 @@ def extract_article(
     if meta.description and not has_dateline and (item := dateline(meta.description)):
         attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline
     key = article_key(meta.canonical, url, canonical_aliases)
-    page_url = url or key
+    page_url = strip_userinfo(url) if url else key  # shown on the "Source:" link: never a password
     credits = dict.fromkeys(b.image.credit for b in blocks if b.image is not None and b.image.credit)
     attribution += [Attribution(AttributionKind.PHOTO_CREDIT, name=credit) for credit in credits if credit]
     return Article(

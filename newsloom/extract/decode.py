@@ -43,9 +43,9 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
         match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", content_type, re.IGNORECASE)
         if match and (name := _normalise(match.group(1))):
             return name
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        return _normalise(match.group(1).decode("ascii", "ignore"))
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        return _normalise(declared.group(1).decode("ascii", "ignore"))
     return None
 
 

@@ -79,7 +79,7 @@ def breadcrumb_section(objects: list[dict[str, Any]], title: str | None, url: st
             continue
         ordered = sorted(
             (e for e in elements if isinstance(e, dict)),
-            key=lambda e: int(e.get("position")) if str(e.get("position", "")).isdigit() else 0,
+            key=lambda e: int(str(e.get("position"))) if str(e.get("position", "")).isdigit() else 0,
         )
         names = []
         for element in ordered:

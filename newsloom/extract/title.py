@@ -86,10 +86,10 @@ def title_candidates(tree: lxml_html.HtmlElement, meta: PageMetadata) -> list[tu
             found.append(("h1_main" if heading in inside else "h1", text))
     if meta.title:
         found.append(("headline", meta.title))
-    for source, text in (("og", meta.og_title), ("html", meta.html_title)):
-        if text:
-            found.append((source, text))
-            found.append((f"{source}_stripped", strip_site_name(normalize_space(text), meta.site_name)))
+    for source, named in (("og", meta.og_title), ("html", meta.html_title)):
+        if named:
+            found.append((source, named))
+            found.append((f"{source}_stripped", strip_site_name(normalize_space(named), meta.site_name)))
     return found
 
 

@@ -39,7 +39,16 @@ log = logging.getLogger(__name__)
 ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 ACCEPT_FEED = "application/rss+xml,application/atom+xml,application/feed+json,application/xml;q=0.9,*/*;q=0.5"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-ROBOTS_MAX_BYTES = 512_000
+# RFC 9309 2.5: crawlers must parse at least the first 500 KiB of a robots.txt; the rest is not read.
+ROBOTS_MAX_BYTES = 500 * 1024
+
+
+def robots_text(content: bytes) -> str:
+    """A robots.txt body as text; one cut at ``ROBOTS_MAX_BYTES`` loses its last, partial line (a cut
+    ``Disallow: /private`` would read as ``Disallow: /pri`` and forbid more than the site asked)."""
+    if len(content) >= ROBOTS_MAX_BYTES:
+        content = content[: content.rfind(b"\n") + 1]
+    return content.decode("utf-8", errors="replace")
 
 
 class _Retry(Exception):
@@ -162,10 +171,10 @@ class Fetcher:
             text: str | None = None
             try:
                 result = await self._get_with_retries(
-                    f"{origin}/robots.txt", {"Accept": "text/plain"}, ROBOTS_MAX_BYTES
+                    f"{origin}/robots.txt", {"Accept": "text/plain"}, ROBOTS_MAX_BYTES, truncate=True
                 )
                 if isinstance(result, FetchResult) and result.status == 200:
-                    text = result.content.decode("utf-8", errors="replace")
+                    text = robots_text(result.content)
             except BlockedError:
                 raise
             except FetchError as error:
@@ -186,11 +195,13 @@ class Fetcher:
             self.stats["robots_disallowed"] += 1
             raise BlockedError("disallowed by robots.txt", url)
 
-    async def _get_with_retries(self, url: str, headers: dict[str, str], limit: int | None = None) -> FetchResult | str:
+    async def _get_with_retries(
+        self, url: str, headers: dict[str, str], limit: int | None = None, *, truncate: bool = False
+    ) -> FetchResult | str:
         attempts = max(0, self.settings.fetch_retries) + 1
         for attempt in range(attempts):
             try:
-                return await self._get_once(url, headers, limit or self.settings.max_page_bytes)
+                return await self._get_once(url, headers, limit or self.settings.max_page_bytes, truncate)
             except _Retry as retry:
                 if attempt + 1 >= attempts:
                     self.stats["errors"] += 1
@@ -207,7 +218,7 @@ class Fetcher:
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    async def _get_once(self, url: str, headers: dict[str, str], limit: int) -> FetchResult | str:
+    async def _get_once(self, url: str, headers: dict[str, str], limit: int, truncate: bool) -> FetchResult | str:
         origin = origin_of(url)
         async with self.global_slots:
             await self.pacer.acquire(origin)
@@ -218,7 +229,7 @@ class Fetcher:
                 deadline = self.settings.fetch_deadline
                 try:
                     async with asyncio.timeout(deadline if deadline > 0 else None):
-                        return await self._stream(url, headers, limit)
+                        return await self._stream(url, headers, limit, truncate)
                 except TimeoutError:
                     self.stats["errors"] += 1
                     self.stats["deadline"] += 1
@@ -226,7 +237,7 @@ class Fetcher:
             finally:
                 await self.pacer.release(origin)
 
-    async def _stream(self, url: str, headers: dict[str, str], limit: int) -> FetchResult | str:
+    async def _stream(self, url: str, headers: dict[str, str], limit: int, truncate: bool) -> FetchResult | str:
         started = time.monotonic()
         try:
             async with self.client.stream("GET", url, headers=headers) as response:
@@ -243,7 +254,7 @@ class Fetcher:
                 if status != 200:
                     self.stats["errors"] += 1
                     raise FetchError(f"HTTP {status}", url)
-                body = await self._read_body(url, response, limit)
+                body = await self._read_body(url, response, limit, truncate)
         except GuardRefused as error:
             self.stats["blocked"] += 1
             raise BlockedError(error.reason, url) from None
@@ -251,7 +262,9 @@ class Fetcher:
             raise _Retry(f"timeout ({type(error).__name__})") from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
             raise _Retry(f"{type(error).__name__}: {error}") from None
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as error:
+            # httpx.InvalidURL is no HTTPError, and a host the idna codec refuses raises UnicodeError in the
+            # resolver: both are this URL's failure, never a foreign exception for the caller's loop.
             self.stats["errors"] += 1
             raise FetchError(f"{type(error).__name__}: {error}", url) from error
         self.stats["ok"] += 1
@@ -262,20 +275,24 @@ class Fetcher:
         log.debug("fetched", extra={"url": url, "status": status, "seconds": round(time.monotonic() - started, 3)})
         return result
 
-    async def _read_body(self, url: str, response: httpx.Response, limit: int) -> bytes:
+    async def _read_body(self, url: str, response: httpx.Response, limit: int, truncate: bool = False) -> bytes:
+        """The body, inflated, at most ``limit`` bytes: past it ``TooLargeError``, or with ``truncate`` the
+        first ``limit`` bytes (the rest is never read)."""
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
+        if not truncate and declared and declared.isdigit() and int(declared) > limit:
             self.stats["too_large"] += 1
             raise TooLargeError(f"Content-Length {declared} exceeds {limit} bytes", url)
-        inflater = BoundedInflater(response.headers.get("content-encoding"), limit, url)
+        inflater = BoundedInflater(response.headers.get("content-encoding"), limit, url, truncate=truncate)
         parts: list[bytes] = []
         raw_bytes = 0
         try:
             async for chunk in response.aiter_raw():
                 raw_bytes += len(chunk)
-                if raw_bytes > limit:
+                if raw_bytes > limit and not truncate:
                     raise TooLargeError(f"larger than {limit} bytes", url)
                 parts.append(inflater.feed(chunk))
+                if inflater.full or (truncate and raw_bytes > limit):
+                    break
             parts.append(inflater.finish())
         except TooLargeError:
             self.stats["too_large"] += 1

@@ -13,10 +13,15 @@ from newsloom.errors import FetchError, TooLargeError
 
 
 class BoundedInflater:
-    def __init__(self, encoding: str | None, limit: int, url: str) -> None:
+    """Inflate up to ``limit`` bytes; past it raise ``TooLargeError``, or with ``truncate`` stop there and set
+    ``full`` (robots.txt: RFC 9309 asks crawlers to parse the first 500 KiB of a longer file, not to drop it)."""
+
+    def __init__(self, encoding: str | None, limit: int, url: str, *, truncate: bool = False) -> None:
         self.limit = limit
         self.url = url
         self.produced = 0
+        self.truncate = truncate
+        self.full = False
         encoding = (encoding or "identity").strip().lower()
         self.encoding = encoding
         if encoding in ("identity", ""):
@@ -30,18 +35,23 @@ class BoundedInflater:
             raise FetchError(f"unsupported Content-Encoding {encoding!r}", url)
 
     def _count(self, data: bytes) -> bytes:
+        if self.truncate and self.produced + len(data) >= self.limit:
+            data = data[: self.limit - self.produced]
+            self.full = True
         self.produced += len(data)
         if self.produced > self.limit:
             raise TooLargeError(f"body inflates past {self.limit} bytes", self.url)
         return data
 
     def feed(self, chunk: bytes) -> bytes:
+        if self.full:
+            return b""
         if self.inflater is None:
             return self._count(chunk)
         parts = []
         data = chunk
         try:
-            while data:
+            while data and not self.full:
                 part = self.inflater.decompress(data, self.limit - self.produced + 1)
                 parts.append(self._count(part))
                 data = self.inflater.unconsumed_tail
@@ -55,6 +65,6 @@ class BoundedInflater:
         return b"".join(parts)
 
     def finish(self) -> bytes:
-        if self.inflater is None:
+        if self.inflater is None or self.full:
             return b""
         return self._count(self.inflater.flush())

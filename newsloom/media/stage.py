@@ -35,6 +35,7 @@ from newsloom.store.sql import SQLStore
 
 log = logging.getLogger(__name__)
 ACCEPT_IMAGE = "image/webp,image/jpeg,image/png,image/gif;q=0.9"
+PENDING_BATCH = 200  # articles whose pictures are fetched, then marked handled, at a time
 UNREACHABLE = ("cannot resolve", "ConnectError", "ConnectTimeout", "timeout", "not public")
 
 
@@ -121,6 +122,33 @@ async def fetch_article_media(
     urls = await asyncio.to_thread(media.image_urls, list(article_ids), settings.images_per_article)
     logo_urls = await asyncio.to_thread(_logo_urls, store) if logos else []
     return await fetch_media([*logo_urls, *urls], settings, store, fetcher, storage)
+
+
+async def fetch_pending_media(
+    settings: Settings, store: SQLStore, fetcher: Fetcher, storage: MediaStorage | None = None, *,
+    logos: bool = True, batch: int = PENDING_BATCH,
+) -> MediaReport:  # fmt: skip
+    """The batch stage: the images of every article still waiting for them (``articles.media_checked_at`` is
+    NULL: stored by this run, by another process, or by a run killed before its media stage) and the outlets'
+    logos. Each article is marked handled once its URLs are stored or failed, so a re-run after a kill finishes
+    the rest and a finished one costs one query."""
+    media = MediaStore(store.engine)
+    report = MediaReport()
+    urls = await asyncio.to_thread(_logo_urls, store) if logos else []
+    after = 0
+    while article_ids := await asyncio.to_thread(media.pending, batch, after):
+        after = article_ids[-1]
+        urls += await asyncio.to_thread(media.image_urls, article_ids, settings.images_per_article)
+        part = await fetch_media(urls, settings, store, fetcher, storage)
+        report.counts.update(part.counts)
+        report.reasons.update(part.reasons)
+        await asyncio.to_thread(media.mark_checked, article_ids)
+        urls = []
+    if urls:  # no article waiting: the logos alone
+        part = await fetch_media(urls, settings, store, fetcher, storage)
+        report.counts.update(part.counts)
+        report.reasons.update(part.reasons)
+    return report
 
 
 def _logo_urls(store: SQLStore) -> list[str]:

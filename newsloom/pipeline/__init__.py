@@ -1,20 +1,28 @@
-"""The order of the stages, in one place: fetch → extract → enrich → store, then stories over the stored batch.
+"""The order of the stages, in one place: fetch → extract → enrich → store per page, then the batch stages over
+what the store holds pending: media → translation → stories → enrichment (``Batch.run``).
 
 ``process_page`` takes fetched bytes to a stored article and reports what happened as a ``PageResult``; it
 raises nothing for a bad page, whatever the exception (its reason is in the result, its traceback in the debug
 log), so a batch never stops on one page. Each page is
 stored in its own transaction: a crash loses at most the page in flight, and re-running finishes the job.
+
+The batch stages never take "this run's ids": each reads what is waiting in the store (pictures not handled,
+editions due, articles not checked for stories, articles not enriched), whoever stored it. So ``newsloom import``,
+a crawl round (``crawl``, ``run``) and the queue's batch task all run ``Batch.run`` and nothing else, and a run
+killed after storing is finished by the next one. Adding a stage is a change to ``Batch.run``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsloom.enrich import enrich_article
 from newsloom.enrich.stories import WINDOW, group_into_stories
@@ -22,8 +30,10 @@ from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
 from newsloom.extract.template import drop_template_blocks, repeated_keys
-from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
+from newsloom.records import Record
+from newsloom.settings import Settings
+from newsloom.size_caps import limit_article
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
@@ -31,7 +41,15 @@ from newsloom.store.stories import StoryChanges, StoryStore
 from newsloom.store.templates import outlet_pages
 from newsloom.store.translations import TranslationStore
 
+if TYPE_CHECKING:  # the batch stages load when a batch runs: the portal and the page stage never pay for them
+    from newsloom.enrich.translate import Translator
+    from newsloom.fetch.fetcher import Fetcher
+    from newsloom.media.stage import MediaReport
+    from newsloom.pipeline.enrichment import EnrichChanges
+    from newsloom.pipeline.translation import TranslationStats
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Outcome(StrEnum):
@@ -47,7 +65,7 @@ class PageResult:
     outcome: Outcome
     reason: str | None = None
     article_id: int | None = None
-    cuts: tuple[str, ...] = ()  # fields cut to the limits of ``limits`` before storing
+    cuts: tuple[str, ...] = ()  # fields cut to the caps of ``size_caps`` before storing
 
 
 @dataclass(slots=True)
@@ -161,6 +179,36 @@ def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, e
     return PageResult(page.origin, outcome, None, result.article_id, cuts)
 
 
+def process_record(
+    record: Record | LoadFailure,
+    origin: str,
+    store: SQLStore,
+    *,
+    enrich: EnrichStage = enrich_article,
+) -> PageResult:
+    """One article record (``newsloom/records.py``) through enrich → limits → store, as a page after extraction:
+    language detected where the record gives none, publisher tags cleaned, section placed, outlet by registrable
+    domain. An exported record's own decisions (tags, section, language) win over enrichment's, and its story,
+    edition link and comments are stored with it. Like ``process_page``, it raises nothing for a bad record."""
+    from newsloom.store.records import store_record
+
+    if isinstance(record, LoadFailure):
+        return PageResult(origin, Outcome.FAILED, record.reason)
+    try:
+        article = record.keep_decisions(enrich(record.article))
+        cuts = tuple(limit_article(article))
+        result = store_record(store, record, article)
+    except NewsloomError as error:
+        return PageResult(origin, Outcome.FAILED, error.reason)
+    except Exception as error:  # every record is its own failure domain
+        log.debug("record failed", exc_info=True, extra={"origin": origin})
+        return PageResult(origin, Outcome.FAILED, _failure_reason(error))
+    if result.outcome == UpsertOutcome.UNCHANGED:
+        return PageResult(origin, Outcome.SKIPPED, "unchanged", result.article_id, cuts)
+    outcome = Outcome.NEW if result.outcome == UpsertOutcome.NEW else Outcome.UPDATED
+    return PageResult(origin, outcome, None, result.article_id, cuts)
+
+
 def process_pages(
     pages: Iterable[FetchedPage | LoadFailure],
     store: ArticleStore,
@@ -188,3 +236,112 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     if not considered:
         return StoryChanges()
     return stories.save(group_into_stories(docs), considered, now or datetime.now(UTC))
+
+
+RunSync = Callable[..., Awaitable[Any]]  # runs a blocking store call: ``run_sync(function, *args)``
+
+
+async def _inline(function: Callable[..., T], *args: Any) -> T:
+    return function(*args)
+
+
+@dataclass(slots=True)
+class StageReport:
+    """What one run of the batch stages did."""
+
+    media: MediaReport | None = None  # None: ``fetch_images`` is off
+    translation: TranslationStats | None = None  # None: no backend, or it failed (``translation_error``)
+    translation_error: str | None = None
+    stories: StoryChanges = field(default_factory=StoryChanges)
+    enrichment: EnrichChanges | None = None
+
+
+class Batch:
+    """The batch stages after store, in their one order, over whatever the store holds pending.
+
+    One per crawler, queue worker or command: it keeps the translation backend (and its model) loaded between
+    runs, and runs one batch at a time (two polls that finish together do not fetch the same pictures twice).
+    ``fetcher`` is the crawler's (robots.txt, pacing, the SSRF guard); without one, a run makes its own that
+    tries each picture once, so an offline import pays one short failure per image host. ``run_sync`` runs the
+    blocking stages: the crawler passes its writer thread, so they stay serial with its article writes.
+    """
+
+    def __init__(
+        self,
+        store: SQLStore,
+        settings: Settings,
+        *,
+        fetcher: Fetcher | None = None,
+        run_sync: RunSync | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.fetcher = fetcher
+        self.run_sync: RunSync = run_sync or _inline
+        self._translator: Translator | None = None
+        self._running: asyncio.Lock | None = None
+
+    async def run(
+        self,
+        *,
+        logos: bool = True,
+        on_stage: Callable[[str], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> StageReport:
+        """Media (the pictures, and with ``logos`` the outlets' logos), translated editions (before stories, so an
+        edition joins its language's coverage), stories, then entity tags and section placement. ``on_stage``
+        hears each stage's name as it starts; ``on_progress`` counts the articles enriched."""
+        if self._running is None:
+            self._running = asyncio.Lock()
+        async with self._running:
+            report = StageReport()
+            if self.settings.fetch_images:
+                _tell(on_stage, "media")
+                report.media = await self._media(logos)
+            from newsloom.pipeline.translation import active_backend
+
+            if active_backend(self.settings) != "none":
+                _tell(on_stage, "translation")
+                report.translation, report.translation_error = await self.run_sync(self._translate)
+            _tell(on_stage, "stories")
+            report.stories = await self.run_sync(update_stories, self.store)
+            _tell(on_stage, "enrichment")
+            report.enrichment = await self.run_sync(self._enrich, on_progress)
+            return report
+
+    async def _media(self, logos: bool) -> MediaReport:
+        from newsloom.fetch.fetcher import Fetcher
+        from newsloom.media.stage import fetch_pending_media
+
+        if self.fetcher is not None:
+            return await fetch_pending_media(self.settings, self.store, self.fetcher, logos=logos)
+        settings = self.settings.model_copy(update={"fetch_retries": min(self.settings.fetch_retries, 1)})
+        async with Fetcher(settings) as fetcher:
+            return await fetch_pending_media(settings, self.store, fetcher, logos=logos)
+
+    def _translate(self) -> tuple[TranslationStats | None, str | None]:
+        """A failing backend never fails the batch: the articles stay stored and are retried on a later run."""
+        from newsloom.pipeline.translation import make_translator, translate_pending
+
+        try:
+            if self._translator is None:
+                self._translator = make_translator(self.settings)
+            return translate_pending(self.store, self.settings, translator=self._translator), None
+        except NewsloomError as error:
+            log.warning("translation skipped", extra={"reason": error.reason})
+            return None, error.reason
+
+    def _enrich(self, on_progress: Callable[[int], None] | None) -> EnrichChanges:
+        from newsloom.pipeline.enrichment import enrich_stored
+
+        return enrich_stored(self.store, self.settings, on_progress=on_progress)
+
+
+def _tell(on_stage: Callable[[str], None] | None, name: str) -> None:
+    if on_stage is not None:
+        on_stage(name)
+
+
+def run_batch(store: SQLStore, settings: Settings, **options: Any) -> StageReport:
+    """``Batch(store, settings).run(...)`` for a command outside an event loop (``newsloom import``)."""
+    return asyncio.run(Batch(store, settings).run(**options))

@@ -6,6 +6,14 @@ into sentences; sentences the translation memory knows are not sent again; the r
 batch; parts past ``translate_max_chars`` stay untranslated (the job is then ``partial``). The edition is stored
 and the checks' flags saved with it. Any backend failure leaves the original as it is, records the job as failed
 with the reason, and the article is retried on a later run (``newsloom translate`` retries at once).
+
+An article the configuration cannot translate is *skipped*, not failed: a language pair with no model ("no model
+for pt→en"), a text not in its language's script. Its job records the reason; it is not tried again until its
+text changes or, for a missing model, until one for the pair is installed; and it never counts towards the
+failures in a row that stop a run (those say a backend is down).
+
+``translate_backend = "auto"`` (the default) is ``ctranslate2`` once a model is installed in
+``translate_model_dir`` (``newsloom models install vi en``), else ``none``.
 """
 
 from __future__ import annotations
@@ -17,14 +25,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
-from newsloom.enrich.translate.base import TranslationError, Translator
+from newsloom.enrich.translate.base import NoModelError, SkipTranslation, TranslationError, Translator, supports
 from newsloom.enrich.translate.checks import Flag, check_translation
 from newsloom.enrich.translate.segment import join_sentences, split_sentences
 from newsloom.errors import NewsloomError
-from newsloom.model import Article, BlockKind
+from newsloom.model import Article, Block, BlockKind
 from newsloom.settings import Settings
-from newsloom.store.translations import StoredFlag, TranslationStore
+from newsloom.store.translations import StoredFlag, TranslationStore, primary_language
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +42,9 @@ STOP_AFTER_FAILURES = 3  # a backend failing this many articles in a row is down
 
 @dataclass(slots=True)
 class TranslationStats:
+    """What a run did. Sentences, memory hits, characters and flags count the editions made only: an article that
+    failed half-way adds nothing (a run that made no edition reports no sentences)."""
+
     editions: int = 0
     partial: int = 0
     failed: int = 0
@@ -42,10 +54,14 @@ class TranslationStats:
     flags: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)
     stopped: str | None = None
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> articles ("no model for pt→en": 40)
 
     @property
     def hit_rate(self) -> float:
         return self.memory_hits / self.segments if self.segments else 0.0
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
 @dataclass(slots=True)
@@ -62,12 +78,12 @@ def _slots(article: Article) -> list[_Slot]:
         slots.append(_Slot("lead", article.lead, lambda text: setattr(article, "lead", text)))
     for number, block in enumerate(article.blocks, 1):
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE) and block.text:
-            slots.append(_Slot(f"block {number}", block.text, lambda text, b=block: setattr(b, "text", text)))
+            slots.append(_Slot(f"block {number}", block.text, partial(setattr, block, "text")))
         for index, item in enumerate(block.items):
             cells = item.split("\t")
             for cell_number, cell in enumerate(cells):
 
-                def write(text: str, b=block, i=index, c=cell_number) -> None:
+                def write(text: str, b: Block = block, i: int = index, c: int = cell_number) -> None:
                     parts = b.items[i].split("\t")
                     parts[c] = text
                     b.items[i] = "\t".join(parts)
@@ -82,7 +98,7 @@ def _slots(article: Article) -> list[_Slot]:
 
 def _image_slots(prefix: str, image: object) -> list[_Slot]:
     return [
-        _Slot(f"{prefix} {name}", getattr(image, name), lambda text, n=name: setattr(image, n, text))
+        _Slot(f"{prefix} {name}", getattr(image, name), partial(setattr, image, name))
         for name in ("caption", "alt")
         if getattr(image, name)
     ]
@@ -141,7 +157,7 @@ class TranslationMemory:
             if key not in known:
                 to_send.setdefault(key, text)
         stats.segments += len(segments)
-        stats.memory_hits += len(segments) - len(to_send)
+        stats.memory_hits += sum(1 for key in keys if key in known)  # a sentence repeated within the text is no hit
         if to_send:
             translated = translator.translate(list(to_send.values()), source, target)
             fresh = dict(zip(to_send, translated, strict=True))
@@ -167,12 +183,12 @@ def translate_article(
     max_chars: int = 20_000,
 ) -> Edition:
     """The translated edition of ``original`` (a copy; the original is not touched) and its checks' flags."""
-    source = original.language or ""
+    source = primary_language(original.language)
     edition = copy.deepcopy(original)
     slots = _slots(edition)
     problem = script_problem(" ".join(slot.text for slot in slots), source)
     if problem:
-        raise TranslationError(problem)
+        raise SkipTranslation(problem)
     segments: list[str] = []
     plans: list[tuple[_Slot, list[str], int]] = []
     used = 0
@@ -210,10 +226,21 @@ def edition_url(original: Article, target: str) -> str:
     return f"translation:{target}:{original.canonical_url}"
 
 
+def active_backend(settings: Settings) -> str:
+    """The backend in use: ``translate_backend``, with ``auto`` read as ``ctranslate2`` when a model is installed in
+    ``translate_model_dir`` and ``none`` when not (so installing a model is all it takes to turn translation on)."""
+    backend = settings.translate_backend.strip().lower() or "none"
+    if backend == "auto":
+        from newsloom.enrich.translate.offline import installed_models
+
+        return "ctranslate2" if installed_models(settings.resolved_model_dir) else "none"
+    return backend
+
+
 def make_translator(settings: Settings) -> Translator | None:
-    """The configured backend, or None for ``none``; a misconfiguration raises ``TranslationError``."""
-    backend = settings.translate_backend.strip().lower()
-    if backend in ("", "none"):
+    """The configured backend, or None when translation is off; a misconfiguration raises ``TranslationError``."""
+    backend = active_backend(settings)
+    if backend == "none":
         return None
     options = {
         "timeout": settings.translate_timeout,
@@ -235,7 +262,9 @@ def make_translator(settings: Settings) -> Translator | None:
         return OpenAITranslator(
             settings.translate_url, settings.translate_api_key, model=settings.translate_model, **options
         )
-    raise TranslationError(f"unknown translate_backend {backend!r}: use none, ctranslate2, libretranslate or openai")
+    raise TranslationError(
+        f"unknown translate_backend {backend!r}: use auto, none, ctranslate2, libretranslate or openai"
+    )
 
 
 def translate_pending(
@@ -247,27 +276,58 @@ def translate_pending(
     on_article: Callable[[], None] | None = None,
 ) -> TranslationStats:
     """Make the editions due: new originals, changed ones, failed ones due a retry (all failed with
-    ``retry_now``). With backend ``none`` this returns at once: importing costs nothing more."""
+    ``retry_now``), and those skipped for want of a model whose pair now has one. With translation off this
+    returns at once: importing costs nothing more."""
     stats = TranslationStats()
     if translator is None:
-        if settings.translate_backend.strip().lower() in ("", "none"):
-            return stats
         translator = make_translator(settings)
-        assert translator is not None
+        if translator is None:
+            return stats
     jobs = TranslationStore(store.engine)  # type: ignore[attr-defined]
     memory = TranslationMemory(jobs)
     skip = [name.strip() for name in settings.translate_skip_sources.split(",")]
     streak = 0
     for target in settings.translate_target_list:
-        for article_id in jobs.due(target, datetime.now(UTC), skip_sources=skip, retry_now=retry_now):
+        for source in jobs.skipped_sources(target, NO_MODEL_PREFIX):
+            if supports(translator, source, target):  # a model was installed since: those articles are due again
+                jobs.release_skipped(source, target, NO_MODEL_PREFIX)
+        due = jobs.due(target, datetime.now(UTC), skip_sources=skip, retry_now=retry_now)
+        languages = jobs.languages_of(due)
+        pairs: dict[str, bool] = {}
+        for article_id in due:
             if streak >= STOP_AFTER_FAILURES:
                 stats.stopped = f"stopped after {streak} failures in a row; the rest is tried on the next run"
                 return stats
+            source = languages.get(article_id) or ""
+            if source not in pairs:
+                pairs[source] = supports(translator, source, target)
+            if not pairs[source]:  # decided without loading the article: a backlog of thousands costs nothing
+                _skip(jobs, article_id, target, NoModelError(source, target), stats)
+                continue
             ok = _translate_one(store, jobs, memory, translator, article_id, target, settings, stats)
             streak = 0 if ok else streak + 1
             if on_article is not None:
                 on_article()
     return stats
+
+
+NO_MODEL_PREFIX = "no model for "
+
+
+def _skip(
+    jobs: TranslationStore, article_id: int, target: str, reason: SkipTranslation, stats: TranslationStats
+) -> None:
+    """Record a skipped job against the article's current text: tried again only when the text changes (or, for a
+    missing model, once one is installed)."""
+    stats.skip(reason.reason)
+    jobs.record(
+        article_id,
+        target,
+        status="skipped",
+        reason=reason.reason,
+        now=datetime.now(UTC),
+        source_hash=jobs.content_hash(article_id),
+    )
 
 
 def _translate_one(
@@ -280,12 +340,17 @@ def _translate_one(
     settings: Settings,
     stats: TranslationStats,
 ) -> bool:
+    """One edition; False only for a failure that may say the backend is down (a skip is not one)."""
     original = store.get_article(article_id)  # type: ignore[attr-defined]
     if original is None:
         return True
     source_hash = jobs.content_hash(article_id)
+    counted = TranslationStats()  # this article's sentences: added to the run's only if its edition is made
     try:
-        edition = translate_article(original, translator, memory, target, stats, settings.translate_max_chars)
+        edition = translate_article(original, translator, memory, target, counted, settings.translate_max_chars)
+    except SkipTranslation as skipped:
+        _skip(jobs, article_id, target, skipped, stats)
+        return True
     except TranslationError as error:
         stats.failed += 1
         stats.failures.append((article_id, error.reason))
@@ -316,6 +381,76 @@ def _translate_one(
         translation_id=result.article_id,
     )
     stats.editions += 1
+    stats.segments += counted.segments
+    stats.memory_hits += counted.memory_hits
     stats.characters += edition.characters
     stats.flags += len(edition.flags)
     return True
+
+
+@dataclass(slots=True)
+class TranslationOverview:
+    """What the admin page says about translation: the backend in use and why, the models installed, and per
+    target what is pending (due and with a model for its pair), what will be or was skipped, and why."""
+
+    backend: str  # the backend in use: none, ctranslate2, libretranslate, openai
+    configured: str  # translate_backend as set (auto, none, ...)
+    targets: list[str]
+    models: list[str]  # installed offline models, "vi→en"
+    pending: dict[str, int] = field(default_factory=dict)  # target -> articles queued
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> articles (recorded, or due without a model)
+    failed: int = 0  # jobs failed and waiting for their retry
+
+
+def translation_overview(store: object, settings: Settings) -> TranslationOverview:
+    from newsloom.enrich.translate.offline import CTranslate2Translator, installed_models
+
+    model_dir = settings.resolved_model_dir
+    overview = TranslationOverview(
+        backend=active_backend(settings),
+        configured=settings.translate_backend.strip().lower() or "none",
+        targets=settings.translate_target_list,
+        models=[f"{source}→{target}" for source, target, _ in installed_models(model_dir)],
+    )
+    jobs = TranslationStore(store.engine)  # type: ignore[attr-defined]
+    overview.skipped = jobs.skipped_reasons()
+    overview.failed = jobs.job_counts().get("failed", 0)
+    if overview.backend == "none":
+        return overview
+    offline = CTranslate2Translator(model_dir) if overview.backend == "ctranslate2" else None
+    skip = [name.strip() for name in settings.translate_skip_sources.split(",")]
+    for target in overview.targets:
+        due = jobs.due(target, datetime.now(UTC), skip_sources=skip, retry_now=True)
+        pairs: dict[str, bool] = {}
+        for language in jobs.languages_of(due).values():
+            if language not in pairs:
+                pairs[language] = offline is None or offline.supports(language, target)
+            if pairs[language]:
+                overview.pending[target] = overview.pending.get(target, 0) + 1
+            else:
+                reason = NoModelError(language, target).reason
+                overview.skipped[reason] = overview.skipped.get(reason, 0) + 1
+    return overview
+
+
+def translation_pending(
+    store: object, settings: Settings, article: Article, target: str, outlet: tuple[str, ...] = ()
+) -> bool:
+    """Whether a translation of ``article`` into ``target`` is queued: translation is on, ``target`` is one of its
+    targets, the article's outlet is not skipped, a model serves the pair (offline backend), and the article has not
+    been skipped. What an article page says to its reader ("Translation pending", or that there is none)."""
+    if article.id is None or article.translated_from is not None or target not in settings.translate_target_list:
+        return False
+    skip = {name.strip() for name in settings.translate_skip_sources.split(",") if name.strip()}
+    if skip & set(outlet):  # the outlet's slug and name, as translate_skip_sources may name it
+        return False
+    backend = active_backend(settings)
+    if backend == "none":
+        return False
+    if backend == "ctranslate2":
+        from newsloom.enrich.translate.offline import CTranslate2Translator
+
+        if not CTranslate2Translator(settings.resolved_model_dir).supports(primary_language(article.language), target):
+            return False
+    job = TranslationStore(store.engine).job_for(article.id, target)  # type: ignore[attr-defined]
+    return job is None or job.status != "skipped"

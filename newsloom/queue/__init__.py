@@ -8,7 +8,8 @@ machines sharing the store (PostgreSQL) and the broker, do the work:
 - ``newsloom.poll_feed``: a conditional GET of one feed, new article URLs recorded as queued and sent on;
 - ``newsloom.ingest_url``: fetch one page politely (``fetch.shared_politeness``) and run
   extract → enrich → store (``pipeline.process_page``), the same code as the embedded crawl;
-- ``newsloom.update_stories``: the stories stage, one run at a time across all workers (a Redis lock).
+- ``newsloom.update_stories``: the batch stages after store (``pipeline.Batch``: media, translation, stories,
+  enrichment) over whatever is pending, one run at a time across all workers (a Redis lock).
 
 Every task is acknowledged only after it ran (``acks_late``), so a worker killed mid-task leaves its message to
 another; every effect is idempotent (articles keyed by canonical URL, URLs by the crawl log), so a task run twice

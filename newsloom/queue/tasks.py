@@ -14,7 +14,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -29,9 +29,8 @@ from newsloom.errors import BlockedError, FetchError
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache
 from newsloom.fetch.shared_politeness import RedisHostPacer, RedisRobotsCache
-from newsloom.media.stage import fetch_article_media
 from newsloom.model import Feed, Source
-from newsloom.pipeline import Outcome, extract_stage, process_page
+from newsloom.pipeline import Batch, Outcome, extract_stage, process_page
 from newsloom.queue.app import app
 from newsloom.queue.metrics import FAILURES_KEY
 from newsloom.settings import Settings
@@ -50,7 +49,6 @@ TRANSIENT = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
 )
-NEW_OR_UPDATED = (Outcome.NEW, Outcome.UPDATED)
 STORIES_LOCK = "newsloom:lock:stories"
 SCHEDULE_LOCK = "newsloom:lock:schedule"
 
@@ -100,9 +98,10 @@ class WorkerContext:
             robots = RobotsCache(settings.robots_cache_seconds)
         self.fetcher = Fetcher(self.settings, pacer=pacer, robots=robots)
         self.crawler = QueueingCrawler(self.settings, self.store, fetcher=self.fetcher)
+        self.batch = Batch(self.store, self.settings, fetcher=self.fetcher)
         self.extract = partial(extract_stage, canonical_aliases=parse_aliases(settings.canonical_aliases))
 
-    def run(self, coroutine: Any) -> Any:
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return self.loop.run_until_complete(coroutine)
 
 
@@ -168,9 +167,7 @@ async def _ingest(
     stored = outcome.outcome in (Outcome.NEW, Outcome.UPDATED) or outcome.reason == "unchanged"
     status = "stored" if stored else outcome.outcome.value
     ctx.sources.record_url(url, status=status, reason=outcome.reason, article_id=outcome.article_id, **record)
-    if ctx.settings.fetch_images and outcome.article_id is not None and outcome.outcome in NEW_OR_UPDATED:
-        await fetch_article_media([outcome.article_id], ctx.settings, ctx.store, ctx.fetcher, logos=False)
-    return status
+    return status  # its pictures, like everything after store, come with the batch task (``update_stories``)
 
 
 @app.task(bind=True, name="newsloom.poll_feed")
@@ -213,8 +210,8 @@ def send_due_polls(
 
 @app.task(bind=True, name="newsloom.update_stories")
 def update_stories_task(self: Task) -> int:
-    """The batch stages over what the workers stored (translation where configured, stories, entity tags and
-    placement: ``Crawler.after_store``); one run at a time, skipped while another holds the lock."""
+    """The batch stages (``pipeline.Batch``: media, translation, stories, enrichment) over whatever the store holds
+    pending, whichever worker stored it; one run at a time, skipped while another holds the lock."""
 
     def work() -> int:
         ctx = context()
@@ -222,11 +219,7 @@ def update_stories_task(self: Task) -> int:
         if lock is not None and not lock.acquire(blocking=False):
             return -1
         try:
-            report = CrawlReport()
-            ctx.crawler.after_store(report)
-            if ctx.settings.fetch_images:  # outlet logos (each article's images came with its page)
-                ctx.run(fetch_article_media([], ctx.settings, ctx.store, ctx.fetcher))
-            return report.stories.articles_linked
+            return int(ctx.run(ctx.batch.run()).stories.articles_linked)
         finally:
             if lock is not None:
                 lock.release()

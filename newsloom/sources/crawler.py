@@ -2,7 +2,7 @@
 
 For each feed: a conditional GET (a 304 ends the poll), parse (``listing``), drop URLs already taken (the
 ``crawl_urls`` log and stored articles, by canonical URL) unless the listing's marker says the article changed,
-fetch the rest politely (``Fetcher``) and process them off the event loop (``workers``). The feed's next poll
+fetch the rest politely (``Fetcher``) and process them off the event loop (``extract_pool``). The feed's next poll
 follows ``schedule``. A failing feed records its reason and backs off; it never stops the others.
 
 Settings: the ``fetch_*``, ``crawl_*``, ``poll_*`` and ``warc_*`` families. ``newsloom crawl`` and
@@ -20,19 +20,16 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from newsloom.domains import parse_aliases
-from newsloom.enrich.translate import Translator
 from newsloom.errors import BlockedError, FetchError, InvalidURL, NewsloomError
 from newsloom.fetch.fetcher import ACCEPT_FEED, Fetcher
 from newsloom.fetch.warc_writer import WarcWriter
-from newsloom.media.stage import fetch_article_media
 from newsloom.model import Feed, Source
-from newsloom.pipeline import Outcome, update_stories
-from newsloom.pipeline.enrichment import enrich_stored
-from newsloom.pipeline.translation import TranslationStats, make_translator, translate_pending
+from newsloom.pipeline import Batch, Outcome
+from newsloom.pipeline.translation import TranslationStats
 from newsloom.settings import Settings
+from newsloom.sources.extract_pool import PagePipeline
 from newsloom.sources.listing import Entry, Listing, parse_listing
 from newsloom.sources.schedule import next_interval, next_poll_at
-from newsloom.sources.workers import PagePipeline
 from newsloom.store.sources import PollOutcome, SourceStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges
@@ -55,7 +52,7 @@ class CrawlReport:
     page_failures: list[tuple[str, str]] = field(default_factory=list)  # URL, reason
     fetch_stats: Counter[str] = field(default_factory=Counter)
     stories: StoryChanges = field(default_factory=StoryChanges)
-    stored_ids: list[int] = field(default_factory=list)  # new and updated articles, for the media stage
+    stored_ids: list[int] = field(default_factory=list)  # new and updated articles
     media: Counter[str] = field(default_factory=Counter)
     translation: TranslationStats | None = None
 
@@ -76,7 +73,6 @@ class Crawler:
         fetcher: Fetcher | None = None,
     ) -> None:
         self.settings = settings
-        self._translator: Translator | None = None
         self.store = store
         self.sources = SourceStore(store.engine)
         self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
@@ -88,6 +84,7 @@ class Crawler:
             canonical_aliases=parse_aliases(settings.canonical_aliases),
         )
         self.on_progress = on_progress
+        self.batch = Batch(store, settings, fetcher=self.fetcher, run_sync=self._db)
         self.claimed: set[str] = set()  # URLs being fetched now, so two feeds listing one URL fetch it once
         self.release_claims = False  # forever: forget a URL once recorded, or the set grows without end
         # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
@@ -108,26 +105,15 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pipeline.writer, lambda: function(*args, **kwargs))
 
-    def after_store(self, report: CrawlReport) -> None:
-        """The batch stages over what the pages stored, in the order ``import`` runs them: translated editions
-        (before stories, so an edition joins its language's coverage), stories, then entity tags and placement.
-        The queue's scheduled task runs this same method."""
-        report.translation = self._translate()
-        report.stories = update_stories(self.store)
-        enrich_stored(self.store, self.settings)
-
-    def _translate(self) -> TranslationStats | None:
-        """Translated editions of the round's articles (the backend, and its model, loaded once per crawler); a
-        failing backend never stops the crawl: the articles are stored and retried on a later round."""
-        if self.settings.translate_backend.strip().lower() in ("", "none"):
-            return None
-        try:
-            if self._translator is None:
-                self._translator = make_translator(self.settings)
-            return translate_pending(self.store, self.settings, translator=self._translator)
-        except NewsloomError as error:
-            log.warning("translation skipped", extra={"reason": error.reason})
-            return None
+    async def after_store(self, report: CrawlReport) -> None:
+        """The batch stages (``pipeline.Batch``: media, translation, stories, enrichment) over whatever the store
+        holds pending, whoever stored it: a round that stored nothing still finishes what an earlier, killed one
+        left. Its blocking stages run on the writer thread, serial with article writes."""
+        stages = await self.batch.run()
+        report.translation = stages.translation
+        report.stories = stages.stories
+        if stages.media is not None:
+            report.media = stages.media.counts
 
     def _progress(self, report: CrawlReport) -> None:
         if self.on_progress is not None:
@@ -142,11 +128,7 @@ class Crawler:
         before = Counter(self.fetcher.stats)
         due = await self._db(self.sources.due_feeds, None, source, everything=everything)
         await asyncio.gather(*(self._poll(publisher, feed, report) for publisher, feed in due))
-        if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
-            await self._db(self.after_store, report)
-        if self.settings.fetch_images and report.stored_ids:
-            media = await fetch_article_media(report.stored_ids, self.settings, self.store, self.fetcher)
-            report.media = media.counts
+        await self.after_store(report)
         report.fetch_stats = Counter(self.fetcher.stats)
         report.fetch_stats.subtract(before)
         return report
@@ -155,8 +137,8 @@ class Crawler:
         """Start each feed's poll when it is due, until ``stop`` is set.
 
         Each poll runs as its own task: a slow feed delays only its own next poll, never the others' (a round that
-        waited for all its feeds would let one slow feed hold every other back). Stories are grouped after each
-        poll that stored something.
+        waited for all its feeds would let one slow feed hold every other back). The batch stages run after each
+        poll, over whatever is pending.
         """
         stop = stop or asyncio.Event()
         self.release_claims = True
@@ -183,8 +165,7 @@ class Crawler:
     async def _poll_alone(self, publisher: Source, feed: Feed) -> CrawlReport:
         report = CrawlReport()
         await self._poll(publisher, feed, report)
-        if report.articles[Outcome.NEW] or report.articles[Outcome.UPDATED]:
-            await self._db(self.after_store, report)
+        await self.after_store(report)
         return report
 
     @staticmethod
@@ -328,6 +309,13 @@ class Crawler:
             await self._db(self.sources.record_url, entry.url, status=status, reason=error.reason, **record)
             report.page_failures.append((entry.url, error.reason))
             self._progress(report)
+            return Outcome.FAILED
+        except Exception as error:  # whatever one item raises is that item's rejection, never the feed's failure
+            if isinstance(error, TimeoutError | asyncio.CancelledError):
+                raise  # the poll's own deadline, or a stop: not this item's doing
+            reason = f"{type(error).__name__}: {error}"
+            log.debug("feed item failed", exc_info=error)
+            await self._reject(publisher, feed, entry, reason, report)
             return Outcome.FAILED
         page = result.to_page(source_id=publisher.id, section=feed.section)
         outcome = await self.pipeline.process(page)

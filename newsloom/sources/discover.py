@@ -33,7 +33,7 @@ def _meta(document: lxml_html.HtmlElement, *names: str) -> str | None:
     for name in names:
         for element in document.iter("meta"):
             if name in (element.get("property"), element.get("name")) and (content := element.get("content")):
-                return content.strip()
+                return str(content).strip()
     return None
 
 

@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 from newsloom.errors import FetchError
 from newsloom.fetch.inflate import BoundedInflater
-from newsloom.urls import host_of, join_url
+from newsloom.urls import host_of, join_url, strip_userinfo
 
 FEED_KINDS = ("rss", "atom", "jsonfeed")
 SITEMAP_KINDS = ("sitemap", "news_sitemap")
@@ -63,6 +63,12 @@ def parse_listing(content: bytes, url: str, kind: str | None = None) -> Listing:
     return parse_feed(content, url)
 
 
+def item_url(base: str, link: str) -> str:
+    """A listed link made absolute, without credentials: ``user:pass@`` in an item's link is neither sent with
+    its fetch, nor part of its key, nor shown (it made a second copy of the article and was published)."""
+    return strip_userinfo(join_url(base, link))
+
+
 def parse_json_feed(content: bytes, url: str) -> Listing:
     try:
         data = json.loads(content)
@@ -78,7 +84,7 @@ def parse_json_feed(content: bytes, url: str) -> Listing:
         if isinstance(link, str) and link:
             published = _parse_date(item.get("date_published"))
             marker = marker_of(_parse_date(item.get("date_modified")) or published)
-            entries.append(Entry(join_url(url, link), marker, item.get("title"), published))
+            entries.append(Entry(item_url(url, link), marker, item.get("title"), published))
     return Listing("jsonfeed", entries)
 
 
@@ -94,7 +100,7 @@ def parse_feed(content: bytes, url: str) -> Listing:
         published = _from_struct(item.get("published_parsed"))
         # Asking feedparser for a missing "updated" warns (it maps it to "published"): look in the dict itself.
         updated = _from_struct(dict.get(item, "updated_parsed")) or published
-        entries.append(Entry(join_url(url, str(link)), marker_of(updated), item.get("title"), published))
+        entries.append(Entry(item_url(url, str(link)), marker_of(updated), item.get("title"), published))
     if not entries and parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
         raise FetchError(f"malformed feed: {problem}", url)
@@ -147,7 +153,7 @@ def parse_sitemap(content: bytes, url: str) -> Listing:
         raise FetchError("malformed sitemap: no root element", url)
     if _local(root.tag) == "sitemapindex":
         children = [
-            Entry(join_url(url, loc), marker_of(_parse_date(_child_text(node, "lastmod"))))
+            Entry(item_url(url, loc), marker_of(_parse_date(_child_text(node, "lastmod"))))
             for node in root
             if _local(node.tag) == "sitemap" and (loc := _child_text(node, "loc"))
         ]
@@ -165,7 +171,7 @@ def parse_sitemap(content: bytes, url: str) -> Listing:
                 is_news = True
                 title = _child_text(child, "title")
                 published = _parse_date(_child_text(child, "publication_date"))
-        entries.append(Entry(join_url(url, loc), marker_of(lastmod or published), title, published))
+        entries.append(Entry(item_url(url, loc), marker_of(lastmod or published), title, published))
     return Listing("news_sitemap" if is_news else "sitemap", entries)
 
 
@@ -196,7 +202,7 @@ def parse_section_page(content: bytes, url: str) -> Listing:
         href = anchor.get("href")
         if not href:
             continue
-        link = join_url(url, href.strip()).split("#", 1)[0]
+        link = item_url(url, href.strip()).split("#", 1)[0]
         if link not in seen and looks_like_article(link, host):
             title = " ".join(anchor.text_content().split()) or None
             seen[link] = Entry(link, None, title)

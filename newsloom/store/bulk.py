@@ -118,5 +118,5 @@ def _write_dependents(
     store.search_index.index_many(conn, entries)
     record_extractions(
         conn,
-        [(a.source_id, a, a.fetched_at or now) for a in new if a.source_id is not None],  # type: ignore[misc]
+        [(a.source_id, a, a.fetched_at or now) for a in new if a.source_id is not None],
     )

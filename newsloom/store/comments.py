@@ -22,7 +22,7 @@ _FOR_ARTICLE = (
 )
 
 
-def _from_row(row: sa.Row) -> Comment:  # type: ignore[type-arg]
+def _from_row(row: sa.Row) -> Comment:
     return Comment(
         id=row.id,
         article_id=row.article_id,
@@ -60,7 +60,7 @@ class CommentStore:
                     created_at=comment.created_at or datetime.now(UTC),
                 )
             )
-        return int(created.inserted_primary_key[0])
+        return schema.inserted_id(created)
 
     def for_article(self, article_id: int, status: str = "published") -> list[Comment]:
         with self.engine.connect() as conn:

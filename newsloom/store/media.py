@@ -83,6 +83,22 @@ class MediaStore:
                     urls.extend(_article_image_urls(row.images or [], row.blocks or [])[:per_article])
         return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
 
+    def pending(self, limit: int, after_id: int = 0) -> list[int]:
+        """Articles whose pictures the media stage has not handled yet (new, changed, or left by a killed run),
+        oldest id first, after ``after_id``."""
+        query = (
+            sa.select(_a.c.id).where(_a.c.media_checked_at.is_(None), _a.c.id > after_id).order_by(_a.c.id).limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
+
+    def mark_checked(self, article_ids: Iterable[int]) -> None:
+        """The media stage is done with these articles' pictures (stored, failed or known: each URL has its row)."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            for chunk in _chunks(sorted(set(article_ids))):
+                conn.execute(sa.update(_a).where(_a.c.id.in_(chunk)).values(media_checked_at=now))
+
     def with_videos(self, limit: int = 20, scan: int = 5000) -> list[int]:
         """Newest articles whose body holds a video, among the newest ``scan`` (a bounded walk of the listing
         index: the stored blocks are JSON text, so this is a substring test, not an index lookup)."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from newsloom.store.types import UTCDateTime
@@ -129,6 +131,7 @@ articles = sa.Table(
     sa.Column("section_rule", sa.String(20)),  # feed | publisher | breadcrumb | url | classifier; NULL: unplaced
     sa.Column("section_confidence", sa.Float),
     sa.Column("enriched_at", UTCDateTime()),  # when the batch enrichment (entities, classifier) last saw it
+    sa.Column("media_checked_at", UTCDateTime()),  # when the media stage last handled its pictures; NULL: waiting
     sa.Index("ix_articles_listed_at", "listed_at"),
     sa.Index("ix_articles_section_listed", "section_slug", "listed_at"),
     sa.Index("ix_articles_source_listed", "source_id", "listed_at"),
@@ -137,6 +140,7 @@ articles = sa.Table(
     sa.Index("ix_articles_updated_at", "updated_at"),
     sa.Index("ix_articles_translated_from", "translated_from"),
     sa.Index("ix_articles_enriched_at", "enriched_at"),
+    sa.Index("ix_articles_media_checked_at", "media_checked_at"),
     sa.Index(  # the newest dated report of any story, without walking the articles in no story
         "ix_articles_story_published",
         "published_at",
@@ -311,3 +315,12 @@ media = sa.Table(
     sa.Column("widths", sa.String(60)),  # rendition widths, comma-separated, smallest first
     sa.Column("fetched_at", UTCDateTime(), nullable=False),
 )
+
+
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The new row's id from an INSERT of one row (SQLAlchemy types the key as optional: it is absent only for
+    statements that insert no single row, which would be a bug here)."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])

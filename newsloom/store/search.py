@@ -39,6 +39,7 @@ class SearchFilters:
     language: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    edition: str | None = None  # only what a reader of this language can read: originals in it, translations into it
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         table = schema.articles
@@ -53,7 +54,15 @@ class SearchFilters:
             found.append(table.c.listed_at >= self.since)
         if self.until is not None:
             found.append(table.c.listed_at <= self.until)
+        if self.edition:
+            found.append(in_language(table.c.language, self.edition))
         return found
+
+
+def in_language(column: sa.ColumnElement[Any], language: str) -> sa.ColumnElement[bool]:
+    """``column`` names ``language`` or a regional form of it (``en``, ``en-US``, ``en_GB``, ``EN``)."""
+    head = sa.func.lower(sa.func.substr(column, 1, len(language) + 1))
+    return sa.or_(column == language, sa.func.lower(column) == language, head.in_([f"{language}-", f"{language}_"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +147,9 @@ class Fts5SearchIndex:
         ranked = self._ranked(conn, match, limit, offset, filters or SearchFilters())
         if not ranked:
             return []
-        snippets = dict(conn.execute(_SNIPPETS, {"match": match, "ids": [row.id for row in ranked]}).all())
+        snippets: dict[int, str] = dict(
+            conn.execute(_SNIPPETS, {"match": match, "ids": [row.id for row in ranked]}).all()
+        )
         return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
 
     def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
@@ -161,16 +172,16 @@ class Fts5SearchIndex:
 
     CANDIDATE_FACTOR = 4
     # Relevance is ranked over the newest matches only (highest rowids: the articles stored last), so a word found
-    # in every article costs what a rare one does: bm25 over all 100,000 matches of "the" takes 55 ms, over the
-    # newest 2,000 4 ms. Older articles are found when fewer newer ones match, or when filters (a section, a date
+    # in every article costs what a rare one does (bm25 over every match of "the" grows with the store). Older
+    # articles are found when fewer newer ones match, or when filters (a section, a date
     # range) leave too few of the newest: the filtered query then walks matches newest first until it has enough.
     RANKED_MATCHES = 2000
 
     def _ranked(
         self, conn: sa.Connection, match: str, limit: int, offset: int, filters: SearchFilters
-    ) -> list[sa.Row[Any]]:
+    ) -> list[sa.Row[Any, Any]]:
         """Best matches first. FTS5 ranks fast on its own table; joining articles first makes it rank every match
-        through the join (7 ms vs 50 ms for 10,000 matches). So: rank a few candidates in FTS alone, filter them,
+        through the join, several times slower. So: rank a few candidates in FTS alone, filter them,
         and fall back to the joined query only when the filters leave too few."""
         wanted = offset + limit
         window = self.RANKED_MATCHES  # the same for every page, so pages never overlap: at most this many results
@@ -194,13 +205,13 @@ class Fts5SearchIndex:
         return newest[offset:wanted]
 
     # A filtered search walks the matches newest first, a chunk at a time, and keeps those the filters pass: one
-    # query joining the filters to the match made SQLite rank and read every match first (a section with no match
-    # for "storm" took 1.7 s warm, 100 s cold, at a million articles). The walk stops at MAX_WALKED matches, so
+    # query joining the filters to the match made SQLite rank and read every match first, a cost without bound on a
+    # large store when the filter passes few of them. The walk stops at MAX_WALKED matches, so
     # a filter that passes almost nothing still costs a bounded time; results older than that are not found.
     WALK_CHUNK = 2000
     MAX_WALKED = 20_000
 
-    def _newest_kept(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
+    def _newest_kept(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any, Any]]:
         """The newest matches (id, rank) that pass ``filters``, newest first, at most ``RANKED_MATCHES``."""
         if self.version is None:
             return self._walk(conn, match, filters)
@@ -212,10 +223,10 @@ class Fts5SearchIndex:
         _LAST_WALK.value = (key, kept)
         return list(kept)
 
-    def _walk(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any]]:
+    def _walk(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any, Any]]:
         table = schema.articles
         passes = sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)), *filters.conditions())
-        kept: list[sa.Row[Any]] = []
+        kept: list[sa.Row[Any, Any]] = []
         before, walked = _NO_ROWID_LIMIT, 0
         while len(kept) < self.RANKED_MATCHES and walked < self.MAX_WALKED:
             chunk = conn.execute(_OLDER_MATCHES, {"match": match, "before": before, "chunk": self.WALK_CHUNK}).all()
@@ -235,7 +246,7 @@ class Fts5SearchIndex:
 # limits and ids travel as bound parameters, so user text never reaches the query syntax.
 _FTS = sa.table("articles_fts", sa.column("rowid"))
 _MATCHES = sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match"))
-_RANK = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
+_RANK: sa.ColumnClause[float] = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
 _NEWEST = (
     sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
     .where(_MATCHES)
@@ -377,7 +388,7 @@ class PostgresSearchIndex:
         table = schema.articles
         ids = [row.id for row in candidates]
         kept = set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids), *filters.conditions())).scalars())
-        ranked: list[sa.Row[Any]] = [row for row in candidates if row.id in kept]
+        ranked: list[sa.Row[Any, Any]] = [row for row in candidates if row.id in kept]
         if len(ranked) >= wanted or len(candidates) < candidate_limit:
             ranked = ranked[offset:wanted]
         else:
@@ -389,16 +400,20 @@ class PostgresSearchIndex:
                 .limit(self.RANKED_MATCHES)
                 .subquery()
             )
-            ranked = conn.execute(
-                sa.select(newest_kept.c.id, newest_kept.c.rank)
-                .order_by(newest_kept.c.rank, newest_kept.c.id.desc())
-                .limit(limit)
-                .offset(offset),
-                {"q": text},
-            ).all()
+            ranked = list(
+                conn.execute(
+                    sa.select(newest_kept.c.id, newest_kept.c.rank)
+                    .order_by(newest_kept.c.rank, newest_kept.c.id.desc())
+                    .limit(limit)
+                    .offset(offset),
+                    {"q": text},
+                ).all()
+            )
         if not ranked:
             return []
-        snippets = dict(conn.execute(_PG_SNIPPETS, {"q": text, "ids": [row.id for row in ranked]}).all())
+        snippets: dict[int, str] = dict(
+            conn.execute(_PG_SNIPPETS, {"q": text, "ids": [row.id for row in ranked]}).all()
+        )
         return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
 
 

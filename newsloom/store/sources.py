@@ -75,7 +75,7 @@ class SourceStore:
             found = conn.execute(sa.select(table.c.id).where(table.c.slug == slug)).scalar()
             if found is None:
                 inserted = conn.execute(table.insert().values(slug=slug, created_at=now, **values))
-                found = inserted.inserted_primary_key[0]  # type: ignore[index]
+                found = schema.inserted_id(inserted)
             else:
                 kept = {key: value for key, value in values.items() if value is not None}
                 conn.execute(table.update().where(table.c.id == found).values(**kept))

@@ -25,10 +25,10 @@ from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
+from newsloom.store.change_counter import ChangeCounter, change_counter_for
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
 from newsloom.store.health import record_extraction
-from newsloom.store.search import SearchFilters, search_index_for
-from newsloom.store.version import ChangeCounter, change_counter_for
+from newsloom.store.search import SearchFilters, in_language, search_index_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
@@ -104,7 +104,7 @@ class SQLStore:
             values["listed_at"] = existing.listed_at  # first seen stays first seen
         if existing is None:
             values["created_at"] = now
-            article_id = conn.execute(table.insert().values(**values)).inserted_primary_key[0]
+            article_id = schema.inserted_id(conn.execute(table.insert().values(**values)))
             outcome = UpsertOutcome.NEW
             if source_id is not None:  # extraction health counts each article once, when it is new
                 record_extraction(conn, source_id, article, article.fetched_at or now)
@@ -166,6 +166,7 @@ class SQLStore:
             "section_rule": article.section_rule,
             "section_confidence": article.section_confidence,
             "enriched_at": None,  # new content: the batch enrichment sees it again
+            "media_checked_at": None,  # and the media stage its pictures
             "updated_at": now,
         }
 
@@ -244,7 +245,7 @@ class SQLStore:
                 created_at=now,
             )
         )
-        return int(inserted.inserted_primary_key[0])
+        return schema.inserted_id(inserted)
 
     def _section_for(self, conn: sa.Connection, name: str | None) -> str | None:
         if not name:
@@ -328,11 +329,15 @@ class SQLStore:
         author: str | None = None,
         language: str | None = None,
         edition: str | None = None,
+        untranslated: bool = False,
+        other_than: str | None = None,
         summaries: bool = False,
     ) -> list[Article]:
-        """Newest first, by keyset ``before``. ``edition`` (a language) lists each article once as that edition
-        shows it: articles in its language (originals and translations), and the originals in other languages
-        that have no visible translation into it; translations into other languages are left out.
+        """Newest first, by keyset ``before``. ``edition`` (a language) lists what a reader of that language can
+        read: articles in it, originals and translations into it. With ``untranslated`` it also lists, once, the
+        originals in other languages that have no visible translation into it (translations into other languages
+        stay out). ``other_than`` (a language) lists the reverse: the originals a reader of that language cannot
+        read, in other or unknown languages with no translation into it (the "Other languages" page).
 
         ``summaries``: without body, blocks, images and attribution, what a list of links shows (a page of 20
         full rows is some 400 KB of JSON to read and decode; feeds, which carry the full text, ask for them)."""
@@ -340,7 +345,9 @@ class SQLStore:
         query = sa.select(*SUMMARY_COLUMNS) if summaries else sa.select(table)
         query = query.where(table.c.hidden.is_(False))
         if edition is not None:
-            query = query.where(in_edition_clause(table, edition))
+            query = query.where(in_edition_clause(table, edition, untranslated=untranslated))
+        if other_than is not None:
+            query = query.where(not_in_edition_clause(table, other_than))
         if language is not None:
             query = query.where(in_language(table.c.language, language))
         # Listed by a tag or author: walk the link table's (slug, listed_at) index instead of sorting every match.
@@ -410,8 +417,10 @@ class SQLStore:
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        edition: str | None = None,
     ) -> list[SearchHit]:
-        filters = SearchFilters(section, source_id, language, since, until)
+        """Best matches first; ``edition`` (a language) keeps what its readers can read: articles in it."""
+        filters = SearchFilters(section, source_id, language, since, until, edition)
         with self.engine.connect() as conn:
             raw_hits = self.search_index.search(conn, query, limit, offset, filters)
             if not raw_hits:
@@ -431,9 +440,10 @@ class SQLStore:
         language: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        edition: str | None = None,
     ) -> int:
         """Results ``search`` can page through for the same query and filters."""
-        filters = SearchFilters(section, source_id, language, since, until)
+        filters = SearchFilters(section, source_id, language, since, until, edition)
         with self.engine.connect() as conn:
             return self.search_index.count(conn, query, filters)
 
@@ -478,8 +488,8 @@ SUMMARY_COLUMNS = tuple(
 )
 
 
-# Statements every page render runs, built once: building a select costs more than running it (~60 µs vs ~15 µs
-# for an article by id); only the values change, as bound parameters.
+# Statements every page render runs, built once: building a select costs more than running it (an article by id
+# is a quick indexed read); only the values change, as bound parameters.
 # The stored body is left out: an article's body is its blocks' text (``Article.body``), and reading a few KB of it
 # again is a tenth of reading an article.
 _ARTICLE_BY_ID = sa.select(*(c for c in schema.articles.c if c.name != "body")).where(
@@ -490,31 +500,42 @@ _SUMMARIES_BY_ID = sa.select(*SUMMARY_COLUMNS).where(schema.articles.c.id.in_(sa
 _VISIBLE_SUMMARIES_BY_ID = _SUMMARIES_BY_ID.where(schema.articles.c.hidden.is_(False))
 
 
-def in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
-    """Rows an edition lists (see ``SQLStore.latest_articles``); the translation test walks ix_articles_translated_from.
+def _first_translation(table: sa.Table, edition: str) -> sa.ScalarSelect[Any]:
+    """The id of a visible translation of ``table``'s row into ``edition``, or NULL: walks
+    ix_articles_translated_from.
 
-    The test is a scalar subquery, not ``NOT EXISTS``: PostgreSQL runs an ``EXISTS`` under ``OR`` as a *hashed*
-    subplan, reading every visible article of the edition's language to build the hash before the first row (0.5 s
-    at 77,000 articles, growing with the store), where a listing wants 20 rows and one index probe for each."""
+    A scalar subquery, not ``NOT EXISTS``: PostgreSQL runs an ``EXISTS`` under ``OR`` as a *hashed* subplan, reading
+    every visible article of the edition's language to build the hash before the first row (0.5 s at 77,000
+    articles, growing with the store), where a listing wants 20 rows and one index probe for each."""
     translation = schema.articles.alias("translation")
-    first_translation = (
+    return (
         sa.select(translation.c.id)
         .where(translation.c.translated_from == table.c.id)
         .where(in_language(translation.c.language, edition), translation.c.hidden.is_(False))
         .limit(1)
         .scalar_subquery()
     )
+
+
+def in_edition_clause(table: sa.Table, edition: str, *, untranslated: bool = False) -> sa.ColumnElement[bool]:
+    """Rows an edition lists (see ``SQLStore.latest_articles``): those in its language; with ``untranslated``, also
+    the originals in another (or no known) language without a translation into it."""
+    if not untranslated:
+        return in_language(table.c.language, edition)
     return sa.or_(
         in_language(table.c.language, edition),
         table.c.language.is_(None),
-        sa.and_(table.c.translated_from.is_(None), first_translation.is_(None)),
+        sa.and_(table.c.translated_from.is_(None), _first_translation(table, edition).is_(None)),
     )
 
 
-def in_language(column: sa.ColumnElement[Any], language: str) -> sa.ColumnElement[bool]:
-    """``column`` names ``language`` or a regional form of it (``en``, ``en-US``, ``en_GB``, ``EN``)."""
-    head = sa.func.lower(sa.func.substr(column, 1, len(language) + 1))
-    return sa.or_(column == language, sa.func.lower(column) == language, head.in_([f"{language}-", f"{language}_"]))
+def not_in_edition_clause(table: sa.Table, edition: str) -> sa.ColumnElement[bool]:
+    """Originals a reader of ``edition`` cannot read: in another or unknown language, with no translation into it."""
+    return sa.and_(
+        table.c.translated_from.is_(None),
+        sa.or_(table.c.language.is_(None), sa.not_(in_language(table.c.language, edition))),
+        _first_translation(table, edition).is_(None),
+    )
 
 
 def summary_from_row(row: sa.Row[Any]) -> Article:

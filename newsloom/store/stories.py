@@ -96,10 +96,8 @@ class StoryStore:
         """Groups articles into a story under a given title (tests and administrators; the stage uses ``save``)."""
         a = schema.articles
         with self.engine.begin() as conn:
-            story_id = int(
-                conn.execute(
-                    schema.stories.insert().values(title=title, created_at=now, updated_at=now)
-                ).inserted_primary_key[0]
+            story_id = schema.inserted_id(
+                conn.execute(schema.stories.insert().values(title=title, created_at=now, updated_at=now))
             )
             conn.execute(a.update().where(a.c.id.in_(article_ids)).values(story_id=story_id, updated_at=now))
             self._refresh(conn, story_id, now)
@@ -120,9 +118,7 @@ class StoryStore:
                 if key < 0 and len(ids) < 2:
                     continue
                 if key < 0:
-                    key = conn.execute(
-                        s.insert().values(title="", created_at=now, updated_at=now)
-                    ).inserted_primary_key[0]
+                    key = schema.inserted_id(conn.execute(s.insert().values(title="", created_at=now, updated_at=now)))
                     created += 1
                 result = conn.execute(
                     a.update().where(a.c.id.in_(ids), a.c.story_id.is_(None)).values(story_id=key, updated_at=now)

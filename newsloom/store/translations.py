@@ -11,16 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from newsloom.store import schema
+from newsloom.store.search import in_language
 from newsloom.story_doc import BODY_CHARS, StoryDoc
 
 FIRST_RETRY = timedelta(minutes=5)
 FLAG_KINDS = ("date", "number", "name", "quote", "untranslated")
 LONGEST_RETRY = timedelta(days=1)
+
+
+def primary_language(tag: str | None) -> str:
+    """``pt-BR`` → ``pt``: a model translates a language, whatever region a page names."""
+    return (tag or "").replace("_", "-").split("-")[0].strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +50,7 @@ class FlaggedArticle:
 
 def retry_delay(attempts: int) -> timedelta:
     """5 minutes after the first failure, doubling, at most a day: a server down for an hour costs a few tries."""
-    return min(LONGEST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
+    return min(LONGEST_RETRY, FIRST_RETRY * (1 << max(0, attempts - 1)))
 
 
 class TranslationStore:
@@ -69,7 +76,7 @@ class TranslationStore:
                 a.c.translated_from.is_(None),
                 a.c.hidden.is_(False),
                 a.c.language.is_not(None),
-                a.c.language != target,
+                sa.not_(in_language(a.c.language, target)),
                 sa.or_(
                     j.c.id.is_(None),
                     failed_due,
@@ -88,6 +95,57 @@ class TranslationStore:
             )
         with self.engine.connect() as conn:
             return [int(row.id) for row in conn.execute(query)]
+
+    def languages_of(self, article_ids: list[int]) -> dict[int, str]:
+        """Each article's language, lower-cased and without its region (``pt-BR`` → ``pt``): the pair's source."""
+        a = schema.articles
+        found: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(article_ids), 500):
+                rows = conn.execute(sa.select(a.c.id, a.c.language).where(a.c.id.in_(article_ids[start : start + 500])))
+                found.update((row.id, primary_language(row.language)) for row in rows)
+        return found
+
+    def skipped_sources(self, target: str, reason_prefix: str) -> list[str]:
+        """The source languages of jobs into ``target`` skipped for a reason starting with ``reason_prefix``."""
+        a, j = schema.articles, schema.translation_jobs
+        query = (
+            sa.select(a.c.language)
+            .select_from(j.join(a, a.c.id == j.c.article_id))
+            .where(j.c.target == target, j.c.status == "skipped", j.c.reason.startswith(reason_prefix))
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return sorted({primary_language(language) for language in conn.execute(query).scalars()})
+
+    def release_skipped(self, source: str, target: str, reason_prefix: str) -> int:
+        """Forget the skipped jobs of a pair (their articles are due again); how many."""
+        a, j = schema.articles, schema.translation_jobs
+        ids = (
+            sa.select(j.c.id)
+            .select_from(j.join(a, a.c.id == j.c.article_id))
+            .where(
+                j.c.target == target,
+                j.c.status == "skipped",
+                j.c.reason.startswith(reason_prefix),
+                in_language(a.c.language, source),
+            )
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(j.delete().where(j.c.id.in_(ids))).rowcount or 0
+
+    def skipped_reasons(self) -> dict[str, int]:
+        """Skipped jobs by reason ("no model for pt→en": 40), most first (the admin page)."""
+        j = schema.translation_jobs
+        count = sa.func.count()
+        query = sa.select(j.c.reason, count).where(j.c.status == "skipped").group_by(j.c.reason).order_by(count.desc())
+        with self.engine.connect() as conn:
+            return {str(reason): int(n) for reason, n in conn.execute(query)}
+
+    def job_for(self, article_id: int, target: str) -> sa.Row[Any] | None:
+        j = schema.translation_jobs
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(j).where(j.c.article_id == article_id, j.c.target == target)).first()
 
     def content_hash(self, article_id: int) -> str | None:
         a = schema.articles
@@ -156,7 +214,7 @@ class TranslationStore:
             return
         m = schema.translation_memory
         with self.engine.begin() as conn:
-            known = set()
+            known: set[str] = set()
             keys = list(items)
             for start in range(0, len(keys), 500):
                 known.update(conn.execute(sa.select(m.c.key).where(m.c.key.in_(keys[start : start + 500]))).scalars())
@@ -172,13 +230,13 @@ class TranslationStore:
 
     def with_translated_text(self, docs: list[StoryDoc]) -> list[StoryDoc]:
         """Stories group by words, so an original in another language is grouped by its translated edition's
-        text: it meets its edition and the coverage in the edition's language. Originals without an edition keep
-        their own text."""
+        text (and language: the stage reads Vietnamese by syllable pairs): it meets its edition and the coverage in
+        the edition's language. Originals without an edition keep their own text."""
         ids = [doc.id for doc in docs]
         if not ids:
             return docs
         a = schema.articles
-        editions: dict[int, tuple[str, str]] = {}
+        editions: dict[int, tuple[str, str, str | None]] = {}
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 rows = conn.execute(
@@ -187,15 +245,16 @@ class TranslationStore:
                         a.c.title,
                         a.c.lead,
                         sa.func.substr(a.c.body, 1, BODY_CHARS).label("body"),
+                        a.c.language,
                     )
                     .where(a.c.translated_from.in_(ids[start : start + 500]), a.c.hidden.is_(False))
                     .order_by(a.c.id)
                 )
                 for row in rows:
-                    editions.setdefault(row.translated_from, (row.title, f"{row.lead or ''}\n{row.body}"))
+                    editions.setdefault(row.translated_from, (row.title, f"{row.lead or ''}\n{row.body}", row.language))
         for doc in docs:
             if doc.id in editions:
-                doc.title, doc.text = editions[doc.id]
+                doc.title, doc.text, doc.language = editions[doc.id]
         return docs
 
     # -- checks' flags -------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ class UserStore:
                 conn.execute(schema.sessions.delete().where(schema.sessions.c.user_id == existing))
                 return int(existing)
             created = conn.execute(table.insert().values(username=username, created_at=datetime.now(UTC), **values))
-        return int(created.inserted_primary_key[0])
+        return schema.inserted_id(created)
 
     def authenticate(self, username: str, password: str) -> bool:
         """True for a known admin with this password. Runs a hash check even for unknown names (timing)."""

@@ -1,8 +1,8 @@
 """Operator pages: login, moderation queue, hide/unhide, re-run extraction, sources and their health, sections and
 the feed -> section mapping.
 
-Every POST here needs the admin session and a valid CSRF token; logins are rate limited per address and per
-account, across every serving process. Sessions live in the store: logout ends one, a deleted account all of its.
+Every POST here needs the admin session and a valid CSRF token; logins are rate limited per address and account,
+per address, and under a slower global ceiling that known browsers skip, across every serving process. Sessions live in the store: logout ends one, a deleted account all of its.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import process_page
+from newsloom.pipeline.translation import translation_overview
 from newsloom.store.enrichment import EnrichmentStore
 from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
-from newsloom.store.portal import Named
+from newsloom.store.portal_queries import Named
 from newsloom.store.sources import SourceStore
 from newsloom.store.translations import FLAG_KINDS, TranslationStore
 from newsloom.text import slugify
 from newsloom.web.health_chart import completeness_chart
 from newsloom.web.portal import ItemId, Portal, article_path
-from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
+from newsloom.web.security import CSRF_COOKIE, DEVICE_COOKIE, DEVICE_MAX_AGE, SESSION_COOKIE, SESSION_MAX_AGE
 
 router = APIRouter(prefix="/admin")
 
@@ -63,15 +64,20 @@ def login(
     portal = _portal(request)
     if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
         raise HTTPException(403, "Form expired or forged; reload the page and try again")
-    address = portal.guard.hash_ip(portal.client_address(request))
-    account = portal.guard.hash_ip(f"account:{username.casefold()}")
-    # Both limits count every attempt: per address (one client trying many names) and per account (many
-    # clients, or one behind many addresses, trying one name).
-    if not portal.login_limit.allow(address) or not portal.login_limit_account.allow(account):
+    if not _login_allowed(portal, request, username):
         raise HTTPException(429, "Too many attempts; wait a few minutes")
     if not portal.users.authenticate(username, password):
         return portal.render(request, "admin_login.html", status_code=401, error="Wrong name or password")
     response = RedirectResponse("/admin", status_code=303)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        portal.guard.device_cookie(username),
+        max_age=DEVICE_MAX_AGE,
+        path="/admin/login",
+        httponly=True,
+        samesite="strict",
+        secure=portal.guard.secure_cookies,
+    )
     response.set_cookie(
         SESSION_COOKIE,
         portal.guard.session_cookie(portal.users.open_session(username)),
@@ -81,6 +87,25 @@ def login(
         secure=portal.guard.secure_cookies,
     )
     return response
+
+
+def _login_allowed(portal: Portal, request: Request, username: str) -> bool:
+    """Whether a login attempt may be checked; every attempt counts.
+
+    Limits in the manner of mature login throttles: per address and account together (one client guessing one
+    password), per address (one client trying many names), and a slower ceiling over all attempts (many addresses
+    guessing), which a browser that has logged in to the account before skips. No limit is per account alone:
+    anyone could then lock the administrator out with ten wrong passwords and keep it locked with one a minute.
+    """
+    address = portal.client_address(request)
+    account = username.casefold()
+    if not portal.login_limit_pair.allow(portal.guard.hash_ip(f"{address}\x00{account}")):
+        return False
+    if not portal.login_limit.allow(portal.guard.hash_ip(address)):
+        return False
+    if portal.guard.known_device(request.cookies.get(DEVICE_COOKIE), username):
+        return True
+    return portal.login_limit_global.allow("all")
 
 
 @router.post("/logout")
@@ -124,6 +149,7 @@ def dashboard(request: Request) -> Response:
         flagged=ExtractionHealth(portal.store.engine).flagged(),
         unplaced=_with_guesses(EnrichmentStore(portal.store.engine).unplaced(50), sections),
         unplaced_count=EnrichmentStore(portal.store.engine).count_unplaced(),
+        translation=translation_overview(portal.store, portal.settings),
         user=_admin(request),
     )
 

@@ -25,15 +25,15 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import escape
 
-from newsloom.model import Article, BlockKind, Media
+from newsloom.model import UNDATED, Article, BlockKind, Media
 from newsloom.web.editions import prefix_of
 from newsloom.web.pictures import best_width, media_url, rendition_size
 from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, public_url, valid_datetime
 
 FEED_SIZE = 50
-# Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt when the store changes;
-# at a million articles 10,000 took about a second (reading the rows, and slugs for the addresses): 5,000 keep a
-# page near half a second, in a worker thread.
+# Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt, in a worker thread,
+# when the store changes, and its cost grows with its length (reading the rows, and slugs for the addresses): a
+# page is kept short enough that a large store's rebuild stays well under a second.
 ARTICLES_PER_SITEMAP = 5_000
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -42,10 +42,9 @@ MEDIA = "http://search.yahoo.com/mrss/"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 FEED_NAMES = {"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
-# Atom and sitemap documents are wholly in their namespace: it is their default one. RSS is namespace-less, so its
-# extension elements are written with literal prefixes declared on <rss> (ElementTree's registry is global).
-ET.register_namespace("", ATOM)
-ET.register_namespace("", SITEMAP)
+# Atom and sitemap documents are wholly in their namespace: it is their default one, given when each is written
+# (``_xml``). ElementTree's prefix registry is process-wide and holds one default, so registering both there gave
+# one of them ``ns0:``. RSS is namespace-less: its extension elements carry literal prefixes declared on <rss>.
 ET.register_namespace("news", NEWS)
 RSS_NAMESPACES = {"xmlns:atom": ATOM, "xmlns:content": CONTENT, "xmlns:dc": DC, "xmlns:media": MEDIA}
 
@@ -79,8 +78,22 @@ def _cached(body: bytes | str, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers={CACHE_HEADER: "0"})
 
 
+def dated(article: Article) -> datetime | None:
+    """When an article appeared: its publisher's date, else when newsloom first saw it; None when neither is known
+    (an archive's undated page), which feeds and the news sitemap leave out rather than date to 1970."""
+    if article.published is not None:
+        return article.published
+    if article.listed_at is not None and article.listed_at > UNDATED:
+        return article.listed_at
+    return None
+
+
 def _when(article: Article) -> datetime:
-    return article.published or article.listed_at or datetime.now(UTC)
+    return dated(article) or datetime.now(UTC)
+
+
+def _dated_only(articles: list[Article]) -> list[Article]:
+    return [article for article in articles if dated(article) is not None]
 
 
 def _authors(article: Article, portal: Portal) -> list[str]:
@@ -113,8 +126,8 @@ def content_html(article: Article, base: str, pictures: dict[str, Media]) -> str
                     f'alt="{escape(block.image.alt or block.image.caption or "")}">'
                     f"{f'<figcaption>{caption}</figcaption>' if caption else ''}</figure>"
                 )
-        elif block.kind == BlockKind.VIDEO and public_url(block.url):
-            parts.append(f'<p><a href="{escape(iri_to_uri(block.url))}">Video</a></p>')
+        elif block.kind == BlockKind.VIDEO and (video := public_url(block.url)):
+            parts.append(f'<p><a href="{escape(iri_to_uri(video))}">Video</a></p>')
     original = public_url(article.url)  # never a saved page's local file: path
     if original:
         parts.append(f'<p>Source: <a href="{escape(iri_to_uri(original))}">{escape(original)}</a></p>')
@@ -127,7 +140,10 @@ class FeedItems:
     def __init__(self, portal: Portal, request: Request, articles: list[Article]) -> None:
         self.portal = portal
         self.base = public_base(portal.settings, request)
-        self.articles = articles
+        self.articles = _dated_only(articles)
+        self.language = portal.edition(request)
+        self.prefix = prefix_of(request.scope)
+        self.latest = portal.gettext(request, "Latest news")
         self.covers = portal.covers_for(articles)
         urls = [block.image.url for a in articles for block in a.blocks if block.image is not None]
         self.pictures = portal.media.lookup(urls)
@@ -157,7 +173,8 @@ def rss(items: FeedItems, title: str, path: str, self_path: str) -> ET.Element:
     channel = ET.SubElement(root, "channel")
     ET.SubElement(channel, "title").text = f"{title} · {portal.settings.site_name}"
     ET.SubElement(channel, "link").text = iri_to_uri(base + path)
-    ET.SubElement(channel, "description").text = f"Latest articles: {title}"
+    ET.SubElement(channel, "description").text = f"{items.latest}: {title}"
+    ET.SubElement(channel, "language").text = items.language
     ET.SubElement(channel, "atom:link", href=iri_to_uri(base + self_path), rel="self", type="application/rss+xml")
     if items.articles:
         ET.SubElement(channel, "lastBuildDate").text = format_datetime(max(_when(a) for a in items.articles))
@@ -185,7 +202,7 @@ def rss(items: FeedItems, title: str, path: str, self_path: str) -> ET.Element:
 
 def atom(items: FeedItems, title: str, path: str, self_path: str) -> ET.Element:
     portal, base = items.portal, items.base
-    root = ET.Element(f"{{{ATOM}}}feed")
+    root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": items.language})
     ET.SubElement(root, f"{{{ATOM}}}title").text = f"{title} · {portal.settings.site_name}"
     ET.SubElement(root, f"{{{ATOM}}}id").text = iri_to_uri(base + path)
     ET.SubElement(root, f"{{{ATOM}}}link", href=iri_to_uri(base + path), rel="alternate", type="text/html")
@@ -245,7 +262,8 @@ def json_feed(items: FeedItems, title: str, path: str, self_path: str) -> dict[s
         "title": f"{title} · {portal.settings.site_name}",
         "home_page_url": iri_to_uri(base + path),
         "feed_url": iri_to_uri(base + self_path),
-        "description": f"Latest articles: {title}",
+        "description": f"{items.latest}: {title}",
+        "language": items.language,
         "items": entries,
     }
 
@@ -256,21 +274,34 @@ def _feed(request: Request, kind: str, title: str, path: str, self_path: str, ar
         body = json.dumps(json_feed(items, title, path, self_path), ensure_ascii=False)
         return _cached(body, "application/feed+json")
     if kind == "atom":
-        return _cached(_xml(atom(items, title, path, self_path)), "application/atom+xml")
+        return _cached(_xml(atom(items, title, path, self_path), ATOM), "application/atom+xml")
     return _cached(_xml(rss(items, title, path, self_path)), "application/rss+xml")
 
 
-def _xml(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+def _xml(root: ET.Element, default_namespace: str | None = None) -> bytes:
+    """The document as bytes, ``default_namespace``'s elements written unprefixed under a plain ``xmlns``.
+
+    (ElementTree's own ``default_namespace`` option refuses the unqualified attributes every such document has.)"""
+    if default_namespace is not None:
+        qualified = f"{{{default_namespace}}}"
+        for element in root.iter():
+            if isinstance(element.tag, str) and element.tag.startswith(qualified):
+                element.tag = element.tag[len(qualified) :]
+        root.set("xmlns", default_namespace)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 @router.get("/feed.xml")
 @router.get("/atom.xml")
 @router.get("/feed.json")
 def home_feed(request: Request) -> Response:
+    portal = _portal(request)
     name = request.url.path.lstrip("/")
-    articles = _portal(request).store.latest_articles(FEED_SIZE)
-    return _feed(request, FEED_NAMES[name], "Latest news", "/", "/" + name, articles)
+    prefix = prefix_of(request.scope)
+    articles = portal.store.latest_articles(FEED_SIZE, edition=portal.edition(request))
+    title = portal.gettext(request, "Latest news")
+    return _feed(request, FEED_NAMES[name], title, prefix + "/", f"{prefix}/{name}", articles)
 
 
 @router.get("/{kind}/{slug}/{name}")
@@ -278,19 +309,23 @@ def listing_feed(request: Request, kind: str, slug: str, name: str) -> Response:
     portal = _portal(request)
     if name not in FEED_NAMES or kind not in ("section", "tag", "outlet"):
         raise HTTPException(404, "No such page")
+    edition, prefix = portal.edition(request), prefix_of(request.scope)
     if kind == "section":
-        title, articles = portal.queries.section_name(slug), portal.store.latest_articles(FEED_SIZE, section=slug)
+        title = portal.queries.section_name(slug)
+        articles = portal.store.latest_articles(FEED_SIZE, section=slug, edition=edition)
     elif kind == "tag":
-        title, articles = portal.queries.tag_name(slug), portal.store.latest_articles(FEED_SIZE, tag=slug)
+        title = portal.queries.tag_name(slug)
+        articles = portal.store.latest_articles(FEED_SIZE, tag=slug, edition=edition)
     else:
         outlet = portal.queries.outlet(slug)
         if outlet is None and (moved := portal.queries.outlet_moved_to(slug)):  # a subscription outlives a rename
             return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}/{name}", status_code=301)
         title = outlet.name if outlet else None
-        articles = portal.store.latest_articles(FEED_SIZE, source_id=outlet.id) if outlet else []
+        articles = portal.store.latest_articles(FEED_SIZE, source_id=outlet.id, edition=edition) if outlet else []
     if title is None:
         raise HTTPException(404, "No such feed")
-    return _feed(request, FEED_NAMES[name], title, f"/{kind}/{slug}", f"/{kind}/{slug}/{name}", articles)
+    path = f"{prefix}/{kind}/{slug}"
+    return _feed(request, FEED_NAMES[name], title, path, f"{path}/{name}", articles)
 
 
 @router.get("/sitemap.xml")
@@ -304,7 +339,7 @@ def sitemap(request: Request) -> Response:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(f"{base}/section/{section.slug}")
     _article_urls(root, base, portal.store.latest_articles(1000, summaries=True))  # links and dates: no bodies
-    return _cached(_xml(root), "application/xml")
+    return _cached(_xml(root, SITEMAP), "application/xml")
 
 
 def _article_urls(root: ET.Element, base: str, articles: list[Article]) -> None:
@@ -314,7 +349,9 @@ def _article_urls(root: ET.Element, base: str, articles: list[Article]) -> None:
         path = article_path(article)
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site + path if path.isascii() else iri_to_uri(base + path)
-        ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = (article.modified or _when(article)).date().isoformat()
+        changed = article.modified or dated(article)
+        if changed is not None:  # an undated archive page has no day to give
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = changed.date().isoformat()
 
 
 @router.get("/sitemap-index.xml")
@@ -326,9 +363,14 @@ def sitemap_index(request: Request) -> Response:
     root = ET.Element(f"{{{SITEMAP}}}sitemapindex")
     highest = portal.queries.sitemap_span() or 0
     pages = [f"/sitemaps/articles-{n}.xml" for n in range(highest // ARTICLES_PER_SITEMAP + 1)] if highest else []
-    for path in ("/sitemap.xml", "/news-sitemap.xml", *pages):
-        ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}sitemap"), f"{{{SITEMAP}}}loc").text = iri_to_uri(base + path)
-    return _cached(_xml(root), "application/xml")
+    news = ["/news-sitemap.xml"] if _news_articles(portal) else []  # an empty news sitemap is left out
+    changed = portal.queries.last_change()
+    for path in ("/sitemap.xml", *news, *pages):
+        entry = ET.SubElement(root, f"{{{SITEMAP}}}sitemap")
+        ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + path)
+        if changed is not None:
+            ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = valid_datetime(changed)
+    return _cached(_xml(root, SITEMAP), "application/xml")
 
 
 @router.get("/sitemaps/articles-{page}.xml")
@@ -343,7 +385,7 @@ def article_sitemap(request: Request, page: int = Path(ge=0, le=10_000_000)) -> 
         raise HTTPException(404, "No such sitemap")
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     _article_urls(root, base, articles)
-    return _cached(_xml(root), "application/xml")
+    return _cached(_xml(root, SITEMAP), "application/xml")
 
 
 @router.get("/news-sitemap.xml")
@@ -351,7 +393,11 @@ def news_sitemap(request: Request) -> Response:
     portal = _portal(request)
     base = public_base(portal.settings, request)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for article in portal.queries.published_since(datetime.now(UTC) - timedelta(hours=48)):
+    articles = _news_articles(portal)
+    if not articles:
+        # The schema wants at least one <url>: the home page, with no news block, says "nothing new" validly.
+        ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}url"), f"{{{SITEMAP}}}loc").text = iri_to_uri(base + "/")
+    for article in articles:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = iri_to_uri(base + article_path(article))
         news = ET.SubElement(url, f"{{{NEWS}}}news")
@@ -360,4 +406,9 @@ def news_sitemap(request: Request) -> Response:
         ET.SubElement(publication, f"{{{NEWS}}}language").text = article.language or "en"
         ET.SubElement(news, f"{{{NEWS}}}publication_date").text = valid_datetime(_when(article))
         ET.SubElement(news, f"{{{NEWS}}}title").text = article.title
-    return _cached(_xml(root), "application/xml")
+    return _cached(_xml(root, SITEMAP), "application/xml")
+
+
+def _news_articles(portal: Portal) -> list[Article]:
+    """The last 48 hours' dated articles, the news sitemap's window."""
+    return portal.queries.published_since(datetime.now(UTC) - timedelta(hours=48))

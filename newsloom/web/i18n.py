@@ -8,26 +8,29 @@ locale's dates and numbers. To add a language: ``pybabel init -i newsloom/web/lo
 newsloom/web/locale -l CODE``, translate, and add CODE to ``editions`` (``make i18n`` refreshes the template and the
 catalogues after template changes).
 
-Dates are shown in the portal's time zone (``timezone`` setting), in the edition's locale.
+Dates are shown in the portal's time zone (``timezone`` setting), written as the edition's readers write them
+(``DATE_PATTERNS``), the zone's offset named: "07/03/2026 08:07 (GMT+7)", "7 March 2026, 08:07 (GMT+7)".
 """
 
 from __future__ import annotations
 
 import gettext
 import io
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton, get_datetime_format
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
 from newsloom.errors import ConfigError
+from newsloom.section_scheme import scheme_from_settings
 from newsloom.text import slugify
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -57,6 +60,27 @@ SECTION_NAMES = {
     "society": N_("Society"), "xa-hoi": N_("Society"), "opinion": N_("Opinion"), "goc-nhin": N_("Opinion"),
     "cars": N_("Cars"), "oto-xe-may": N_("Cars"), "o-to-xe-may": N_("Cars"), "real-estate": N_("Real estate"), "bat-dong-san": N_("Real estate"),
 }  # fmt: skip
+
+
+# Per edition language: (the day's CLDR pattern, what separates it from the 24-hour time). Vietnamese news
+# portals print numeric day/month/year (Babel's medium form, "7 thg 3, 2026", is rarely seen there); English
+# spells the month, day first, as a world news desk does.
+DATE_PATTERNS = {
+    "vi": ("dd/MM/y", " "),
+    "en": ("d MMMM y", ", "),
+    "": ("d MMMM y", ", "),  # any other edition: its own month names
+}
+
+
+def gmt_offset(value: datetime, zone: ZoneInfo) -> str:
+    """The zone's offset from UTC at ``value``, as portals print it: "GMT+7", "GMT+5:30", "GMT-3", "GMT"."""
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    offset = moment.astimezone(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "GMT"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    return f"GMT{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
 def primary_language(tag: str | None) -> str:
@@ -118,10 +142,14 @@ class Edition:
     locale: Locale
     translations: gettext.NullTranslations
     timezone: ZoneInfo
+    scheme_names: dict[str, str] = field(default_factory=dict)  # the section scheme's names in this edition, by slug
 
     @classmethod
-    def load(cls, code: str, timezone: str) -> Edition:
-        """The edition ``code``; a language or time zone nobody knows is a settings error, said at start-up."""
+    def load(cls, code: str, timezone: str, sections: list[dict[str, Any]] | None = None) -> Edition:
+        """The edition ``code``; a language or time zone nobody knows is a settings error, said at start-up.
+
+        ``sections`` is the ``sections`` setting: the scheme's sections are named as it names them in this edition
+        (Vietnam is "Thời sự" in Vietnamese), else by the catalogue's translation of their English name."""
         try:
             locale = Locale.parse(code)
         except (UnknownLocaleError, ValueError, TypeError) as error:
@@ -130,23 +158,32 @@ class Edition:
             zone = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ConfigError(f"unknown time zone {timezone!r} (e.g. Asia/Ho_Chi_Minh, UTC)", "timezone") from error
-        return cls(code, locale, load_translations(code), zone)
+        translations = load_translations(code)
+        try:
+            scheme = scheme_from_settings(sections)
+        except ValueError as error:
+            raise ConfigError(str(error), "sections") from error
+        names = {s.slug: s.names.get(code) or translations.gettext(s.name("en")) for s in scheme}
+        return cls(code, locale, translations, zone, names)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
 
     def format_date(self, value: datetime | None) -> str:
-        """Day, month, year and time in the portal's time zone, as the edition's readers write them."""
+        """Day, month, year and time in the portal's time zone, as the edition's readers write them, the zone named:
+        "07/03/2026 08:07 (GMT+7)" as Vietnamese portals print it, "7 March 2026, 08:07 (GMT+7)" in English."""
         if value is None:
             return ""
-        day = format_skeleton("yMMMd", value, tzinfo=self.timezone, locale=self.locale)
-        time = format_skeleton("Hm", value, tzinfo=self.timezone, locale=self.locale)
-        return str(get_datetime_format("medium", locale=self.locale)).replace("{1}", day).replace("{0}", time)
+        pattern = DATE_PATTERNS.get(self.code, DATE_PATTERNS[""])
+        shown = format_datetime(value, f"{pattern[0]}{pattern[1]}HH:mm", tzinfo=self.timezone, locale=self.locale)
+        return f"{shown} ({gmt_offset(value, self.timezone)})"
 
     def format_day(self, value: datetime | None) -> str:
+        """The day alone, written as ``format_date`` writes it."""
         if value is None:
             return ""
-        return format_skeleton("yMMMd", value, tzinfo=self.timezone, locale=self.locale)
+        return format_datetime(value, DATE_PATTERNS.get(self.code, DATE_PATTERNS[""])[0], tzinfo=self.timezone,
+                               locale=self.locale)  # fmt: skip
 
     def format_number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -176,7 +213,10 @@ class Edition:
 
         A section an administrator renamed (its name no longer the one its slug was made from) keeps that name.
         """
+        unchanged = name is None or slugify(name) == slug
+        if slug in self.scheme_names and unchanged:
+            return self.scheme_names[slug]
         known = SECTION_NAMES.get(slug or "")
-        if known is not None and (name is None or slugify(name) == slug):
+        if known is not None and unchanged:
             return self.gettext(known)
         return name or slug or ""

@@ -3,6 +3,8 @@ the portal's public address (``base_url``, or the trusted proxy's forwarded sche
 
 from __future__ import annotations
 
+from email.utils import formatdate
+
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
@@ -31,6 +33,21 @@ def robots(request: Request) -> Response:
     return PlainTextResponse(body, headers={CACHE_HEADER: "0"})
 
 
+FAVICON = WEB_DIR / "static" / "favicon.ico"
+
+
 @router.get("/favicon.ico")
-def favicon() -> Response:
-    return FileResponse(WEB_DIR / "static" / "favicon.ico", media_type="image/x-icon", headers={"Cache-Control": DAY})
+def favicon(request: Request) -> Response:
+    """The icon, or an empty 304 when the browser's copy is current (every page load asks for it)."""
+    stat = FAVICON.stat()
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    modified = formatdate(stat.st_mtime, usegmt=True)
+    headers = {"Cache-Control": DAY, "ETag": etag, "Last-Modified": modified}
+    asked = request.headers.get("if-none-match")
+    if asked is not None:
+        fresh = etag in {tag.strip().removeprefix("W/") for tag in asked.split(",")} or asked.strip() == "*"
+    else:
+        fresh = request.headers.get("if-modified-since") == modified
+    if fresh:
+        return Response(status_code=304, headers=headers)
+    return FileResponse(FAVICON, media_type="image/x-icon", headers=headers)

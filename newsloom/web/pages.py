@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,7 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
-from newsloom.model import Article
+from newsloom.model import Article, Story
+from newsloom.pipeline.translation import translation_pending
 from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
@@ -38,23 +41,34 @@ def _portal(request: Request) -> Portal:
 
 
 def _listing(
-    request: Request, heading: str, kind: str, before: str | None, filters: dict[str, object], **extra: object
+    request: Request,
+    heading: str,
+    kind: str,
+    before: str | None,
+    filters: dict[str, object],
+    *,
+    every_language: bool = False,
+    **extra: Any,
 ) -> Response:
-    """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor."""
+    """A paginated listing (section, tag, author, outlet): newest first, "Older articles" by keyset cursor.
+
+    What the edition's readers can read (``editions_readable_only``); with ``every_language`` (an outlet's page),
+    every article, each in the edition's version when it has one, else labelled untranslated."""
     portal = _portal(request)
     try:
         cursor = decode_cursor(before)
     except BadCursor as error:
         raise HTTPException(400, "Bad request: this “older articles” link is not one of ours") from error
     edition = portal.edition(request)
+    chosen: dict[str, object] = {"edition": edition, "untranslated": every_language or portal.untranslated}
+    chosen.update(filters)
 
     def render(token: str) -> Response:
         page = portal.store.latest_articles(
             PAGE_SIZE,
             before=cursor,
-            edition=edition,
             summaries=True,
-            **filters,  # type: ignore[arg-type]
+            **chosen,  # type: ignore[arg-type]
         )
         next_cursor = encode_cursor(page[-1]) if len(page) == PAGE_SIZE else None
         articles, also = fold_copies(page, CopyStore(portal.store.engine), portal.outlet_directory())
@@ -76,7 +90,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
-HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal.py, top_tags)
+HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal_queries.py, top_tags)
 SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
@@ -88,18 +102,21 @@ def home(request: Request) -> Response:
 
     def render(token: str) -> Response:
         copies, directory = CopyStore(portal.store.engine), portal.outlet_directory()
-        latest, also = fold_copies(
-            portal.store.latest_articles(PAGE_SIZE, edition=edition, summaries=True), copies, directory
-        )
-        sections = [s for s in portal.section_counts() if s.articles][:8]
+        untranslated = portal.untranslated
+
+        def newest(limit: int, section: str | None = None) -> list[Article]:
+            return portal.store.latest_articles(
+                limit, section=section, edition=edition, untranslated=untranslated, summaries=True
+            )
+
+        latest, also = fold_copies(newest(PAGE_SIZE), copies, directory)
+        sections = [s for s in portal.section_counts(edition) if s.articles][:8]
         by_section = {}
         for s in sections:
-            by_section[s.slug], also_here = fold_copies(
-                portal.store.latest_articles(4, section=s.slug, edition=edition, summaries=True), copies, directory
-            )
+            by_section[s.slug], also_here = fold_copies(newest(4, s.slug), copies, directory)
             also.update(also_here)
-        read = portal.store.visible_summaries(portal.most_read(5))
-        most_read = portal.queries.in_edition(read, edition)
+        read = portal.store.visible_summaries(portal.most_read(20))
+        most_read = portal.queries.in_edition(read, edition, untranslated=untranslated)[:5]
         shown = latest + [a for items in by_section.values() for a in items] + most_read
         return portal.render(
             request,
@@ -109,15 +126,26 @@ def home(request: Request) -> Response:
             sections=sections,
             by_section=by_section,
             most_read=most_read,
-            top_stories=portal.queries.top_stories(),
+            top_stories=_top_stories(portal, edition),
             outlets=portal.outlets_for(shown),
-            tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER),
+            tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER, edition=None if untranslated else edition),
             outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
             csrf_token=token,
         )
 
     # "Most read" lives outside the store: the page is rebuilt at least once a minute for it.
     return portal.page(render, seconds=MOST_READ_SECONDS)
+
+
+def _top_stories(portal: Portal, edition: str, most: int = 5) -> list[tuple[Story, int]]:
+    """The home page's top stories: with ``editions_readable_only``, those with a report in the edition's language,
+    each titled by its newest such report (a Vietnamese story's title is no headline for an English reader)."""
+    if portal.untranslated:
+        return portal.queries.top_stories(most)
+    found = portal.queries.top_stories(most * 4)
+    titles = portal.queries.story_titles_in([story.id for story, _ in found if story.id is not None], edition)
+    shown = [(replace(story, title=titles[story.id]), count) for story, count in found if story.id in titles]
+    return shown[:most]
 
 
 @router.get("/section/{slug}", response_class=HTMLResponse)
@@ -170,7 +198,7 @@ def videos(request: Request) -> Response:
         ids = portal.memo(("videos",), lambda: portal.media.with_videos(PAGE_SIZE))
         articles = portal.store.visible_summaries(ids)  # one query: the list shows no body
         return portal.render(
-            request, "listing.html", heading="Videos", articles=articles, outlets=portal.outlets_for(articles),
+            request, "listing.html", heading=portal.gettext(request, N_("Videos")), articles=articles, outlets=portal.outlets_for(articles),
             next_cursor=None, kind="videos", csrf_token=token,
         )  # fmt: skip
 
@@ -193,23 +221,39 @@ def outlet(request: Request, slug: str, before: str | None = None) -> Response:
             return RedirectResponse(f"{prefix_of(request.scope)}/outlet/{moved}{query}", status_code=301)
         raise HTTPException(404, N_("No such outlet"))
     feed = f"/outlet/{slug}/feed.xml"
-    return _listing(request, found.name, "outlet", before, {"source_id": found.id}, outlet=found, feed=feed)
+    return _listing(
+        request, found.name, "outlet", before, {"source_id": found.id}, every_language=True, outlet=found, feed=feed
+    )
 
 
-def _most_read_in(portal: Portal, section: str | None, but: int | None, most: int = 5) -> list[Article]:
-    """The most read articles of a section (of the whole portal when the article has none), for the article page's
-    side column; shared by the section's pages until the store changes."""
+@router.get("/other-languages", response_class=HTMLResponse)
+def other_languages(request: Request, before: str | None = None) -> Response:
+    """The articles an edition does not list (``editions_readable_only``): originals in other languages with no
+    translation into the edition's, newest first, each labelled with its language. Linked from the footer."""
+    portal = _portal(request)
+    edition = portal.edition(request)
+    heading = portal.gettext(request, N_("Other languages"))
+    return _listing(request, heading, "other-languages", before, {"edition": None, "other_than": edition})
+
+
+def _most_read_in(portal: Portal, section: str | None, but: int | None, edition: str, most: int = 5) -> list[Article]:
+    """The most read articles of a section (of the whole portal when the article has none) that the edition's
+    readers can read, for the article page's side column; shared by the section's pages until the store changes."""
+    untranslated = portal.untranslated
 
     def build() -> list[Article]:
         read = portal.store.visible_summaries(portal.most_read(40))
+        read = portal.queries.in_edition(read, edition, untranslated=untranslated)
         found = [article for article in read if section is None or article.section == section][: most + 1]
         if len(found) <= most:  # too few read yet: the section's newest fill the column
             known = {a.id for a in found}
-            newest = portal.store.latest_articles(most * 2, section=section, summaries=True)
+            newest = portal.store.latest_articles(
+                most * 2, section=section, summaries=True, edition=edition, untranslated=untranslated
+            )
             found += [a for a in newest if a.id not in known]
         return found
 
-    return [a for a in portal.memo(("most-read-in", section), build) if a.id != but][:most]
+    return [a for a in portal.memo(("most-read-in", section, edition), build) if a.id != but][:most]
 
 
 def _copy_of(articles: list[Article]) -> dict[int, Article]:
@@ -227,6 +271,11 @@ def story(request: Request, story_id: ItemId) -> Response:
         raise HTTPException(404, N_("No such story"))
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
+    # the timeline lists each text once, oldest first; its copies are folded into it ("also published by")
+    copy_of = _copy_of(articles)
+    copied_by: dict[int, list[int]] = {}
+    for copy_id, original in copy_of.items():
+        copied_by.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
 
     def render(token: str) -> Response:
         return portal.render(
@@ -237,7 +286,8 @@ def story(request: Request, story_id: ItemId) -> Response:
             outlets=outlets,
             labels=labels,
             citations=citations(articles, labels),
-            copy_of=_copy_of(articles),
+            copy_of=copy_of,
+            copied_by=copied_by,
             disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
@@ -265,7 +315,7 @@ async def article(
 ) -> Response:
     """Rendered in the event loop, not a worker thread: a first render is a few small indexed reads and
     the template (the related blocks come from shared lists), and under load a thread per render cost more than the
-    render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md).
+    render, in hops and in threads queueing for the GIL (the long tail of first renders: BENCHMARKS.md, "Web").
 
     In an edition (``/en/article/…``), an article in another language sends the reader to its translation into
     the edition's language, or its original, when there is one; otherwise it is shown labelled untranslated.
@@ -285,7 +335,7 @@ async def article(
 
     def render(token: str) -> Response:
         comments = portal.comments.for_article(article_id)
-        related = portal.queries.related(article, shared=portal.memo, edition=edition)
+        related = portal.queries.related(article, shared=portal.memo, edition=edition, untranslated=portal.untranslated)
         editions = portal.queries.editions(article)
         outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
         original = next((e for e in editions if e.id == article.translated_from), None)
@@ -295,6 +345,7 @@ async def article(
         outlet = outlet_map.get(article.source_id or -1)
         section_name = portal.section_name(article.section) if article.section else None
         base = public_base(portal.settings, request)
+        untranslated = portal.editions[edition].foreign(article.language)
         stored = portal.media.lookup(image_urls(article))
         # One address per text: an article's own page is in the edition of its own language.
         page_url = base + _edition_path(portal, article)
@@ -313,7 +364,7 @@ async def article(
             page_url=page_url,
             jsonld=jsonld,
             og_image=cover_image(article, stored, base),
-            most_read_here=_most_read_in(portal, article.section, article.id),
+            most_read_here=_most_read_in(portal, article.section, article.id, edition),
             outlets=outlet_map,
             related=related,
             editions=editions,
@@ -321,8 +372,14 @@ async def article(
             original_outlet=outlet_map.get(original.source_id or -1) if original else None,
             original_href=_edition_path(portal, original) if original else None,
             original=beside,
-            untranslated=portal.editions[edition].foreign(article.language),
-            translation_flags=portal.translation_flags(article.id) if article.translated_from else [],
+            untranslated=untranslated,
+            translation_pending=untranslated
+            and translation_pending(
+                portal.store, portal.settings, article, edition, (outlet.slug, outlet.name) if outlet else ()
+            ),
+            translation_flags=portal.translation_flags(article.id)
+            if article.translated_from and article.id is not None
+            else [],
             alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
             comments=roots,
             replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
@@ -375,6 +432,8 @@ async def search(
         "language": language or None,
         "since": _day(date_from),
         "until": _day(date_to, end=True),
+        # What the edition's readers can read, unless they chose a language themselves.
+        "edition": None if language or portal.untranslated else portal.edition(request),
     }
 
     def find() -> tuple[list[SearchHit], int]:
@@ -400,7 +459,7 @@ async def search(
         also = {}
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
-    kept = {"q": query, **{k: v for k, v in filters.items() if v}}
+    asked = {"q": query, **{k: v for k, v in filters.items() if v}}
     return portal.page(
         lambda token: portal.render(
             request,
@@ -411,9 +470,9 @@ async def search(
             total=total,
             page=page,
             first_shown=(page - 1) * PAGE_SIZE + 1,
-            previous_url="/search?" + urlencode({**kept, "page": page - 1}) if page > 1 else None,
-            next_url="/search?" + urlencode({**kept, "page": page + 1}) if page < pages else None,
-            last_url="/search?" + urlencode({**kept, "page": max(pages, 1)}),
+            previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
+            next_url="/search?" + urlencode({**asked, "page": page + 1}) if page < pages else None,
+            last_url="/search?" + urlencode({**asked, "page": max(pages, 1)}),
             pages=pages,
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),

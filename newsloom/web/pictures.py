@@ -107,7 +107,7 @@ class ListItems:
         title = f'<a href="{path}"{lang}>{escape(item.title)}</a>'
         if ranked:
             return Markup(f"{head}{title}</li>")
-        outlet = self.outlets.get(item.source_id)
+        outlet = self.outlets.get(item.source_id) if item.source_id is not None else None
         tail = f'<span class="outlet">{escape(outlet.name)}</span>' if outlet else ""
         if is_foreign:
             tail += f' <span class="untranslated">{self.untranslated}</span>'

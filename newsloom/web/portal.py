@@ -34,12 +34,13 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
-from newsloom.store.limits import SharedRateLimits
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import Named, Outlet, PortalQueries
+from newsloom.store.portal_queries import Named, Outlet, PortalQueries
+from newsloom.store.rate_limits import SharedRateLimits
+from newsloom.store.read_counts import ViewCounter
 from newsloom.store.users import UserStore
-from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
+from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
@@ -57,7 +58,7 @@ MEMO_ENTRIES = 4096
 # shared values, and each would otherwise read the token again (a query on PostgreSQL). One token a request also
 # makes a page consistent: every part of it from one state of the store.
 _PINNED_VERSION: ContextVar[object | None] = ContextVar("newsloom_pinned_version", default=None)
-CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
+CACHE_HEADER = "x-newsloom-cache"  # read by web.page_cache: this response may be kept for its value in seconds
 _MISSING = object()
 COUNTS_REUSE = 60.0  # seconds: see Portal._counted
 SLOW_COUNT = 0.05  # seconds: counting that took longer is reused across store changes
@@ -73,7 +74,7 @@ class _KeptCounts:
 
 # Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
 # (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
-# the process: every response has it replaced on the way out (``web.edge``).
+# the process: every response has it replaced on the way out (``web.page_cache``).
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
@@ -125,7 +126,9 @@ def public_url(url: str | None) -> str | None:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return strip_userinfo(url)  # credentials a feed listed are never published (rows stored before too)
 
 
 def encode_cursor(article: Article) -> str:
@@ -152,8 +155,12 @@ def decode_cursor(value: str | None) -> Cursor | None:
         stamp, separator, identifier = plain.rpartition("_")
         if not separator:
             raise ValueError("no position")
-        cursor = Cursor(datetime.fromisoformat(stamp), int(identifier))
-    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        listed = datetime.fromisoformat(stamp)
+        # The store compares in UTC: a time near either end of the calendar with a large offset
+        # (9999-12-31T23:59:59-23:59) does not exist there, and converting it raised OverflowError (a 500).
+        listed = (listed if listed.tzinfo else listed.replace(tzinfo=UTC)).astimezone(UTC)
+        cursor = Cursor(listed, int(identifier))
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
         raise BadCursor(value) from error
     if not 0 <= cursor.article_id <= 2**62:
         raise BadCursor(value)
@@ -165,7 +172,7 @@ def _flag_reader(store: SQLStore) -> Callable[[int], list[Any]] | None:
         from newsloom.store.translations import TranslationStore  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return TranslationStore(store.engine).flags_for  # type: ignore[no-any-return]
+    return TranslationStore(store.engine).flags_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +196,12 @@ class Portal:
     comments: CommentStore = field(init=False)
     users: UserStore = field(init=False)
     guard: Guard = field(init=False)
-    # Shared by every serving process (``store.limits``): set in ``__post_init__``.
+    # Shared by every serving process (``store.rate_limits``): set in ``__post_init__``.
     comment_limit_ip: Limiter = field(init=False)
     comment_limit_article: Limiter = field(init=False)
-    login_limit: Limiter = field(init=False)  # per client address
-    login_limit_account: Limiter = field(init=False)  # per account name, whatever the address
+    login_limit_pair: Limiter = field(init=False)  # per client address and account name together
+    login_limit: Limiter = field(init=False)  # per client address, whatever the account
+    login_limit_global: Limiter = field(init=False)  # every attempt from a browser not known to the account
     views: ViewCounter = field(init=False)
     media: MediaStore = field(init=False)
     media_storage: MediaStorage = field(init=False)
@@ -216,8 +224,11 @@ class Portal:
         limits = SharedRateLimits(self.settings.data_dir / "views.db")
         self.comment_limit_ip = limits.limiter("comment-ip", 5, 600)
         self.comment_limit_article = limits.limiter("comment-article", 30, 600)
-        self.login_limit = limits.limiter("login-ip", 10, 600)
-        self.login_limit_account = limits.limiter("login-account", 10, 600)
+        # Logins: ten tries per address and account in ten minutes, thirty per address over all accounts, and a
+        # slower ceiling over everything. A limit per account alone let anyone lock the administrator out.
+        self.login_limit_pair = limits.limiter("login-pair", 10, 600)
+        self.login_limit = limits.limiter("login-ip", 30, 600)
+        self.login_limit_global = limits.limiter("login-all", 100, 3600)
         self.trusted_proxies = parse_networks(self.settings.trusted_proxies, "trusted_proxies")
         self.metrics_allow = parse_networks(self.settings.metrics_allow, "metrics_allow")
         secure = self.settings.secure_cookies
@@ -226,7 +237,7 @@ class Portal:
         self.guard = Guard(load_secret(self.settings), secure)
         self._flag_reader = _flag_reader(self.store)
         codes = self.settings.edition_list
-        self.editions = {code: Edition.load(code, self.settings.timezone) for code in codes}
+        self.editions = {code: Edition.load(code, self.settings.timezone, self.settings.sections) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
         self.templates = self._templates[codes[0]]
 
@@ -274,7 +285,7 @@ class Portal:
         env.globals.update(thumb=pictures.thumb, picture=pictures.picture, logo=self._logo, video=pictures.video)
         env.globals["outlet_mark"] = self._outlet_mark
         env.globals.update(figure=body.figure, article_body=body.article_body)
-        env.globals["nav_sections"] = self.nav_sections
+        env.globals["nav_sections"] = lambda most=9: self.nav_sections(most, edition=edition.code)
         env.globals["fragment"] = self._fragment
         env.globals["video_hosts"] = frozenset(pictures.allowed_hosts(self.settings.video_hosts))
         env.filters["zip_longest"] = lambda left, right: list(itertools.zip_longest(left, right))
@@ -415,18 +426,26 @@ class Portal:
 
         return self.memo(("section-labels", edition.code), build)
 
-    def section_counts(self) -> list[Named]:
+    @property
+    def untranslated(self) -> bool:
+        """Whether edition listings also show originals their readers cannot read (``editions_readable_only`` off)."""
+        return not self.settings.editions_readable_only
+
+    def section_counts(self, edition: str | None = None) -> list[Named]:
         """Every section with its article count, busiest first: what orders the header and the home page's blocks.
-        Counting is a pass over an index of the whole store (74-259 ms at a million articles): see ``_counted``."""
+        With ``edition`` (and ``editions_readable_only``), only the articles in that language count: the Vietnamese
+        header offers the sections Vietnamese readers find articles in. Counting is a pass over an index of the
+        whole store, which grows with it: see ``_counted``."""
+        language = None if self.untranslated else edition
         return self._counted(
-            "sections",
+            f"sections-{language or ''}",
             lambda: tuple(sorted((n.slug, n.name) for n in self.queries.section_names())),
-            self.queries.sections,
+            lambda: self.queries.sections(language),
         )
 
     def outlet_counts(self) -> list[Outlet]:
         """Every outlet with its article count and feed health, busiest first (the outlets page and API): counting
-        every outlet's articles took 110-180 ms at a million; see ``_counted``."""
+        every outlet's articles grows with the store; see ``_counted``."""
         return self._counted(
             "outlets",
             lambda: tuple(sorted((o.id, o.slug, o.name, o.logo_url) for o in self.outlet_directory().values())),
@@ -446,21 +465,23 @@ class Portal:
             current = identity()
             kept, now = self._kept_counts.get(name), time.monotonic()
             if kept and kept.slow and kept.identity == current and now - kept.at < COUNTS_REUSE:
-                return kept.counts  # type: ignore[return-value]
+                return kept.counts
             counts = count()
             self._kept_counts[name] = _KeptCounts(current, counts, now, time.monotonic() - now > SLOW_COUNT)
             return counts
 
         return self.memo(("counts", name), build)
 
-    def nav_sections(self, most: int = 9) -> list[Named]:
-        """The header's sections: those with articles, the busiest first (shared until the store changes)."""
+    def nav_sections(self, most: int = 9, edition: str | None = None) -> list[Named]:
+        """The header's sections: those with articles (in ``edition``'s language), the busiest first (shared until
+        the store changes)."""
 
         def build() -> list[Named]:
-            busy = sorted((s for s in self.section_counts() if s.articles), key=lambda s: (-s.articles, s.name))
+            counts = self.section_counts(edition)
+            busy = sorted((s for s in counts if s.articles), key=lambda s: (-s.articles, s.name))
             return busy[:most]
 
-        return self.memo(("nav-sections", most), build)
+        return self.memo(("nav-sections", most, edition), build)
 
     @jinja2.pass_context
     def _fragment(self, context: Any, name: str) -> Markup:
@@ -597,7 +618,7 @@ class Portal:
         return etag, None
 
     def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
-        """A page the edge cache may keep (see ``web.edge``) until the store changes, or ``seconds`` at most.
+        """A page the edge cache may keep (see ``web.page_cache``) until the store changes, or ``seconds`` at most.
 
         ``render`` receives a placeholder for the CSRF token: the rendered bytes are shared by every reader and the
         edge swaps each reader's own token in.

@@ -5,13 +5,13 @@
 - CSRF: double submit. A random token lives in an HttpOnly ``csrf`` cookie; forms carry its HMAC-SHA256 under a
   key derived from the secret. A POST passes only when the form's value is the cookie's HMAC. Every page with a
   form gets its reader's value at serving time, cached pages included, so it is made directly with ``hmac``
-  (about 2 µs) rather than through itsdangerous's serializer (JSON, zlib and base64 around the same HMAC: a third
-  of a cached page's cost). Forms signed the earlier way (``payload.signature``) still pass.
+  rather than through itsdangerous's serializer (JSON, zlib and base64 around the same HMAC, a large share of a
+  cached page's cost). Forms signed the earlier way (``payload.signature``) still pass.
 - Sessions: a random token signed with a timestamp in an HttpOnly, SameSite=Lax cookie (Secure on https); the
   store keeps the live ones (``store.users``), so logout and a deleted account end them server-side.
 - Client addresses: the TCP peer, unless the peer is one of ``trusted_proxies``: only then is
   ``X-Forwarded-For`` read (right to left, up to the first address that is not a trusted proxy).
-- Rate limits: shared by every serving process (``store.limits``); ``RateLimiter`` is the in-memory one.
+- Rate limits: shared by every serving process (``store.rate_limits``); ``RateLimiter`` is the in-memory one.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ from newsloom.store.files import private_file
 CSRF_COOKIE = "csrf"
 SESSION_COOKIE = "newsloom_session"
 SESSION_MAX_AGE = 12 * 3600
+# A browser that has logged in to an account is a known device of it for this long (OWASP's "device cookies"):
+# the global ceiling on failed logins, which a distributed attack can reach, never locks it out.
+DEVICE_COOKIE = "newsloom_device"
+DEVICE_MAX_AGE = 90 * 24 * 3600
 
 
 def load_secret(settings: Settings) -> str:
@@ -95,6 +99,7 @@ class Guard:
         self._csrf = URLSafeSerializer(secret, salt="csrf")  # forms rendered before tokens were plain HMACs
         self._csrf_key = hashlib.sha256(b"newsloom csrf\x00" + secret.encode()).digest()
         self._sessions = TimestampSigner(secret, salt="session")
+        self._devices = TimestampSigner(secret, salt="login-device")
 
     # -- CSRF --------------------------------------------------------------------------------------------------
 
@@ -136,6 +141,19 @@ class Guard:
             return self._sessions.unsign(cookie_value, max_age=SESSION_MAX_AGE).decode()
         except (BadSignature, SignatureExpired):
             return None
+
+    def device_cookie(self, account: str) -> str:
+        return self._devices.sign(account.casefold().encode()).decode()
+
+    def known_device(self, cookie_value: str | None, account: str) -> bool:
+        """Whether this browser logged in to ``account`` within ``DEVICE_MAX_AGE`` (signed, so not forgeable)."""
+        if not cookie_value:
+            return False
+        try:
+            signed = self._devices.unsign(cookie_value, max_age=DEVICE_MAX_AGE).decode()
+        except (BadSignature, SignatureExpired, UnicodeDecodeError):
+            return False
+        return hmac.compare_digest(signed.encode(), account.casefold().encode())
 
     def hash_ip(self, address: str) -> str:
         """Comments keep a keyed hash of the address (for rate limits and abuse review), never the address."""

@@ -12,7 +12,7 @@ import pytest
 
 from newsloom.errors import BlockedError, FetchError, TooLargeError
 from newsloom.extract import extract_article
-from newsloom.fetch.fetcher import Fetcher, FetchResult, retry_after_seconds
+from newsloom.fetch.fetcher import ROBOTS_MAX_BYTES, Fetcher, FetchResult, retry_after_seconds, robots_text
 from newsloom.settings import Settings
 from tests.conftest import article_html
 from tests.fetch.conftest import crawl_settings
@@ -157,6 +157,43 @@ def test_robots_disallow_blocks_without_fetching_and_is_cached(fast_settings: Se
     assert outcomes == ["disallowed by robots.txt", "disallowed by robots.txt", "ok"]
     assert site.hits["/private/a"] == 0 and site.hits["/private/b"] == 0
     assert site.hits["/robots.txt"] == 1
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_an_oversized_robots_txt_is_read_up_to_500_kib(fast_settings: Settings, encoding: str) -> None:
+    """RFC 9309: a robots.txt past the cap is parsed on its first 500 KiB, not treated as absent."""
+    filler = b"".join(b"# padding line %08d of a robots.txt far too long to read whole\n" % n for n in range(220_000))
+    tail = b"Disallow: /also-private\n"  # past the cap: never read
+    robots = b"User-agent: *\nDisallow: /private\n" + filler + tail
+    assert len(robots) > 13_000_000
+    headers = {"Content-Encoding": "gzip"} if encoding == "gzip" else {}
+    body = gzip.compress(robots, 1) if encoding == "gzip" else robots
+
+    async def run(site: FaultSite) -> list[str]:
+        outcomes = []
+        async with Fetcher(fast_settings) as fetcher:
+            for path in ("/private/a", "/public", "/also-private"):
+                try:
+                    await fetcher.fetch(site.url(path))
+                    outcomes.append("ok")
+                except BlockedError as error:
+                    outcomes.append(error.reason)
+        return outcomes
+
+    with FaultSite() as site:
+        site.route("/robots.txt", Reply(200, body, headers=headers, content_type="text/plain"))
+        for path in ("/private/a", "/public", "/also-private"):
+            site.route(path, Reply(200, b"page"))
+        outcomes = asyncio.run(run(site))
+    assert outcomes == ["disallowed by robots.txt", "ok", "ok"]
+    assert site.hits["/private/a"] == 0 and site.hits["/robots.txt"] == 1
+
+
+def test_robots_text_drops_a_line_cut_by_the_cap() -> None:
+    content = b"User-agent: *\nDisallow: /private\n" + b"#" * (ROBOTS_MAX_BYTES - 40) + b"\nDisallow: /pri"
+    content = content[:ROBOTS_MAX_BYTES]
+    assert robots_text(content).endswith("#\n") and "/pri\n" not in robots_text(content)
+    assert robots_text(b"Disallow: /a") == "Disallow: /a"  # a short file is whole
 
 
 def test_crawl_delay_spaces_requests_to_one_host(fast_settings: Settings) -> None:

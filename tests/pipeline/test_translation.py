@@ -99,7 +99,7 @@ def test_a_failing_server_leaves_the_original_and_a_retry(store: SQLStore, setti
         stats = translate_pending(store, configured)
     assert stats.editions == 0 and stats.failed == 1
     reason = stats.failures[0][1]
-    expected = {"fail": "answered 500", "short": "returned", "slow": "timed out"}[mode]
+    expected = {"fail": "answered 500", "short": "returned", "slow": "within 0.5 s (translate_timeout)"}[mode]
     assert expected in reason
     assert store.get_article(original_id) is not None and _edition(store, original_id) is None
     jobs = TranslationStore(store.engine)
@@ -136,13 +136,20 @@ def test_openai_backend_keeps_segments_and_rejects_a_bad_answer(store: SQLStore,
     assert stats.failed == 1 and "JSON array" in stats.failures[0][1]
 
 
-def test_missing_and_corrupt_model_dirs_fail_clearly(store: SQLStore, settings: Settings, tmp_path: Path) -> None:
+def test_a_missing_model_is_a_skip_until_one_is_installed_and_a_corrupt_one_fails_clearly(
+    store: SQLStore, settings: Settings, tmp_path: Path, tiny_models: Path
+) -> None:
     original_id = _import(store, vietnamese_page())
     configured = settings.model_copy(
         update={"translate_backend": "ctranslate2", "translate_model_dir": tmp_path / "nowhere"}
     )
     stats = translate_pending(store, configured)
-    assert stats.failed == 1 and "newsloom models install vi en" in stats.failures[0][1]
+    assert stats.failed == 0 and stats.skipped == {"no model for vi→en": 1} and stats.stopped is None
+    job = TranslationStore(store.engine).jobs_for(original_id)[0]
+    assert job.status == "skipped" and job.reason == "no model for vi→en"
+    # Not retried while no model is installed, not even by `newsloom translate` (retry_now).
+    again = translate_pending(store, configured, retry_now=True)
+    assert again.skipped == {} and again.failed == 0 and again.editions == 0
     corrupt = tmp_path / "models" / "vi_en"
     (corrupt / "model").mkdir(parents=True)
     (corrupt / "model" / "model.bin").write_bytes(b"not a model")
@@ -152,6 +159,9 @@ def test_missing_and_corrupt_model_dirs_fail_clearly(store: SQLStore, settings: 
     )
     assert stats.failed == 1 and "cannot load the vi→en model" in stats.failures[0][1]
     assert store.get_article(original_id) is not None and _edition(store, original_id) is None
+    # A working model installed: the article is translated on the next run.
+    stats = translate_pending(store, configured.model_copy(update={"translate_model_dir": tiny_models}), retry_now=True)
+    assert stats.editions == 1 and _edition(store, original_id) is not None
 
 
 def test_bad_input_script_cap_and_skipped_sources(store: SQLStore, settings: Settings, tiny_models: Path) -> None:
@@ -170,8 +180,9 @@ def test_bad_input_script_cap_and_skipped_sources(store: SQLStore, settings: Set
     long_paragraphs = [f"Đoạn văn số {n} kể lại diễn biến cuộc họp báo tại Hà Nội hôm nay. " * 40 for n in range(250)]
     long_id = _import(store, vietnamese_page(url="https://dantri.example.vn/long", paragraphs=long_paragraphs), "l")
     stats = translate_pending(store, configured.model_copy(update={"translate_max_chars": 3000}))
-    reasons = dict(stats.failures)
-    assert "mostly in Cjk script, not the script of language 'vi'" in reasons[zh_id]
+    # Skipped with its reason, not failed: a page's own problem says nothing about the backend.
+    assert stats.failed == 0 and stats.skipped == {"text is mostly in Cjk script, not the script of language 'vi'": 1}
+    assert TranslationStore(store.engine).jobs_for(zh_id)[0].status == "skipped"
     assert store.get_article(zh_id) is not None and _edition(store, zh_id) is None
     edition = _edition(store, long_id)
     original = store.get_article(long_id)

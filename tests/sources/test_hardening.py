@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler
-from newsloom.sources.workers import (
+from newsloom.sources.extract_pool import (
     DEADLINE_REPEAT,
     PageDeadline,
     _on_deadline,
@@ -32,7 +33,8 @@ from newsloom.sources.workers import (
 )
 from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
-from tests.conftest import article_html
+from newsloom.web import create_app
+from tests.conftest import LiveServer, article_html
 from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite, Reply
 from tests.sources.newsite import NewsSite
@@ -88,6 +90,76 @@ def test_f4_poison_items_fail_alone_and_are_not_fetched_again(tmp_path: Path) ->
     assert logged["https://bad.example:99999/two"].status == "rejected"
     assert logged["https://[::1/four"].attempts == 1
     assert logged[site.url("/news/poison")].status == "rejected"
+    store.close()
+
+
+HOSTLESS_LINKS = [
+    "http://xn--/x",
+    "http://\U0001f4a9.la/",
+    "http://" + "a" * 300 + ".example/",
+    "http://0177.0.0.1/",
+    "http://1.2.3.999/x",
+]
+
+
+@pytest.mark.parametrize("bad", HOSTLESS_LINKS)
+def test_f4_an_item_whose_host_cannot_be_encoded_is_rejected_alone(tmp_path: Path, bad: str) -> None:
+    """Hosts the IDNA codec or httpx refuse (raising their own exceptions, not ours) fail their item only."""
+    settings = crawl_settings(tmp_path)
+    store = open_store(settings)
+    with FaultSite() as site:
+        news = NewsSite(site, count=2)
+        links = [site.url(news.path(0)), bad, site.url(news.path(1))]
+        site.route("/items.json", Reply(200, json_feed(links), content_type="application/feed+json"))
+        register(store, "Hostile", site, ("/items.json", "rss"))
+        first = crawl(settings, store)
+        second = crawl(settings, store)
+    assert first.feed_errors == [] and second.feed_errors == []
+    assert first.articles[Outcome.NEW] == 2
+    assert [url for url, _ in first.page_failures] == [bad]
+    assert second.page_failures == [] and second.pages_fetched == 0  # rejected once, not tried on every poll
+    with store.engine.connect() as conn:
+        feed = conn.execute(sa.select(schema.feeds)).one()
+        logged = {row.url: row.status for row in conn.execute(sa.select(schema.crawl_urls))}
+    assert feed.error_streak == 0 and feed.last_error is None and feed.last_success_at is not None
+    assert feed.poll_interval_seconds < settings.poll_max_seconds
+    assert logged[bad] == "rejected"
+    store.close()
+
+
+def test_f4_credentials_in_an_item_link_are_never_kept_nor_published(tmp_path: Path) -> None:
+    """``http://user:pass@host/ok2`` is ``ok2``: one article, whose every published address has no userinfo."""
+    settings = crawl_settings(tmp_path)
+    store = open_store(settings)
+    with FaultSite() as site:
+        for name in ("ok1", "ok2"):  # no canonical link: the item's own link is the key
+            page = article_html(title=f"Storm report {name}", canonical=None).encode()
+            site.route(f"/news/{name}.html", Reply(200, page))
+        plain = site.url("/news/ok2.html")
+        secret = plain.replace("http://", "http://user:pass@")
+        links = [site.url("/news/ok1.html"), plain, secret]
+        site.route("/items.json", Reply(200, json_feed(links), content_type="application/feed+json"))
+        register(store, "Credentials", site, ("/items.json", "rss"))
+        report = crawl(settings, store)
+        assert report.feed_errors == [] and report.articles[Outcome.NEW] == 2
+        assert not any("authorization" in request.headers for request in site.log)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.articles.c.id, schema.articles.c.url, schema.articles.c.canonical_url))
+        stored = list(rows)
+        logged = [row.url for row in conn.execute(sa.select(schema.crawl_urls.c.url))]
+    assert len(stored) == 2
+    assert not any("user" in row.url or "user" in row.canonical_url for row in stored)
+    assert not any("user" in url for url in logged)
+    ok2 = next(row.id for row in stored if row.url == plain)
+    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+        answers = [
+            client.get(f"/article/{ok2}", follow_redirects=True),
+            client.get("/api/v1/articles"),
+            client.get("/feed.xml"),
+        ]
+    for answer in answers:
+        assert answer.status_code == 200 and plain in answer.text, answer.url
+        assert "pass" not in answer.text and "user@" not in answer.text, answer.url
     store.close()
 
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from newsloom.model import Article
 from newsloom.store import SQLStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from newsloom.text import slugify
 from tests.store.test_store import make_article

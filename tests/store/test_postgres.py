@@ -16,12 +16,12 @@ from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
 from newsloom.store.bulk import upsert_articles
+from newsloom.store.change_counter import PostgresWalPosition, change_counter_for
 from newsloom.store.comments import CommentStore
 from newsloom.store.engine import current_revision, head_revision
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.sql import in_edition_clause
 from newsloom.store.stories import StoryStore
-from newsloom.store.version import PostgresWalPosition, change_counter_for
 from tests.postgres import postgres_server
 from tests.store.test_copies import check_copy_groups
 from tests.store.test_store import make_article
@@ -115,18 +115,24 @@ def test_change_token_is_the_wal_position_and_moves_with_every_kind_of_write(pg_
 
 
 def test_edition_listings_probe_translations_per_listed_row(pg_store: SQLStore) -> None:
-    """An edition lists originals without a translation into it. Run as a hashed subplan, that test read every
-    visible article of the edition's language before the first row (0.5 s at 77,000 articles); it must be an
-    index probe per listed row, whatever the statistics say."""
+    """An edition lists what its readers can read; with ``untranslated`` (``editions_readable_only`` off) also the
+    originals without a translation into it. Run as a hashed subplan, that test read every visible article of the
+    edition's language before the first row (0.5 s at 77,000 articles); it must be an index probe per listed row,
+    whatever the statistics say."""
     original = pg_store.upsert_article(make_article(1, language="vi")).article_id
     translation = pg_store.upsert_article(make_article(2, language="en", translated_from=original)).article_id
     untranslated = pg_store.upsert_article(make_article(3, language="vi")).article_id
     upsert_articles(pg_store, [make_article(number, language="en") for number in range(4, 2004)])
-    listed = pg_store.latest_articles(2004, edition="en")
+    readable = {a.id for a in pg_store.latest_articles(2004, edition="en")}
+    assert translation in readable and untranslated not in readable and original not in readable
+    assert len(readable) == 2001
+    listed = pg_store.latest_articles(2004, edition="en", untranslated=True)
     assert translation in {a.id for a in listed} and untranslated in {a.id for a in listed}
     assert original not in {a.id for a in listed} and len(listed) == 2002
+    assert [a.id for a in pg_store.latest_articles(10, other_than="en")] == [untranslated]
     table = schema.articles
-    query = sa.select(table.c.id).where(in_edition_clause(table, "en")).order_by(table.c.listed_at.desc()).limit(20)
+    clause = in_edition_clause(table, "en", untranslated=True)
+    query = sa.select(table.c.id).where(clause).order_by(table.c.listed_at.desc()).limit(20)
     with pg_store.engine.connect() as conn:
         conn.execute(sa.text("ANALYZE articles"))
         plan = "\n".join(

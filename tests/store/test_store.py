@@ -214,7 +214,7 @@ def test_filtered_search_walks_the_matches_newest_first_up_to_a_bound(
 def test_a_tags_kind_is_the_one_most_given_over_its_newest_uses(
     store: SQLStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsloom.store import portal as portal_queries
+    from newsloom.store import portal_queries
 
     queries = portal_queries.PortalQueries(store.engine)
     for number in range(1, 4):  # a publisher's tag, then entity tagging found it names a person

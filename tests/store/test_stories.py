@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from newsloom.model import Block, BlockKind
 from newsloom.pipeline import update_stories
 from newsloom.store import SQLStore, schema
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from tests.store.test_store import make_article
 

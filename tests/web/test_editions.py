@@ -106,10 +106,18 @@ def entry(html: str, title: str) -> str:
     return min(rest.split("</li>")[0], rest.split("</article>")[0], key=len)
 
 
-def test_each_edition_lists_its_language_and_each_original_once(editions: Editions) -> None:
+def test_each_edition_lists_what_its_readers_can_read(editions: Editions) -> None:
     with editions.client() as client:
         english = client.get("/en/").text
         vietnamese_home = client.get("/vi/").text
+        listings = {
+            code: {path: client.get(f"/{code}{path}").text for path in ("/section/the-gioi", "/tag/bao", "/search?q=a")}
+            for code in ("en", "vi")
+        }
+        author = client.get("/en/author/nguyen-van-a").text
+        outlet_page = client.get("/vi/outlets").text
+        other_en = client.get("/en/other-languages").text
+        other_vi = client.get("/vi/other-languages").text
     latest_en = titles(front(english))
     latest_vi = titles(front(vietnamese_home))
     # The translated pair shows once per edition, as the edition's version.
@@ -117,10 +125,42 @@ def test_each_edition_lists_its_language_and_each_original_once(editions: Editio
     assert "Bão số 13 đổ bộ miền Trung" not in latest_en
     assert "Bão số 13 đổ bộ miền Trung" in latest_vi
     assert "Storm No. 13 makes landfall in central Vietnam" not in latest_vi
-    # Without a translation, the other language's article shows, labelled untranslated.
+    # An article in another language with no translation is not listed, and nothing is labelled untranslated.
+    assert latest_en == ["Storm No. 13 makes landfall in central Vietnam", "Markets rally in Asia"]
+    assert latest_vi == ["Giá xăng giảm lần thứ ba", "Bão số 13 đổ bộ miền Trung"]
+    assert "untranslated" not in english and "chưa dịch" not in vietnamese_home
+    for code, pages in listings.items():
+        for path, html in pages.items():
+            foreign = "Giá xăng giảm lần thứ ba" if code == "en" else "Markets rally in Asia"
+            assert foreign not in html and "untranslated" not in html and "chưa dịch" not in html, (code, path)
+    assert "Storm No. 13" in listings["en"]["/tag/bao"] and "Giá xăng" in listings["vi"]["/tag/bao"]
+    assert "Storm No. 13" in author and "Giá xăng" not in author
+    # It stays reachable: from "Other languages" (linked in every footer), labelled with its language.
+    assert 'href="/en/other-languages"' in english and 'href="/vi/other-languages"' in vietnamese_home
+    assert titles(other_en) == ["Giá xăng giảm lần thứ ba"] and "Vietnamese" in entry(other_en, "Giá xăng")
+    assert titles(other_vi) == ["Markets rally in Asia"] and "tiếng Anh" in entry(other_vi, "Markets rally")
+    assert "Dân trí" in outlet_page
+
+
+def test_an_outlet_page_lists_all_its_articles_in_every_edition(editions: Editions) -> None:
+    with editions.client() as client:
+        outlets = client.get("/en/outlets").text
+        slug = re.search(r'href="/en/outlet/([^"]+)"[^>]*>[^<]*Dân trí', outlets)
+        assert slug is not None, outlets
+        page = client.get(f"/en/outlet/{slug.group(1)}").text
+    assert "Giá xăng giảm lần thứ ba" in titles(page)
+    assert ">untranslated<" in entry(page, "Giá xăng giảm lần thứ ba")
+
+
+def test_readable_only_off_lists_untranslated_articles_labelled(settings: Settings, store: SQLStore) -> None:
+    store_editions(store)
+    every = settings.model_copy(update={"editions_readable_only": False})
+    with LiveServer(create_app(every, store)) as server, httpx.Client(base_url=server.url) as client:
+        english = client.get("/en/").text
+        vietnamese_home = client.get("/vi/").text
+    latest_en, latest_vi = titles(front(english)), titles(front(vietnamese_home))
     assert "Giá xăng giảm lần thứ ba" in latest_en and "Markets rally in Asia" in latest_vi
-    item = entry(front(english), "Giá xăng giảm lần thứ ba")
-    assert 'class="untranslated"' in item and ">untranslated<" in item
+    assert ">untranslated<" in entry(front(english), "Giá xăng giảm lần thứ ba")
     assert ">chưa dịch<" in entry(front(vietnamese_home), "Markets rally in Asia")
     assert "chưa dịch" not in entry(front(vietnamese_home), "Giá xăng giảm lần thứ ba")
     assert len(latest_en) == len(latest_vi) == 3
@@ -186,9 +226,36 @@ def test_untranslated_article_is_labelled_in_the_other_edition(editions: Edition
     with editions.client() as client:
         html = client.get(f"/en/article/{editions.untranslated}/x").text
         vi_html = client.get(f"/vi/article/{editions.untranslated}/x").text
-    assert "Not translated yet: shown in the original Vietnamese." in html
+    # No translation is configured (no model installed): the reader is told so, not promised one.
+    note = html.split('class="untranslated-note"')[1].split("</p>")[0]
+    assert "Vietnamese original (no English translation)" in note and "pending" not in note
     assert '<article class="article" lang="vi">' in html and '<html lang="en">' in html
     assert "untranslated-note" not in vi_html and '<html lang="vi">' in vi_html
+    with editions.client() as client:
+        vi_reader = client.get(f"/vi/article/{editions.english}/x").text
+    assert "Bản gốc tiếng Anh (không có bản dịch tiếng Việt)" in vi_reader
+
+
+def test_translation_pending_only_where_one_is_queued(settings: Settings, store: SQLStore) -> None:
+    from newsloom.store.translations import TranslationStore
+
+    ids = store_editions(store)
+    skipped = store.upsert_article(vietnamese(5, "Một bài không dịch được")).article_id
+    TranslationStore(store.engine).record(
+        skipped, "en", status="skipped", reason="no model for vi→en", now=datetime.now(UTC)
+    )
+    configured = settings.model_copy(
+        update={"translate_backend": "libretranslate", "translate_url": "http://127.0.0.1:9", "translate_targets": "en"}
+    )
+    with LiveServer(create_app(configured, store)) as server, httpx.Client(base_url=server.url) as client:
+        queued = client.get(f"/en/article/{ids['untranslated']}/x").text
+        not_queued = client.get(f"/en/article/{skipped}/x").text
+        not_a_target = client.get(f"/vi/article/{ids['english']}/x").text
+    assert (
+        "Translation pending" in queued and "Shown in the original Vietnamese until the translation is made." in queued
+    )
+    assert "Translation pending" not in not_queued and "Vietnamese original (no English translation)" in not_queued
+    assert "Đang chờ dịch" not in not_a_target and "không có bản dịch tiếng Việt" in not_a_target
 
 
 def test_the_interface_speaks_the_edition_language(editions: Editions) -> None:
@@ -203,7 +270,8 @@ def test_the_interface_speaks_the_edition_language(editions: Editions) -> None:
     assert "Tin mới nhất" in vi_home and "Latest news" not in vi_home
     # Section names in the edition's language; dates in the portal's time zone (01:30 UTC is 08:30 in Hà Nội).
     assert ">Thế giới</a>" in vi_article and ">World</a>" in en_article
-    assert "Nov 15, 2026, 08:30" in en_article and "8:30 15 thg 11, 2026" in vi_article
+    assert "15 November 2026, 08:30 (GMT+7)" in en_article and "15/11/2026 08:30 (GMT+7)" in vi_article
+    assert '<time datetime="2026-11-15T01:30:00+00:00">' in vi_article  # the machine-readable value stays ISO 8601
 
 
 def test_root_and_unprefixed_pages_choose_by_accept_language(editions: Editions) -> None:
@@ -217,7 +285,7 @@ def test_root_and_unprefixed_pages_choose_by_accept_language(editions: Editions)
             assert "Tin mới nhất" in plain.get("/vi/").text and "Latest news" in vi.get("/en/").text
         # Un-prefixed links stay un-prefixed; an edition's links keep its prefix.
         assert f'href="/article/{editions.english}/' in default.text
-        assert f'href="/vi/article/{editions.english}/' in plain.get("/vi/").text
+        assert f'href="/vi/article/{editions.untranslated}/' in plain.get("/vi/").text
         # Feeds, sitemaps and the API are the same for everyone.
         feed = plain.get("/feed.xml")
         assert feed.status_code == 200 and "accept-language" not in feed.headers.get("vary", "").lower()
@@ -303,5 +371,6 @@ def test_sections_that_read_the_same_are_told_apart(editions: Editions) -> None:
         return re.findall(r'href="/\w+/section/[^"]+">([^<]+)</a>', header)
 
     assert sorted(nav(english)) == ["World", "World (Thế giới)"]
-    assert sorted(nav(vietnamese_home)) == ["Thế giới", "Thế giới (World)"]
+    # The Vietnamese header offers the sections with Vietnamese articles: the English outlet's "World" has none.
+    assert sorted(nav(vietnamese_home)) == ["Thế giới"]
     assert "<h1>World (Thế giới)</h1>" in heading

@@ -80,6 +80,50 @@ def test_sitemaps_are_valid_against_the_schemas(site: Site) -> None:
     assert not schema.validate(broken)  # the schema can fail
 
 
+def test_an_empty_news_sitemap_is_valid_and_left_out_of_the_index(site: Site) -> None:
+    """With nothing from the last 48 hours the news sitemap still validates, and the index does not name it."""
+    schema = etree.XMLSchema(etree.parse(str(XSD / "sitemap.xsd")))
+    with site.client() as client:
+        body = client.get("/news-sitemap.xml").content
+        index = client.get("/sitemap-index.xml").text
+    document = etree.fromstring(body)
+    assert not document.xpath("//*[local-name()='news']")  # the seeded articles are older than two days
+    assert schema.validate(document), schema.error_log
+    assert "/news-sitemap.xml" not in index
+
+
+def test_feeds_have_no_epoch_dates_and_atom_has_no_prefix(site: Site) -> None:
+    """An archive's undated page is left out of feeds rather than dated 1970; Atom is in its default namespace."""
+    undated = make_article(40, title="Undated archive page")
+    undated.published = None
+    site.store.upsert_article(undated)
+    with site.client() as client:
+        rss, atom_body = client.get("/feed.xml").text, client.get("/atom.xml").text
+        json_feed = client.get("/feed.json").json()
+    assert "1970" not in rss and "1970" not in atom_body
+    assert all(not item["date_published"].startswith("1970") for item in json_feed["items"])
+    assert "Undated archive page" not in rss + atom_body
+    assert "ns0:" not in atom_body
+    assert 'xmlns="http://www.w3.org/2005/Atom"' in atom_body.split(">", 2)[1]  # the <feed> start tag
+
+
+def test_each_edition_has_its_own_feeds(site: Site) -> None:
+    """/vi/feed.xml and /en/feed.xml name themselves, their language and a title in it."""
+    with site.client() as client:
+        vi, en = client.get("/vi/feed.xml"), client.get("/en/feed.xml")
+        vi_atom = client.get("/vi/atom.xml").text
+        vi_json = client.get("/vi/feed.json").json()
+    assert vi.status_code == en.status_code == 200
+    assert vi.content != en.content
+    vi_feed, en_feed = feedparser.parse(vi.content), feedparser.parse(en.content)
+    assert any(link.rel == "self" and link.href.endswith("/vi/feed.xml") for link in vi_feed.feed.links)
+    assert any(link.rel == "self" and link.href.endswith("/en/feed.xml") for link in en_feed.feed.links)
+    assert vi_feed.feed.language == "vi" and en_feed.feed.language == "en"
+    assert "Tin mới" in vi_feed.feed.title or "Tin" in vi_feed.feed.title, vi_feed.feed.title
+    assert 'xml:lang="vi"' in vi_atom
+    assert vi_json["language"] == "vi" and vi_json["feed_url"].endswith("/vi/feed.json")
+
+
 def test_the_sitemap_index_pages_the_whole_archive_once(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every visible article is in exactly one id-range page; hidden ones in none; each document is valid."""
     monkeypatch.setattr(feeds, "ARTICLES_PER_SITEMAP", 2)  # five seeded articles and one more: four pages
@@ -95,7 +139,11 @@ def test_the_sitemap_index_pages_the_whole_archive_once(site: Site, monkeypatch:
         assert index_schema.validate(index), index_schema.error_log
         locations = [urlsplit(loc).path for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=namespaces)]
         pages = [path for path in locations if path.startswith("/sitemaps/")]
-        assert locations[:2] == ["/sitemap.xml", "/news-sitemap.xml"]
+        news = etree.fromstring(client.get("/news-sitemap.xml").content)
+        has_news = bool(news.xpath("//*[local-name()='news']"))
+        assert locations[: 1 + has_news] == ["/sitemap.xml", "/news-sitemap.xml"][: 1 + has_news]
+        assert ("/news-sitemap.xml" in locations) == has_news  # an empty news sitemap is left out of the index
+        assert len(index.xpath("//s:sitemap/s:lastmod", namespaces=namespaces)) == len(locations)
         assert pages == [f"/sitemaps/articles-{n}.xml" for n in range(russian // 2 + 1)]
         for path in pages:
             response = client.get(path)

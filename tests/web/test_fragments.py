@@ -23,7 +23,14 @@ def test_first_renders_reuse_shared_lists_and_follow_changes(site: Site) -> None
     portal: Portal = site.app.state.portal
     with site.client() as client:
         client.get(f"/article/{site.ids[0]}/x")
-        assert ("newest", "category", "world", 6, "en") in portal._memo  # as the (default) English edition shows it
+        assert (
+            "newest",
+            "category",
+            "world",
+            6,
+            "en",
+            False,
+        ) in portal._memo  # as the (default) English edition shows it
         # A newer article in the same tags, section and author lands: pages never rendered before must show it.
         newest = site.store.upsert_article(make_article(50, title="Fresh report on the floods")).article_id
         html = client.get(f"/article/{site.ids[1]}/x").text

@@ -21,7 +21,7 @@ from newsloom.pipeline import Outcome, process_page, update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from tests.conftest import CORPORA, LiveServer, free_port

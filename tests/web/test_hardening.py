@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 import stat
 from pathlib import Path
@@ -10,7 +11,7 @@ import httpx
 import pytest
 
 from newsloom.settings import Settings
-from newsloom.store import SQLStore
+from newsloom.store import SQLStore, open_store
 from newsloom.store.users import UserStore
 from newsloom.web import create_app
 from newsloom.web.app import SECURITY_HEADERS
@@ -54,6 +55,29 @@ def test_out_of_range_api_cursor_is_a_400(site: Site) -> None:
         assert_security_headers(response)
         good = client.get("/api/v1/articles", params={"limit": 2}).json()["next_cursor"]
         assert client.get("/api/v1/articles", params={"limit": 2, "cursor": good}).status_code == 200
+
+
+def _b64(plain: str) -> str:
+    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+
+
+# Well-formed cursors whose time, taken to UTC, falls outside what a datetime can hold.
+OVERFLOWING = [_b64("9999-12-31T23:59:59-23:59_1"), _b64("0001-01-01T00:00:00+23:59_1")]
+
+
+@pytest.mark.parametrize("path", ["/tag/climate", "/outlet/gazette", "/author/jane-roe", "/section/world"])
+def test_a_cursor_whose_time_overflows_is_a_400(site: Site, path: str) -> None:
+    from newsloom.model import Source
+    from newsloom.store.sources import SourceStore
+
+    SourceStore(site.store.engine).add_source(Source(name="Gazette", homepage="https://gazette.example/"))
+    with site.client() as client:
+        for value in OVERFLOWING:
+            response = client.get(path, params={"before": value})
+            assert response.status_code == 400, (path, value)
+            assert_security_headers(response)
+            response = client.get("/api/v1/articles", params={"cursor": value})
+            assert response.status_code == 400 and "cursor" in response.json()["detail"]
 
 
 def test_a_500_has_the_security_headers_and_no_traceback(site: Site) -> None:
@@ -253,11 +277,64 @@ def test_display_names_are_normalised_and_invisible_ones_refused(site: Site) -> 
     assert display_name("  Ann\u202e\u2066 Lee ") == "Ann Lee"  # bidi overrides dropped
     for invisible in ("\u200b", "\u200b\u200d\u2060", "\u3000", "\u00ad", "\u0301"):
         assert display_name(invisible) == ""
+    # Blank by how they render though letters or symbols by category: Braille blank, the Hangul fillers (full and
+    # half width, choseong with jungseong), Khmer inherent vowels, a tag character, variation selectors.
+    for blank in ("\u2800", "\u3164", "\uffa0", "\u115f\u1160", "\u2800 \u3164\uffa0", "\u17b4\u17b5", "\U000e0041"):
+        assert display_name(blank) == "", ascii(blank)
+    assert display_name("\ufe0f\u180e\u034f") == ""
+    assert display_name("Ann\u3164Lee") != "" and display_name("\u2800Bo") != ""  # something visible is left
     with site.client() as client:
         _, token = open_article(client, site)
         assert post(client, site, token, author_name="\u200b").status_code == 400
         assert post(client, site, token, author_name="\u200b\ufeff").status_code == 400
+        for blank in ("\u2800", "\u3164", "\uffa0", "\u115f\u1160"):
+            assert post(client, site, token, author_name=blank).status_code == 400, ascii(blank)
         assert post(client, site, token, author_name="Ｂｏｂ").status_code == 303
     from newsloom.store.comments import CommentStore
 
     assert [c.author_name for c in CommentStore(site.store.engine).pending()] == ["Bob"]
+
+
+def test_the_global_login_ceiling_spares_a_browser_known_to_the_account(tmp_path: Path) -> None:
+    """Past the slow global ceiling (many addresses guessing) new browsers wait; one that logged in before does
+    not, so a distributed attack cannot lock the administrator out either."""
+    settings = Settings(data_dir=tmp_path / "data", trusted_proxies="127.0.0.1/32")
+    store = open_store(settings)
+    UserStore(store.engine).create("editor", "correct horse battery")
+    app = create_app(settings, store)
+    portal = app.state.portal
+    with LiveServer(app) as server:
+
+        def attempt(client: httpx.Client, address: str, password: str) -> int:
+            token = form_token(client.get("/admin/login").text)
+            data = {"username": "editor", "password": password, "csrf_token": token}
+            return client.post("/admin/login", data=data, headers={"x-forwarded-for": address}).status_code
+
+        with httpx.Client(base_url=server.url, follow_redirects=False) as known:
+            assert attempt(known, "192.0.2.1", "correct horse battery") == 303
+            known.cookies.delete("newsloom_session")
+            limits = portal.login_limit_global.limits
+            portal.login_limit_global = limits.limiter("login-all", 4, 3600)  # a small ceiling; one login spent
+            for number in range(3):
+                with httpx.Client(base_url=server.url) as stranger:
+                    assert attempt(stranger, f"198.51.100.{number}", "wrong password") == 401
+            with httpx.Client(base_url=server.url) as stranger:
+                assert attempt(stranger, "198.51.100.50", "correct horse battery") == 429
+            assert attempt(known, "192.0.2.1", "correct horse battery") == 303
+            known.cookies.set("newsloom_device", "forged", path="/admin/login")
+            assert attempt(known, "192.0.2.1", "correct horse battery") == 429
+    store.close()
+
+
+def test_admin_pages_and_the_login_form_are_never_stored(site: Site) -> None:
+    """Admin pages carry pending comments and a CSRF token: ``no-store`` on each, logged in or not, in any form."""
+    with site.client() as client:
+        anonymous = [client.get("/admin/login"), client.get("/admin"), client.head("/admin/login")]
+        login(client, site)
+        pages = [client.get(path) for path in ("/admin", "/admin/login", "/admin/sections", "/admin/outlets/x")]
+        refused = client.post("/admin/login", data={"username": "editor", "password": "x", "csrf_token": "forged"})
+    for response in [*anonymous, *pages, refused]:
+        assert response.headers.get_list("cache-control") == ["no-store"], (response.url, response.status_code)
+    assert pages[0].status_code == 200 and "csrf_token" in pages[0].text
+    with site.client() as client:  # a reader's page keeps its own caching
+        assert "no-store" not in client.get("/").headers.get("cache-control", "")

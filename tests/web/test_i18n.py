@@ -86,9 +86,14 @@ def test_accept_language_negotiation(header: str, chosen: str) -> None:
 def test_dates_and_numbers_follow_the_edition_locale_and_portal_time_zone() -> None:
     when = datetime(2026, 11, 15, 17, 5, tzinfo=UTC)  # 00:05 on the 16th in Hà Nội
     english, vietnamese = Edition.load("en", "Asia/Ho_Chi_Minh"), Edition.load("vi", "Asia/Ho_Chi_Minh")
-    assert english.format_date(when) == "Nov 16, 2026, 00:05"
-    assert vietnamese.format_date(when) == "0:05 16 thg 11, 2026"
-    assert Edition.load("en", "UTC").format_date(when) == "Nov 15, 2026, 17:05"
+    # As each edition's readers write them, the zone named: Vietnamese portals' numeric form, English's month spelled.
+    assert english.format_date(when) == "16 November 2026, 00:05 (GMT+7)"
+    assert vietnamese.format_date(when) == "16/11/2026 00:05 (GMT+7)"
+    assert vietnamese.format_date(datetime(2026, 3, 7, 1, 7, tzinfo=UTC)) == "07/03/2026 08:07 (GMT+7)"
+    assert english.format_day(when) == "16 November 2026" and vietnamese.format_day(when) == "16/11/2026"
+    assert Edition.load("en", "UTC").format_date(when) == "15 November 2026, 17:05 (GMT)"
+    assert Edition.load("en", "Asia/Kolkata").format_date(when) == "15 November 2026, 22:35 (GMT+5:30)"
+    assert Edition.load("vi", "America/New_York").format_date(when) == "15/11/2026 12:05 (GMT-5)"
     assert english.format_number(1234567) == "1,234,567" and vietnamese.format_number(1234567) == "1.234.567"
     assert english.language_name("vi") == "Vietnamese" and vietnamese.language_name("en") == "tiếng Anh"
     assert vietnamese.own_name() == "Tiếng Việt" and english.own_name() == "English"
@@ -100,6 +105,12 @@ def test_known_sections_are_translated_and_renamed_ones_kept() -> None:
     assert english.section_name("the-gioi", "Thế giới") == "World"
     assert vietnamese.section_name("world", "Planet Earth") == "Planet Earth"  # an administrator's name wins
     assert english.section_name("bong-da-anh", "Bóng đá Anh") == "Bóng đá Anh"
+    # The scheme's sections by their names in each edition: Vietnam is "Thời sự" to Vietnamese readers.
+    assert (
+        vietnamese.section_name("vietnam", "Vietnam") == "Thời sự"
+        and english.section_name("vietnam", None) == "Vietnam"
+    )
+    assert vietnamese.section_name("lifestyle", "Lifestyle") == "Đời sống"
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ class Params:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 4)
-    use_chars: bool = False  # character n-grams cost 5x the time and did not help on VNTC's train split (bench)
+    use_chars: bool = False  # character n-grams cost far more time and did not help on VNTC's train split (bench)
     c: float = 1.0
     min_df: int = 2
     sublinear_tf: bool = True
@@ -58,7 +58,7 @@ def read_jsonl(path: Path) -> Iterator[Labelled]:
     """Labelled articles from JSON lines, plain or gzipped: ``id``, ``title``, ``body``, ``label_en`` or ``label``."""
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue

@@ -1,6 +1,6 @@
 """Publisher tags as readers would name topics: CMS flags (``ctp_video``, ``autoplay_video``), wire labels ("AP",
 "A Wire", "MC Complete - State & National"), ids and URLs dropped, one spelling per tag (case and diacritics
-folded). How many are kept is the store's bound (``newsloom/limits.py``, reported as a cut).
+folded). How many are kept is the store's bound (``newsloom/size_caps.py``, reported as a cut).
 """
 
 from __future__ import annotations

@@ -17,6 +17,27 @@ class TranslationError(NewsloomError):
     untranslated and its job is retried later."""
 
 
+class SkipTranslation(TranslationError):
+    """The article cannot be translated as things are configured (no model for its language pair, text not in its
+    language's script): it is skipped, with the reason, and not tried again until that changes. Not a failure:
+    it never counts towards a backend being down."""
+
+
+class NoModelError(SkipTranslation):
+    """The backend has no model for the language pair: "no model for pt→en"."""
+
+    def __init__(self, source: str, target: str, hint: str = "") -> None:
+        super().__init__(f"no model for {source}→{target}")
+        self.source, self.target, self.hint = source, target, hint
+
+
+def supports(translator: object, source: str, target: str) -> bool:
+    """Whether ``translator`` can translate the pair, as far as it can tell without translating: a backend may
+    offer ``supports(source, target)`` (the offline one looks for a model); one that does not is assumed to."""
+    check = getattr(translator, "supports", None)
+    return bool(check(source, target)) if callable(check) else True
+
+
 class Translator(Protocol):
     name: str  # backend: ctranslate2 | libretranslate | openai
     model: str  # model name or directory, recorded on each edition

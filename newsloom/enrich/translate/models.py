@@ -15,8 +15,10 @@ from pathlib import Path
 
 import httpx
 
-from newsloom.enrich.translate.offline import find_model
+from newsloom.enrich.translate.offline import installed_models
 from newsloom.errors import NewsloomError
+
+__all__ = ["ModelInstallError", "install_from_file", "install_from_index", "installed_models"]
 from newsloom.settings import Settings
 
 ARGOS_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
@@ -97,18 +99,3 @@ def install_from_index(source: str, target: str, model_dir: Path, settings: Sett
             f"cannot download the {source}→{target} model ({type(error).__name__}: {error}); to install without "
             f"network: {_manual(source, target, model_dir)}"
         ) from error
-
-
-def installed_models(model_dir: Path) -> list[tuple[str, str, Path]]:
-    found = []
-    if not model_dir.is_dir():
-        return found
-    for path in sorted(model_dir.iterdir()):
-        if path.is_dir() and "_" in path.name:
-            source, _, target = path.name.partition("_")
-            try:
-                find_model(model_dir, source, target)
-            except NewsloomError:
-                continue
-            found.append((source, target, path))
-    return found

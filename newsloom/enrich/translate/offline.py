@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsloom.enrich.translate.base import TranslationError, check_count
+from newsloom.enrich.translate.base import NoModelError, TranslationError, check_count
 
 BATCH_SIZE = 32
 MAX_DECODING = 256
@@ -34,11 +34,14 @@ class _Loaded:
 
 
 def find_model(model_dir: Path, source: str, target: str) -> tuple[Path, Path, Path]:
-    """(CTranslate2 model dir, source SentencePiece, target SentencePiece) for the pair, or a clear error."""
+    """(CTranslate2 model dir, source SentencePiece, target SentencePiece) for the pair, or ``NoModelError``
+    ("no model for pt→en") with a hint saying how to install one."""
     if not model_dir.is_dir():
-        raise TranslationError(
+        raise NoModelError(
+            source,
+            target,
             f"model directory {model_dir} does not exist: run `newsloom models install {source} {target}` "
-            "or set translate_model_dir"
+            "or set translate_model_dir",
         )
     candidates = [model_dir / f"{source}_{target}", model_dir / f"opus-mt-{source}-{target}", model_dir]
     for metadata in sorted(model_dir.glob("*/metadata.json")):
@@ -54,10 +57,28 @@ def find_model(model_dir: Path, source: str, target: str) -> tuple[Path, Path, P
             return candidate / "model", spm, spm
         if (candidate / "model.bin").is_file() and (candidate / "source.spm").is_file():
             return candidate, candidate / "source.spm", candidate / "target.spm"
-    raise TranslationError(
+    raise NoModelError(
+        source,
+        target,
         f"no {source}→{target} model in {model_dir} (looked for {source}_{target}/model/model.bin with "
-        f"sentencepiece.model, or model.bin with source.spm): run `newsloom models install {source} {target}`"
+        f"sentencepiece.model, or model.bin with source.spm): run `newsloom models install {source} {target}`",
     )
+
+
+def installed_models(model_dir: Path) -> list[tuple[str, str, Path]]:
+    """(source, target, directory) of every model installed in ``model_dir``, by directory name (``vi_en``)."""
+    found: list[tuple[str, str, Path]] = []
+    if not model_dir.is_dir():
+        return found
+    for path in sorted(model_dir.iterdir()):
+        if path.is_dir() and "_" in path.name:
+            source, _, target = path.name.partition("_")
+            try:
+                find_model(model_dir, source, target)
+            except TranslationError:
+                continue
+            found.append((source, target, path))
+    return found
 
 
 class CTranslate2Translator:
@@ -70,6 +91,14 @@ class CTranslate2Translator:
         self.threads = threads
         self._loaded: dict[tuple[str, str], _Loaded] = {}
         self._lock = threading.Lock()
+
+    def supports(self, source: str, target: str) -> bool:
+        """Whether a model for the pair is installed (a look at the directory; nothing is loaded)."""
+        try:
+            find_model(self.model_dir, source, target)
+        except NoModelError:
+            return False
+        return True
 
     def _load(self, source: str, target: str) -> _Loaded:
         with self._lock:

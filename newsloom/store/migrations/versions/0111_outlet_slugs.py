@@ -2,14 +2,14 @@
 after an operator's source took over the outlet its pages had created (``dantri-com-vn`` → ``dan-tri``).
 
 Revision ID: 0111
-Revises: 0108
+Revises: 0109
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0111"
-down_revision = "0108"
+down_revision = "0109"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import httpx
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from newsloom.web.edge import EdgeCache
+from newsloom.web.page_cache import EdgeCache
 from newsloom.web.portal import CSRF_PLACEHOLDER
 from tests.conftest import LiveServer
 from tests.web.conftest import Site

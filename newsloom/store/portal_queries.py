@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
 from newsloom.model import Article, Story
 from newsloom.store import schema
+from newsloom.store.search import in_language
 from newsloom.store.sql import SUMMARY_COLUMNS, article_from_row, summary_from_row
 from newsloom.store.stories import outlet_key
 from newsloom.text import slugify
@@ -53,7 +55,8 @@ _GROUP_MEMBERS = sa.select(*SUMMARY_COLUMNS).where(
 
 def _newest_of_statement(kind: str) -> sa.Select[Any]:
     query = sa.select(*SUMMARY_COLUMNS).where(_a.c.hidden.is_(False))
-    key, limit = sa.bindparam("key"), sa.bindparam("limit", type_=sa.Integer)
+    key: sa.BindParameter[Any] = sa.bindparam("key")
+    limit = sa.bindparam("limit", type_=sa.Integer)
     if kind in _LINKS:
         links, slug_column = _LINKS[kind]
         query = query.join(links, links.c.article_id == _a.c.id).where(slug_column == key)
@@ -121,11 +124,16 @@ class PortalQueries:
 
     # -- names -------------------------------------------------------------------------------------------------
 
-    def sections(self) -> list[Named]:
+    def sections(self, edition: str | None = None) -> list[Named]:
+        """Every section with its visible articles counted; with ``edition``, only those in that language (what
+        that edition's readers find there)."""
         a, s = schema.articles, schema.sections
+        joined = sa.and_(a.c.section_slug == s.c.slug, a.c.hidden.is_(False))
+        if edition is not None:
+            joined = sa.and_(joined, in_language(a.c.language, edition))
         query = (
             sa.select(s.c.slug, s.c.name, sa.func.count(a.c.id))
-            .select_from(s.outerjoin(a, sa.and_(a.c.section_slug == s.c.slug, a.c.hidden.is_(False))))
+            .select_from(s.outerjoin(a, joined))
             .group_by(s.c.slug, s.c.name)
             .order_by(sa.func.count(a.c.id).desc(), s.c.name)
         )
@@ -167,7 +175,7 @@ class PortalQueries:
         """What the tag names: the kind entity tagging gave it most often (a publisher's tag is a topic until an
         article's text shows it names a person, organisation or place), else topic."""
         table = schema.article_tags
-        # Over the tag's newest uses (an index range): grouping every use of a tag on 160,000 articles took 300 ms.
+        # Over the tag's newest uses (an index range): grouping every use of a common tag grows with the store.
         uses = (
             sa.select(table.c.tag_kind)
             .where(table.c.tag_slug == slug)
@@ -190,12 +198,18 @@ class PortalQueries:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(table.c.author_name).where(table.c.author_slug == slug).limit(1)).scalar()
 
-    def top_tags(self, limit: int = 30, *, recent: int | None = None) -> list[Named]:
+    def top_tags(self, limit: int = 30, *, recent: int | None = None, edition: str | None = None) -> list[Named]:
         """The most used tags; with ``recent``, counted over the newest ``recent`` articles only (what the home page
-        shows: an index range whatever the size of the store, where counting every tag link walks millions)."""
+        shows: an index range whatever the size of the store, where counting every tag link walks millions); with
+        ``edition``, over the articles in that language only (a Vietnamese reader is not offered English tags)."""
         table, a = schema.article_tags, schema.articles
+        chosen = sa.select(table.c.tag_slug, table.c.tag_name)
+        if edition is not None:
+            chosen = chosen.join(a, a.c.id == table.c.article_id).where(
+                in_language(a.c.language, edition), a.c.hidden.is_(False)
+            )
         with self.engine.connect() as conn:
-            links: sa.FromClause = table
+            links: sa.FromClause = chosen.subquery() if edition is not None else table
             if recent is not None:
                 since = conn.execute(
                     sa.select(a.c.listed_at).order_by(a.c.listed_at.desc()).limit(1).offset(recent - 1)
@@ -203,12 +217,7 @@ class PortalQueries:
                 if since is not None:
                     # A range of ix_article_tags_listed. The limit (far above any article's tags) keeps SQLite from
                     # merging the subquery into the grouping, where it would walk every link in tag order instead.
-                    links = (
-                        sa.select(table.c.tag_slug, table.c.tag_name)
-                        .where(table.c.listed_at >= since)
-                        .limit(recent * 100)
-                        .subquery()
-                    )
+                    links = chosen.where(table.c.listed_at >= since).limit(recent * 100).subquery()
             count = sa.func.count()
             query = (
                 sa.select(links.c.tag_slug, sa.func.min(links.c.tag_name), count)
@@ -238,7 +247,7 @@ class PortalQueries:
     def _outlets(self, slug: str | None) -> list[Outlet]:
         s, a, f = schema.sources, schema.articles, schema.feeds
         # One outlet's page counts its own articles only: the database does not push the slug into the grouping,
-        # so counting every outlet's articles for one page cost 150-400 ms at a million.
+        # so counting every outlet's articles for one page grows with the whole store.
         counting = sa.select(a.c.source_id, sa.func.count().label("n")).where(a.c.hidden.is_(False))
         feeds = sa.select(
             f.c.source_id,
@@ -295,15 +304,20 @@ class PortalQueries:
     # -- related blocks ----------------------------------------------------------------------------------------
 
     def related(
-        self, article: Article, limit: int = RELATED_SIZE, shared: Shared | None = None, edition: str | None = None
+        self,
+        article: Article,
+        limit: int = RELATED_SIZE,
+        shared: Shared | None = None,
+        edition: str | None = None,
+        untranslated: bool = False,
     ) -> dict[str, list[Article]]:
         """Same tag, same category, same author, same story: newest first, the article itself excluded.
 
         Built from the newest few of each tag, section, author and story (``newest_of``): lists every article
         sharing that name shows too, so ``shared`` (a cache keyed by what a list is) lets thousands of first
         renders reuse them. Rows are summaries (what a link list shows), not whole articles with their bodies.
-        With ``edition``, each list is as that edition shows it (``in_edition``), shared the same way, and the
-        article's own other editions are left out.
+        With ``edition``, each list is as that edition shows it (``in_edition``, ``untranslated`` passed on),
+        shared the same way, and the article's own other editions are left out.
         """
         assert article.id is not None
         share = shared or _unshared
@@ -321,17 +335,19 @@ class PortalQueries:
             found: dict[int, Article] = {}
             for key in keys:
                 newest = share(
-                    ("newest", kind, key, wanted, *((edition,) if edition else ())),
-                    lambda kind=kind, key=key: self._newest_in(kind, key, wanted, edition),
+                    ("newest", kind, key, wanted, *((edition, untranslated) if edition else ())),
+                    partial(self._newest_in, kind, key, wanted, edition, untranslated),
                 )
                 found.update((item.id, item) for item in newest if item.id is not None and _group(item) != own)
             ordered = sorted(found.values(), key=_newest_first)
             result[kind] = ordered[:limit]
         return result
 
-    def _newest_in(self, kind: str, key: str | int, limit: int, edition: str | None) -> list[Article]:
+    def _newest_in(
+        self, kind: str, key: str | int, limit: int, edition: str | None, untranslated: bool
+    ) -> list[Article]:
         newest = self.newest_of(kind, key, limit)
-        return self.in_edition(newest, edition) if edition else newest
+        return self.in_edition(newest, edition, untranslated=untranslated) if edition else newest
 
     def newest_of(self, kind: str, key: str | int, limit: int) -> list[Article]:
         """The newest visible articles of one tag, section ("category"), author or story, as summaries.
@@ -352,13 +368,15 @@ class PortalQueries:
             rows = conn.execute(_EDITIONS, {"article_id": article.id, "original": original})
             return [summary_from_row(row) for row in rows]
 
-    def in_edition(self, articles: list[Article], edition: str, exclude: Article | None = None) -> list[Article]:
+    def in_edition(
+        self, articles: list[Article], edition: str, exclude: Article | None = None, *, untranslated: bool = False
+    ) -> list[Article]:
         """Each article as an edition shows it, in the same order, once per original.
 
-        An article in another language becomes its visible translation into ``edition`` when there is one, and a
-        translation into a third language becomes its original; the rest stay as they are (the page labels
-        them untranslated). ``exclude`` drops an article's own editions (related lists on its page). One query,
-        and none when every article is already in the edition's language.
+        An article in another language becomes its visible translation into ``edition`` when there is one; the
+        rest are left out, or with ``untranslated`` stay (a translation into a third language becoming its
+        original), which the page labels untranslated. ``exclude`` drops an article's own editions (related lists
+        on its page). One query, and none when every article is already in the edition's language.
         """
 
         foreign = {_group(a) for a in articles if a.language and _primary(a.language) != edition}
@@ -380,7 +398,8 @@ class PortalQueries:
                 article = next((m for m in family if _primary(m.language) == edition), None) or next(
                     (m for m in family if m.id == key), article
                 )
-            shown.append(article)
+            if untranslated or _primary(article.language) == edition:
+                shown.append(article)
         return shown
 
     # -- stories -----------------------------------------------------------------------------------------------
@@ -445,13 +464,30 @@ class PortalQueries:
             )
             return [(Story(title=titles[r[0]], id=r[0], last_published=r[2]), r[1]) for r in chosen]
 
+    def story_titles_in(self, story_ids: list[int], edition: str) -> dict[int, str]:
+        """Per story, the title of its newest visible report in ``edition``'s language; stories with none are left
+        out (an edition's top stories are those its readers can read, under a title in their language)."""
+        if not story_ids:
+            return {}
+        a = schema.articles
+        query = (
+            sa.select(a.c.story_id, a.c.title)
+            .where(a.c.story_id.in_(story_ids), a.c.hidden.is_(False), in_language(a.c.language, edition))
+            .order_by(a.c.listed_at.desc(), a.c.id.desc())
+        )
+        titles: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for story_id, title in conn.execute(query):
+                titles.setdefault(story_id, title)
+        return titles
+
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 
     def published_since(self, since: datetime, limit: int = 1000) -> list[Article]:
         """Dated articles listed since ``since`` (the news sitemap's window): an undated article has no place there."""
         a = schema.articles
         query = (
-            sa.select(*SUMMARY_COLUMNS)  # what a sitemap entry names: the full rows' blocks cost 0.5 s for 1,000
+            sa.select(*SUMMARY_COLUMNS)  # what a sitemap entry names: reading the full rows' blocks is costly
             .where(a.c.hidden.is_(False), a.c.listed_at >= since, a.c.published_at.is_not(None))
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)

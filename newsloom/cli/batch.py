@@ -1,0 +1,55 @@
+"""The batch stages after a command stored pages (``newsloom import``, ``reprocess``): ``pipeline.Batch`` runs them
+in their one order over whatever the store holds pending; this shows their progress and prints what they did."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from newsloom.cli.context import AppContext, err_console
+
+if TYPE_CHECKING:
+    from newsloom.pipeline import StageReport
+    from newsloom.pipeline.enrichment import EnrichChanges
+
+STAGE_LABELS = {
+    "media": "fetching images",
+    "translation": "translating",
+    "stories": "grouping stories",
+    "enrichment": "tags and sections",
+}
+
+
+def run_batch_stages(app: AppContext) -> StageReport:
+    """Media, translation, stories, enrichment; a status line on a terminal, a summary line per stage."""
+    from newsloom.pipeline import run_batch
+
+    with err_console.status("after store") as status:  # shown on a terminal only
+        stages = run_batch(app.store, app.settings, on_stage=lambda name: status.update(STAGE_LABELS[name]))
+    if stages.media is not None and stages.media.counts:
+        counts = stages.media.counts
+        err_console.print(f"images: {counts['stored']} stored, {counts['failed']} unavailable, {counts['known']} known")
+    if stages.translation_error is not None:
+        err_console.print(
+            f"translate: {stages.translation_error} (articles stored untranslated)", markup=False, soft_wrap=True
+        )
+    if stages.translation is not None:
+        from newsloom.cli.translate import print_translation
+
+        print_translation(stages.translation)
+    changes = stages.stories
+    click.echo(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
+    if stages.enrichment is not None:
+        print_enrichment(stages.enrichment)
+    return stages
+
+
+def print_enrichment(changes: EnrichChanges) -> None:
+    if not changes.articles:
+        return
+    trained = ", section model trained from the store" if changes.model_trained else ""
+    err_console.print(
+        f"enrich: {changes.articles} articles, {changes.entity_tags} entity tags, "
+        f"{changes.placed} placed by the classifier{trained}"
+    )

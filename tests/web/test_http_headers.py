@@ -1,0 +1,26 @@
+"""What caches and browsers act on: Permissions-Policy, the API's validators and lifetime, the favicon's 304."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Site
+
+
+def test_headers_for_caches_and_browsers(site: Site) -> None:
+    """A Permissions-Policy on every page; API answers carry an ETag and a lifetime, and a 304 when unchanged;
+    the favicon answers a conditional request with 304."""
+    with site.client() as client:
+        page = client.get("/")
+        assert "camera=()" in page.headers["permissions-policy"]
+        api = client.get("/api/v1/articles")
+        assert api.status_code == 200 and api.headers["cache-control"].startswith("public")
+        etag = api.headers["etag"]
+        again = client.get("/api/v1/articles", headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+        assert client.get("/api/v1/articles", headers={"If-None-Match": '"other"'}).status_code == 200
+        assert "etag" not in client.get("/api/v1/articles/999999").headers  # errors pass untouched
+        icon = client.get("/favicon.ico")
+        assert icon.status_code == 200 and icon.content
+        cached = client.get("/favicon.ico", headers={"If-None-Match": icon.headers["etag"]})
+        assert cached.status_code == 304 and cached.content == b""
+        by_date = client.get("/favicon.ico", headers={"If-Modified-Since": icon.headers["last-modified"]})
+        assert by_date.status_code == 304
