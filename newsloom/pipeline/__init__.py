@@ -275,7 +275,9 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
     if not considered:
         return StoryChanges()
-    return stories.save(group_into_stories(docs), considered, now or datetime.now(UTC))
+    central: dict[int, int] = {}
+    grouping = group_into_stories(docs, central=central)
+    return stories.save(grouping, considered, now or datetime.now(UTC), central)
 
 
 RunSync = Callable[..., Awaitable[Any]]  # runs a blocking store call: ``run_sync(function, *args)``

@@ -619,3 +619,21 @@ def test_vietnamese_stream_groups_by_event() -> None:
     gold = {i: row["event"] for i, row in enumerate(rows)}
     assert _bcubed_f1(grouping, gold) >= 0.90
     assert max(Counter(grouping.values()).values()) <= 10
+
+
+def test_a_new_storys_central_report_is_the_one_most_alike_to_the_others() -> None:
+    """A story's first report may be a side angle; its title comes from the report most alike to the rest."""
+    brief = StoryDoc(
+        1,
+        "Airport in Nepal shut",
+        QUAKE.format(m="6.1", place="Nepal", day="Tuesday", n=1000) + " The airport stayed shut and flights left late.",
+        T0,
+    )
+    docs = [brief, _quake(2, "Nepal", 2), _quake(3, "Nepal", 3), *_filler()]
+    central: dict[int, int] = {}
+    grouping = group_into_stories(docs, central=central)
+    assert grouping[1] == grouping[2] == grouping[3]
+    assert central == {grouping[1]: 2}  # 2 and 3 are alike; of equals, the earlier
+    pair: dict[int, int] = {}
+    grouping = group_into_stories([_quake(4, "Peru", 0), _quake(5, "Peru", 1), *_filler()], central=pair)
+    assert pair == {grouping[4]: 4}  # two reports: each as central as the other, so the first

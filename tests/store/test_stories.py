@@ -142,3 +142,22 @@ def test_a_story_of_two_look_alike_events_is_stored_as_two(store: SQLStore) -> N
     jackson_story = _story_of(store, later[1])
     assert jackson_story not in (None, first_story)
     assert _story_of(store, later[2]) == _story_of(store, later[3]) == jackson_story
+
+
+def test_a_new_story_is_titled_by_its_most_central_report(store: SQLStore) -> None:
+    brief = _store_article(
+        store,
+        1,
+        "Boats out on the Elbe",
+        FLOOD.format(town="Dresden", day="Monday") + " Volunteers took boats out to the old town's cellars at dusk.",
+        0,
+    )
+    main = _store_article(store, 2, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 3)
+    _store_article(store, 3, "Dresden under water", FLOOD.format(town="Dresden", day="Monday"), 4, "Other Daily")
+    for i, text in enumerate(OTHER):
+        _store_article(store, 10 + i, text[:40], text, i)
+    assert update_stories(store).stories_created == 1
+    story = _story_of(store, brief)
+    assert story is not None and _story_of(store, main) == story
+    found = PortalQueries(store.engine).story(story)
+    assert found is not None and found[0].title == "Elbe floods Dresden"  # not the first report's headline
