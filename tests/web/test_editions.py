@@ -11,12 +11,14 @@ import re
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+import httpx
+
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
 from tests.support.articles import make_article
 from tests.support.editions import Editions, store_editions, vietnamese
-from tests.support.web import AppServer
+from tests.support.web import AppServer, LiveServer
 
 
 def titles(html: str) -> list[str]:
