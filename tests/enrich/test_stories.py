@@ -21,6 +21,7 @@ from newsloom.enrich import stories
 from newsloom.enrich.stories import StoryDoc, group_into_stories
 from newsloom.enrich.story_signals import names_and_numbers, strip_repeated_lines
 from tests.conftest import corpus, floor
+from tests.support.articles import JACKSON, MERRIMAN
 
 T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)
 QUAKE = "A magnitude {m} earthquake struck {place} on {day}, collapsing buildings and cutting power to {n} homes."
@@ -473,18 +474,6 @@ def test_date_patterns_are_skipped_only_on_texts_they_cannot_match(text: str) ->
         assert "-" in text
     if story_signals._VIETNAMESE.search(text):
         assert "ngày" in text.lower() and ("/" in text or "-" in text)
-
-
-MERRIMAN = [
-    "San Diego Chargers linebacker Shawne Merriman was arrested early Sunday on suspicion of drunk driving, police said.",
-    "Merriman, 26, was stopped on Interstate 5 near La Jolla at 2 a.m. and booked into county jail.",
-    "The team said it was aware of the arrest of Merriman and would not comment further.",
-]
-JACKSON = [
-    "San Diego Chargers wide receiver Vincent Jackson was arrested on suspicion of drunk driving on Tuesday, police said.",
-    "Jackson, 25, was pulled over in Poway after midnight and released on bail later that morning.",
-    "The team said it was aware of the arrest of Jackson and would not comment further.",
-]
 
 
 def _two_arrests(first_id: int = 1) -> list[StoryDoc]:
