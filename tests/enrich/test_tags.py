@@ -76,7 +76,7 @@ def test_one_tag_per_entity_across_spellings_and_languages() -> None:
         Entity("Trump", "organisation"),
     ]
     vi_tags, vi_kinds = merge_tags(["Mỹ", "Donald Trump"], vietnamese, "Mỹ áp thuế mới", "Ông Trump nói")
-    en_tags, en_kinds = merge_tags(["USA", "Trade", "US Open", "General news"], english, "U.S. tariffs", None)
+    en_tags, en_kinds = merge_tags(["USA", "Trade", "US Open", "General news", "trade"], english, "U.S. tariffs", None)
     assert vi_tags == ["United States", "Donald Trump"] and vi_kinds == {
         "United States": "place",
         "Donald Trump": "person",
