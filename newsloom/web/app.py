@@ -18,9 +18,9 @@ from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.api_caching import ApiCaching
-from newsloom.web.edge import EdgeCache
 from newsloom.web.editions import EditionRouter
 from newsloom.web.i18n import N_
+from newsloom.web.page_cache import EdgeCache
 from newsloom.web.pictures import allowed_hosts
 from newsloom.web.portal import WEB_DIR, Portal
 from newsloom.web.static import FingerprintedStatic

@@ -1,6 +1,7 @@
 """Publisher tags as readers would name topics: CMS flags (``ctp_video``, ``autoplay_video``, "Standard", "GEN"),
 wire labels ("AP", "A Wire", "MC Complete - State & National"), ids, URLs and phrases ("giảm 900.000 đồng/lượng")
-dropped, one spelling per tag (case and diacritics folded). How many are kept is the store's bound (``newsloom/limits.py``, reported as a cut).
+dropped, one spelling per tag (case and diacritics folded). How many are kept is the store's bound
+(``newsloom/size_caps.py``, reported as a cut).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from collections import Counter, defaultdict
 from newsloom.enrich.tags.aliases import canonical_tag, is_abbreviation, known_by_surname, known_entity
 from newsloom.enrich.tags.clean import is_noise
 from newsloom.enrich.tags.ner import Entity
-from newsloom.limits import MAX_TAGS
 from newsloom.section_scheme import fold
+from newsloom.size_caps import MAX_TAGS
 
 MAX_ENTITIES = 8
 _TITLES = sorted(
