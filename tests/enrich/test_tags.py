@@ -11,7 +11,7 @@ from newsloom.enrich.tags.clean import clean_publisher_tags, is_noise
 from newsloom.enrich.tags.merge import clean_name, merge_tags, strip_dateline
 from newsloom.enrich.tags.ner import Entity, recognizer_for
 from newsloom.section_scheme import fold
-from tests.conftest import corpus
+from tests.support.pages import corpus
 
 
 @pytest.mark.parametrize(
