@@ -26,9 +26,9 @@ from newsloom.settings import Settings
 from newsloom.store import open_store, schema
 from newsloom.store.comments import CommentStore
 from newsloom.store.enrichment import Enriched, EnrichmentStore
-from tests.conftest import article_html, corpus
 from tests.enrich.translate.helpers import VI_SENTENCES, translation_server
 from tests.postgres import postgres_server
+from tests.support.pages import article_html, corpus
 
 STORM = (
     "The storm reached the coast early on Tuesday, bringing heavy rain and strong winds to several towns. Officials "
