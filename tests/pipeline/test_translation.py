@@ -262,7 +262,7 @@ def test_a_server_without_the_pair_is_a_skip_not_a_failure(store: SQLStore, sett
                 language="pt-BR",
                 title=f"O governo anunciou medidas {n}",
                 blocks=[Block(BlockKind.PARAGRAPH, "A inflação caiu.")],
-            )  # fmt: skip
+            )
         ).article_id
         for n in range(4)
     ]
