@@ -20,7 +20,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     """ASCII slug; Vietnamese and other Latin diacritics fold to their base letter (``Dân trí`` → ``dan-tri``).
 
     Remembered for the last 8,192 texts: pages slug the same titles, tags and names over and over (every link to
-    an article carries its title's slug), and folding a long title character by character costs ~20 µs.
+    an article carries its title's slug), and folding a long title character by character is slow in Python.
     """
     if text.isascii():
         ascii_text = text.lower()  # nothing to fold

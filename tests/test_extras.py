@@ -1,6 +1,6 @@
 """`pip install newsloom` without extras: the optional packages (pyproject's `nlp`, `translation`, `scale` and
-`postgres` extras) are made unimportable in a real `newsloom` process, which must still import, enrich and store,
-and must name the extra to install where a feature needs one, without a traceback."""
+`postgres` extras) are made unimportable in a real `newsloom` process, which must still import, crawl, enrich,
+store and serve, and must name the extra to install where a feature needs one, without a traceback."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from newsloom.enrich.translate.base import TranslationError
 from newsloom.enrich.translate.offline import CTranslate2Translator
-from tests.conftest import article_html
+from tests.conftest import article_html, free_port
+from tests.fetch.site import FaultSite
+from tests.sources.newsite import NewsSite
+from tests.support.cli import FAST
 
 # Top-level packages the extras bring (and what they pull in that the code imports directly).
 EXTRAS = "spacy,thinc,underthesea,ctranslate2,sentencepiece,celery,kombu,redis,psycopg,psycopg2"
@@ -37,14 +42,54 @@ main()
 """
 
 
+def command(data_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-c", RUNNER, EXTRAS, "--data-dir", str(data_dir), *args]
+
+
 def without_extras(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", RUNNER, EXTRAS, "--data-dir", str(data_dir), *args],
+        command(data_dir, *args),
         capture_output=True,
         text=True,
         timeout=180,
         env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
+
+
+def test_crawl_and_serve_work_without_any_extra(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    loopback = {**FAST, "NEWSLOOM_ALLOW_NETWORKS": "127.0.0.0/8"}
+    with FaultSite() as site:
+        NewsSite(site, count=3, feed_size=3)
+        added = without_extras(data, "sources", "add", site.url("/"), env=loopback)
+        assert added.returncode == 0, added.stderr
+        crawled = without_extras(data, "crawl", "--once", env=loopback)
+        assert crawled.returncode == 0, crawled.stderr
+        assert "3 new" in crawled.stdout
+        assert "Traceback" not in crawled.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        command(data, "serve", "--port", str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NEWSLOOM_BASE_URL": f"http://127.0.0.1:{port}"},
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                home = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.3)
+        assert home.status_code == 200
+        assert "Loopback Times" in home.text
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors
 
 
 def test_import_and_enrich_work_without_any_extra(tmp_path: Path) -> None:

@@ -70,7 +70,17 @@ class AppContext:
             OPENED_URLS.append(self.settings.resolved_database_url)
             try:
                 self._store = open_store(self.settings)
-            except (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ConfigError, OSError) as error:
+            # ValueError: a URL SQLAlchemy cannot split (a port "[::1"); ImportError: a dialect whose driver is
+            # not installed (mysql://). Both are the URL's fault: one line, never a traceback.
+            except (
+                sa.exc.DBAPIError,
+                sa.exc.ArgumentError,
+                sa.exc.NoSuchModuleError,
+                ConfigError,
+                OSError,
+                ValueError,
+                ImportError,
+            ) as error:
                 raise database_error(self.settings.resolved_database_url, error) from error
         return self._store
 
@@ -100,16 +110,46 @@ err_console = Console(stderr=True, soft_wrap=True)  # soft wrap: a long line is 
 out_console = Console(file=sys.stdout, soft_wrap=True)
 
 
-def progress_bar() -> Progress:
-    """A bar with a count on stderr, only on a terminal: piped or redirected output stays the summary alone."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+PROGRESS_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
 
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
+
+def progress_bar() -> Progress:
+    """A bar with a count on stderr on a terminal; piped or redirected, a plain progress line on stderr every
+    ``PROGRESS_EVERY`` seconds (a long import into a log file would otherwise say nothing until its summary)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    class LineProgress(Progress):
+        def __init__(self) -> None:
+            super().__init__(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=not err_console.is_terminal,
+            )
+            self.started = self.said = time.monotonic()
+
+        def advance(self, task_id: TaskID, advance: float = 1) -> None:
+            super().advance(task_id, advance)
+            self.say_progress()
+
+        def say_progress(self) -> None:
+            now = time.monotonic()
+            if not self.disable or now - self.said < PROGRESS_EVERY:
+                return
+            self.said = now
+            for task in self.tasks:
+                if task.finished:
+                    continue
+                done = f"{task.completed:,.0f}"
+                if task.total:
+                    done += f" of {task.total:,.0f} ({task.completed / task.total:.0%})"
+                err_console.print(
+                    f"{task.description}: {done}, {now - self.started:.0f} s", markup=False, highlight=False
+                )
+
+    return LineProgress()

@@ -13,9 +13,13 @@ from newsloom.cli.batch import run_batch_stages
 from newsloom.cli.context import AppContext, err_console, progress_bar
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
+from newsloom.records import Record
 
 if TYPE_CHECKING:  # the pipeline, the store and the stories stage load in the commands that use them
+    from rich.progress import Progress
+
     from newsloom.pipeline import BatchReport
+    from newsloom.store import SQLStore
     from newsloom.store.stories import StoryChanges
 
 
@@ -46,50 +50,122 @@ def _print_report(report: BatchReport, verb: str) -> None:
         _say(f"  cut: {result.origin}: {'; '.join(result.cuts)}")
 
 
-def exit_on_failures(failed: int, allow_failures: bool) -> None:
-    """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``)."""
+def exit_on_failures(failed: int, allow_failures: bool, what: tuple[str, str] = ("page", "pages")) -> None:
+    """Exit 1 when something failed, unless the operator asked for 0 (``--allow-failures``); ``what`` failed, in
+    the singular and plural."""
     if failed and not allow_failures:
-        pages = "1 page" if failed == 1 else f"{failed} pages"
+        pages = f"1 {what[0]}" if failed == 1 else f"{failed} {what[1]}"
         err_console.print(
             f"newsloom: {pages} failed (exit status 1; --allow-failures exits 0)", markup=False, highlight=False
         )
         raise SystemExit(1)
 
 
+def page_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--url`` must be an http(s) URL that parses: it becomes the article's key and its "Source:" link, so a
+    bad one is a usage error (one line, exit status 2), not a page stored under ``javascript:`` or a traceback."""
+    if value is None:
+        return None
+    from newsloom.errors import InvalidURL
+    from newsloom.urls import parse_http_url
+
+    try:
+        parse_http_url(value)
+    except InvalidURL as error:
+        raise click.BadParameter(error.reason) from None
+    return value
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="Original URL of the page (only with a single HTML file).")
-@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP)
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (only with a single HTML file).",
+)
+@click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP.replace("pages", "pages or records"))
 @click.pass_obj
 def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
-    """Ingest .html, .html.gz, directories of them, and WARC files (.warc, .warc.gz).
+    """Ingest .html, .html.gz, directories of them, WARC files (.warc, .warc.gz), and article records.
 
-    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page that
-    fails is reported with its reason and the others go on; the exit status is 1 when any page failed.
+    Article records are JSON lines (.jsonl, .jsonl.gz, .ndjson; `-` reads standard input), one article a line with
+    at least `url`, `title` and `body` (or export's `blocks`), and optionally `published`, `lead`, `outlet`,
+    `language`, `authors`, `section` or `category`, `tags`, `images`; other keys are ignored. What `newsloom export`
+    writes imports as it is, with its stories, translated editions, comments and sections: `newsloom export |
+    newsloom --database-url URL import -` moves a store (from SQLite to PostgreSQL, say).
+
+    Re-importing is safe: articles are keyed by canonical URL and updated in place, never duplicated. A page or
+    line that fails is reported with its reason (a line by its number) and the others go on; the exit status is 1
+    when any failed.
     """
     from newsloom.fetch.local import expand_paths
-    from newsloom.pipeline import BatchReport, process_page
+    from newsloom.fetch.records import is_records
+    from newsloom.pipeline import BatchKeys, BatchReport, process_page
 
-    store = app.store
-    extract = app.extract_stage()
-    files = expand_paths(paths)
-    if url and len(files) != 1:
+    record_files = [path for path in paths if is_records(path)]
+    files = expand_paths(path for path in paths if not is_records(path))
+    if url and (len(files) != 1 or record_files):
         raise click.UsageError("--url applies to a single HTML file")
+    store = app.store
     report = BatchReport()
     from newsloom.fetch.warc import is_warc
     from newsloom.media.archive import store_warc_images
 
+    batch = BatchKeys()  # two pages with one canonical URL: the first is kept, the second is a copy
     with progress_bar() as progress:
-        task = progress.add_task("importing", total=len(files))
-        for path in files:
-            for page in _pages_of(path, url):
-                report.add(process_page(page, store, extract=extract))
-            if app.settings.fetch_images and is_warc(path):
-                store_warc_images(path, app.settings, store)
-            progress.advance(task)
+        if files:
+            extract = app.extract_stage()
+            task = progress.add_task("importing", total=len(files))
+            for path in files:
+                for page in _pages_of(path, url):
+                    report.add(process_page(page, store, extract=extract, batch=batch))
+                if app.settings.fetch_images and is_warc(path):
+                    store_warc_images(path, app.settings, store)
+                progress.advance(task)
+        for path in record_files:
+            _import_records(app, path, report, progress)
     _print_report(report, "import")
     run_batch_stages(app)  # over everything pending, so a re-run finishes what a killed run stored
-    exit_on_failures(report.failed, allow_failures)
+    what = ("page", "pages") if not record_files else ("record", "records") if not files else ("input", "inputs")
+    exit_on_failures(report.failed, allow_failures, what)
+
+
+def _import_records(app: AppContext, path: Path, report: BatchReport, progress: Progress) -> None:
+    """The records of one file (or standard input) through the pipeline. An edition whose original comes later in
+    the file waits for the end of the file."""
+    from newsloom.fetch.records import count_lines, iter_records
+    from newsloom.pipeline import process_record
+
+    store = app.store
+    waiting: list[tuple[str, Record]] = []
+    task = progress.add_task(f"importing {'records' if str(path) == '-' else path.name}", total=count_lines(path))
+    for origin, data in iter_records(path):
+        record = _record_or_failure(origin, data)
+        if isinstance(record, Record) and record.translation_of and not _stored(store, record.translation_of):
+            waiting.append((origin, record))
+        else:
+            report.add(process_record(record, origin, store))
+        progress.advance(task)
+    for origin, record in waiting:
+        report.add(process_record(record, origin, store))
+
+
+def _record_or_failure(origin: str, data: object) -> Record | LoadFailure:
+    from newsloom.records import record_from_dict
+
+    if isinstance(data, LoadFailure):
+        return data
+    try:
+        return record_from_dict(data)
+    except NewsloomError as error:
+        return LoadFailure(origin, error.reason)
+
+
+def _stored(store: SQLStore, url: str) -> bool:
+    try:
+        return store.get_article_by_url(url) is not None
+    except NewsloomError:
+        return False
 
 
 def _pages_of(path: Path, url: str | None) -> Iterator[FetchedPage | LoadFailure]:
@@ -166,7 +242,11 @@ def _text_view(article: Article) -> str:
 
 @click.command("extract")
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--url", help="Original URL of the page (with a single FILE).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (with a single FILE).",
+)
 @click.option(
     "--format",
     "output_format",
@@ -263,17 +343,14 @@ def reprocess_command(app: AppContext, allow_failures: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.pass_obj
 def export_command(app: AppContext, output_format: str) -> None:
-    """Print every stored article as JSON lines (the keys of `extract`, plus ids)."""
-    from newsloom.store.portal import PortalQueries
+    """Print every stored article as JSON lines: the keys of `extract`, plus ids and what the store decided.
 
-    outlets = PortalQueries(app.store.engine).outlet_names(None)
-    for article in app.store.iter_articles():
-        outlet = outlets.get(article.source_id) if article.source_id is not None else None
-        article.outlet = outlet.name if outlet is not None else None
-        record = {
-            "id": article.id,
-            "source_id": article.source_id,
-            "story_id": article.story_id,
-            **article.to_dict(),
-        }
+    Besides `id`, `source_id` and `story_id`: `hidden`, `listed_at`, `fetched_at`, `publisher_section`,
+    `section_rule`, `section_confidence`, `tag_kinds`, `enriched`, `story` (its title and first report's URL),
+    `comments`, and on a translated edition `translation_of` (its original's URL), `translation_backend`,
+    `translation_model`, `translation_status`, `translation_flags`. `newsloom import -` reads it back as it is.
+    """
+    from newsloom.store.records import export_records
+
+    for record in export_records(app.store):
         click.echo(json.dumps(record, ensure_ascii=False))

@@ -6,13 +6,21 @@ story stay there (story pages are linked from everywhere); new ones join or star
 
 What "similar" means (each part measured in BENCHMARKS.md, ``make bench-stories``, ablation table):
 
-- **words**: TF-IDF of the headline (twice) and the body's start (scikit-learn ``TfidfVectorizer``, sublinear tf,
-  words in more than half the articles dropped);
+- **words**: TF-IDF of the headline (twice) and the body's start (as scikit-learn's ``TfidfVectorizer`` weighs
+  them, sublinear tf, words in more than half the articles dropped: its ``TfidfTransformer`` over token counts
+  kept from one run to the next);
 - **names, numbers and dates** (``story_signals.names_and_numbers``): a second TF-IDF, weighted ``NAMES_WEIGHT``
   in the concatenated unit vector: look-alike events (two earthquakes) share words, not names and figures;
 - **the article's own date**: a story only takes reports within ``window`` of its reports' dates;
 - **the outlet**: one outlet's two reports on one day are rarely one story, so their similarity counts
-  ``SAME_OUTLET_FACTOR`` times; lines an outlet repeats on many pages (a footer) are dropped first.
+  ``SAME_OUTLET_FACTOR`` times; lines an outlet repeats on many pages (a footer) are dropped first;
+- **Vietnamese syllables**: Vietnamese writes a word as one to four syllables separated by spaces, and a single
+  syllable ("người", "động", "thị") occurs in most reports whatever their event; so for a Vietnamese report
+  (``language`` "vi") the words are its syllables and each pair of adjacent syllables (what ``lãi suất``,
+  ``thị trường`` are), over the first ``SYLLABIC_BODY_CHARS`` of the body, and its story must clear
+  ``SYLLABIC_THRESHOLD``. Syllables alone make unrelated Vietnamese reports about as alike as the threshold asks
+  of a story: a centroid cosine of ``n`` loosely related members tends to ``sqrt(mean pairwise similarity)``
+  as ``n`` grows, so a story that had taken a few unrelated reports took every other one.
 
 Articles are read in time order (a first pass, as a wire desk would), then each new article is offered again to
 every story with the others in place (``REFINE_ROUNDS``): a one-pass result depends on the order articles come
@@ -48,9 +56,11 @@ from newsloom.enrich.story_signals import MIN_LINE_CHARS, REPEATED_LINE_PAGES, n
 from newsloom.story_doc import BODY_CHARS, StoryDoc
 
 THRESHOLD = 0.2  # tuned on the dev topics of ECB+ and PAC only (bench/stories_bench.py)
+SYLLABIC_THRESHOLD = 0.3  # tuned on the dev events of the Vietnamese stream only
+SYLLABIC_BODY_CHARS = 1500
 WINDOW = timedelta(days=3)
 NAMES_CHARS = 1500  # names early in a report say which event it is about; later ones are background
-NAMES_WEIGHT = 0.3  # share of the names vector in the combined one (dev grid: 0.3-0.85 × threshold 0.15-0.25)
+NAMES_WEIGHT = 0.3  # share of the names vector in the combined one (dev-tuned, BENCHMARKS.md)
 SAME_OUTLET_FACTOR = 0.5
 SAME_OUTLET_SPAN = timedelta(days=1)
 REFINE_ROUNDS = 3
@@ -60,8 +70,7 @@ BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
-SPLIT_RATIO = 0.68  # cut when names across the halves are this much less alike than within (dev: two events
-# in a story at most 0.64, one event cut at its best at least 0.73)
+SPLIT_RATIO = 0.68  # cut when names across the halves are this much less alike than within (dev-tuned)
 SPLIT_MIN_MEMBERS = 4  # two halves of two reports at least
 SPLIT_MAX_MEMBERS = 400  # the test is a dense eigenproblem over the members; bigger stories are left whole
 
@@ -76,6 +85,7 @@ class Signals:
     refine_rounds: int = REFINE_ROUNDS
     strip_repeated: bool = True
     split_mixed: bool = True
+    syllable_pairs: bool = True
 
 
 ALL_SIGNALS = Signals()
@@ -102,109 +112,27 @@ def _vectors(docs: list[StoryDoc], signals: Signals) -> tuple[sparse.csr_matrix,
 
 
 def _unit_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
-    """``diags(keep) @ matrix`` (when a row is not kept), then each row over its norm as ``diags(1 / norms) @``
-    gives it, to the bit.
+    """Each kept row over its norm (scikit-learn's ``normalize``); the other rows emptied."""
+    from sklearn.preprocessing import normalize  # here: scikit-learn's import is start-up of every command
 
-    Each of the two products lists a row's entries last first; after both, the entries are back in their order
-    (in float64, the first product's type), so when rows are dropped neither reversal is made; the norms sum the
-    squares in the order the element-wise product would (``_increasing``)."""
-    if keep.all():
-        backwards = _backwards(matrix.indptr)
-        norms = np.sqrt(_squares_by_row(matrix.indptr, matrix.data if _increasing(matrix) else matrix.data[backwards]))
-        norms[norms == 0] = 1.0
-        return _scaled_rows(matrix, 1.0 / norms, backwards)
-    data = matrix.data.astype(np.result_type(np.float64, matrix.dtype))
-    entry_kept = np.repeat(keep, np.diff(matrix.indptr)) & (data != 0)
-    indptr = _indptr_of_kept(matrix.indptr, entry_kept)
-    kept = sparse.csr_matrix((data[entry_kept], matrix.indices[entry_kept], indptr), shape=matrix.shape)
-    # the first product's rows are these reversed: increasing there is decreasing here
-    in_product_order = kept.data[_backwards(indptr)] if _increasing(kept, sign=-1) else kept.data
-    norms = np.sqrt(_squares_by_row(indptr, in_product_order))
-    norms[norms == 0] = 1.0
-    scale = 1.0 / norms
-    kept.data *= np.repeat(scale.astype(np.result_type(scale.dtype, kept.dtype)), np.diff(indptr))
-    if not kept.data.all():
-        kept.eliminate_zeros()
-    return kept
-
-
-# scipy's sparse products leave entries in an order that is part of the result (a float sum's value depends on the
-# order of its terms): a product emits each row's entries last touched first, and an element-wise product of
-# matrices whose rows are not all sorted does the same. The three functions below do with numpy what
-# ``diags(scale) @ m`` and ``m.multiply(m).sum(axis=1)`` did, in the same order, to the bit, without the general
-# product's bookkeeping.
-
-
-def _backwards(indptr: np.ndarray) -> np.ndarray:
-    """Entry positions that list each row's entries last first."""
-    return np.repeat(indptr[:-1] + indptr[1:] - 1, np.diff(indptr)) - np.arange(indptr[-1])
-
-
-def _increasing(matrix: sparse.csr_matrix, rows: np.ndarray | None = None, sign: int = 1) -> bool:
-    """Every row's (or every one of ``rows``') indices strictly increase (``sign`` -1: strictly decrease): scipy's
-    element-wise product checks this on the whole matrix and, if so, emits entries in index order."""
-    steps = np.diff(matrix.indices)
-    wrong = steps <= 0 if sign > 0 else steps >= 0
-    starts = matrix.indptr[1:-1]
-    wrong[starts[(starts > 0) & (starts < matrix.nnz)] - 1] = False  # from one row's last entry to the next's first
-    if rows is None:
-        return not wrong.any()
-    at = np.flatnonzero(wrong)
-    chosen = np.zeros(matrix.shape[0], dtype=bool)
-    chosen[rows] = True
-    parts = (at[:64], at[64:])  # most often the first few settle it
-    return not any(chosen[np.searchsorted(matrix.indptr, part, side="right") - 1].any() for part in parts)
-
-
-def _squares_by_row(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
-    """``m.multiply(m).sum(axis=1)`` as scipy computes it, given ``m``'s entries in the order its element-wise
-    product leaves them: squares, zeros dropped, each row's added by ``np.add.reduceat``."""
-    squares = data * data
-    lengths = np.diff(indptr)
-    nonzero = squares != 0
-    if not nonzero.all():
-        row_of = np.repeat(np.arange(len(lengths)), lengths)
-        squares, lengths = squares[nonzero], np.bincount(row_of[nonzero], minlength=len(lengths))
-    starts = np.cumsum(lengths) - lengths
-    sums = np.zeros(len(lengths), dtype=squares.dtype)
-    rows = np.flatnonzero(lengths)
-    if len(rows):
-        sums[rows] = np.add.reduceat(squares, starts[rows])
-    return sums
-
-
-def _indptr_of_kept(indptr: np.ndarray, kept: np.ndarray) -> np.ndarray:
-    """The row pointers of a CSR matrix once only its ``kept`` entries (a mask over its entries) remain."""
-    running = np.zeros(len(kept) + 1, dtype=indptr.dtype)
-    np.cumsum(kept, out=running[1:])
-    return running[indptr]
-
-
-def _scaled_rows(matrix: sparse.csr_matrix, scale: np.ndarray, backwards: np.ndarray) -> sparse.csr_matrix:
-    """``diags(scale) @ matrix``: each row times its scale (in the wider of the two types), entries last first,
-    zeros dropped."""
-    dtype = np.result_type(scale.dtype, matrix.dtype)
-    data = matrix.data[backwards].astype(dtype) * np.repeat(scale.astype(dtype), np.diff(matrix.indptr))
-    scaled = sparse.csr_matrix((data, matrix.indices[backwards], matrix.indptr.copy()), shape=matrix.shape)
-    if not data.all():
-        scaled.eliminate_zeros()
-    return scaled
+    if not keep.all():
+        matrix = sparse.csr_matrix(sparse.diags(keep.astype(matrix.dtype)) @ matrix)
+        matrix.eliminate_zeros()
+    return sparse.csr_matrix(normalize(matrix, norm="l2", copy=False))
 
 
 _Counts = tuple[np.ndarray, np.ndarray]  # a text's distinct tokens (as vocabulary numbers, first seen first), counts
 
 
 class _Vocabulary:
-    """Every token of the kept texts, numbered in the order first met, and the tokens' alphabetical ranks.
+    """Every token of the kept texts, numbered in the order first met.
 
     A text's counts are kept as token numbers, so a run gathers the window's tokens with one concatenation instead
-    of a dictionary look-up per token (what the vectorizer does, most of a next run's cost before)."""
+    of a dictionary look-up per token."""
 
     def __init__(self) -> None:
         self.number: defaultdict[str, int] = defaultdict()
         self.number.default_factory = self.number.__len__
-        self._alphabetical: list[str] = []
-        self._rank = np.zeros(0, dtype=np.int64)
         self.live_at_check = 0  # tokens in use when ``_PagesOfLastRun.end_run`` last counted them
 
     def count(self, tokens: Iterable[str]) -> _Counts:
@@ -213,35 +141,13 @@ class _Vocabulary:
         numbers = np.fromiter(map(self.number.__getitem__, counts), dtype=np.int64, count=len(counts))
         return numbers, np.fromiter(counts.values(), dtype=np.intc, count=len(counts))
 
-    def ranks(self) -> np.ndarray:
-        """Alphabetical rank of every numbered token (Python's string order, as ``sorted`` gives). Tokens met since
-        the last call are merged in: a run adds a few hundred to a vocabulary of many thousands."""
-        known = len(self._rank)
-        if len(self.number) > known:
-            added = list(itertools.islice(self.number, known, None))
-            order = sorted(range(len(added)), key=added.__getitem__)
-            in_order = [added[i] for i in order]
-            at = np.fromiter(
-                (bisect.bisect_left(self._alphabetical, token) for token in in_order), dtype=np.int64, count=len(added)
-            )
-            added_rank = np.empty(len(added), dtype=np.int64)
-            added_rank[order] = at + np.arange(len(added))
-            self._rank = np.concatenate([self._rank + np.searchsorted(at, self._rank, side="right"), added_rank])
-            self._alphabetical = sorted(self._alphabetical + in_order)  # two sorted runs: a merge
-        return self._rank
-
     def compact(self, live: np.ndarray) -> np.ndarray:
         """Keep only the tokens numbered ``live`` (sorted, distinct), renumbered in the same order; returns the new
         number of each old one (-1 if dropped), for the kept texts' counts."""
         terms = list(self.number)
-        ranks = self.ranks()[live]
         self.number = defaultdict()
         self.number.default_factory = self.number.__len__
         self.number.update((terms[i], new) for new, i in enumerate(live.tolist()))
-        order = np.argsort(ranks, kind="stable")
-        self._rank = np.empty(len(live), dtype=np.int64)
-        self._rank[order] = np.arange(len(live))
-        self._alphabetical = [terms[i] for i in live[order].tolist()]
         renumber = np.full(len(terms), -1, dtype=np.int64)
         renumber[live] = np.arange(len(live))
         return renumber
@@ -255,6 +161,7 @@ class _Analysis:
     words: _Counts
     word_count: int
     names: _Counts | None = None
+    pairs: bool = False  # the words include pairs of adjacent syllables (``_syllabic``)
 
 
 @dataclass(slots=True)
@@ -289,6 +196,8 @@ class _PagesOfLastRun:
         found = []
         for doc, page, lines in zip(docs, pages, removed, strict=True):
             analysis = page.analyses.get(lines)
+            if analysis is not None and analysis.pairs != (signals.syllable_pairs and _syllabic(doc)):
+                analysis = None  # read by an earlier run with the other setting (the benchmark's ablation)
             if analysis is None:
                 analysis = page.analyses[lines] = self._analyse(doc, lines, signals)
             elif analysis.names is None and signals.names_weight > 0:
@@ -325,8 +234,11 @@ class _PagesOfLastRun:
 
     def _analyse(self, doc: StoryDoc, lines: frozenset[bytes] | None, signals: Signals) -> _Analysis:
         text = _cleaned(doc.text, lines)
-        tokens, word_count = _words_and_count(doc.title, text[:BODY_CHARS])
-        analysis = _Analysis(self.word_numbers.count(tokens), word_count)
+        pairs = signals.syllable_pairs and _syllabic(doc)
+        tokens, word_count = _words_and_count(doc.title, text[: SYLLABIC_BODY_CHARS if pairs else BODY_CHARS])
+        if pairs:
+            tokens += [f"{first} {second}" for first, second in itertools.pairwise(tokens)]
+        analysis = _Analysis(self.word_numbers.count(tokens), word_count, pairs=pairs)
         if signals.names_weight > 0:
             analysis.names = self._names(doc.title, text)
         return analysis
@@ -372,8 +284,8 @@ _PageKey = tuple[int, int, int, int, int]
 
 def _page_key(doc: StoryDoc) -> _PageKey:
     """A doc's page as last analysed: its id, and its title's and text's lengths and (64-bit, per process) hashes.
-    A text digest per doc per run cost more than the rest of finding its analysis; a doc's text rarely changes,
-    and a change goes unseen only if the new text's length and hash both equal the old one's (about 2**-64)."""
+    Cheaper than a digest of every text of the window each run; a change goes unseen only if the new text's length
+    and hash both equal the old one's (about 2**-64)."""
     return doc.id, len(doc.title), hash(doc.title), len(doc.text), hash(doc.text)
 
 
@@ -414,6 +326,11 @@ def _words_and_count(title: str, body: str) -> tuple[list[str], int]:
     return tokens, len(_WORD.findall(f"{title} {body}"))  # "İ" lowercases to two characters
 
 
+def _syllabic(doc: StoryDoc) -> bool:
+    """Vietnamese: a word is written as syllables separated by spaces (see the module's docstring)."""
+    return doc.language is not None and doc.language.lower().split("-")[0] == "vi"
+
+
 def _words(text: str) -> list[str]:
     """``TfidfVectorizer``'s own word analyzer with ``_WORD_PATTERN`` (lowercase, then the pattern's matches)."""
     return _WORD.findall(text.lower())
@@ -423,126 +340,59 @@ _PAGES = _PagesOfLastRun()
 
 
 def _tfidf(counted: list[_Counts], max_df: float, vocabulary: _Vocabulary) -> sparse.csr_matrix:
-    """What ``TfidfVectorizer(sublinear_tf=True, max_df=max_df, dtype=np.float32).fit_transform`` gives for texts
-    with these token counts, to the bit: the same vocabulary order (first seen, then alphabetical after pruning
-    words in more than ``max_df`` of the texts), the same entry order in each row, and scikit-learn's own weights
-    (``_tfidf_weights``). Built from counts kept between runs as token numbers, it skips the Python loop over every
-    token of the window that the vectorizer runs.
+    """TF-IDF of texts given as kept token counts: what ``TfidfVectorizer(sublinear_tf=True, max_df=max_df)`` gives
+    for them (up to the order of columns), as its own ``TfidfTransformer`` over the counts matrix. Built from counts
+    kept between runs, it skips the vectorizer's Python loop over every token of the window."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # here: start-up of every command
 
-    The vectorizer sorts each row by first-seen column; here two transpositions (rows to columns and back, each
-    one linear pass) leave the rows in that order instead of a sort per row, and the first one hands over each
-    column's document frequency and drops the too-common columns as whole segments."""
-    indptr = np.zeros(len(counted) + 1, dtype=np.int32)
+    indptr = np.zeros(len(counted) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, (numbers for numbers, _ in counted)), np.int64, len(counted)), out=indptr[1:])
-    total = int(indptr[-1])
-    if not total:  # no text has a usable word (empty bodies): nothing to compare by
+    if not indptr[-1]:  # no text has a usable word (empty bodies): nothing to compare by
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
     numbers = np.concatenate([numbers for numbers, _ in counted])
     values = np.concatenate([counts for _, counts in counted]).astype(np.float32)
-    first = np.full(len(vocabulary.number), total, dtype=np.int64)  # where each token first occurs in the run
-    np.minimum.at(first, numbers, np.arange(total, dtype=np.int64))
-    present = np.flatnonzero(first < total)
-    seen = present[np.argsort(first[present])]  # the run's tokens in the order first seen: the vectorizer's
-    column = np.empty(len(first), dtype=np.int32)
-    column[seen] = np.arange(len(seen), dtype=np.int32)
-    by_column = sparse.csr_matrix((values, column[numbers], indptr), shape=(len(counted), len(seen))).tocsc()
-    frequency = np.diff(by_column.indptr)  # each text counts a token once: entries per column are its texts
-    kept = np.flatnonzero(frequency <= max_df * len(counted))
+    frequency = np.bincount(numbers, minlength=len(vocabulary.number))  # a text lists a token once
+    kept = np.flatnonzero((frequency > 0) & (frequency <= max_df * len(counted)))  # this run's tokens, not too common
     if not len(kept):  # every word too common
         return sparse.csr_matrix((len(counted), 1), dtype=np.float32)
-    if len(kept) < len(seen):
-        by_column = by_column[:, kept]
-    matrix = sparse.csr_matrix(by_column.tocsr())  # rows in first-seen column order, as sorted indices leave them
-    alphabetical = np.empty(len(kept), dtype=matrix.indices.dtype)
-    alphabetical[np.argsort(vocabulary.ranks()[seen[kept]])] = np.arange(len(kept))
-    matrix.indices = alphabetical.take(matrix.indices, mode="clip")
-    in_alphabetical = np.empty(len(kept), dtype=frequency.dtype)
-    in_alphabetical[alphabetical] = frequency[kept]
-    _tfidf_weights(matrix, in_alphabetical)
-    return matrix
-
-
-def _tfidf_weights(matrix: sparse.csr_matrix, frequency: np.ndarray) -> None:
-    """Turn counts into weights in place, as ``TfidfTransformer(norm="l2", smooth_idf=True, sublinear_tf=True)``'s
-    ``fit`` and ``transform`` do (same operations, same float32 steps, its own row normalisation), given each
-    column's document frequency; without the estimator's checks and copies."""
-    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2  # here: start-up of every command
-
-    document_frequency = frequency.astype(matrix.dtype)
-    document_frequency += 1.0
-    idf = np.full_like(document_frequency, matrix.shape[0] + 1, dtype=matrix.dtype)
-    idf /= document_frequency
-    np.log(idf, out=idf)
-    idf += 1.0
-    np.log(matrix.data, matrix.data)
-    matrix.data += 1.0
-    matrix.data *= idf[matrix.indices]
-    inplace_csr_row_normalize_l2(matrix)
+    column = np.full(len(frequency), -1, dtype=np.int64)
+    column[kept] = np.arange(len(kept))
+    columns = column[numbers]
+    entry_kept = columns >= 0
+    if not entry_kept.all():
+        indptr = np.concatenate([[0], np.cumsum(entry_kept)])[indptr]
+        columns, values = columns[entry_kept], values[entry_kept]
+    counts = sparse.csr_matrix((values, columns, indptr), shape=(len(counted), len(kept)))
+    return sparse.csr_matrix(TfidfTransformer(sublinear_tf=True).fit_transform(counts), dtype=np.float32)
 
 
 def similarities(rows: sparse.csr_matrix, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Cosine of each of ``rows`` with every row of ``matrix``, in blocks and pruned, so memory follows the number
-    of related pairs."""
-    by_feature = sparse.csr_matrix(matrix.T)  # once, not once per block as ``@`` would
+    """Cosine of each of ``rows`` with every row of ``matrix``, in blocks and pruned of entries under
+    ``MIN_SIMILARITY``, so memory follows the number of related pairs."""
+    by_feature = sparse.csr_matrix(matrix.T)  # once, not once per block
     reach = _reach(rows, by_feature)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    parts: list[sparse.csr_matrix] = []
     start = 0
     while start < rows.shape[0]:  # blocks of at most BLOCK_ENTRIES possible entries (one row at least)
         end = start + max(1, int(np.searchsorted(np.cumsum(reach[start:]), BLOCK_ENTRIES, side="right")))
-        parts.append(_pruned(*_product(rows[start:end], by_feature, int(reach[start:end].sum()))))
+        block = sparse.csr_matrix(rows[start:end] @ by_feature)
+        block.data[block.data < MIN_SIMILARITY] = 0
+        block.eliminate_zeros()
+        parts.append(block)
         start = end
     if not parts:
         return sparse.csr_matrix((0, matrix.shape[0]), dtype=np.result_type(rows.dtype, matrix.dtype))
-    lengths = np.concatenate([np.diff(indptr) for indptr, _, _ in parts])
-    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    indices = np.concatenate([indices for _, indices, _ in parts])
-    data = np.concatenate([data for _, _, data in parts])
-    return sparse.csr_matrix((data, indices, indptr), shape=(rows.shape[0], matrix.shape[0]))
+    return sparse.csr_matrix(sparse.vstack(parts, format="csr"))
 
 
 def _reach(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix) -> np.ndarray:
-    """How many entries each row's product can have: the docs its features reach, counted with repeats, at most
-    every doc. The product is allocated from this instead of a first pass that counts them exactly."""
+    """How many entries each row's product can have (the docs its features reach, with repeats, at most every
+    doc): the size of a block's product before it is pruned."""
     per_entry = np.diff(by_feature.indptr)[rows.indices]
     row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
     return np.minimum(np.bincount(row_of, weights=per_entry, minlength=rows.shape[0]), by_feature.shape[1]).astype(
         np.int64
     )
-
-
-def _product(rows: sparse.csr_matrix, by_feature: sparse.csr_matrix, bound: int) -> _Entries:
-    """``rows @ by_feature`` (indptr, indices, data) by scipy's own kernel (same sums in the same order, the same
-    entry order), into arrays of ``bound`` entries, without the kernel's counting pass before it."""
-    from scipy.sparse._sparsetools import csr_matmat
-
-    index = np.int32 if max(bound, by_feature.shape[1]) < np.iinfo(np.int32).max else np.int64
-    indptr = np.empty(rows.shape[0] + 1, dtype=index)
-    indices = np.empty(bound, dtype=index)
-    data = np.empty(bound, dtype=np.result_type(rows.dtype, by_feature.dtype))
-    csr_matmat(
-        rows.shape[0],
-        by_feature.shape[1],
-        rows.indptr.astype(index, copy=False),
-        rows.indices.astype(index, copy=False),
-        rows.data,
-        by_feature.indptr.astype(index, copy=False),
-        by_feature.indices.astype(index, copy=False),
-        by_feature.data,
-        indptr,
-        indices,
-        data,
-    )
-    return indptr, indices[: indptr[-1]], data[: indptr[-1]]
-
-
-def _pruned(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> _Entries:
-    """The entries of at least ``MIN_SIMILARITY`` (as setting the others to zero and dropping zeros does)."""
-    kept = ~(data < MIN_SIMILARITY)
-    return _indptr_of_kept(indptr, kept), indices[kept], data[kept]
-
-
-_Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # a CSR matrix's indptr, indices and data
 
 
 @dataclass
@@ -656,23 +506,27 @@ _UNDATED = np.iinfo(np.int64).min
 
 def group_into_stories(
     docs: Iterable[StoryDoc],
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
     window: timedelta = WINDOW,
     signals: Signals = ALL_SIGNALS,
+    central: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """Story key for every doc id: existing stories keep their key, anything else gets a negative key, shared by
     the docs of one new story (a lone doc checked by an earlier run keeps a key of its own, which a new doc may
-    join).
+    join). ``threshold`` is the centroid cosine a story must reach; by default ``THRESHOLD``, and
+    ``SYLLABIC_THRESHOLD`` for a Vietnamese doc. ``central``, if given, receives each new story's most central
+    report (key → doc id): the one most alike to the story's other reports, whose headline says what the story is
+    (a story's first report may be a brief or a side angle); of equal ones, the earliest.
 
     Only the docs neither in a story nor checked before are compared with the others, so a run costs (new docs ×
     docs in the window), not (docs in the window)²; a story's centroid norm comes from its members' vectors.
 
     Python's cycle collector is paused for the run: the run allocates enough to set off full collections, each
-    walking every object the process holds (the analyses kept for a whole window among them), 10-20% of a run's
-    CPU in the bench; what the run leaves for the collector is collected at its next pass after the run.
+    walking every object the process holds (the analyses kept for a whole window among them); what the run leaves
+    for the collector is collected at its next pass after the run.
     """
     with _collector_paused():
-        return _group(list(docs), threshold, window, signals)
+        return _group(list(docs), threshold, window, signals, central)
 
 
 @contextlib.contextmanager
@@ -686,7 +540,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: Signals) -> dict[int, int]:
+def _group(
+    docs: list[StoryDoc],
+    threshold: float | None,
+    window: timedelta,
+    signals: Signals,
+    central: dict[int, int] | None = None,
+) -> dict[int, int]:
     fixed = [d for d in docs if d.story is not None or d.checked]
     pending = sorted(
         (d for d in docs if d.story is None and not d.checked),
@@ -710,6 +570,14 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
     sims = similarities(matrix[start:], matrix)
     similar = _Similar.of(sims, start, clusters, signals)
     rounds = [False] + [True] * signals.refine_rounds
+    thresholds = [
+        threshold
+        if threshold is not None
+        else SYLLABIC_THRESHOLD
+        if signals.syllable_pairs and _syllabic(doc)
+        else THRESHOLD
+        for doc in pending
+    ]
     story_window = window if signals.own_date else None
     # A row's sums per story change only when a doc in the row moves: a second look keeps each row's sums until
     # then (``rows_with`` tells which rows a moved doc is in), instead of summing every row again each round.
@@ -726,7 +594,7 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
                     kept_rows[row_number] = row
             slots, raw = row[0], row[1]
             current = clusters.label[index]
-            key = _best_story(clusters, index, row, threshold, story_window)
+            key = _best_story(clusters, index, row, thresholds[row_number], story_window)
             if key == 0:
                 if current != 0 and len(clusters.members[current]) == 1:
                     continue  # already alone
@@ -744,7 +612,34 @@ def _group(docs: list[StoryDoc], threshold: float, window: timedelta, signals: S
             break
     if signals.split_mixed:
         _split_mixed(clusters, matrix, names_from, start, new_keys)
+    if central is not None:
+        central.update(_central_reports(ordered, clusters.label, matrix))
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+def _central_reports(ordered: list[StoryDoc], labels: list[int], matrix: sparse.csr_matrix) -> dict[int, int]:
+    """Doc id of the report of highest summed cosine with the other members, for each new story of two or more."""
+    members: defaultdict[int, list[int]] = defaultdict(list)
+    for index, key in enumerate(labels):
+        if key < 0:
+            members[key].append(index)
+    found = {}
+    for key, indices in members.items():
+        if len(indices) < 2:
+            continue
+        rows = matrix[indices]
+        alike = np.round(np.asarray((rows @ rows.T).sum(axis=1)).ravel(), 6)
+        by_time = sorted(
+            range(len(indices)),
+            key=lambda i: (
+                ordered[indices[i]].published is None,
+                ordered[indices[i]].published or datetime.min,
+                ordered[indices[i]].id,
+            ),
+        )
+        best = max(by_time, key=lambda i: alike[i])  # the first of equals: the earliest
+        found[key] = ordered[indices[best]].id
+    return found
 
 
 def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int, start: int, new_keys: int) -> None:
@@ -867,28 +762,19 @@ def _raw_to(clusters: _Clusters, key: int, slots: np.ndarray, raw: np.ndarray) -
 
 
 def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
-    """|sum of member vectors|² of every existing story: a story of one report is its vector's (``_squares_by_row``
-    on the matrix), the others' from one sparse product (stories × features), as one product over all stories gave
-    them (a one-report story's sum is its row, entries last first)."""
+    """|sum of member vectors|² of every existing story, from one sparse product (stories × features)."""
     keys = list(clusters.members)
     if not keys:
         return
-    several = [key for key in keys if len(clusters.members[key]) > 1]
-    alone = np.asarray([next(iter(clusters.members[key])) for key in keys if len(clusters.members[key]) == 1])
-    rows = [row for row, key in enumerate(several) for _ in clusters.members[key]]
-    columns = [member for key in several for member in clusters.members[key]]
+    rows = [row for row, key in enumerate(keys) for _ in clusters.members[key]]
+    columns = [member for key in keys for member in clusters.members[key]]
     membership = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(several), matrix.shape[0])
+        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(keys), matrix.shape[0])
     )
     sums = sparse.csr_matrix(membership @ matrix)
-    in_order = _increasing(sums) and (not len(alone) or _increasing(matrix, alone, sign=-1))
-    masses = _squares_by_row(sums.indptr, sums.data if in_order else sums.data[_backwards(sums.indptr)])
-    if len(alone):
-        own = _squares_by_row(matrix.indptr, matrix.data[_backwards(matrix.indptr)] if in_order else matrix.data)
-        masses = np.concatenate([masses, own[alone]])
-    keys = several + [key for key in keys if len(clusters.members[key]) == 1]
+    masses = np.asarray(sums.multiply(sums).sum(axis=1), dtype=np.float64).ravel()
     slots = [clusters.slot(key) for key in keys]
-    clusters.mass_of_slot[slots] = np.maximum(masses.astype(np.float64), 1e-9)
+    clusters.mass_of_slot[slots] = np.maximum(masses, 1e-9)
 
 
 _Row = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]

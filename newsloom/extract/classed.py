@@ -3,9 +3,9 @@
 Several readers look for elements by the words their class holds: bylines ("author", "byline__name"), printed
 dates ("date", "time"), tag boxes ("tags", "topics"), breadcrumbs, captions, source lines, hover cards. Asked as
 XPath, each question walks the page in libxml2, which tests ``contains(@class, …)`` by copying the attribute into
-a new string for every test of every element: about 3 µs an element for a handful of words, and a page is asked
-up to eight such questions. One walk in Python that reads each element's class once, then plain substring tests on
-the strings, gives the same elements in the same order for about a quarter of that.
+a new string for every test of every element, and a page is asked up to eight such questions. One walk in Python
+that reads each element's class once, then plain substring tests on the strings, gives the same elements in the
+same order for a fraction of that (BENCHMARKS.md, "Extract", throughput).
 
 The list is taken when first asked for and holds until the tree changes: a reader that removes elements (figure
 credit lines leaving their captions) is followed by a new ``PageElements``.

@@ -2,7 +2,7 @@
 
 For each feed: a conditional GET (a 304 ends the poll), parse (``listing``), drop URLs already taken (the
 ``crawl_urls`` log and stored articles, by canonical URL) unless the listing's marker says the article changed,
-fetch the rest politely (``Fetcher``) and process them off the event loop (``workers``). The feed's next poll
+fetch the rest politely (``Fetcher``) and process them off the event loop (``extract_pool``). The feed's next poll
 follows ``schedule``. A failing feed records its reason and backs off; it never stops the others.
 
 Settings: the ``fetch_*``, ``crawl_*``, ``poll_*`` and ``warc_*`` families. ``newsloom crawl`` and
@@ -27,9 +27,9 @@ from newsloom.model import Feed, Source
 from newsloom.pipeline import Batch, Outcome
 from newsloom.pipeline.translation import TranslationStats
 from newsloom.settings import Settings
+from newsloom.sources.extract_pool import PagePipeline
 from newsloom.sources.listing import Entry, Listing, parse_listing
 from newsloom.sources.schedule import next_interval, next_poll_at
-from newsloom.sources.workers import PagePipeline
 from newsloom.store.sources import PollOutcome, SourceStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges

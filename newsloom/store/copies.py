@@ -135,7 +135,7 @@ class CopyStore:
 
 
 # Built once: an article's band lookup is 25 (band, bucket) pairs, and building that expression per article cost
-# more than running it (6 of 24 ms an article at a million stored).
+# a large share of indexing it.
 _CANDIDATES = (
     sa.select(schema.copy_bands.c.article_id)
     .where(
@@ -154,7 +154,7 @@ _SIGNATURES = sa.select(
 _INSERT_COPY = schema.article_copies.insert()
 
 # A listing's copy groups, in two index lookups each: an OR across the two tables (or an IN over every original)
-# made the database read the whole copy table, 0.9 s a search page at a million articles.
+# made the database read the whole copy table, a cost that grows with the store.
 _COPY = schema.article_copies
 _ALIAS = _COPY.alias("copy_of")
 _ROOTS = sa.select(_COPY.c.article_id, _COPY.c.original_id).where(

@@ -174,8 +174,8 @@ class Fts5SearchIndex:
 
     CANDIDATE_FACTOR = 4
     # Relevance is ranked over the newest matches only (highest rowids: the articles stored last), so a word found
-    # in every article costs what a rare one does: bm25 over all 100,000 matches of "the" takes 55 ms, over the
-    # newest 2,000 4 ms. Older articles are found when fewer newer ones match, or when filters (a section, a date
+    # in every article costs what a rare one does (bm25 over every match of "the" grows with the store). Older
+    # articles are found when fewer newer ones match, or when filters (a section, a date
     # range) leave too few of the newest: the filtered query then walks matches newest first until it has enough.
     RANKED_MATCHES = 2000
 
@@ -183,7 +183,7 @@ class Fts5SearchIndex:
         self, conn: sa.Connection, match: str, limit: int, offset: int, filters: SearchFilters
     ) -> list[sa.Row[Any, Any]]:
         """Best matches first. FTS5 ranks fast on its own table; joining articles first makes it rank every match
-        through the join (7 ms vs 50 ms for 10,000 matches). So: rank a few candidates in FTS alone, filter them,
+        through the join, several times slower. So: rank a few candidates in FTS alone, filter them,
         and fall back to the joined query only when the filters leave too few."""
         wanted = offset + limit
         window = self.RANKED_MATCHES  # the same for every page, so pages never overlap: at most this many results
@@ -207,8 +207,8 @@ class Fts5SearchIndex:
         return newest[offset:wanted]
 
     # A filtered search walks the matches newest first, a chunk at a time, and keeps those the filters pass: one
-    # query joining the filters to the match made SQLite rank and read every match first (a section with no match
-    # for "storm" took 1.7 s warm, 100 s cold, at a million articles). The walk stops at MAX_WALKED matches, so
+    # query joining the filters to the match made SQLite rank and read every match first, a cost without bound on a
+    # large store when the filter passes few of them. The walk stops at MAX_WALKED matches, so
     # a filter that passes almost nothing still costs a bounded time; results older than that are not found.
     WALK_CHUNK = 2000
     MAX_WALKED = 20_000

@@ -25,10 +25,10 @@ from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
+from newsloom.store.change_counter import ChangeCounter, change_counter_for
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
 from newsloom.store.health import record_extraction
 from newsloom.store.search import SearchFilters, in_language, search_index_for
-from newsloom.store.version import ChangeCounter, change_counter_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
@@ -488,8 +488,8 @@ SUMMARY_COLUMNS = tuple(
 )
 
 
-# Statements every page render runs, built once: building a select costs more than running it (~60 µs vs ~15 µs
-# for an article by id); only the values change, as bound parameters.
+# Statements every page render runs, built once: building a select costs more than running it (an article by id
+# is a quick indexed read); only the values change, as bound parameters.
 # The stored body is left out: an article's body is its blocks' text (``Article.body``), and reading a few KB of it
 # again is a tenth of reading an article.
 _ARTICLE_BY_ID = sa.select(*(c for c in schema.articles.c if c.name != "body")).where(

@@ -230,13 +230,13 @@ class TranslationStore:
 
     def with_translated_text(self, docs: list[StoryDoc]) -> list[StoryDoc]:
         """Stories group by words, so an original in another language is grouped by its translated edition's
-        text: it meets its edition and the coverage in the edition's language. Originals without an edition keep
-        their own text."""
+        text (and language: the stage reads Vietnamese by syllable pairs): it meets its edition and the coverage in
+        the edition's language. Originals without an edition keep their own text."""
         ids = [doc.id for doc in docs]
         if not ids:
             return docs
         a = schema.articles
-        editions: dict[int, tuple[str, str]] = {}
+        editions: dict[int, tuple[str, str, str | None]] = {}
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 500):
                 rows = conn.execute(
@@ -245,15 +245,16 @@ class TranslationStore:
                         a.c.title,
                         a.c.lead,
                         sa.func.substr(a.c.body, 1, BODY_CHARS).label("body"),
+                        a.c.language,
                     )
                     .where(a.c.translated_from.in_(ids[start : start + 500]), a.c.hidden.is_(False))
                     .order_by(a.c.id)
                 )
                 for row in rows:
-                    editions.setdefault(row.translated_from, (row.title, f"{row.lead or ''}\n{row.body}"))
+                    editions.setdefault(row.translated_from, (row.title, f"{row.lead or ''}\n{row.body}", row.language))
         for doc in docs:
             if doc.id in editions:
-                doc.title, doc.text = editions[doc.id]
+                doc.title, doc.text, doc.language = editions[doc.id]
         return docs
 
     # -- checks' flags -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from newsloom.pipeline import process_page
 from newsloom.pipeline.translation import translation_overview
 from newsloom.store.enrichment import EnrichmentStore
 from newsloom.store.health import BASELINE_DAYS, FIELDS, RECENT_DAYS, ExtractionHealth
-from newsloom.store.portal import Named
+from newsloom.store.portal_queries import Named
 from newsloom.store.sources import SourceStore
 from newsloom.store.translations import FLAG_KINDS, TranslationStore
 from newsloom.text import slugify

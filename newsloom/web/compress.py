@@ -6,6 +6,11 @@ reader; for them gzip is made of independent deflate pieces (each page part comp
 which makes it self-contained) and only the token, a few dozen bytes, is compressed per request, then framed
 with the gzip header and a CRC-32 computed over the reader's bytes (RFC 1951 allows any sequence of non-final
 blocks). Brotli and zstd streams cannot be spliced, so form pages are sent gzipped (every browser accepts gzip).
+
+Why by hand: the standard library compresses a whole stream only, so a per-reader page would be compressed again
+on every request, costing several times the rest of a cached answer (BENCHMARKS.md, "Web: compressed responses").
+The framing is kept in this module alone; ``tests/web/test_compression.py`` reads it back with the standard
+library's inflaters and fails if zlib's flush behaviour changes.
 """
 
 from __future__ import annotations
@@ -67,10 +72,10 @@ def compressible(headers: Sequence[tuple[bytes, bytes]], size: int) -> bool:
 
 
 def compress(body: bytes, coding: bytes) -> bytes:
-    # Levels for a page's first request, which pays for them (levels table of bench/compress_bench.py, article
-    # pages): Brotli 4 costs 40% less CPU than Brotli 5 for 8% more bytes; deflate 3 costs 39% less than deflate 5
-    # (118 against 193 µs a page) for 7% more. Form pages, every article page among them, are always gzip: its
-    # level is paid on every first render of an article, the portal's commonest uncached request.
+    # Levels for a page's first request, which pays for them: chosen from the levels table of
+    # bench/compress_bench.py (BENCHMARKS.md, "Web: compressed responses"), where a level or two lower costs far
+    # less CPU for a few percent more bytes. Form pages, every article page among them, are always gzip: its level
+    # is paid on every first render of an article, the portal's commonest uncached request.
     if coding == b"br":
         compressed: bytes = brotli.compress(body, quality=4, lgwin=22)
         return compressed
@@ -105,8 +110,8 @@ class GzipPieces:
 
 def _stored_piece(data: bytes) -> bytes:
     """``data`` as stored (uncompressed) non-final deflate blocks. The reader's token is made per request, and
-    setting up a compressor for a few dozen bytes cost ~75 µs (zlib allocates its whole window), more than the
-    rest of a cached answer; a stored block costs nothing and is as valid. Pieces end byte-aligned (full flush),
+    setting up a compressor for a few dozen bytes (zlib allocates its whole window) cost more than the rest of a
+    cached answer; a stored block costs nothing and is as valid. Pieces end byte-aligned (full flush),
     which a stored block needs."""
     blocks = []
     for start in range(0, len(data), 0xFFFF):

@@ -31,9 +31,9 @@ from newsloom.web.pictures import best_width, media_url, rendition_size
 from newsloom.web.portal import CACHE_HEADER, Portal, article_path, public_base, public_url, valid_datetime
 
 FEED_SIZE = 50
-# Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt when the store changes;
-# at a million articles 10,000 took about a second (reading the rows, and slugs for the addresses): 5,000 keep a
-# page near half a second, in a worker thread.
+# Articles per page of the archive sitemaps (the protocol allows 50,000). A page is rebuilt, in a worker thread,
+# when the store changes, and its cost grows with its length (reading the rows, and slugs for the addresses): a
+# page is kept short enough that a large store's rebuild stays well under a second.
 ARTICLES_PER_SITEMAP = 5_000
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"

@@ -90,7 +90,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
-HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal.py, top_tags)
+HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal_queries.py, top_tags)
 SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
@@ -273,6 +273,11 @@ def story(request: Request, story_id: ItemId) -> Response:
         raise HTTPException(404, N_("No such story"))
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
+    # the timeline lists each text once, oldest first; its copies are folded into it ("also published by")
+    copy_of = _copy_of(articles)
+    copied_by: dict[int, list[int]] = {}
+    for copy_id, original in copy_of.items():
+        copied_by.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
 
     def render(token: str) -> Response:
         return portal.render(
@@ -283,7 +288,8 @@ def story(request: Request, story_id: ItemId) -> Response:
             outlets=outlets,
             labels=labels,
             citations=citations(articles, labels),
-            copy_of=_copy_of(articles),
+            copy_of=copy_of,
+            copied_by=copied_by,
             disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
@@ -311,7 +317,7 @@ async def article(
 ) -> Response:
     """Rendered in the event loop, not a worker thread: a first render is a few small indexed reads and
     the template (the related blocks come from shared lists), and under load a thread per render cost more than the
-    render, in hops and in threads queueing for the GIL (long-tail p99 142 ms -> see BENCHMARKS.md).
+    render, in hops and in threads queueing for the GIL (the long tail of first renders: BENCHMARKS.md, "Web").
 
     In an edition (``/en/article/…``), an article in another language sends the reader to its translation into
     the edition's language, or its original, when there is one; otherwise it is shown labelled untranslated.

@@ -5,13 +5,13 @@
 - CSRF: double submit. A random token lives in an HttpOnly ``csrf`` cookie; forms carry its HMAC-SHA256 under a
   key derived from the secret. A POST passes only when the form's value is the cookie's HMAC. Every page with a
   form gets its reader's value at serving time, cached pages included, so it is made directly with ``hmac``
-  (about 2 µs) rather than through itsdangerous's serializer (JSON, zlib and base64 around the same HMAC: a third
-  of a cached page's cost). Forms signed the earlier way (``payload.signature``) still pass.
+  rather than through itsdangerous's serializer (JSON, zlib and base64 around the same HMAC, a large share of a
+  cached page's cost). Forms signed the earlier way (``payload.signature``) still pass.
 - Sessions: a random token signed with a timestamp in an HttpOnly, SameSite=Lax cookie (Secure on https); the
   store keeps the live ones (``store.users``), so logout and a deleted account end them server-side.
 - Client addresses: the TCP peer, unless the peer is one of ``trusted_proxies``: only then is
   ``X-Forwarded-For`` read (right to left, up to the first address that is not a trusted proxy).
-- Rate limits: shared by every serving process (``store.limits``); ``RateLimiter`` is the in-memory one.
+- Rate limits: shared by every serving process (``store.rate_limits``); ``RateLimiter`` is the in-memory one.
 """
 
 from __future__ import annotations

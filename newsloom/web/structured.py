@@ -12,7 +12,7 @@ from typing import Any
 
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
-from newsloom.store.portal import Outlet
+from newsloom.store.portal_queries import Outlet
 from newsloom.text import slugify
 from newsloom.web.pictures import best_width, media_url, rendition_size
 from newsloom.web.portal import valid_datetime

@@ -99,7 +99,7 @@ def test_a_failing_server_leaves_the_original_and_a_retry(store: SQLStore, setti
         stats = translate_pending(store, configured)
     assert stats.editions == 0 and stats.failed == 1
     reason = stats.failures[0][1]
-    expected = {"fail": "answered 500", "short": "returned", "slow": "timed out"}[mode]
+    expected = {"fail": "answered 500", "short": "returned", "slow": "within 0.5 s (translate_timeout)"}[mode]
     assert expected in reason
     assert store.get_article(original_id) is not None and _edition(store, original_id) is None
     jobs = TranslationStore(store.engine)

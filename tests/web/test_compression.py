@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 
 import brotli
 import httpx
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newsloom.web import compress
 from newsloom.web.security import CSRF_COOKIE
 from tests.web.conftest import Site
 
@@ -64,3 +68,25 @@ def test_static_files_are_fingerprinted_and_immutable(site: Site) -> None:
         assert response.headers["content-encoding"] == "br" and "body" in response.text
         assert "immutable" not in client.get("/static/portal.css").headers["cache-control"]
         assert "public" in client.get("/").headers["cache-control"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.binary(max_size=3000), min_size=1, max_size=4),
+    st.one_of(st.binary(max_size=80), st.sampled_from([65_535, 65_536, 140_000]).map(lambda n: b"t" * n)),
+)
+def test_spliced_gzip_is_what_any_inflater_reads(parts: list[bytes], token: bytes) -> None:
+    """The one hand-framed format in the package (``web/compress.py``: deflate pieces full-flushed once, the token
+    as stored blocks per request, the gzip header, trailer and CRC-32 written by hand), read back by the standard
+    library's two inflaters. Fails if zlib's flush stops ending pieces on a byte boundary without a final block,
+    or if a token over 65,535 bytes is not split into stored blocks."""
+    expected = token.join(parts)
+    body = compress.gzip_pieces(parts).assemble(parts, token)
+    assert gzip.decompress(body) == expected
+    inflater = zlib.decompressobj(31)  # gzip framing: checks the CRC-32 and the length in the trailer
+    assert inflater.decompress(body) == expected
+    assert inflater.eof and not inflater.unused_data
+    for part, piece in zip(parts, compress.gzip_pieces(parts).parts, strict=True):
+        raw_inflater = zlib.decompressobj(-15)
+        assert raw_inflater.decompress(piece) == part
+        assert not raw_inflater.eof  # a full flush, never a final block: more may follow

@@ -53,3 +53,26 @@ def test_every_outlet_in_the_list_has_a_mark(site: Site) -> None:
         name = re.search(r'class="article-link" href="[^"]+">([^<]+)<', item).group(1)  # type: ignore[union-attr]
         mark = re.search(r'<span class="pic pic-mark pic-placeholder" aria-hidden="true"><span>(.)</span>', item)
         assert mark is not None and mark.group(1) == name[0].upper(), item
+
+
+def test_an_outlet_without_a_logo_of_its_own_shows_its_favicon(site: Site) -> None:
+    """Example News' pages give no logo: the favicon at its homepage's root, once stored, is its mark."""
+    from newsloom.media.stage import store_image
+    from newsloom.media.storage import open_storage
+    from newsloom.store.media import MediaStore
+    from tests.media.cdn import picture
+
+    settings = site.app.state.portal.settings
+    with site.store.engine.connect() as conn:
+        homepage = conn.exec_driver_sql("SELECT homepage FROM sources WHERE slug = 'example-com'").scalar_one()
+    favicon = homepage.rstrip("/") + "/favicon.ico"
+    assert store_image(favicon, picture("icon"), settings, open_storage(settings), MediaStore(site.store.engine)).ok
+    with site.client() as client:
+        html = client.get("/outlets").text
+    items = dict(
+        (re.search(r'class="article-link" href="[^"]+">([^<]+)<', item).group(1), item)  # type: ignore[union-attr]
+        for item in re.findall(r'<li class="outlet-item">(.*?)</li>', html, re.DOTALL)
+    )
+    assert re.search(r'<picture class="pic pic-mark"><source type="image/webp"', items["Example News"])
+    assert 'alt="Example News logo"' in items["Example News"]
+    assert "pic-placeholder" in items["Other Daily"]  # nothing stored for it: its monogram

