@@ -28,6 +28,7 @@ import httpx
 from newsloom.enrich.translate.base import NoModelError, TranslationError, check_count
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+LANGUAGES_DEADLINE = 5.0  # seconds for LibreTranslate's list of pairs, asked once per run
 _DEADLINE: ContextVar[float | None] = ContextVar("translation_request_deadline", default=None)
 
 
@@ -186,11 +187,16 @@ class LibreTranslateTranslator(_HTTPBackend):
         """Whether the server lists the pair (``GET /languages``, asked once); a server that cannot say is
         assumed to, and a real answer to a request decides."""
         if self._pairs is None:
+            # Bounded as a translation request is (a server dripping bytes must not hold the run): a few seconds.
+            limit = min(self.deadline, LANGUAGES_DEADLINE) if self.deadline > 0 else LANGUAGES_DEADLINE
+            token = _DEADLINE.set(time.monotonic() + limit)
             try:
                 answer = self.client.get(self.url + "/languages").json()
                 self._pairs = {str(item["code"]): set(item.get("targets") or []) for item in answer}
-            except (httpx.HTTPError, ValueError, TypeError, KeyError):
+            except (httpx.HTTPError, httpcore.TimeoutException, ValueError, TypeError, KeyError):
                 self._pairs = {}
+            finally:
+                _DEADLINE.reset(token)
         return not self._pairs or target in self._pairs.get(source, set())
 
     def _batch(self, texts: list[str], source: str, target: str) -> list[str]:
