@@ -1,5 +1,6 @@
 # Quick start: `make run` serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere);
-# `make test` runs every check (ruff, mypy, pytest). Both install newsloom with every extra ('.[dev]' includes
+# `make test` runs every check (ruff, mypy, pytest);
+# `make check` the quick ones (ruff, mypy, the fast tests). Both install newsloom with every extra ('.[dev]' includes
 # nlp, translation and scale) and the English NER model.
 PYTHON ?= python3
 HOST   ?= 127.0.0.1
@@ -8,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
+.PHONY: run test check lint typecheck i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
 
 $(STAMP): pyproject.toml requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +22,25 @@ run: $(STAMP)
 	$(BIN)/newsloom init
 	$(BIN)/newsloom serve --host $(HOST) --port $(PORT)
 
+# Two pytest workers (pytest-xdist); a file's tests stay on one worker, so its module-scoped fixtures (a corpus
+# imported once, a portal over it) are built once. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+# The fast tests: no browser, no server of their own, nothing that takes seconds (markers: tests/conftest.py).
+FAST_TESTS := not browser and not services and not slow
+
 test: $(STAMP)
 	bash scripts/test-services.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# Before a commit: lint, format, types and the fast tests, in under two minutes on a 2-core machine.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "$(FAST_TESTS)" $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -100,7 +100,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     """
     from newsloom.fetch.local import expand_paths
     from newsloom.fetch.records import is_records
-    from newsloom.pipeline import BatchReport, process_page
+    from newsloom.pipeline import BatchKeys, BatchReport, process_page
 
     record_files = [path for path in paths if is_records(path)]
     files = expand_paths(path for path in paths if not is_records(path))
@@ -111,13 +111,14 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     from newsloom.fetch.warc import is_warc
     from newsloom.media.archive import store_warc_images
 
+    batch = BatchKeys()  # two pages with one canonical URL: the first is kept, the second is a copy
     with progress_bar() as progress:
         if files:
             extract = app.extract_stage()
             task = progress.add_task("importing", total=len(files))
             for path in files:
                 for page in _pages_of(path, url):
-                    report.add(process_page(page, store, extract=extract))
+                    report.add(process_page(page, store, extract=extract, batch=batch))
                 if app.settings.fetch_images and is_warc(path):
                     store_warc_images(path, app.settings, store)
                 progress.advance(task)

@@ -191,14 +191,16 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
 
 @router.get("/videos", response_class=HTMLResponse)
 def videos(request: Request) -> Response:
-    """The newest articles with a video in their body."""
+    """The newest articles with a video in their body, those the edition's readers can read."""
     portal = _portal(request)
+    heading = portal.gettext(request, N_("Videos"))
 
     def render(token: str) -> Response:
         ids = portal.memo(("videos",), lambda: portal.media.with_videos(PAGE_SIZE))
-        articles = portal.store.visible_summaries(ids)  # one query: the list shows no body
+        found = portal.store.visible_summaries(ids)  # one query: the list shows no body
+        articles = portal.queries.in_edition(found, portal.edition(request), untranslated=portal.untranslated)
         return portal.render(
-            request, "listing.html", heading=portal.gettext(request, N_("Videos")), articles=articles, outlets=portal.outlets_for(articles),
+            request, "listing.html", heading=heading, articles=articles, outlets=portal.outlets_for(articles),
             next_cursor=None, kind="videos", csrf_token=token,
         )  # fmt: skip
 

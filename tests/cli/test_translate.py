@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -25,16 +23,12 @@ from tests.enrich.translate.helpers import (
     translation_server,
     vietnamese_page,
 )
+from tests.support.cli import run_cli
 
 
 def newsloom(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-    )
+    """``newsloom --data-dir DATA ARGS`` in-process, with ``env`` set for the command."""
+    return run_cli("--data-dir", str(data_dir), *args, env=env)
 
 
 def said(result: subprocess.CompletedProcess[str]) -> str:

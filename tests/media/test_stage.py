@@ -18,7 +18,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.media import MediaStore
 from tests.media.cdn import ImageServer, LoopbackCDN, picture
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,29 +9,13 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from newsloom.fetch.warc import iter_warc_pages
-from newsloom.model import Feed, FetchedPage, Source
+from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
-from newsloom.settings import Settings
-from newsloom.sources.crawler import Crawler, CrawlReport
-from newsloom.store import SQLStore, open_store, schema
+from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
-from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite, Reply
 from tests.sources.newsite import NewsSite
-
-
-def crawl(settings: Settings, store: SQLStore, source: str | None = None) -> CrawlReport:
-    async def run() -> CrawlReport:
-        async with Crawler(settings, store) as crawler:
-            return await crawler.run_once(source)
-
-    return asyncio.run(run())
-
-
-def register(store: SQLStore, name: str, site: FaultSite, *feeds: tuple[str, str]) -> Source:
-    return SourceStore(store.engine).add_source(
-        Source(name=name, homepage=site.url("/"), feeds=[Feed(url=site.url(path), kind=kind) for path, kind in feeds])
-    )
+from tests.support.crawl import crawl, crawl_settings, register
 
 
 def article_hits(site: FaultSite) -> dict[str, int]:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-
 from newsloom.model import Feed, Source
 from newsloom.settings import Settings
 from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.sources import SourceStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
+from tests.support.web import AppServer, form_token, login
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login
 
 
 def add_feed(site: Site) -> int:
@@ -81,7 +78,7 @@ def test_admin_adds_and_renames_sections_readers_see(site: Site) -> None:
 def test_admin_says_which_translation_backend_is_active_and_what_is_pending(
     site: Site, settings: Settings, tiny_models: Path
 ) -> None:
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     with site.client() as editor:
         login(editor, site)
@@ -91,9 +88,8 @@ def test_admin_says_which_translation_backend_is_active_and_what_is_pending(
     site.store.upsert_article(make_article(21, language="pt", title="Tempestade"))
     # The default backend (auto) with a model installed: ctranslate2, the vi→en articles pending, pt→en not.
     configured = settings.model_copy(update={"translate_model_dir": tiny_models})
-    server = LiveServer(create_app(configured, site.store))
-    with server, httpx.Client(base_url=server.url, follow_redirects=False) as editor:
-        login(editor, Site(server.url, site.store, [], 0))
+    with AppServer(create_app(configured, site.store)) as server, server.client(follow_redirects=False) as editor:
+        login(editor, Site(server, site.store, [], 0))
         status = editor.get("/admin").text.split('class="translation-status"')[1].split("</section>")[0]
         page = editor.get(f"/en/article/{vietnamese}/x").text
     assert "Backend in use: <strong>ctranslate2</strong>" in status and "Models: vi→en" in status

@@ -7,7 +7,6 @@ go to test-artifacts/ and the test's tmp dir."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,25 +16,15 @@ import pytest
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (the browser fixture)
-from tests.web.test_editions import Editions, store_editions
+from tests.support.articles import make_article
+from tests.support.browser import ARTIFACTS
+from tests.support.editions import Editions, store_editions
+from tests.support.web import LiveServer
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def editions(settings: Settings, store: SQLStore) -> Iterator[Editions]:
-    ids = store_editions(store)
-    with LiveServer(create_app(settings, store)) as server:
-        yield Editions(server.url, store, **ids)
-
-
-def loopback_only(browser, width: int = 1280, locale: str = "en-US"):  # type: ignore[no-untyped-def]  # noqa: F811
+def loopback_only(browser, width: int = 1280, locale: str = "en-US"):  # type: ignore[no-untyped-def]
     """A page whose every request to a host other than 127.0.0.1 is aborted (and recorded)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
     page = context.new_page()
@@ -52,7 +41,7 @@ def loopback_only(browser, width: int = 1280, locale: str = "en-US"):  # type: i
     return page
 
 
-def test_switching_edition_lands_on_the_same_article(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_switching_edition_lands_on_the_same_article(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]
     page = loopback_only(browser)
     page.goto(f"{editions.url}/vi/article/{editions.original}/bao")
     assert page.inner_text("h1") == "Bão số 13 đổ bộ miền Trung"
@@ -73,7 +62,7 @@ def test_switching_edition_lands_on_the_same_article(editions: Editions, browser
     assert page.blocked == []
 
 
-def test_editions_list_their_versions_and_carry_hreflang(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_editions_list_their_versions_and_carry_hreflang(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]
     page = loopback_only(browser)
     for path, shown, hidden in (
         ("/en/", "Storm No. 13 makes landfall in central Vietnam", "Bão số 13 đổ bộ miền Trung"),
@@ -90,7 +79,7 @@ def test_editions_list_their_versions_and_carry_hreflang(editions: Editions, bro
     assert "Tin mới nhất" in vietnamese_reader.text_content("#latest-heading")  # shown in capitals by the style
 
 
-def test_screenshots_of_both_editions(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_screenshots_of_both_editions(editions: Editions, browser) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     pages = {
         "home": "/{code}/",
@@ -113,7 +102,7 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 def test_editions_read_in_their_language_at_both_widths(  # type: ignore[no-untyped-def]
     settings: Settings,
     store: SQLStore,
-    browser,  # noqa: F811
+    browser,
     tmp_path: Path,
 ) -> None:
     """/vi/, /en/, a Vietnamese article and its English edition at 1280 and 390 px: every listed article is

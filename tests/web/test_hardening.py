@@ -17,10 +17,9 @@ from newsloom.web import create_app
 from newsloom.web.app import SECURITY_HEADERS
 from newsloom.web.comments import display_name
 from newsloom.web.security import client_address, parse_networks
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.web import AppServer, form_token, login, open_article, post
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login, open_article, post
 
 HUGE = "2026-01-01T00:00:00_99999999999999999999999"
 
@@ -238,7 +237,7 @@ def test_metrics_only_for_allowed_networks(settings: Settings, store: SQLStore) 
         ("10.0.0.0/8", "10.1.2.3", 403),  # a forged header from an untrusted peer changes nothing
     ):
         app = create_app(settings.model_copy(update={"metrics_allow": allow}), store)
-        with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        with AppServer(app) as server, server.client() as client:
             headers = {"x-forwarded-for": forwarded} if forwarded else {}
             response = client.get("/metrics", headers=headers)
         assert response.status_code == expected, allow
@@ -303,22 +302,22 @@ def test_the_global_login_ceiling_spares_a_browser_known_to_the_account(tmp_path
     UserStore(store.engine).create("editor", "correct horse battery")
     app = create_app(settings, store)
     portal = app.state.portal
-    with LiveServer(app) as server:
+    with AppServer(app) as server:
 
         def attempt(client: httpx.Client, address: str, password: str) -> int:
             token = form_token(client.get("/admin/login").text)
             data = {"username": "editor", "password": password, "csrf_token": token}
             return client.post("/admin/login", data=data, headers={"x-forwarded-for": address}).status_code
 
-        with httpx.Client(base_url=server.url, follow_redirects=False) as known:
+        with server.client(follow_redirects=False) as known:
             assert attempt(known, "192.0.2.1", "correct horse battery") == 303
             known.cookies.delete("newsloom_session")
             limits = portal.login_limit_global.limits
             portal.login_limit_global = limits.limiter("login-all", 4, 3600)  # a small ceiling; one login spent
             for number in range(3):
-                with httpx.Client(base_url=server.url) as stranger:
+                with server.client() as stranger:
                     assert attempt(stranger, f"198.51.100.{number}", "wrong password") == 401
-            with httpx.Client(base_url=server.url) as stranger:
+            with server.client() as stranger:
                 assert attempt(stranger, "198.51.100.50", "correct horse battery") == 429
             assert attempt(known, "192.0.2.1", "correct horse battery") == 303
             known.cookies.set("newsloom_device", "forged", path="/admin/login")

@@ -24,7 +24,7 @@ def test_section_tag_author_pages(site: Site) -> None:
 
 
 def test_section_pagination_with_cursor(site: Site, store=None) -> None:  # type: ignore[no-untyped-def]
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     for number in range(10, 40):
         site.store.upsert_article(make_article(number))
@@ -89,7 +89,7 @@ def test_article_head_metadata(site: Site) -> None:
 
 
 def test_json_ld_cannot_break_out_of_its_script(site: Site) -> None:
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     hostile = make_article(99, title="</script><script>alert(1)</script>")
     article_id = site.store.upsert_article(hostile).article_id
@@ -145,7 +145,7 @@ def test_story_page_folds_syndicated_copies_into_the_first_report(site: Site) ->
 
     from newsloom.model import Block, BlockKind
     from newsloom.store.stories import StoryStore
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     wire = "Rescue teams searched collapsed buildings through the night after the earthquake, officials said."
     ids = []

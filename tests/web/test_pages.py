@@ -13,7 +13,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 
 @pytest.fixture
