@@ -109,8 +109,14 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the portal listens on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port of the portal.")
+@click.option(
+    "--starter-sources",
+    is_flag=True,
+    help="On an empty store (no sources, no articles), first import the starter source list shipped with "
+    "newsloom (as `newsloom sources import` does); a store with either is left as it is. `make run` passes it.",
+)
 @click.pass_obj
-def run_command(app: AppContext, host: str, port: int) -> None:
+def run_command(app: AppContext, host: str, port: int, starter_sources: bool) -> None:
     """Crawl due sources forever and serve the portal, in one process (one portal worker).
 
     For several portal workers, run `newsloom crawl` and `newsloom serve --workers N` side by side instead.
@@ -123,6 +129,8 @@ def run_command(app: AppContext, host: str, port: int) -> None:
     from newsloom.web import create_app
 
     store = app.store
+    if starter_sources:
+        _seed(app)
     portal = create_app(app.settings, store)
     server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))
     err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
@@ -140,3 +148,24 @@ def run_command(app: AppContext, host: str, port: int) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
+
+
+def _seed(app: AppContext) -> None:
+    """A fresh install's first start: the starter sources, so the portal fills itself instead of staying empty.
+    Only into an empty store: an operator's own sources (or removals) and imported articles are never overridden."""
+    from newsloom.sources.registry import DEFAULT_SOURCES, load_sources
+    from newsloom.store.sources import SourceStore
+
+    registry = SourceStore(app.store.engine)
+    if registry.list_sources() or app.store.count_articles():
+        return
+    sources = load_sources(DEFAULT_SOURCES)
+    for source in sources:
+        registry.add_source(source)
+    feeds = sum(len(source.feeds) for source in sources)
+    err_console.print(
+        f"newsloom: empty store: imported the {len(sources)} starter sources ({feeds} entry points); "
+        "`newsloom sources list` shows them and their health",
+        markup=False,
+        highlight=False,
+    )

@@ -91,6 +91,10 @@ class Crawler:
         # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
         # without it a big sitemap would sit in memory as fetched-but-unprocessed pages.
         self.pages_in_flight = asyncio.Semaphore(settings.crawl_concurrency + 2 * max(1, settings.crawl_workers))
+        # Crawling forever, a failing feed is one warning line when it starts failing or its reason changes, and one
+        # when it recovers: an offline machine's log is one line per feed, not one per poll (``_announce``).
+        self.announce = False
+        self.failing: dict[int, str] = {}  # feed id -> the reason last announced
 
     async def __aenter__(self) -> Crawler:
         return self
@@ -143,7 +147,7 @@ class Crawler:
         a slow host, a model loading) never holds a feed's next poll back either.
         """
         stop = stop or asyncio.Event()
-        self.release_claims = True
+        self.release_claims = self.announce = True
         in_flight: dict[int, asyncio.Task[CrawlReport]] = {}
         self._batch_due = asyncio.Event()
         batches = asyncio.create_task(self._run_batches(self._batch_due))
@@ -189,8 +193,9 @@ class Crawler:
     def _log_poll(task: asyncio.Task[CrawlReport]) -> None:
         if task.cancelled():
             return
-        if (error := task.exception()) is not None:
-            log.error("poll failed", exc_info=error)
+        if (error := task.exception()) is not None:  # one line; the traceback only at debug level
+            log.error("poll failed: %s: %s", type(error).__name__, error)
+            log.debug("poll failed", exc_info=error)
             return
         report = task.result()
         log.info(
@@ -238,15 +243,41 @@ class Crawler:
             outcome = PollOutcome(False, next_poll_at(now, interval), interval, error=reason)
             await self._db(self.sources.record_poll, feed.id, outcome)
             report.feed_errors.append((publisher.name, feed.url, reason))
-            log.info("feed failed", extra={"source": publisher.name, "feed": feed.url, "reason": reason})
+            self._announce(publisher, feed, reason)
             self._progress(report)
             return
+        self._announce(publisher, feed, None)
         interval = next_interval(
             feed.poll_interval_seconds, new_articles=new, ok=True, error_streak=0, settings=self.settings
         )
         outcome = PollOutcome(True, next_poll_at(now, interval), interval, etag=etag, last_modified=last_modified)
         await self._db(self.sources.record_poll, feed.id, outcome)
         self._progress(report)
+
+    def _announce(self, publisher: Source, feed: Feed, reason: str | None) -> None:
+        """Log a feed's failure once per reason, and its recovery once (``reason`` None: the poll succeeded).
+
+        Crawling once, the failure is in the round's report and logged at info level only."""
+        assert feed.id is not None
+        where = {"source": publisher.name, "feed": feed.url}
+        if not self.announce:
+            if reason is not None:
+                log.info("feed failed", extra={**where, "reason": reason})
+            return
+        if reason is None:
+            if self.failing.pop(feed.id, None) is not None:
+                log.warning("feed reachable again: %s: %s", publisher.name, feed.url, extra=where)
+            return
+        if self.failing.get(feed.id) == reason:
+            return
+        self.failing[feed.id] = reason
+        log.warning(
+            "feed unreachable: %s: %s: %s (retried with backoff; reported again only if the reason changes)",
+            publisher.name,
+            feed.url,
+            reason,
+            extra={**where, "reason": reason},
+        )
 
     async def _poll_feed(
         self, publisher: Source, feed: Feed, report: CrawlReport

@@ -377,6 +377,18 @@ class SQLStore:
         with self.engine.connect() as conn:
             return [from_row(row) for row in conn.execute(query)]
 
+    def other_language_counts(self, edition: str) -> dict[str | None, int]:
+        """How many visible originals a reader of ``edition`` cannot read, by language (None: unknown): what an
+        edition with nothing to show tells its reader is waiting on the "Other languages" page."""
+        table = schema.articles
+        query = (
+            sa.select(table.c.language, sa.func.count())
+            .where(table.c.hidden.is_(False), not_in_edition_clause(table, edition))
+            .group_by(table.c.language)
+        )
+        with self.engine.connect() as conn:
+            return {language: int(count) for language, count in conn.execute(query)}
+
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar_one())
