@@ -166,8 +166,8 @@ class Crawler:
                         del in_flight[feed_id]
                         self._log_poll(task)
         finally:
-            for task in [*in_flight.values(), batches]:
-                task.cancel()
+            for pending in [*in_flight.values(), batches]:
+                pending.cancel()
             await asyncio.gather(*in_flight.values(), batches, return_exceptions=True)
             self._batch_due = None
 
