@@ -63,6 +63,7 @@ bench-sections: $(STAMP)
 
 bench-tags: $(STAMP)
 	nice $(BIN)/python bench/tags_bench.py
+	nice $(BIN)/python bench/tags_vi_bench.py
 
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py

@@ -85,6 +85,7 @@ class Crawler:
         )
         self.on_progress = on_progress
         self.batch = Batch(store, settings, fetcher=self.fetcher, run_sync=self._db)
+        self._batch_due: asyncio.Event | None = None  # set by each poll of ``run_forever``
         self.claimed: set[str] = set()  # URLs being fetched now, so two feeds listing one URL fetch it once
         self.release_claims = False  # forever: forget a URL once recorded, or the set grows without end
         # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
@@ -141,12 +142,15 @@ class Crawler:
         """Start each feed's poll when it is due, until ``stop`` is set.
 
         Each poll runs as its own task: a slow feed delays only its own next poll, never the others' (a round that
-        waited for all its feeds would let one slow feed hold every other back). The batch stages run after each
-        poll, over whatever is pending.
+        waited for all its feeds would let one slow feed hold every other back). The batch stages run on a task of
+        their own, once more after each poll ends (over whatever is pending by then), so a slow stage (a picture on
+        a slow host, a model loading) never holds a feed's next poll back either.
         """
         stop = stop or asyncio.Event()
         self.release_claims = self.announce = True
         in_flight: dict[int, asyncio.Task[CrawlReport]] = {}
+        self._batch_due = asyncio.Event()
+        batches = asyncio.create_task(self._run_batches(self._batch_due))
         try:
             while not stop.is_set():
                 due = await self._db(self.sources.due_feeds, None, source, everything=False)
@@ -162,15 +166,28 @@ class Crawler:
                         del in_flight[feed_id]
                         self._log_poll(task)
         finally:
-            for task in in_flight.values():
-                task.cancel()
-            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+            for pending in [*in_flight.values(), batches]:
+                pending.cancel()
+            await asyncio.gather(*in_flight.values(), batches, return_exceptions=True)
+            self._batch_due = None
 
     async def _poll_alone(self, publisher: Source, feed: Feed) -> CrawlReport:
         report = CrawlReport()
         await self._poll(publisher, feed, report)
-        await self.after_store(report)
+        if self._batch_due is not None:
+            self._batch_due.set()
         return report
+
+    async def _run_batches(self, due: asyncio.Event) -> None:
+        """The batch stages whenever a poll has ended since they last started; a failure is logged, never fatal
+        (what it left pending is taken by the next run)."""
+        while True:
+            await due.wait()
+            due.clear()
+            try:
+                await self.after_store(CrawlReport())
+            except Exception:
+                log.error("batch stages failed", exc_info=True)
 
     @staticmethod
     def _log_poll(task: asyncio.Task[CrawlReport]) -> None:

@@ -32,6 +32,8 @@ from newsloom.store.search import SearchFilters, in_language, search_index_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
+EDITOR_RULE = "editor"  # articles.section_rule of a placement an editor made by hand (admin)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -112,7 +114,7 @@ class SQLStore:
             article_id = existing.id
             # A new version of the page knows nothing of the portal's decisions about the article: its story,
             # its translation link, an administrator having hidden or placed it. Those stay as stored.
-            if existing.section_rule == "editor":  # an editor's placement outlives new versions of the page
+            if existing.section_rule == EDITOR_RULE:  # an editor's placement outlives new versions of the page
                 for key in ("section_slug", "section_rule", "section_confidence"):
                     del values[key]
             for key, unset in (

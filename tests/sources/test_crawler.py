@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from newsloom.fetch.warc import iter_warc_pages
@@ -123,6 +124,7 @@ def test_failed_article_fetches_are_retried_on_a_later_poll(tmp_path: Path) -> N
     store.close()
 
 
+@pytest.mark.slow  # a process pool
 def test_source_filter_and_process_pool_extraction(tmp_path: Path) -> None:
     settings = crawl_settings(tmp_path, crawl_workers=1)
     store = open_store(settings)

@@ -13,8 +13,10 @@ Three kinds of alias:
   article on Melania Trump that says "Trump" means her), so it is applied after the article's own short names were
   joined to its long ones (``merge.py``).
 
-Matching is on the folded name (case, diacritics and punctuation ignored: "U.S." is "US"). Only entities whose
-names news spells many ways across languages are listed; others keep their own spelling.
+Matching is on the folded name (case, diacritics and punctuation ignored: "U.S." is "US"), except that a name
+written without diacritics is not an alias written with them: "Nha Trang", the city, is not "Nhà Trắng", the White
+House (an unaccented alias that is a name, "Ha Noi", is listed as such). Only entities whose names news spells many
+ways across languages are listed; others keep their own spelling.
 """
 
 from __future__ import annotations
@@ -105,10 +107,11 @@ KNOWN: tuple[KnownEntity, ...] = (
 )
 
 
-def _index() -> tuple[dict[str, KnownEntity], dict[str, KnownEntity], dict[str, KnownEntity]]:
+def _index() -> tuple[dict[str, KnownEntity], dict[str, KnownEntity], dict[str, KnownEntity], frozenset[str]]:
     names: dict[str, KnownEntity] = {}
     places: dict[str, KnownEntity] = {}
     surnames: dict[str, KnownEntity] = {}
+    plain: set[str] = set()  # folded aliases some alias spells without diacritics
     for entity in KNOWN:
         for alias in (entity.name, *entity.aliases):
             names[fold(alias)] = entity
@@ -116,10 +119,20 @@ def _index() -> tuple[dict[str, KnownEntity], dict[str, KnownEntity], dict[str, 
             places[fold(alias)] = entity
         for alias in entity.surnames:
             surnames[fold(alias)] = entity
-    return names, places, surnames
+        plain.update(
+            fold(alias)
+            for alias in (entity.name, *entity.aliases, *entity.place_aliases, *entity.surnames)
+            if not _accented(alias)
+        )
+    return names, places, surnames, frozenset(plain)
 
 
-_NAMES, _PLACES, _SURNAMES = _index()
+def _accented(name: str) -> bool:
+    """Whether a name has a letter with a diacritic ("Nhà Trắng", "Mỹ"; not "Nha Trang", "USA")."""
+    return any(ch.isalpha() and not ch.isascii() for ch in name)
+
+
+_NAMES, _PLACES, _SURNAMES, _PLAIN = _index()
 # Names written in capitals on purpose ("TPHCM", "NATO"): in capitals in a text, one of these is no dateline.
 _ABBREVIATIONS = frozenset(
     fold(alias) for entity in KNOWN for alias in (entity.name, *entity.aliases) if alias.upper() == alias
@@ -133,12 +146,15 @@ def is_abbreviation(name: str) -> bool:
 def known_entity(name: str, kind: str | None = None) -> KnownEntity | None:
     """The entity ``name`` is one of the names of (a place alias only for a place), bare surnames aside."""
     folded = fold(name)
+    if not _accented(name) and folded not in _PLAIN:
+        return None  # "Nha Trang" is no spelling of "Nhà Trắng"
     return _NAMES.get(folded) or (_PLACES.get(folded) if kind == "place" else None)
 
 
 def known_by_surname(name: str) -> KnownEntity | None:
     """The person a bare surname stands for, where the article names no other person of that name."""
-    return _SURNAMES.get(fold(name))
+    folded = fold(name)
+    return _SURNAMES.get(folded) if _accented(name) or folded in _PLAIN else None
 
 
 def canonical_tag(tag: str) -> tuple[str, str | None]:

@@ -224,7 +224,7 @@ def merge_tags(
                 tags.append(display)
                 kinds[display] = key[0]
             used.add(key[1])
-        elif tag not in kinds and folded not in {fold(seen) for seen in kinds}:
+        elif fold(tag) not in {fold(seen) for seen in kinds}:  # "US politics" beside "Politics" is its own
             tags.append(tag)
             kinds[tag] = known_kind or "topic"
     listed = {fold(tag) for tag in tags}
@@ -257,6 +257,8 @@ def _join_short_names(mentions: Counter[Key], spellings: dict[Key, Counter[str]]
         ]
         target: Key | None = None
         person = known_by_surname(full_names[key])
+        if person is not None:  # a surname news uses alone joins a full name by its last word ("Trump Organization")
+            longer = [other for other in longer if key[1] == fold(full_names[other].split()[-1])]
         if len(longer) == 1:  # only when unambiguous: two Trumps in one article stay apart
             target = longer[0]
         elif person is not None and (not longer or ("person", fold(person.name)) in longer):
