@@ -1,5 +1,7 @@
-# Quick start: `make run` serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere);
-# `make test` runs every check (ruff, mypy, pytest). Both install newsloom with every extra ('.[dev]' includes
+# Quick start: `make run` crawls and serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere),
+# starting an empty store on the starter sources (newsloom/sources/default.toml);
+# `make test` runs every check (ruff, mypy, pytest);
+# `make check` the quick ones (ruff, mypy, the fast tests). Both install newsloom with every extra ('.[dev]' includes
 # nlp, translation and scale) and the English NER model.
 PYTHON ?= python3
 HOST   ?= 127.0.0.1
@@ -8,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
+.PHONY: run test check lint typecheck i18n bench-extract bench-crawl bench-web bench-stories bench-scale bench-translate bench-sections bench-tags clean
 
 $(STAMP): pyproject.toml requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +21,27 @@ $(STAMP): pyproject.toml requirements-models.txt
 
 run: $(STAMP)
 	$(BIN)/newsloom init
-	$(BIN)/newsloom serve --host $(HOST) --port $(PORT)
+	$(BIN)/newsloom run --starter-sources --host $(HOST) --port $(PORT)
+
+# Two pytest workers (pytest-xdist); a file's tests stay on one worker, so its module-scoped fixtures (a corpus
+# imported once, a portal over it) are built once. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+# The fast tests: no browser, no server of their own, nothing that takes seconds (markers: tests/conftest.py).
+FAST_TESTS := not browser and not services and not slow
 
 test: $(STAMP)
 	bash scripts/test-services.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# Before a commit: lint, format, types and the fast tests, in under two minutes on a 2-core machine.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "$(FAST_TESTS)" $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -47,6 +63,7 @@ bench-sections: $(STAMP)
 
 bench-tags: $(STAMP)
 	nice $(BIN)/python bench/tags_bench.py
+	nice $(BIN)/python bench/tags_vi_bench.py
 
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py

@@ -2,8 +2,8 @@
 
     nice .venv/bin/python bench/tags_bench.py [--sample-out FILE]
 
-- Recall (per language): the share of the ground truth's topics (case and diacritics folded) that are among the
-  article's tags, for newsloom (publisher tags cleaned + entity tags merged) beside the peer run in the same
+- Recall (per language): the share of the ground truth's topics (case and diacritics folded, an entity's names as
+  one: "USA" is found as United States) that are among the article's tags, for newsloom (publisher tags cleaned + entity tags merged) beside the peer run in the same
   process: the tags extraction gave before this stage (the page's keywords, uncleaned).
 - Precision (per language): of the entity tags (person, organisation, place) newsloom adds, the share judged right
   in ``bench/tags_labels.jsonl`` (labelled by hand: is this a real name of that kind, named in the article?). Pages:
@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsloom.enrich.language import detect_language
 from newsloom.enrich.steps import enrich_article
+from newsloom.enrich.tags.aliases import known_by_surname, known_entity
 from newsloom.enrich.tags.merge import merge_tags
 from newsloom.enrich.tags.ner import recognizer_for
 from newsloom.errors import NewsloomError
@@ -50,6 +51,13 @@ def pages() -> list[tuple[str, bytes, str | None, list[str] | None]]:
         data = path.read_bytes()
         found.append((f"vi/{path.name}", gzip.decompress(data) if path.suffix == ".gz" else data, None, None))
     return found
+
+
+def entity_key(tag: str, kind: str | None = "place") -> str:
+    """A tag as the entity it names, folded: "USA", "U.S." and "United States" are one topic (``tags/aliases.py``),
+    so a topic counts as found under the one name newsloom gives it, and a label holds for its entity."""
+    known = known_entity(tag, kind) or known_by_surname(tag)
+    return fold(known.name if known is not None else tag)
 
 
 def main() -> None:
@@ -106,9 +114,9 @@ def main() -> None:
     for page_id, article, topics in enriched:
         if not topics:
             continue
-        wanted = {fold(t) for t in topics if fold(t)}
-        ours = {fold(t) for t in final[page_id][0]}
-        peer = {fold(t) for t in raw_tags[page_id]}
+        wanted = {entity_key(t) for t in topics if fold(t)}
+        ours = {entity_key(t) for t in final[page_id][0]}
+        peer = {entity_key(t) for t in raw_tags[page_id]}
         bucket = recall["en" if article.language == "en" else "other"]
         for total in (recall["all"], bucket):
             total[0] += len(wanted)
@@ -131,11 +139,15 @@ def main() -> None:
         args.sample_out.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in sample) + "\n")
         print(f"wrote {len(sample)} entity tags to label to {args.sample_out}")
     if LABELS.exists():
-        labels = {(r["id"], r["tag"]): r["correct"] for r in map(json.loads, LABELS.read_text().splitlines()) if r}
+        labels = {
+            (r["id"], entity_key(r["tag"], r["kind"])): r["correct"]
+            for r in map(json.loads, LABELS.read_text().splitlines())
+            if r
+        }
         scores: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for row in sample:
             language = "vi" if row["id"].startswith("vi/") else "en"
-            judged = labels.get((row["id"], row["tag"]))
+            judged = labels.get((row["id"], entity_key(row["tag"], row["kind"])))
             score = scores[language]
             if judged is None:
                 score[2] += 1

@@ -17,9 +17,9 @@ import unicodedata
 
 from newsloom.domains import registrable_domain
 from newsloom.known_outlets import KnownOutlet, known_outlet
-from newsloom.limits import MAX_NAME_CHARS
 from newsloom.model import Article
 from newsloom.section_scheme import all_section_words
+from newsloom.size_caps import MAX_NAME_CHARS
 from newsloom.wires import WIRE_LABELS
 
 # Aggregators and portals that re-publish other outlets' articles under their own site name.

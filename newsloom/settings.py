@@ -150,7 +150,9 @@ class Settings(BaseSettings):
     translate_max_chars: int = Field(
         20_000, description="Characters translated per article; the rest of a longer page stays untranslated."
     )
-    translate_timeout: float = Field(60.0, description="Seconds to wait for a translation server's answer.")
+    translate_timeout: float = Field(
+        60.0, description="Seconds for one translation request, whole: connect, send and the complete answer."
+    )
     translate_retries: int = Field(3, description="Retries of a translation request after a timeout, 429 or 5xx.")
     translate_backoff_seconds: float = Field(1.0, description="First translation retry delay; doubles each retry.")
     translate_batch_size: int = Field(50, description="Segments sent to a translation server per request.")

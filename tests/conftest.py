@@ -1,30 +1,49 @@
-"""Shared fixtures: a real SQLite store in a temporary directory, sample pages, a live portal server."""
+"""Shared fixtures: a real SQLite store in a temporary directory, sample pages, Chromium and PostgreSQL started
+once a session, and the markers that sort the suite into the fast check and the rest.
+
+Markers (registered in pyproject.toml): ``browser`` drives Chromium, ``services`` starts a server of its own
+(PostgreSQL, Redis, the portal as a process, a Java checker), ``slow`` takes seconds (real ``newsloom`` processes,
+corpus imports). A test that takes the ``browser`` fixture, or a PostgreSQL one, is marked by that alone (see
+``pytest_collection_modifyitems``), so new tests land on the right side without remembering to.
+``make check`` runs ``-m "not browser and not services and not slow"``; ``make test`` runs everything.
+"""
 
 from __future__ import annotations
 
 import importlib.util
-import socket
-import threading
-import time
-from collections.abc import Iterator
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-import uvicorn
+import sqlalchemy as sa
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
+from newsloom.store.files import private_dir
+from tests.postgres import PostgresCluster, postgres_cluster
+from tests.support.browser import ARGS, CHROMIUM
+from tests.support.pages import CORPORA, SHARED, article_html, corpus
+from tests.support.web import LiveServer, free_port
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPORA = SHARED / "corpora"
+# Importable from here as they always were.
+__all__ = ["CORPORA", "SHARED", "LiveServer", "article_html", "corpus", "free_port"]
+
+BROWSER_FIXTURES = {"browser"}
+SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_server"}
 
 
-def corpus(name: str) -> Path:
-    """Path of a shared corpus; skips the test where it is absent."""
-    path = CORPORA / name
-    if not path.exists():
-        pytest.skip(f"corpus {name} not available at {path}")
-    return path
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if names & SERVICE_FIXTURES and item.get_closest_marker("services") is None:
+            item.add_marker(pytest.mark.services)
 
 
 def floor(stage: str, name: str) -> float:
@@ -42,44 +61,32 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data")
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store file migrated to the newest schema once a session. Running the migrations is most of what
+    opening a new store costs (alembic reads every revision); ``store`` starts from a copy of this file instead."""
+    data = tmp_path_factory.mktemp("migrated") / "data"
+    template = open_store(Settings(data_dir=data))
+    assert template.is_current()
+    template.close()  # the last connection closed: the WAL is folded into the file
+    path = data / "newsloom.db"
+    assert not path.with_name("newsloom.db-wal").exists()
+    return path
+
+
 @pytest.fixture
-def store(settings: Settings) -> Iterator[SQLStore]:
-    opened = open_store(settings)
+def store(settings: Settings, migrated_sqlite: Path) -> Iterator[SQLStore]:
+    """A real SQLite store at ``settings.data_dir``, empty and at the newest schema (a copy of ``migrated_sqlite``);
+    with a ``database_url`` set, that database, migrated."""
+    target = settings.data_dir / "newsloom.db"
+    if settings.database_url is None and not target.exists():
+        private_dir(settings.data_dir)
+        shutil.copyfile(migrated_sqlite, target)
+        opened = open_store(settings, migrate_schema=False)
+    else:
+        opened = open_store(settings)
     yield opened
     opened.close()
-
-
-def article_html(
-    title: str = "Storm hits the coast",
-    paragraphs: int = 5,
-    canonical: str | None = "https://news.example.com/world/storm-hits-the-coast",
-    extra_head: str = "",
-    body_prefix: str = "",
-) -> str:
-    """A small, realistic article page: meta tags, chrome around an <article>."""
-    text = " ".join(
-        [
-            "The storm reached the coast early on Tuesday, bringing heavy rain and strong winds to several towns.",
-            "Officials said emergency crews were working through the night to restore power to thousands of homes.",
-        ]
-    )
-    body = "\n".join(
-        f"<p>{text} Paragraph {index} adds its own detail about the damage.</p>" for index in range(paragraphs)
-    )
-    canonical_link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title} | Example News</title>
-{canonical_link}
-<meta property="og:title" content="{title}">
-<meta property="og:site_name" content="Example News">
-<meta name="description" content="A storm brought rain and wind to the coast.">
-<meta property="article:published_time" content="2024-10-26T07:24:43+07:00">
-{extra_head}
-</head><body>
-<nav><a href="/">Home</a> <a href="/world">World</a></nav>
-<article><h1>{title}</h1>{body_prefix}{body}</article>
-<footer>Copyright Example News</footer>
-</body></html>"""
 
 
 @pytest.fixture
@@ -88,40 +95,6 @@ def sample_page(tmp_path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(article_html(), encoding="utf-8")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """A real uvicorn server on 127.0.0.1 in a background thread."""
-
-    def __init__(self, app: object) -> None:
-        self.port = free_port()
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", proxy_headers=False)
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +106,60 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("models")
     tiny_model_dir(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium via Playwright, launched once a session; each test's pages are closed after it (see
+    ``_browser_pages``). Skips where Chromium or Playwright is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_pages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The contexts (and so pages) a test opens in the shared browser are closed after it: no cookie, route or
+    page carries over to the next test."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    instance = request.getfixturevalue("browser")
+    before = set(instance.contexts)
+    yield
+    for context in instance.contexts:
+        if context not in before:
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster on loopback for the session; tests get databases of their own on it
+    (``pg_database``). Skips where PostgreSQL is not installed."""
+    with postgres_cluster() as found:
+        if found is None:
+            pytest.skip("PostgreSQL is not installed (scripts/test-services.sh installs it)")
+        yield found
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture
+def pg_database(pg_cluster: PostgresCluster) -> Callable[[], str]:
+    """Makes a new empty database on the session's cluster and returns its URL, as often as called."""
+
+    def create() -> str:
+        name = f"db{os.getpid()}_{next(_databases)}"
+        admin = sa.create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        return pg_cluster.url.rsplit("/", 1)[0] + "/" + name
+
+    return create

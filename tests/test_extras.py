@@ -16,10 +16,10 @@ import pytest
 
 from newsloom.enrich.translate.base import TranslationError
 from newsloom.enrich.translate.offline import CTranslate2Translator
-from tests.cli.test_crawl import FAST
 from tests.conftest import article_html, free_port
 from tests.fetch.site import FaultSite
 from tests.sources.newsite import NewsSite
+from tests.support.cli import FAST
 
 # Top-level packages the extras bring (and what they pull in that the code imports directly).
 EXTRAS = "spacy,thinc,underthesea,ctranslate2,sentencepiece,celery,kombu,redis,psycopg,psycopg2"
@@ -40,6 +40,9 @@ sys.argv = ["newsloom", *sys.argv[2:]]
 from newsloom.cli import main
 main()
 """
+
+
+pytestmark = pytest.mark.slow  # each test a fresh interpreter with the extras made unimportable
 
 
 def command(data_dir: Path, *args: str) -> list[str]:

@@ -36,13 +36,13 @@ BASE = frozenset(
         "errors",
         "identity",
         "known_outlets",
-        "limits",
         "logs",
         "model",
         "outlets",
         "records",
         "section_scheme",
         "settings",
+        "size_caps",
         "story_doc",
         "text",
         "urls",
@@ -87,10 +87,12 @@ def imports_of(module: str, path: Path, modules: Mapping[str, Path]) -> set[tupl
     found: set[tuple[str, int]] = set()
     root = module.split(".", 1)[0]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             if node.level:
                 base = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
                 base = base[: len(base) - node.level + 1]

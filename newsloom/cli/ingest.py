@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from newsloom.cli.batch import run_batch_stages
-from newsloom.cli.context import AppContext, err_console, progress_bar
+from newsloom.cli.context import AppContext, Ticker, err_console, progress_bar
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.records import Record
@@ -61,9 +61,28 @@ def exit_on_failures(failed: int, allow_failures: bool, what: tuple[str, str] = 
         raise SystemExit(1)
 
 
+def page_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--url`` must be an http(s) URL that parses: it becomes the article's key and its "Source:" link, so a
+    bad one is a usage error (one line, exit status 2), not a page stored under ``javascript:`` or a traceback."""
+    if value is None:
+        return None
+    from newsloom.errors import InvalidURL
+    from newsloom.urls import parse_http_url
+
+    try:
+        parse_http_url(value)
+    except InvalidURL as error:
+        raise click.BadParameter(error.reason) from None
+    return value
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="Original URL of the page (only with a single HTML file).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (only with a single HTML file).",
+)
 @click.option("--allow-failures", is_flag=True, help=ALLOW_FAILURES_HELP.replace("pages", "pages or records"))
 @click.pass_obj
 def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, allow_failures: bool) -> None:
@@ -81,7 +100,7 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     """
     from newsloom.fetch.local import expand_paths
     from newsloom.fetch.records import is_records
-    from newsloom.pipeline import BatchReport, process_page
+    from newsloom.pipeline import BatchKeys, BatchReport, process_page
 
     record_files = [path for path in paths if is_records(path)]
     files = expand_paths(path for path in paths if not is_records(path))
@@ -92,13 +111,14 @@ def import_command(app: AppContext, paths: tuple[Path, ...], url: str | None, al
     from newsloom.fetch.warc import is_warc
     from newsloom.media.archive import store_warc_images
 
+    batch = BatchKeys()  # two pages with one canonical URL: the first is kept, the second is a copy
     with progress_bar() as progress:
         if files:
             extract = app.extract_stage()
             task = progress.add_task("importing", total=len(files))
             for path in files:
                 for page in _pages_of(path, url):
-                    report.add(process_page(page, store, extract=extract))
+                    report.add(process_page(page, store, extract=extract, batch=batch))
                 if app.settings.fetch_images and is_warc(path):
                     store_warc_images(path, app.settings, store)
                 progress.advance(task)
@@ -168,7 +188,7 @@ def stories_command(app: AppContext) -> None:
     """Group articles without a story into stories (import and crawl do this after each batch)."""
     from newsloom.pipeline import update_stories
 
-    with err_console.status("grouping stories"):
+    with Ticker("grouping stories"):
         changes = update_stories(app.store)
     _print_stories(changes)
 
@@ -222,7 +242,11 @@ def _text_view(article: Article) -> str:
 
 @click.command("extract")
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--url", help="Original URL of the page (with a single FILE).")
+@click.option(
+    "--url",
+    callback=page_url,
+    help="Original URL of the page (with a single FILE).",
+)
 @click.option(
     "--format",
     "output_format",

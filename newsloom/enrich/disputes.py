@@ -5,8 +5,10 @@ a Wall Street Journal report", "Ukraine denies Russian claims", "Bộ Y tế bá
 The sentences are found by the rules of ``newsloom.enrich.stances`` (precision first; look-alikes such as "denied
 entry", "was denied bail", "did not deny", "declined to confirm", "không phủ nhận" are refused).
 
-A story is **disputed** when one report denies a report the story also carries (``disputed_pairs``): the denial
-names an outlet of the story, or names no one and the story holds an earlier report. Each side's article page
+A story is **disputed** when one report denies a report the story also carries (``disputed_pairs``): the denier
+is someone (a person or a body: "Peskov", "The ministry", "Ông Trump"), never a bare pronoun ("He", "Ông", "Anh":
+who denies what is then unknown to a reader of one sentence), and the denial names an outlet of the story, or
+names no one and the story holds an earlier report. Each side's article page
 links to the other (``dispute_links``).
 """
 
@@ -27,6 +29,7 @@ __all__ = [
     "dispute_links",
     "disputed_pairs",
     "find_stances",
+    "names_someone",
     "sentences",
     "story_disputes",
 ]
@@ -47,7 +50,7 @@ def disputed_pairs(reports: list[tuple[int, str, str, str | None]]) -> list[Disp
     earliest other report."""
     pairs = []
     for article_id, _outlet, text, language in reports:
-        denials = [s for s in find_stances(text, language) if s.kind is StanceKind.DENIAL]
+        denials = [s for s in find_stances(text, language) if s.kind is StanceKind.DENIAL and names_someone(s.actor)]
         # a denial naming whose report it denies says more than a headline's "X denies report"
         for stance in sorted(denials, key=lambda s: s.whose is None):
             claim = _claim_for(stance, article_id, reports)
@@ -55,6 +58,25 @@ def disputed_pairs(reports: list[tuple[int, str, str, str | None]]) -> list[Disp
                 pairs.append(DisputedPair(claim, article_id, stance))
                 break
     return pairs
+
+
+# pronouns and bare forms of address: "Ông" alone is "he", "Ông Trump" names him
+_PRONOUNS = frozenset(
+    [
+        "he", "she", "they", "it", "we", "i", "you", "this", "that", "who", "which", "one", "someone", "others",
+        "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cậu", "họ", "tôi", "chúng tôi", "chúng ta", "nó",
+        "hắn", "mình", "ông ấy", "bà ấy", "anh ấy", "chị ấy", "cô ấy", "em ấy", "ông ta", "bà ta", "anh ta",
+        "chị ta", "cô ta", "người này", "vị này",
+    ]
+)  # fmt: skip
+
+
+def names_someone(actor: str | None) -> bool:
+    """The actor is a person or a body, not a pronoun nor nobody."""
+    if actor is None:
+        return False
+    words = actor.casefold().strip(" \t,.:;\"'“”‘’-–—").split()
+    return bool(words) and " ".join(words) not in _PRONOUNS
 
 
 def _claim_for(stance: Stance, denial_id: int, reports: list[tuple[int, str, str, str | None]]) -> int | None:

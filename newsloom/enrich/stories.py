@@ -509,11 +509,14 @@ def group_into_stories(
     threshold: float | None = None,
     window: timedelta = WINDOW,
     signals: Signals = ALL_SIGNALS,
+    central: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """Story key for every doc id: existing stories keep their key, anything else gets a negative key, shared by
     the docs of one new story (a lone doc checked by an earlier run keeps a key of its own, which a new doc may
     join). ``threshold`` is the centroid cosine a story must reach; by default ``THRESHOLD``, and
-    ``SYLLABIC_THRESHOLD`` for a Vietnamese doc.
+    ``SYLLABIC_THRESHOLD`` for a Vietnamese doc. ``central``, if given, receives each new story's most central
+    report (key → doc id): the one most alike to the story's other reports, whose headline says what the story is
+    (a story's first report may be a brief or a side angle); of equal ones, the earliest.
 
     Only the docs neither in a story nor checked before are compared with the others, so a run costs (new docs ×
     docs in the window), not (docs in the window)²; a story's centroid norm comes from its members' vectors.
@@ -523,7 +526,7 @@ def group_into_stories(
     for the collector is collected at its next pass after the run.
     """
     with _collector_paused():
-        return _group(list(docs), threshold, window, signals)
+        return _group(list(docs), threshold, window, signals, central)
 
 
 @contextlib.contextmanager
@@ -537,7 +540,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _group(docs: list[StoryDoc], threshold: float | None, window: timedelta, signals: Signals) -> dict[int, int]:
+def _group(
+    docs: list[StoryDoc],
+    threshold: float | None,
+    window: timedelta,
+    signals: Signals,
+    central: dict[int, int] | None = None,
+) -> dict[int, int]:
     fixed = [d for d in docs if d.story is not None or d.checked]
     pending = sorted(
         (d for d in docs if d.story is None and not d.checked),
@@ -603,7 +612,34 @@ def _group(docs: list[StoryDoc], threshold: float | None, window: timedelta, sig
             break
     if signals.split_mixed:
         _split_mixed(clusters, matrix, names_from, start, new_keys)
+    if central is not None:
+        central.update(_central_reports(ordered, clusters.label, matrix))
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+def _central_reports(ordered: list[StoryDoc], labels: list[int], matrix: sparse.csr_matrix) -> dict[int, int]:
+    """Doc id of the report of highest summed cosine with the other members, for each new story of two or more."""
+    members: defaultdict[int, list[int]] = defaultdict(list)
+    for index, key in enumerate(labels):
+        if key < 0:
+            members[key].append(index)
+    found = {}
+    for key, indices in members.items():
+        if len(indices) < 2:
+            continue
+        rows = matrix[indices]
+        alike = np.round(np.asarray((rows @ rows.T).sum(axis=1)).ravel(), 6)
+        by_time = sorted(
+            range(len(indices)),
+            key=lambda i: (
+                ordered[indices[i]].published is None,
+                ordered[indices[i]].published or datetime.min,
+                ordered[indices[i]].id,
+            ),
+        )
+        best = max(by_time, key=lambda i: alike[i])  # the first of equals: the earliest
+        found[key] = ordered[indices[best]].id
+    return found
 
 
 def _split_mixed(clusters: _Clusters, matrix: sparse.csr_matrix, names_from: int, start: int, new_keys: int) -> None:

@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 
 from newsloom.errors import ExtractError, NotAnArticle
 from newsloom.extract.attribution import attribution_line, dateline, is_source_element, named_source, source_texts
-from newsloom.extract.authors import names_an_outlet, signature_names, split_authors
+from newsloom.extract.authors import split_authors
 from newsloom.extract.blocks import blocks_from_tree
 from newsloom.extract.bounds import cap_elements
 from newsloom.extract.chrome import drop_chrome, drop_tag_lists
@@ -29,6 +29,7 @@ from newsloom.extract.classed import PageElements
 from newsloom.extract.continuation import continue_chunks
 from newsloom.extract.cover import PageImage, find_cover
 from newsloom.extract.decode import decode_html
+from newsloom.extract.edges import drop_mastheads, take_signature
 from newsloom.extract.figures import FigureInfo, add_captioned_images, is_caption_element, read_figure_elements
 from newsloom.extract.htmlparse import load_html
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
@@ -146,22 +147,6 @@ def _drop_byline_paragraphs(blocks: list[Block], authors: list[str]) -> list[Blo
                 continue
         kept.append(block)
     return kept
-
-
-def _take_signature(
-    blocks: list[Block], authors: list[str], outlets: list[str | None]
-) -> tuple[list[Block], list[str]]:
-    """A last paragraph that only signs the article ("Hà Thu (tổng hợp)") leaves the body; its names are the
-    authors where the page's metadata names none or only the outlet ("VnExpress")."""
-    last = blocks[-1] if blocks else None
-    names = signature_names(last.text) if last is not None and last.kind == BlockKind.PARAGRAPH else []
-    if not names:
-        return blocks, authors
-    if not authors or names_an_outlet(authors, outlets):
-        return blocks[:-1], names
-    if {name.casefold() for name in names} <= {name.casefold() for name in authors}:
-        return blocks[:-1], authors
-    return blocks, authors
 
 
 def _take_attribution(blocks: list[Block]) -> tuple[list[Block], list[Attribution]]:
@@ -350,7 +335,7 @@ def extract_article(
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
     blocks, attribution = _with_sources(blocks, attribution, sources)
     outlets = [meta.site_name, *(name for _, name in publisher.names), urlsplit(base_url or "").hostname]
-    blocks, meta.authors = _take_signature(blocks, meta.authors, outlets)
+    blocks, meta.authors = take_signature(drop_mastheads(blocks, outlets, base_url), meta.authors, outlets)
     has_dateline = any(item.kind == AttributionKind.DATELINE for item in attribution)
     if meta.description and not has_dateline and (item := dateline(meta.description)):
         attribution.insert(0, item)  # "(Dân trí) - …": the deck opens with the dateline

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.model import Block, BlockKind
@@ -37,6 +38,9 @@ _POINTER = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.:;,…]$")
 _BOLD = frozenset({"b", "strong"})
+# Links whose text could be a headline (four words take more than ten characters), chosen in C: most of a page's
+# links are menus, tags and share buttons.
+_LONG_LINKS = etree.XPath("//a[@href][string-length(normalize-space()) > 10]")
 
 
 @dataclass(slots=True)
@@ -89,11 +93,13 @@ def _bold_only(paragraph: lxml_html.HtmlElement, text: str) -> bool:
 
 
 def read_page_cues(tree: lxml_html.HtmlElement, base_url: str | None) -> PageCues:
+    """The site's headline links (text and target) and the page's bold-only paragraphs, read once before the body
+    finder runs (it drops links and formatting)."""
     cues = PageCues()
     host = _host(base_url)
     if host and base_url:
         origin = base_url[: base_url.find("/", base_url.find("//") + 2)] if base_url.count("/") >= 3 else base_url
-        for link in tree.iter("a"):
+        for link in _LONG_LINKS(tree):
             target = _other_page(link.get("href") or "", base_url, origin, host)
             if target is None:
                 continue

@@ -30,16 +30,17 @@ from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
 from newsloom.extract.template import drop_template_blocks, repeated_keys
-from newsloom.limits import limit_article
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.records import Record
 from newsloom.settings import Settings
+from newsloom.size_caps import limit_article
 from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
 from newsloom.store.templates import outlet_pages
 from newsloom.store.translations import TranslationStore
+from newsloom.urls import url_key
 
 if TYPE_CHECKING:  # the batch stages load when a batch runs: the portal and the page stage never pay for them
     from newsloom.enrich.translate import Translator
@@ -65,7 +66,7 @@ class PageResult:
     outcome: Outcome
     reason: str | None = None
     article_id: int | None = None
-    cuts: tuple[str, ...] = ()  # fields cut to the limits of ``limits`` before storing
+    cuts: tuple[str, ...] = ()  # fields cut to the caps of ``size_caps`` before storing
 
 
 @dataclass(slots=True)
@@ -130,18 +131,20 @@ def process_page(
     extract: ExtractStage = extract_stage,
     enrich: EnrichStage = enrich_article,
     reraise: tuple[type[Exception], ...] = (),
+    batch: BatchKeys | None = None,
 ) -> PageResult:
     """One page through extract → enrich → limits → store; whatever goes wrong becomes this page's result.
 
     Named errors carry their own reason; any other exception (a bug, a library choking on hostile input) is
     logged with its traceback at debug level and reported as the page's failure, so the batch goes on.
     ``reraise`` names failures that are not the page's (a Celery worker passes "store unreachable", which it
-    waits out and runs the page again).
+    waits out and runs the page again). ``batch`` keeps the first of two pages that share one key (see
+    :class:`BatchKeys`).
     """
     if isinstance(page, LoadFailure):
         return PageResult(page.origin, Outcome.FAILED, page.reason)
     try:
-        return _store_page(page, store, extract, enrich)
+        return _store_page(page, store, extract, enrich, batch)
     except NotAnArticle as error:
         return PageResult(page.origin, Outcome.SKIPPED, error.reason)
     except NewsloomError as error:
@@ -161,7 +164,41 @@ def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
     return drop_template_blocks(article, repeated_keys(outlet_pages(engine, article)))
 
 
-def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, enrich: EnrichStage) -> PageResult:
+class BatchKeys:
+    """The keys one import has stored, and which page each came from.
+
+    Two different pages may name one canonical URL (two captures of an article saved under two addresses, a
+    gallery's pages all pointing at its first): stored in turn, each overwrote the other on every re-import, which
+    then reported them "updated" for ever. The first page of a batch keeps the key; a later, different page with the
+    same key is reported as a copy of it and stored over nothing. A later capture of the same page (the same URL,
+    e.g. a revised article in a crawl's WARC) is a new version of it and updates it as before.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, str]] = {}  # key -> (page identity, origin)
+
+    @staticmethod
+    def identity(page: FetchedPage) -> str:
+        """What a page is: its URL when it has one (WARC records, fetched pages), else its file."""
+        if page.final_url or page.url:
+            return url_key(page.final_url or page.url or "")
+        origin = Path(page.origin)
+        return str(origin.resolve()) if origin.exists() else page.origin
+
+    def copy_of(self, key: str, page: FetchedPage) -> str | None:
+        """The origin of the earlier, different page that holds ``key`` in this batch; None after claiming it."""
+        identity = self.identity(page)
+        holder = self.first.setdefault(key, (identity, page.origin))
+        return holder[1] if holder[0] != identity else None
+
+
+def _store_page(
+    page: FetchedPage,
+    store: ArticleStore,
+    extract: ExtractStage,
+    enrich: EnrichStage,
+    batch: BatchKeys | None = None,
+) -> PageResult:
     article = enrich(_without_outlet_template(extract(page), store))
     if not article.canonical_url:
         # A saved page that names no URL of its own: its file is its identity, so re-imports stay idempotent.
@@ -169,6 +206,8 @@ def _store_page(page: FetchedPage, store: ArticleStore, extract: ExtractStage, e
         if not origin_path.exists():
             return PageResult(page.origin, Outcome.FAILED, "no URL: the page names none and none was given")
         article.url = article.canonical_url = origin_path.resolve().as_uri()
+    if batch is not None and (first := batch.copy_of(url_key(article.canonical_url), page)) is not None:
+        return PageResult(page.origin, Outcome.SKIPPED, f"a copy: {first} has the same canonical URL and was kept")
     cuts = tuple(limit_article(article))
     if cuts:
         log.info("article cut to limits", extra={"origin": page.origin, "cuts": list(cuts)})
@@ -215,8 +254,9 @@ def process_pages(
     on_result: Callable[[PageResult], None] | None = None,
 ) -> BatchReport:
     report = BatchReport()
+    batch = BatchKeys()
     for page in pages:
-        result = process_page(page, store)
+        result = process_page(page, store, batch=batch)
         report.add(result)
         if on_result is not None:
             on_result(result)
@@ -235,7 +275,9 @@ def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
     if not considered:
         return StoryChanges()
-    return stories.save(group_into_stories(docs), considered, now or datetime.now(UTC))
+    central: dict[int, int] = {}
+    grouping = group_into_stories(docs, central=central)
+    return stories.save(grouping, considered, now or datetime.now(UTC), central)
 
 
 RunSync = Callable[..., Awaitable[Any]]  # runs a blocking store call: ``run_sync(function, *args)``

@@ -49,7 +49,6 @@ TRANSIENT = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
 )
-NEW_OR_UPDATED = (Outcome.NEW, Outcome.UPDATED)
 STORIES_LOCK = "newsloom:lock:stories"
 SCHEDULE_LOCK = "newsloom:lock:schedule"
 

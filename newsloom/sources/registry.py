@@ -21,8 +21,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from newsloom.errors import InputError
+from newsloom.errors import InputError, InvalidURL
 from newsloom.model import Feed, Source
+from newsloom.urls import parse_http_url
 
 DEFAULT_SOURCES = Path(__file__).with_name("default.toml")
 KINDS = ("rss", "atom", "jsonfeed", "sitemap", "news_sitemap", "section_page")
@@ -45,7 +46,10 @@ def _source(item: dict[str, Any], path: Path) -> Source:
         kind = entry.get("kind", "rss")
         if not entry.get("url") or kind not in KINDS:
             raise InputError(f"{item['name']}: feed needs a url and a kind among {', '.join(KINDS)}", str(path))
-        feeds.append(Feed(url=entry["url"], kind=kind, section=entry.get("section")))
+        feeds.append(Feed(url=_http_url(entry["url"], item["name"], path), kind=kind, section=entry.get("section")))
+    _http_url(item["homepage"], item["name"], path)
+    if item.get("logo_url"):
+        _http_url(item["logo_url"], item["name"], path)
     return Source(
         name=item["name"],
         homepage=item["homepage"],
@@ -55,3 +59,12 @@ def _source(item: dict[str, Any], path: Path) -> Source:
         slug=item.get("slug"),
         feeds=feeds,
     )
+
+
+def _http_url(url: object, name: str, path: Path) -> str:
+    """``url`` if it is an http(s) URL that parses; a bad one refuses the list (it would fail every poll)."""
+    try:
+        parse_http_url(str(url))
+    except InvalidURL as error:
+        raise InputError(f"{name}: {str(url)[:200]!r}: {error.reason}", str(path)) from None
+    return str(url)

@@ -103,10 +103,17 @@ class StoryStore:
             self._refresh(conn, story_id, now)
         return story_id
 
-    def save(self, grouping: dict[int, int], considered: list[int], now: datetime) -> StoryChanges:
+    def save(
+        self,
+        grouping: dict[int, int],
+        considered: list[int],
+        now: datetime,
+        central: dict[int, int] | None = None,
+    ) -> StoryChanges:
         """Apply a grouping: new stories (negative keys with two or more members) are created, their articles
-        linked, and every touched story's dates and count refreshed (a new story is titled by its first report);
-        ``considered`` articles are marked as checked, so later runs compare them only with newer articles."""
+        linked, and every touched story's dates and count refreshed. A new story is titled by its most central
+        report (``central``: key → article id, as the stage finds it), else by its first report; ``considered``
+        articles are marked as checked, so later runs compare them only with newer articles."""
         members: dict[int, list[int]] = {}
         for article_id, key in grouping.items():
             members.setdefault(key, []).append(article_id)
@@ -118,7 +125,12 @@ class StoryStore:
                 if key < 0 and len(ids) < 2:
                     continue
                 if key < 0:
-                    key = schema.inserted_id(conn.execute(s.insert().values(title="", created_at=now, updated_at=now)))
+                    title = ""
+                    if central and central.get(key) in ids:
+                        title = conn.execute(sa.select(a.c.title).where(a.c.id == central[key])).scalar() or ""
+                    key = schema.inserted_id(
+                        conn.execute(s.insert().values(title=title, created_at=now, updated_at=now))
+                    )
                     created += 1
                 result = conn.execute(
                     a.update().where(a.c.id.in_(ids), a.c.story_id.is_(None)).values(story_id=key, updated_at=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,9 +18,9 @@ from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.api_caching import ApiCaching
-from newsloom.web.edge import EdgeCache
 from newsloom.web.editions import EditionRouter
 from newsloom.web.i18n import N_
+from newsloom.web.page_cache import EdgeCache
 from newsloom.web.pictures import allowed_hosts
 from newsloom.web.portal import WEB_DIR, Portal
 from newsloom.web.static import FingerprintedStatic
@@ -122,6 +123,7 @@ class SecurityHeaders:
             return
         route = scope["path"].strip("/").split("/", 1)[0] or "home"
         route = route if route in _ROUTE_KINDS else "other"
+        private = _ADMIN_PATH.match(scope["path"]) is not None
 
         started = False
         head = scope["method"] == "HEAD"
@@ -134,10 +136,12 @@ class SecurityHeaders:
                 message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 started = True
-                present = {name for name, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [
-                    header for header in self._headers if header[0] not in present
-                ]
+                headers = list(message.get("headers", []))
+                if private:  # never kept by a browser or proxy, whatever the route set
+                    headers = [header for header in headers if header[0].lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                present = {name for name, _ in headers}
+                message["headers"] = headers + [header for header in self._headers if header[0] not in present]
                 ops.REQUESTS[(route, message["status"])] += 1
             await send(message)
 
@@ -160,6 +164,9 @@ def internal_error(path: str) -> Response:
 
 
 _NO_STORE = {"cache-control": "no-store"}
+# Admin pages (the login form included, in any edition) carry pending comments, the sources' health and a CSRF
+# token: no browser history, shared proxy or back button may keep a copy.
+_ADMIN_PATH = re.compile(r"^/(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)?/)?admin(?:/|$)")
 _API_ERROR = b'{"detail":"Internal error; it has been logged"}'
 _PAGE_ERROR = (
     b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title>'

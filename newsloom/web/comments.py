@@ -27,6 +27,36 @@ router = APIRouter()
 _INVISIBLE = {"Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"}
 # Bidi embeddings, overrides and isolates can make a name display as another one: dropped from every name.
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt; the standard library has no lookup for it):
+# fonts draw nothing for these, whatever their category. The Hangul fillers are letters (Lo) by category.
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+# Visible by every property yet drawn as blank space: the blank Braille pattern (So).
+_BLANK = frozenset("\u2800")
+
+
+def _shows_nothing(char: str) -> bool:
+    if unicodedata.category(char) in _INVISIBLE or char in _BLANK:
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _DEFAULT_IGNORABLE)
 
 
 def display_name(raw: str) -> str:
@@ -34,7 +64,7 @@ def display_name(raw: str) -> str:
     and bidi overrides dropped, spaces collapsed; "" when nothing visible is left."""
     name = unicodedata.normalize("NFKC", raw).translate(_BIDI_CONTROLS)
     name = normalize_space("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name))
-    if all(unicodedata.category(ch) in _INVISIBLE for ch in name):
+    if all(_shows_nothing(ch) for ch in name):
         return ""
     return name
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from newsloom.model import Article
 from newsloom.store.copies import CopyMember, CopyStore
-from newsloom.store.portal import Outlet
+from newsloom.store.portal_queries import Outlet
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
-from newsloom.model import Article
+from newsloom.model import Article, Story
 from newsloom.pipeline.translation import translation_pending
 from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
@@ -100,7 +101,7 @@ def _listing(
 
 router = APIRouter()
 MOST_READ_SECONDS = 60
-HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal.py, top_tags)
+HOME_TAGS_OVER = 20_000  # the home page's tags are the newest articles' most used (store/portal_queries.py, top_tags)
 SEARCH_PAGES = 100  # results are ranked among the newest 2,000 matches: 100 pages of 20
 CHEAP_TERMS = 3  # words a search may have and still run in the event loop (see ``search``)
 
@@ -137,16 +138,44 @@ def home(request: Request) -> Response:
             sections=sections,
             by_section=by_section,
             most_read=most_read,
-            top_stories=portal.queries.top_stories(),
+            top_stories=_top_stories(portal, edition),
             outlets=portal.outlets_for(shown),
             tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER, edition=None if untranslated else edition),
             outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
+            elsewhere=(elsewhere := _elsewhere(portal, edition) if not latest else {}),
+            feeds_followed=_feeds_followed(portal) if not (latest or elsewhere) else 0,
             csrf_token=token,
             extra_ld=website_ld(portal.settings.site_name, f"{public_base(portal.settings, request)}{prefix}/"),
         )
 
     # "Most read" lives outside the store: the page is rebuilt at least once a minute for it.
     return portal.page(render, seconds=MOST_READ_SECONDS)
+
+
+def _elsewhere(portal: Portal, edition: str) -> dict[str, int]:
+    """An empty edition's articles in other languages, by language code ("und": unknown), most first: an edition
+    with nothing readable must not tell its reader the store is empty when it holds articles it cannot show."""
+    counts = portal.store.other_language_counts(edition)
+    return dict(sorted(((code or "und", n) for code, n in counts.items()), key=lambda item: -item[1]))
+
+
+def _feeds_followed(portal: Portal) -> int:
+    """The entry points the crawler follows: an empty store with some is filling (a first `make run`), and its
+    home says so rather than how to add sources."""
+    from newsloom.store.sources import SourceStore
+
+    return sum(len(source.feeds) for source in SourceStore(portal.store.engine).list_sources())
+
+
+def _top_stories(portal: Portal, edition: str, most: int = 5) -> list[tuple[Story, int]]:
+    """The home page's top stories: with ``editions_readable_only``, those with a report in the edition's language,
+    each titled by its newest such report (a Vietnamese story's title is no headline for an English reader)."""
+    if portal.untranslated:
+        return portal.queries.top_stories(most)
+    found = portal.queries.top_stories(most * 4)
+    titles = portal.queries.story_titles_in([story.id for story, _ in found if story.id is not None], edition)
+    shown = [(replace(story, title=titles[story.id]), count) for story, count in found if story.id in titles]
+    return shown[:most]
 
 
 @router.get("/section/{slug}", response_class=HTMLResponse)
@@ -192,15 +221,17 @@ def author(request: Request, slug: str, before: str | None = None) -> Response:
 
 @router.get("/videos", response_class=HTMLResponse)
 def videos(request: Request) -> Response:
-    """The newest articles with a video in their body."""
+    """The newest articles with a video in their body, those the edition's readers can read."""
     portal = _portal(request)
+    heading = portal.gettext(request, N_("Videos"))
 
     def render(token: str) -> Response:
         ids = portal.memo(("videos",), lambda: portal.media.with_videos(PAGE_SIZE))
-        articles = portal.store.visible_summaries(ids)  # one query: the list shows no body
+        found = portal.store.visible_summaries(ids)  # one query: the list shows no body
+        articles = portal.queries.in_edition(found, portal.edition(request), untranslated=portal.untranslated)
         return portal.render(
-            request, "listing.html", heading=portal.gettext(request, N_("Videos")), articles=articles, outlets=portal.outlets_for(articles),
-            next_cursor=None, kind="videos", csrf_token=token, crumb=portal.gettext(request, N_("Videos")),
+            request, "listing.html", heading=heading, articles=articles, outlets=portal.outlets_for(articles),
+            next_cursor=None, kind="videos", csrf_token=token, crumb=heading,
         )  # fmt: skip
 
     return portal.page(render)
@@ -275,6 +306,11 @@ def story(request: Request, story_id: ItemId) -> Response:
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
     base = public_base(portal.settings, request)
+    # the timeline lists each text once, oldest first; its copies are folded into it ("also published by")
+    copy_of = _copy_of(articles)
+    copied_by: dict[int, list[int]] = {}
+    for copy_id, original in copy_of.items():
+        copied_by.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
 
     def render(token: str) -> Response:
         return portal.render(
@@ -285,7 +321,8 @@ def story(request: Request, story_id: ItemId) -> Response:
             outlets=outlets,
             labels=labels,
             citations=citations(articles, labels),
-            copy_of=_copy_of(articles),
+            copy_of=copy_of,
+            copied_by=copied_by,
             disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),

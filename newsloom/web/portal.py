@@ -34,11 +34,11 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
 from newsloom.store.comments import CommentStore
-from newsloom.store.limits import SharedRateLimits
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import Named, Outlet, PortalQueries
+from newsloom.store.portal_queries import Named, Outlet, PortalQueries
+from newsloom.store.rate_limits import SharedRateLimits
+from newsloom.store.read_counts import ViewCounter
 from newsloom.store.users import UserStore
-from newsloom.store.views import ViewCounter
 from newsloom.text import slugify
 from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
@@ -58,7 +58,7 @@ MEMO_ENTRIES = 4096
 # shared values, and each would otherwise read the token again (a query on PostgreSQL). One token a request also
 # makes a page consistent: every part of it from one state of the store.
 _PINNED_VERSION: ContextVar[object | None] = ContextVar("newsloom_pinned_version", default=None)
-CACHE_HEADER = "x-newsloom-cache"  # read by web.edge: this response may be kept for its value in seconds
+CACHE_HEADER = "x-newsloom-cache"  # read by web.page_cache: this response may be kept for its value in seconds
 _MISSING = object()
 COUNTS_REUSE = 60.0  # seconds: see Portal._counted
 SLOW_COUNT = 0.05  # seconds: counting that took longer is reused across store changes
@@ -74,7 +74,7 @@ class _KeptCounts:
 
 # Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
 # (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
-# the process: every response has it replaced on the way out (``web.edge``).
+# the process: every response has it replaced on the way out (``web.page_cache``).
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
@@ -216,7 +216,7 @@ class Portal:
     comments: CommentStore = field(init=False)
     users: UserStore = field(init=False)
     guard: Guard = field(init=False)
-    # Shared by every serving process (``store.limits``): set in ``__post_init__``.
+    # Shared by every serving process (``store.rate_limits``): set in ``__post_init__``.
     comment_limit_ip: Limiter = field(init=False)
     comment_limit_article: Limiter = field(init=False)
     login_limit_pair: Limiter = field(init=False)  # per client address and account name together
@@ -648,7 +648,7 @@ class Portal:
         return etag, None
 
     def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
-        """A page the edge cache may keep (see ``web.edge``) until the store changes, or ``seconds`` at most.
+        """A page the edge cache may keep (see ``web.page_cache``) until the store changes, or ``seconds`` at most.
 
         ``render`` receives a placeholder for the CSRF token: the rendered bytes are shared by every reader and the
         edge swaps each reader's own token in.

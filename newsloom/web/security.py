@@ -11,7 +11,7 @@
   store keeps the live ones (``store.users``), so logout and a deleted account end them server-side.
 - Client addresses: the TCP peer, unless the peer is one of ``trusted_proxies``: only then is
   ``X-Forwarded-For`` read (right to left, up to the first address that is not a trusted proxy).
-- Rate limits: shared by every serving process (``store.limits``); ``RateLimiter`` is the in-memory one.
+- Rate limits: shared by every serving process (``store.rate_limits``); ``RateLimiter`` is the in-memory one.
 """
 
 from __future__ import annotations

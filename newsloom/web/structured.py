@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from newsloom.model import Article, Media
 from newsloom.settings import Settings
-from newsloom.store.portal import Outlet
+from newsloom.store.portal_queries import Outlet
 from newsloom.text import slugify
 from newsloom.web.i18n import primary_language
 from newsloom.web.pictures import best_width, media_url, rendition_size

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import article_html
+from tests.support.cli import run_cli
 
 DECK = "Emergency crews worked through the night as the storm cut power to thousands of homes on the coast."
 
@@ -19,13 +17,7 @@ def with_deck(html: str) -> str:
 def extract_text(tmp_path: Path, html: str) -> str:
     page = tmp_path / "p.html"
     page.write_text(html)
-    result = subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(tmp_path / "d"), "extract", str(page), "--format", "text"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    result = run_cli("--data-dir", str(tmp_path / "d"), "extract", str(page), "--format", "text")
     assert result.returncode == 0, result.stderr
     return result.stdout
 

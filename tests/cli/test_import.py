@@ -1,10 +1,10 @@
-"""`newsloom import` as users run it: a real process, a real SQLite file."""
+"""`newsloom import` as users run it, on a real SQLite file: in-process through the CLI runner, and as a real
+process where the process is the point (killed mid-import)."""
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -12,30 +12,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import article_html
-from tests.fetch.test_warc import write_warc
+from tests.support.cli import count_articles, run_cli
+from tests.support.pages import make_pages, write_warc
 
 
 def newsloom(data_dir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-
-
-def count_articles(data_dir: Path) -> int:
-    with sqlite3.connect(data_dir / "newsloom.db") as conn:
-        return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-
-
-def make_pages(directory: Path, count: int) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for number in range(count):
-        html = article_html(title=f"Storm report number {number}", canonical=f"https://news.example.com/storm-{number}")
-        (directory / f"page-{number:04d}.html.gz").write_bytes(gzip.compress(html.encode()))
+    """``newsloom --data-dir DATA ARGS``, in-process."""
+    return run_cli("--data-dir", str(data_dir), *args)
 
 
 def test_import_twice_reports_and_never_duplicates(tmp_path: Path) -> None:
@@ -113,6 +99,7 @@ def test_warc_import_uses_record_urls(tmp_path: Path) -> None:
     assert urls == ["https://wire.example.org/story-0", "https://wire.example.org/story-1"]
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_a_consistent_store_and_rerun_finishes(tmp_path: Path) -> None:
     pages = tmp_path / "pages"
     make_pages(pages, 120)

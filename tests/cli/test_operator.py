@@ -1,21 +1,21 @@
 """The operator's commands as a new user runs them, piped: results on stdout, whole; diagnostics on stderr; one
-clear line when the database is out of reach; `sources add` saying what it found (issue 15)."""
+clear line when the database is out of reach; `sources add` saying what it found. In-process through the CLI
+runner (tests/support/cli.py), which pipes the output as a process's would be."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from newsloom.settings import Settings
 from newsloom.store import open_store
-from tests.cli.test_crawl import newsloom
 from tests.conftest import free_port
 from tests.fetch.site import FaultSite, Reply
 from tests.sources.newsite import NewsSite
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.cli import newsloom_in as newsloom
+from tests.support.cli import run_cli
 
 LONG_NAME = "The Extraordinarily Long-Named Provincial Gazette of Everything That Happens " * 2
 
@@ -31,14 +31,7 @@ def seeded(tmp_path: Path) -> Path:
 
 def narrow(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """As `| cat` on an 80-column terminal would run it: stdout a pipe, COLUMNS=80."""
-    env = {**os.environ, "COLUMNS": "80"}
-    return subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    return run_cli("--data-dir", str(data), *args, columns=80)
 
 
 def test_stats_piped_is_complete_and_unwrapped(tmp_path: Path) -> None:
@@ -58,13 +51,7 @@ def test_stats_piped_is_complete_and_unwrapped(tmp_path: Path) -> None:
 def test_settings_piped_and_json(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env_url = "postgresql+psycopg://newsloom:s3cret-pass@127.0.0.1:5432/news"
-    result = subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(data), "settings"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "80", "NEWSLOOM_DATABASE_URL": env_url},
-    )
+    result = run_cli("--data-dir", str(data), "settings", env={"NEWSLOOM_DATABASE_URL": env_url}, columns=80)
     assert result.returncode == 0, result.stderr
     rows = {line.split("\t")[0]: line.split("\t") for line in result.stdout.splitlines()}
     assert rows["database_url"][1] == "NEWSLOOM_DATABASE_URL" and "s3cret" not in result.stdout
@@ -80,12 +67,7 @@ def test_settings_piped_and_json(tmp_path: Path) -> None:
 
 def test_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://newsloom:s3cret-pass@127.0.0.1:{free_port()}/news"
-    result = subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(tmp_path / "d"), "--database-url", url, "init"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_cli("--data-dir", str(tmp_path / "d"), "--database-url", url, "init")
     assert result.returncode == 1
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -159,10 +141,7 @@ def test_sources_list_json_and_piped_rows_are_whole(tmp_path: Path) -> None:
 
 
 def test_run_and_serve_help_agree_with_the_readme() -> None:
-    top = subprocess.run([sys.executable, "-m", "newsloom", "--help"], capture_output=True, text=True, timeout=60)
-    run = subprocess.run(
-        [sys.executable, "-m", "newsloom", "run", "--help"], capture_output=True, text=True, timeout=60
-    )
+    top, run = run_cli("--help"), run_cli("run", "--help")
     assert "usual way" not in top.stdout + run.stdout
     assert "serve --workers" in " ".join(run.stdout.split())
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")

@@ -5,9 +5,16 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import subprocess
 from pathlib import Path
 
-from tests.cli.test_import import make_pages, newsloom
+from tests.support.cli import run_cli
+from tests.support.pages import make_pages
+
+
+def newsloom(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("--data-dir", str(data_dir), *args)
+
 
 TOPICS = {
     "Sports": "bóng đá cầu thủ trận đấu ghi bàn huấn luyện viên giải đấu sân vận động",

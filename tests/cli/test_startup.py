@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import article_html
+
+pytestmark = pytest.mark.slow  # fresh interpreters, as a user's shell starts them
 
 # Loaded only by the commands that serve, store or group: never by `--help` or `extract`.
 HEAVY = (

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,17 +15,20 @@ import pytest
 
 from newsloom.enrich.translate import models
 from newsloom.settings import Settings
-from tests.enrich.translate.helpers import VI_ALT, VI_TITLE, answer_for, translation_server, vietnamese_page
+from tests.enrich.translate.helpers import (
+    VI_ALT,
+    VI_TITLE,
+    DrippingServer,
+    answer_for,
+    translation_server,
+    vietnamese_page,
+)
+from tests.support.cli import run_cli
 
 
 def newsloom(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-    )
+    """``newsloom --data-dir DATA ARGS`` in-process, with ``env`` set for the command."""
+    return run_cli("--data-dir", str(data_dir), *args, env=env)
 
 
 def said(result: subprocess.CompletedProcess[str]) -> str:
@@ -82,6 +84,29 @@ def test_import_survives_a_down_server_and_translate_retries(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert said(result).strip() == "translate: 1 editions made, 0 sentences from the translation memory; skipped: none"
     assert editions(data)[0][0] == answer_for(VI_TITLE)
+
+
+def test_import_and_translate_end_despite_a_dripping_server(tmp_path: Path) -> None:
+    """A translation server sending a byte a second: each request ends at ``translate_timeout``, so ``import``
+    stores the page and ends, and ``translate`` says what failed and ends (both hung before)."""
+    page = tmp_path / "vi.html"
+    page.write_text(vietnamese_page(), encoding="utf-8")
+    data = tmp_path / "data"
+    with DrippingServer(interval=1.0) as server:
+        env = {
+            "NEWSLOOM_TRANSLATE_BACKEND": "libretranslate",
+            "NEWSLOOM_TRANSLATE_URL": server.url,
+            "NEWSLOOM_TRANSLATE_TIMEOUT": "3",
+            "NEWSLOOM_TRANSLATE_RETRIES": "1",
+        }
+        started = time.monotonic()
+        imported = newsloom(data, "import", str(page), env=env)
+        translated = newsloom(data, "translate", env=env)
+        elapsed = time.monotonic() - started
+    assert imported.returncode == 0 and "import: 1 new" in said(imported), said(imported)
+    assert "within 3 s (translate_timeout)" in said(imported) + said(translated)
+    assert elapsed < 90, elapsed
+    assert editions(data) == []
 
 
 def _argos_package(tiny_models: Path, tmp_path: Path) -> Path:

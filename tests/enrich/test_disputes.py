@@ -124,3 +124,26 @@ def test_a_denial_naming_an_outlet_disputes_that_outlets_report_and_both_sides_l
     assert (claim_side.role, claim_side.other_id) == (DisputeRole.DENIED_BY, 3)
     assert (denial_side.role, denial_side.other_id) == (DisputeRole.DENIES, 2)
     assert dispute_links(1, [pair]) == []
+
+
+@pytest.mark.parametrize(
+    ("denial", "language", "disputed"),
+    [
+        ("He denied the report that the port would close.", "en", False),
+        ("She dismissed the reports as fabricated.", "en", False),
+        ("Ông phủ nhận thông tin cảng sẽ đóng cửa.", "vi", False),
+        ("Anh bác bỏ thông tin này.", "vi", False),
+        ("Ông Trump phủ nhận thông tin cảng sẽ đóng cửa.", "vi", True),
+        ("Bộ Y tế bác bỏ thông tin này.", "vi", True),
+        ("The ministry denied the report.", "en", True),
+    ],
+)
+def test_only_someone_named_disputes_a_story_never_a_pronoun(denial: str, language: str, disputed: bool) -> None:
+    """A denial by "He" or "Ông" read out of its article says nothing of who denies: the story is not disputed."""
+    [stance] = find_stances(denial, language)
+    assert stance.kind is StanceKind.DENIAL and stance.actor  # the rules find the denial and its subject
+    reports = [
+        (1, "Harbour Post", "The port will close for a month, officials said.", "en"),
+        (2, "City Wire", denial, language),
+    ]
+    assert bool(disputed_pairs(reports)) is disputed

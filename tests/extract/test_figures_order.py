@@ -6,6 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # eight fresh interpreters, one a hash seed
+
 SCRIPT = """
 from lxml import html
 from newsloom.extract.figures import read_figure_elements

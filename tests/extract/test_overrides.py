@@ -57,9 +57,8 @@ def test_broken_override_files_are_refused(tmp_path: Path) -> None:
 
 def test_cli_applies_overrides_from_settings(tmp_path: Path) -> None:
     import json
-    import os
-    import subprocess
-    import sys
+
+    from tests.support.cli import run_cli
 
     sites = write(
         tmp_path / "sites",
@@ -67,8 +66,7 @@ def test_cli_applies_overrides_from_settings(tmp_path: Path) -> None:
     )
     page = tmp_path / "page.html"
     page.write_bytes(PAGE)
-    env = {**os.environ, "NEWSLOOM_EXTRACT_OVERRIDES_DIR": str(sites)}
-    command = [sys.executable, "-m", "newsloom", "--data-dir", str(tmp_path / "d"), "extract", str(page), "--url", URL]
-    with_override = json.loads(subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout)
-    without = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    command = ["--data-dir", str(tmp_path / "d"), "extract", str(page), "--url", URL]
+    with_override = json.loads(run_cli(*command, env={"NEWSLOOM_EXTRACT_OVERRIDES_DIR": str(sites)}).stdout)
+    without = json.loads(run_cli(*command, env={"NEWSLOOM_EXTRACT_OVERRIDES_DIR": None}).stdout)
     assert "Người phát ngôn" not in with_override["body"] and "Người phát ngôn" in without["body"]

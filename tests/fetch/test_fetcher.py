@@ -15,8 +15,8 @@ from newsloom.extract import extract_article
 from newsloom.fetch.fetcher import ROBOTS_MAX_BYTES, Fetcher, FetchResult, retry_after_seconds, robots_text
 from newsloom.settings import Settings
 from tests.conftest import article_html
-from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite, Reply, conditional, failing_first
+from tests.support.crawl import crawl_settings
 
 
 def fetch(settings: Settings, url: str, **kwargs: object) -> tuple[FetchResult, Fetcher]:

@@ -11,8 +11,8 @@ import pytest
 from newsloom.errors import BlockedError
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.fetch.guard import AddressGuard, is_public
-from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite, Reply
+from tests.support.crawl import crawl_settings
 
 
 @pytest.mark.parametrize(

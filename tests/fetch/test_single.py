@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_crawl import newsloom
 from tests.conftest import article_html
 from tests.fetch.site import FaultSite, Reply
+from tests.support.cli import newsloom_in as newsloom
 
 
 def test_extract_url_from_loopback_when_allowed_and_refused_otherwise(tmp_path: Path) -> None:

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
-
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newsloom.fetch.warc import iter_warc_pages
 from newsloom.model import FetchedPage, LoadFailure
 from tests.conftest import article_html
-
-
-def write_warc(path: Path, records: list[tuple[str, str, str, bytes]], gzip: bool = True) -> None:
-    """records: (url, status, content type, body)."""
-    with path.open("wb") as handle:
-        writer = WARCWriter(handle, gzip=gzip)
-        for url, status, content_type, body in records:
-            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            record = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers)
-            writer.write_record(record)
+from tests.support.pages import write_warc
 
 
 def test_html_responses_become_pages(tmp_path: Path) -> None:

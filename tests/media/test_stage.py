@@ -18,7 +18,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.media import MediaStore
 from tests.media.cdn import ImageServer, LoopbackCDN, picture
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 
 @pytest.fixture
@@ -44,9 +44,12 @@ def test_images_stored_in_renditions_and_failures_recorded(image_settings: Setti
     article_id = _article_with_images(store, 1, urls)
     with ImageServer() as server:
         report = run_media_stage([article_id], image_settings, store, transport=LoopbackCDN(server.port))
-        assert report.counts["stored"] == 2 and report.counts["failed"] == 2
+        # The outlet (news.example.com) gives no logo: its favicon is fetched as its logo.
+        assert report.counts["stored"] == 3 and report.counts["failed"] == 2
         again = run_media_stage([article_id], image_settings, store, transport=LoopbackCDN(server.port))
-    assert again.counts["known"] == 4 and again.counts["stored"] == 0
+    assert again.counts["known"] == 5 and again.counts["stored"] == 0
+    favicon = "https://news.example.com/favicon.ico"
+    assert MediaStore(store.engine).lookup([favicon])[favicon].ok
     assert server.hits["/cdn.example.com/a/cover.jpg"] == 1, server.hits  # tried once, never again
     found = MediaStore(store.engine).lookup(urls)
     cover = found[urls[0]]
@@ -68,7 +71,7 @@ def test_unreachable_host_fails_its_other_images_at_once(image_settings: Setting
     article_id = _article_with_images(store, 2, urls)
     started = time.monotonic()
     report = run_media_stage([article_id], image_settings, store)
-    assert report.counts["failed"] == 6
+    assert report.counts["failed"] == 7  # and the outlet's favicon (news.example.com: not on this machine)
     assert time.monotonic() - started < 10
     assert all(m.status == "failed" for m in MediaStore(store.engine).lookup(urls).values())
 

@@ -13,6 +13,7 @@ import itertools
 import time
 from pathlib import Path
 
+import pytest
 import redis
 import sqlalchemy as sa
 
@@ -32,6 +33,8 @@ from tests.queue.conftest import (
     wait_until,
 )
 from tests.redis_server import RedisServer
+
+pytestmark = [pytest.mark.services, pytest.mark.slow]  # Redis, PostgreSQL, worker processes
 
 
 def articles_by_url(store: SQLStore) -> dict[str, tuple[object, ...]]:

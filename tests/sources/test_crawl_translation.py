@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from newsloom.pipeline import Outcome
 from newsloom.store import open_store, schema
 from tests.enrich.translate.helpers import answer_for, translation_server
-from tests.fetch.conftest import crawl_settings
 from tests.fetch.site import FaultSite
 from tests.sources.newsite import NewsSite
-from tests.sources.test_crawler import crawl, register
+from tests.support.crawl import crawl, crawl_settings, register
 
 
 def _editions(store) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
 from newsloom.sources.crawler import Crawler
-from newsloom.sources.workers import (
+from newsloom.sources.extract_pool import (
     DEADLINE_REPEAT,
     PageDeadline,
     _on_deadline,
@@ -34,11 +33,11 @@ from newsloom.sources.workers import (
 from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer, article_html
-from tests.fetch.conftest import crawl_settings
+from tests.conftest import article_html
 from tests.fetch.site import FaultSite, Reply
 from tests.sources.newsite import NewsSite
-from tests.sources.test_crawler import crawl, register
+from tests.support.crawl import crawl, crawl_settings, register
+from tests.support.web import AppServer
 
 POISON_LINKS = ["http://[::1]:8080/x", "https://bad.example:99999/two", "https://[::1/four"]
 
@@ -151,7 +150,7 @@ def test_f4_credentials_in_an_item_link_are_never_kept_nor_published(tmp_path: P
     assert not any("user" in row.url or "user" in row.canonical_url for row in stored)
     assert not any("user" in url for url in logged)
     ok2 = next(row.id for row in stored if row.url == plain)
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         answers = [
             client.get(f"/article/{ok2}", follow_redirects=True),
             client.get("/api/v1/articles"),
@@ -329,6 +328,7 @@ def slow_site(count: int) -> Iterator[FaultSite]:
         yield site
 
 
+@pytest.mark.slow  # a real crawl process, killed
 def test_f11_extraction_workers_die_with_a_killed_crawl(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsloom.sources.schedule import next_interval
-from tests.fetch.conftest import crawl_settings
+from tests.support.crawl import crawl_settings
 
 
 def test_intervals_adapt_and_stay_in_bounds(tmp_path: Path) -> None:

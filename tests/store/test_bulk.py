@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, UpsertOutcome, open_store, schema
 from newsloom.store.bulk import upsert_articles
-from tests.postgres import postgres_server
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 VOLATILE = {"created_at", "updated_at"}
 
@@ -67,23 +66,16 @@ def test_bulk_load_writes_the_rows_upserts_write(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def pg_stores(tmp_path: Path) -> Iterator[tuple[SQLStore, SQLStore]]:
-    with postgres_server() as url:
-        if url is None:
-            pytest.skip("PostgreSQL is not installed (scripts/test-services.sh installs it)")
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for name in ("one", "bulk"):
-                conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        admin.dispose()
-        stores = tuple(
-            open_store(Settings(data_dir=tmp_path / name, database_url=url.rsplit("/", 1)[0] + f"/{name}"))
-            for name in ("one", "bulk")
-        )
-        yield stores  # type: ignore[misc]
-        for store in stores:
-            store.close()
+def pg_stores(pg_database: Callable[[], str], tmp_path: Path) -> Iterator[tuple[SQLStore, SQLStore]]:
+    """Two stores on two new databases of the session's PostgreSQL cluster."""
+    stores = tuple(
+        open_store(Settings(data_dir=tmp_path / name, database_url=pg_database())) for name in ("one", "bulk")
+    )
+    yield stores  # type: ignore[misc]
+    for store in stores:
+        store.close()
 
 
+@pytest.mark.services
 def test_bulk_load_on_postgresql(pg_stores: tuple[SQLStore, SQLStore]) -> None:
     assert_same_as_one_by_one(*pg_stores)

@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from newsloom.store import SQLStore, schema
 from newsloom.store.copies import CopyStore
-from tests.store.test_stories import FLOOD, OTHER, _store_article
-
-WIRE = FLOOD.format(town="Dresden", day="Monday") + " " + OTHER[0] + " " + OTHER[1]
+from tests.support.articles import OTHER, WIRE, check_copy_groups
+from tests.support.articles import store_article as _store_article
 
 
 def _originals(store: SQLStore) -> dict[int, int | None]:
@@ -38,25 +37,6 @@ def test_an_earlier_report_indexed_later_becomes_the_original(store: SQLStore) -
     early = _store_article(store, 2, "Wire original", WIRE, hours=1, outlet="Early Times")
     assert copies.index_new() == 1
     assert _originals(store) == {early: None, late: early}
-
-
-def check_copy_groups(store: SQLStore) -> None:
-    """One wire text run by three outlets and an unrelated report: each copy's group is every visible report of the
-    text, the earliest first; a hidden copy leaves its group; an article with no copy has no group."""
-    copies = CopyStore(store.engine)
-    early = _store_article(store, 1, "Wire original", WIRE, hours=1, outlet="Early Times")
-    late = _store_article(store, 2, "Wire copy", WIRE, hours=5, outlet="Later Post")
-    later = _store_article(store, 3, "Wire copy again", WIRE, hours=9, outlet="Evening Star")
-    alone = _store_article(store, 4, "Something else", OTHER[2] + " Nothing like the wire.", hours=2)
-    copies.index_new()
-    groups = copies.groups_for([later, alone, early])
-    assert set(groups) == {later, early}
-    assert [m.id for m in groups[later]] == [early, late, later] == [m.id for m in groups[early]]
-    assert [m.original for m in groups[early]] == [True, False, False]
-    store.set_hidden(late, True)
-    assert [m.id for m in copies.groups_for([late])[late]] == [early, later]
-    store.set_hidden(later, True)
-    assert copies.groups_for([early, alone]) == {}  # the original alone is no group
 
 
 def test_copy_groups_of_a_listing(store: SQLStore) -> None:

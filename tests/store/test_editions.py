@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from newsloom.store import SQLStore
 from newsloom.store.base import Cursor
-from newsloom.store.portal import PortalQueries
-from tests.store.test_store import make_article
+from newsloom.store.portal_queries import PortalQueries
+from tests.support.articles import make_article
 
 
 def stored(store: SQLStore, number: int, language: str, translated_from: int | None = None) -> int:

@@ -3,43 +3,11 @@ date and byline markup, through the real pipeline into a real SQLite store → t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome, process_page
 from newsloom.store import SQLStore
 from newsloom.store.health import ExtractionHealth
-from tests.conftest import article_html
-
-START = datetime(2026, 11, 1, 9, tzinfo=UTC)
-DATE_MARKUP = '<meta property="article:published_time" content="2024-10-26T07:24:43+07:00">'
-BYLINE_MARKUP = '<meta name="author" content="Jane Roe">'
-
-
-def outlet_page(host: str, number: int, redesigned: bool = False) -> bytes:
-    """One article page of ``host``: byline, date, deck, cover; a redesign loses the date and byline markup."""
-    html = article_html(
-        title=f"Harbour report number {number} from the coast",
-        canonical=f"https://{host}/news/harbour-{number}",
-        extra_head=f'{BYLINE_MARKUP}<meta property="og:image" content="https://{host}/img/{number}.jpg">',
-    )
-    assert DATE_MARKUP in html
-    if redesigned:
-        html = html.replace(DATE_MARKUP, "").replace(BYLINE_MARKUP, "")
-    return html.encode()
-
-
-def feed(store: SQLStore, host: str, days: range, per_day: int, redesigned: bool = False) -> None:
-    for day in days:
-        for index in range(per_day):
-            number = day * 100 + index
-            page = FetchedPage(
-                outlet_page(host, number, redesigned),
-                origin=f"{host}-{number}",
-                url=f"https://{host}/news/harbour-{number}",
-                fetched_at=START + timedelta(days=day),
-            )
-            assert process_page(page, store).outcome == Outcome.NEW
+from tests.support.pages import START, feed, outlet_page
 
 
 def test_an_outlet_losing_its_date_and_byline_markup_is_flagged(store: SQLStore) -> None:

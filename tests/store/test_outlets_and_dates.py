@@ -10,7 +10,7 @@ from newsloom.pipeline.enrichment import enrich_stored
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.enrichment import EnrichmentStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.sources import SourceStore
 
 TEXT = "President Joe Biden met Vladimir Putin in Geneva. Biden said Geneva was a good place to talk. " * 3

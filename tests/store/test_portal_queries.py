@@ -8,10 +8,10 @@ from typing import TypeVar
 
 from newsloom.model import Article
 from newsloom.store import SQLStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from newsloom.text import slugify
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 T = TypeVar("T")
 TAGS = ["Climate", "Storms", "Floods", "Energy"]

@@ -3,8 +3,7 @@ token. SQLite is the default; these keep the "PostgreSQL for scale" path honest.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,36 +15,27 @@ from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
 from newsloom.store.bulk import upsert_articles
+from newsloom.store.change_counter import PostgresWalPosition, change_counter_for
 from newsloom.store.comments import CommentStore
 from newsloom.store.engine import current_revision, head_revision
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.sql import in_edition_clause
 from newsloom.store.stories import StoryStore
-from newsloom.store.version import PostgresWalPosition, change_counter_for
-from tests.postgres import postgres_server
-from tests.store.test_copies import check_copy_groups
-from tests.store.test_store import make_article
-from tests.store.test_stories import FLOOD, OTHER
+from tests.postgres import PostgresCluster
+from tests.support.articles import FLOOD, OTHER, check_copy_groups, make_article
 
-_databases = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as url:
-        if url is None:
-            pytest.skip("PostgreSQL is not installed (scripts/test-services.sh installs it)")
-        yield url
+pytestmark = pytest.mark.services
 
 
 @pytest.fixture
-def pg_store(server: str, tmp_path: Path) -> Iterator[SQLStore]:
-    name = f"t{next(_databases)}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    store = open_store(Settings(data_dir=tmp_path / "data", database_url=server.rsplit("/", 1)[0] + f"/{name}"))
+def server(pg_cluster: PostgresCluster) -> str:
+    """The URL of the session cluster's ``newsloom`` database (tests make their own databases beside it)."""
+    return pg_cluster.url
+
+
+@pytest.fixture
+def pg_store(pg_database: Callable[[], str], tmp_path: Path) -> Iterator[SQLStore]:
+    store = open_store(Settings(data_dir=tmp_path / "data", database_url=pg_database()))
     yield store
     store.close()
 

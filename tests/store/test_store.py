@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
+from newsloom.model import Block, BlockKind
 from newsloom.store import SQLStore, UpsertOutcome, schema
 from newsloom.store.base import Cursor
 from newsloom.store.search import Fts5SearchIndex
-
-
-def make_article(number: int = 1, **changes: object) -> Article:
-    article = Article(
-        url=f"https://news.example.com/a/{number}?utm_source=feed",
-        canonical_url=f"https://news.example.com/a/{number}?utm_source=feed",
-        title=f"Article number {number} about Hà Nội",
-        lead="Lead paragraph.",
-        authors=["Jane Roe", "John Doe"],
-        published=datetime(2024, 10, 26, 7, 24, tzinfo=UTC) + timedelta(hours=number),
-        language="en",
-        site_name="Example News",
-        section="World",
-        tags=["Climate", "Storms"],
-        blocks=[
-            Block(BlockKind.PARAGRAPH, text=f"First paragraph of article {number}."),
-            Block(
-                BlockKind.IMAGE,
-                image=Image(url="https://img.example.com/1.jpg", caption="A storm", credit="AFP"),
-            ),
-            Block(BlockKind.LIST, items=["one", "two"]),
-        ],
-        images=[Image(url="https://img.example.com/1.jpg", caption="A storm", credit="AFP", is_cover=True)],
-        attribution=[Attribution(AttributionKind.ACCORDING_TO, name="RT")],
-    )
-    for key, value in changes.items():
-        setattr(article, key, value)
-    return article
+from tests.support.articles import make_article
 
 
 def test_upsert_is_idempotent_by_canonical_url(store: SQLStore) -> None:
@@ -214,7 +187,7 @@ def test_filtered_search_walks_the_matches_newest_first_up_to_a_bound(
 def test_a_tags_kind_is_the_one_most_given_over_its_newest_uses(
     store: SQLStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsloom.store import portal as portal_queries
+    from newsloom.store import portal_queries
 
     queries = portal_queries.PortalQueries(store.engine)
     for number in range(1, 4):  # a publisher's tag, then entity tagging found it names a person

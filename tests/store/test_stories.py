@@ -6,39 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from newsloom.model import Block, BlockKind
 from newsloom.pipeline import update_stories
 from newsloom.store import SQLStore, schema
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
-from tests.store.test_store import make_article
-
-T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)
-FLOOD = "Floods swept through {town} after the river Elbe burst its banks, and soldiers filled sandbags on {day}."
-OTHER = [
-    "The central bank left interest rates unchanged and signalled cuts later in the year as inflation eased.",
-    "The home side won the cup final after extra time in front of a sold-out stadium on Saturday evening.",
-    "A new smartphone with a folding screen went on sale, with reviewers praising its battery and camera.",
-]
-
-
-def _store_article(
-    store: SQLStore, number: int, title: str, text: str, hours: float, outlet: str = "Example News", dated: bool = True
-) -> int:
-    article = make_article(
-        number,
-        title=title,
-        lead=None,
-        blocks=[Block(BlockKind.PARAGRAPH, text=text)],
-        published=T0 + timedelta(hours=hours) if dated else None,
-        site_name=outlet,
-    )
-    if outlet != "Example News":  # each outlet its own site, hence its own source
-        host = outlet.casefold().replace(" ", "")
-        article.url = article.canonical_url = f"https://{host}.example/a/{number}"  # its own registrable domain
-    result = store.upsert_article(article)
-    assert result.article_id is not None
-    return result.article_id
+from tests.support.articles import FLOOD, JACKSON, MERRIMAN, OTHER, T0
+from tests.support.articles import store_article as _store_article
 
 
 def _story_of(store: SQLStore, article_id: int) -> int | None:
@@ -144,8 +117,6 @@ def test_a_new_version_of_a_page_keeps_its_story_and_its_hiding(store: SQLStore)
 
 
 def test_a_story_of_two_look_alike_events_is_stored_as_two(store: SQLStore) -> None:
-    from tests.enrich.test_stories import JACKSON, MERRIMAN
-
     def report(number: int, sentences: list[str], who: str, hours: float, outlet: str) -> int:
         return _store_article(
             store, number, f"Chargers {who} arrested on DUI suspicion", " ".join(sentences), hours, outlet
@@ -171,3 +142,22 @@ def test_a_story_of_two_look_alike_events_is_stored_as_two(store: SQLStore) -> N
     jackson_story = _story_of(store, later[1])
     assert jackson_story not in (None, first_story)
     assert _story_of(store, later[2]) == _story_of(store, later[3]) == jackson_story
+
+
+def test_a_new_story_is_titled_by_its_most_central_report(store: SQLStore) -> None:
+    brief = _store_article(
+        store,
+        1,
+        "Boats out on the Elbe",
+        FLOOD.format(town="Dresden", day="Monday") + " Volunteers took boats out to the old town's cellars at dusk.",
+        0,
+    )
+    main = _store_article(store, 2, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 3)
+    _store_article(store, 3, "Dresden under water", FLOOD.format(town="Dresden", day="Monday"), 4, "Other Daily")
+    for i, text in enumerate(OTHER):
+        _store_article(store, 10 + i, text[:40], text, i)
+    assert update_stories(store).stories_created == 1
+    story = _story_of(store, brief)
+    assert story is not None and _story_of(store, main) == story
+    found = PortalQueries(store.engine).story(story)
+    assert found is not None and found[0].title == "Elbe floods Dresden"  # not the first report's headline

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsloom.enrich.stories import StoryDoc
 from newsloom.store import SQLStore
 from newsloom.store.translations import TranslationStore
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 
 def test_an_original_is_grouped_as_its_edition_in_the_editions_language(store: SQLStore) -> None:

@@ -1,13 +1,15 @@
-"""A live portal over a store seeded with related articles: shared tags, sections, authors, a story, outlets."""
+"""A portal over a store seeded with related articles: shared tags, sections, authors, a story, outlets.
+
+``site.client()`` talks to the app in-process; ``site.url`` starts a real uvicorn for the test on first use (see
+tests/support/web.py), so only the tests that need a socket pay for one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
-import httpx
 import pytest
 
 from newsloom.model import Attribution, AttributionKind
@@ -15,24 +17,15 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.editions import Editions, store_editions
+from tests.support.web import AppServer, Site
+
+__all__ = ["Site"]  # importable from here, as it always was
 
 
-@dataclass
-class Site:
-    url: str
-    store: SQLStore
-    ids: list[int]
-    story_id: int
-    app: Any = None
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
-
-
-@pytest.fixture
-def site(tmp_path, settings: Settings, store: SQLStore) -> Iterator[Site]:  # type: ignore[no-untyped-def]
+def seed_site(store: SQLStore) -> tuple[list[int], int]:
+    """Five articles, the fourth from another outlet, section, tag and author; a story of the first and fourth."""
     ids = []
     for number in range(1, 6):
         article = make_article(number)
@@ -45,7 +38,20 @@ def site(tmp_path, settings: Settings, store: SQLStore) -> Iterator[Site]:  # ty
             article.attribution = [Attribution(AttributionKind.ACCORDING_TO, name="Example News")]
         ids.append(store.upsert_article(article).article_id)
     story_id = StoryStore(store.engine).create_story("Storms hit the coast", [ids[0], ids[3]], datetime.now(UTC))
+    return ids, story_id
+
+
+@pytest.fixture
+def site(tmp_path: Path, settings: Settings, store: SQLStore) -> Iterator[Site]:
+    ids, story_id = seed_site(store)
     portal_settings = settings.model_copy(update={"comment_policy": "moderate"})
-    app = create_app(portal_settings, store)
-    with LiveServer(app) as server:
-        yield Site(server.url, store, ids, story_id, app)
+    with AppServer(create_app(portal_settings, store)) as server:
+        yield Site(server, store, ids, story_id)
+
+
+@pytest.fixture
+def editions(settings: Settings, store: SQLStore) -> Iterator[Editions]:
+    """A portal over ``store_editions``: ``editions.client()`` in-process, ``editions.url`` a real server on demand."""
+    ids = store_editions(store)
+    with AppServer(create_app(settings, store)) as server:
+        yield Editions(server, store, **ids)

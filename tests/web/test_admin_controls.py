@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from newsloom.store.enrichment import EnrichmentStore
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.web import form_token, login
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login
 
 
 def add_unplaced(site: Site, number: int, label: str | None) -> int:

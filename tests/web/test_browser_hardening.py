@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
+
+import pytest
 
 from newsloom.model import Block, BlockKind, Image
 from tests.fetch.site import FaultSite, Reply
-from tests.store.test_store import make_article
-from tests.web.conftest import Site
-from tests.web.test_browser import browser, pytestmark  # noqa: F401  (the fixture and the skip marks)
+from tests.support.articles import make_article
+from tests.support.browser import loopback_only
+from tests.support.web import Site
 
+pytestmark = pytest.mark.browser
 OLD_PLACEHOLDER = "__csrf_token_placeholder__"
 PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -21,22 +23,7 @@ PIXEL = bytes.fromhex(
 )
 
 
-def loopback_only(page) -> list[str]:  # type: ignore[no-untyped-def]
-    """Aborts every request that leaves the machine; returns the list of what was aborted."""
-    aborted: list[str] = []
-
-    def handle(route) -> None:  # type: ignore[no-untyped-def]
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            aborted.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", handle)
-    return aborted
-
-
-def test_publisher_text_quoting_the_placeholder_never_gets_the_readers_token(site: Site, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_publisher_text_quoting_the_placeholder_never_gets_the_readers_token(site: Site, browser) -> None:  # type: ignore[no-untyped-def]
     with FaultSite() as images:
         images.route(f"/img/{OLD_PLACEHOLDER}.png", Reply(body=PIXEL, content_type="image/png"))
         image = Image(url=images.url(f"/img/{OLD_PLACEHOLDER}.png"), caption=f"Caption {OLD_PLACEHOLDER}")
@@ -72,7 +59,7 @@ def test_publisher_text_quoting_the_placeholder_never_gets_the_readers_token(sit
     assert all("127.0.0.1" not in url for url in aborted)
 
 
-def test_rss_description_is_plain_text_for_readers_that_read_html(site: Site, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_rss_description_is_plain_text_for_readers_that_read_html(site: Site, browser) -> None:  # type: ignore[no-untyped-def]
     lead = '<script>window.pwnedByFeed = 1</script><img src=x onerror="window.pwnedByFeed = 2"> Storm & rain'
     site.store.upsert_article(make_article(92, lead=lead))
     with site.client() as client:

@@ -4,35 +4,7 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
-from newsloom.store.users import UserStore
-from tests.web.conftest import Site
-
-
-def form_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match is not None
-    return match.group(1)
-
-
-def open_article(client: httpx.Client, site: Site) -> tuple[str, str]:
-    page = client.get(f"/article/{site.ids[0]}", follow_redirects=True)
-    return str(page.url.path), form_token(page.text)
-
-
-def post(client: httpx.Client, site: Site, token: str, **fields: str) -> httpx.Response:
-    data = {"author_name": "Reader", "body": "Thoughtful remark.", "csrf_token": token, **fields}
-    return client.post(f"/article/{site.ids[0]}/comments", data=data)
-
-
-def login(client: httpx.Client, site: Site) -> None:
-    UserStore(site.store.engine).create("editor", "correct horse battery")
-    token = form_token(client.get("/admin/login").text)
-    response = client.post(
-        "/admin/login", data={"username": "editor", "password": "correct horse battery", "csrf_token": token}
-    )
-    assert response.status_code == 303 and response.headers["location"] == "/admin"
+from tests.support.web import Site, form_token, login, open_article, post
 
 
 def test_comment_is_held_then_approved_by_admin(site: Site) -> None:

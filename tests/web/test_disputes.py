@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import httpx
-
 from newsloom.model import Block, BlockKind
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.web import AppServer
 
 
 def _disputed_story(store: SQLStore) -> tuple[int, int, int, int]:
@@ -72,7 +70,7 @@ def _report(store: SQLStore, number: int, outlet: str, host: str, title: str, te
 
 def test_a_denied_report_and_its_denial_are_shown_side_by_side(settings: Settings, store: SQLStore) -> None:
     story_id, claim, denial, other = _disputed_story(store)
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         html = client.get(f"/story/{story_id}").text
     block = re.search(r'<section class="disputed".*?</section>', html, re.S)
     assert block is not None
@@ -82,7 +80,7 @@ def test_a_denied_report_and_its_denial_are_shown_side_by_side(settings: Setting
     assert f"/article/{claim}/" in claim_part.group(1) and "Wall Street Journal" in claim_part.group(1)
     assert f"/article/{denial}/" in denial_part.group(1) and "Dmitry Peskov" in denial_part.group(1)
     assert f"/article/{other}/" not in block.group(0)
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         api = client.get(f"/api/v1/stories/{story_id}").json()
     assert api["disputed"] is True
     assert api["disputes"][0]["claim_article_id"] == claim and api["disputes"][0]["denial_article_id"] == denial
@@ -111,14 +109,14 @@ def test_a_story_without_a_denial_is_not_disputed(settings: Settings, store: SQL
         25,
     )
     story_id = StoryStore(store.engine).create_story("Storm", [first, second], datetime.now(UTC))
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         html = client.get(f"/story/{story_id}").text
     assert "Storm" in html and 'class="disputed"' not in html
 
 
 def test_each_side_of_a_dispute_links_to_the_other_on_its_article_page(settings: Settings, store: SQLStore) -> None:
     story_id, claim, denial, other = _disputed_story(store)
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         claim_page = client.get(f"/article/{claim}", follow_redirects=True).text
         denial_page = client.get(f"/article/{denial}", follow_redirects=True).text
         other_page = client.get(f"/article/{other}", follow_redirects=True).text
@@ -139,7 +137,7 @@ def test_each_side_of_a_dispute_links_to_the_other_on_its_article_page(settings:
 
 def test_the_article_api_carries_the_dispute_links(settings: Settings, store: SQLStore) -> None:
     _, claim, denial, other = _disputed_story(store)
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         claim_json = client.get(f"/api/v1/articles/{claim}").json()
         denial_json = client.get(f"/api/v1/articles/{denial}").json()
         other_json = client.get(f"/api/v1/articles/{other}").json()

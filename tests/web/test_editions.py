@@ -8,87 +8,17 @@ The translated pair is made directly in the store (an original ``vi`` article an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 import httpx
-import pytest
 
-from newsloom.model import Block, BlockKind
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
-
-
-@dataclass
-class Editions:
-    url: str
-    store: SQLStore
-    original: int  # vi, translated into en
-    translation: int  # en, translated_from = original
-    untranslated: int  # vi, no translation
-    english: int  # en original
-
-    def client(self, **headers: str) -> httpx.Client:
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10, headers=headers)
-
-
-def vietnamese(number: int, title: str, **changes: object):  # type: ignore[no-untyped-def]
-    return make_article(
-        number,
-        url=f"https://dantri.example/{number}.htm",
-        canonical_url=f"https://dantri.example/{number}.htm",
-        title=title,
-        lead="Sapo của bài báo.",
-        language="vi",
-        site_name="Báo Dân trí",
-        section="Thế giới",
-        tags=["Bão"],
-        authors=["Nguyễn Văn A"],
-        published=datetime(2026, 11, 15, 1, 30, tzinfo=UTC),
-        blocks=[
-            Block(BlockKind.PARAGRAPH, text="Ngày 15/11, bão số 13 đổ bộ vào miền Trung."),
-            Block(BlockKind.PARAGRAPH, text="Hơn 1.200 ngôi nhà bị tốc mái."),
-        ],
-        **changes,
-    )
-
-
-def store_editions(store: SQLStore) -> dict[str, int]:
-    original = store.upsert_article(vietnamese(1, "Bão số 13 đổ bộ miền Trung")).article_id
-    translation = make_article(
-        2,
-        url="https://portal.example/en/bao-so-13",
-        canonical_url="https://portal.example/en/bao-so-13",
-        title="Storm No. 13 makes landfall in central Vietnam",
-        lead="The article's lead.",
-        language="en",
-        site_name="Báo Dân trí",
-        section="Thế giới",
-        tags=["Bão"],
-        authors=["Nguyễn Văn A"],
-        published=datetime(2026, 11, 15, 1, 30, tzinfo=UTC),
-        blocks=[
-            Block(BlockKind.PARAGRAPH, text="On November 15, storm No. 13 made landfall in central Vietnam."),
-            Block(BlockKind.PARAGRAPH, text="More than 1,200 houses lost their roofs."),
-        ],
-        translated_from=original,
-    )
-    translated = store.upsert_article(translation).article_id
-    untranslated = store.upsert_article(vietnamese(3, "Giá xăng giảm lần thứ ba")).article_id
-    english = store.upsert_article(make_article(4, title="Markets rally in Asia")).article_id
-    return {"original": original, "translation": translated, "untranslated": untranslated, "english": english}
-
-
-@pytest.fixture
-def editions(settings: Settings, store: SQLStore) -> Iterator[Editions]:
-    ids = store_editions(store)
-    with LiveServer(create_app(settings, store)) as server:
-        yield Editions(server.url, store, **ids)
+from tests.support.articles import make_article
+from tests.support.editions import Editions, store_editions, vietnamese
+from tests.support.web import AppServer, LiveServer
 
 
 def titles(html: str) -> list[str]:
@@ -155,7 +85,7 @@ def test_an_outlet_page_lists_all_its_articles_in_every_edition(editions: Editio
 def test_readable_only_off_lists_untranslated_articles_labelled(settings: Settings, store: SQLStore) -> None:
     store_editions(store)
     every = settings.model_copy(update={"editions_readable_only": False})
-    with LiveServer(create_app(every, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(every, store)) as server, server.client() as client:
         english = client.get("/en/").text
         vietnamese_home = client.get("/vi/").text
     latest_en, latest_vi = titles(front(english)), titles(front(vietnamese_home))
@@ -248,7 +178,7 @@ def test_translation_pending_only_where_one_is_queued(settings: Settings, store:
     configured = settings.model_copy(
         update={"translate_backend": "libretranslate", "translate_url": "http://127.0.0.1:9", "translate_targets": "en"}
     )
-    with LiveServer(create_app(configured, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(configured, store)) as server, server.client() as client:
         queued = client.get(f"/en/article/{ids['untranslated']}/x", follow_redirects=True).text
         not_queued = client.get(f"/en/article/{skipped}/x", follow_redirects=True).text
         not_a_target = client.get(f"/vi/article/{ids['english']}/x", follow_redirects=True).text
@@ -336,7 +266,7 @@ def test_translation_check_flags_show_as_a_discreet_note(settings: Settings, sto
     app = create_app(settings, store)
     flags = {ids["translation"]: [Flag("block 1", "date", "Ngày 15/11", "November 5", "15/11 is November 15")]}
     app.state.portal._flag_reader = lambda article_id: flags.get(article_id, [])  # the stage's reader, by its shape
-    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(app) as server, server.client() as client:
         english = client.get(f"/en/article/{ids['translation']}/x", follow_redirects=True).text
         vietnamese = client.get(f"/vi/article/{ids['original']}/x", follow_redirects=True).text
         plain = client.get(f"/en/article/{ids['english']}/x", follow_redirects=True).text
@@ -349,7 +279,7 @@ def test_translation_check_flags_show_as_a_discreet_note(settings: Settings, sto
 
 def test_a_regional_language_tag_is_not_untranslated(settings: Settings, store: SQLStore) -> None:
     american = store.upsert_article(make_article(9, title="Fed holds rates", language="en-US")).article_id
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         listing = client.get("/en/").text
         page = client.get(f"/en/article/{american}/x", follow_redirects=True).text
     assert "Fed holds rates" in listing and "untranslated" not in listing
@@ -375,3 +305,34 @@ def test_sections_that_read_the_same_are_told_apart(editions: Editions) -> None:
     # The Vietnamese header offers the sections with Vietnamese articles: the English outlet's "World" has none.
     assert sorted(nav(vietnamese_home)) == ["Thế giới"]
     assert "<h1>World (Thế giới)</h1>" in heading
+
+
+def test_top_stories_are_those_an_edition_can_read_under_a_title_in_its_language(
+    settings: Settings, store: SQLStore
+) -> None:
+    from newsloom.store.stories import StoryStore
+
+    ids = store_editions(store)
+
+    def elsewhere(number: int, title: str, host: str) -> int:
+        article = vietnamese(number, title)
+        article.url = article.canonical_url = f"https://{host}/{number}.htm"
+        article.site_name = host
+        return store.upsert_article(article).article_id
+
+    other = elsewhere(6, "Bão số 13 gây mưa lớn", "vnexpress.example")
+    lone = [elsewhere(7, "Giá vàng tăng 7", "a.example"), elsewhere(8, "Giá vàng tăng 8", "b.example")]
+    stories = StoryStore(store.engine)
+    now = datetime.now(UTC)
+    stories.create_story("Bão số 13 đổ bộ miền Trung", [ids["original"], ids["translation"], other], now)
+    stories.create_story("Giá vàng tăng", lone, now)
+    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+        english, vietnamese_home = client.get("/en/").text, client.get("/vi/").text
+
+    def top(html: str) -> list[str]:
+        block = html.split('id="top-heading"', 1)[1].split("</section>", 1)[0] if 'id="top-heading"' in html else ""
+        return re.findall(r'href="/\w+/story/\d+">([^<]+)</a>', block)
+
+    # English readers get the storm under its English report's title, and not the Vietnamese-only gold story.
+    assert top(english) == ["Storm No. 13 makes landfall in central Vietnam"]
+    assert sorted(top(vietnamese_home)) == ["Bão số 13 gây mưa lớn", "Giá vàng tăng 8"]

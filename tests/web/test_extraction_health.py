@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.store.test_health import feed
+from tests.support.pages import feed
+from tests.support.web import login
 from tests.web.conftest import Site
-from tests.web.test_comments import login
 
 
 def test_redesigned_outlet_is_listed_charted_and_exported(site: Site) -> None:

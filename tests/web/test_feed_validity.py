@@ -19,7 +19,7 @@ from newsloom.media.storage import open_storage
 from newsloom.store.media import MediaStore
 from newsloom.web import feeds
 from tests.media.cdn import picture
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 from tests.web.conftest import Site
 
 XSD = Path(__file__).parent / "xsd"

@@ -11,7 +11,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import portal as portal_module
 from newsloom.web.portal import Portal
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 from tests.web.conftest import Site
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,18 +23,16 @@ from newsloom.pipeline import Outcome, process_page, update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from tests.conftest import CORPORA, LiveServer, free_port
 from tests.media.cdn import ImageServer, LoopbackCDN
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (the browser fixture)
-from tests.web.test_browser_hardening import loopback_only
+from tests.support.browser import ARTIFACTS, loopback_only
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.timeout(1500),  # importing the corpora slice and fetching its pictures, on a shared machine
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
 ]
 # A slice of each corpus keeps the test a few minutes long on a shared machine; every corpus is represented.
 SLICES = {"vietnamese-news/html": 11, "article-extraction-benchmark/html": 30, "fundus-publishers/html": 30,
@@ -97,6 +97,16 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     store.close()
 
 
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    """test-artifacts/frontpage/, emptied before this module's first screenshot: what is there afterwards was
+    written by this run, never left by an earlier one."""
+    directory = ARTIFACTS / "frontpage"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return directory
+
+
 def _open(chromium, width: int):  # type: ignore[no-untyped-def]
     """A page at ``width`` whose requests off the machine are aborted; the second value lists them."""
     page = chromium.new_page(viewport={"width": width, "height": 900})
@@ -119,10 +129,9 @@ def _pages(portal: Portal) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_every_page_type_shows_stored_pictures(portal: Portal, browser, shots: Path, width: int) -> None:  # type: ignore[no-untyped-def]
     page, refused = _open(browser, width)
-    directory = ARTIFACTS / "frontpage"
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = shots
     for name, path in _pages(portal).items():
         response = page.goto(portal.url + path, wait_until="load")
         assert response is not None and response.status == 200, path
@@ -140,7 +149,7 @@ def test_every_page_type_shows_stored_pictures(portal: Portal, browser, width: i
     assert refused == []
 
 
-def test_header_lists_sections_and_search_paginates(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_header_lists_sections_and_search_paginates(portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]
     page, refused = _open(browser, 1280)
     page.goto(portal.url + "/")
     links = page.eval_on_selector_all(".site-nav a", "links => links.map(a => a.getAttribute('href'))")
@@ -162,8 +171,7 @@ def test_no_absolute_url_names_another_host(portal: Portal) -> None:
         assert re.search(re.escape(portal.url) + r"/", text) or (path == "/robots.txt" and portal.url in text), path
 
 
-def test_artifacts_written() -> None:
-    shots = sorted((ARTIFACTS / "frontpage").glob("*.png")) if (ARTIFACTS / "frontpage").exists() else []
-    assert {p.stem for p in shots} >= {
-        f"{n}-{w}" for n in ("home", "section", "article", "story", "search") for w in WIDTHS
-    }
+def test_artifacts_written(shots: Path) -> None:
+    """The screenshots of every page type at both widths, written by this run (``shots`` starts empty)."""
+    written = {p.stem for p in shots.glob("*.png") if p.stat().st_size > 0}
+    assert written >= {f"{n}-{w}" for n in ("home", "section", "article", "story", "search") for w in WIDTHS}

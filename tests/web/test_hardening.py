@@ -17,10 +17,9 @@ from newsloom.web import create_app
 from newsloom.web.app import SECURITY_HEADERS
 from newsloom.web.comments import display_name
 from newsloom.web.security import client_address, parse_networks
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.web import AppServer, form_token, login, open_article, post
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login, open_article, post
 
 HUGE = "2026-01-01T00:00:00_99999999999999999999999"
 
@@ -238,7 +237,7 @@ def test_metrics_only_for_allowed_networks(settings: Settings, store: SQLStore) 
         ("10.0.0.0/8", "10.1.2.3", 403),  # a forged header from an untrusted peer changes nothing
     ):
         app = create_app(settings.model_copy(update={"metrics_allow": allow}), store)
-        with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        with AppServer(app) as server, server.client() as client:
             headers = {"x-forwarded-for": forwarded} if forwarded else {}
             response = client.get("/metrics", headers=headers)
         assert response.status_code == expected, allow
@@ -277,10 +276,18 @@ def test_display_names_are_normalised_and_invisible_ones_refused(site: Site) -> 
     assert display_name("  Ann\u202e\u2066 Lee ") == "Ann Lee"  # bidi overrides dropped
     for invisible in ("\u200b", "\u200b\u200d\u2060", "\u3000", "\u00ad", "\u0301"):
         assert display_name(invisible) == ""
+    # Blank by how they render though letters or symbols by category: Braille blank, the Hangul fillers (full and
+    # half width, choseong with jungseong), Khmer inherent vowels, a tag character, variation selectors.
+    for blank in ("\u2800", "\u3164", "\uffa0", "\u115f\u1160", "\u2800 \u3164\uffa0", "\u17b4\u17b5", "\U000e0041"):
+        assert display_name(blank) == "", ascii(blank)
+    assert display_name("\ufe0f\u180e\u034f") == ""
+    assert display_name("Ann\u3164Lee") != "" and display_name("\u2800Bo") != ""  # something visible is left
     with site.client() as client:
         _, token = open_article(client, site)
         assert post(client, site, token, author_name="\u200b").status_code == 400
         assert post(client, site, token, author_name="\u200b\ufeff").status_code == 400
+        for blank in ("\u2800", "\u3164", "\uffa0", "\u115f\u1160"):
+            assert post(client, site, token, author_name=blank).status_code == 400, ascii(blank)
         assert post(client, site, token, author_name="Ｂｏｂ").status_code == 303
     from newsloom.store.comments import CommentStore
 
@@ -295,24 +302,38 @@ def test_the_global_login_ceiling_spares_a_browser_known_to_the_account(tmp_path
     UserStore(store.engine).create("editor", "correct horse battery")
     app = create_app(settings, store)
     portal = app.state.portal
-    with LiveServer(app) as server:
+    with AppServer(app) as server:
 
         def attempt(client: httpx.Client, address: str, password: str) -> int:
             token = form_token(client.get("/admin/login").text)
             data = {"username": "editor", "password": password, "csrf_token": token}
             return client.post("/admin/login", data=data, headers={"x-forwarded-for": address}).status_code
 
-        with httpx.Client(base_url=server.url, follow_redirects=False) as known:
+        with server.client(follow_redirects=False) as known:
             assert attempt(known, "192.0.2.1", "correct horse battery") == 303
             known.cookies.delete("newsloom_session")
             limits = portal.login_limit_global.limits
             portal.login_limit_global = limits.limiter("login-all", 4, 3600)  # a small ceiling; one login spent
             for number in range(3):
-                with httpx.Client(base_url=server.url) as stranger:
+                with server.client() as stranger:
                     assert attempt(stranger, f"198.51.100.{number}", "wrong password") == 401
-            with httpx.Client(base_url=server.url) as stranger:
+            with server.client() as stranger:
                 assert attempt(stranger, "198.51.100.50", "correct horse battery") == 429
             assert attempt(known, "192.0.2.1", "correct horse battery") == 303
             known.cookies.set("newsloom_device", "forged", path="/admin/login")
             assert attempt(known, "192.0.2.1", "correct horse battery") == 429
     store.close()
+
+
+def test_admin_pages_and_the_login_form_are_never_stored(site: Site) -> None:
+    """Admin pages carry pending comments and a CSRF token: ``no-store`` on each, logged in or not, in any form."""
+    with site.client() as client:
+        anonymous = [client.get("/admin/login"), client.get("/admin"), client.head("/admin/login")]
+        login(client, site)
+        pages = [client.get(path) for path in ("/admin", "/admin/login", "/admin/sections", "/admin/outlets/x")]
+        refused = client.post("/admin/login", data={"username": "editor", "password": "x", "csrf_token": "forged"})
+    for response in [*anonymous, *pages, refused]:
+        assert response.headers.get_list("cache-control") == ["no-store"], (response.url, response.status_code)
+    assert pages[0].status_code == 200 and "csrf_token" in pages[0].text
+    with site.client() as client:  # a reader's page keeps its own caching
+        assert "no-store" not in client.get("/").headers.get("cache-control", "")

@@ -17,7 +17,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer, free_port
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
 
 PAGES = ["/", "/section/world", "/outlets", "/search?q=storm", "/feed.xml", "/atom.xml", "/feed.json",
          "/sitemap.xml", "/news-sitemap.xml", "/robots.txt", "/tag/storms", "/section/world/feed.xml"]  # fmt: skip
@@ -87,6 +87,8 @@ def test_robots_404_and_favicon(site) -> None:  # type: ignore[no-untyped-def]
             assert 'property="og:title"' in page and 'name="twitter:card"' in page, path
 
 
+@pytest.mark.slow
+@pytest.mark.services
 @pytest.mark.parametrize("base_url", [None, "http://127.0.0.1:8000"])
 def test_serve_warns_about_base_url(tmp_path: Path, base_url: str | None) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLOOM_")}

@@ -6,7 +6,6 @@ import re
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import pytest
 
 from newsloom.fetch.local import iter_local_pages
@@ -14,18 +13,20 @@ from newsloom.pipeline import Outcome, process_pages, update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer, corpus
+from tests.conftest import corpus
+from tests.support.web import AppServer
 
 MAX_PAGES = 600
 _HREF = re.compile(r'(?:href|src)="([^"#]+)"')
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_every_internal_link_resolves(settings: Settings, store: SQLStore) -> None:
     report = process_pages(iter_local_pages([corpus("article-extraction-benchmark") / "html"]), store)
     assert report.counts[Outcome.NEW] >= 120
     assert update_stories(store).stories_created >= 5  # the benchmark's pages were collected around a few events
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url, timeout=20) as client:
+    with AppServer(create_app(settings, store)) as server, server.client(timeout=20) as client:
         seen: set[str] = set()
         queue = deque(["/", "/outlets", "/search?q=the", "/sitemap.xml", "/feed.xml", "/atom.xml"])
         failures: list[tuple[str, int]] = []

@@ -24,7 +24,7 @@ def test_section_tag_author_pages(site: Site) -> None:
 
 
 def test_section_pagination_with_cursor(site: Site, store=None) -> None:  # type: ignore[no-untyped-def]
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     for number in range(10, 40):
         site.store.upsert_article(make_article(number))
@@ -89,7 +89,7 @@ def test_article_head_metadata(site: Site) -> None:
 
 
 def test_json_ld_cannot_break_out_of_its_script(site: Site) -> None:
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     hostile = make_article(99, title="</script><script>alert(1)</script>")
     article_id = site.store.upsert_article(hostile).article_id
@@ -139,12 +139,13 @@ def test_cached_pages_follow_changes_and_keep_tokens_per_reader(site: Site) -> N
     assert CSRF_PLACEHOLDER not in tokens[0].string  # type: ignore[union-attr]
 
 
-def test_story_page_marks_syndicated_copies(site: Site) -> None:
+def test_story_page_folds_syndicated_copies_into_the_first_report(site: Site) -> None:
+    """The timeline lists a text once, at its first report, with the outlets that republished it."""
     from datetime import UTC, datetime
 
     from newsloom.model import Block, BlockKind
     from newsloom.store.stories import StoryStore
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     wire = "Rescue teams searched collapsed buildings through the night after the earthquake, officials said."
     ids = []
@@ -156,5 +157,7 @@ def test_story_page_marks_syndicated_copies(site: Site) -> None:
     with site.client() as client:
         html = client.get(f"/story/{story_id}").text
     assert "(1 of them the same text as an earlier report)" in html
-    copy = html.split(f'id="report-{ids[1]}"', 1)[1].split("</li>", 1)[0]
-    assert f'same text as <a href="#report-{ids[0]}">Wire Daily</a>' in copy
+    timeline = html.split('class="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert timeline.count('class="timeline-item"') == 1  # the copy is not a report of its own
+    first = timeline.split(f'<li id="report-{ids[0]}"', 1)[1].split("</li>", 1)[0]
+    assert re.search(rf'also published by <a id="report-{ids[1]}" href="[^"]+">Copy Times</a>', first)

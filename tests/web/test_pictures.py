@@ -54,7 +54,7 @@ def test_videos_are_posters_with_a_play_link_unless_a_host_is_allowed(settings, 
     from newsloom.model import Block, BlockKind, Image
     from newsloom.web import create_app
     from tests.conftest import LiveServer
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     poster = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
     article = make_article(9)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from tests.conftest import LiveServer
-from tests.store.test_store import make_article
+from tests.support.articles import make_article
+from tests.support.web import AppServer
 
 
 def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> None:
     for number in range(1, 46):
         store.upsert_article(make_article(number, title=f"Harbour police report {number}"))
-    with LiveServer(create_app(settings, store)) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
         first = client.get("/search", params={"q": "police"}).text
         assert "45 results for “police” · page 1 of 3" in first
         titles = [re.findall(r'class="article-link" href="[^"]+">([^<]+)<', client.get(url).text)

@@ -8,8 +8,8 @@ from newsloom.pipeline.translation import translate_pending
 from newsloom.settings import Settings
 from newsloom.web.portal import article_path
 from tests.enrich.translate.helpers import EN_REFERENCE, VI_SENTENCES, VI_TITLE, vietnamese_page
+from tests.support.web import login
 from tests.web.conftest import Site
-from tests.web.test_comments import login
 
 
 class ReferenceTranslator:

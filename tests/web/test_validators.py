@@ -13,7 +13,6 @@ makes off 127.0.0.1 is aborted and counted: there must be none.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -33,14 +32,13 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.store.comments import CommentStore
 from newsloom.store.media import MediaStore
-from newsloom.store.portal import PortalQueries
+from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from tests.conftest import CORPORA, LiveServer
 from tests.media.cdn import ImageServer, LoopbackCDN
-from tests.store.test_store import make_article
-from tests.web.test_browser import ARGS, CHROMIUM
-from tests.web.test_editions import store_editions
+from tests.support.articles import make_article
+from tests.support.editions import store_editions
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "node_modules"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -162,6 +160,8 @@ def _fetch(portal: Portal) -> dict[str, str]:
     return found
 
 
+@pytest.mark.services  # the Nu Html Checker, a Java process
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("java") is None, reason="java is not installed")
 @pytest.mark.skipif(not VNU.exists(), reason="vnu.jar missing: run scripts/test-services.sh")
 def test_nu_html_checker_finds_no_error_on_any_page_type(portal: Portal, tmp_path: Path) -> None:
@@ -184,18 +184,6 @@ def test_nu_html_checker_finds_no_error_on_any_page_type(portal: Portal, tmp_pat
     assert len(by_page.pop("control")) >= 2, "the checker found no fault in the control page: did it run?"
     errors = [line for lines in by_page.values() for line in lines]
     assert errors == [], "\n".join(errors)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 def _axe(page) -> list[str]:  # type: ignore[no-untyped-def]

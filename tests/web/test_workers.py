@@ -17,8 +17,10 @@ from newsloom.settings import Settings
 from newsloom.store import open_store
 from newsloom.store.users import UserStore
 from tests.conftest import free_port
-from tests.store.test_store import make_article
-from tests.web.test_comments import form_token
+from tests.support.articles import make_article
+from tests.support.web import form_token
+
+pytestmark = [pytest.mark.services, pytest.mark.slow]  # portals as processes, as an operator runs them
 
 
 def serve(data: Path, port: int, workers: int = 2, **env: str) -> subprocess.Popen[bytes]:

@@ -102,7 +102,7 @@ class UndertheseaRecognizer:
         return found
 
     def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
-        return [[fixed for entity in self._one(text) if (fixed := _vietnamese_entity(entity))] for text in texts]
+        return [_keep_surnames(self._one(text)) for text in texts]
 
 
 # Vietnamese family names: a name of two to four syllables starting with one is a person, whatever the CRF said.
@@ -141,6 +141,22 @@ _FAMILY_NAMES = frozenset(
 _ONE_SYLLABLE_PLACES = frozenset(
     ["Mỹ", "Nga", "Lào", "Pháp", "Đức", "Anh", "Nhật", "Úc", "Ý", "Hàn", "Bỉ", "Séc", "Huế", "Triều"]
 )
+
+
+def _keep_surnames(found: list[Entity]) -> list[Entity]:
+    """The repaired entities of one text. A lone syllable tagged a person is kept where it is a surname news uses
+    alone for one person ("Tổng thống Putin", "ông Trump": ``aliases.py``); ``merge.py`` then makes it that
+    person. Elsewhere it is a given name ("ông Thắng", said of a source), or a sentence start, and dropped."""
+    from newsloom.enrich.tags.aliases import known_by_surname
+
+    kept = []
+    for entity in found:
+        repaired = _vietnamese_entity(entity)
+        if repaired is not None:
+            kept.append(repaired)
+        elif entity.kind == "person" and len(entity.text.split()) == 1 and known_by_surname(entity.text):
+            kept.append(Entity(entity.text.strip(), "person"))
+    return kept
 
 
 def _vietnamese_entity(entity: Entity) -> Entity | None:

@@ -5,6 +5,12 @@ Both batch (LibreTranslate takes a list in ``q``; the chat endpoint gets a JSON 
 the same length, which keeps block boundaries: one element per segment, never merged or split) and both retry
 timeouts, connection errors, 429 and 5xx with exponential backoff. The URLs are the operator's own servers, so
 they are not subject to the crawler's SSRF guard.
+
+Each request has one deadline, ``translate_timeout`` seconds for the whole exchange (connect, send, headers and
+every read of the answer), as ``fetch_deadline`` bounds a fetch: httpx's own timeouts count each read apart, so a
+server dripping one byte a second held ``translate``, ``import`` and ``crawl`` forever. The deadline is carried to
+the sockets by a network backend that gives each read and write only the time left. A request that runs out of
+it is not retried: the server would drip again.
 """
 
 from __future__ import annotations
@@ -12,13 +18,87 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any
 
+import httpcore
 import httpx
 
-from newsloom.enrich.translate.base import TranslationError, check_count
+from newsloom.enrich.translate.base import NoModelError, TranslationError, check_count
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+LANGUAGES_DEADLINE = 5.0  # seconds for LibreTranslate's list of pairs, asked once per run
+_DEADLINE: ContextVar[float | None] = ContextVar("translation_request_deadline", default=None)
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """``timeout`` shortened to what is left of the current request's deadline (``time.monotonic()``)."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the request's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's synchronous sockets, each connect, read and write bounded by the request's time left."""
+
+    def __init__(self) -> None:
+        self.inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self.inner.connect_tcp(host, port, _time_left(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self.inner.connect_unix_socket(path, _time_left(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def _deadline_transport() -> httpx.HTTPTransport:
+    """httpx's transport with its pool rebuilt on :class:`_DeadlineBackend` (httpx takes no backend argument)."""
+    transport = httpx.HTTPTransport()
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=10,
+        keepalive_expiry=15.0,
+        network_backend=_DeadlineBackend(),
+    )
+    return transport
 
 
 class _HTTPBackend:
@@ -41,15 +121,29 @@ class _HTTPBackend:
         self.retries = retries
         self.backoff = backoff
         self.batch_size = batch_size
-        self.client = httpx.Client(timeout=timeout)
+        self.deadline = timeout
+        self.client = httpx.Client(timeout=timeout, transport=_deadline_transport())
+
+    def _send(self, url: str, payload: dict[str, Any], headers: dict[str, str] | None) -> httpx.Response:
+        """One POST, answer read whole, within ``self.deadline`` seconds (see the module docstring)."""
+        token = _DEADLINE.set(time.monotonic() + self.deadline if self.deadline > 0 else None)
+        try:
+            return self.client.post(url, json=payload, headers=headers or {})
+        finally:
+            _DEADLINE.reset(token)
 
     def _post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
         url = self.url + path
         delay = self.backoff
         for attempt in range(self.retries + 1):
+            started = time.monotonic()
             try:
-                response = self.client.post(url, json=payload, headers=headers or {})
+                response = self._send(url, payload, headers)
             except httpx.TimeoutException:
+                if self.deadline > 0 and time.monotonic() - started >= self.deadline * 0.99:
+                    raise TranslationError(
+                        f"{self.name} at {url} gave no complete answer within {self.deadline:g} s (translate_timeout)"
+                    ) from None
                 problem = f"{self.name} at {url} timed out"
             except httpx.HTTPError as error:
                 problem = f"{self.name} at {url} unreachable: {error}"
@@ -87,12 +181,34 @@ class LibreTranslateTranslator(_HTTPBackend):
     def __init__(self, url: str, api_key: str | None = None, **options: Any) -> None:
         super().__init__(url, api_key, **options)
         self.model = self.url
+        self._pairs: dict[str, set[str]] | None = None  # GET /languages: source -> targets, asked once
+
+    def supports(self, source: str, target: str) -> bool:
+        """Whether the server lists the pair (``GET /languages``, asked once); a server that cannot say is
+        assumed to, and a real answer to a request decides."""
+        if self._pairs is None:
+            # Bounded as a translation request is (a server dripping bytes must not hold the run): a few seconds.
+            limit = min(self.deadline, LANGUAGES_DEADLINE) if self.deadline > 0 else LANGUAGES_DEADLINE
+            token = _DEADLINE.set(time.monotonic() + limit)
+            try:
+                answer = self.client.get(self.url + "/languages").json()
+                self._pairs = {str(item["code"]): set(item.get("targets") or []) for item in answer}
+            except (httpx.HTTPError, httpcore.TimeoutException, ValueError, TypeError, KeyError):
+                self._pairs = {}
+            finally:
+                _DEADLINE.reset(token)
+        return not self._pairs or target in self._pairs.get(source, set())
 
     def _batch(self, texts: list[str], source: str, target: str) -> list[str]:
         payload: dict[str, Any] = {"q": texts, "source": source, "target": target, "format": "text"}
         if self.api_key:
             payload["api_key"] = self.api_key
-        answer = self._post("/translate", payload)
+        try:
+            answer = self._post("/translate", payload)
+        except TranslationError as error:  # "pt is not supported": the server has no model for the pair
+            if " answered 400" in error.reason and "not supported" in error.reason:
+                raise NoModelError(source, target, error.reason) from error
+            raise
         translated = answer.get("translatedText") if isinstance(answer, dict) else None
         if isinstance(translated, str):
             translated = [translated]

@@ -94,6 +94,13 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (the timeout tests): nothing to answer
 
+    def do_GET(self) -> None:
+        if self.path == "/languages":  # LibreTranslate's list of what it translates
+            self._send(200, [{"code": "vi", "name": "Vietnamese", "targets": ["en"]},
+                             {"code": "en", "name": "English", "targets": ["vi"]}])  # fmt: skip
+        else:
+            self._send(404, {"error": "not found"})
+
     def do_POST(self) -> None:
         state = self.server.state  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length", 0))
@@ -106,7 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if state.mode == "slow":
             time.sleep(2)
-        if self.path == "/translate":
+        if self.path == "/translate" and payload.get("source") not in ("vi", "en"):
+            self._send(400, {"error": f"{payload.get('source')} is not supported"})
+        elif self.path == "/translate":
             texts = payload["q"] if isinstance(payload["q"], list) else [payload["q"]]
             answers = [answer_for(text) for text in texts]
             if state.mode == "short":
@@ -147,3 +156,55 @@ def tiny_model_dir(root: Path) -> Path:
 
     source, target = training_lines()
     return build_tiny_model(root / "vi_en", source, target)
+
+
+class DrippingServer:
+    """A server on 127.0.0.1 that answers every request one byte every ``interval`` seconds: the whole response,
+    headers included (``headers_too``), or the headers at once and then the body. httpx's timeouts count each
+    read apart, so only a deadline on the whole exchange ends such a request."""
+
+    def __init__(self, interval: float = 1.0, headers_too: bool = False) -> None:
+        import socket
+
+        self.interval, self.headers_too = interval, headers_too
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stopped = threading.Event()
+        self.requests = 0
+
+    def _answer(self, connection: object) -> None:
+        import socket
+
+        assert isinstance(connection, socket.socket)
+        body = json.dumps({"translatedText": ["x" * 200]}).encode()
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        with connection:
+            connection.recv(65536)
+            self.requests += 1
+            try:
+                if not self.headers_too:
+                    connection.sendall(head)
+                for byte in (head if self.headers_too else b"") + body:
+                    if self.stopped.wait(self.interval):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:
+                pass
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def __enter__(self) -> DrippingServer:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.listener.close()

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from newsloom.store.views import ViewCounter
+from newsloom.store.read_counts import ViewCounter
 
 
 def test_counts_survive_a_restart_and_add_up_across_processes(tmp_path: Path) -> None:

@@ -11,11 +11,10 @@ import httpx
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web import create_app
-from newsloom.web.edge import EdgeCache
+from newsloom.web.page_cache import EdgeCache
 from newsloom.web.portal import CSRF_PLACEHOLDER, article_path
-from tests.conftest import LiveServer
+from tests.support.web import AppServer, form_token, login
 from tests.web.conftest import Site
-from tests.web.test_comments import form_token, login
 
 
 def edge(site: Site) -> EdgeCache:
@@ -116,13 +115,13 @@ def test_administrators_always_get_a_fresh_rendering(site: Site) -> None:
 
 
 def test_the_cache_is_bounded(settings: Settings, store: SQLStore) -> None:
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     ids = [store.upsert_article(make_article(number)).article_id for number in range(1, 4)]
     app = create_app(settings, store)
     cache: EdgeCache = app.state.edge
     cache.max_bytes = 1  # room for one page: every new page evicts the least recently used
-    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(app) as server, server.client() as client:
         for article_id in ids:
             assert client.get(f"/article/{article_id}/x", follow_redirects=True).status_code == 200
         assert len(cache._entries) == 1
@@ -131,11 +130,11 @@ def test_the_cache_is_bounded(settings: Settings, store: SQLStore) -> None:
 
 
 def test_a_zero_sized_cache_still_swaps_tokens(settings: Settings, store: SQLStore) -> None:
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     article_id = store.upsert_article(make_article(1)).article_id
     app = create_app(settings.model_copy(update={"page_cache_mb": 0}), store)
-    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+    with AppServer(app) as server, server.client() as client:
         page = client.get(f"/article/{article_id}/x", follow_redirects=True)
     assert app.state.edge.hits == 0
     assert CSRF_PLACEHOLDER not in page.text and "csrf=" in page.headers["set-cookie"]

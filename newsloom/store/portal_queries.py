@@ -464,6 +464,23 @@ class PortalQueries:
             )
             return [(Story(title=titles[r[0]], id=r[0], last_published=r[2]), r[1]) for r in chosen]
 
+    def story_titles_in(self, story_ids: list[int], edition: str) -> dict[int, str]:
+        """Per story, the title of its newest visible report in ``edition``'s language; stories with none are left
+        out (an edition's top stories are those its readers can read, under a title in their language)."""
+        if not story_ids:
+            return {}
+        a = schema.articles
+        query = (
+            sa.select(a.c.story_id, a.c.title)
+            .where(a.c.story_id.in_(story_ids), a.c.hidden.is_(False), in_language(a.c.language, edition))
+            .order_by(a.c.listed_at.desc(), a.c.id.desc())
+        )
+        titles: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for story_id, title in conn.execute(query):
+                titles.setdefault(story_id, title)
+        return titles
+
     # -- windows for feeds and sitemaps ------------------------------------------------------------------------
 
     def published_since(self, since: datetime, limit: int = 1000) -> list[Article]:

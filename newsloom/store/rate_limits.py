@@ -2,7 +2,7 @@
 
 With ``serve --workers N`` each process used to count on its own, so N processes allowed N times the limit, and
 an attacker's requests spread over them. The events live in the views database (``views.db`` in the data
-directory, see ``store.views``) rather than the store: a write to the store moves its change token, and a flood
+directory, see ``store.read_counts``) rather than the store: a write to the store moves its change token, and a flood
 of failed logins would then empty every page cache. One ``BEGIN IMMEDIATE`` transaction per check makes the
 count and the insert atomic across processes. Keys are opaque strings (hashed addresses, account names).
 """
