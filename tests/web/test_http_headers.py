@@ -34,7 +34,7 @@ def test_pages_and_feeds_say_when_their_articles_last_changed(site: Site) -> Non
     when an article changes."""
     from email.utils import parsedate_to_datetime
 
-    from tests.store.test_store import make_article
+    from tests.support.articles import make_article
 
     with site.client() as client:
         first = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -19,61 +18,19 @@ import httpx
 import pytest
 from lxml import etree, html
 
-from newsloom.fetch.local import iter_local_pages
-from newsloom.pipeline import Outcome, process_page
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
-from newsloom.store.stories import StoryStore
-from newsloom.web import create_app
-from tests.conftest import CORPORA, LiveServer
-from tests.web.test_editions import store_editions
+from tests.support.corpora_portal import BASE, Served, serve_corpora
 
-BASE = "https://news.example.vn"
-SLICES = {"vietnamese-news/html": 3, "fundus-publishers/html": 3, "article-extraction-benchmark/html": 2}
 XSD = Path(__file__).parent / "xsd"
 SITEINDEX = etree.XMLSchema(etree.parse(str(XSD / "siteindex.xsd")))
 URLSET = etree.XMLSchema(etree.parse(str(XSD / "sitemap.xsd")))
 TRACKING = "utm_source=newsletter&utm_medium=email&fbclid=IwAR0x&gclid=Cj0K"
 
 
-@dataclass
-class Served:
-    url: str
-    ids: list[int]
-    named: dict[str, int]
-    story_id: int
-    syndication: str
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=20)
-
-
-def _import(store: SQLStore) -> list[int]:
-    stored = []
-    for corpus, count in SLICES.items():
-        directory = CORPORA / corpus
-        files = sorted(p for p in directory.iterdir() if p.is_file())[:count] if directory.exists() else []
-        for page in iter_local_pages(files):
-            result = process_page(page, store)
-            if result.outcome in (Outcome.NEW, Outcome.UPDATED) and result.article_id is not None:
-                stored.append(result.article_id)
-    return stored
-
-
-def _serve(settings: Settings, store: SQLStore, syndication: str) -> Iterator[Served]:
-    named = store_editions(store)
-    ids = [*named.values(), *_import(store)]
-    story_id = StoryStore(store.engine).create_story(
-        "Bão số 13", [named["original"], named["untranslated"]], datetime.now(UTC)
-    )
-    chosen = settings.model_copy(update={"base_url": BASE, "syndication": syndication})
-    with LiveServer(create_app(chosen, store)) as server:
-        yield Served(server.url, ids, named, story_id, syndication)
-
-
 @pytest.fixture(params=["canonical", "self"])
 def served(request: pytest.FixtureRequest, settings: Settings, store: SQLStore) -> Iterator[Served]:
-    yield from _serve(settings, store, request.param)
+    yield from serve_corpora(settings, store, request.param)
 
 
 @dataclass
@@ -169,7 +126,7 @@ def test_every_articles_signals_agree(served: Served) -> None:
 def test_canonical_mode_leaves_originals_to_their_publishers(
     settings: Settings, store: SQLStore
 ) -> None:  # fmt: skip
-    for served in _serve(settings, store, "canonical"):
+    for served in serve_corpora(settings, store, "canonical"):
         with served.client() as client:
             locs, _ = _sitemap_locs(client)
             news = client.get("/news-sitemap.xml").text

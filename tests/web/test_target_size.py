@@ -13,8 +13,8 @@ from newsloom.model import Media
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web.pictures import LOGO_HEIGHT, picture_html
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401 (the browser fixture)
-from tests.web.test_signals import Served, _serve
+from tests.support.browser import ARTIFACTS, CHROMIUM
+from tests.support.corpora_portal import Served, serve_corpora
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")]
 WIDTHS = (1280, 390)
@@ -26,10 +26,10 @@ SIZE = (
 
 @pytest.fixture
 def served(settings: Settings, store: SQLStore) -> Iterator[Served]:
-    yield from _serve(settings, store, "canonical")
+    yield from serve_corpora(settings, store, "canonical")
 
 
-def test_metadata_and_footer_links_are_24px_targets(served: Served, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_metadata_and_footer_links_are_24px_targets(served: Served, browser) -> None:  # type: ignore[no-untyped-def]
     paths = ["/vi/", "/en/section/the-gioi", f"/en/article/{served.named['translation']}/x", "/en/outlets"]
     blocked: list[str] = []
     ARTIFACTS.mkdir(exist_ok=True)
