@@ -280,3 +280,17 @@ def test_a_known_surname_joins_a_full_name_only_by_its_last_word() -> None:
     entities = [Entity("Trump Organization", "person"), Entity("Trump", "person")]
     tags, kinds = merge_tags([], entities, "Ông Trump kiện Bộ Tài chính", None)
     assert tags == ["Donald Trump"] and kinds == {"Donald Trump": "person"}
+
+
+def test_organisations_are_read_from_their_head_noun() -> None:
+    """The CRF tags "Bộ Tài chính Mỹ" a place (or cuts it after "Bộ"); a capitalised head noun and the capitalised
+    words after it are the organisation, a company without its generic noun, a person after it not part of it."""
+    recognizer = recognizer_for("vi")
+    assert recognizer is not None
+    text = (
+        "Ông Trump kiện Bộ Tài chính Mỹ.\nThứ trưởng Bộ Xây dựng Nguyễn Danh Huy cho biết Bộ đã ký hợp đồng."
+        "\nThủ tướng tiếp Chủ tịch Tập đoàn Texhong. Công ty cổ phần Quốc Cường Gia Lai vừa công bố báo cáo."
+    )
+    organisations = {entity.text for entity in recognizer.entities([text])[0] if entity.kind == "organisation"}
+    assert {"Bộ Tài chính Mỹ", "Bộ Xây dựng", "Texhong", "Quốc Cường Gia Lai"} <= organisations
+    assert not [name for name in organisations if "Nguyễn" in name or name.startswith(("Tập đoàn", "Công ty"))]

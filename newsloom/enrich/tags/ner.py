@@ -75,11 +75,13 @@ class UndertheseaRecognizer:
         install()  # underthesea's own features are quadratic in a sentence's length; same features, linear
         self._ner = ner
 
-    def _one(self, text: str) -> list[Entity]:
+    def _one(self, text: str) -> tuple[list[Entity], list[Entity]]:
         """Entities of one text. The 2017 CRF model's spans are loose ("Nga Vladimir Putin", "nước Võ Văn Thưởng",
         "hôm thứ Ba"), so only proper nouns (POS ``Np``, one word segment each) inside a span are names: a span's
-        last proper noun for a person (the name after any country or title), each proper noun otherwise."""
+        last proper noun for a person (the name after any country or title), each proper noun otherwise;
+        and, apart (not repaired), the organisations named by a head noun (``_organisations``)."""
         found: list[Entity] = []
+        organisations: list[Entity] = []
         for sentence in _sentences(text[:TEXT_CHARS]):
             try:
                 tokens = self._ner(sentence)
@@ -99,10 +101,15 @@ class UndertheseaRecognizer:
                     kind = label
                     if pos == "Np":
                         span.append(word)
-        return found
+            organisations.extend(_organisations(tokens))
+        return found, organisations
 
     def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
-        return [_keep_surnames(self._one(text)) for text in texts]
+        result = []
+        for text in texts:
+            found, organisations = self._one(text)
+            result.append(_keep_surnames(found) + organisations)
+        return result
 
 
 # Vietnamese family names: a name of two to four syllables starting with one is a person, whatever the CRF said.
@@ -141,6 +148,67 @@ _FAMILY_NAMES = frozenset(
 _ONE_SYLLABLE_PLACES = frozenset(
     ["Mỹ", "Nga", "Lào", "Pháp", "Đức", "Anh", "Nhật", "Úc", "Ý", "Hàn", "Bỉ", "Séc", "Huế", "Triều"]
 )
+
+
+# Nouns that open an organisation's name ("Bộ Công Thương", "Sở Xây dựng TPHCM", "Trường THCS Vân Hán"): the 2017
+# CRF tags most such names a place, cut after the noun, or not at all. A company's generic noun is not part of its
+# tag ("Tập đoàn Texhong" is Texhong).
+_ORGANISATION_HEADS = frozenset(
+    [
+        "bộ",
+        "sở",
+        "cục",
+        "chi cục",
+        "tổng cục",
+        "viện",
+        "hội đồng",
+        "ủy ban",
+        "tòa án",
+        "trường",
+        "đại học",
+        "bệnh viện",
+        "ngân hàng",
+        "trung tâm",
+        "hiệp hội",
+        "liên đoàn",
+    ]
+)
+_COMPANY_HEADS = frozenset(["tập đoàn", "công ty", "tổng công ty"])
+_COMPANY_FORMS = frozenset(["cổ phần", "tnhh", "trách nhiệm hữu hạn"])
+MAX_ORGANISATION_WORDS = 6
+
+
+def _organisations(tokens: Sequence[Sequence[str]]) -> list[Entity]:
+    """Organisations named by a capitalised head noun and the capitalised words after it, whatever the CRF said:
+    "Bộ Tài chính Mỹ", "Chi cục Quản lý thị trường TPHCM"; a company by the proper nouns after its generic noun
+    ("Công ty cổ phần Quốc Cường Gia Lai" -> "Quốc Cường Gia Lai"). A person's name after the head ends it ("Bộ Xây
+    dựng Nguyễn Danh Huy" -> "Bộ Xây dựng")."""
+    found = []
+    words = [(token[0], token[1]) for token in tokens]
+    index = 0
+    while index < len(words):
+        word, _pos = words[index]
+        head = word.casefold()
+        index += 1
+        if not word[:1].isupper() or (head not in _ORGANISATION_HEADS and head not in _COMPANY_HEADS):
+            continue
+        company = head in _COMPANY_HEADS
+        name: list[str] = []
+        while index < len(words) and len(name) < MAX_ORGANISATION_WORDS:
+            following, pos = words[index]
+            if company and not name and following.casefold() in _COMPANY_FORMS | _COMPANY_HEADS:
+                index += 1
+                continue
+            syllables = following.split()
+            if not following[:1].isupper() or (company and pos != "Np"):
+                break
+            if pos == "Np" and syllables[0].casefold() in _FAMILY_NAMES and 2 <= len(syllables) <= 4:
+                break  # a person: "Thứ trưởng Bộ Xây dựng Nguyễn Danh Huy"
+            name.append(following)
+            index += 1
+        if name:
+            found.append(Entity(" ".join(name if company else [word, *name]), "organisation"))
+    return found
 
 
 def _keep_surnames(found: list[Entity]) -> list[Entity]:
