@@ -294,3 +294,14 @@ def test_organisations_are_read_from_their_head_noun() -> None:
     organisations = {entity.text for entity in recognizer.entities([text])[0] if entity.kind == "organisation"}
     assert {"Bộ Tài chính Mỹ", "Bộ Xây dựng", "Texhong", "Quốc Cường Gia Lai"} <= organisations
     assert not [name for name in organisations if "Nguyễn" in name or name.startswith(("Tập đoàn", "Công ty"))]
+
+
+def test_a_lunar_year_is_no_name() -> None:
+    """The CRF tags the year of "Tết Nguyên đán Bính Ngọ" a place, and the family-name repair would make "Đinh Dậu"
+    a person: a lunar year is a date."""
+    recognizer = recognizer_for("vi")
+    assert recognizer is not None
+    texts = ["Dự báo thời tiết Tết Nguyên đán Bính Ngọ ở Hà Nội.", "Hội thảo dự báo thời tiết Tết Nguyên đán Đinh Dậu."]
+    found = recognizer.entities(texts)
+    assert Entity("Hà Nội", "place") in found[0]
+    assert not [entity for entity in found[0] + found[1] if entity.text in ("Bính Ngọ", "Đinh Dậu")]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from newsloom.section_scheme import fold
+
 log = logging.getLogger(__name__)
 
 TEXT_CHARS = 1000  # title, lead and the start of the body: where an article names who and where it is about (and
@@ -227,11 +229,22 @@ def _keep_surnames(found: list[Entity]) -> list[Entity]:
     return kept
 
 
+# A lunar year's name ("Tết Bính Ngọ", "năm Ất Tỵ"): a date, though capitalised like a name (and "Đinh", a stem,
+# is also a family name).
+_LUNAR_YEARS = frozenset(
+    fold(f"{stem} {branch}")
+    for stem in ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+    for branch in ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+)
+
+
 def _vietnamese_entity(entity: Entity) -> Entity | None:
     """Repairs to the 2017 CRF's output: a lone capitalised syllable is a sentence start or a given name used alone
     ("Thuế", "Tờ", "Linh"), not a tag; an acronym is an organisation ("MBS", "UBCKNN") unless it is a code
     ("NĐ-CP"); a family name opens a person's name ("Hồ Đức Phớc" was tagged a place)."""
     text = entity.text.strip()
+    if fold(text) in _LUNAR_YEARS:
+        return None
     syllables = text.replace("-", " ").split()
     letters = [ch for ch in text if ch.isalpha()]
     if letters and all(ch.isupper() for ch in letters) and "." not in text:
