@@ -305,3 +305,14 @@ def test_a_lunar_year_is_no_name() -> None:
     found = recognizer.entities(texts)
     assert Entity("Hà Nội", "place") in found[0]
     assert not [entity for entity in found[0] + found[1] if entity.text in ("Bính Ngọ", "Đinh Dậu")]
+
+
+def test_an_address_is_not_a_tag() -> None:
+    """A street named after a person ("đường Trần Phú", a person by the family-name repair) or a ward is where in
+    the city a report happens; the city stays."""
+    recognizer = recognizer_for("vi")
+    assert recognizer is not None
+    text = "Trụ sở mới xây trên đường Trần Phú, ven biển trung tâm Nha Trang.\nNgày 24/1, tại phường Phước Long, nhóm thợ sơn."
+    names = {entity.text for entity in recognizer.entities([text])[0]}
+    assert "Nha Trang" in names
+    assert not names & {"Trần Phú", "Phước Long"}

@@ -92,6 +92,7 @@ class UndertheseaRecognizer:
                 continue
             span: list[str] = []
             kind: str | None = None
+            previous = ""
             for word, pos, _chunk, tag in [*tokens, ("", "", "", "O")]:
                 label = _VI_KINDS.get(tag[2:]) if tag[:2] in ("B-", "I-") else None
                 if span and (label is None or tag.startswith("B-") or label != kind):
@@ -101,8 +102,9 @@ class UndertheseaRecognizer:
                     span, kind = [], None
                 if label is not None:
                     kind = label
-                    if pos == "Np":
+                    if pos == "Np" and previous.casefold() not in _ADDRESS_NOUNS:
                         span.append(word)
+                previous = word
             organisations.extend(_organisations(tokens))
         return found, organisations
 
@@ -151,6 +153,13 @@ _ONE_SYLLABLE_PLACES = frozenset(
     ["Mỹ", "Nga", "Lào", "Pháp", "Đức", "Anh", "Nhật", "Úc", "Ý", "Hàn", "Bỉ", "Séc", "Huế", "Triều"]
 )
 
+
+# Nouns that make the name after them an address, not a subject: a street ("đường Trần Phú", named after a
+# person), a ward, commune, hamlet or village ("phường Phước Long", "bản Xà Khía"). Articles are about the city or
+# province; the address says where in it.
+_ADDRESS_NOUNS = frozenset(
+    ["đường", "phố", "ngõ", "hẻm", "phường", "xã", "thôn", "bản", "ấp", "tổ dân phố", "khu phố", "số nhà"]
+)
 
 # Nouns that open an organisation's name ("Bộ Công Thương", "Sở Xây dựng TPHCM", "Trường THCS Vân Hán"): the 2017
 # CRF tags most such names a place, cut after the noun, or not at all. A company's generic noun is not part of its
