@@ -1,4 +1,5 @@
-# Quick start: `make run` serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere);
+# Quick start: `make run` crawls and serves the portal on 127.0.0.1:8000 (`make run PORT=8080 HOST=0.0.0.0` elsewhere),
+# starting an empty store on the starter sources (newsloom/sources/default.toml);
 # `make test` runs every check (ruff, mypy, pytest);
 # `make check` the quick ones (ruff, mypy, the fast tests). Both install newsloom with every extra ('.[dev]' includes
 # nlp, translation and scale) and the English NER model.
@@ -20,7 +21,7 @@ $(STAMP): pyproject.toml requirements-models.txt
 
 run: $(STAMP)
 	$(BIN)/newsloom init
-	$(BIN)/newsloom serve --host $(HOST) --port $(PORT)
+	$(BIN)/newsloom run --starter-sources --host $(HOST) --port $(PORT)
 
 # Two pytest workers (pytest-xdist); a file's tests stay on one worker, so its module-scoped fixtures (a corpus
 # imported once, a portal over it) are built once. `make test PYTEST_WORKERS=0` runs in one process.

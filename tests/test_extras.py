@@ -42,6 +42,9 @@ main()
 """
 
 
+pytestmark = pytest.mark.slow  # each test a fresh interpreter with the extras made unimportable
+
+
 def command(data_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-c", RUNNER, EXTRAS, "--data-dir", str(data_dir), *args]
 

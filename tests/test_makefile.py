@@ -28,8 +28,8 @@ def run_commands(*assignments: str) -> str:
 
 def test_run_serves_on_the_chosen_port_and_host() -> None:
     commands = run_commands("PORT=9137", "HOST=0.0.0.0")
-    assert "newsloom serve --host 0.0.0.0 --port 9137" in commands, commands
+    assert "newsloom run --starter-sources --host 0.0.0.0 --port 9137" in commands, commands
 
 
 def test_run_defaults_to_loopback_8000() -> None:
-    assert "newsloom serve --host 127.0.0.1 --port 8000" in run_commands()
+    assert "newsloom run --starter-sources --host 127.0.0.1 --port 8000" in run_commands()

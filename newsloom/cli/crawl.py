@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, Ticker, err_console
 
 if TYPE_CHECKING:  # the crawler, the pipeline and the web stack load when a command runs (start-up time)
     from rich.progress import Progress
@@ -76,11 +76,17 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 
     store = app.store
 
+    latest: list[CrawlReport] = []
+
     async def crawl() -> CrawlReport | None:
-        with _progress() as progress:
+        # --once not on a terminal: a line every 10 s (a round over many feeds takes minutes); crawling forever logs
+        # what fails instead, not a line every 10 s for ever.
+        ticker = Ticker("crawling", lambda: _line(latest[-1]) if latest else "", spinner=False)
+        with _progress() as progress, ticker if once else contextlib.nullcontext():
             task = progress.add_task("crawling…")
 
             def show(report: CrawlReport) -> None:
+                latest[:] = [report]
                 progress.update(task, description=_line(report))
 
             async with Crawler(app.settings, store, on_progress=show) as crawler:
@@ -109,8 +115,14 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the portal listens on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port of the portal.")
+@click.option(
+    "--starter-sources",
+    is_flag=True,
+    help="On an empty store (no sources, no articles), first import the starter source list shipped with "
+    "newsloom (as `newsloom sources import` does); a store with either is left as it is. `make run` passes it.",
+)
 @click.pass_obj
-def run_command(app: AppContext, host: str, port: int) -> None:
+def run_command(app: AppContext, host: str, port: int, starter_sources: bool) -> None:
     """Crawl due sources forever and serve the portal, in one process (one portal worker).
 
     For several portal workers, run `newsloom crawl` and `newsloom serve --workers N` side by side instead.
@@ -123,6 +135,8 @@ def run_command(app: AppContext, host: str, port: int) -> None:
     from newsloom.web import create_app
 
     store = app.store
+    if starter_sources:
+        _seed(app)
     portal = create_app(app.settings, store)
     server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))
     err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
@@ -140,3 +154,24 @@ def run_command(app: AppContext, host: str, port: int) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
+
+
+def _seed(app: AppContext) -> None:
+    """A fresh install's first start: the starter sources, so the portal fills itself instead of staying empty.
+    Only into an empty store: an operator's own sources (or removals) and imported articles are never overridden."""
+    from newsloom.sources.registry import DEFAULT_SOURCES, load_sources
+    from newsloom.store.sources import SourceStore
+
+    registry = SourceStore(app.store.engine)
+    if registry.list_sources() or app.store.count_articles():
+        return
+    sources = load_sources(DEFAULT_SOURCES)
+    for source in sources:
+        registry.add_source(source)
+    feeds = sum(len(source.feeds) for source in sources)
+    err_console.print(
+        f"newsloom: empty store: imported the {len(sources)} starter sources ({feeds} entry points); "
+        "`newsloom sources list` shows them and their health",
+        markup=False,
+        highlight=False,
+    )

@@ -85,11 +85,16 @@ class Crawler:
         )
         self.on_progress = on_progress
         self.batch = Batch(store, settings, fetcher=self.fetcher, run_sync=self._db)
+        self._batch_due: asyncio.Event | None = None  # set by each poll of ``run_forever``
         self.claimed: set[str] = set()  # URLs being fetched now, so two feeds listing one URL fetch it once
         self.release_claims = False  # forever: forget a URL once recorded, or the set grows without end
         # Backpressure: fetching outruns extraction, so cap the pages between "fetch started" and "stored";
         # without it a big sitemap would sit in memory as fetched-but-unprocessed pages.
         self.pages_in_flight = asyncio.Semaphore(settings.crawl_concurrency + 2 * max(1, settings.crawl_workers))
+        # Crawling forever, a failing feed is one warning line when it starts failing or its reason changes, and one
+        # when it recovers: an offline machine's log is one line per feed, not one per poll (``_announce``).
+        self.announce = False
+        self.failing: dict[int, str] = {}  # feed id -> the reason last announced
 
     async def __aenter__(self) -> Crawler:
         return self
@@ -137,12 +142,15 @@ class Crawler:
         """Start each feed's poll when it is due, until ``stop`` is set.
 
         Each poll runs as its own task: a slow feed delays only its own next poll, never the others' (a round that
-        waited for all its feeds would let one slow feed hold every other back). The batch stages run after each
-        poll, over whatever is pending.
+        waited for all its feeds would let one slow feed hold every other back). The batch stages run on a task of
+        their own, once more after each poll ends (over whatever is pending by then), so a slow stage (a picture on
+        a slow host, a model loading) never holds a feed's next poll back either.
         """
         stop = stop or asyncio.Event()
-        self.release_claims = True
+        self.release_claims = self.announce = True
         in_flight: dict[int, asyncio.Task[CrawlReport]] = {}
+        self._batch_due = asyncio.Event()
+        batches = asyncio.create_task(self._run_batches(self._batch_due))
         try:
             while not stop.is_set():
                 due = await self._db(self.sources.due_feeds, None, source, everything=False)
@@ -158,22 +166,36 @@ class Crawler:
                         del in_flight[feed_id]
                         self._log_poll(task)
         finally:
-            for task in in_flight.values():
-                task.cancel()
-            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+            for pending in [*in_flight.values(), batches]:
+                pending.cancel()
+            await asyncio.gather(*in_flight.values(), batches, return_exceptions=True)
+            self._batch_due = None
 
     async def _poll_alone(self, publisher: Source, feed: Feed) -> CrawlReport:
         report = CrawlReport()
         await self._poll(publisher, feed, report)
-        await self.after_store(report)
+        if self._batch_due is not None:
+            self._batch_due.set()
         return report
+
+    async def _run_batches(self, due: asyncio.Event) -> None:
+        """The batch stages whenever a poll has ended since they last started; a failure is logged, never fatal
+        (what it left pending is taken by the next run)."""
+        while True:
+            await due.wait()
+            due.clear()
+            try:
+                await self.after_store(CrawlReport())
+            except Exception:
+                log.error("batch stages failed", exc_info=True)
 
     @staticmethod
     def _log_poll(task: asyncio.Task[CrawlReport]) -> None:
         if task.cancelled():
             return
-        if (error := task.exception()) is not None:
-            log.error("poll failed", exc_info=error)
+        if (error := task.exception()) is not None:  # one line; the traceback only at debug level
+            log.error("poll failed: %s: %s", type(error).__name__, error)
+            log.debug("poll failed", exc_info=error)
             return
         report = task.result()
         log.info(
@@ -221,15 +243,41 @@ class Crawler:
             outcome = PollOutcome(False, next_poll_at(now, interval), interval, error=reason)
             await self._db(self.sources.record_poll, feed.id, outcome)
             report.feed_errors.append((publisher.name, feed.url, reason))
-            log.info("feed failed", extra={"source": publisher.name, "feed": feed.url, "reason": reason})
+            self._announce(publisher, feed, reason)
             self._progress(report)
             return
+        self._announce(publisher, feed, None)
         interval = next_interval(
             feed.poll_interval_seconds, new_articles=new, ok=True, error_streak=0, settings=self.settings
         )
         outcome = PollOutcome(True, next_poll_at(now, interval), interval, etag=etag, last_modified=last_modified)
         await self._db(self.sources.record_poll, feed.id, outcome)
         self._progress(report)
+
+    def _announce(self, publisher: Source, feed: Feed, reason: str | None) -> None:
+        """Log a feed's failure once per reason, and its recovery once (``reason`` None: the poll succeeded).
+
+        Crawling once, the failure is in the round's report and logged at info level only."""
+        assert feed.id is not None
+        where = {"source": publisher.name, "feed": feed.url}
+        if not self.announce:
+            if reason is not None:
+                log.info("feed failed", extra={**where, "reason": reason})
+            return
+        if reason is None:
+            if self.failing.pop(feed.id, None) is not None:
+                log.warning("feed reachable again: %s: %s", publisher.name, feed.url, extra=where)
+            return
+        if self.failing.get(feed.id) == reason:
+            return
+        self.failing[feed.id] = reason
+        log.warning(
+            "feed unreachable: %s: %s: %s (retried later; logged again only if the reason changes)",
+            publisher.name,
+            feed.url,
+            reason,
+            extra={**where, "reason": reason},
+        )
 
     async def _poll_feed(
         self, publisher: Source, feed: Feed, report: CrawlReport

@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from newsloom.store import schema
-from newsloom.store.sql import replace_tag_links
+from newsloom.store.sql import EDITOR_RULE, replace_tag_links
 from newsloom.text import slugify
 
 BODY_CHARS = 6000
-EDITOR_RULE = "editor"  # articles.section_rule of a placement an editor made by hand
 
 
 @dataclass(slots=True)

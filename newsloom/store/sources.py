@@ -89,16 +89,21 @@ class SourceStore:
 
     def _absorb_outlets(self, conn: sa.Connection, source_id: int, domain: str) -> None:
         """Outlets created from pages of this publisher's domain before an operator added it become this one: one
-        publisher, one outlet."""
+        publisher, one outlet, reached at their old addresses too, with their logo where the operator gave none."""
         table, articles = schema.sources, schema.articles
         rows = conn.execute(
-            sa.select(table.c.id, table.c.slug).where(
+            sa.select(table.c.id, table.c.slug, table.c.logo_url).where(
                 table.c.domain == domain, table.c.id != source_id, table.c.name_rank < OPERATOR_NAMED
             )
         ).all()
         others = [row.id for row in rows]
         if not others:
             return
+        # The logo its pages gave stays where the operator gave none.
+        if logo := next((row.logo_url for row in rows if row.logo_url), None):
+            conn.execute(
+                table.update().where(table.c.id == source_id, table.c.logo_url.is_(None)).values(logo_url=logo)
+            )
         # Their addresses, and the addresses they had inherited, now lead to this publisher's page.
         slugs = schema.outlet_slugs
         conn.execute(slugs.update().where(slugs.c.source_id.in_(others)).values(source_id=source_id))

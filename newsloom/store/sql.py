@@ -32,6 +32,8 @@ from newsloom.store.search import SearchFilters, in_language, search_index_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
+EDITOR_RULE = "editor"  # articles.section_rule of a placement an editor made by hand (admin)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -112,7 +114,7 @@ class SQLStore:
             article_id = existing.id
             # A new version of the page knows nothing of the portal's decisions about the article: its story,
             # its translation link, an administrator having hidden or placed it. Those stay as stored.
-            if existing.section_rule == "editor":  # an editor's placement outlives new versions of the page
+            if existing.section_rule == EDITOR_RULE:  # an editor's placement outlives new versions of the page
                 for key in ("section_slug", "section_rule", "section_confidence"):
                     del values[key]
             for key, unset in (
@@ -374,6 +376,18 @@ class SQLStore:
         from_row = summary_from_row if summaries else article_from_row
         with self.engine.connect() as conn:
             return [from_row(row) for row in conn.execute(query)]
+
+    def other_language_counts(self, edition: str) -> dict[str | None, int]:
+        """How many visible originals a reader of ``edition`` cannot read, by language (None: unknown): what an
+        edition with nothing to show tells its reader is waiting on the "Other languages" page."""
+        table = schema.articles
+        query = (
+            sa.select(table.c.language, sa.func.count())
+            .where(table.c.hidden.is_(False), not_in_edition_clause(table, edition))
+            .group_by(table.c.language)
+        )
+        with self.engine.connect() as conn:
+            return {language: int(count) for language, count in conn.execute(query)}
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:

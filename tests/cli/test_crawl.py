@@ -138,3 +138,119 @@ def test_run_crawls_and_serves_in_one_process(tmp_path: Path) -> None:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)
     assert count_articles(data) == 3
+
+
+STARTER = """
+[[source]]
+name = "Closed Port"
+homepage = "http://127.0.0.1:{closed}/"
+language = "vi"
+
+[[source.feed]]
+url = "http://127.0.0.1:{closed}/rss.xml"
+kind = "rss"
+
+[[source]]
+name = "Outside Guard"
+homepage = "http://127.0.0.2:{closed}/"
+language = "vi"
+
+[[source.feed]]
+url = "http://127.0.0.2:{closed}/rss.xml"
+kind = "rss"
+"""
+
+# `newsloom run` with the shipped starter list replaced by ``argv[1]`` (the real one names publishers on the
+# internet, which tests never reach).
+RUN_WITH_STARTER = """
+import sys
+from pathlib import Path
+
+import newsloom.sources.registry as registry
+
+registry.DEFAULT_SOURCES = Path(sys.argv[1])
+from newsloom.cli import main
+
+sys.argv = ["newsloom", *sys.argv[2:]]
+main()
+"""
+
+
+def feed_polls(data: Path) -> dict[str, int]:
+    with sqlite3.connect(data / "newsloom.db") as conn:
+        return dict(conn.execute("SELECT url, error_streak FROM feeds").fetchall())
+
+
+@pytest.mark.slow
+def test_run_seeds_an_empty_store_and_reports_each_unreachable_feed_once(tmp_path: Path) -> None:
+    """An offline first start: the starter sources are imported, the portal serves, and each unreachable feed (a
+    closed loopback port, an address the guard refuses) is one log line however many polls fail the same way."""
+    data, port, closed = tmp_path / "data", free_port(), free_port()  # nothing listens on ``closed``
+    starter = tmp_path / "starter.toml"
+    starter.write_text(STARTER.format(closed=closed), encoding="utf-8")
+    env = {
+        **os.environ,
+        **FAST,
+        "NEWSLOOM_ALLOW_NETWORKS": "127.0.0.1/32",  # 127.0.0.2 stays refused by the guard
+        "NEWSLOOM_POLL_INTERVAL_SECONDS": "1",
+        "NEWSLOOM_POLL_MIN_SECONDS": "1",
+        "NEWSLOOM_POLL_MAX_SECONDS": "1",
+        "NEWSLOOM_FETCH_RETRIES": "0",
+    }
+    argv = ["--data-dir", str(data), "run", "--starter-sources", "--port", str(port)]
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_WITH_STARTER, str(starter), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        page, polls = "", {}
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode()
+                polls = feed_polls(data)
+                if len(polls) == 2 and min(polls.values()) >= 3:
+                    break
+            except (OSError, sqlite3.Error):
+                pass
+            time.sleep(0.3)
+        assert "Nothing here yet" in page, page[-2000:]
+        assert len(polls) == 2 and min(polls.values()) >= 3, polls  # several failed polls of each feed
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    lines = stderr.splitlines()
+    assert "imported the 2 starter sources (2 entry points)" in lines[0]
+    assert "Traceback" not in stderr
+    unreachable = [json.loads(line) for line in lines if '"feed unreachable' in line]
+    assert sorted(entry["feed"] for entry in unreachable) == sorted(polls), stderr
+    reasons = {entry["feed"]: entry["reason"] for entry in unreachable}
+    assert "not public" in reasons[f"http://127.0.0.2:{closed}/rss.xml"]
+    assert "ConnectError" in reasons[f"http://127.0.0.1:{closed}/rss.xml"]
+    assert len(lines) == 2 + len(unreachable), stderr  # the two start-up lines, then one per feed: nothing else
+
+
+def test_starter_sources_go_only_into_an_empty_store(tmp_path: Path) -> None:
+    """A store with articles, or with an operator's own sources, is never re-seeded (nor are removed sources back)."""
+    from newsloom.cli.context import AppContext
+    from newsloom.cli.crawl import _seed
+    from newsloom.store.sources import SourceStore
+    from tests.support.articles import make_article
+
+    with_articles = AppContext(data_dir=tmp_path / "articles")
+    with_articles.store.upsert_article(make_article(1))
+    _seed(with_articles)
+    assert [source.feeds for source in SourceStore(with_articles.store.engine).list_sources()] == [[]]  # its outlet
+
+    empty = AppContext(data_dir=tmp_path / "empty")
+    _seed(empty)
+    registry = SourceStore(empty.store.engine)
+    seeded = [source.name for source in registry.list_sources()]
+    assert "VnExpress" in seeded and len(seeded) >= 10
+    assert registry.remove_source("VnExpress")
+    _seed(empty)
+    assert "VnExpress" not in [source.name for source in registry.list_sources()]

@@ -156,7 +156,8 @@ def test_f9_stored_fields_are_bounded_and_cuts_reported(tmp_path: Path) -> None:
         title, tags = conn.execute("SELECT title, tags FROM articles").fetchone()
     assert len(title) <= 500 and len(json.loads(tags)) == 100
     long_url = newsloom(data, "import", "--url", "https://news.example.com/" + "x" * 120_000, str(page))
-    assert long_url.returncode == 1 and "URL longer than 2048 characters" in long_url.stdout
+    # refused before anything is read: click's usage error (status 2), the reason on stderr
+    assert long_url.returncode != 0 and "URL longer than 2048 characters" in long_url.stdout + long_url.stderr
     assert count_articles(data) == 1
 
 

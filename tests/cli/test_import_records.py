@@ -10,7 +10,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,8 @@ from newsloom.settings import Settings
 from newsloom.store import open_store, schema
 from newsloom.store.comments import CommentStore
 from newsloom.store.enrichment import Enriched, EnrichmentStore
-from tests.conftest import article_html, corpus
 from tests.enrich.translate.helpers import VI_SENTENCES, translation_server
-from tests.postgres import postgres_server
+from tests.support.pages import article_html, corpus
 
 STORM = (
     "The storm reached the coast early on Tuesday, bringing heavy rain and strong winds to several towns. Officials "
@@ -232,12 +231,10 @@ def test_export_then_import_moves_a_store_to_sqlite_without_loss(tmp_path: Path)
     engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        if url is None:
-            pytest.skip("PostgreSQL is not installed (scripts/test-services.sh installs it)")
-        yield url
+@pytest.fixture
+def postgres(pg_database: Callable[[], str]) -> str:
+    """A new empty database on the session's PostgreSQL cluster."""
+    return pg_database()
 
 
 def test_export_then_import_moves_a_store_to_postgresql_without_loss(tmp_path: Path, postgres: str) -> None:
@@ -305,6 +302,7 @@ def test_records_and_pages_in_one_import_with_progress_lines(tmp_path: Path, mon
     assert languages["https://sport.example.com/football/final"] == "en"
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_the_vietnamese_stream_imports_as_it_is_and_round_trips(tmp_path: Path) -> None:
     articles = corpus("vietnamese-stream") / "articles.jsonl"
@@ -325,6 +323,7 @@ def test_the_vietnamese_stream_imports_as_it_is_and_round_trips(tmp_path: Path) 
     assert "import: 0 new, 0 updated, 402 skipped" in again.stdout
 
 
+@pytest.mark.slow  # real processes, piped
 def test_export_piped_into_import_in_real_processes(tmp_path: Path) -> None:
     """The documented move, `newsloom export | newsloom --database-url ... import -`, with a real pipe."""
     records = write_jsonl(tmp_path / "in.jsonl", storm_records())

@@ -617,7 +617,7 @@ def test_vietnamese_stream_groups_by_event() -> None:
     ]
     grouping = group_into_stories(docs)
     gold = {i: row["event"] for i, row in enumerate(rows)}
-    assert _bcubed_f1(grouping, gold) >= 0.90
+    assert _bcubed_f1(grouping, gold) >= floor("stories", "vietnamese_stream_all_bcubed_f1")
     assert max(Counter(grouping.values()).values()) <= 10
 
 

@@ -11,7 +11,7 @@ from newsloom.enrich.tags.clean import clean_publisher_tags, is_noise
 from newsloom.enrich.tags.merge import clean_name, merge_tags, strip_dateline
 from newsloom.enrich.tags.ner import Entity, recognizer_for
 from newsloom.section_scheme import fold
-from tests.conftest import corpus
+from tests.support.pages import corpus
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_one_tag_per_entity_across_spellings_and_languages() -> None:
         Entity("Trump", "organisation"),
     ]
     vi_tags, vi_kinds = merge_tags(["Mỹ", "Donald Trump"], vietnamese, "Mỹ áp thuế mới", "Ông Trump nói")
-    en_tags, en_kinds = merge_tags(["USA", "Trade", "US Open", "General news"], english, "U.S. tariffs", None)
+    en_tags, en_kinds = merge_tags(["USA", "Trade", "US Open", "General news", "trade"], english, "U.S. tariffs", None)
     assert vi_tags == ["United States", "Donald Trump"] and vi_kinds == {
         "United States": "place",
         "Donald Trump": "person",

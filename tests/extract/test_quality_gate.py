@@ -26,6 +26,7 @@ MIN_F1 = floor("extract", "aeb_test_body_f1")
 MIN_PRECISION = floor("extract", "aeb_test_body_precision")
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_aeb_test_part_body_scores_hold() -> None:
     root = corpus("article-extraction-benchmark")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from newsloom.fetch.local import iter_local_pages
@@ -86,6 +87,7 @@ def assert_finished(store: SQLStore, image_urls: list[str], settings: Settings) 
         assert storage.read(f"{media.digest[:2]}/{media.digest}-{media.widths[0]}.jpg") is not None
 
 
+@pytest.mark.slow  # a real import process, killed
 def test_rerun_of_a_killed_import_finishes_enrichment_stories_and_pictures(tmp_path: Path) -> None:
     data = tmp_path / "data"
     # The fetcher's guard refuses loopback unless allowed: the stand-in CDN is on 127.0.0.1.

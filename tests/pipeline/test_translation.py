@@ -245,3 +245,35 @@ def test_a_translated_edition_meets_its_original_and_english_coverage_in_one_sto
     update_stories(store)
     stories = {a: store.get_article(a).story_id for a in (original_id, edition.id, coverage_id)}  # type: ignore[union-attr]
     assert None not in stories.values() and len(set(stories.values())) == 1, stories
+
+
+def test_a_server_without_the_pair_is_a_skip_not_a_failure(store: SQLStore, settings: Settings) -> None:
+    """LibreTranslate lists what it translates (GET /languages) and answers 400 "pt is not supported" otherwise:
+    Portuguese articles stored first are skipped as "no model for pt→en", never stopping the run before the
+    Vietnamese one."""
+    from newsloom.enrich.translate.base import NoModelError
+    from newsloom.enrich.translate.remote import LibreTranslateTranslator
+
+    portuguese = [
+        store.upsert_article(
+            Article(
+                url=f"https://pt.example/{n}",
+                canonical_url=f"https://pt.example/{n}",
+                language="pt-BR",
+                title=f"O governo anunciou medidas {n}",
+                blocks=[Block(BlockKind.PARAGRAPH, "A inflação caiu.")],
+            )
+        ).article_id
+        for n in range(4)
+    ]
+    original_id = _import(store, vietnamese_page())
+    with translation_server() as (url, state):
+        configured = settings.model_copy(update={"translate_backend": "libretranslate", "translate_url": url})
+        stats = translate_pending(store, configured)
+        with pytest.raises(NoModelError) as raised:  # a server that does not list its pairs still says so
+            LibreTranslateTranslator(url).translate(["A inflação caiu."], "pt", "en")
+    assert stats.editions == 1 and stats.failed == 0 and stats.stopped is None
+    assert stats.skipped == {"no model for pt→en": 4} and _edition(store, original_id) is not None
+    assert all(request["source"] == "vi" for request in state.requests[:-1])  # none sent for the skipped ones
+    assert raised.value.reason == "no model for pt→en" and "pt is not supported" in raised.value.hint
+    assert {job.status for a in portuguese for job in TranslationStore(store.engine).jobs_for(a)} == {"skipped"}

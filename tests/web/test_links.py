@@ -20,6 +20,7 @@ MAX_PAGES = 600
 _HREF = re.compile(r'(?:href|src)="([^"#]+)"')
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_every_internal_link_resolves(settings: Settings, store: SQLStore) -> None:
     report = process_pages(iter_local_pages([corpus("article-extraction-benchmark") / "html"]), store)

@@ -31,6 +31,23 @@ def test_an_absorbed_outlets_old_address_moves_permanently_to_its_new_page(site:
         assert client.get("/outlet/never-was").status_code == 404
 
 
+def test_the_operators_source_keeps_the_logo_its_pages_gave(site: Site) -> None:
+    with site.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE sources SET logo_url = 'https://example.com/logo.png' WHERE slug = 'example-com'")
+    sources = SourceStore(site.store.engine)
+    assert sources.add_source(
+        Source(name="Example News", slug="example-news", homepage="https://example.com/")
+    ).logo_url == ("https://example.com/logo.png")
+    own = Source(
+        name="Other Daily", slug="other-daily", homepage="https://other.example.org/", logo_url="https://o/l.png"
+    )
+    with site.store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE sources SET logo_url = 'https://other.example.org/x.png' WHERE domain = 'example.org'"
+        )
+    assert sources.add_source(own).logo_url == "https://o/l.png"  # the operator's own logo wins
+
+
 def test_the_moved_address_follows_a_second_take_over(site: Site) -> None:
     sources = SourceStore(site.store.engine)
     sources.add_source(Source(name="Example News", slug="example-news", homepage="https://example.com/"))

@@ -14,6 +14,7 @@ from newsloom.store import SQLStore
 from newsloom.web import create_app
 from tests.conftest import LiveServer
 from tests.support.articles import make_article
+from tests.support.editions import vietnamese
 
 
 @pytest.fixture
@@ -27,6 +28,45 @@ def test_empty_home_says_how_to_import(portal: tuple[str, SQLStore]) -> None:
     response = httpx.get(url + "/")
     assert response.status_code == 200
     assert "Nothing here yet" in response.text and "newsloom import" in response.text
+
+
+def test_empty_store_with_sources_says_they_are_being_crawled(portal: tuple[str, SQLStore]) -> None:
+    """A first `make run`: sources, no article yet. The home says the feeds are followed, not how to add some."""
+    from newsloom.model import Feed, Source
+    from newsloom.store.sources import SourceStore
+
+    url, store = portal
+    feeds = [Feed(f"https://herald.example/{name}.rss", "rss") for name in ("home", "world")]
+    SourceStore(store.engine).add_source(Source("Coast Herald", "https://herald.example/", feeds=feeds))
+    english = httpx.get(url + "/en/").text
+    assert "The crawler follows 2 feeds" in english and "newsloom sources list" in english
+    assert "newsloom import PATH" not in english
+    assert "Trình thu thập đang theo dõi 2 nguồn tin" in httpx.get(url + "/vi/").text
+
+
+def test_edition_with_only_other_languages_says_where_they_are(portal: tuple[str, SQLStore]) -> None:
+    """A store of Vietnamese articles and no model: the English home counts them, links to Other languages and
+    names the model to install, instead of claiming the store is empty; the Vietnamese home lists them."""
+    url, store = portal
+    for number in range(1, 4):
+        store.upsert_article(vietnamese(number, f"Tin số {number}"))
+    english = httpx.get(url + "/en/").text
+    assert "Nothing here yet" not in english and "The store has no articles" not in english
+    assert "No articles in English yet" in english
+    assert "The store holds 3 articles in other languages" in english
+    assert '<a href="/en/other-languages">Other languages</a>' in english
+    assert "newsloom models install vi en" in english
+    assert "Tin số 1" in httpx.get(url + "/en/other-languages").text
+    vietnamese_home = httpx.get(url + "/vi/").text
+    assert "Tin số 3" in vietnamese_home and "Chưa có bài viết nào bằng" not in vietnamese_home
+
+
+def test_vietnamese_edition_empty_of_vietnamese_says_so_in_vietnamese(portal: tuple[str, SQLStore]) -> None:
+    url, store = portal
+    store.upsert_article(make_article(1, language="en"))
+    page = httpx.get(url + "/vi/").text
+    assert "Kho có 1 bài viết bằng ngôn ngữ khác" in page and "Ngôn ngữ khác</a>" in page
+    assert "newsloom models install en vi" in page
 
 
 def test_home_lists_latest_articles_with_outlet(portal: tuple[str, SQLStore]) -> None:

@@ -224,7 +224,7 @@ def merge_tags(
                 tags.append(display)
                 kinds[display] = key[0]
             used.add(key[1])
-        elif tag not in kinds and folded not in {fold(seen) for seen in kinds}:
+        elif fold(tag) not in {fold(seen) for seen in kinds}:  # "US politics" beside "Politics" is its own
             tags.append(tag)
             kinds[tag] = known_kind or "topic"
     listed = {fold(tag) for tag in tags}

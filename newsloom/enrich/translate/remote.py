@@ -25,9 +25,10 @@ from typing import Any
 import httpcore
 import httpx
 
-from newsloom.enrich.translate.base import TranslationError, check_count
+from newsloom.enrich.translate.base import NoModelError, TranslationError, check_count
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+LANGUAGES_DEADLINE = 5.0  # seconds for LibreTranslate's list of pairs, asked once per run
 _DEADLINE: ContextVar[float | None] = ContextVar("translation_request_deadline", default=None)
 
 
@@ -180,12 +181,34 @@ class LibreTranslateTranslator(_HTTPBackend):
     def __init__(self, url: str, api_key: str | None = None, **options: Any) -> None:
         super().__init__(url, api_key, **options)
         self.model = self.url
+        self._pairs: dict[str, set[str]] | None = None  # GET /languages: source -> targets, asked once
+
+    def supports(self, source: str, target: str) -> bool:
+        """Whether the server lists the pair (``GET /languages``, asked once); a server that cannot say is
+        assumed to, and a real answer to a request decides."""
+        if self._pairs is None:
+            # Bounded as a translation request is (a server dripping bytes must not hold the run): a few seconds.
+            limit = min(self.deadline, LANGUAGES_DEADLINE) if self.deadline > 0 else LANGUAGES_DEADLINE
+            token = _DEADLINE.set(time.monotonic() + limit)
+            try:
+                answer = self.client.get(self.url + "/languages").json()
+                self._pairs = {str(item["code"]): set(item.get("targets") or []) for item in answer}
+            except (httpx.HTTPError, httpcore.TimeoutException, ValueError, TypeError, KeyError):
+                self._pairs = {}
+            finally:
+                _DEADLINE.reset(token)
+        return not self._pairs or target in self._pairs.get(source, set())
 
     def _batch(self, texts: list[str], source: str, target: str) -> list[str]:
         payload: dict[str, Any] = {"q": texts, "source": source, "target": target, "format": "text"}
         if self.api_key:
             payload["api_key"] = self.api_key
-        answer = self._post("/translate", payload)
+        try:
+            answer = self._post("/translate", payload)
+        except TranslationError as error:  # "pt is not supported": the server has no model for the pair
+            if " answered 400" in error.reason and "not supported" in error.reason:
+                raise NoModelError(source, target, error.reason) from error
+            raise
         translated = answer.get("translatedText") if isinstance(answer, dict) else None
         if isinstance(translated, str):
             translated = [translated]

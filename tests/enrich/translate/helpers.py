@@ -94,6 +94,13 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (the timeout tests): nothing to answer
 
+    def do_GET(self) -> None:
+        if self.path == "/languages":  # LibreTranslate's list of what it translates
+            self._send(200, [{"code": "vi", "name": "Vietnamese", "targets": ["en"]},
+                             {"code": "en", "name": "English", "targets": ["vi"]}])  # fmt: skip
+        else:
+            self._send(404, {"error": "not found"})
+
     def do_POST(self) -> None:
         state = self.server.state  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length", 0))
@@ -106,7 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if state.mode == "slow":
             time.sleep(2)
-        if self.path == "/translate":
+        if self.path == "/translate" and payload.get("source") not in ("vi", "en"):
+            self._send(400, {"error": f"{payload.get('source')} is not supported"})
+        elif self.path == "/translate":
             texts = payload["q"] if isinstance(payload["q"], list) else [payload["q"]]
             answers = [answer_for(text) for text in texts]
             if state.mode == "short":
