@@ -280,3 +280,39 @@ def test_a_known_surname_joins_a_full_name_only_by_its_last_word() -> None:
     entities = [Entity("Trump Organization", "person"), Entity("Trump", "person")]
     tags, kinds = merge_tags([], entities, "Ông Trump kiện Bộ Tài chính", None)
     assert tags == ["Donald Trump"] and kinds == {"Donald Trump": "person"}
+
+
+def test_organisations_are_read_from_their_head_noun() -> None:
+    """The CRF tags "Bộ Tài chính Mỹ" a place (or cuts it after "Bộ"); a capitalised head noun and the capitalised
+    words after it are the organisation, a company without its generic noun, a person after it not part of it."""
+    recognizer = recognizer_for("vi")
+    assert recognizer is not None
+    text = (
+        "Ông Trump kiện Bộ Tài chính Mỹ.\nThứ trưởng Bộ Xây dựng Nguyễn Danh Huy cho biết Bộ đã ký hợp đồng."
+        "\nThủ tướng tiếp Chủ tịch Tập đoàn Texhong. Công ty cổ phần Quốc Cường Gia Lai vừa công bố báo cáo."
+    )
+    organisations = {entity.text for entity in recognizer.entities([text])[0] if entity.kind == "organisation"}
+    assert {"Bộ Tài chính Mỹ", "Bộ Xây dựng", "Texhong", "Quốc Cường Gia Lai"} <= organisations
+    assert not [name for name in organisations if "Nguyễn" in name or name.startswith(("Tập đoàn", "Công ty"))]
+
+
+def test_a_lunar_year_is_no_name() -> None:
+    """The CRF tags the year of "Tết Nguyên đán Bính Ngọ" a place, and the family-name repair would make "Đinh Dậu"
+    a person: a lunar year is a date."""
+    recognizer = recognizer_for("vi")
+    assert recognizer is not None
+    texts = ["Dự báo thời tiết Tết Nguyên đán Bính Ngọ ở Hà Nội.", "Hội thảo dự báo thời tiết Tết Nguyên đán Đinh Dậu."]
+    found = recognizer.entities(texts)
+    assert Entity("Hà Nội", "place") in found[0]
+    assert not [entity for entity in found[0] + found[1] if entity.text in ("Bính Ngọ", "Đinh Dậu")]
+
+
+def test_an_address_is_not_a_tag() -> None:
+    """A street named after a person ("đường Trần Phú", a person by the family-name repair) or a ward is where in
+    the city a report happens; the city stays."""
+    recognizer = recognizer_for("vi")
+    assert recognizer is not None
+    text = "Trụ sở mới xây trên đường Trần Phú, ven biển trung tâm Nha Trang.\nNgày 24/1, tại phường Phước Long, nhóm thợ sơn."
+    names = {entity.text for entity in recognizer.entities([text])[0]}
+    assert "Nha Trang" in names
+    assert not names & {"Trần Phú", "Phước Long"}

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from newsloom.section_scheme import fold
+
 log = logging.getLogger(__name__)
 
 TEXT_CHARS = 1000  # title, lead and the start of the body: where an article names who and where it is about (and
@@ -75,11 +77,13 @@ class UndertheseaRecognizer:
         install()  # underthesea's own features are quadratic in a sentence's length; same features, linear
         self._ner = ner
 
-    def _one(self, text: str) -> list[Entity]:
+    def _one(self, text: str) -> tuple[list[Entity], list[Entity]]:
         """Entities of one text. The 2017 CRF model's spans are loose ("Nga Vladimir Putin", "nước Võ Văn Thưởng",
         "hôm thứ Ba"), so only proper nouns (POS ``Np``, one word segment each) inside a span are names: a span's
-        last proper noun for a person (the name after any country or title), each proper noun otherwise."""
+        last proper noun for a person (the name after any country or title), each proper noun otherwise;
+        and, apart (not repaired), the organisations named by a head noun (``_organisations``)."""
         found: list[Entity] = []
+        organisations: list[Entity] = []
         for sentence in _sentences(text[:TEXT_CHARS]):
             try:
                 tokens = self._ner(sentence)
@@ -88,6 +92,7 @@ class UndertheseaRecognizer:
                 continue
             span: list[str] = []
             kind: str | None = None
+            previous = ""
             for word, pos, _chunk, tag in [*tokens, ("", "", "", "O")]:
                 label = _VI_KINDS.get(tag[2:]) if tag[:2] in ("B-", "I-") else None
                 if span and (label is None or tag.startswith("B-") or label != kind):
@@ -97,12 +102,18 @@ class UndertheseaRecognizer:
                     span, kind = [], None
                 if label is not None:
                     kind = label
-                    if pos == "Np":
+                    if pos == "Np" and previous.casefold() not in _ADDRESS_NOUNS:
                         span.append(word)
-        return found
+                previous = word
+            organisations.extend(_organisations(tokens))
+        return found, organisations
 
     def entities(self, texts: Sequence[str]) -> list[list[Entity]]:
-        return [_keep_surnames(self._one(text)) for text in texts]
+        result = []
+        for text in texts:
+            found, organisations = self._one(text)
+            result.append(_keep_surnames(found) + organisations)
+        return result
 
 
 # Vietnamese family names: a name of two to four syllables starting with one is a person, whatever the CRF said.
@@ -143,6 +154,74 @@ _ONE_SYLLABLE_PLACES = frozenset(
 )
 
 
+# Nouns that make the name after them an address, not a subject: a street ("đường Trần Phú", named after a
+# person), a ward, commune, hamlet or village ("phường Phước Long", "bản Xà Khía"). Articles are about the city or
+# province; the address says where in it.
+_ADDRESS_NOUNS = frozenset(
+    ["đường", "phố", "ngõ", "hẻm", "phường", "xã", "thôn", "bản", "ấp", "tổ dân phố", "khu phố", "số nhà"]
+)
+
+# Nouns that open an organisation's name ("Bộ Công Thương", "Sở Xây dựng TPHCM", "Trường THCS Vân Hán"): the 2017
+# CRF tags most such names a place, cut after the noun, or not at all. A company's generic noun is not part of its
+# tag ("Tập đoàn Texhong" is Texhong).
+_ORGANISATION_HEADS = frozenset(
+    [
+        "bộ",
+        "sở",
+        "cục",
+        "chi cục",
+        "tổng cục",
+        "viện",
+        "hội đồng",
+        "ủy ban",
+        "tòa án",
+        "trường",
+        "đại học",
+        "bệnh viện",
+        "ngân hàng",
+        "trung tâm",
+        "hiệp hội",
+        "liên đoàn",
+    ]
+)
+_COMPANY_HEADS = frozenset(["tập đoàn", "công ty", "tổng công ty"])
+_COMPANY_FORMS = frozenset(["cổ phần", "tnhh", "trách nhiệm hữu hạn"])
+MAX_ORGANISATION_WORDS = 6
+
+
+def _organisations(tokens: Sequence[Sequence[str]]) -> list[Entity]:
+    """Organisations named by a capitalised head noun and the capitalised words after it, whatever the CRF said:
+    "Bộ Tài chính Mỹ", "Chi cục Quản lý thị trường TPHCM"; a company by the proper nouns after its generic noun
+    ("Công ty cổ phần Quốc Cường Gia Lai" -> "Quốc Cường Gia Lai"). A person's name after the head ends it ("Bộ Xây
+    dựng Nguyễn Danh Huy" -> "Bộ Xây dựng")."""
+    found = []
+    words = [(token[0], token[1]) for token in tokens]
+    index = 0
+    while index < len(words):
+        word, _pos = words[index]
+        head = word.casefold()
+        index += 1
+        if not word[:1].isupper() or (head not in _ORGANISATION_HEADS and head not in _COMPANY_HEADS):
+            continue
+        company = head in _COMPANY_HEADS
+        name: list[str] = []
+        while index < len(words) and len(name) < MAX_ORGANISATION_WORDS:
+            following, pos = words[index]
+            if company and not name and following.casefold() in _COMPANY_FORMS | _COMPANY_HEADS:
+                index += 1
+                continue
+            syllables = following.split()
+            if not following[:1].isupper() or (company and pos != "Np"):
+                break
+            if pos == "Np" and syllables[0].casefold() in _FAMILY_NAMES and 2 <= len(syllables) <= 4:
+                break  # a person: "Thứ trưởng Bộ Xây dựng Nguyễn Danh Huy"
+            name.append(following)
+            index += 1
+        if name:
+            found.append(Entity(" ".join(name if company else [word, *name]), "organisation"))
+    return found
+
+
 def _keep_surnames(found: list[Entity]) -> list[Entity]:
     """The repaired entities of one text. A lone syllable tagged a person is kept where it is a surname news uses
     alone for one person ("Tổng thống Putin", "ông Trump": ``aliases.py``); ``merge.py`` then makes it that
@@ -159,11 +238,22 @@ def _keep_surnames(found: list[Entity]) -> list[Entity]:
     return kept
 
 
+# A lunar year's name ("Tết Bính Ngọ", "năm Ất Tỵ"): a date, though capitalised like a name (and "Đinh", a stem,
+# is also a family name).
+_LUNAR_YEARS = frozenset(
+    fold(f"{stem} {branch}")
+    for stem in ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+    for branch in ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+)
+
+
 def _vietnamese_entity(entity: Entity) -> Entity | None:
     """Repairs to the 2017 CRF's output: a lone capitalised syllable is a sentence start or a given name used alone
     ("Thuế", "Tờ", "Linh"), not a tag; an acronym is an organisation ("MBS", "UBCKNN") unless it is a code
     ("NĐ-CP"); a family name opens a person's name ("Hồ Đức Phớc" was tagged a place)."""
     text = entity.text.strip()
+    if fold(text) in _LUNAR_YEARS:
+        return None
     syllables = text.replace("-", " ").split()
     letters = [ch for ch in text if ch.isalpha()]
     if letters and all(ch.isupper() for ch in letters) and "." not in text:
