@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, Ticker, err_console
 
 if TYPE_CHECKING:
     from newsloom.pipeline import StageReport
@@ -25,8 +25,8 @@ def run_batch_stages(app: AppContext) -> StageReport:
     """Media, translation, stories, enrichment; a status line on a terminal, a summary line per stage."""
     from newsloom.pipeline import run_batch
 
-    with err_console.status("after store") as status:  # shown on a terminal only
-        stages = run_batch(app.store, app.settings, on_stage=lambda name: status.update(STAGE_LABELS[name]))
+    with Ticker("after store") as tick:  # a spinner on a terminal, a line every 10 s otherwise
+        stages = run_batch(app.store, app.settings, on_stage=lambda name: tick.update(STAGE_LABELS[name]))
     if stages.media is not None and stages.media.counts:
         counts = stages.media.counts
         err_console.print(f"images: {counts['stored']} stored, {counts['failed']} unavailable, {counts['known']} known")

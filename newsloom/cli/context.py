@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -153,3 +153,62 @@ def progress_bar() -> Progress:
                 )
 
     return LineProgress()
+
+
+class Ticker:
+    """Progress of a long step that has no count to advance (grouping stories, translating, the batch stages after
+    an import, a crawl round): a spinner on a terminal; piped or redirected, a plain line on stderr every
+    ``PROGRESS_EVERY`` seconds from a background thread (``description: N s``, then what ``detail`` says), so a log
+    file shows the command alive through minutes of work instead of silence until its summary.
+
+    ``with Ticker("grouping stories") as tick: ...; tick.update("translating")``. ``spinner=False`` leaves the
+    terminal to a display of the caller's own (the crawl's live line)."""
+
+    def __init__(self, description: str, detail: Callable[[], str] | None = None, *, spinner: bool = True) -> None:
+        import threading
+        import time
+
+        self.description = description
+        self.detail = detail
+        self.spinner = spinner
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._status: Any = None
+
+    def update(self, description: str) -> None:
+        self.description = description
+        if self._status is not None:
+            self._status.update(description)
+
+    def line(self) -> str:
+        """What the next progress line says."""
+        import time
+
+        text = f"{self.description}: {time.monotonic() - self.started:.0f} s"
+        if self.detail is not None and (detail := self.detail()):
+            text += f"; {detail}"
+        return text
+
+    def _tick(self) -> None:
+        while not self._stop.wait(max(PROGRESS_EVERY, 0.05)):  # read each time: tests shorten it
+            err_console.print(self.line(), markup=False, highlight=False)
+
+    def __enter__(self) -> Ticker:
+        import threading
+
+        if err_console.is_terminal:
+            if self.spinner:
+                self._status = err_console.status(self.description)
+                self._status.__enter__()
+        else:
+            self._thread = threading.Thread(target=self._tick, name="newsloom-progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._status is not None:
+            self._status.__exit__(None, None, None)

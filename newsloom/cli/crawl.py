@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, Ticker, err_console
 
 if TYPE_CHECKING:  # the crawler, the pipeline and the web stack load when a command runs (start-up time)
     from rich.progress import Progress
@@ -76,11 +76,17 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 
     store = app.store
 
+    latest: list[CrawlReport] = []
+
     async def crawl() -> CrawlReport | None:
-        with _progress() as progress:
+        # --once not on a terminal: a line every 10 s (a round over many feeds takes minutes); crawling forever logs
+        # what fails instead, not a line every 10 s for ever.
+        ticker = Ticker("crawling", lambda: _line(latest[-1]) if latest else "", spinner=False)
+        with _progress() as progress, ticker if once else contextlib.nullcontext():
             task = progress.add_task("crawling…")
 
             def show(report: CrawlReport) -> None:
+                latest[:] = [report]
                 progress.update(task, description=_line(report))
 
             async with Crawler(app.settings, store, on_progress=show) as crawler:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from newsloom.cli.batch import run_batch_stages
-from newsloom.cli.context import AppContext, err_console, progress_bar
+from newsloom.cli.context import AppContext, Ticker, err_console, progress_bar
 from newsloom.errors import NewsloomError
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.records import Record
@@ -188,7 +188,7 @@ def stories_command(app: AppContext) -> None:
     """Group articles without a story into stories (import and crawl do this after each batch)."""
     from newsloom.pipeline import update_stories
 
-    with err_console.status("grouping stories"):
+    with Ticker("grouping stories"):
         changes = update_stories(app.store)
     _print_stories(changes)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsloom.cli.context import AppContext, err_console
+from newsloom.cli.context import AppContext, Ticker, err_console
 from newsloom.errors import NewsloomError
 
 
@@ -49,7 +49,7 @@ def run_translation(app: AppContext, *, retry_now: bool = False, always: bool = 
     if active_backend(app.settings) == "none":
         return None
     try:
-        with err_console.status("translating"):  # shown on a terminal only
+        with Ticker("translating"):  # a spinner on a terminal, a line every 10 s otherwise
             stats = translate_pending(app.store, app.settings, retry_now=retry_now)
     except NewsloomError as error:
         err_console.print(f"translate: {error.reason} (articles stored untranslated)", markup=False, soft_wrap=True)

@@ -272,7 +272,7 @@ class Crawler:
             return
         self.failing[feed.id] = reason
         log.warning(
-            "feed unreachable: %s: %s: %s (retried with backoff; reported again only if the reason changes)",
+            "feed unreachable: %s: %s: %s (retried later; logged again only if the reason changes)",
             publisher.name,
             feed.url,
             reason,

@@ -139,12 +139,19 @@ def dashboard(request: Request) -> Response:
     pending = portal.comments.pending()
     sections = portal.queries.sections()
     articles = {c.article_id: portal.store.get_article(c.article_id, include_hidden=True) for c in pending}
+    sources = SourceStore(portal.store.engine).list_sources()
+    # Feeds failing now, first on the page: an offline machine or a moved feed shows here, not only in the logs.
+    unreachable = sorted(
+        ((source, feed) for source in sources for feed in source.feeds if feed.error_streak),
+        key=lambda pair: (pair[0].name.casefold(), pair[1].url),
+    )
     return portal.render(
         request,
         "admin.html",
         pending=pending,
         articles=articles,
-        sources=SourceStore(portal.store.engine).list_sources(),
+        sources=sources,
+        unreachable=unreachable,
         sections=sections,
         flagged=ExtractionHealth(portal.store.engine).flagged(),
         unplaced=_with_guesses(EnrichmentStore(portal.store.engine).unplaced(50), sections),

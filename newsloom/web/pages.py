@@ -130,7 +130,8 @@ def home(request: Request) -> Response:
             outlets=portal.outlets_for(shown),
             tags=portal.queries.top_tags(12, recent=HOME_TAGS_OVER, edition=None if untranslated else edition),
             outlet_list=sorted(portal.outlet_directory().values(), key=lambda o: o.name.casefold())[:16],
-            elsewhere=_elsewhere(portal, edition) if not latest else {},
+            elsewhere=(elsewhere := _elsewhere(portal, edition) if not latest else {}),
+            feeds_followed=_feeds_followed(portal) if not (latest or elsewhere) else 0,
             csrf_token=token,
         )
 
@@ -143,6 +144,14 @@ def _elsewhere(portal: Portal, edition: str) -> dict[str, int]:
     with nothing readable must not tell its reader the store is empty when it holds articles it cannot show."""
     counts = portal.store.other_language_counts(edition)
     return dict(sorted(((code or "und", n) for code, n in counts.items()), key=lambda item: -item[1]))
+
+
+def _feeds_followed(portal: Portal) -> int:
+    """The entry points the crawler follows: an empty store with some is filling (a first `make run`), and its
+    home says so rather than how to add sources."""
+    from newsloom.store.sources import SourceStore
+
+    return sum(len(source.feeds) for source in SourceStore(portal.store.engine).list_sources())
 
 
 def _top_stories(portal: Portal, edition: str, most: int = 5) -> list[tuple[Story, int]]:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from newsloom.fetch.warc import iter_warc_pages
 from newsloom.model import FetchedPage
 from newsloom.pipeline import Outcome
+from newsloom.sources.crawler import Crawler
 from newsloom.store import open_store, schema
 from newsloom.store.sources import SourceStore
 from tests.fetch.site import FaultSite, Reply
@@ -230,4 +231,61 @@ def test_sitemap_index_news_sitemap_json_feed_and_section_page(tmp_path: Path) -
     assert report.articles[Outcome.NEW] == 6
     assert article_hits(site) == {news.path(n): 1 for n in range(6)}
     assert store.count_articles() == 6
+    store.close()
+
+
+def test_crawling_forever_logs_a_failing_feed_once_and_its_recovery_once(tmp_path: Path) -> None:
+    """A feed down for several polls is one warning, a new reason another, its return one more: never a line per
+    poll, never a traceback."""
+    import asyncio
+    import logging
+    import time
+
+    settings = crawl_settings(
+        tmp_path, poll_interval_seconds=1, poll_min_seconds=1, poll_max_seconds=1, fetch_retries=0
+    )
+    store = open_store(settings)
+    registry = SourceStore(store.engine)
+
+    def polls() -> int:
+        feed = registry.get_source("Flaky").feeds[0]  # type: ignore[union-attr]
+        return feed.error_streak
+
+    with FaultSite() as site:
+        NewsSite(site, count=1)
+        site.route("/feed.xml", Reply(503, b"down"))
+        register(store, "Flaky", site, ("/feed.xml", "rss"))
+
+        async def crawl_forever() -> None:
+            stop = asyncio.Event()
+            async with Crawler(settings, store) as crawler:
+                task = asyncio.create_task(crawler.run_forever(stop=stop))
+                for until, then in ((3, Reply(500, b"broken")), (5, None)):
+                    deadline = time.monotonic() + 30
+                    while polls() < until and time.monotonic() < deadline:
+                        await asyncio.sleep(0.1)
+                    if then is not None:
+                        site.route("/feed.xml", then)
+                NewsSite(site, count=1)  # the feed answers again
+                deadline = time.monotonic() + 30
+                while polls() and time.monotonic() < deadline:
+                    await asyncio.sleep(0.1)
+                stop.set()
+                await task
+
+        records: list[logging.LogRecord] = []
+        handler = logging.Handler(logging.DEBUG)
+        handler.emit = records.append  # type: ignore[method-assign]
+        logger = logging.getLogger("newsloom.sources.crawler")
+        logger.addHandler(handler)
+        try:
+            asyncio.run(crawl_forever())
+        finally:
+            logger.removeHandler(handler)
+    said = [record.getMessage() for record in records if record.levelno >= logging.WARNING]
+    assert len(said) == 3, said
+    assert said[0].startswith("feed unreachable: Flaky: ") and "HTTP 503" in said[0]
+    assert said[1].startswith("feed unreachable: Flaky: ") and "HTTP 500" in said[1]
+    assert said[2].startswith("feed reachable again: Flaky: ")
+    assert not any(record.exc_info for record in records)
     store.close()

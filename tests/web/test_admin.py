@@ -95,3 +95,43 @@ def test_admin_says_which_translation_backend_is_active_and_what_is_pending(
     assert "Backend in use: <strong>ctranslate2</strong>" in status and "Models: vi→en" in status
     assert "Pending: 1 into en" in status and "<li>1: no model for pt→en</li>" in status
     assert "Translation pending" in page
+
+
+def test_admin_lists_unreachable_feeds_with_reason_and_last_try(site: Site, settings: Settings) -> None:
+    """A crawl round against a closed loopback port and an address the guard refuses: both feeds are listed as
+    unreachable with their reason and the time of the failed poll; a feed that never failed is not."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from newsloom.sources.crawler import Crawler
+    from tests.support.web import free_port
+
+    closed = free_port()
+    registry = SourceStore(site.store.engine)
+    for name, host in (("Closed Port", "127.0.0.1"), ("Outside Guard", "127.0.0.2")):
+        registry.add_source(
+            Source(name, f"http://{host}:{closed}/", feeds=[Feed(f"http://{host}:{closed}/rss", "rss")])
+        )
+    add_feed(site)  # never polled: not unreachable
+    crawl_settings = settings.model_copy(
+        update={"allow_networks": "127.0.0.1/32", "fetch_retries": 0, "crawl_min_delay": 0.0}
+    )
+    before = datetime.now(UTC)
+
+    async def crawl() -> None:
+        async with Crawler(crawl_settings, site.store) as crawler:
+            await crawler.run_once("Closed Port")
+            await crawler.run_once("Outside Guard")
+
+    asyncio.run(crawl())
+    with site.client() as admin:
+        login(admin, site)
+        page = admin.get("/admin").text
+    section = page.split('id="unreachable-heading"', 1)[1].split("</section>", 1)[0]
+    rows = section.split('<tr class="unreachable">')[1:]
+    assert [row.split("<td>")[1].split("</td>")[0] for row in rows] == ["Closed Port", "Outside Guard"]
+    assert "ConnectError" in rows[0] and "not public" in rows[1]
+    assert "herald.example" not in section
+    for row in rows:
+        tried = datetime.fromisoformat(row.split('<time datetime="', 1)[1].split('"', 1)[0])
+        assert before.replace(microsecond=0) <= tried <= datetime.now(UTC)

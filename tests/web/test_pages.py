@@ -30,6 +30,20 @@ def test_empty_home_says_how_to_import(portal: tuple[str, SQLStore]) -> None:
     assert "Nothing here yet" in response.text and "newsloom import" in response.text
 
 
+def test_empty_store_with_sources_says_they_are_being_crawled(portal: tuple[str, SQLStore]) -> None:
+    """A first `make run`: sources, no article yet. The home says the feeds are followed, not how to add some."""
+    from newsloom.model import Feed, Source
+    from newsloom.store.sources import SourceStore
+
+    url, store = portal
+    feeds = [Feed(f"https://herald.example/{name}.rss", "rss") for name in ("home", "world")]
+    SourceStore(store.engine).add_source(Source("Coast Herald", "https://herald.example/", feeds=feeds))
+    english = httpx.get(url + "/en/").text
+    assert "The crawler follows 2 feeds" in english and "newsloom sources list" in english
+    assert "newsloom import PATH" not in english
+    assert "Trình thu thập đang theo dõi 2 nguồn tin" in httpx.get(url + "/vi/").text
+
+
 def test_edition_with_only_other_languages_says_where_they_are(portal: tuple[str, SQLStore]) -> None:
     """A store of Vietnamese articles and no model: the English home counts them, links to Other languages and
     names the model to install, instead of claiming the store is empty; the Vietnamese home lists them."""
