@@ -39,6 +39,7 @@ from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
 from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues
 from newsloom.extract.title import choose_title
+from newsloom.extract.tree import TreeElement
 from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
@@ -88,7 +89,7 @@ def _parse(text: str, where: str | None) -> lxml_html.HtmlElement:
 
 def _main_text(
     tree: lxml_html.HtmlElement, url: str | None, where: str | None, fast: bool = True
-) -> etree._Element | None:
+) -> TreeElement | None:
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -103,7 +104,8 @@ def _main_text(
         raise ExtractError(f"extractor failed: {type(error).__name__}", where) from error
     if document is None or isinstance(document, dict):  # a dict only with as_dict=True, which is not asked for
         return None
-    return document.body
+    body: TreeElement | None = document.body  # trafilatura's Document types its body as lxml's (untyped) element
+    return body
 
 
 def _apply_site_fields(site: SiteOverride, tree: lxml_html.HtmlElement, meta: PageMetadata) -> None:
@@ -250,7 +252,7 @@ def _drop_hover_cards(cards: list[lxml_html.HtmlElement]) -> None:
 
 def _body(
     page: lxml_html.HtmlElement,
-    body: etree._Element | None,
+    body: TreeElement | None,
     figures: dict[str, FigureInfo],
     base_url: str | None,
     title: str | None,

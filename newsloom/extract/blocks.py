@@ -3,21 +3,20 @@ captions and credits restored from the page's figures (the body finder keeps ima
 
 from __future__ import annotations
 
-from lxml import etree
-
 from newsloom.extract.attribution import split_caption_credit
 from newsloom.extract.figures import FigureInfo
+from newsloom.extract.tree import TreeElement
 from newsloom.model import Block, BlockKind, Image
 from newsloom.text import normalize_space
 from newsloom.urls import join_url
 
 
-def _text(element: etree._Element) -> str:
+def _text(element: TreeElement) -> str:
     return normalize_space("".join(element.itertext()))
 
 
 def blocks_from_tree(
-    body: etree._Element | None, figures: dict[str, FigureInfo] | None = None, base_url: str | None = None
+    body: TreeElement | None, figures: dict[str, FigureInfo] | None = None, base_url: str | None = None
 ) -> list[Block]:
     if body is None:
         return []
@@ -52,7 +51,7 @@ def blocks_from_tree(
     return _dedupe_images(blocks)
 
 
-def _graphics(element: etree._Element, figures: dict[str, FigureInfo], base_url: str | None) -> list[Block]:
+def _graphics(element: TreeElement, figures: dict[str, FigureInfo], base_url: str | None) -> list[Block]:
     found = [element] if element.tag == "graphic" else list(element.iter("graphic"))
     blocks = []
     for graphic in found:

@@ -21,6 +21,11 @@ from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 log = logging.getLogger(__name__)
 
+# The tags lxml.html gives classes of their own (its form support). Each class is asked of the Python lookup's public
+# ``lookup`` method, so a release that changes one is followed; tests/extract/test_htmlparse.py compares every node's
+# class with trafilatura's parser's on a page holding all of them, which catches a tag lxml adds.
+_OWN_CLASS_TAGS = ("form", "input", "select", "textarea", "label")
+
 
 def _class_lookup() -> etree.ElementNamespaceClassLookup:
     """``HtmlElementClassLookup``'s choices, made in C: its per-tag classes (form, input, select, textarea,
@@ -35,8 +40,9 @@ def _class_lookup() -> etree.ElementNamespaceClassLookup:
         )
     )
     names = lookup.get_namespace(None)
-    for tag, element_class in lxml_html.HtmlElementClassLookup._default_element_classes.items():
-        names[tag] = element_class
+    python_lookup = lxml_html.HtmlElementClassLookup()
+    for tag in _OWN_CLASS_TAGS:
+        names[tag] = python_lookup.lookup("element", None, None, tag)
     return lookup
 
 

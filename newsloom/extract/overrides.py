@@ -41,7 +41,7 @@ class SiteOverride:
     def prune(self, tree: lxml_html.HtmlElement) -> None:
         for selector in self.remove:
             for element in tree.xpath(selector):
-                if isinstance(element, etree._Element) and element.getparent() is not None:
+                if etree.iselement(element) and element.getparent() is not None:
                     element.drop_tree()
 
     def text(self, tree: lxml_html.HtmlElement, name: str) -> list[str]:
@@ -49,13 +49,13 @@ class SiteOverride:
         if not selector:
             return []
         found = tree.xpath(selector)
-        texts = [normalize_space(el.text_content() if isinstance(el, etree._Element) else str(el)) for el in found]
+        texts = [normalize_space(el.text_content() if etree.iselement(el) else str(el)) for el in found]
         return [text for text in texts if text]
 
     def body_element(self, tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
         if not self.body:
             return None
-        found = [el for el in tree.xpath(self.body) if isinstance(el, etree._Element)]
+        found = [el for el in tree.xpath(self.body) if etree.iselement(el)]
         return found[0] if found else None
 
 

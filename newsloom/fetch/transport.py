@@ -20,6 +20,7 @@ import httpx
 
 from newsloom.errors import BlockedError
 from newsloom.fetch.guard import AddressGuard
+from newsloom.fetch.pooled import AsyncPooledTransport
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -77,14 +78,14 @@ class GuardRefused(BlockedError):
     """Raised inside the transport; the fetcher turns it into a plain ``BlockedError`` for its caller."""
 
 
-def guarded_transport(guard: AddressGuard, *, max_connections: int, http2: bool = True) -> httpx.AsyncHTTPTransport:
-    """An ``AsyncHTTPTransport`` whose connection pool dials through :class:`GuardedBackend`.
+def guarded_transport(guard: AddressGuard, *, max_connections: int, http2: bool = True) -> AsyncPooledTransport:
+    """An httpx transport whose connection pool dials through :class:`GuardedBackend`.
 
-    httpx does not take a network backend as an argument, so the pool is rebuilt with the same options; the
-    rest of the transport (request mapping, error mapping) is httpx's own.
+    httpx's ``AsyncHTTPTransport`` takes no network backend, so the pool is built here with the options it would
+    have been given (no proxy from the environment: ``trust_env=False``), and :class:`AsyncPooledTransport` does
+    httpx's request and error mapping around it.
     """
-    transport = httpx.AsyncHTTPTransport(http2=http2, trust_env=False)
-    transport._pool = httpcore.AsyncConnectionPool(
+    pool = httpcore.AsyncConnectionPool(
         ssl_context=httpx.create_ssl_context(),
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
@@ -93,4 +94,4 @@ def guarded_transport(guard: AddressGuard, *, max_connections: int, http2: bool 
         http2=http2,
         network_backend=GuardedBackend(guard),
     )
-    return transport
+    return AsyncPooledTransport(pool)

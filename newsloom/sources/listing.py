@@ -23,6 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsloom.errors import FetchError
+from newsloom.extract.tree import TreeElement
 from newsloom.fetch.inflate import BoundedInflater
 from newsloom.urls import host_of, join_url, strip_userinfo
 
@@ -126,7 +127,7 @@ def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _child_text(element: etree._Element, name: str) -> str | None:
+def _child_text(element: TreeElement, name: str) -> str | None:
     for child in element:
         if _local(child.tag) == name:
             return (child.text or "").strip() or None

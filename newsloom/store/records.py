@@ -84,7 +84,7 @@ def _join_story(conn: sa.Connection, article_id: int, record: Record, now: datet
         .where(sa.or_(a.c.id == article_id, a.c.canonical_url == key), a.c.story_id.is_(None))
         .values(story_id=story_id, story_checked_at=now)
     )
-    StoryStore._refresh(conn, story_id, now)
+    StoryStore.refresh(conn, story_id, now)
 
 
 def _add_comments(conn: sa.Connection, article_id: int, comments: list[StoredComment], now: datetime) -> None:
@@ -237,8 +237,8 @@ class _Links:
             sa.select(tags.c.article_id, tags.c.tag_name, tags.c.tag_kind).where(tags.c.article_id.in_(ids))
         ):
             links.tag_kinds.setdefault(article_id, {})[name] = kind or "topic"
-        links._read_stories(conn, {row.story_id for row in rows if row.story_id is not None})
-        links._read_editions(conn, rows)
+        links.read_stories(conn, {row.story_id for row in rows if row.story_id is not None})
+        links.read_editions(conn, rows)
         comments = schema.comments
         for row in conn.execute(sa.select(comments).where(comments.c.article_id.in_(ids)).order_by(comments.c.id)):
             links.comments.setdefault(row.article_id, []).append(
@@ -253,7 +253,7 @@ class _Links:
             )
         return links
 
-    def _read_stories(self, conn: sa.Connection, story_ids: set[int]) -> None:
+    def read_stories(self, conn: sa.Connection, story_ids: set[int]) -> None:
         """Each story's title and key: the canonical URL of its first report (an original before any edition)."""
         if not story_ids:
             return
@@ -270,7 +270,7 @@ class _Links:
             if story_id in keys:
                 self.stories[story_id] = {"key": keys[story_id], "title": title}
 
-    def _read_editions(self, conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> None:
+    def read_editions(self, conn: sa.Connection, rows: Sequence[sa.Row[Any]]) -> None:
         editions = [row.id for row in rows if row.translated_from is not None]
         if not editions:
             return

@@ -100,7 +100,7 @@ class StoryStore:
                 conn.execute(schema.stories.insert().values(title=title, created_at=now, updated_at=now))
             )
             conn.execute(a.update().where(a.c.id.in_(article_ids)).values(story_id=story_id, updated_at=now))
-            self._refresh(conn, story_id, now)
+            self.refresh(conn, story_id, now)
         return story_id
 
     def save(
@@ -139,13 +139,13 @@ class StoryStore:
                     linked += result.rowcount
                     touched.add(key)
             for key in touched:
-                self._refresh(conn, key, now)
+                self.refresh(conn, key, now)
             for start in range(0, len(considered), 500):
                 conn.execute(a.update().where(a.c.id.in_(considered[start : start + 500])).values(story_checked_at=now))
         return StoryChanges(created, linked)
 
     @staticmethod
-    def _refresh(conn: sa.Connection, story_id: int, now: datetime) -> None:
+    def refresh(conn: sa.Connection, story_id: int, now: datetime) -> None:
         """Dates and count from the members; a story without a title takes its first report's headline (a
         title, once given, stays: it is what links to the story say)."""
         a = schema.articles

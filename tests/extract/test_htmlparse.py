@@ -34,6 +34,8 @@ def test_form_elements_keep_their_classes() -> None:
     assert isinstance(tree.find(".//form"), lxml_html.FormElement)
     assert isinstance(tree.find(".//input"), lxml_html.InputElement)
     assert isinstance(tree.find(".//select"), lxml_html.SelectElement)
+    assert isinstance(tree.find(".//textarea"), lxml_html.TextareaElement)
+    assert isinstance(tree.find(".//label"), lxml_html.LabelElement)
 
 
 def test_not_html_is_none_as_in_trafilatura() -> None:

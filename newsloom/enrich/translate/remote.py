@@ -26,6 +26,7 @@ import httpcore
 import httpx
 
 from newsloom.enrich.translate.base import NoModelError, TranslationError, check_count
+from newsloom.fetch.pooled import PooledTransport
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 LANGUAGES_DEADLINE = 5.0  # seconds for LibreTranslate's list of pairs, asked once per run
@@ -89,16 +90,16 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self.inner.sleep(seconds)
 
 
-def _deadline_transport() -> httpx.HTTPTransport:
-    """httpx's transport with its pool rebuilt on :class:`_DeadlineBackend` (httpx takes no backend argument)."""
-    transport = httpx.HTTPTransport()
-    transport._pool = httpcore.ConnectionPool(
+def _deadline_transport() -> PooledTransport:
+    """An httpx transport on a pool dialling through :class:`_DeadlineBackend` (httpx's own transport takes no
+    network backend)."""
+    pool = httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(),
         max_connections=10,
         keepalive_expiry=15.0,
         network_backend=_DeadlineBackend(),
     )
-    return transport
+    return PooledTransport(pool)
 
 
 class _HTTPBackend:
