@@ -526,7 +526,7 @@ class PortalQueries:
         (``web.structured.portal_is_home``, in SQL): the index names no page that would be empty."""
         query = sa.select(_a.c.id // per_page).distinct().where(_a.c.hidden.is_(False))
         if syndication != "self":
-            home = _a.c.translated_from.is_not(None)
+            home: sa.ColumnElement[bool] = _a.c.translated_from.is_not(None)
             if syndication == "canonical":
                 home = sa.or_(home, sa.not_(_a.c.url.like("http://%")) & sa.not_(_a.c.url.like("https://%")))
             query = query.where(home)
