@@ -13,7 +13,6 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -44,7 +43,7 @@ from newsloom.extract.videos import VideoInfo, find_videos, place_videos
 from newsloom.identity import article_key
 from newsloom.model import Article, Attribution, AttributionKind, Block, BlockKind, Image
 from newsloom.text import normalize_space
-from newsloom.urls import strip_userinfo
+from newsloom.urls import host_of, strip_userinfo
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -336,7 +335,7 @@ def extract_article(
     if body_chars < MIN_BODY_CHARS:
         raise NotAnArticle(f"too short ({body_chars} characters of text)", where)
     blocks, attribution = _with_sources(blocks, attribution, sources)
-    outlets = [meta.site_name, *(name for _, name in publisher.names), urlsplit(base_url or "").hostname]
+    outlets = [meta.site_name, *(name for _, name in publisher.names), host_of(base_url or "") or None]
     blocks, meta.authors = take_signature(drop_mastheads(blocks, outlets, base_url), meta.authors, outlets)
     has_dateline = any(item.kind == AttributionKind.DATELINE for item in attribution)
     if meta.description and not has_dateline and (item := dateline(meta.description)):

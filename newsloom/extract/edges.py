@@ -5,12 +5,11 @@ attribution lines have left them (``extract/article.py``).
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from newsloom.domains import registrable_domain_of_host
 from newsloom.extract.authors import names_an_outlet, signature_names
 from newsloom.known_outlets import core_name, known_outlet
 from newsloom.model import Block, BlockKind
+from newsloom.urls import host_of
 
 MASTHEAD_SCAN = 2
 MAX_MASTHEAD_CHARS = 80
@@ -20,7 +19,7 @@ def drop_mastheads(blocks: list[Block], outlets: list[str | None], url: str | No
     """A short line at the body's start or end that only names the outlet ("BÁO ĐIỆN TỬ CHÍNH PHỦ" beside an
     app-download box) is its masthead, not text. The outlet's names: the page's own and, for a paper newsloom
     knows, its spellings of itself (``known_outlets``)."""
-    known = known_outlet(registrable_domain_of_host(urlsplit(url or "").hostname or ""))
+    known = known_outlet(registrable_domain_of_host(host_of(url or "")))
     names = [*outlets, *((known.name, *known.aliases) if known else ())]
     cores = {core for name in names if name and (core := core_name(name))}
     if not cores:
