@@ -31,6 +31,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "newsloom"
 BASE = frozenset(
     {
         "",  # the package itself (``newsloom/__init__.py``)
+        "aio",
         "copy_signatures",
         "domains",
         "errors",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from newsloom.aio import run_to_completion
 from newsloom.cli.context import AppContext, Ticker, err_console
 
 if TYPE_CHECKING:  # the crawler, the pipeline and the web stack load when a command runs (start-up time)
@@ -70,7 +71,6 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
 
     With --once the exit status is 1 when any feed or page failed (each is listed with its reason).
     """
-    import asyncio
 
     from newsloom.sources.crawler import Crawler
 
@@ -96,7 +96,7 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
         return None
 
     try:
-        report = asyncio.run(crawl())
+        report = run_to_completion(crawl())
     except KeyboardInterrupt:
         return
     if report is not None:
@@ -153,7 +153,7 @@ def run_command(app: AppContext, host: str, port: int, starter_sources: bool) ->
                     await crawling
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+        run_to_completion(main())
 
 
 def _seed(app: AppContext) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from newsloom.aio import run_to_completion
 from newsloom.cli.context import AppContext, err_console
 from newsloom.cli.output import print_json, print_table, say
 from newsloom.errors import NewsloomError
@@ -57,8 +58,6 @@ def add_command(
     Entry points another source already follows stay with it (and are named).
     """
 
-    import asyncio  # loaded by the commands that fetch only (start-up time)
-
     from newsloom.fetch.fetcher import Fetcher
     from newsloom.sources.discover import discover_source
 
@@ -67,7 +66,7 @@ def add_command(
             return await discover_source(fetcher, url, as_kind)
 
     try:
-        source = asyncio.run(discover())
+        source = run_to_completion(discover())
     except NewsloomError as error:
         raise click.ClickException(f"cannot add {url}: {error.reason}") from error
     source.name = name or source.name

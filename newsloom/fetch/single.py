@@ -6,8 +6,7 @@ the crawl. robots.txt is not consulted: a person asked for this one page, as a b
 
 from __future__ import annotations
 
-import asyncio
-
+from newsloom.aio import run_to_completion
 from newsloom.fetch.fetcher import Fetcher
 from newsloom.model import FetchedPage
 from newsloom.settings import Settings
@@ -19,4 +18,4 @@ def fetch_url(url: str, settings: Settings) -> FetchedPage:
             result = await fetcher.fetch(url, obey_robots=False)
         return result.to_page()
 
-    return asyncio.run(fetch())
+    return run_to_completion(fetch())

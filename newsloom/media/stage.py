@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from newsloom.aio import run_to_completion
 from newsloom.domains import registrable_domain
 from newsloom.errors import BlockedError, FetchError, NewsloomError
 from newsloom.fetch.fetcher import Fetcher
@@ -169,7 +170,7 @@ def run_media_stage(
         async with Fetcher(settings, transport=transport) as fetcher:
             return await fetch_article_media(article_ids, settings, store, fetcher)
 
-    return asyncio.run(run())
+    return run_to_completion(run())
 
 
 def store_archived(url: str, data: bytes, settings: Settings, store: SQLStore) -> Media | None:

@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from newsloom.aio import run_to_completion
 from newsloom.enrich import enrich_article
 from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
@@ -386,4 +387,4 @@ def _tell(on_stage: Callable[[str], None] | None, name: str) -> None:
 
 def run_batch(store: SQLStore, settings: Settings, **options: Any) -> StageReport:
     """``Batch(store, settings).run(...)`` for a command outside an event loop (``newsloom import``)."""
-    return asyncio.run(Batch(store, settings).run(**options))
+    return run_to_completion(Batch(store, settings).run(**options))
