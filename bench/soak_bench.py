@@ -530,7 +530,8 @@ def main() -> None:
             if line.strip() and not line.startswith("newsloom: portal on")  # the start-up banner
         ]
     # The dripping server makes every translation fail: newsloom says so on stderr, as it should. Counted apart.
-    expected = [line for line in stderr_lines if args.hostile and '"logger": "newsloom.enrich.translate' in line]
+    loggers = ('"logger": "newsloom.pipeline.translation', '"logger": "newsloom.enrich.translate')
+    expected = [line for line in stderr_lines if args.hostile and any(name in line for name in loggers)]
     stderr_lines = [line for line in stderr_lines if line not in expected]
     facts["translation_warnings"] = len(expected)
     report(args, baseline_minute, samples, facts, stderr_lines, stages, stuck, hostile)
