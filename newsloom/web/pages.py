@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
 from newsloom.enrich.provenance import citations
+from newsloom.enrich.tags.aliases import tag_label
 from newsloom.model import Article, Story
 from newsloom.pipeline.translation import translation_pending
 from newsloom.store.base import SearchHit
@@ -205,7 +206,7 @@ def tag(request: Request, slug: str, before: str | None = None) -> Response:
     if name is None:
         raise HTTPException(404, N_("No such tag"))
     template = _TAG_HEADINGS.get(portal.queries.tag_kind(slug) or "topic", _TAG_HEADINGS["topic"])
-    heading = portal.gettext(request, template) % {"name": name}
+    heading = portal.gettext(request, template) % {"name": tag_label(name, portal.edition(request))}
     return _listing(request, heading, "tag", before, {"tag": slug}, feed=f"/tag/{slug}/feed.xml")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +28,7 @@ from markupsafe import Markup
 
 from newsloom.domains import registrable_domain
 from newsloom.enrich.disputes import DisputeLink, dispute_links, story_disputes
+from newsloom.enrich.tags.aliases import tag_label
 from newsloom.known_outlets import logo_for
 from newsloom.media.storage import MediaStorage, open_storage
 from newsloom.model import Article, Media
@@ -285,6 +287,7 @@ class Portal:
         env.filters["day"] = edition.format_day
         env.filters["number"] = edition.format_number
         env.filters["language_name"] = edition.language_name
+        env.filters["tag_label"] = partial(tag_label, language=edition.code)
         env.filters["section_label"] = lambda slug, name: (
             self.section_labels(edition).get(slug or "") or (edition.section_name(slug, name))
         )

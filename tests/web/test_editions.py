@@ -336,3 +336,16 @@ def test_top_stories_are_those_an_edition_can_read_under_a_title_in_its_language
     # English readers get the storm under its English report's title, and not the Vietnamese-only gold story.
     assert top(english) == ["Storm No. 13 makes landfall in central Vietnam"]
     assert sorted(top(vietnamese_home)) == ["Bão số 13 gây mưa lớn", "Giá vàng tăng 8"]
+
+
+def test_a_tag_reads_in_each_editions_language(settings: Settings, store: SQLStore) -> None:
+    """One tag, one page: "United States" is labelled "Mỹ" on the Vietnamese edition, as its readers write it."""
+    tagged = make_article(11, title="Thuế quan mới", language="vi", tags=["United States", "Climate"])
+    article_id = store.upsert_article(tagged).article_id
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
+        vietnamese = client.get(f"/vi/article/{article_id}/x", follow_redirects=True).text
+        english = client.get(f"/en/article/{article_id}/x", follow_redirects=True).text
+        heading = client.get("/vi/tag/united-states").text
+    assert '/tag/united-states">Mỹ</a>' in vietnamese and '/tag/climate">Climate</a>' in vietnamese
+    assert '/tag/united-states">United States</a>' in english
+    assert "Mỹ" in heading.split("<h1", 1)[1].split("</h1>", 1)[0]

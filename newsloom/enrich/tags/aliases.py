@@ -107,6 +107,25 @@ KNOWN: tuple[KnownEntity, ...] = (
 )
 
 
+# What a Vietnamese reader calls the listed entities whose one tag name is English ("United States" is "Mỹ" on the
+# Vietnamese edition): a tag keeps one page and one slug, only its label changes with the edition.
+VIETNAMESE_NAMES: dict[str, str] = {
+    "United States": "Mỹ", "China": "Trung Quốc", "Russia": "Nga", "Vietnam": "Việt Nam", "United Kingdom": "Anh",
+    "Japan": "Nhật Bản", "South Korea": "Hàn Quốc", "North Korea": "Triều Tiên", "France": "Pháp",
+    "Germany": "Đức", "India": "Ấn Độ", "Australia": "Úc", "Thailand": "Thái Lan", "Cambodia": "Campuchia",
+    "Laos": "Lào", "Taiwan": "Đài Loan", "Italy": "Italy", "Spain": "Tây Ban Nha", "Netherlands": "Hà Lan",
+    "Switzerland": "Thụy Sĩ", "Turkey": "Thổ Nhĩ Kỳ", "Egypt": "Ai Cập", "Saudi Arabia": "Ả Rập Xê Út",
+    "Ho Chi Minh City": "TP HCM", "Hanoi": "Hà Nội", "Beijing": "Bắc Kinh", "Moscow": "Moskva",
+    "Europe": "Châu Âu", "European Union": "EU", "United Nations": "Liên Hợp Quốc", "White House": "Nhà Trắng",
+    "Federal Reserve": "Fed", "World Health Organization": "WHO", "Xi Jinping": "Tập Cận Bình",
+}  # fmt: skip
+
+
+def tag_label(name: str, language: str) -> str:
+    """A tag's name as the readers of ``language`` write it (its stored name where no other is listed)."""
+    return VIETNAMESE_NAMES.get(name, name) if language == "vi" else name
+
+
 def _index() -> tuple[dict[str, KnownEntity], dict[str, KnownEntity], dict[str, KnownEntity], frozenset[str]]:
     names: dict[str, KnownEntity] = {}
     places: dict[str, KnownEntity] = {}
