@@ -152,6 +152,9 @@ def _browser_pages(request: pytest.FixtureRequest) -> Iterator[None]:
     if "browser" not in request.fixturenames:
         yield
         return
+    for name in request.fixturenames:  # the test's other fixtures first, while no loop is marked: they may asyncio.run
+        if name not in ("browser", "_browser_pages", "request"):
+            request.getfixturevalue(name)
     _PlaywrightLoop.restore()
     instance = request.getfixturevalue("browser")
     before = set(instance.contexts)
