@@ -10,10 +10,12 @@ corpus imports). A test that takes the ``browser`` fixture, or a PostgreSQL one,
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import itertools
 import os
 import shutil
+from asyncio import events as asyncio_events
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,26 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+class _PlaywrightLoop:
+    """Playwright's sync API keeps its event loop marked as running in this thread between calls (its dispatcher
+    runs the loop; test code runs inside it). A browser kept for the session would leave that mark on every later
+    test, and ``asyncio.run`` refuses to start under it. So the mark is lifted after each browser test and put back
+    before the next one (and before the browser closes)."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def lift(cls) -> None:
+        cls.loop = asyncio_events._get_running_loop()
+        asyncio_events._set_running_loop(None)
+
+    @classmethod
+    def restore(cls) -> None:
+        if cls.loop is not None:
+            asyncio_events._set_running_loop(cls.loop)
+            cls.loop = None
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium via Playwright, launched once a session; each test's pages are closed after it (see
@@ -119,22 +141,31 @@ def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
+        _PlaywrightLoop.restore()
         instance.close()
 
 
 @pytest.fixture(autouse=True)
 def _browser_pages(request: pytest.FixtureRequest) -> Iterator[None]:
     """The contexts (and so pages) a test opens in the shared browser are closed after it: no cookie, route or
-    page carries over to the next test."""
+    page carries over to the next test. Playwright's loop is marked running only while a browser test runs."""
     if "browser" not in request.fixturenames:
         yield
         return
+    for name in request.fixturenames:  # the test's other fixtures first, while no loop is marked: they may asyncio.run
+        if name not in ("browser", "_browser_pages", "request"):
+            request.getfixturevalue(name)
+    _PlaywrightLoop.restore()
     instance = request.getfixturevalue("browser")
     before = set(instance.contexts)
-    yield
-    for context in instance.contexts:
-        if context not in before:
-            context.close()
+    try:
+        yield
+    finally:
+        _PlaywrightLoop.restore()
+        for context in instance.contexts:
+            if context not in before:
+                context.close()
+        _PlaywrightLoop.lift()
 
 
 @pytest.fixture(scope="session")
