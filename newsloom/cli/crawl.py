@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.aio import run_to_completion
 from newsloom.cli.context import AppContext, Ticker, err_console
 
 if TYPE_CHECKING:  # the crawler, the pipeline and the web stack load when a command runs (start-up time)
@@ -96,6 +95,8 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
         return None
 
     try:
+        from newsloom.aio import run_to_completion
+
         report = run_to_completion(crawl())
     except KeyboardInterrupt:
         return
@@ -153,6 +154,8 @@ def run_command(app: AppContext, host: str, port: int, starter_sources: bool) ->
                     await crawling
 
     with contextlib.suppress(KeyboardInterrupt):
+        from newsloom.aio import run_to_completion
+
         run_to_completion(main())
 
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsloom.aio import run_to_completion
 from newsloom.cli.context import AppContext, err_console
 from newsloom.cli.output import print_json, print_table, say
 from newsloom.errors import NewsloomError
@@ -66,6 +65,8 @@ def add_command(
             return await discover_source(fetcher, url, as_kind)
 
     try:
+        from newsloom.aio import run_to_completion
+
         source = run_to_completion(discover())
     except NewsloomError as error:
         raise click.ClickException(f"cannot add {url}: {error.reason}") from error
