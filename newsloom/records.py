@@ -25,6 +25,7 @@ from newsloom.errors import InputError
 from newsloom.model import Article, Block, BlockKind, Image, attribution_from_dict, block_from_dict
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+COMMENT_STATUSES = ("pending", "published", "rejected")  # another status is held for moderation
 _IMAGE_FIELDS = {item.name for item in dataclasses.fields(Image)}
 
 
@@ -156,7 +157,7 @@ def _comments(data: dict[str, Any]) -> list[StoredComment]:
             StoredComment(
                 author_name=str(item.get("author_name") or "")[:100],
                 body=item["body"],
-                status=str(item.get("status") or "pending"),
+                status=item["status"] if item.get("status") in COMMENT_STATUSES else "pending",
                 created_at=parse_date(item.get("created_at"), "comments.created_at"),
                 key=item.get("id") if isinstance(item.get("id"), int) else None,
                 parent=item.get("parent_id") if isinstance(item.get("parent_id"), int) else None,

@@ -110,7 +110,7 @@ def test_an_exported_record_keeps_the_stores_decisions() -> None:
                     "status": "published",
                     "created_at": "2026-01-30T00:00:00+00:00",
                 },
-                {"id": 8, "parent_id": 7, "author_name": "Bo", "body": "Re", "status": "pending", "created_at": None},
+                {"id": 8, "parent_id": 7, "author_name": "Bo", "body": "Re", "status": "spam", "created_at": None},
             ],
         }
     )
@@ -118,7 +118,7 @@ def test_an_exported_record_keeps_the_stores_decisions() -> None:
     assert record.decisions["tag_kinds"] == {"Donald Trump": "person", "Climate": "topic"}
     assert record.decisions["section_rule"] == "classifier" and record.decisions["section"] == "World"
     assert (record.story_key, record.story_title) == ("https://news.example.com/a/0", "The storm")
-    assert [(c.key, c.parent, c.status) for c in record.comments] == [(7, None, "published"), (8, 7, "pending")]
+    assert [(c.key, c.parent, c.status) for c in record.comments] == [(7, None, "published"), (8, 7, "pending")]  # held
     enriched_differently = record.article
     enriched_differently.section, enriched_differently.tags, enriched_differently.language = None, [], "vi"
     kept = record.keep_decisions(enriched_differently)

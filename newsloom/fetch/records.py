@@ -100,4 +100,6 @@ def _parse(origin: str, line: bytes) -> object | LoadFailure:
         return LoadFailure(origin, f"not UTF-8 (byte {error.start})")
     except json.JSONDecodeError as error:
         return LoadFailure(origin, f"not JSON: {error.msg} (column {error.colno})")
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number; arrays nested 100,000 deep
+        return LoadFailure(origin, f"not JSON newsloom reads: {type(error).__name__}: {str(error)[:80]}")
     return parsed

@@ -49,6 +49,14 @@ def test_a_line_too_long_is_refused_and_the_next_read(tmp_path: Path, monkeypatc
     assert got[2][0].endswith(":3")
 
 
+def test_json_python_refuses_is_a_failed_line_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n" + "1" * 5000 + '\n{"a": 1}\n')
+    got = [data for _, data in iter_records(path)]
+    assert [type(data) for data in got] == [LoadFailure, LoadFailure, dict]
+    assert "RecursionError" in got[0].reason and "ValueError" in got[1].reason  # type: ignore[union-attr]
+
+
 def test_a_missing_file(tmp_path: Path) -> None:
     [(origin, failure)] = list(iter_records(tmp_path / "nope.jsonl"))
     assert isinstance(failure, LoadFailure) and "No such file" in failure.reason and origin.endswith("nope.jsonl")
