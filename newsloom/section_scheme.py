@@ -70,6 +70,7 @@ DEFAULT_SCHEME: tuple[SchemeSection, ...] = (
         "thời sự",
         "xã hội",
         "trong nước",
+        "tin tức trong ngày",  # 24h's section of the day's domestic news
         "việt nam",
         "vietnam",
         "chính trị xã hội",

@@ -46,3 +46,15 @@ def test_scheme_from_settings_keeps_names_per_edition() -> None:
     scheme = scheme_from_settings([{"names": {"en": "Climate", "vi": "Khí hậu"}, "aliases": ["klima"]}])
     assert [(s.slug, s.name("vi")) for s in scheme] == [("climate", "Khí hậu")]
     assert alias_map(scheme)["klima"] == "climate"
+
+
+def test_a_vietnamese_papers_domestic_news_label_is_the_vietnam_section() -> None:
+    """24h files the day's domestic news under "Tin tức trong ngày" (slug ``tin-tuc-trong-ngay``): Thời sự."""
+    from newsloom.enrich.sections.rules import map_label, map_path
+    from newsloom.section_scheme import alias_map
+
+    aliases = alias_map()
+    assert map_label("tin-tuc-trong-ngay", aliases) == "vietnam"
+    assert map_label("Tin tức trong ngày", aliases) == "vietnam"
+    assert map_path("https://www.24h.com.vn/tin-tuc-trong-ngay/mua-ret-c46a1.html", aliases) == "vietnam"
+    assert map_label("trang-chu", aliases) is None  # a home page's label places nothing
