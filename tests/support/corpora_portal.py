@@ -34,9 +34,10 @@ class Served:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=20)
 
 
-def _import(store: SQLStore) -> list[int]:
+def import_slices(store: SQLStore, slices: dict[str, int] = SLICES) -> list[int]:
+    """The first ``count`` pages of each corpus directory, through the pipeline; the ids stored."""
     stored = []
-    for corpus, count in SLICES.items():
+    for corpus, count in slices.items():
         directory = CORPORA / corpus
         files = sorted(p for p in directory.iterdir() if p.is_file())[:count] if directory.exists() else []
         for page in iter_local_pages(files):
@@ -48,7 +49,7 @@ def _import(store: SQLStore) -> list[int]:
 
 def serve_corpora(settings: Settings, store: SQLStore, syndication: str) -> Iterator[Served]:
     named = store_editions(store)
-    ids = [*named.values(), *_import(store)]
+    ids = [*named.values(), *import_slices(store)]
     story_id = StoryStore(store.engine).create_story(
         "Bão số 13", [named["original"], named["untranslated"]], datetime.now(UTC)
     )

@@ -24,10 +24,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from newsloom.fetch.local import iter_local_pages
 from newsloom.media.stage import run_media_stage
 from newsloom.model import Block, BlockKind, Comment, Image
-from newsloom.pipeline import Outcome, process_page, update_stories
+from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.store.comments import CommentStore
@@ -35,9 +34,10 @@ from newsloom.store.media import MediaStore
 from newsloom.store.portal_queries import PortalQueries
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
-from tests.conftest import CORPORA, LiveServer
+from tests.conftest import LiveServer
 from tests.media.cdn import ImageServer, LoopbackCDN
 from tests.support.articles import make_article
+from tests.support.corpora_portal import import_slices
 from tests.support.editions import store_editions
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "node_modules"
@@ -69,15 +69,7 @@ class Portal:
 
 
 def _import_corpora(store: SQLStore) -> list[int]:
-    stored = []
-    for corpus, count in SLICES.items():
-        directory = CORPORA / corpus
-        files = sorted(p for p in directory.iterdir() if p.is_file())[:count] if directory.exists() else []
-        for page in iter_local_pages(files):
-            result = process_page(page, store)
-            if result.outcome in (Outcome.NEW, Outcome.UPDATED) and result.article_id is not None:
-                stored.append(result.article_id)
-    return stored
+    return import_slices(store, SLICES)
 
 
 def _store_video(store: SQLStore) -> int:
