@@ -484,14 +484,9 @@ async def search(
     }
 
     def find() -> tuple[list[SearchHit], int]:
-        offset = (page - 1) * PAGE_SIZE
-        hits = portal.store.search(query, limit=PAGE_SIZE, offset=offset, **chosen)  # type: ignore[arg-type]
-        if len(hits) < PAGE_SIZE and (hits or page == 1):
-            # A short page is the last one: the results are the pages before it and this one, no count needed
-            # (most new searches, a word and a number or a name, end on their first page).
-            return hits, offset + len(hits)
-        total = portal.store.search_count(query, **chosen)  # type: ignore[arg-type]
-        return hits, max(total, offset + len(hits)) if hits else total  # past the last page: the count alone
+        # The page and its count in one statement; a short page is the last one, so most new searches (a word and
+        # a number or a name, ending on their first page) are not counted at all.
+        return portal.store.search_page(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
 
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
