@@ -513,64 +513,52 @@ class PostgresSearchIndex:
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         conn.execute(sa.text("DELETE FROM articles_search WHERE article_id = :id"), {"id": article_id})
 
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]:
+        found = self.page(conn, query, limit, offset, filters)
+        return [RawHit(row.search_id, row.search_snippet or "", float(row.search_rank)) for row in found.rows]
+
+    def page(
+        self,
+        conn: sa.Connection,
+        query: str,
+        limit: int,
+        offset: int,
+        filters: SearchFilters | None = None,
+        columns: tuple[sa.ColumnElement[Any], ...] = (),
+    ) -> SearchPage:
+        """``Fts5SearchIndex.page`` on ``tsvector``: the same statements, but when the filters leave too few of the
+        ranked candidates, the newest ``RANKED_MATCHES`` joined matches that pass are ranked (the GIN index hands
+        every match to the join), and counts are of every joined match, up to the bound."""
+        terms = query_terms(query)
+        if not terms:
+            return SearchPage([], 0)
+        filters = filters or SearchFilters()
+        wanted = offset + limit
+        candidates = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
+        params = {
+            "q": " ".join(terms),
+            "window": self.RANKED_MATCHES,
+            "candidates": candidates,
+            "wanted": wanted,
+            "limit": limit,
+            "offset": offset,
+            "past_end_at": offset if offset else -1,
+            **filters.params(),
+        }
+        rows = conn.execute(_statement(_POSTGRES, "ranked", filters, columns), params).all()
+        if rows[0].search_kept < wanted and rows[0].search_candidates >= candidates:
+            rows = conn.execute(_statement(_POSTGRES, "walked", filters, columns), params).all()
+        return _page_of(rows, limit, offset)
+
     def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
         terms = query_terms(query)
         if not terms:
             return 0
-        table = schema.articles
-        reachable = (
-            sa.select(_PG_SEARCH.c.article_id)
-            .select_from(_PG_SEARCH.join(table, table.c.id == _PG_SEARCH.c.article_id))
-            .where(_PG_MATCHES, *(filters or SearchFilters()).conditions())
-            .limit(self.RANKED_MATCHES)
-            .subquery()
-        )
-        return int(conn.execute(sa.select(sa.func.count()).select_from(reachable), {"q": " ".join(terms)}).scalar_one())
-
-    def search(
-        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
-    ) -> list[RawHit]:
-        terms = query_terms(query)
-        if not terms:
-            return []
-        text = " ".join(terms)
         filters = filters or SearchFilters()
-        wanted = offset + limit
-        candidate_limit = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
-        params = {"q": text, "window": self.RANKED_MATCHES, "candidates": candidate_limit}
-        candidates = conn.execute(_PG_CANDIDATES, params).all()
-        if not candidates:
-            return []
-        table = schema.articles
-        ids = [row.id for row in candidates]
-        kept = set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids), *filters.conditions())).scalars())
-        ranked: list[sa.Row[Any, Any]] = [row for row in candidates if row.id in kept]
-        if len(ranked) >= wanted or len(candidates) < candidate_limit:
-            ranked = ranked[offset:wanted]
-        else:
-            newest_kept = (
-                sa.select(_PG_SEARCH.c.article_id.label("id"), _PG_RANK.label("rank"))
-                .select_from(_PG_SEARCH.join(table, table.c.id == _PG_SEARCH.c.article_id))
-                .where(_PG_MATCHES, *filters.conditions())
-                .order_by(_PG_SEARCH.c.article_id.desc())
-                .limit(self.RANKED_MATCHES)
-                .subquery()
-            )
-            ranked = list(
-                conn.execute(
-                    sa.select(newest_kept.c.id, newest_kept.c.rank)
-                    .order_by(newest_kept.c.rank, newest_kept.c.id.desc())
-                    .limit(limit)
-                    .offset(offset),
-                    {"q": text},
-                ).all()
-            )
-        if not ranked:
-            return []
-        snippets: dict[int, str] = dict(
-            conn.execute(_PG_SNIPPETS, {"q": text, "ids": [row.id for row in ranked]}).all()
-        )
-        return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
+        params = {"q": " ".join(terms), "window": self.RANKED_MATCHES, **filters.params()}
+        return int(conn.execute(_statement(_POSTGRES, "count", filters, ()), params).scalar_one())
 
 
 _PG_INDEX = sa.text(
@@ -585,27 +573,28 @@ _PG_QUERY = sa.func.plainto_tsquery(sa.literal_column("'newsloom_simple'::regcon
 _PG_MATCHES = _PG_SEARCH.c.document.op("@@")(_PG_QUERY)
 # D, C, B, A: body 1, lead 4, title 10 (scaled to ts_rank's 0..1 weights); negated so that lower is better.
 _PG_RANK = -sa.func.ts_rank_cd(sa.literal_column("'{0.1, 0.0, 0.4, 1.0}'::float4[]"), _PG_SEARCH.c.document, _PG_QUERY)
-_PG_NEWEST = (
-    sa.select(_PG_SEARCH.c.article_id.label("id"), _PG_RANK.label("rank"))
-    .where(_PG_MATCHES)
-    .order_by(_PG_SEARCH.c.article_id.desc())
-    .limit(sa.bindparam("window"))
-    .subquery()
-)
-_PG_CANDIDATES = (
-    sa.select(_PG_NEWEST.c.id, _PG_NEWEST.c.rank)
-    .order_by(_PG_NEWEST.c.rank, _PG_NEWEST.c.id.desc())
-    .limit(sa.bindparam("candidates"))
-)
-_PG_SNIPPETS = sa.select(
-    schema.articles.c.id,
-    sa.func.ts_headline(
+
+
+def _pg_snippet(article_id: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The body's best passage of the page's article (``articles`` is joined to the page by ``article_id``)."""
+    return sa.func.ts_headline(
         sa.literal_column("'newsloom_simple'::regconfig"),
         schema.articles.c.body,
         _PG_QUERY,
         'StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=10, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "',
-    ),
-).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+_POSTGRES = _Flavour(
+    "postgresql",
+    _PG_SEARCH,
+    _PG_SEARCH.c.article_id,
+    _PG_MATCHES,
+    _PG_RANK,
+    _pg_snippet,
+    walk_bounded=False,
+    walk_counts=False,
+)
 
 
 def search_index_for(dialect_name: str, version: Callable[[], object] | None = None) -> SearchIndex:
