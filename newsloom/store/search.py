@@ -395,7 +395,7 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
             sa.case((answered, counted)).label("search_total"),
             page.c.id.label("search_id"),
             page.c.rank.label("search_rank"),
-            flavour.snippet(page.c.id).label("search_snippet"),
+            sa.case((page.c.id.is_not(None), flavour.snippet(page.c.id))).label("search_snippet"),  # not for no page
             *columns,
         )
         .select_from(figures.outerjoin(page, sa.true()).outerjoin(table, table.c.id == page.c.id))
