@@ -19,7 +19,7 @@ word becomes a quoted FTS5 string or a ``plainto_tsquery`` argument, and everyth
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -149,7 +149,7 @@ class SearchPage:
     """A page of results in one statement: each row holds the columns asked for (an article's summary), then
     ``search_rank`` and ``search_snippet``; ``total`` is what the pages hold (see ``Fts5SearchIndex.page``)."""
 
-    rows: list[sa.Row[Any]]
+    rows: Sequence[sa.Row[Any]]
     total: int
 
 
@@ -323,10 +323,12 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
         return sa.select(sa.func.count()).select_from(selectable).scalar_subquery()
 
     if filters.walks and flavour.walk_counts:  # the walk's count: the passing among the newest matches
-        walked_ids = sa.select(flavour.id.label("id")).select_from(flavour.index).where(flavour.matches)
-        walked_ids = walked_ids.order_by(flavour.id.desc()).limit(sa.bindparam("walk")).subquery("walked_ids")
+        newest_ids = sa.select(flavour.id.label("id")).select_from(flavour.index).where(flavour.matches)
+        walked_ids = newest_ids.order_by(flavour.id.desc()).limit(sa.bindparam("walk")).subquery("walked_ids")
         passing = sa.select(walked_ids.c.id).select_from(walked_ids.join(table, table.c.id == walked_ids.c.id))
-        counted = count_of(passing.where(*conditions).limit(sa.bindparam("window")).subquery("passing"))
+        counted: sa.ColumnElement[Any] = count_of(
+            passing.where(*conditions).limit(sa.bindparam("window")).subquery("passing")
+        )
     else:  # every match the filters pass, up to the bound
         joined = sa.select(flavour.id).select_from(flavour.index.join(table, table.c.id == flavour.id))
         counted = count_of(joined.where(flavour.matches, *conditions).limit(sa.bindparam("window")).subquery("joined"))
@@ -403,7 +405,7 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
     )
 
 
-def _page_of(rows: list[sa.Row[Any]], limit: int, offset: int) -> SearchPage:
+def _page_of(rows: Sequence[sa.Row[Any]], limit: int, offset: int) -> SearchPage:
     hits = [row for row in rows if row.search_id is not None]
     if len(hits) < limit and (hits or offset == 0):
         return SearchPage(hits, offset + len(hits))  # a short page is the last one: no count needed
@@ -420,7 +422,7 @@ _RANK: sa.ColumnClause[float] = sa.literal_column("bm25(articles_fts, 10.0, 4.0,
 
 def _fts5_snippet(article_id: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The body's best passage (24 tokens) for one row of the page: an auxiliary function needs its own MATCH."""
-    snippet = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
+    snippet: sa.ColumnClause[str] = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
     return sa.select(snippet).select_from(_FTS).where(_MATCHES, _FTS.c.rowid == article_id).scalar_subquery()
 
 
