@@ -510,6 +510,8 @@ async def search(
             hits=hits,
             also=also,
             total=total,
+            # Counts stop at the ranking's bound (the newest matches): there, the count says "2,000+".
+            capped=total >= getattr(portal.store.search_index, "RANKED_MATCHES", total + 1),
             page=page,
             first_shown=(page - 1) * PAGE_SIZE + 1,
             previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
