@@ -26,6 +26,8 @@ from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
 from newsloom.web.pictures import image_urls
 from newsloom.web.portal import (
+    CACHE_HEADER,
+    CSRF_PLACEHOLDER,
     PAGE_SIZE,
     BadCursor,
     ItemId,
@@ -36,6 +38,8 @@ from newsloom.web.portal import (
     encode_cursor,
     public_base,
 )
+from newsloom.web.search_share import shared_pages, shared_token
+from newsloom.web.security import SESSION_COOKIE
 from newsloom.web.structured import (
     article_ld,
     canonical_for,
@@ -472,6 +476,25 @@ async def search(
 ) -> Response:
     portal = _portal(request)
     query = q.strip()
+    # A page another worker rendered under the same store state is taken from the shared file (see
+    # ``web.search_share``); an administrator's pages are always rendered.
+    token = shared_token(portal.store) if query and portal.settings.page_cache_mb > 0 else None
+    if token is not None and SESSION_COOKIE in request.cookies:
+        token = None
+    address = ""
+    if token is not None:
+        address = "|".join(
+            (portal.edition(request), prefix_of(request.scope), public_base(portal.settings, request),
+             request.url.path, request.scope["query_string"].decode("latin-1"))
+        )  # fmt: skip
+        shared = shared_pages(portal.settings.data_dir).get(address, token)
+        if shared is not None:
+            body, placeholder, content_language = shared
+            if placeholder != CSRF_PLACEHOLDER:
+                body = body.replace(placeholder.encode(), CSRF_PLACEHOLDER.encode())
+            response = HTMLResponse(body, headers={"Content-Language": content_language})
+            response.headers[CACHE_HEADER] = "0"
+            return response
     source = portal.outlet_named(outlet) if outlet else None
     chosen = {
         "section": section or None,
@@ -502,8 +525,8 @@ async def search(
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
     asked = {"q": query, **{k: v for k, v in filters.items() if v}}
-    return portal.page(
-        lambda token: portal.render(
+    response = portal.page(
+        lambda csrf: portal.render(
             request,
             "search.html",
             query=query,
@@ -521,10 +544,14 @@ async def search(
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),
             filters=filters,
-            csrf_token=token,
+            csrf_token=csrf,
             crumb=portal.gettext(request, N_("Search")),
         )
     )
+    if token is not None and response.status_code == 200:
+        language = response.headers.get("content-language", "")
+        shared_pages(portal.settings.data_dir).put(address, token, bytes(response.body), CSRF_PLACEHOLDER, language)
+    return response
 
 
 def _day(value: str | None, end: bool = False) -> datetime | None:
