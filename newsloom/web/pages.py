@@ -492,9 +492,9 @@ async def search(
             body, placeholder, content_language = shared
             if placeholder != CSRF_PLACEHOLDER:
                 body = body.replace(placeholder.encode(), CSRF_PLACEHOLDER.encode())
-            response = HTMLResponse(body, headers={"Content-Language": content_language})
-            response.headers[CACHE_HEADER] = "0"
-            return response
+            kept = HTMLResponse(body, headers={"Content-Language": content_language})
+            kept.headers[CACHE_HEADER] = "0"
+            return kept
     source = portal.outlet_named(outlet) if outlet else None
     chosen = {
         "section": section or None,
