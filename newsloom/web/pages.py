@@ -492,9 +492,9 @@ async def search(
             body, placeholder, content_language = shared
             if placeholder != CSRF_PLACEHOLDER:
                 body = body.replace(placeholder.encode(), CSRF_PLACEHOLDER.encode())
-            kept = HTMLResponse(body, headers={"Content-Language": content_language})
-            kept.headers[CACHE_HEADER] = "0"
-            return kept
+            again = HTMLResponse(body, headers={"Content-Language": content_language})
+            again.headers[CACHE_HEADER] = "0"
+            return again
     source = portal.outlet_named(outlet) if outlet else None
     chosen = {
         "section": section or None,
