@@ -3,8 +3,10 @@ unchanged, and never after a commit; administrators always get a fresh rendering
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from newsloom.settings import Settings
@@ -80,3 +82,32 @@ def test_nothing_is_shared_without_a_write_ahead_log_index(tmp_path: Path) -> No
     assert shared_token(store) is not None
     store.close()
     assert not (tmp_path / "data" / "newsloom.db-shm").exists() and shared_token(store) is None
+
+
+@pytest.mark.services
+def test_postgresql_workers_share_pages_under_the_log_position(pg_database: Callable[[], str], tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=pg_database())
+    stores = [open_store(settings), open_store(settings)]
+    try:
+        stores[0].upsert_article(make_article(1, title="Harbour police report"))
+        ran = [0, 0]
+        for number, store in enumerate(stores):
+            sa.event.listen(
+                store.engine,
+                "before_cursor_execute",
+                lambda *args, n=number: ran.__setitem__(n, ran[n] + ("@@" in args[2])),
+            )
+        with (
+            AppServer(create_app(settings, stores[0])) as first,
+            AppServer(create_app(settings, stores[1])) as second,
+            first.client() as one,
+            second.client() as two,
+        ):
+            page = one.get("/search", params={"q": "police"}).text
+            assert "1 result for “police”" in page and ran == [1, 0]
+            assert two.get("/search", params={"q": "police"}).text == page and ran == [1, 0]
+            stores[0].upsert_article(make_article(2, title="Harbour police report two"))
+            assert "2 results for “police”" in two.get("/search", params={"q": "police"}).text and ran == [1, 1]
+    finally:
+        for store in stores:
+            store.close()
