@@ -6,7 +6,6 @@ import base64
 import binascii
 import hashlib
 import itertools
-import secrets
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -74,10 +73,6 @@ class _KeptCounts:
     slow: bool
 
 
-# Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
-# (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
-# the process: every response has it replaced on the way out (``web.page_cache``).
-CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
 
@@ -581,7 +576,8 @@ class Portal:
                 context["breadcrumbs"] = breadcrumb_list([home, (context["crumb"], context["canonical"])])
         templates = self._templates[edition]
         response_headers = {"Content-Language": edition}
-        if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
+        if not name.startswith("admin"):  # a public page: no cookie, nothing of its reader's (``web.security``)
+            context.setdefault("csrf_token", "")
             return templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
@@ -653,9 +649,9 @@ class Portal:
     def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
         """A page the edge cache may keep (see ``web.page_cache``) until the store changes, or ``seconds`` at most.
 
-        ``render`` receives a placeholder for the CSRF token: the rendered bytes are shared by every reader and the
-        edge swaps each reader's own token in.
+        The rendered bytes are shared by every reader: ``render`` receives no per-reader token (""); a public form
+        carries a stateless one (``Guard.form_token``), and ``seconds`` then ends with its period.
         """
-        response = render(CSRF_PLACEHOLDER)
+        response = render("")
         response.headers[CACHE_HEADER] = str(seconds)
         return response
