@@ -4,9 +4,10 @@ uncompressed and beside Starlette's GZipMiddleware (which recompresses every res
     .venv/bin/python bench/compress_bench.py [--articles 300] [--requests 3000]
 
 Each request goes through the whole ASGI stack in process (no sockets): a page cache hit for a home page (no
-form: compressed once, the bytes reused) and for article pages (a comment form: gzip spliced around the reader's
-token). Prints microseconds per request and bytes on the wire, and the ratios; then, for the levels a page's
-first request pays (``newsloom.web.compress``), the CPU and bytes of each level over the same article pages.
+form: compressed once, the bytes reused) and for article pages (a comment form whose token is the same for every
+reader: compressed once too). Prints microseconds per request and bytes on the wire, and the ratios; then, for the
+levels a page's first request pays (``newsloom.web.compress``), the CPU and bytes of each level over the same
+article pages.
 """
 
 from __future__ import annotations
