@@ -99,7 +99,12 @@ def test_admin_requires_login_and_csrf(site: Site) -> None:
     with site.client() as client:
         assert client.get("/admin").status_code == 303
         assert client.post("/admin/comments/1", data={"action": "approve"}).status_code == 401
-        token = form_token(client.get("/admin/login").text)
+        form = client.get("/admin/login")
+        token = form_token(form.text)
+        csrf_cookie = form.headers[
+            "set-cookie"
+        ].lower()  # admin forms keep a double-submit cookie, never sent cross-site
+        assert csrf_cookie.startswith("csrf=") and "samesite=lax" in csrf_cookie and "httponly" in csrf_cookie
         wrong = client.post(
             "/admin/login", data={"username": "editor", "password": "nope-nope-nope", "csrf_token": token}
         )
