@@ -1,5 +1,5 @@
 """Posting a reader comment. Every defence runs before anything is stored: the post must come from a page of this
-site (Origin/Referer) with the article's form token (stateless, hourly: the form sets no cookie, so article pages
+site (Origin/Referer) with the article's form token (stateless, daily: the form sets no cookie, so article pages
 are cached and shared), then honeypot, rate limits per address and per article, length and link limits. Comments
 are stored as plain text and escaped when shown."""
 

@@ -7,9 +7,9 @@ repeated GET is answered here, in the event loop, from bytes. Correctness rests 
 - Validation: an entry is served only while the store's change token (``PRAGMA data_version`` on SQLite) is the
   one it was rendered under. Any commit, from any process (crawler, admin, comment), makes every entry stale, so
   a hidden article or an approved comment shows on the next request. Routes may add a time limit for what does
-  not live in the store (the home page's "most read", the article page's hourly form token).
+  not live in the store (the home page's "most read", the article page's daily form token).
 - Shared bytes: a kept page holds nothing of its reader's (no cookie, no per-reader token: the comment form's
-  token is the same for every reader of the hour, ``web.security``), so every reader gets the same bytes, and
+  token is the same for every reader of the day, ``web.security``), so every reader gets the same bytes, and
   downstream caches may share them (``Cache-Control: public``). Each is compressed once per coding asked for.
 
 Validators: a weak ETag over the bytes, and Last-Modified, the second this process first rendered these bytes
@@ -50,7 +50,7 @@ _DROPPED = {b"content-length", b"set-cookie", b"etag", b"last-modified", CACHE_H
 COMPRESSED_PASS_THROUGH = ("/static/", "/api/")
 # Browsers may keep a page a minute, shared caches (nginx, a CDN) two, and either may serve it stale for ten more
 # while it refreshes: a hidden article or a new comment shows downstream within minutes, the edge at once. Well
-# inside the comment token's hour of grace (``web.security.FORM_TOKEN_PERIOD``).
+# inside the comment token's day of grace (``web.security.FORM_TOKEN_PERIOD``).
 PUBLIC_PAGE = b"public, max-age=60, s-maxage=120, stale-while-revalidate=600"
 # A logged-in administrator's rendering: for that browser only, and not kept (it may show what readers do not).
 PRIVATE_PAGE = b"private, no-store"

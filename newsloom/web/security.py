@@ -4,7 +4,7 @@
   kept in ``<data_dir>/secret_key`` (mode 600), so restarts keep sessions valid.
 - Public forms (the comment form on an article page): no cookie, so a reader's page is the same bytes as everyone
   else's and caches may share it. The form carries a stateless token, an HMAC over what the form is for (the
-  article) and the hour it was made in, valid through the next hour (``form_token``); the POST must also come from
+  article) and the day it was made in, valid through the next day (``form_token``); the POST must also come from
   a page of this site (``same_origin``: Origin, else Referer, and Sec-Fetch-Site when sent). A token anyone can
   fetch is no secret: the origin check is what stops a cross-site post; the token adds expiry and binds a post to
   a page that was loaded.
@@ -44,9 +44,12 @@ SESSION_MAX_AGE = 12 * 3600
 # the global ceiling on failed logins, which a distributed attack can reach, never locks it out.
 DEVICE_COOKIE = "newsloom_device"
 DEVICE_MAX_AGE = 90 * 24 * 3600
-# A public form's token is made per hour and accepted through the next one: a page at most an hour old always
-# leaves its reader a full hour to write, and the cached copy of a page is renewed when its hour ends.
-FORM_TOKEN_PERIOD = 3600
+# A public form's token is made per day (UTC) and accepted through the next one: a page at most a day old always
+# leaves its reader a full day to write, and the cached copy of a page is renewed when its day ends. Not shorter:
+# the token is in the page, so each new one is a new ETag and Last-Modified for every article page, and search
+# engines' revalidations (If-None-Match, If-Modified-Since) get a whole page instead of a 304. Nor is it a secret
+# to keep fresh: anyone may fetch a page; the origin check is what stops another site's form.
+FORM_TOKEN_PERIOD = 24 * 3600
 
 
 def load_secret(settings: Settings) -> str:

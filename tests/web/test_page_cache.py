@@ -154,7 +154,7 @@ def test_a_zero_sized_cache_still_serves_shareable_pages(settings: Settings, sto
 
 def test_anonymous_pages_are_public_shared_and_set_no_cookie(site: Site) -> None:
     """Over a real socket: an anonymous article page, a listing and a 404 set no cookie; kept pages say any
-    cache may keep them; the article page's bytes are valid for every reader until its token's hour ends."""
+    cache may keep them; the article page's bytes are valid for every reader until its token's day ends."""
     with httpx.Client(base_url=site.url, timeout=10) as client:
         page = client.get(article_url(site))
         listing = client.get("/section/world")

@@ -1,4 +1,4 @@
-"""CSRF defences: admin forms bound to the reader's cookie; public forms to their purpose and hour, and to a
+"""CSRF defences: admin forms bound to the reader's cookie; public forms to their purpose and day, and to a
 post from this site's own pages; both to the site's secret."""
 
 from __future__ import annotations
@@ -34,19 +34,19 @@ def test_forms_signed_before_the_plain_hmac_still_pass() -> None:
     assert not guard.csrf_valid(cookie, str(URLSafeSerializer("another", salt="csrf").dumps(cookie)))
 
 
-def test_public_form_tokens_are_bound_to_purpose_secret_and_hour() -> None:
+def test_public_form_tokens_are_bound_to_purpose_secret_and_day() -> None:
     guard = Guard("secret one", secure_cookies=False)
     now = 1_800_000_000.0
     token = guard.form_token("comment:7", now)
-    assert token == guard.form_token("comment:7", now + 1)  # the same for every reader in the hour: pages are shared
+    assert token == guard.form_token("comment:7", now + 1)  # the same for every reader in the day: pages are shared
     assert guard.form_token_valid("comment:7", token, now)
-    assert guard.form_token_valid("comment:7", token, now + FORM_TOKEN_PERIOD)  # through the next hour
+    assert guard.form_token_valid("comment:7", token, now + FORM_TOKEN_PERIOD)  # through the next day
     assert not guard.form_token_valid("comment:7", token, now + 2 * FORM_TOKEN_PERIOD)  # then expired
     assert not guard.form_token_valid("comment:7", token, now - FORM_TOKEN_PERIOD)  # not before it was made
     assert not guard.form_token_valid("comment:8", token, now)  # another article's form
     assert not Guard("secret two", secure_cookies=False).form_token_valid("comment:7", token, now)
     period, mac = token.split(".")
-    later = f"{int(period, 16) + 1:x}.{mac}"  # a forged hour with the old signature
+    later = f"{int(period, 16) + 1:x}.{mac}"  # a forged day with the old signature
     assert not guard.form_token_valid("comment:7", later, now + FORM_TOKEN_PERIOD)
     for junk in ("", None, "x", "..", f"{period}.", f"-1.{mac}", f"{period}.ñ", "ẞ.ẞ", f"{period}.{mac}.{mac}"):
         assert not guard.form_token_valid("comment:7", junk, now)
