@@ -44,7 +44,7 @@ def test_feed_is_brotli_and_cached_compressed(site: Site) -> None:
 def test_article_pages_with_a_form_are_brotli_for_every_reader(site: Site) -> None:
     """One set of bytes for every reader, so the article page is sent in Brotli to a client that accepts Brotli
     only, compressed once; gzip to a gzip-only client; the same page either way."""
-    path = article_path(site.store.get_article(site.ids[0]))  # type: ignore[arg-type]
+    path = article_path(site.store.get_article(site.ids[0]))
     plain = httpx.get(site.url + path, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and "set-cookie" not in plain.headers
     first = raw(site, path, "br")
