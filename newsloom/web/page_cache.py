@@ -8,9 +8,10 @@ repeated GET is answered here, in the event loop, from bytes. Correctness rests 
   one it was rendered under. Any commit, from any process (crawler, admin, comment), makes every entry stale, so
   a hidden article or an approved comment shows on the next request. Routes may add a time limit for what does
   not live in the store (the home page's "most read", the article page's daily form token).
-- Shared bytes: a kept page holds nothing of its reader's (no cookie, no per-reader token: the comment form's
-  token is the same for every reader of the day, ``web.security``), so every reader gets the same bytes, and
-  downstream caches may share them (``Cache-Control: public``). Each is compressed once per coding asked for.
+- Shared bytes: a kept page holds nothing of its reader's (no cookie, no per-reader token), so every reader gets
+  the same bytes, and downstream caches may share them (``Cache-Control: public``). Routes render a form's token
+  as a placeholder; it is filled in here, once per entry, with the form's token, the same for every reader of the
+  day (``web.security``), and the entry ends with the token's day. Each is compressed once per coding asked for.
 
 Validators: a weak ETag over the bytes, and Last-Modified, the second this process first rendered these bytes
 (carried over a re-rendering that gives the same bytes), so ``If-None-Match`` and ``If-Modified-Since`` get a
@@ -37,15 +38,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsloom.web import compress
 from newsloom.web.api_caching import matches
+from newsloom.web.comments import comment_purpose
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
-from newsloom.web.portal import Portal
-from newsloom.web.security import SESSION_COOKIE
+from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
+from newsloom.web.security import SESSION_COOKIE, Guard
 
 CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
 # Addresses whose responses are never pages: passed straight through, unbuffered.
 PASS_THROUGH = ("/static/", "/media/", "/api/", "/admin", "/healthz", "/metrics")
 ARTICLE_PATH = re.compile(r"^/article/(\d{1,18})/")
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 _DROPPED = {b"content-length", b"set-cookie", b"etag", b"last-modified", CACHE_HEADER}
 COMPRESSED_PASS_THROUGH = ("/static/", "/api/")
 # Browsers may keep a page a minute, shared caches (nginx, a CDN) two, and either may serve it stale for ten more
@@ -115,7 +118,7 @@ class EdgeCache:
                 if entry is None:
                     self.misses += 1
                     status, headers, body = await self._render(scope, receive, version)
-                    entry = self._keep(key, version, status, headers, body, scope["method"])
+                    entry = self._keep(key, version, status, headers, body, scope["method"], scope["path"])
                     if entry is None:
                         self._forget(key)
                         await self._respond(scope, send, request, status, headers, body)
@@ -148,12 +151,15 @@ class EdgeCache:
 
     def _keep(
         self, key: tuple[str, bytes], version: object, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
-        method: str,
+        method: str, path: str,
     ) -> Entry | None:  # fmt: skip
         marks = [value for name, value in headers if name == CACHE_HEADER]
         if not marks or status != 200 or method != "GET":
             return None
+        body, form_seconds = self._fill_forms(path, body)
         seconds = int(marks[0] or b"0")
+        if form_seconds is not None:
+            seconds = form_seconds if seconds <= 0 else min(seconds, form_seconds)
         kept = [(name, value) for name, value in headers if name not in _DROPPED]
         if not any(name == b"cache-control" for name, _ in kept):
             kept.append((b"cache-control", PUBLIC_PAGE))
@@ -225,6 +231,8 @@ class EdgeCache:
         self._count_view(scope, status)
         marked = any(name == CACHE_HEADER for name, _ in headers)
         kept = [(name, value) for name, value in headers if name not in (CACHE_HEADER, b"content-length")]
+        if marked:
+            body, _ = self._fill_forms(scope["path"], body)
         if marked and not any(name == b"cache-control" for name, _ in kept):
             if request.logged_in:
                 kept.append((b"cache-control", PRIVATE_PAGE))
@@ -287,6 +295,14 @@ class EdgeCache:
             headers = [(n, v) for n, v in headers if n != b"content-length"]
         await _send(send, status, headers, body, scope["method"])
 
+    def _fill_forms(self, path: str, body: bytes) -> tuple[bytes, int | None]:
+        """The page with its form's token in place of the placeholder, and the seconds left in the token's day
+        (None: no form). The seconds are read first, so a page is never kept past its token's day."""
+        if _PLACEHOLDER not in body:
+            return body, None
+        seconds = Guard.form_token_seconds()
+        return body.replace(_PLACEHOLDER, self.portal.guard.form_token(form_purpose(path)).encode()), seconds
+
     def _count_view(self, scope: Scope, status: int) -> None:
         path = scope["path"]
         if scope.get("newsloom.head"):  # a HEAD (answered as a GET by the app's outer layer) is not a read
@@ -315,6 +331,12 @@ class _RequestHeaders:
             elif name == b"accept-encoding":
                 self.accept_encoding = value
         self.logged_in = bool(cookie_header) and SESSION_COOKIE in cookie_parser(cookie_header.decode("latin-1"))
+
+
+def form_purpose(path: str) -> str:
+    """What a page's form token is for: an article page's form posts a comment on that article."""
+    match = ARTICLE_PATH.match(path)
+    return comment_purpose(int(match.group(1))) if match else f"form:{path}"
 
 
 def _not_modified(request: _RequestHeaders, entry: Entry) -> bool:

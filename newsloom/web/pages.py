@@ -21,7 +21,6 @@ from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
 from newsloom.text import slugify
-from newsloom.web.comments import comment_purpose
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
@@ -442,11 +441,10 @@ async def article(
             story=story_found[0] if story_found else None,
             disputes=portal.article_disputes(article),
             posted=posted,
-            csrf_token=portal.guard.form_token(comment_purpose(article_id)),
+            csrf_token=token,
         )
 
-    # Kept until the form token's period ends (counted before the token is made, so never past its period).
-    return portal.page(render, seconds=portal.guard.form_token_seconds())
+    return portal.page(render)
 
 
 def _edition_paths(portal: Portal, article: Article, editions: list[Article]) -> dict[str, str]:

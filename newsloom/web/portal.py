@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import itertools
+import secrets
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -73,6 +74,10 @@ class _KeptCounts:
     slow: bool
 
 
+# Where a shared page's form token goes: random per process, so no publisher text, tag or image URL can contain it
+# (a fixed string would have the token substituted into an article that quotes it). It never leaves the process:
+# every response has it replaced on the way out by the form's token, the same for every reader (``web.page_cache``).
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
 
@@ -576,7 +581,8 @@ class Portal:
                 context["breadcrumbs"] = breadcrumb_list([home, (context["crumb"], context["canonical"])])
         templates = self._templates[edition]
         response_headers = {"Content-Language": edition}
-        if not name.startswith("admin"):  # a public page: no cookie, nothing of its reader's (``web.security``)
+        if context.get("csrf_token") == CSRF_PLACEHOLDER or not name.startswith("admin"):
+            # A public page: no cookie, nothing of its reader's; a form's token is put in by the edge (``web.security``).
             context.setdefault("csrf_token", "")
             return templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
@@ -649,9 +655,9 @@ class Portal:
     def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
         """A page the edge cache may keep (see ``web.page_cache``) until the store changes, or ``seconds`` at most.
 
-        The rendered bytes are shared by every reader: ``render`` receives no per-reader token (""); a public form
-        carries a stateless one (``Guard.form_token``), and ``seconds`` then ends with its period.
+        ``render`` receives a placeholder for a form's token: the rendered bytes are shared by every reader, and the
+        edge puts the form's token in, the same for every reader of the day (``web.security.Guard.form_token``).
         """
-        response = render("")
+        response = render(CSRF_PLACEHOLDER)
         response.headers[CACHE_HEADER] = str(seconds)
         return response
