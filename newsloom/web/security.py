@@ -124,11 +124,6 @@ class Guard:
         digest = hmac.digest(self._csrf_key, cookie_value.encode(), "sha256")
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    def csrf_set_cookie(self, cookie_value: str) -> bytes:
-        """The Set-Cookie value for a new CSRF cookie, for responses built outside Starlette (the page cache)."""
-        secure = "; Secure" if self.secure_cookies else ""
-        return f"{CSRF_COOKIE}={cookie_value}; HttpOnly; Path=/; SameSite=lax{secure}".encode()
-
     def csrf_valid(self, cookie_value: str | None, form_token: str | None) -> bool:
         if not cookie_value or not form_token:
             return False
