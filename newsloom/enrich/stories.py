@@ -13,14 +13,17 @@ What "similar" means (each part measured in BENCHMARKS.md, ``make bench-stories`
   in the concatenated unit vector: look-alike events (two earthquakes) share words, not names and figures;
 - **the article's own date**: a story only takes reports within ``window`` of its reports' dates;
 - **the outlet**: one outlet's two reports on one day are rarely one story, so their similarity counts
-  ``SAME_OUTLET_FACTOR`` times; lines an outlet repeats on many pages (a footer) are dropped first;
+  ``SAME_OUTLET_FACTOR`` times (not for Vietnamese reports: their outlets file one event in several pieces);
+  lines an outlet repeats on many pages (a footer) are dropped first;
 - **Vietnamese syllables**: Vietnamese writes a word as one to four syllables separated by spaces, and a single
   syllable ("người", "động", "thị") occurs in most reports whatever their event; so for a Vietnamese report
   (``language`` "vi") the words are its syllables and each pair of adjacent syllables (what ``lãi suất``,
   ``thị trường`` are), over the first ``SYLLABIC_BODY_CHARS`` of the body, and its story must clear
   ``SYLLABIC_THRESHOLD``. Syllables alone make unrelated Vietnamese reports about as alike as the threshold asks
   of a story: a centroid cosine of ``n`` loosely related members tends to ``sqrt(mean pairwise similarity)``
-  as ``n`` grows, so a story that had taken a few unrelated reports took every other one.
+  as ``n`` grows, so a story that had taken a few unrelated reports took every other one. For the same reason a
+  Vietnamese report joins a story only if one of the story's reports is itself that alike to it (``_best_story``):
+  one outlet's week of a war, each report 0.2-0.26 from the next, no longer gathers into one story.
 
 Articles are read in time order (a first pass, as a wire desk would), then each new article is offered again to
 every story with the others in place (``REFINE_ROUNDS``): a one-pass result depends on the order articles come
