@@ -102,7 +102,7 @@ def test_a_top_story_counts_only_its_reports_within_a_day_of_its_newest(store: S
         return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
 
     newest = 100.0  # hours after T0: the store's newest report
-    assert TOP_STORY_BURST == timedelta(days=1)
+    assert timedelta(days=1) == TOP_STORY_BURST  # the hours below are set against one day
     topic = story(100, [(newest - 46, "Gold Daily"), (newest - 30, "Market Wire"), (newest, "Gold Daily")])
     spread = story(
         200,
