@@ -644,7 +644,8 @@ def test_one_vietnamese_outlets_two_reports_of_an_event_join(monkeypatch: pytest
     assert grouping[1] == grouping[2]
     assert len(set(grouping.values())) == len(docs) - 1
     monkeypatch.setattr(stories, "_vietnamese", _nothing_vietnamese)
-    assert group_into_stories(docs)[1] != group_into_stories(docs)[2]
+    halved = group_into_stories(docs)
+    assert halved[1] != halved[2]
 
 
 def test_a_vietnamese_report_joins_a_story_only_through_one_of_its_reports(monkeypatch: pytest.MonkeyPatch) -> None:
