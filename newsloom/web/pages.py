@@ -38,7 +38,7 @@ from newsloom.web.portal import (
     encode_cursor,
     public_base,
 )
-from newsloom.web.search_share import shared_pages, shared_token
+from newsloom.web.search_share import settings_mark, shared_pages, shared_token
 from newsloom.web.security import SESSION_COOKIE
 from newsloom.web.structured import (
     article_ld,
@@ -484,7 +484,8 @@ async def search(
     address = ""
     if token is not None:
         address = "|".join(
-            (portal.edition(request), prefix_of(request.scope), public_base(portal.settings, request),
+            (settings_mark(portal.settings), portal.edition(request), prefix_of(request.scope),
+             public_base(portal.settings, request),
              request.url.path, request.scope["query_string"].decode("latin-1"))
         )  # fmt: skip
         shared = shared_pages(portal.settings.data_dir).get(address, token)

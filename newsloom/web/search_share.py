@@ -20,10 +20,12 @@ Entries of an older token are dropped when a newer one is written; the file hold
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from pathlib import Path
 
+from newsloom.settings import Settings
 from newsloom.store import SQLStore
 
 MAX_ENTRIES = 20_000
@@ -111,3 +113,16 @@ def shared_pages(data_dir: Path) -> SharedPages:
         if found is None:
             found = _SHARED[data_dir] = SharedPages(data_dir / FILE_NAME)
         return found
+
+
+_MARKS: dict[int, tuple[Settings, str]] = {}
+
+
+def settings_mark(settings: Settings) -> str:
+    """A short digest of the settings a page was rendered under: servers configured differently (another base
+    URL, other editions) on one data directory never serve each other's pages."""
+    found = _MARKS.get(id(settings))
+    if found is None or found[0] is not settings:
+        digest = hashlib.blake2b(settings.model_dump_json().encode(), digest_size=8).hexdigest()
+        found = _MARKS[id(settings)] = (settings, digest)
+    return found[1]

@@ -111,3 +111,21 @@ def test_postgresql_workers_share_pages_under_the_log_position(pg_database: Call
     finally:
         for store in stores:
             store.close()
+
+
+def test_servers_configured_differently_do_not_share(settings: Settings, store: SQLStore) -> None:
+    store.upsert_article(make_article(1, title="Harbour police report"))
+    renamed = settings.model_copy(update={"site_name": "Other Portal"})
+    other = open_store(renamed)
+    ran = searches(other)
+    try:
+        with (
+            AppServer(create_app(settings, store)) as first,
+            AppServer(create_app(renamed, other)) as second,
+            first.client() as one,
+            second.client() as two,
+        ):
+            assert "Other Portal" not in one.get("/search", params={"q": "police"}).text
+            assert "Other Portal" in two.get("/search", params={"q": "police"}).text and len(ran) == 1
+    finally:
+        other.close()
