@@ -21,7 +21,7 @@ _ECHO_KINDS = (BlockKind.PARAGRAPH, BlockKind.TABLE)
 
 
 def _key(text: str) -> str:
-    return normalize_space(text).casefold()
+    return normalize_space(text).casefold().rstrip(" .")
 
 
 def _caption_echoes(blocks: list[Block]) -> set[int]:
