@@ -37,7 +37,7 @@ from newsloom.extract.metadata import PageMetadata, read_machine_fields, read_me
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
-from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues
+from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues, restore_headings
 from newsloom.extract.repeats import drop_repeats
 from newsloom.extract.title import choose_title
 from newsloom.extract.tree import TreeElement
@@ -264,6 +264,7 @@ def _body(
     cues = cues or PageCues()
     blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
     blocks = drop_repeats(place_videos(blocks, videos or []))
+    blocks = restore_headings(blocks, cues.headings, (title, meta.description))
     blocks = drop_related_boxes(drop_chrome(blocks), cues.headlines)
     blocks = _drop_leading_heads(drop_tag_lists(blocks, meta.tags), title, meta.description)
     blocks = mark_subheadings(_drop_byline_paragraphs(blocks, meta.authors), cues.bold_lines)

@@ -121,7 +121,14 @@ def test_every_caption_and_paragraph_is_read_once(record: dict[str, Any]) -> Non
     assert not [text for text, count in paragraphs.items() if count > 1]
 
 
-SUBHEADINGS = {  # in-body subheadings the pages write as one bold paragraph
+SUBHEADINGS = {  # in-body subheadings the pages write as one bold paragraph, or as <h2>/<h3> (003)
+    "003": [
+        "3 hình thức khai thác, sử dụng thông tin về nhà ở và thị trường bất động sản",
+        "Quy định mới về đăng ký cư trú cho người chưa thành niên từ 15/3",
+        "Vi phạm hành chính trong hoạt động đường bộ bị phạt tới 150 triệu đồng từ ngày 1/3/2026",
+        "Trường hợp được xóa hoặc miễn chi phí bồi hoàn học bổng và chi phí đào tạo từ 26/3/2026",
+        "Quy định các đối tượng được miễn nộp phí lĩnh vực đường sắt",
+    ],
     "007": ["Đồng USD duy trì đà tăng"],
     "011": ["Hạn chế xuất khẩu nhiên liệu", "Giảm công suất lọc hóa dầu", "Tìm nguồn cung thay thế"],
 }
