@@ -202,14 +202,15 @@ def restore_headings(
     repeat as a heading)."""
     if not headings:
         return blocks
+    found = [headings.get(anchor_key(b.text)) if b.kind == BlockKind.PARAGRAPH else None for b in blocks]
+    if not any(found):
+        return blocks
     present = {normalize_space(text).casefold() for text in fields if text}
     present |= {normalize_space(block.plain_text()).casefold() for block in blocks}
     restored: list[Block] = []
-    for block in blocks:
-        if block.kind == BlockKind.PARAGRAPH and (found := headings.get(anchor_key(block.text))):
-            text, level = found
-            if text.casefold() not in present:
-                present.add(text.casefold())
-                restored.append(Block(BlockKind.HEADING, text=text, level=level))
+    for block, heading in zip(blocks, found, strict=True):
+        if heading is not None and heading[0].casefold() not in present:
+            present.add(heading[0].casefold())
+            restored.append(Block(BlockKind.HEADING, text=heading[0], level=heading[1]))
         restored.append(block)
     return restored
