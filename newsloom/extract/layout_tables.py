@@ -7,8 +7,8 @@ a caption, comes back as a captioned picture: the reader sees the caption twice,
 as ``<figure><img><figcaption>`` the table is read as every other figure is (``figures.py``: caption, credit,
 place in the body) and the body finder leaves it out of the text.
 
-A table is a picture frame only when it holds exactly one picture and at most two other cells with text, none of
-them sharing a row, with no more text than a caption has and nothing a data table holds (nested tables, lists,
+A table is a picture frame only when it holds exactly one picture and at most two other cells with text (or a
+``<caption>``), none of them sharing a row, with no more text than a caption has and nothing a data table holds (nested tables, lists,
 headings). Anything else, a data table above all, stays a table.
 """
 
@@ -52,11 +52,13 @@ def _frame_parts(table: lxml_html.HtmlElement) -> tuple[lxml_html.HtmlElement, l
         return None
     cells = [cell for row in rows for cell in row]
     captions = [cell for cell in cells if cell.find(".//img") is None]
-    if len(captions) > MAX_CAPTION_CELLS or len(cells) - len(captions) != 1:
+    titles = sum(1 for child in table if child.tag == "caption")
+    if len(captions) + titles > MAX_CAPTION_CELLS or len(cells) - len(captions) != 1:
         return None
     if len(normalize_space(table.text_content())) > MAX_CAPTION_CHARS:
         return None
-    return images[0], captions
+    titles = [child for child in table if child.tag == "caption" and normalize_space(child.text_content())]
+    return images[0], [*titles, *captions]
 
 
 def _picture_element(img: lxml_html.HtmlElement, table: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
@@ -98,7 +100,7 @@ def _move_content(source: lxml_html.HtmlElement, target: lxml_html.HtmlElement) 
 
 def _rewrite(table: lxml_html.HtmlElement, img: lxml_html.HtmlElement, captions: list[lxml_html.HtmlElement]) -> None:
     picture = _picture_element(img, table)
-    image_cell = next(ancestor for ancestor in img.iterancestors() if ancestor.tag in _CELLS)
+    image_cell = next(ancestor for ancestor in img.iterancestors() if ancestor.tag in _CELLS)  # one holds it
     _detach(picture)
     for child in list(table):
         table.remove(child)

@@ -69,11 +69,14 @@ def test_rewrite_leaves_data_tables_and_tables_with_several_pictures() -> None:
         "<div><table id='data'><tr><td><img src='/logo.png'></td><td>AAT</td><td>3.000</td></tr></table>"
         "<table id='two'><tr><td><img src='/a.jpg'></td></tr><tr><td><img src='/b.jpg'></td></tr></table>"
         "<table id='long'><tr><td><img src='/c.jpg'></td></tr><tr><td>" + "Một đoạn dài. " * 40 + "</td></tr></table>"
-        "<table id='frame'><tr><td><a href='/big.jpg'><img src='/d.jpg'></a><br>Chú thích</td></tr></table>after</div>"
+        "<table id='frame'><tr><td><a href='/big.jpg'><img src='/d.jpg'></a><br>Chú thích</td></tr></table>after"
+        "<table id='titled'><caption>Bản đồ khu vực</caption><tr><td><img src='/e.jpg'></td></tr></table></div>"
     )
-    assert picture_frames_to_figures(page) == 1
+    assert picture_frames_to_figures(page) == 2
     assert [table.get("id") for table in page.iter("table")] == ["data", "two", "long"]
-    figure = page.find(".//figure")
-    assert figure is not None and figure.get("id") == "frame" and figure.tail == "after"
+    figure, titled = page.findall(".//figure")
+    assert figure.get("id") == "frame" and figure.tail == "after"
     assert [child.tag for child in figure] == ["a", "figcaption"]
     assert figure[1].text_content().strip() == "Chú thích"
+    assert [child.tag for child in titled] == ["img", "figcaption"]
+    assert titled[1].text_content().strip() == "Bản đồ khu vực"
