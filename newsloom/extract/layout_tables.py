@@ -52,12 +52,11 @@ def _frame_parts(table: lxml_html.HtmlElement) -> tuple[lxml_html.HtmlElement, l
         return None
     cells = [cell for row in rows for cell in row]
     captions = [cell for cell in cells if cell.find(".//img") is None]
-    titles = sum(1 for child in table if child.tag == "caption")
-    if len(captions) + titles > MAX_CAPTION_CELLS or len(cells) - len(captions) != 1:
+    titles = [child for child in table if child.tag == "caption" and normalize_space(child.text_content())]
+    if len(captions) + len(titles) > MAX_CAPTION_CELLS or len(cells) - len(captions) != 1:
         return None
     if len(normalize_space(table.text_content())) > MAX_CAPTION_CHARS:
         return None
-    titles = [child for child in table if child.tag == "caption" and normalize_space(child.text_content())]
     return images[0], [*titles, *captions]
 
 
