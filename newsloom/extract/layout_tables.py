@@ -9,10 +9,13 @@ place in the body) and the body finder leaves it out of the text.
 
 A table is a picture frame only when it holds exactly one picture and at most two other cells with text (or a
 ``<caption>``), none of them sharing a row, with no more text than a caption has and nothing a data table holds (nested tables, lists,
-headings). Anything else, a data table above all, stays a table.
+headings), and its picture is neither a thumbnail nor a link to elsewhere, nor its caption one link (a product,
+an advert or another article boxed in a table). Anything else, a data table above all, stays a table.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -40,18 +43,52 @@ def _has_content(cell: lxml_html.HtmlElement) -> bool:
     return cell.find(".//img") is not None or bool(normalize_space(cell.text_content()))
 
 
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
+
+
+def _links_away(img: lxml_html.HtmlElement, table: lxml_html.HtmlElement) -> bool:
+    """Whether the picture is a link to something other than the picture itself (a product, an advert, another
+    article): a box of the page, not the article's picture."""
+    for ancestor in img.iterancestors():
+        if ancestor is table:
+            return False
+        if ancestor.tag == "a" and (href := (ancestor.get("href") or "").strip()) and not href.startswith("#"):
+            return not _IMAGE_FILE.search(href)
+    return False
+
+
+MIN_PICTURE_SIDE = 100
+_STYLE_SIDE = re.compile(r"(?:^|[;\s])(?:width|height)\s*:\s*(\d+)px", re.IGNORECASE)
+
+
+def _is_thumbnail(img: lxml_html.HtmlElement) -> bool:
+    """A picture the page draws at icon or thumbnail size (``width="40"``, ``style="width:40px"``)."""
+    sides = [img.get("width") or "", img.get("height") or "", *_STYLE_SIDE.findall(img.get("style") or "")]
+    return any(side.isdigit() and int(side) < MIN_PICTURE_SIDE for side in sides)
+
+
+def _is_one_link(cell: lxml_html.HtmlElement) -> bool:
+    """A cell whose whole text is one link's: a teaser's headline, not a caption."""
+    text = normalize_space(cell.text_content())
+    return any(normalize_space(link.text_content()) == text for link in cell.iter("a"))
+
+
 def _frame_parts(table: lxml_html.HtmlElement) -> tuple[lxml_html.HtmlElement, list[lxml_html.HtmlElement]] | None:
     """The picture and the caption cells of a table that only frames one picture, else ``None``."""
     images = table.xpath(".//img")
     if len(images) != 1 or next(table.iterdescendants(*_NOT_IN_A_FRAME), None) is not None:
         return None
-    if next(table.iterancestors("figure"), None) is not None:
+    if next(table.iterancestors("figure"), None) is not None or _links_away(images[0], table):
+        return None
+    if _is_thumbnail(images[0]):
         return None
     rows = _cells(table)
     if rows is None:
         return None
     cells = [cell for row in rows for cell in row]
     captions = [cell for cell in cells if cell.find(".//img") is None]
+    if any(_is_one_link(cell) for cell in captions):
+        return None
     titles = [child for child in table if child.tag == "caption" and normalize_space(child.text_content())]
     if len(captions) + len(titles) > MAX_CAPTION_CELLS or len(cells) - len(captions) != 1:
         return None

@@ -68,12 +68,17 @@ def test_rewrite_leaves_data_tables_and_tables_with_several_pictures() -> None:
     page = lxml_html.fromstring(
         "<div><table id='data'><tr><td><img src='/logo.png'></td><td>AAT</td><td>3.000</td></tr></table>"
         "<table id='two'><tr><td><img src='/a.jpg'></td></tr><tr><td><img src='/b.jpg'></td></tr></table>"
+        "<table id='advert'><tr><td><a href='https://shop.example/cd'><img src='/cd.jpg'></a></td></tr>"
+        "<tr><td>Album: Purple</td></tr></table>"
+        "<table id='thumb'><tr><td><img src='/t.gif' style='width:40px;height:40px'></td></tr>"
+        "<tr><td>Leslie Clio</td></tr></table>"
+        "<table id='teaser'><tr><td><img src='/u.jpg'></td></tr><tr><td><a href='/khac.html'>Bài khác</a></td></tr></table>"
         "<table id='long'><tr><td><img src='/c.jpg'></td></tr><tr><td>" + "Một đoạn dài. " * 40 + "</td></tr></table>"
         "<table id='frame'><tr><td><a href='/big.jpg'><img src='/d.jpg'></a><br>Chú thích</td></tr></table>after"
         "<table id='titled'><caption>Bản đồ khu vực</caption><tr><td><img src='/e.jpg'></td></tr></table></div>"
     )
     assert picture_frames_to_figures(page) == 2
-    assert [table.get("id") for table in page.iter("table")] == ["data", "two", "long"]
+    assert [table.get("id") for table in page.iter("table")] == ["data", "two", "advert", "thumb", "teaser", "long"]
     figure, titled = page.findall(".//figure")
     assert figure.get("id") == "frame" and figure.tail == "after"
     assert [child.tag for child in figure] == ["a", "figcaption"]
