@@ -157,7 +157,8 @@ ANCHOR_WORDS = 8
 
 
 def anchor_key(text: str) -> str:
-    return " ".join(normalize_space(text).casefold().split()[:ANCHOR_WORDS])
+    """The first ``ANCHOR_WORDS`` words, casefolded (split off first: a paragraph may be thousands of characters)."""
+    return " ".join(text.split(maxsplit=ANCHOR_WORDS)[:ANCHOR_WORDS]).casefold()
 
 
 ANCHOR_PARAGRAPHS = 3
