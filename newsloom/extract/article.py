@@ -1,10 +1,11 @@
 """Article extraction: one parse of the page, our news layer around trafilatura's body finder.
 
-Steps: decode → parse once → read metadata and figures (before anything mutates the tree) → trafilatura finds the
-main text on the same tree (``fast``: its fallbacks cost more than they add on news pages, so they run only when
-the fast pass finds too little) → blocks in reading
-order → drop chrome and repeated headline/deck → take attribution lines out → cross-check with JSON-LD
-``articleBody`` → assemble the Article.
+Steps: decode → parse once → read metadata → tables that only frame a picture become figures
+(``layout_tables.py``) → read figures (before anything else mutates the tree) → trafilatura finds the main text on
+the same tree (``fast``: its fallbacks cost more than they add on news pages, so they run only when the fast pass
+finds too little) → blocks in reading order, figures and videos placed → drop text said twice (``repeats.py``),
+put back headings the body finder lost → drop chrome and repeated headline/deck → take attribution lines out →
+cross-check with JSON-LD ``articleBody`` → assemble the Article.
 """
 
 from __future__ import annotations
