@@ -34,6 +34,14 @@ from tests.support.web import LiveServer, free_port
 # Importable from here as they always were.
 __all__ = ["CORPORA", "SHARED", "LiveServer", "article_html", "corpus", "free_port"]
 
+# Tests reach no host outside the machine: an imported page's robots.txt, outlet logo or pictures on its own host
+# fail at once (no such name), and the fetcher then waits out the host's spacing (``crawl_min_delay``, 1 s) and the
+# retry backoff (1 s, doubling) between attempts that fail the same way: seconds per import, minutes per suite.
+# Both shrunk for the session and for the processes tests start (they inherit the environment); tests about
+# spacing or backoff set their own values.
+os.environ.setdefault("NEWSLOOM_CRAWL_MIN_DELAY", "0")
+os.environ.setdefault("NEWSLOOM_FETCH_BACKOFF_SECONDS", "0.01")
+
 BROWSER_FIXTURES = {"browser"}
 SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_server"}
 
