@@ -41,6 +41,11 @@ __all__ = ["CORPORA", "SHARED", "LiveServer", "article_html", "corpus", "free_po
 # spacing or backoff set their own values.
 os.environ.setdefault("NEWSLOOM_CRAWL_MIN_DELAY", "0")
 os.environ.setdefault("NEWSLOOM_FETCH_BACKOFF_SECONDS", "0.01")
+# The same lookups, made many at once (a batch's pictures on fifty CDNs), lose answers on some resolvers (a
+# sandbox's forwarder drops the parallel A and AAAA queries) and each waits out glibc's 5-second timeout, twice.
+# One second, one attempt and no AAAA query: a name that does not resolve fails in milliseconds (glibc reads
+# RES_OPTIONS at its first lookup, after this).
+os.environ.setdefault("RES_OPTIONS", "timeout:1 attempts:1 no-aaaa")
 
 BROWSER_FIXTURES = {"browser"}
 SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_server"}
