@@ -19,6 +19,7 @@ from asyncio import events as asyncio_events
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -69,6 +70,20 @@ def floor(stage: str, name: str) -> float:
     spec.loader.exec_module(module)
     value: float = module.floor(stage, name)
     return value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes() -> Iterator[None]:
+    """Accounts' passwords hashed with argon2 at its lightest (one pass over 1 MiB) in this process: the portal's
+    own cost (three passes over 64 MiB, four lanes) is a fifth of a second of CPU per login or account, about a tenth
+    of the web tests' time, and no test is about the cost. Hashing, verifying and refusing are argon2's as ever (a
+    hash carries its parameters); portals started as processes keep the real cost."""
+    from argon2 import PasswordHasher
+
+    from newsloom.store import users
+
+    with mock.patch.object(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)):
+        yield
 
 
 @pytest.fixture
