@@ -19,7 +19,6 @@ import re
 from itertools import combinations
 
 import numpy as np
-from datasketch import MinHash
 
 from newsloom.model import Article
 
@@ -43,6 +42,10 @@ def signature(text: str) -> np.ndarray | None:
     shingles = _shingles(text)
     if len(shingles) < MIN_SHINGLES:
         return None
+    # Imported here: datasketch's package imports its LSH classes and, through them, scipy.integrate, a second and
+    # more of start-up for every process that imports the pipeline (the portal, each worker) and never hashes.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
     minhash.update_batch([" ".join(s).encode() for s in shingles])
     return np.asarray(minhash.hashvalues, dtype=np.uint64)

@@ -19,6 +19,7 @@ from asyncio import events as asyncio_events
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -33,6 +34,19 @@ from tests.support.web import LiveServer, free_port
 
 # Importable from here as they always were.
 __all__ = ["CORPORA", "SHARED", "LiveServer", "article_html", "corpus", "free_port"]
+
+# Tests reach no host outside the machine: an imported page's robots.txt, outlet logo or pictures on its own host
+# fail at once (no such name), and the fetcher then waits out the host's spacing (``crawl_min_delay``, 1 s) and the
+# retry backoff (1 s, doubling) between attempts that fail the same way: seconds per import, minutes per suite.
+# Both shrunk for the session and for the processes tests start (they inherit the environment); tests about
+# spacing or backoff set their own values.
+os.environ.setdefault("NEWSLOOM_CRAWL_MIN_DELAY", "0")
+os.environ.setdefault("NEWSLOOM_FETCH_BACKOFF_SECONDS", "0.01")
+# The same lookups, made many at once (a batch's pictures on fifty CDNs), lose answers on some resolvers (a
+# sandbox's forwarder drops the parallel A and AAAA queries) and each waits out glibc's 5-second timeout, twice.
+# One second, one attempt and no AAAA query: a name that does not resolve fails in milliseconds (glibc reads
+# RES_OPTIONS at its first lookup, after this).
+os.environ.setdefault("RES_OPTIONS", "timeout:1 attempts:1 no-aaaa")
 
 BROWSER_FIXTURES = {"browser"}
 SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_server"}
@@ -56,6 +70,20 @@ def floor(stage: str, name: str) -> float:
     spec.loader.exec_module(module)
     value: float = module.floor(stage, name)
     return value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes() -> Iterator[None]:
+    """Accounts' passwords hashed with argon2 at its lightest (one pass over 1 MiB) in this process: the portal's
+    own cost (three passes over 64 MiB, four lanes) is a fifth of a second of CPU per login or account, about a tenth
+    of the web tests' time, and no test is about the cost. Hashing, verifying and refusing are argon2's as ever (a
+    hash carries its parameters); portals started as processes keep the real cost."""
+    from argon2 import PasswordHasher
+
+    from newsloom.store import users
+
+    with mock.patch.object(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)):
+        yield
 
 
 @pytest.fixture

@@ -259,7 +259,10 @@ def test_f5_forever_a_slow_feed_does_not_delay_the_others_polls(tmp_path: Path) 
             stop = asyncio.Event()
             async with Crawler(settings, store) as crawler:
                 task = asyncio.create_task(crawler.run_forever(stop=stop))
-                await asyncio.sleep(8)
+                # Until the fast feed's third poll, within 8 s: the slow feed's first poll is still hanging then.
+                deadline = time.monotonic() + 8
+                while site.hits["/feed.xml"] < 3 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
                 stop.set()
                 await asyncio.wait_for(task, timeout=20)
 
