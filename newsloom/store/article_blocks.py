@@ -1,0 +1,84 @@
+"""Article pages' precomputed parts (table ``article_blocks``) and their validity (``block_changes``).
+
+A row holds what an article page shows whatever the reader (``web.article_blocks`` makes it), with the keys of
+everything it was made from: the article ("a:12"), its language family ("f:12"), its tags, section, authors and
+story, its comments, the pictures and outlets it shows. Triggers on those tables (migration 0112) append a
+``block_changes`` row naming the key of whatever they change; a row is valid while no change newer than its
+``stamp`` names one of its keys. Reading a page is so two indexed reads: the row, then the newest change of its keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from newsloom.store import schema
+
+_b, _c = schema.article_blocks, schema.block_changes
+_ROW = sa.select(_b.c.fingerprint, _b.c.stamp, _b.c.slug, _b.c["keys"], _b.c.page).where(
+    _b.c.article_id == sa.bindparam("article_id"), _b.c.variant == sa.bindparam("variant")
+)
+_NEWEST_OF = sa.select(sa.func.max(_c.c.id)).where(_c.c.key.in_(sa.bindparam("keys", expanding=True)))
+_NEWEST = sa.select(sa.func.max(_c.c.id))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlocks:
+    fingerprint: str
+    stamp: int
+    slug: str
+    keys: list[str]
+    page: str
+
+
+class BlockStore:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def stamp(self) -> int:
+        """The newest change so far: read before what a row is made from, so any later change outdates it."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(_NEWEST).scalar() or 0)
+
+    def valid(self, article_id: int, variant: str, fingerprint: str) -> StoredBlocks | None:
+        """The row, if it was made with ``fingerprint`` and nothing it names changed since."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_ROW, {"article_id": article_id, "variant": variant}).first()
+            if row is None or row[0] != fingerprint:
+                return None
+            made, stamp, slug, keys, page = row
+            newest = conn.execute(_NEWEST_OF, {"keys": list(keys)}).scalar() if keys else None
+        if newest is not None and newest > stamp:
+            return None
+        return StoredBlocks(made, stamp, slug, list(keys), page)
+
+    def write(self, rows: list[tuple[int, str, StoredBlocks]]) -> None:
+        """Stores ``(article_id, variant, blocks)`` rows in one transaction, replacing what was there."""
+        if not rows:
+            return
+        values: list[dict[str, Any]] = [
+            {"article_id": article_id, "variant": variant, "fingerprint": blocks.fingerprint, "stamp": blocks.stamp,
+             "slug": blocks.slug, "keys": sorted(set(blocks.keys)), "page": blocks.page}
+            for article_id, variant, blocks in rows
+        ]  # fmt: skip
+        with self.engine.begin() as conn:
+            for variant in {row["variant"] for row in values}:
+                ids = [row["article_id"] for row in values if row["variant"] == variant]
+                conn.execute(_b.delete().where(_b.c.variant == variant, _b.c.article_id.in_(ids)))
+            conn.execute(_b.insert(), values)
+
+    def article_ids(self, after: int = 0, limit: int = 1000) -> list[int]:
+        """Visible articles' ids after ``after``, in order: what a full precompute walks, a page at a time."""
+        a = schema.articles
+        query = sa.select(a.c.id).where(a.c.id > after, a.c.hidden.is_(False)).order_by(a.c.id).limit(limit)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def prune(self) -> int:
+        """Drops every change but the newest of each key (what validity compares with): the log stays as long as
+        the number of keys, not of writes."""
+        newest = sa.select(sa.func.max(_c.c.id)).group_by(_c.c.key)
+        with self.engine.begin() as conn:
+            return conn.execute(_c.delete().where(_c.c.id.not_in(newest))).rowcount

@@ -1,0 +1,245 @@
+"""An article page's first render from its precomputed parts: one row read, one check, a few splices.
+
+Most of an article page is the same for every reader until the article or one of its neighbours changes: its body,
+JSON-LD and meta tags, the same-tag, same-category, same-author and same-story lists, the story box, the outlet and
+edition links, its comments. ``precompute`` renders that page through the live path (``pages.article``, the
+reference) once per edition and link prefix, with marks where the parts that change otherwise go, and stores it in
+``article_blocks`` (``store.article_blocks``: valid while nothing it names changed). A first render then reads that
+row and splices in:
+
+- the header's and footer's fragments (``Portal._fragment``: one per edition and prefix per store change);
+- "Most read in <section>" (read counts live outside the store): recomputed at most every ``MOST_READ_SECONDS``
+  (and on a store change), per section and edition, shared by every page of the section;
+- the CSRF placeholder of this process (``web.page_cache`` swaps each reader's token in).
+
+Rows are written by ``precompute`` only, never while serving: a write moves the store's change counter, which would
+make every worker drop its page cache on each first render. A page whose row is missing or stale is rendered live
+(as before), and the next ``precompute`` (``newsloom precompute-pages``, the bench after building its store) stores
+it again. Pages that depend on the request (``?side=1``, ``?posted=``, an address taken from proxy headers) are
+always rendered live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from starlette.requests import Request
+
+from newsloom.store.article_blocks import BlockStore, StoredBlocks
+from newsloom.web.editions import prefix_of
+from newsloom.web.pictures import ListItems
+
+if TYPE_CHECKING:
+    from newsloom.model import Article
+    from newsloom.web.portal import Portal
+
+MOST_READ_SECONDS = 60  # "most read" in an article's side column is at most this old (or one store change)
+CSRF_MARK = "<!--newsloom:csrf-->"
+# Marks are HTML comments: publisher text, titles and URLs are escaped (``<`` never reaches the page raw, and in
+# JSON-LD it is ``\\u003c``), so only the template can put one in a page.
+_MOST_READ_MARK = "<!--newsloom:most-read:{section}-->"
+_MOST_READ = re.compile(r"<!--newsloom:most-read:([a-z0-9-]*)-->")
+_FRAGMENT_MARK = "<!--newsloom:fragment:{name}-->"
+FRAGMENTS = ("_site_nav.html", "_site_footer.html")
+_SOURCES = (".py", ".html", ".mo", ".css", ".svg", ".toml", ".json")
+
+
+def fragment_mark(name: str) -> Markup:
+    return Markup(_FRAGMENT_MARK.format(name=name))
+
+
+def most_read_mark(section: str | None) -> Markup:
+    return Markup(_MOST_READ_MARK.format(section=section or ""))
+
+
+def code_fingerprint(root: Path) -> str:
+    """What pages are made with besides the store: the package's code, templates, catalogues and static files."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _SOURCES and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class ArticleBlocks:
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self.store = BlockStore(portal.store.engine)
+        settings = portal.settings.model_dump_json().encode()
+        package = Path(__file__).resolve().parents[1]
+        self.fingerprint = hashlib.blake2b(settings + code_fingerprint(package).encode(), digest_size=16).hexdigest()
+
+    def usable(self, request: Request) -> bool:
+        """Pages name their public address: when it comes from each request's proxy headers, none is shared."""
+        settings = self.portal.settings
+        return not settings.trust_proxy_headers or settings.base_url_is_set
+
+    @staticmethod
+    def variant(edition: str, prefix: str) -> str:
+        return f"{edition}|{prefix}"
+
+    # -- serving -----------------------------------------------------------------------------------------------
+
+    def serve(self, request: Request, article_id: int, slug: str) -> Response | None:
+        """The page from its stored row, or None when there is no valid one (the caller renders it live)."""
+        if not self.usable(request):
+            return None
+        portal = self.portal
+        edition, prefix = portal.edition(request), prefix_of(request.scope)
+        found = self.store.valid(article_id, self.variant(edition, prefix), self.fingerprint)
+        if found is None:
+            return None
+        if found.slug != slug:  # one address per page, as the live path answers
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(f"{prefix}/article/{article_id}/{found.slug}{query}", status_code=301)
+        page = self.assemble(found.page, article_id, edition, prefix)
+        return HTMLResponse(page, headers={"Content-Language": edition})
+
+    def assemble(self, page: str, article_id: int, edition: str, prefix: str) -> str:
+        """A stored page with this moment's header, footer and most read, and this process's CSRF placeholder."""
+        from newsloom.web.portal import CSRF_PLACEHOLDER
+
+        portal = self.portal
+        for name in FRAGMENTS:
+            mark = _FRAGMENT_MARK.format(name=name)
+            if mark in page:
+                page = page.replace(mark, str(portal.fragment_html(name, edition, prefix)), 1)
+        match = _MOST_READ.search(page)
+        if match is not None:
+            shown = self.most_read_html(match.group(1) or None, article_id, edition, prefix)
+            page = page[: match.start()] + str(shown) + page[match.end() :]  # str: Markup + str escapes the str
+        return page.replace(CSRF_MARK, CSRF_PLACEHOLDER)
+
+    # -- most read ---------------------------------------------------------------------------------------------
+
+    def most_read_html(self, section: str | None, but: int | None, edition: str, prefix: str) -> Markup:
+        """The side column's ranked list (or its empty note), as the template wrote it: the section's most read
+        the edition's readers can read, the page's own article left out."""
+        bucket = int(time.time() // MOST_READ_SECONDS)
+        ranked = self.portal.memo(
+            ("most-read-html", section, edition, prefix, bucket), lambda: self._ranked(section, edition, prefix)
+        )
+        shown = [html for article_id, html in ranked if article_id != but][:5]
+        if shown:
+            return Markup('\n    <ol class="ranked">' + "".join(shown) + "</ol>\n    ")
+        message = Markup(self.portal.editions[edition].translations.gettext("Nothing else to read here yet.")) % {}
+        return Markup('<p class="empty">') + message + Markup("</p>")
+
+    def _ranked(self, section: str | None, edition: str, prefix: str) -> list[tuple[int | None, str]]:
+        from newsloom.web.portal import article_path
+
+        items = self.portal.most_read_in(section, edition)
+        covers = self.portal.covers_for(items)
+        path_of = (lambda article: prefix + article_path(article)) if prefix else article_path
+        listed = ListItems(covers, path_of, {}, self.portal.editions[edition].foreign, "")
+        return [(item.id, str(listed(item, ranked=True))) for item in items]
+
+    # -- storing -----------------------------------------------------------------------------------------------
+
+    def stored_page(self, page: str) -> str:
+        from newsloom.web.portal import CSRF_PLACEHOLDER
+
+        return page.replace(CSRF_PLACEHOLDER, CSRF_MARK)
+
+
+def precompute(
+    portal: Portal,
+    article_ids: Iterable[int] | None = None,
+    variants: Iterable[tuple[str, str]] | None = None,
+    batch: int = 200,
+) -> int:
+    """Renders and stores the pages of ``article_ids`` (every visible article by default) in each ``(edition,
+    prefix)`` of ``variants`` (by default the un-prefixed page in the default edition, the address feeds, sitemaps
+    and the bench link to); a ``batch`` of pages per transaction. Returns the number of pages stored.
+
+    Each batch first reads the newest change (the rows' ``stamp``), then renders: a write committed meanwhile is
+    newer than the stamp, and the row it affects is stale from the start, never wrong."""
+    from newsloom.web.pages import _edition_redirect, article_page
+    from newsloom.web.portal import CSRF_PLACEHOLDER, article_path
+
+    blocks = portal.blocks
+    if not blocks.usable(None):  # type: ignore[arg-type]
+        return 0
+    chosen = list(variants or [(portal.settings.edition_list[0], "")])
+    stored = 0
+
+    def pages(ids: list[int]) -> None:
+        nonlocal stored
+        stamp = blocks.store.stamp()
+        rows = []
+        for article_id in ids:
+            article = portal.store.get_article(article_id)
+            if article is None:
+                continue
+            editions = portal.queries.editions(article)
+            for edition, prefix in chosen:
+                if _edition_redirect(portal, article, editions, edition, prefix):
+                    continue
+                request = request_for(portal, article_path(article), edition, prefix)
+                response, keys = article_page(portal, request, article, editions, CSRF_PLACEHOLDER, stored=True)
+                page = blocks.stored_page(bytes(response.body).decode())
+                slug = article_path(article).rsplit("/", 1)[1]
+                rows.append((article_id, blocks.variant(edition, prefix),
+                             stored_blocks(blocks.fingerprint, stamp, slug, keys, page)))  # fmt: skip
+        blocks.store.write(rows)
+        stored += len(rows)
+
+    if article_ids is not None:
+        wanted = list(article_ids)
+        for start in range(0, len(wanted), batch):
+            pages(wanted[start : start + batch])
+    else:
+        after = 0
+        while ids := blocks.store.article_ids(after, batch):
+            pages(ids)
+            after = ids[-1]
+    blocks.store.prune()
+    return stored
+
+
+def keys_of(article: Article, related: dict[str, list[Article]], editions: list[Article]) -> set[str]:
+    """What an article page is made of, as ``block_changes`` names it (see migration 0112)."""
+    from newsloom.store.portal_queries import _slugs
+
+    keys = {"outlets", "sections", f"c:{article.id}", f"fl:{article.id}", f"tj:{article.id}"}
+    keys.update(_article_keys(article))
+    keys.update(f"t:{slug}" for slug in _slugs(article.tags))
+    keys.update(f"au:{slug}" for slug in _slugs(article.authors))
+    if article.section:
+        keys.add(f"s:{article.section}")
+    if article.story_id:
+        keys.add(f"st:{article.story_id}")
+    for item in [*editions, *(a for items in related.values() for a in items)]:
+        keys.update(_article_keys(item))
+    return keys
+
+
+def _article_keys(article: Article) -> Iterable[str]:
+    yield f"a:{article.id}"
+    yield f"f:{article.translated_from or article.id}"
+
+
+def picture_keys(urls: Iterable[str | None]) -> set[str]:
+    return {f"m:{url}" for url in urls if url}
+
+
+def stored_blocks(fingerprint: str, stamp: int, slug: str, keys: set[str], page: str) -> StoredBlocks:
+    return StoredBlocks(fingerprint, stamp, slug, sorted(keys), page)
+
+
+def request_for(portal: Portal, path: str, edition: str, prefix: str) -> Request:
+    """A plain GET of ``path`` as a reader of ``edition`` would send it (how ``precompute`` renders a page)."""
+    from newsloom.web.editions import EDITION_KEY, PREFIX_KEY
+
+    scope: dict[str, Any] = {
+        "type": "http", "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+        "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 80), "app": None, EDITION_KEY: edition, PREFIX_KEY: prefix,
+    }  # fmt: skip
+    return Request(scope)
