@@ -70,12 +70,15 @@ def main() -> None:
     parser.add_argument("--accept-encoding", default="", help="e.g. 'gzip, br' to count compression too")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions by own time")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--live", action="store_true", help="render every page live (as with no stored parts, or stale ones)"
+    )
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir, database_url=args.database_url)
     build_store(settings, args.articles)
     store = open_store(settings)
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(sa.text("id, title FROM articles WHERE hidden = false ORDER BY id"))).all()
+        rows = conn.execute(sa.text("SELECT id, title FROM articles WHERE hidden = false ORDER BY id")).all()
     from newsloom.text import slugify
 
     rng = random.Random(args.seed)
@@ -83,6 +86,10 @@ def main() -> None:
     warm = [f"/article/{r.id}/{slugify(r.title, 60)}" for r in chosen[:50]]
     paths = [f"/article/{r.id}/{slugify(r.title, 60)}" for r in chosen[50 : 50 + args.renders]]
     app = create_app(settings, store)
+    if not args.live:  # the pages' stored parts, as `precompute` leaves them after a store change
+        from newsloom.web.article_blocks import precompute
+
+        precompute(app.state.portal, [r.id for r in chosen[: 50 + args.renders]])
     queries = 0
 
     def count(*_: object) -> None:

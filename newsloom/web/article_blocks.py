@@ -22,7 +22,6 @@ always rendered live.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,8 +43,8 @@ MOST_READ_SECONDS = 60  # "most read" in an article's side column is at most thi
 CSRF_MARK = "<!--newsloom:csrf-->"
 # Marks are HTML comments: publisher text, titles and URLs are escaped (``<`` never reaches the page raw, and in
 # JSON-LD it is ``\\u003c``), so only the template can put one in a page.
+_MARK_START = "<!--newsloom:"
 _MOST_READ_MARK = "<!--newsloom:most-read:{section}-->"
-_MOST_READ = re.compile(r"<!--newsloom:most-read:([a-z0-9-]*)-->")
 _FRAGMENT_MARK = "<!--newsloom:fragment:{name}-->"
 FRAGMENTS = ("_site_nav.html", "_site_footer.html")
 _SOURCES = (".py", ".html", ".mo", ".css", ".svg", ".toml", ".json")
@@ -75,7 +74,7 @@ class ArticleBlocks:
         package = Path(__file__).resolve().parents[1]
         self.fingerprint = hashlib.blake2b(settings + code_fingerprint(package).encode(), digest_size=16).hexdigest()
 
-    def usable(self, request: Request) -> bool:
+    def usable(self, request: Request | None) -> bool:
         """Pages name their public address: when it comes from each request's proxy headers, none is shared."""
         settings = self.portal.settings
         return not settings.trust_proxy_headers or settings.base_url_is_set
@@ -88,33 +87,43 @@ class ArticleBlocks:
 
     def serve(self, request: Request, article_id: int, slug: str) -> Response | None:
         """The page from its stored row, or None when there is no valid one (the caller renders it live)."""
-        if not self.usable(request):
+        edition, prefix = self.portal.edition(request), prefix_of(request.scope)
+        found = self.page(article_id, edition, prefix)
+        if found is None:
             return None
-        portal = self.portal
-        edition, prefix = portal.edition(request), prefix_of(request.scope)
+        stored_slug, page = found
+        if stored_slug != slug:  # one address per page, as the live path answers
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(f"{prefix}/article/{article_id}/{stored_slug}{query}", status_code=301)
+        return HTMLResponse(page, headers={"Content-Language": edition})
+
+    def page(self, article_id: int, edition: str, prefix: str) -> tuple[str, str] | None:
+        """``(slug, page)`` from the stored row when it is valid, the page assembled (``assemble``)."""
+        if not self.usable(None):
+            return None
         found = self.store.valid(article_id, self.variant(edition, prefix), self.fingerprint)
         if found is None:
             return None
-        if found.slug != slug:  # one address per page, as the live path answers
-            query = f"?{request.url.query}" if request.url.query else ""
-            return RedirectResponse(f"{prefix}/article/{article_id}/{found.slug}{query}", status_code=301)
-        page = self.assemble(found.page, article_id, edition, prefix)
-        return HTMLResponse(page, headers={"Content-Language": edition})
+        return found.slug, self.assemble(found.page, article_id, edition, prefix)
 
     def assemble(self, page: str, article_id: int, edition: str, prefix: str) -> str:
-        """A stored page with this moment's header, footer and most read, and this process's CSRF placeholder."""
+        """A stored page with this moment's header, footer and most read, and this process's CSRF placeholder:
+        split once at its marks (``<!--newsloom:name-->``), each mark's part put in."""
         from newsloom.web.portal import CSRF_PLACEHOLDER
 
-        portal = self.portal
-        for name in FRAGMENTS:
-            mark = _FRAGMENT_MARK.format(name=name)
-            if mark in page:
-                page = page.replace(mark, str(portal.fragment_html(name, edition, prefix)), 1)
-        match = _MOST_READ.search(page)
-        if match is not None:
-            shown = self.most_read_html(match.group(1) or None, article_id, edition, prefix)
-            page = page[: match.start()] + str(shown) + page[match.end() :]  # str: Markup + str escapes the str
-        return page.replace(CSRF_MARK, CSRF_PLACEHOLDER)
+        pieces = page.split(_MARK_START)
+        out = [pieces[0]]
+        for piece in pieces[1:]:
+            name, _, rest = piece.partition("-->")
+            if name == "csrf":
+                out.append(CSRF_PLACEHOLDER)
+            elif name.startswith("fragment:"):
+                out.append(str(self.portal.fragment_html(name.removeprefix("fragment:"), edition, prefix)))
+            elif name.startswith("most-read:"):
+                section = name.removeprefix("most-read:") or None
+                out.append(str(self.most_read_html(section, article_id, edition, prefix)))
+            out.append(rest)
+        return "".join(out)
 
     # -- most read ---------------------------------------------------------------------------------------------
 
@@ -164,7 +173,7 @@ def precompute(
     from newsloom.web.portal import CSRF_PLACEHOLDER, article_path
 
     blocks = portal.blocks
-    if not blocks.usable(None):  # type: ignore[arg-type]
+    if not blocks.usable(None):
         return 0
     chosen = list(variants or [(portal.settings.edition_list[0], "")])
     stored = 0
