@@ -14,7 +14,7 @@ row and splices in:
 
 Rows are written by ``precompute`` only, never while serving: a write moves the store's change counter, which would
 make every worker drop its page cache on each first render. A page whose row is missing or stale is rendered live
-(as before), and the next ``precompute`` (``newsloom precompute-pages``, the bench after building its store) stores
+(as before), and the next ``precompute`` (``newsloom prerender``, the bench after building its store) stores
 it again. Pages that depend on the request (``?side=1``, ``?posted=``, an address taken from proxy headers) are
 always rendered live.
 """
@@ -162,10 +162,12 @@ def precompute(
     article_ids: Iterable[int] | None = None,
     variants: Iterable[tuple[str, str]] | None = None,
     batch: int = 200,
+    only_stale: bool = False,
 ) -> int:
     """Renders and stores the pages of ``article_ids`` (every visible article by default) in each ``(edition,
     prefix)`` of ``variants`` (by default the un-prefixed page in the default edition, the address feeds, sitemaps
-    and the bench link to); a ``batch`` of pages per transaction. Returns the number of pages stored.
+    and the bench link to); a ``batch`` of pages per transaction; with ``only_stale``, only pages with no valid
+    row. Returns the number of pages stored.
 
     Each batch first reads the newest change (the rows' ``stamp``), then renders: a write committed meanwhile is
     newer than the stamp, and the row it affects is stale from the start, never wrong."""
@@ -176,6 +178,7 @@ def precompute(
     if not blocks.usable(None):
         return 0
     chosen = list(variants or [(portal.settings.edition_list[0], "")])
+    fingerprint = blocks.fingerprint
     stored = 0
 
     def pages(ids: list[int]) -> None:
@@ -183,11 +186,17 @@ def precompute(
         stamp = blocks.store.stamp()
         rows = []
         for article_id in ids:
-            article = portal.store.get_article(article_id)
+            wanted = [
+                (edition, prefix)
+                for edition, prefix in chosen
+                if not only_stale
+                or blocks.store.valid(article_id, blocks.variant(edition, prefix), fingerprint) is None
+            ]
+            article = portal.store.get_article(article_id) if wanted else None
             if article is None:
                 continue
             editions = portal.queries.editions(article)
-            for edition, prefix in chosen:
+            for edition, prefix in wanted:
                 if _edition_redirect(portal, article, editions, edition, prefix):
                     continue
                 request = request_for(portal, article_path(article), edition, prefix)
