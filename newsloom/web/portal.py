@@ -547,8 +547,12 @@ class Portal:
 
     def logos(self) -> dict[str, Media]:
         """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
-        urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
-        return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
+
+        def build() -> dict[str, Media]:  # the addresses too: working them out for every outlet was a page's 5%
+            urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
+            return {u: m for u, m in self.media.lookup(urls).items() if m.ok}
+
+        return self.memo(("logos",), build)
 
     def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
         url = outlet_logo_url(outlet) if outlet is not None else None
