@@ -5,6 +5,12 @@ everything it was made from: the article ("a:12"), its language family ("f:12"),
 story, its comments, the pictures and outlets it shows. Triggers on those tables (migration 0112) append a
 ``block_changes`` row naming the key of whatever they change; a row is valid while no change newer than its
 ``stamp`` names one of its keys. Reading a page is one query: the row, and an index probe per key for a newer change.
+
+The stamp is the newest change id read before the page's data: on SQLite, where writers commit one at a time, any
+later commit has a higher id. On PostgreSQL ids are handed out when a write runs, not when it commits: a write that
+took its id before the stamp was read but committed after the page's data was read would go unseen (a window of
+one in-flight transaction; the next change to any of the page's keys, or the next ``prerender --everything``,
+corrects it).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from newsloom.web.pictures import ListItems
 
 if TYPE_CHECKING:
     from newsloom.model import Article
+    from newsloom.settings import Settings
     from newsloom.web.portal import Portal
 
 MOST_READ_SECONDS = 60  # "most read" in an article's side column is at most this old (or one store change)
@@ -66,13 +67,24 @@ def code_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def page_settings(settings: Settings) -> str:
+    """The settings an article page shows or depends on, as text: a row made under others is not served. Only
+    these: a worker's settings and ``newsloom prerender``'s may differ in the rest (paths, caches, secrets)."""
+    from newsloom.pipeline.translation import active_backend
+
+    names = ("site_name", "base_url", "base_url_is_set", "trust_proxy_headers", "syndication", "edition_list",
+             "timezone", "sections", "editions_readable_only", "video_hosts", "translate_target_list",
+             "translate_skip_sources")  # fmt: skip
+    return repr([(name, getattr(settings, name)) for name in names] + [("backend", active_backend(settings))])
+
+
 class ArticleBlocks:
     def __init__(self, portal: Portal) -> None:
         self.portal = portal
         self.store = BlockStore(portal.store.engine)
-        settings = portal.settings.model_dump_json().encode()
         package = Path(__file__).resolve().parents[1]
-        self.fingerprint = hashlib.blake2b(settings + code_fingerprint(package).encode(), digest_size=16).hexdigest()
+        made_with = page_settings(portal.settings) + code_fingerprint(package)
+        self.fingerprint = hashlib.blake2b(made_with.encode(), digest_size=16).hexdigest()
 
     def usable(self, request: Request | None) -> bool:
         """Pages name their public address: when it comes from each request's proxy headers, none is shared."""
