@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 MOST_READ_SECONDS = 60  # "most read" in an article's side column is at most this old (or one store change)
 CSRF_MARK = "<!--newsloom:csrf-->"
+NO_STORED_PAGE = "newsloom.no_stored_page"  # in a request's scope: the page cache found no valid row for it
 # Marks are HTML comments: publisher text, titles and URLs are escaped (``<`` never reaches the page raw, and in
 # JSON-LD it is ``\\u003c``), so only the template can put one in a page.
 _MARK_START = "<!--newsloom:"

@@ -32,6 +32,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsloom.web import compress
+from newsloom.web.article_blocks import NO_STORED_PAGE
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
@@ -221,6 +222,8 @@ class EdgeCache:
             found = self.portal.blocks.page(int(match.group(1)), edition, prefix)
         finally:
             self.portal.unpin(pinned)
+        if found is None:
+            scope[NO_STORED_PAGE] = True  # the route renders it live without asking again
         if found is None or found[0] != match.group(2):
             return None
         body = found[1].encode()

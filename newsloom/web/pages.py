@@ -21,7 +21,7 @@ from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
 from newsloom.text import slugify
-from newsloom.web.article_blocks import keys_of, most_read_mark, picture_keys
+from newsloom.web.article_blocks import NO_STORED_PAGE, keys_of, most_read_mark, picture_keys
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
@@ -347,7 +347,7 @@ async def article(
     posted = request.query_params.get("posted")
     posted = posted if posted in ("held", "published") else None
     plain = not (posted or side or side_by_side)  # the page every reader of this address gets
-    if plain:
+    if plain and not request.scope.get(NO_STORED_PAGE):
         stored = portal.blocks.serve(request, article_id, slug)
         if stored is not None:
             stored.headers[CACHE_HEADER] = "0"  # as ``Portal.page``: kept until the store changes
