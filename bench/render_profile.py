@@ -128,7 +128,7 @@ def main() -> None:
     paths = [f"/article/{r.id}/{slugify(r.title, 60)}" for r in chosen[50 : 50 + args.renders]]
     app = create_app(settings, store)
     from newsloom.store import schema
-    from newsloom.web.article_blocks import precompute
+    from newsloom.web.prerender import precompute
 
     with store.engine.begin() as conn:  # no page from an earlier run
         conn.execute(schema.article_blocks.delete())

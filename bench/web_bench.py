@@ -308,8 +308,8 @@ def main() -> None:
 def prerender(settings: Settings) -> None:
     """Article pages' stored parts, as ``newsloom prerender`` leaves them after an import: pages missing or stale
     only (a store built and prerendered before takes seconds)."""
-    from newsloom.web.article_blocks import precompute
     from newsloom.web.portal import Portal
+    from newsloom.web.prerender import precompute
 
     store = open_store(settings)
     began = time.monotonic()

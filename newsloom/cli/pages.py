@@ -23,8 +23,8 @@ def precompute_command(app: AppContext, all_editions: bool, everything: bool, ba
     article or a neighbour changed since) is rendered live, as without this. Run it after an import and, on a
     crawling portal, now and then (from cron): it renders only the pages missing or gone stale.
     """
-    from newsloom.web.article_blocks import precompute
     from newsloom.web.portal import Portal
+    from newsloom.web.prerender import precompute
 
     settings = app.settings
     portal = Portal(settings, app.store)

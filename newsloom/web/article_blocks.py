@@ -4,7 +4,8 @@ Most of an article page is the same for every reader until the article or one of
 JSON-LD and meta tags, the same-tag, same-category, same-author and same-story lists, the story box, the outlet and
 edition links, its comments. ``precompute`` renders that page through the live path (``pages.article``, the
 reference) once per edition and link prefix, with marks where the parts that change otherwise go, and stores it in
-``article_blocks`` (``store.article_blocks``: valid while nothing it names changed). A first render then reads that
+``article_blocks`` (``store.article_blocks``: valid while nothing it names changed; ``web.prerender`` does it). A
+first render then reads that
 row and splices in:
 
 - the header's and footer's fragments (``Portal._fragment``: one per edition and prefix per store change);
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,6 @@ from newsloom.web.pictures import ListItems
 if TYPE_CHECKING:
     from newsloom.model import Article
     from newsloom.settings import Settings
-    from newsloom.web.portal import Portal
 
 MOST_READ_SECONDS = 60  # "most read" in an article's side column is at most this old (or one store change)
 CSRF_MARK = "<!--newsloom:csrf-->"
@@ -80,8 +80,13 @@ def page_settings(settings: Settings) -> str:
 
 
 class ArticleBlocks:
-    def __init__(self, portal: Portal) -> None:
+    """Stored article pages of one portal. ``portal`` is its ``web.portal.Portal`` (which makes this object: typed
+    loosely, as this module sits below it); ``csrf_placeholder`` and ``article_path`` are that module's."""
+
+    def __init__(self, portal: Any, csrf_placeholder: str, article_path: Callable[[Article], str]) -> None:
         self.portal = portal
+        self.csrf_placeholder = csrf_placeholder
+        self.article_path = article_path
         self.store = BlockStore(portal.store.engine)
         package = Path(__file__).resolve().parents[1]
         made_with = page_settings(portal.settings) + code_fingerprint(package)
@@ -122,14 +127,12 @@ class ArticleBlocks:
     def assemble(self, page: str, article_id: int, edition: str, prefix: str) -> str:
         """A stored page with this moment's header, footer and most read, and this process's CSRF placeholder:
         split once at its marks (``<!--newsloom:name-->``), each mark's part put in."""
-        from newsloom.web.portal import CSRF_PLACEHOLDER
-
         pieces = page.split(_MARK_START)
         out = [pieces[0]]
         for piece in pieces[1:]:
             name, _, rest = piece.partition("-->")
             if name == "csrf":
-                out.append(CSRF_PLACEHOLDER)
+                out.append(self.csrf_placeholder)
             elif name.startswith("fragment:"):
                 out.append(str(self.portal.fragment_html(name.removeprefix("fragment:"), edition, prefix)))
             elif name.startswith("most-read:"):
@@ -154,8 +157,7 @@ class ArticleBlocks:
         return Markup('<p class="empty">') + message + Markup("</p>")
 
     def _ranked(self, section: str | None, edition: str, prefix: str) -> list[tuple[int | None, str]]:
-        from newsloom.web.portal import article_path
-
+        article_path = self.article_path
         items = self.portal.most_read_in(section, edition)
         covers = self.portal.covers_for(items)
         path_of = (lambda article: prefix + article_path(article)) if prefix else article_path
@@ -165,73 +167,7 @@ class ArticleBlocks:
     # -- storing -----------------------------------------------------------------------------------------------
 
     def stored_page(self, page: str) -> str:
-        from newsloom.web.portal import CSRF_PLACEHOLDER
-
-        return page.replace(CSRF_PLACEHOLDER, CSRF_MARK)
-
-
-def precompute(
-    portal: Portal,
-    article_ids: Iterable[int] | None = None,
-    variants: Iterable[tuple[str, str]] | None = None,
-    batch: int = 200,
-    only_stale: bool = False,
-) -> int:
-    """Renders and stores the pages of ``article_ids`` (every visible article by default) in each ``(edition,
-    prefix)`` of ``variants`` (by default the un-prefixed page in the default edition, the address feeds, sitemaps
-    and the bench link to); a ``batch`` of pages per transaction; with ``only_stale``, only pages with no valid
-    row. Returns the number of pages stored.
-
-    Each batch first reads the newest change (the rows' ``stamp``), then renders: a write committed meanwhile is
-    newer than the stamp, and the row it affects is stale from the start, never wrong."""
-    from newsloom.web.pages import _edition_redirect, article_page
-    from newsloom.web.portal import CSRF_PLACEHOLDER, article_path
-
-    blocks = portal.blocks
-    if not blocks.usable(None):
-        return 0
-    chosen = list(variants or [(portal.settings.edition_list[0], "")])
-    fingerprint = blocks.fingerprint
-    stored = 0
-
-    def pages(ids: list[int]) -> None:
-        nonlocal stored
-        stamp = blocks.store.stamp()
-        rows = []
-        for article_id in ids:
-            wanted = [
-                (edition, prefix)
-                for edition, prefix in chosen
-                if not only_stale
-                or blocks.store.valid(article_id, blocks.variant(edition, prefix), fingerprint) is None
-            ]
-            article = portal.store.get_article(article_id) if wanted else None
-            if article is None:
-                continue
-            editions = portal.queries.editions(article)
-            for edition, prefix in wanted:
-                if _edition_redirect(portal, article, editions, edition, prefix):
-                    continue
-                request = request_for(portal, article_path(article), edition, prefix)
-                response, keys = article_page(portal, request, article, editions, CSRF_PLACEHOLDER, stored=True)
-                page = blocks.stored_page(bytes(response.body).decode())
-                slug = article_path(article).rsplit("/", 1)[1]
-                rows.append((article_id, blocks.variant(edition, prefix),
-                             stored_blocks(blocks.fingerprint, stamp, slug, keys, page)))  # fmt: skip
-        blocks.store.write(rows)
-        stored += len(rows)
-
-    if article_ids is not None:
-        wanted = list(article_ids)
-        for start in range(0, len(wanted), batch):
-            pages(wanted[start : start + batch])
-    else:
-        after = 0
-        while ids := blocks.store.article_ids(after, batch):
-            pages(ids)
-            after = ids[-1]
-    blocks.store.prune()
-    return stored
+        return page.replace(self.csrf_placeholder, CSRF_MARK)
 
 
 def keys_of(article: Article, related: dict[str, list[Article]], editions: list[Article]) -> set[str]:
@@ -262,15 +198,3 @@ def picture_keys(urls: Iterable[str | None]) -> set[str]:
 
 def stored_blocks(fingerprint: str, stamp: int, slug: str, keys: set[str], page: str) -> StoredBlocks:
     return StoredBlocks(fingerprint, stamp, slug, sorted(keys), page)
-
-
-def request_for(portal: Portal, path: str, edition: str, prefix: str) -> Request:
-    """A plain GET of ``path`` as a reader of ``edition`` would send it (how ``precompute`` renders a page)."""
-    from newsloom.web.editions import EDITION_KEY, PREFIX_KEY
-
-    scope: dict[str, Any] = {
-        "type": "http", "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
-        "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 0),
-        "server": ("127.0.0.1", 80), "app": None, EDITION_KEY: edition, PREFIX_KEY: prefix,
-    }  # fmt: skip
-    return Request(scope)

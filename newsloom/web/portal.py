@@ -264,7 +264,7 @@ class Portal:
         self.editions = {code: Edition.load(code, self.settings.timezone, self.settings.sections) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
         self.templates = self._templates[codes[0]]
-        self.blocks = ArticleBlocks(self)
+        self.blocks = ArticleBlocks(self, CSRF_PLACEHOLDER, article_path)
 
     def _edition_templates(self, edition: Edition) -> Jinja2Templates:
         """One template environment per edition, its catalogue installed: a compiled template is then shared by

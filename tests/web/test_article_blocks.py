@@ -22,9 +22,10 @@ from newsloom.store.comments import CommentStore
 from newsloom.store.media import MediaStore
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
-from newsloom.web.article_blocks import ArticleBlocks, precompute, request_for
+from newsloom.web.article_blocks import ArticleBlocks
 from newsloom.web.pages import article_page
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal, article_path
+from newsloom.web.prerender import precompute, request_for
 from tests.support.articles import make_article
 
 WORDS = ["storm", "election", "market", "vaccine", "league", "climate", "court", "budget"]
