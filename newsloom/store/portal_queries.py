@@ -311,8 +311,10 @@ class PortalQueries:
         shared: Shared | None = None,
         edition: str | None = None,
         untranslated: bool = False,
+        kinds: tuple[str, ...] = ("tag", "category", "author", "story"),
     ) -> dict[str, list[Article]]:
-        """Same tag, same category, same author, same story: newest first, the article itself excluded.
+        """Same tag, same category, same author, same story (or only those of ``kinds``): newest first, the
+        article itself excluded.
 
         Built from the newest few of each tag, section, author and story (``newest_of``): lists every article
         sharing that name shows too, so ``shared`` (a cache keyed by what a list is) lets thousands of first
@@ -333,6 +335,8 @@ class PortalQueries:
         result: dict[str, list[Article]] = {}
         own = _group(article)
         for kind, keys in names.items():
+            if kind not in kinds:
+                continue
             found: dict[int, Article] = {}
             for key in keys:
                 newest = share(

@@ -1,8 +1,7 @@
 """An article page's first render from its precomputed parts: one row read, one check, a few splices.
 
-Most of an article page is the same for every reader until the article or one of its neighbours changes: its body,
-JSON-LD and meta tags, the same-tag, same-category, same-author and same-story lists, the story box, the outlet and
-edition links, its comments. ``precompute`` renders that page through the live path (``pages.article``, the
+Most of an article page is the same for every reader until the article itself changes: its body, JSON-LD and meta
+tags, the same-story list and the story box, the outlet and edition links, its comments. ``precompute`` renders that page through the live path (``pages.article``, the
 reference) once per edition and link prefix, with marks where the parts that change otherwise go, and stores it in
 ``article_blocks`` (``store.article_blocks``: valid while nothing it names changed; ``web.prerender`` does it). A
 first render then reads that
@@ -11,6 +10,11 @@ row and splices in:
 - the header's and footer's fragments (``Portal._fragment``: one per edition and prefix per store change);
 - "Most read in <section>" (read counts live outside the store): recomputed at most every ``MOST_READ_SECONDS``
   (and on a store change), per section and edition, shared by every page of the section;
+- "Same tag", "Same category", "Same author": the newest few of each of its tags, its section, its authors
+  (``PortalQueries.related``), the same list for every article of that name, so kept out of the row: each name's
+  entries are rendered once per store change, edition and prefix (``neighbour_items``), and a page merges those of
+  its names, its own language family left out. A new article in a section thus leaves the section's stored pages
+  valid (the row's keys name only what is the article's own), and their lists still show it;
 - the CSRF placeholder of this process (``web.page_cache`` swaps each reader's token in).
 
 Rows are written by ``precompute`` only, never while serving: a write moves the store's change counter, which would
@@ -25,15 +29,19 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
 
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.requests import Request
 
 from newsloom.store.article_blocks import BlockStore, StoredBlocks
+from newsloom.store.portal_queries import RELATED_SIZE, _group, _newest_first, _slugs
 from newsloom.web.editions import prefix_of
+from newsloom.web.i18n import N_
 from newsloom.web.pictures import ListItems
 
 if TYPE_CHECKING:
@@ -48,6 +56,14 @@ NO_STORED_PAGE = "newsloom.no_stored_page"  # in a request's scope: the page cac
 _MARK_START = "<!--newsloom:"
 _MOST_READ_MARK = "<!--newsloom:most-read:{section}-->"
 _FRAGMENT_MARK = "<!--newsloom:fragment:{name}-->"
+# kind, whether the article has any such name (which empty note), its language family, its names (URL-quoted)
+_NEIGHBOURS_MARK = "<!--newsloom:neighbours:{kind}:{has}:{own}:{names}-->"
+NEIGHBOURS = ("tag", "category", "author")  # the related lists spliced in; "story" is the article's own
+_NONE_YET = {
+    "tag": (N_("No other article shares a tag with this one yet."), N_("This article has no tags.")),
+    "category": (N_("No other article in this section yet."), N_("This article has no section.")),
+    "author": (N_("No other article by this author yet."), N_("No byline on this article.")),
+}
 FRAGMENTS = ("_site_nav.html", "_site_footer.html")
 _SOURCES = (".py", ".html", ".mo", ".css", ".svg", ".toml", ".json")
 
@@ -58,6 +74,21 @@ def fragment_mark(name: str) -> Markup:
 
 def most_read_mark(section: str | None) -> Markup:
     return Markup(_MOST_READ_MARK.format(section=section or ""))
+
+
+def neighbour_names(article: Article) -> dict[str, tuple[list[str], bool]]:
+    """Per spliced kind, the names its list is made of (as ``PortalQueries.related`` takes them) and whether the
+    article has any (which empty note shows)."""
+    return {
+        "tag": (_slugs(article.tags), bool(article.tags)),
+        "category": ([article.section] if article.section else [], bool(article.section)),
+        "author": (_slugs(article.authors), bool(article.authors)),
+    }
+
+
+def neighbours_mark(kind: str, names: list[str], has: bool, own: int) -> Markup:
+    quoted = ",".join(quote(name, safe="") for name in names)
+    return Markup(_NEIGHBOURS_MARK.format(kind=kind, has=int(has), own=own, names=quoted))
 
 
 def code_fingerprint(root: Path) -> str:
@@ -138,6 +169,10 @@ class ArticleBlocks:
             elif name.startswith("most-read:"):
                 section = name.removeprefix("most-read:") or None
                 out.append(str(self.most_read_html(section, article_id, edition, prefix)))
+            elif name.startswith("neighbours:"):
+                kind, has, own, quoted = name.removeprefix("neighbours:").split(":", 3)
+                names = [unquote(part) for part in quoted.split(",")] if quoted else []
+                out.append(str(self.neighbours_html(kind, names, has == "1", int(own), edition, prefix)))
             out.append(rest)
         return "".join(out)
 
@@ -164,6 +199,63 @@ class ArticleBlocks:
         listed = ListItems(covers, path_of, {}, self.portal.editions[edition].foreign, "")
         return [(item.id, str(listed(item, ranked=True))) for item in items]
 
+    # -- same tag, same category, same author --------------------------------------------------------------------
+
+    def neighbours(self, article: Article, edition: str, prefix: str, stored: bool) -> dict[str, Markup]:
+        """The spliced related lists of an article's page, per kind: as marks for its stored row, else rendered
+        (what the marks become, so a stored page and a live one are the same bytes)."""
+        own = _group(article)
+        found = {}
+        for kind, (names, has) in neighbour_names(article).items():
+            found[kind] = (
+                neighbours_mark(kind, names, has, own)
+                if stored
+                else self.neighbours_html(kind, names, has, own, edition, prefix)
+            )
+        return found
+
+    def neighbours_html(self, kind: str, names: list[str], has: bool, own: int, edition: str, prefix: str) -> Markup:
+        """One list: the newest of its names' entries merged, each article once, the page's own family left out
+        (``PortalQueries.related``'s order and size), or its empty note."""
+        found: dict[int, tuple[tuple[float, int], str]] = {}
+        for name in names:
+            for article_id, group, order, html in self.neighbour_items(kind, name, edition, prefix):
+                if group != own:
+                    found[article_id] = (order, html)
+        shown = sorted(found.values())[:RELATED_SIZE]
+        if shown:
+            return Markup('<ul class="side-list">' + "".join(html for _, html in shown) + "</ul>")
+        note = _NONE_YET[kind][0 if has else 1]
+        message = Markup(self.portal.editions[edition].translations.gettext(note)) % {}
+        return Markup('<p class="empty">') + message + Markup("</p>")
+
+    def neighbour_items(
+        self, kind: str, name: str, edition: str, prefix: str
+    ) -> list[tuple[int, int, tuple[float, int], str]]:
+        """The newest of one tag, section or author as the edition shows them, each entry rendered: ``(id, family,
+        order, html)``, shared by every page of that name until the store changes."""
+        return self.portal.memo(
+            ("neighbour-items", kind, name, edition, prefix),
+            partial(self._neighbour_items, kind, name, edition, prefix),
+        )
+
+    def _neighbour_items(
+        self, kind: str, name: str, edition: str, prefix: str
+    ) -> list[tuple[int, int, tuple[float, int], str]]:
+        portal = self.portal
+        untranslated = portal.untranslated
+        wanted = RELATED_SIZE + 1  # the page's own article may be among them (as ``related`` asks, and shares)
+        newest = portal.memo(
+            ("newest", kind, name, wanted, edition, untranslated),
+            partial(portal.queries._newest_in, kind, name, wanted, edition, untranslated),
+        )
+        article_path = self.article_path
+        path_of = (lambda article: prefix + article_path(article)) if prefix else article_path
+        shown = portal.editions[edition]
+        listed = ListItems(portal.covers_for(newest), path_of, portal.outlet_directory(), shown.foreign,
+                           shown.translations.gettext("untranslated"))  # fmt: skip
+        return [(item.id, _group(item), _newest_first(item), str(listed(item))) for item in newest if item.id]
+
     # -- storing -----------------------------------------------------------------------------------------------
 
     def stored_page(self, page: str) -> str:
@@ -171,15 +263,11 @@ class ArticleBlocks:
 
 
 def keys_of(article: Article, related: dict[str, list[Article]], editions: list[Article]) -> set[str]:
-    """What an article page is made of, as ``block_changes`` names it (see migration 0112)."""
-    from newsloom.store.portal_queries import _slugs
-
+    """What an article page's row is made of, as ``block_changes`` names it (migrations 0112, 0113): the article,
+    its family, comments, translation flags and jobs, its story and the articles ``related`` and ``editions``
+    list. Not its tags', section's or authors' newest: those lists are spliced in (``ArticleBlocks.neighbours``)."""
     keys = {"outlets", "sections", f"c:{article.id}", f"fl:{article.id}", f"tj:{article.id}"}
     keys.update(_article_keys(article))
-    keys.update(f"t:{slug}" for slug in _slugs(article.tags))
-    keys.update(f"au:{slug}" for slug in _slugs(article.authors))
-    if article.section:
-        keys.add(f"s:{article.section}")
     if article.story_id:
         keys.add(f"st:{article.story_id}")
     for item in [*editions, *(a for items in related.values() for a in items)]:

@@ -394,14 +394,16 @@ def article_page(
     stored: bool = False,
 ) -> tuple[Response, set[str]]:
     """An article's page, and the keys of what it is made of (``web.article_blocks``). With ``stored``, the header,
-    footer and most read are marks (``ArticleBlocks.assemble`` puts them in): the page to keep in
+    footer, most read and the same-tag, same-category and same-author lists are marks (``ArticleBlocks.assemble`` puts them in): the page to keep in
     ``article_blocks``. This is the reference every stored page is compared with."""
     assert article.id is not None
     article_id = article.id
     edition = portal.edition(request)
     prefix = prefix_of(request.scope)
     comments = portal.comments.for_article(article_id)
-    related = portal.queries.related(article, shared=portal.memo, edition=edition, untranslated=portal.untranslated)
+    related = portal.queries.related(
+        article, shared=portal.memo, edition=edition, untranslated=portal.untranslated, kinds=("story",)
+    )
     outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
     original = next((e for e in editions if e.id == article.translated_from), None)
     beside_article = portal.store.get_article(original.id) if original and original.id and beside else None
@@ -451,6 +453,7 @@ def article_page(
         most_read_html=most_read,
         outlets=outlet_map,
         related=related,
+        neighbours=portal.blocks.neighbours(article, edition, prefix, stored),
         editions=editions,
         translated_from=original,
         original_outlet=outlet_map.get(original.source_id or -1) if original else None,

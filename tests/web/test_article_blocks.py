@@ -22,7 +22,7 @@ from newsloom.store.comments import CommentStore
 from newsloom.store.media import MediaStore
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
-from newsloom.web.article_blocks import ArticleBlocks
+from newsloom.web.article_blocks import ArticleBlocks, neighbour_names
 from newsloom.web.pages import article_page
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal, article_path
 from newsloom.web.prerender import precompute, request_for
@@ -187,14 +187,21 @@ def _stale_then_fresh(portal: Portal, article_id: int, shows: str) -> None:
         ({"tags": ["Budget"], "section": "Sport", "authors": ["Jane Roe"]}, "rel-author"),
     ],
 )
-def test_a_new_neighbour_makes_the_page_stale(
+def test_a_new_neighbour_leaves_the_row_valid_and_is_spliced_in(
     neighbours: tuple[Portal, dict[str, int]], changes: dict[str, object], block: str
 ) -> None:
+    """The same-tag, same-category and same-author lists are spliced in per store change: a new article of the
+    section leaves the section's stored rows valid, and the served page lists it, as a live render would."""
     portal, ids = neighbours
+    before = served(portal, ids["main"]) or ""
+    assert "Brand new neighbour" not in before
     portal.store.upsert_article(make_article(40, title="Brand new neighbour", **changes))
-    _stale_then_fresh(portal, ids["main"], "Brand new neighbour")
+    row = portal.blocks.store.valid(ids["main"], portal.blocks.variant("en", ""), portal.blocks.fingerprint)
+    assert row is not None  # the row itself: not outdated
     page = served(portal, ids["main"]) or ""
-    assert "Brand new neighbour" in page[page.index(f'id="{block}"') :]
+    assert page == live(portal, ids["main"], "en", "")
+    following = page[page.index(f'id="{block}"') :]
+    assert "Brand new neighbour" in following[: following.index("</section>")]
 
 
 def test_joining_the_story_makes_the_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
@@ -210,16 +217,24 @@ def test_joining_the_story_makes_the_page_stale(neighbours: tuple[Portal, dict[s
     _stale_then_fresh(portal, ids["main"], "Late report")
 
 
-def test_editing_or_hiding_a_neighbour_makes_the_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
+def test_editing_or_hiding_a_neighbour_shows_on_the_page(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    """A same-tag or same-section neighbour's edit shows in the spliced list (the row stays valid); a same-story
+    neighbour is in the row: its edit outdates it."""
     portal, ids = neighbours
+    articles = schema.articles
     with portal.store.engine.begin() as conn:
-        articles = schema.articles
         conn.execute(articles.update().where(articles.c.id == ids["tag"]).values(title="Retitled neighbour"))
-    _stale_then_fresh(portal, ids["main"], "Retitled neighbour")
+    page = served(portal, ids["main"]) or ""
+    assert "Retitled neighbour" in page
+    assert page == live(portal, ids["main"], "en", "")
     portal.store.set_hidden(ids["section"], True)
-    assert served(portal, ids["main"]) is None
-    assert "Article number 3" not in (live(portal, ids["main"], "en", "") or "")
+    page = served(portal, ids["main"]) or ""
+    assert "Article number 3" not in page
+    assert page == live(portal, ids["main"], "en", "")
     assert served(portal, ids["section"]) is None  # a hidden article's own page is no longer served
+    with portal.store.engine.begin() as conn:
+        conn.execute(articles.update().where(articles.c.id == ids["story"]).values(title="Retitled story report"))
+    _stale_then_fresh(portal, ids["main"], "Retitled story report")
 
 
 def test_a_translation_comment_or_picture_makes_the_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
@@ -278,7 +293,8 @@ def counted(engine: sa.Engine) -> Iterator[list[str]]:
 def _first_render_queries(settings: Settings, store: SQLStore, many: int) -> dict[str, int]:
     """Queries of each route's first render (a store change first: no shared list or fragment is kept) over a
     store of ``many`` articles (listings hold more items, related lists fuller). An article's page is counted once
-    what all pages share was made after the change (the header's sections, most read): its own cost."""
+    what pages share was made after the change (the header's sections, most read, the same-tag, same-section and
+    same-author lists): its own cost."""
     generate(store, many)
     app = create_app(settings, store)
     portal = app.state.portal
@@ -304,8 +320,11 @@ def _first_render_queries(settings: Settings, store: SQLStore, many: int) -> dic
         for name, path in routes.items():
             with store.engine.begin() as conn:  # a commit: nothing kept in memory is valid any more
                 conn.execute(schema.block_changes.insert().values(key="elsewhere"))
-            if name == "article":  # what every page (of a section) shares, header and most read, made after the change
-                client.get(article_path(other))
+            if name == "article":  # what pages share, made after the change: header and most read (a page of the
+                client.get(article_path(other))  # section), the newest of each of its tags, section and authors
+                for kind, (names, _) in neighbour_names(article).items():
+                    for neighbour_name in names:
+                        portal.blocks.neighbour_items(kind, neighbour_name, "en", "")
             with counted(store.engine) as statements:
                 assert client.get(path).status_code == 200, path
             found[name] = len(statements)
