@@ -1,8 +1,9 @@
 """Article pages' precomputed parts (table ``article_blocks``) and their validity (``block_changes``).
 
 A row holds what an article page shows whatever the reader (``web.article_blocks`` makes it), with the keys of
-everything it was made from: the article ("a:12"), its language family ("f:12"), its tags, section, authors and
-story, its comments, the pictures and outlets it shows. Triggers on those tables (migration 0112) append a
+everything it was made from: the article ("a:12"), its language family ("f:12"), its story, its comments, the
+pictures and outlets it shows (not its tags', section's or authors' newest: those lists are spliced in per request,
+and since migration 0113 no trigger logs them). Triggers on those tables (migrations 0112, 0113) append a
 ``block_changes`` row naming the key of whatever they change; a row is valid while no change newer than its
 ``stamp`` names one of its keys. Reading a page is one query: the row, and an index probe per key for a newer change.
 

@@ -368,3 +368,45 @@ def test_queries_per_route_on_postgres_do_not_grow_with_the_page(
     more = _first_render_queries(*stores(pg_database()), 400)
     assert few == more
     assert few["article"] <= 3  # change counter and the stored row
+
+
+# -- what the triggers log ----------------------------------------------------------------------------------------
+
+
+def _logged_keys(store: SQLStore, title: str) -> set[str]:
+    with store.engine.connect() as conn:
+        newest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(schema.block_changes.c.id), 0))).scalar()
+    stored = store.upsert_article(make_article(90, title=title, tags=["Storms"], section="World", authors=["Ann Lee"]))
+    with store.engine.connect() as conn:
+        query = sa.select(schema.block_changes.c.key).where(schema.block_changes.c.id > newest)
+        keys = set(conn.execute(query).scalars())
+    assert f"a:{stored.article_id}" in keys  # the article's own page: always logged
+    return keys
+
+
+def _trigger_round(store: SQLStore) -> None:
+    """A new article logs its own keys only (migration 0113); going back to 0112 logs its tags', section's and
+    authors' again, and up again not."""
+    from alembic import command
+
+    from newsloom.store.engine import alembic_config
+
+    neighbour_keys = {"t:storms", "s:world", "au:ann-lee"}
+    assert not _logged_keys(store, "First") & neighbour_keys
+    config = alembic_config()
+    for revision, logs_neighbours in (("0112", True), ("head", False)):
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if revision == "0112" else command.upgrade)(config, revision)
+        assert (_logged_keys(store, f"At {revision}") >= neighbour_keys) is logs_neighbours
+
+
+def test_triggers_log_no_neighbour_keys_on_sqlite(store: SQLStore) -> None:
+    _trigger_round(store)
+
+
+@pytest.mark.services
+def test_triggers_log_no_neighbour_keys_on_postgres(
+    stores: Callable[[str | None], tuple[Settings, SQLStore]], pg_database: Callable[[], str]
+) -> None:
+    _trigger_round(stores(pg_database())[1])
