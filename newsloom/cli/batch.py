@@ -18,11 +18,12 @@ STAGE_LABELS = {
     "translation": "translating",
     "stories": "grouping stories",
     "enrichment": "tags and sections",
+    "pages": "storing article pages",
 }
 
 
 def run_batch_stages(app: AppContext) -> StageReport:
-    """Media, translation, stories, enrichment; a status line on a terminal, a summary line per stage."""
+    """Media, translation, stories, enrichment, pages; a status line on a terminal, a summary line per stage."""
     from newsloom.pipeline import run_batch
 
     with Ticker("after store") as tick:  # a spinner on a terminal, a line every 10 s otherwise

@@ -1,5 +1,5 @@
 """The order of the stages, in one place: fetch → extract → enrich → store per page, then the batch stages over
-what the store holds pending: media → translation → stories → enrichment (``Batch.run``).
+what the store holds pending: media → translation → stories → enrichment → pages (``Batch.run``).
 
 ``process_page`` takes fetched bytes to a stored article and reports what happened as a ``PageResult``; it
 raises nothing for a bad page, whatever the exception (its reason is in the result, its traceback in the debug
@@ -297,6 +297,7 @@ class StageReport:
     translation_error: str | None = None
     stories: StoryChanges = field(default_factory=StoryChanges)
     enrichment: EnrichChanges | None = None
+    pages: int = 0  # article pages stored (``web.prerender``)
 
 
 class Batch:
@@ -323,6 +324,8 @@ class Batch:
         self.run_sync: RunSync = run_sync or _inline
         self._translator: Translator | None = None
         self._running: asyncio.Lock | None = None
+        self._portal: Any = None  # a ``web.portal.Portal``, made on the first pages stage
+        self._pages_after: int | None = None  # the newest change the pages stage has seen
 
     async def run(
         self,
@@ -332,8 +335,9 @@ class Batch:
         on_progress: Callable[[int], None] | None = None,
     ) -> StageReport:
         """Media (the pictures, and with ``logos`` the outlets' logos), translated editions (before stories, so an
-        edition joins its language's coverage), stories, then entity tags and section placement. ``on_stage``
-        hears each stage's name as it starts; ``on_progress`` counts the articles enriched."""
+        edition joins its language's coverage), stories, entity tags and section placement, then the stored pages
+        of the articles all that wrote (last: each stage before changes what they show). ``on_stage`` hears each
+        stage's name as it starts; ``on_progress`` counts the articles enriched."""
         if self._running is None:
             self._running = asyncio.Lock()
         async with self._running:
@@ -350,6 +354,8 @@ class Batch:
             report.stories = await self.run_sync(update_stories, self.store)
             _tell(on_stage, "enrichment")
             report.enrichment = await self.run_sync(self._enrich, on_progress)
+            _tell(on_stage, "pages")
+            report.pages = await self.run_sync(self._pages)
             return report
 
     async def _media(self, logos: bool) -> MediaReport:
@@ -373,6 +379,26 @@ class Batch:
         except NewsloomError as error:
             log.warning("translation skipped", extra={"reason": error.reason})
             return None, error.reason
+
+    def _pages(self) -> int:
+        """Stores the pages of the articles written since the last run (by this batch's stages, the pages stored
+        before it, or anyone else), those whose stored row is missing or stale only: a crawl or import leaves
+        its articles' pages ready, without waiting for ``newsloom prerender``. The first run of a process starts
+        from the newest stored row (from the start on a store with none)."""
+        from newsloom.web.portal import Portal
+        from newsloom.web.prerender import precompute
+
+        if self._portal is None:
+            self._portal = Portal(self.settings, self.store)
+        blocks = self._portal.blocks
+        if not blocks.usable(None):
+            return 0
+        after = blocks.store.newest_stamp() if self._pages_after is None else self._pages_after
+        upto = blocks.store.stamp()
+        changed = blocks.store.changed_articles(after, upto)
+        stored = precompute(self._portal, changed, only_stale=True) if changed else 0
+        self._pages_after = upto
+        return stored
 
     def _enrich(self, on_progress: Callable[[int], None] | None) -> EnrichChanges:
         from newsloom.pipeline.enrichment import enrich_stored

@@ -83,6 +83,38 @@ class BlockStore:
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
 
+    def newest_stamp(self) -> int:
+        """The newest stored row's stamp (0 without any): changes after it are what no row has seen yet."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(_b.c.stamp))).scalar() or 0)
+
+    def changed_articles(self, after: int, upto: int) -> list[int]:
+        """Visible articles whose own page a change in ``(after, upto]`` concerns: the article written (``a:``),
+        commented (``c:``), flagged or queued for translation (``fl:``, ``tj:``), its language family's original
+        (``f:``), and the members of a story that changed (``st:``). What a batch's pages stage renders again."""
+        query = sa.select(_c.c.key).where(_c.c.id > after, _c.c.id <= upto).distinct()
+        ids: set[int] = set()
+        stories: set[int] = set()
+        with self.engine.connect() as conn:
+            for key in conn.execute(query).scalars():
+                kind, _, value = key.partition(":")
+                if not value.isdigit():
+                    continue
+                if kind in ("a", "c", "fl", "tj", "f"):
+                    ids.add(int(value))
+                elif kind == "st":
+                    stories.add(int(value))
+            a = schema.articles
+            found: set[int] = set()
+            chosen = sorted(ids)
+            for start in range(0, len(chosen), 500):
+                part = chosen[start : start + 500]
+                found.update(conn.execute(sa.select(a.c.id).where(a.c.id.in_(part), a.c.hidden.is_(False))).scalars())
+            if stories:
+                members = sa.select(a.c.id).where(a.c.story_id.in_(sorted(stories)), a.c.hidden.is_(False))
+                found.update(conn.execute(members).scalars())
+        return sorted(found)
+
     def prune(self) -> int:
         """Drops every change but the newest of each key (what validity compares with): the log stays as long as
         the number of keys, not of writes."""

@@ -87,6 +87,21 @@ def assert_finished(store: SQLStore, image_urls: list[str], settings: Settings) 
         assert storage.read(f"{media.digest[:2]}/{media.digest}-{media.widths[0]}.jpg") is not None
 
 
+def assert_pages_stored(store: SQLStore, settings: Settings) -> None:
+    """Every article's page stored by the pages stage, valid, and what a live render of it is now."""
+    from newsloom.web.portal import Portal
+    from tests.web.test_article_blocks import live
+
+    portal = Portal(settings, store)
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(sa.select(schema.articles.c.id)).scalars())
+    assert len(ids) == STORMS
+    for article_id in ids:
+        found = portal.blocks.page(article_id, settings.edition_list[0], "")
+        assert found is not None, article_id
+        assert found[1] == live(portal, article_id, settings.edition_list[0], "")
+
+
 @pytest.mark.slow  # a real import process, killed
 def test_rerun_of_a_killed_import_finishes_enrichment_stories_and_pictures(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -119,6 +134,7 @@ def test_rerun_of_a_killed_import_finishes_enrichment_stories_and_pictures(tmp_p
     store = open_store(settings)
     try:
         assert_finished(store, image_urls, settings)
+        assert_pages_stored(store, settings)  # the import's pages stage stored them: no ``newsloom prerender``
     finally:
         store.close()
 
@@ -155,10 +171,13 @@ def test_the_stages_run_in_one_order_and_a_second_run_finds_nothing(tmp_path: Pa
             batch = Batch(store, settings)
             heard: list[str] = []
             first = asyncio.run(batch.run(on_stage=heard.append))
-            assert heard == ["media", "stories", "enrichment"]  # translation: no backend configured
+            assert heard == ["media", "stories", "enrichment", "pages"]  # translation: no backend configured
             assert first.enrichment is not None and first.enrichment.articles == STORMS
+            assert first.pages == STORMS
             assert_finished(store, image_urls, settings)
+            assert_pages_stored(store, settings)
             again = asyncio.run(batch.run())
+            assert again.pages == 0  # nothing written since: every page still valid
             assert again.stories.articles_linked == 0 and again.enrichment is not None
             assert again.enrichment.articles == 0
             assert again.media is not None and again.media.counts["stored"] == 0

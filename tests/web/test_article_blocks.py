@@ -253,6 +253,35 @@ def test_a_translation_comment_or_picture_makes_the_page_stale(neighbours: tuple
     _stale_then_fresh(portal, ids["main"], "e" * 16)
 
 
+def test_editing_the_article_makes_its_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    portal, ids = neighbours
+    with portal.store.engine.begin() as conn:
+        articles = schema.articles
+        conn.execute(articles.update().where(articles.c.id == ids["main"]).values(title="Main report, corrected"))
+    _stale_then_fresh(portal, ids["main"], "Main report, corrected")
+
+
+def test_a_names_list_is_made_once_per_store_change(
+    neighbours: tuple[Portal, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page of a section shares its "same category" entries: made once after a change, not per page."""
+    portal, ids = neighbours
+    made: list[tuple[str, str]] = []
+    making = portal.blocks._neighbour_items
+
+    def counting(kind: str, name: str, edition: str, prefix: str) -> list[tuple[int, int, tuple[float, int], str]]:
+        made.append((kind, name))
+        return making(kind, name, edition, prefix)
+
+    monkeypatch.setattr(portal.blocks, "_neighbour_items", counting)
+    portal.store.upsert_article(make_article(60, title="Another in the world", section="World", tags=[], authors=[]))
+    assert served(portal, ids["main"]) is not None and served(portal, ids["section"]) is not None
+    assert made.count(("category", "world")) == 1
+    portal.store.upsert_article(make_article(61, title="Yet another", section="World", tags=[], authors=[]))
+    assert "Yet another" in (served(portal, ids["section"]) or "")
+    assert made.count(("category", "world")) == 2
+
+
 def test_an_unrelated_write_leaves_the_page_valid(neighbours: tuple[Portal, dict[str, int]]) -> None:
     portal, ids = neighbours
     portal.store.upsert_article(make_article(50, tags=["Elsewhere"], section="Sport", authors=["Nobody Else"]))
