@@ -234,10 +234,11 @@ class ArticleBlocks:
     ) -> list[tuple[int, int, tuple[float, int], str]]:
         """The newest of one tag, section or author as the edition shows them, each entry rendered: ``(id, family,
         order, html)``, shared by every page of that name until the store changes."""
-        return self.portal.memo(
+        items: list[tuple[int, int, tuple[float, int], str]] = self.portal.memo(
             ("neighbour-items", kind, name, edition, prefix),
             partial(self._neighbour_items, kind, name, edition, prefix),
         )
+        return items
 
     def _neighbour_items(
         self, kind: str, name: str, edition: str, prefix: str
