@@ -43,6 +43,8 @@ def run_batch_stages(app: AppContext) -> StageReport:
     click.echo(f"stories: {changes.stories_created} new, {changes.articles_linked} articles linked to stories")
     if stages.enrichment is not None:
         print_enrichment(stages.enrichment)
+    if stages.pages:
+        err_console.print(f"pages: {stages.pages} article pages stored")
     return stages
 
 

@@ -129,6 +129,7 @@ def test_rerun_of_a_killed_import_finishes_enrichment_stories_and_pictures(tmp_p
         assert f"import: 0 new, 0 updated, {STORMS} skipped, 0 failed" in rerun.stdout
         assert f"stories: 1 new, {STORMS} articles linked" in rerun.stdout
         assert f"images: {STORMS} stored" in rerun.stderr
+        assert f"pages: {STORMS} article pages stored" in rerun.stderr
         assert all(server.hits[f"/pics/storm-{n}.jpg"] == 1 for n in range(STORMS)), server.hits
 
     store = open_store(settings)
