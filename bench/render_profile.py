@@ -116,6 +116,12 @@ def main() -> None:
     parser.add_argument(
         "--live", action="store_true", help="render every page live (as with no stored parts, or stale ones)"
     )
+    parser.add_argument(
+        "--names-warm",
+        action="store_true",
+        help="build the same-tag, section and author lists of every measured page first (other pages of those "
+        "names rendered since the last store change); without it most renders build a name's list",
+    )
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir, database_url=args.database_url)
     build_store(settings, args.articles)
@@ -146,6 +152,16 @@ def main() -> None:
         nonlocal queries
         for path in warm:  # shared lists, fragments and templates built: what a running server has
             await get(app, path, args.accept_encoding)
+        if args.names_warm:
+            from newsloom.web.article_blocks import neighbour_names
+
+            edition = settings.edition_list[0]
+            for row in chosen[50 : 50 + args.renders]:
+                article = store.get_article(row.id)
+                assert article is not None
+                for kind, (names, _) in neighbour_names(article).items():
+                    for name in names:
+                        app.state.portal.blocks.neighbour_items(kind, name, edition, "")
         sa.event.listen(store.engine, "before_cursor_execute", count)
         profiler = cProfile.Profile() if args.profile else None
         queries = 0
