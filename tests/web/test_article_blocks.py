@@ -253,6 +253,24 @@ def test_a_translation_comment_or_picture_makes_the_page_stale(neighbours: tuple
     _stale_then_fresh(portal, ids["main"], "e" * 16)
 
 
+def test_the_spliced_lists_leave_out_the_page_and_its_family(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    """Every page of a name shares that name's list: each page takes its own article (and its translations) out."""
+    portal, ids = neighbours
+    main = portal.store.get_article(ids["main"])
+    assert main is not None
+    translation = portal.store.upsert_article(replace(main, id=None, language="en", title="Main report, English",
+                                                      url="https://news.example.com/en/1", story_id=None,
+                                                      canonical_url="https://news.example.com/en/1",
+                                                      translated_from=main.id))  # fmt: skip
+    assert translation.article_id is not None
+    precompute(portal, [ids["main"], ids["section"]])
+    own = served(portal, ids["main"]) or ""
+    grid = own[own.index('class="related-grid"') :]
+    assert "Main report" not in grid and "Article number 3" in grid  # neither it nor its translation; a neighbour
+    other = served(portal, ids["section"]) or ""
+    assert "Main report" in other[other.index('id="rel-category"') :]  # the same list, on another page of World
+
+
 def test_editing_the_article_makes_its_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
     portal, ids = neighbours
     with portal.store.engine.begin() as conn:
