@@ -39,6 +39,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+HTML_GZ_LEVEL = 6
+
+
+def compress_html(raw_html: bytes) -> bytes:
+    """A fetched page as ``article_html`` keeps it. A crawl's extraction workers call it, so the writer need not."""
+    return gzip.compress(raw_html, HTML_GZ_LEVEL)
+
+
 def content_hash(article: Article) -> str:
     """Hash of everything extraction produced: equal hashes mean re-importing changes nothing."""
     payload = json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
@@ -73,15 +81,27 @@ class SQLStore:
     # -- writes ------------------------------------------------------------------------------------------------
 
     def upsert_article(
-        self, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+        self,
+        article: Article,
+        raw_html: bytes | None = None,
+        final_url: str | None = None,
+        *,
+        html_gz: bytes | None = None,
     ) -> UpsertResult:
         with self.engine.begin() as conn:
-            return self.upsert_in(conn, article, raw_html, final_url)
+            return self.upsert_in(conn, article, raw_html, final_url, html_gz=html_gz)
 
     def upsert_in(
-        self, conn: sa.Connection, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+        self,
+        conn: sa.Connection,
+        article: Article,
+        raw_html: bytes | None = None,
+        final_url: str | None = None,
+        *,
+        html_gz: bytes | None = None,
     ) -> UpsertResult:
-        """``upsert_article`` inside the caller's transaction."""
+        """``upsert_article`` inside the caller's transaction. ``html_gz``: the page already compressed (a crawl's
+        extraction worker does it, off the writer), stored in place of ``raw_html``."""
         canonical = canonicalize_url(article.canonical_url or article.url)
         article.canonical_url = canonical
         digest = content_hash(article)
@@ -93,8 +113,8 @@ class SQLStore:
             ).where(table.c.canonical_url == canonical)
         ).first()
         if existing is not None and existing.content_hash == digest:
-            if raw_html is not None:
-                self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now)
+            if raw_html is not None or html_gz is not None:
+                self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now, html_gz)
             article.id = existing.id
             return UpsertResult(UpsertOutcome.UNCHANGED, existing.id)
         listed_by = article.source_id  # the source whose feed (or import) brought the page
@@ -129,8 +149,8 @@ class SQLStore:
             conn.execute(table.update().where(table.c.id == article_id).values(**values))
             outcome = UpsertOutcome.UPDATED
         self._replace_links(conn, article_id, article, values["listed_at"])
-        if raw_html is not None:
-            self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
+        if raw_html is not None or html_gz is not None:
+            self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now, html_gz)
         self.search_index.index(conn, article_id, article.title, article.lead or "", article.body, article.language)
         article.id = article_id
         article.source_id = source_id
@@ -269,12 +289,15 @@ class SQLStore:
         self,
         conn: sa.Connection,
         article_id: int,
-        raw_html: bytes,
+        raw_html: bytes | None,
         final_url: str | None,
         fetched_at: datetime,
+        html_gz: bytes | None = None,
     ) -> None:
         table = schema.article_html
-        values = {"html_gz": gzip.compress(raw_html, 6), "final_url": final_url, "fetched_at": fetched_at}
+        if html_gz is None:
+            html_gz = compress_html(raw_html or b"")
+        values = {"html_gz": html_gz, "final_url": final_url, "fetched_at": fetched_at}
         updated = conn.execute(table.update().where(table.c.article_id == article_id).values(**values))
         if updated.rowcount == 0:
             conn.execute(table.insert().values(article_id=article_id, **values))
