@@ -112,6 +112,10 @@ def _entities(articles: list[PendingArticle], enabled: bool, hints: Hints | None
     return found
 
 
+def _tag_inputs(article: PendingArticle) -> tuple[str | None, str, str | None, str, list[str]]:
+    return article.language, article.title, article.lead, article.body, article.tags
+
+
 def enrich_stored(
     store: SQLStore,
     settings: Settings,
@@ -127,11 +131,19 @@ def enrich_stored(
     after = 0
     while batch := enrichments.pending(BATCH, after):
         after = batch[-1].id
-        entities = _entities(batch, settings.entity_tags, hints)
+        merged = {
+            article.id: known
+            for article in batch
+            if hints is not None
+            and (known := hints.tags(article.id, settings.entity_tags, *_tag_inputs(article))) is not None
+        }
+        entities = _entities([a for a in batch if a.id not in merged], settings.entity_tags, hints)
         placements = placer.place(batch)
         results = []
         for article in batch:
-            tags, kinds = merge_tags(article.tags, entities.get(article.id, []), article.title, article.lead)
+            tags, kinds = merged.get(article.id) or merge_tags(
+                article.tags, entities.get(article.id, []), article.title, article.lead
+            )
             changes.entity_tags += sum(1 for kind in kinds.values() if kind != "topic")
             name, confidence = placements.get(article.id, (None, None))
             results.append(Enriched(article.id, tags, kinds, name, confidence))

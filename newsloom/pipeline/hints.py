@@ -62,12 +62,22 @@ class ArticleHints:
     entities: tuple[Entity, ...] | None = None
     signature_key: bytes | None = None
     signature: bytes | None = None  # ``copy_signatures.to_bytes``; b"" for a body too short to sign
+    tags_key: bytes | None = None
+    tags: tuple[list[str], dict[str, str]] | None = None  # ``merge_tags``: the publisher's and the entities'
+
+
+def tags_digest(
+    entity_tags: bool, language: str | None, title: str, lead: str | None, body: str, tags: list[str]
+) -> bytes:
+    """What ``merge_tags`` decides from: the publisher's tags, the entities' text (and language), title and lead."""
+    return _digest(str(entity_tags), language, entity_text(title, lead, body), title, lead, "\x01".join(tags))
 
 
 def compute_hints(article: Article, entity_tags: bool) -> ArticleHints:
     """In the worker, after extraction: the article's entities (when entity tags are on and its language has a
-    recogniser) and its copy signature. Never raises: a feature that fails is left to the batch stage."""
-    entities_key = entities = signature_key = signature = None
+    recogniser), its tags merged with them, and its copy signature. Never raises: a feature that fails is left to
+    the batch stage."""
+    entities_key = entities = signature_key = signature = tags_key = tags = None
     try:
         from newsloom.copy_signatures import signature as sign
         from newsloom.copy_signatures import to_bytes
@@ -88,7 +98,16 @@ def compute_hints(article: Article, entity_tags: bool) -> ArticleHints:
                 entities_key = _digest(article.language, text)
         except Exception:
             log.debug("entities left to the batch stage", exc_info=True)
-    return ArticleHints(entities_key, entities, signature_key, signature)
+            return ArticleHints(None, None, signature_key, signature)
+    try:
+        from newsloom.enrich.tags.merge import merge_tags
+
+        found = list(entities) if entities is not None else []  # no recogniser for the language: none, as the stage
+        tags = merge_tags(list(article.tags), found, article.title, article.lead)
+        tags_key = tags_digest(entity_tags, article.language, article.title, article.lead, article.body, article.tags)
+    except Exception:
+        log.debug("tags left to the batch stage", exc_info=True)
+    return ArticleHints(entities_key, entities, signature_key, signature, tags_key, tags)
 
 
 class Hints:
@@ -100,6 +119,7 @@ class Hints:
         self.limit = limit
         self._entities: OrderedDict[int, tuple[bytes, tuple[Entity, ...]]] = OrderedDict()
         self._signatures: OrderedDict[int, tuple[bytes, bytes]] = OrderedDict()
+        self._tags: OrderedDict[int, tuple[bytes, tuple[list[str], dict[str, str]]]] = OrderedDict()
         self.used = 0  # hints taken by a stage
         self.missed = 0  # hints found stale (the text changed after the worker)
 
@@ -109,11 +129,37 @@ class Hints:
             _put(self._entities, article_id, (hints.entities_key, hints.entities), self.limit)
         else:
             self._entities.pop(article_id, None)
+        if hints.tags_key is not None and hints.tags is not None:
+            _put(self._tags, article_id, (hints.tags_key, hints.tags), self.limit)
+        else:
+            self._tags.pop(article_id, None)
         if new and hints.signature_key is not None and hints.signature is not None:
             _put(self._signatures, article_id, (hints.signature_key, hints.signature), self.limit)
 
     def __len__(self) -> int:
-        return len(self._entities) + len(self._signatures)
+        return len(self._entities) + len(self._signatures) + len(self._tags)
+
+    def tags(
+        self,
+        article_id: int,
+        entity_tags: bool,
+        language: str | None,
+        title: str,
+        lead: str | None,
+        body: str,
+        tags: list[str],
+    ) -> tuple[list[str], dict[str, str]] | None:
+        """The worker's merged tags and kinds for this stored article, or None (none filed, or it changed since).
+        Taking them drops the article's entities too: the merge was all they were for."""
+        found = self._tags.pop(article_id, None)
+        if found is None:
+            return None
+        if found[0] != tags_digest(entity_tags, language, title, lead, body, tags):
+            self.missed += 1
+            return None
+        self._entities.pop(article_id, None)
+        self.used += 1
+        return list(found[1][0]), dict(found[1][1])
 
     def entities(
         self, article_id: int, language: str | None, title: str, lead: str | None, body: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from newsloom.copy_signatures import signature
+from newsloom.enrich.tags.merge import merge_tags
 from newsloom.enrich.tags.ner import Entity
 from newsloom.model import Article, Block, BlockKind
 from newsloom.pipeline.hints import ArticleHints, Hints, _digest, compute_hints, entity_text
@@ -65,6 +66,20 @@ def test_hints_are_bounded_oldest_first() -> None:
     hints = compute_hints(article(), entity_tags=False)
     for article_id in (1, 2, 3):
         book.add(article_id, hints, new=True)
-    assert len(book) == 2
+    assert len(book) == 4  # a signature and merged tags for each of the last two
     assert book.signature(1, BODY) == (False, None)
     assert book.signature(3, BODY)[0]
+
+
+def test_merged_tags_are_the_stages_and_only_for_the_same_inputs() -> None:
+    tagged = article()
+    tagged.tags = ["Storms", "Coast"]
+    book = Hints()
+    for article_id in (1, 2, 3):
+        book.add(article_id, compute_hints(tagged, entity_tags=False), new=True)
+    inputs = ("en", "A report", "Its lead.", BODY)
+    assert book.tags(1, False, *inputs, ["Storms", "Coast"]) == merge_tags(
+        ["Storms", "Coast"], [], "A report", "Its lead."
+    )
+    assert book.tags(2, False, *inputs, ["Storms"]) is None  # cut to the caps after the worker
+    assert book.tags(3, True, *inputs, ["Storms", "Coast"]) is None  # computed with entity tags off
