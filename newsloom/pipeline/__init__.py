@@ -30,7 +30,7 @@ from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
-from newsloom.extract.template import drop_template_blocks, repeated_keys
+from newsloom.extract.template import drop_template_blocks, repeated_among
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.pipeline.hints import Hints
 from newsloom.records import Record
@@ -40,7 +40,7 @@ from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
-from newsloom.store.templates import outlet_pages
+from newsloom.store.templates import outlet_page_keys
 from newsloom.store.translations import TranslationStore
 from newsloom.urls import url_key
 
@@ -164,7 +164,7 @@ def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
     engine = getattr(store, "engine", None)
     if engine is None:
         return article
-    return drop_template_blocks(article, repeated_keys(outlet_pages(engine, article)))
+    return drop_template_blocks(article, repeated_among(outlet_page_keys(engine, article)))
 
 
 class BatchKeys:
