@@ -199,12 +199,17 @@ class PagePipeline:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent runs threads and an event loop that a forked child must not inherit.
-        return ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_exit_with_parent,
             initargs=(os.getpid(),),
         )
+        # Start every worker now (a pool starts them one per task): their imports and warm-up (seconds each) then
+        # overlap the polling of the feeds instead of holding back the first pages.
+        for _ in range(self.workers):
+            pool.submit(int)
+        return pool
 
     async def process(self, page: FetchedPage) -> PageResult:
         loop = asyncio.get_running_loop()
