@@ -69,6 +69,7 @@ bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl_bench.py
 
 bench-web: $(STAMP)
+	@bash scripts/bench-tools.sh
 	$(BIN)/python bench/web_bench.py
 
 bench-translate: $(STAMP)

@@ -4,9 +4,10 @@ uncompressed and beside Starlette's GZipMiddleware (which recompresses every res
     .venv/bin/python bench/compress_bench.py [--articles 300] [--requests 3000]
 
 Each request goes through the whole ASGI stack in process (no sockets): a page cache hit for a home page (no
-form: compressed once, the bytes reused) and for article pages (a comment form: gzip spliced around the reader's
-token). Prints microseconds per request and bytes on the wire, and the ratios; then, for the levels a page's
-first request pays (``newsloom.web.compress``), the CPU and bytes of each level over the same article pages.
+form: compressed once, the bytes reused) and for article pages (a comment form whose token is the same for every
+reader: compressed once too). Prints microseconds per request and bytes on the wire, and the ratios; then, for the
+levels a page's first request pays (``newsloom.web.compress``), the CPU and bytes of each level over the same
+article pages.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ async def plain_bodies(app, paths: list[str]) -> list[bytes]:  # type: ignore[no
 
 
 LEVELS = {
-    "brotli 4 (first renders)": lambda body: brotli.compress(body, quality=4, lgwin=22),
+    "brotli 2 (first renders)": lambda body: brotli.compress(body, quality=2, lgwin=22),
+    "brotli 3": lambda body: brotli.compress(body, quality=3, lgwin=22),
+    "brotli 4": lambda body: brotli.compress(body, quality=4, lgwin=22),
     "brotli 5": lambda body: brotli.compress(body, quality=5, lgwin=22),
     "deflate 1": lambda body: zlib.compress(body, 1),
     "deflate 2": lambda body: zlib.compress(body, 2),
@@ -91,13 +94,19 @@ LEVELS = {
 }
 
 
-def compare_levels(bodies: list[bytes], rounds: int = 5) -> None:
-    """CPU per page (best of ``rounds``, this machine's speed varies) and bytes, per level."""
+def compare_levels(bodies: list[bytes], rounds: int = 15) -> None:
+    """CPU per page (best of ``rounds``, the levels taking turns in each round, so a busy spell of this machine
+    falls on all of them alike) and bytes, per level."""
     plain = sum(len(body) for body in bodies)
+    best = dict.fromkeys(LEVELS, float("inf"))
+    for _ in range(rounds):
+        for label, pack in LEVELS.items():
+            best[label] = min(best[label], _timed(pack, bodies))
     for label, pack in LEVELS.items():
-        best = min(_timed(pack, bodies) for _ in range(rounds))
         size = sum(len(pack(body)) for body in bodies)
-        print(f"article  {label:28} {best / len(bodies) * 1e6:11.1f} {size / len(bodies):8.0f}  ({size / plain:.3f})")
+        print(
+            f"article  {label:28} {best[label] / len(bodies) * 1e6:11.1f} {size / len(bodies):8.0f}  ({size / plain:.3f})"
+        )
 
 
 def _timed(pack, bodies: list[bytes]) -> float:  # type: ignore[no-untyped-def]

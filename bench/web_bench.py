@@ -385,6 +385,40 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
         )
     print(f"article page vs nginx static: {article['rps'] / static['rps']:.3f}x throughput")
     print(f"first render of an article, one request at a time: p50 {first[0]:.2f} ms, p95 {first[1]:.2f} ms")
+    print_targets(results, first, args.articles)
+
+
+def print_targets(results: dict[str, dict[str, float]], first: tuple[float, float], articles: int) -> None:
+    """The figures the portal is held to, each beside its target, so a run says at a glance what holds."""
+    static = results["nginx static article"]["rps"]
+
+    def ratio(name: str) -> float:
+        return results[name]["rps"] / static
+
+    cold, low, search = (
+        results[f"article (any of {articles:,})"],
+        results[f"same, {LOW_CONNECTIONS} connections"],
+        results["search (20,000 new queries)"],
+    )
+    rows = [
+        ("hot article pages", f"{ratio('article (random of 2,100)'):.3f}x nginx", "≥ 0.35x nginx",
+         ratio("article (random of 2,100)") >= 0.35),
+        ("home, section, repeated search",
+         f"{min(results[n]['rps'] for n in ('home', 'section (8 sections)', 'search (12 queries)')):,.0f}+ req/s, "
+         f"p99 ≤ {max(results[n]['p99'] for n in ('home', 'section (8 sections)', 'search (12 queries)')):.1f} ms",
+         "keep (≥ 19k req/s, p99 ≤ 10 ms)",
+         min(results[n]["rps"] for n in ("home", "section (8 sections)", "search (12 queries)")) >= 19_000),
+        (f"article, any of {articles:,}", f"{cold['rps']:,.0f} req/s = {cold['rps'] / static:.3f}x, p99 {cold['p99']:.0f} ms",
+         "≥ 0.035x nginx, p99 < 25 ms", cold["rps"] / static >= 0.035 and cold["p99"] < 25),
+        (f"same, {LOW_CONNECTIONS} connections", f"{low['rps']:,.0f} req/s, p99 {low['p99']:.0f} ms",
+         "≥ 2,000 req/s, p99 < 10 ms", low["rps"] >= 2000 and low["p99"] < 10),
+        ("first render, one at a time", f"p50 {first[0]:.2f} ms", "p50 ≤ 1.5 ms", first[0] <= 1.5),
+        ("search, 20,000 new queries", f"{search['rps']:,.0f} req/s = {search['rps'] / static:.3f}x, p95 {search['p95']:.0f} ms",
+         "≥ 0.07x nginx, p95 < 15 ms", search["rps"] / static >= 0.07 and search["p95"] < 15),
+    ]  # fmt: skip
+    print(f"\n{'figure':<32} {'now':<40} {'target':<32} holds")
+    for name, now, target, holds in rows:
+        print(f"{name:<32} {now:<40} {target:<32} {'yes' if holds else 'NO'}")
 
 
 @contextlib.contextmanager

@@ -13,14 +13,17 @@ What "similar" means (each part measured in BENCHMARKS.md, ``make bench-stories`
   in the concatenated unit vector: look-alike events (two earthquakes) share words, not names and figures;
 - **the article's own date**: a story only takes reports within ``window`` of its reports' dates;
 - **the outlet**: one outlet's two reports on one day are rarely one story, so their similarity counts
-  ``SAME_OUTLET_FACTOR`` times; lines an outlet repeats on many pages (a footer) are dropped first;
+  ``SAME_OUTLET_FACTOR`` times (not for Vietnamese reports: their outlets file one event in several pieces);
+  lines an outlet repeats on many pages (a footer) are dropped first;
 - **Vietnamese syllables**: Vietnamese writes a word as one to four syllables separated by spaces, and a single
   syllable ("người", "động", "thị") occurs in most reports whatever their event; so for a Vietnamese report
   (``language`` "vi") the words are its syllables and each pair of adjacent syllables (what ``lãi suất``,
   ``thị trường`` are), over the first ``SYLLABIC_BODY_CHARS`` of the body, and its story must clear
   ``SYLLABIC_THRESHOLD``. Syllables alone make unrelated Vietnamese reports about as alike as the threshold asks
   of a story: a centroid cosine of ``n`` loosely related members tends to ``sqrt(mean pairwise similarity)``
-  as ``n`` grows, so a story that had taken a few unrelated reports took every other one.
+  as ``n`` grows, so a story that had taken a few unrelated reports took every other one. For the same reason a
+  Vietnamese report joins a story only if one of the story's reports is itself that alike to it (``_best_story``):
+  one outlet's week of a war, each report 0.2-0.26 from the next, no longer gathers into one story.
 
 Articles are read in time order (a first pass, as a wire desk would), then each new article is offered again to
 every story with the others in place (``REFINE_ROUNDS``): a one-pass result depends on the order articles come
@@ -568,7 +571,7 @@ def _group(
     if not pending:
         return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
     sims = similarities(matrix[start:], matrix)
-    similar = _Similar.of(sims, start, clusters, signals)
+    similar = _Similar.of(sims, start, clusters, signals, _vietnamese(pending, signals))
     rounds = [False] + [True] * signals.refine_rounds
     thresholds = [
         threshold
@@ -579,6 +582,7 @@ def _group(
         for doc in pending
     ]
     story_window = window if signals.own_date else None
+    linked = _vietnamese(pending, signals)
     # A row's sums per story change only when a doc in the row moves: a second look keeps each row's sums until
     # then (``rows_with`` tells which rows a moved doc is in), instead of summing every row again each round.
     kept_rows: dict[int, _Row] = {}
@@ -589,12 +593,12 @@ def _group(
             index = start + row_number
             row = kept_rows.get(row_number)
             if row is None:
-                row = _to_stories(similar, row_number, index, clusters, not again)
+                row = _to_stories(similar, row_number, index, clusters, not again, linked[row_number])
                 if again and _KEEP_ROW_SUMS:
                     kept_rows[row_number] = row
             slots, raw = row[0], row[1]
             current = clusters.label[index]
-            key = _best_story(clusters, index, row, thresholds[row_number], story_window)
+            key = _best_story(clusters, index, row, thresholds[row_number], story_window, linked[row_number])
             if key == 0:
                 if current != 0 and len(clusters.members[current]) == 1:
                     continue  # already alone
@@ -615,6 +619,16 @@ def _group(
     if central is not None:
         central.update(_central_reports(ordered, clusters.label, matrix))
     return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
+
+
+def _vietnamese(pending: list[StoryDoc], signals: Signals) -> np.ndarray:
+    """Which new docs are Vietnamese reports read as syllables and their pairs: a story takes one only if it is
+    linked to one of the story's reports (``_best_story``), and the same-outlet rule leaves it alone: Vietnamese
+    outlets file one event in several pieces (a match's preview, live report and video; a press
+    conference cut into three reports), each as alike to the others as two outlets' reports are: on the stream's
+    dev events, 7 of the 11 events left in pieces were one outlet's reports halved by the rule, which never moved
+    ECB+ or PAC either way (BENCHMARKS.md)."""
+    return np.fromiter((signals.syllable_pairs and _syllabic(doc) for doc in pending), bool, len(pending))
 
 
 def _central_reports(ordered: list[StoryDoc], labels: list[int], matrix: sparse.csr_matrix) -> dict[int, int]:
@@ -717,10 +731,17 @@ def _best_story(
     row: _Row,
     threshold: float,
     window: timedelta | None,
+    linked: bool = False,
 ) -> int:
     """The story (key) of highest centroid cosine at or above ``threshold`` whose dates take the doc, or 0; of equal
-    cosines, the story met last in the doc's row. The cosine leaves the doc out of its own story's centroid."""
-    slots, raw, weighted, met = row
+    cosines, the story met last in the doc's row. The cosine leaves the doc out of its own story's centroid.
+
+    ``linked`` (a Vietnamese report): the story must also hold a report at least ``threshold`` alike to the doc.
+    A centroid's cosine to a doc grows with the story: ``n`` members each ``q`` alike to the doc and ``p`` to each
+    other give ``q / sqrt(p)`` as ``n`` grows, so a story of loosely related reports (one outlet's week of a war,
+    0.2-0.26 apart) took a doc alike to none of them; with the link, it takes only what one of its reports would
+    have taken alone."""
+    slots, raw, weighted, met, closest = row
     if not len(slots):
         return 0
     masses = clusters.mass_of_slot[slots]
@@ -728,7 +749,10 @@ def _best_story(
     if len(own):
         masses[own] = np.maximum(masses[own] - 2 * raw[own] - 1.0, 1e-9)
     cosines = weighted / np.sqrt(masses)
-    eligible = np.nonzero(cosines >= threshold)[0]
+    passing = cosines >= threshold
+    if linked and closest is not None:
+        passing &= closest >= threshold
+    eligible = np.nonzero(passing)[0]
     if not len(eligible):
         return 0
     if len(eligible) > 1:
@@ -777,7 +801,7 @@ def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
     clusters.mass_of_slot[slots] = np.maximum(masses, 1e-9)
 
 
-_Row = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+_Row = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -793,13 +817,17 @@ class _Similar:
     any_same: np.ndarray  # per row: does any of its similarities count less
 
     @classmethod
-    def of(cls, sims: sparse.csr_matrix, start: int, clusters: _Clusters, signals: Signals) -> _Similar:
+    def of(
+        cls, sims: sparse.csr_matrix, start: int, clusters: _Clusters, signals: Signals, exempt: np.ndarray
+    ) -> _Similar:
+        """``exempt``: per new doc (row), whether the outlet rule leaves it alone (a Vietnamese report: see
+        ``_vietnamese``)."""
         raw = sims.data.astype(np.float64)
         weighted, any_same = raw, np.zeros(sims.shape[0], dtype=bool)
-        if signals.outlet:
+        if signals.outlet and not exempt.all():
             row_of = np.repeat(np.arange(sims.shape[0]), np.diff(sims.indptr))
             doc_of = start + row_of
-            outlet = clusters.outlets[doc_of]
+            outlet = np.where(exempt[row_of], -1, clusters.outlets[doc_of])
             same = (outlet >= 0) & (clusters.outlets[sims.indices] == outlet)
             when, times = clusters.times[doc_of], clusters.times[sims.indices]
             span = SAME_OUTLET_SPAN // timedelta(microseconds=1)
@@ -809,11 +837,14 @@ class _Similar:
         return cls(sims.indptr, sims.indices, raw, weighted, any_same)
 
 
-def _to_stories(similar: _Similar, row_number: int, index: int, clusters: _Clusters, earlier_only: bool) -> _Row:
+def _to_stories(
+    similar: _Similar, row_number: int, index: int, clusters: _Clusters, earlier_only: bool, closest: bool = False
+) -> _Row:
     """Sum of similarities of one doc to each story's members (itself excluded), as the stories' slots (ascending)
     and two sums: raw, and with the outlet rule (``_Similar``); and the slot of each similarity in the row, in row
     order (ties go to the story met last). Sums are by ``np.bincount`` over the slots themselves: no sort of the
-    row (thousands of entries, four times per new doc)."""
+    row (thousands of entries, four times per new doc). With ``closest``, also each story's highest raw similarity
+    to the doc (``_best_story``'s link), else None."""
     begin, end = similar.indptr[row_number], similar.indptr[row_number + 1]
     others, values = similar.others[begin:end], similar.raw[begin:end]
     weighted = similar.weighted[begin:end] if similar.any_same[row_number] else values
@@ -824,9 +855,14 @@ def _to_stories(similar: _Similar, row_number: int, index: int, clusters: _Clust
         values, slots = values[keep], slots[keep]
         weighted = weighted[keep] if similar.any_same[row_number] else values
     if not len(slots):
-        return slots, values, values, slots
+        return slots, values, values, slots, None
     every = len(clusters.key_of_slot)
     stories = np.flatnonzero(np.bincount(slots, minlength=every))
     raw_sums = np.bincount(slots, weights=values, minlength=every)[stories]
     weighted_sums = raw_sums if weighted is values else np.bincount(slots, weights=weighted, minlength=every)[stories]
-    return stories, raw_sums, weighted_sums, slots
+    highest = None
+    if closest:
+        highest = np.zeros(every)
+        np.maximum.at(highest, slots, values)
+        highest = highest[stories]
+    return stories, raw_sums, weighted_sums, slots, highest

@@ -21,6 +21,7 @@ from newsloom.text import slugify
 
 T = TypeVar("T")
 RELATED_SIZE = 5
+TOP_STORY_BURST = timedelta(days=1)  # a top story counts its reports this close to its newest (``top_stories``)
 _LINKS = {
     "tag": (schema.article_tags, schema.article_tags.c.tag_slug),
     "author": (schema.article_authors, schema.article_authors.c.author_slug),
@@ -423,46 +424,79 @@ class PortalQueries:
         )
         return story, articles
 
-    def top_stories(self, limit: int = 5, fresh: timedelta = timedelta(days=2)) -> list[tuple[Story, int]]:
+    def top_stories(
+        self, limit: int = 5, fresh: timedelta = timedelta(days=2), burst: timedelta = TOP_STORY_BURST
+    ) -> list[tuple[Story, int]]:
         """The largest fresh stories that at least two outlets report with dated reports: a story counts only its
         reports that carry a publication date, the latest of them within ``fresh`` of the newest dated report in
         the store (relative to the store, not the clock, so an imported archive has top stories too). Undated
-        pages (blog posts, reference pages) may sit in a story, but never make one top on their own."""
-        a, s = schema.articles, schema.stories
+        pages (blog posts, reference pages) may sit in a story, but never make one top on their own.
+
+        Of those, a story counts only the reports within ``burst`` of its newest one (and their outlets): a top
+        story is one happening, and one happening's reports come in a burst. A story that gathered a topic's
+        reports over days (each day's gold price) is no bigger for it than its last day's coverage, and not top
+        unless two outlets reported that day; a reader is shown the day's events, not a week's topic.
+
+        Fewer than ``limit`` found (a quiet store, or an archive whose last days one outlet alone filled): the rest
+        come from twice ``fresh``, after the fresh ones, so the home page still shows the latest events."""
+        a = schema.articles
         dated = sa.and_(a.c.story_id.is_not(None), a.c.hidden.is_(False), a.c.published_at.is_not(None))
         with self.engine.connect() as conn:
             newest = conn.execute(sa.select(sa.func.max(a.c.published_at)).where(dated)).scalar()
             if newest is None:
                 return []
-            # The days' range of the dated-story index, in a subquery the limit keeps apart: grouped directly, SQLite
-            # walks every article in a story by story_id instead (in a store that has kept up, nearly all of them).
-            recent = (
-                sa.select(a.c.story_id, a.c.id, a.c.published_at)
-                .where(dated, a.c.published_at >= newest - fresh)
-                .limit(10_000_000)
-                .subquery()
-            )
-            reports = sa.func.count(recent.c.id)
-            candidates = conn.execute(
+            found = self._top_stories_since(conn, newest - fresh, burst, limit, set())
+            if len(found) < limit:
+                found += self._top_stories_since(
+                    conn, newest - 2 * fresh, burst, limit - len(found), {story.id for story, _ in found}
+                )
+            return found
+
+    def _top_stories_since(
+        self, conn: sa.Connection, since: datetime, burst: timedelta, limit: int, skip: set[int | None]
+    ) -> list[tuple[Story, int]]:
+        """``top_stories`` over the reports dated ``since`` or later, leaving out the stories ``skip``."""
+        a, s = schema.articles, schema.stories
+        dated = sa.and_(a.c.story_id.is_not(None), a.c.hidden.is_(False), a.c.published_at.is_not(None))
+        # The days' range of the dated-story index, in a subquery the limit keeps apart: grouped directly, SQLite
+        # walks every article in a story by story_id instead (in a store that has kept up, nearly all of them).
+        recent = (
+            sa.select(a.c.story_id, a.c.id, a.c.published_at)
+            .where(dated, a.c.published_at >= since)
+            .limit(10_000_000)
+            .subquery()
+        )
+        reports = sa.func.count(recent.c.id)
+        candidates = [
+            row
+            for row in conn.execute(
                 sa.select(recent.c.story_id, reports, sa.func.max(recent.c.published_at))
                 .group_by(recent.c.story_id)
                 .having(reports > 1)
                 .order_by(reports.desc(), sa.func.max(recent.c.published_at).desc())
-                .limit(max(limit * 20, 100))
+                .limit(max(limit * 20, 100) + len(skip))
             ).all()
-            ids = [row[0] for row in candidates]
-            outlets: dict[int, set[str]] = {story_id: set() for story_id in ids}
-            for row in conn.execute(
-                sa.select(a.c.story_id, a.c.source_id, a.c.site_name, a.c.canonical_url).where(
-                    dated, a.c.story_id.in_(ids), a.c.published_at >= newest - fresh
-                )
-            ):
-                outlets[row.story_id].add(outlet_key(row.source_id, row.site_name, row.canonical_url))
-            chosen = [row for row in candidates if len(outlets[row[0]]) >= 2][:limit]
-            titles = dict(
-                conn.execute(sa.select(s.c.id, s.c.title).where(s.c.id.in_([row[0] for row in chosen]))).all()
+            if row[0] not in skip
+        ]
+        ids = [row[0] for row in candidates]
+        latest = {row[0]: row[2] for row in candidates}
+        in_burst: dict[int, int] = dict.fromkeys(ids, 0)
+        outlets: dict[int, set[str]] = {story_id: set() for story_id in ids}
+        for row in conn.execute(
+            sa.select(a.c.story_id, a.c.published_at, a.c.source_id, a.c.site_name, a.c.canonical_url).where(
+                dated, a.c.story_id.in_(ids), a.c.published_at >= since
             )
-            return [(Story(title=titles[r[0]], id=r[0], last_published=r[2]), r[1]) for r in chosen]
+        ):
+            if row.published_at >= latest[row.story_id] - burst:
+                in_burst[row.story_id] += 1
+                outlets[row.story_id].add(outlet_key(row.source_id, row.site_name, row.canonical_url))
+        ranked = sorted(
+            (row for row in candidates if len(outlets[row[0]]) >= 2),
+            key=lambda row: (-in_burst[row[0]], -latest[row[0]].timestamp(), row[0]),
+        )
+        chosen = ranked[:limit]
+        titles = dict(conn.execute(sa.select(s.c.id, s.c.title).where(s.c.id.in_([row[0] for row in chosen]))).all())
+        return [(Story(title=titles[r[0]], id=r[0], last_published=r[2]), in_burst[r[0]]) for r in chosen]
 
     def story_titles_in(self, story_ids: list[int], edition: str) -> dict[int, str]:
         """Per story, the title of its newest visible report in ``edition``'s language; stories with none are left

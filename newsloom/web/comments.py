@@ -1,10 +1,13 @@
-"""Posting a reader comment. Every defence runs before anything is stored: CSRF, honeypot, rate limits per
-address and per article, length and link limits. Comments are stored as plain text and escaped when shown."""
+"""Posting a reader comment. Every defence runs before anything is stored: the post must come from a page of this
+site (Origin/Referer) with the article's form token (stateless, daily: the form sets no cookie, so article pages
+are cached and shared), then honeypot, rate limits per address and per article, length and link limits. Comments
+are stored as plain text and escaped when shown."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +17,7 @@ from newsloom.text import normalize_space
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_
 from newsloom.web.portal import ItemId, Portal, article_path
-from newsloom.web.security import CSRF_COOKIE
+from newsloom.web.security import same_origin
 
 MAX_NAME = 60
 MAX_BODY = 3000
@@ -69,6 +72,20 @@ def display_name(raw: str) -> str:
     return name
 
 
+def comment_purpose(article_id: int) -> str:
+    """What an article's comment form token is bound to (``Guard.form_token``)."""
+    return f"comment:{article_id}"
+
+
+def own_hosts(portal: Portal, request: Request) -> list[str]:
+    """The ``host[:port]`` this site answers as: the Host header, the public ``base_url``'s, and the forwarded
+    host when proxy headers are trusted."""
+    hosts = [request.headers.get("host", ""), urlsplit(portal.settings.base_url).netloc]
+    if portal.settings.trust_proxy_headers:
+        hosts += request.headers.get("x-forwarded-host", "").split(",")
+    return hosts
+
+
 @router.post("/article/{article_id}/comments")
 def post_comment(
     request: Request,
@@ -83,7 +100,9 @@ def post_comment(
     article = portal.store.get_article(article_id)
     if article is None:
         raise HTTPException(404, N_("No such article"))
-    if not portal.guard.csrf_valid(request.cookies.get(CSRF_COOKIE), csrf_token):
+    if not same_origin(request.headers, own_hosts(portal, request)) or not portal.guard.form_token_valid(
+        comment_purpose(article_id), csrf_token
+    ):
         raise HTTPException(403, N_("Form expired or forged; reload the page and try again"))
     back = prefix_of(request.scope) + article_path(article)  # back to the edition the reader wrote from
     if website:

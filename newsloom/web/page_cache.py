@@ -7,12 +7,18 @@ repeated GET is answered here, in the event loop, from bytes. Correctness rests 
 - Validation: an entry is served only while the store's change token (``PRAGMA data_version`` on SQLite) is the
   one it was rendered under. Any commit, from any process (crawler, admin, comment), makes every entry stale, so
   a hidden article or an approved comment shows on the next request. Routes may add a time limit for what does
-  not live in the store (the home page's "most read").
-- Per-reader parts: routes render the CSRF token as a placeholder, and every response, from the cache or not,
-  gets the reader's own token (and a new CSRF cookie when the reader has none) swapped in here.
+  not live in the store (the home page's "most read", the article page's daily form token).
+- Shared bytes: a kept page holds nothing of its reader's (no cookie, no per-reader token), so every reader gets
+  the same bytes, and downstream caches may share them (``Cache-Control: public``). Routes render a form's token
+  as a placeholder; it is filled in here, once per entry, with the form's token, the same for every reader of the
+  day (``web.security``), and the entry ends with the token's day. Each is compressed once per coding asked for.
 
-Only responses a route marks with ``CACHE_HEADER`` are kept; administrators (a session cookie) always get a fresh
-rendering. Concurrent misses on one address render once (single flight).
+Validators: a weak ETag over the bytes, and Last-Modified, the second this process first rendered these bytes
+(carried over a re-rendering that gives the same bytes), so ``If-None-Match`` and ``If-Modified-Since`` get a
+304. When two versions of a page fall in one second, that second's ``If-Modified-Since`` gets the page.
+
+Only responses a route marks with ``CACHE_HEADER`` are kept; administrators (a session cookie) always get a fresh,
+private rendering. Concurrent misses on one address render once (single flight).
 """
 
 from __future__ import annotations
@@ -22,32 +28,36 @@ import hashlib
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
-from email.utils import format_datetime
+from email.utils import formatdate, mktime_tz, parsedate_tz
+from functools import lru_cache
 from typing import Any
 
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsloom.web import compress
+from newsloom.web.api_caching import matches
+from newsloom.web.comments import comment_purpose
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
-from newsloom.web.security import CSRF_COOKIE, SESSION_COOKIE, Guard
+from newsloom.web.security import SESSION_COOKIE, Guard
 
 CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
 # Addresses whose responses are never pages: passed straight through, unbuffered.
 PASS_THROUGH = ("/static/", "/media/", "/api/", "/admin", "/healthz", "/metrics")
 ARTICLE_PATH = re.compile(r"^/article/(\d{1,18})/")
 _PLACEHOLDER = CSRF_PLACEHOLDER.encode()
-_DROPPED = {b"content-length", b"set-cookie", b"etag", CACHE_HEADER}
+_DROPPED = {b"content-length", b"set-cookie", b"etag", b"last-modified", CACHE_HEADER}
 COMPRESSED_PASS_THROUGH = ("/static/", "/api/")
-# Downstream caches (nginx, a CDN, browsers) may keep a page a minute and serve it stale while they refresh it.
-# A page with a form holds the reader's CSRF token: only the reader's browser may keep it.
-PUBLIC_PAGE = b"public, max-age=60, stale-while-revalidate=600"
-PRIVATE_PAGE = b"private, max-age=60, stale-while-revalidate=600"
+# Browsers may keep a page a minute, shared caches (nginx, a CDN) two, and either may serve it stale for ten more
+# while it refreshes: a hidden article or a new comment shows downstream within minutes, the edge at once. Well
+# inside the comment token's day of grace (``web.security.FORM_TOKEN_PERIOD``).
+PUBLIC_PAGE = b"public, max-age=60, s-maxage=120, stale-while-revalidate=600"
+# A logged-in administrator's rendering: for that browser only, and not kept (it may show what readers do not).
+PRIVATE_PAGE = b"private, no-store"
+_NOT_MODIFIED_HEADERS = (b"cache-control", b"vary", b"last-modified")
 
 
 @dataclass(slots=True)
@@ -57,22 +67,20 @@ class Entry:
     status: int
     # Tuples of bytes, which the garbage collector stops tracking: thousands of entries add nothing to its passes.
     headers: tuple[tuple[bytes, bytes], ...]
-    parts: tuple[bytes, ...]  # the body split at the CSRF placeholder: one part when the page has no form
+    body: bytes
     etag: bytes
+    modified: int  # Last-Modified, in whole seconds since the epoch
+    ambiguous: bool = False  # another version of the page had the same Last-Modified second
     compressible: bool = False
-    # Compressed once per coding asked for: bytes (one part), or gzip pieces around the CSRF token (several).
-    encoded: dict[bytes, bytes | compress.GzipPieces] = field(default_factory=dict)
+    encoded: dict[bytes, bytes] = field(default_factory=dict)  # compressed once per coding asked for
 
     @property
     def size(self) -> int:
-        return sum(len(part) for part in self.parts) + 200 + self.encoded_size
+        return len(self.body) + 200 + self.encoded_size
 
     @property
     def encoded_size(self) -> int:
-        return sum(
-            len(value) if isinstance(value, bytes) else sum(len(p) for p in value.parts)
-            for value in self.encoded.values()
-        )
+        return sum(len(value) for value in self.encoded.values())
 
 
 class EdgeCache:
@@ -98,7 +106,7 @@ class EdgeCache:
         # Keyed by edition and link prefix too: /en/x, /vi/x and an un-prefixed /x are different pages.
         key = (f"{edition_of(scope)}{prefix_of(scope)}{scope['path']}", scope["query_string"] + self._host_part(scope))
         version = self.portal.store.change_token()
-        if self.max_bytes <= 0 or SESSION_COOKIE in request.cookies:
+        if self.max_bytes <= 0 or request.logged_in:
             status, headers, body = await self._render(scope, receive, version)
             await self._respond(scope, send, request, status, headers, body)
             return
@@ -110,8 +118,9 @@ class EdgeCache:
                 if entry is None:
                     self.misses += 1
                     status, headers, body = await self._render(scope, receive, version)
-                    entry = self._keep(key, version, status, headers, body, scope["method"])
+                    entry = self._keep(key, version, status, headers, body, scope["method"], scope["path"])
                     if entry is None:
+                        self._forget(key)
                         await self._respond(scope, send, request, status, headers, body)
                         return
             if not flight.locked():
@@ -130,33 +139,41 @@ class EdgeCache:
     # -- the cache ---------------------------------------------------------------------------------------------
 
     def _fresh(self, key: tuple[str, bytes], version: object) -> Entry | None:
+        """The entry for ``key`` if still valid. A stale one stays until its page is rendered again, which reads
+        its validators (``_keep``)."""
         entry = self._entries.get(key)
         if entry is None:
             return None
         if entry.version != version or (entry.expires is not None and entry.expires < time.monotonic()):
-            self._forget(key)
             return None
         self._entries.move_to_end(key)
         return entry
 
     def _keep(
         self, key: tuple[str, bytes], version: object, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
-        method: str,
+        method: str, path: str,
     ) -> Entry | None:  # fmt: skip
         marks = [value for name, value in headers if name == CACHE_HEADER]
         if not marks or status != 200 or method != "GET":
             return None
+        body, form_seconds = self._fill_forms(path, body)
         seconds = int(marks[0] or b"0")
-        parts = tuple(body.split(_PLACEHOLDER))
+        if form_seconds is not None:
+            seconds = form_seconds if seconds <= 0 else min(seconds, form_seconds)
         kept = [(name, value) for name, value in headers if name not in _DROPPED]
         if not any(name == b"cache-control" for name, _ in kept):
-            kept.append((b"cache-control", PUBLIC_PAGE if len(parts) == 1 else PRIVATE_PAGE))
-        if not any(name == b"last-modified" for name, _ in kept):
-            # When any article last changed: a bound on when the kept page's articles did (read once per change).
-            changed = self.portal.memo(("last-change",), self.portal.queries.last_change)
-            if changed is not None:
-                aware = changed if changed.tzinfo else changed.replace(tzinfo=UTC)
-                kept.append((b"last-modified", format_datetime(aware.astimezone(UTC), usegmt=True).encode()))
+            kept.append((b"cache-control", PUBLIC_PAGE))
+        etag = b'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+        previous = self._entries.get(key)
+        if previous is not None and previous.etag == etag:  # the same bytes: not modified since then
+            modified, ambiguous = previous.modified, previous.ambiguous
+        else:
+            modified = int(time.time())
+            if previous is not None and previous.modified >= modified:  # two versions in one second
+                modified, ambiguous = previous.modified, True
+            else:
+                ambiguous = False
+        kept.append((b"last-modified", formatdate(modified, usegmt=True).encode()))
         is_compressible = compress.compressible(kept, len(body))
         if is_compressible:
             kept.append((b"vary", b"Accept-Encoding"))
@@ -165,8 +182,10 @@ class EdgeCache:
             expires=time.monotonic() + seconds if seconds > 0 else None,
             status=status,
             headers=tuple(kept),
-            parts=parts,
-            etag=b'W/"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"',
+            body=body,
+            etag=etag,
+            modified=modified,
+            ambiguous=ambiguous,
             compressible=is_compressible,
         )
         self._forget(key)
@@ -208,49 +227,47 @@ class EdgeCache:
         self, scope: Scope, send: Send, request: _RequestHeaders, status: int, headers: list[tuple[bytes, bytes]],
         body: bytes,
     ) -> None:  # fmt: skip
-        """A response that is not kept: still gets the reader's token if the route rendered a placeholder."""
+        """A response that is not kept: an administrator's page is private; compressed as a kept one would be."""
         self._count_view(scope, status)
         marked = any(name == CACHE_HEADER for name, _ in headers)
-        parts = body.split(_PLACEHOLDER) if marked else [body]
         kept = [(name, value) for name, value in headers if name not in (CACHE_HEADER, b"content-length")]
-        headers = kept + (self._csrf_headers(request, parts) if marked else [])
-        reader_body = self._body(request, parts)
-        coding = compress.choose(request.accept_encoding) if compress.compressible(kept, len(reader_body)) else None
+        if marked:
+            body, _ = self._fill_forms(scope["path"], body)
+        if marked and not any(name == b"cache-control" for name, _ in kept):
+            if request.logged_in:
+                kept.append((b"cache-control", PRIVATE_PAGE))
+            elif status == 200:
+                kept.append((b"cache-control", PUBLIC_PAGE))
+        coding = compress.choose(request.accept_encoding) if compress.compressible(kept, len(body)) else None
         if coding is not None:
-            reader_body = compress.compress(reader_body, coding)
-            headers += [(b"content-encoding", coding), (b"vary", b"Accept-Encoding")]
-        await _send(send, status, headers, reader_body, scope["method"])
+            body = compress.compress(body, coding)
+            kept += [(b"content-encoding", coding), (b"vary", b"Accept-Encoding")]
+        await _send(send, status, kept, body, scope["method"])
 
     async def _send_entry(
         self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes]
     ) -> None:
         self._count_view(scope, entry.status)
-        if request.if_none_match == entry.etag:
-            await _send(send, 304, [(b"etag", entry.etag)], b"", scope["method"])
+        if _not_modified(request, entry):
+            headers = [(name, value) for name, value in entry.headers if name in _NOT_MODIFIED_HEADERS]
+            await _send(send, 304, [*headers, (b"etag", entry.etag)], b"", scope["method"])
             return
-        headers = [*entry.headers, (b"etag", entry.etag), *self._csrf_headers(request, entry.parts)]
-        coding = compress.choose(request.accept_encoding, len(entry.parts) > 1) if entry.compressible else None
+        headers = [*entry.headers, (b"etag", entry.etag)]
+        coding = compress.choose(request.accept_encoding) if entry.compressible else None
         if coding is None:
-            await _send(send, entry.status, headers, self._body(request, entry.parts), scope["method"])
+            await _send(send, entry.status, headers, entry.body, scope["method"])
             return
         headers.append((b"content-encoding", coding))
-        await _send(send, entry.status, headers, self._encoded(key, request, entry, coding), scope["method"])
+        await _send(send, entry.status, headers, self._encoded(key, entry, coding), scope["method"])
 
-    def _encoded(self, key: tuple[str, bytes], request: _RequestHeaders, entry: Entry, coding: bytes) -> bytes:
-        """The entry in ``coding``, compressed once per entry (and per reader only the token, see ``compress``)."""
+    def _encoded(self, key: tuple[str, bytes], entry: Entry, coding: bytes) -> bytes:
+        """The entry in ``coding``, compressed once per entry."""
         found = entry.encoded.get(coding)
         if found is None:
-            before = entry.encoded_size
-            found = (
-                compress.gzip_pieces(entry.parts) if len(entry.parts) > 1 else compress.compress(entry.parts[0], coding)
-            )
-            entry.encoded[coding] = found
+            found = entry.encoded[coding] = compress.compress(entry.body, coding)
             if self._entries.get(key) is entry:  # still kept: its compressed copy counts against the budget
-                self._bytes += entry.encoded_size - before
-        if isinstance(found, bytes):
-            return found
-        cookie = request.csrf_cookie or request.new_csrf_cookie()
-        return found.assemble(entry.parts, self.portal.guard.csrf_token(cookie).encode())
+                self._bytes += len(found)
+        return found
 
     async def _compressed_pass_through(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Static files and API answers, compressed per request when the client accepts it (small, or varied)."""
@@ -278,16 +295,13 @@ class EdgeCache:
             headers = [(n, v) for n, v in headers if n != b"content-length"]
         await _send(send, status, headers, body, scope["method"])
 
-    def _csrf_headers(self, request: _RequestHeaders, parts: Sequence[bytes]) -> list[tuple[bytes, bytes]]:
-        if len(parts) == 1 or request.csrf_cookie:
-            return []
-        return [(b"set-cookie", self.portal.guard.csrf_set_cookie(request.new_csrf_cookie()))]
-
-    def _body(self, request: _RequestHeaders, parts: Sequence[bytes]) -> bytes:
-        if len(parts) == 1:
-            return parts[0]
-        cookie = request.csrf_cookie or request.new_csrf_cookie()
-        return self.portal.guard.csrf_token(cookie).encode().join(parts)
+    def _fill_forms(self, path: str, body: bytes) -> tuple[bytes, int | None]:
+        """The page with its form's token in place of the placeholder, and the seconds left in the token's day
+        (None: no form). The seconds are read first, so a page is never kept past its token's day."""
+        if _PLACEHOLDER not in body:
+            return body, None
+        seconds = Guard.form_token_seconds()
+        return body.replace(_PLACEHOLDER, self.portal.guard.form_token(form_purpose(path)).encode()), seconds
 
     def _count_view(self, scope: Scope, status: int) -> None:
         path = scope["path"]
@@ -298,32 +312,53 @@ class EdgeCache:
 
 
 class _RequestHeaders:
-    """The two request headers the cache reads, and the reader's CSRF cookie (or the new one it is given)."""
+    """The request headers the cache reads, and whether an administrator's session cookie came along."""
 
-    __slots__ = ("_new_cookie", "accept_encoding", "cookies", "if_none_match")
+    __slots__ = ("accept_encoding", "if_modified_since", "if_none_match", "logged_in")
 
     def __init__(self, scope: Scope) -> None:
         cookie_header = b""
         self.if_none_match = b""
+        self.if_modified_since = b""
         self.accept_encoding = b""
         for name, value in scope["headers"]:
             if name == b"cookie":
                 cookie_header = value
             elif name == b"if-none-match":
                 self.if_none_match = value
+            elif name == b"if-modified-since":
+                self.if_modified_since = value
             elif name == b"accept-encoding":
                 self.accept_encoding = value
-        self.cookies = cookie_parser(cookie_header.decode("latin-1")) if cookie_header else {}
-        self._new_cookie: str | None = None
+        self.logged_in = bool(cookie_header) and SESSION_COOKIE in cookie_parser(cookie_header.decode("latin-1"))
 
-    @property
-    def csrf_cookie(self) -> str | None:
-        return self.cookies.get(CSRF_COOKIE) or None
 
-    def new_csrf_cookie(self) -> str:
-        if self._new_cookie is None:
-            self._new_cookie = Guard.new_csrf_cookie()
-        return self._new_cookie
+def form_purpose(path: str) -> str:
+    """What a page's form token is for: an article page's form posts a comment on that article."""
+    match = ARTICLE_PATH.match(path)
+    return comment_purpose(int(match.group(1))) if match else f"form:{path}"
+
+
+def _not_modified(request: _RequestHeaders, entry: Entry) -> bool:
+    """RFC 9110 section 13.2.2: If-None-Match when sent, else If-Modified-Since."""
+    if request.if_none_match:
+        return matches(request.if_none_match, entry.etag.removeprefix(b"W/"))
+    if not request.if_modified_since:
+        return False
+    since = http_date(request.if_modified_since)
+    if since is None:
+        return False
+    return since > entry.modified or (since == entry.modified and not entry.ambiguous)
+
+
+@lru_cache(maxsize=256)  # a page's readers send back the few Last-Modified values it gave
+def http_date(value: bytes) -> int | None:
+    """Seconds since the epoch of an HTTP date, or None when it is not one."""
+    try:
+        parsed = parsedate_tz(value.decode("latin-1"))
+    except (TypeError, ValueError):
+        return None
+    return mktime_tz(parsed) if parsed is not None else None
 
 
 def _header(headers: list[tuple[bytes, bytes]], wanted: bytes) -> bytes:

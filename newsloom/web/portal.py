@@ -74,9 +74,9 @@ class _KeptCounts:
     slow: bool
 
 
-# Where a shared page's CSRF token goes: random per process, so no publisher text, tag or image URL can contain it
-# (a fixed string would have every reader's token substituted into an article that quotes it). It never leaves
-# the process: every response has it replaced on the way out (``web.page_cache``).
+# Where a shared page's form token goes: random per process, so no publisher text, tag or image URL can contain it
+# (a fixed string would have the token substituted into an article that quotes it). It never leaves the process:
+# every response has it replaced on the way out by the form's token, the same for every reader (``web.page_cache``).
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 T = TypeVar("T")
 
@@ -581,7 +581,9 @@ class Portal:
                 context["breadcrumbs"] = breadcrumb_list([home, (context["crumb"], context["canonical"])])
         templates = self._templates[edition]
         response_headers = {"Content-Language": edition}
-        if context.get("csrf_token") == CSRF_PLACEHOLDER:  # a shared page: the edge gives each reader token and cookie
+        if context.get("csrf_token") == CSRF_PLACEHOLDER or not name.startswith("admin"):
+            # A public page: no cookie, nothing of its reader's; a form's token is put in by the edge (``web.security``).
+            context.setdefault("csrf_token", "")
             return templates.TemplateResponse(request, name, context, status_code=status_code, headers=response_headers)
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or self.guard.new_csrf_cookie()
         context.setdefault("csrf_token", self.guard.csrf_token(csrf_cookie))
@@ -653,8 +655,8 @@ class Portal:
     def page(self, render: Callable[[str], Response], seconds: int = 0) -> Response:
         """A page the edge cache may keep (see ``web.page_cache``) until the store changes, or ``seconds`` at most.
 
-        ``render`` receives a placeholder for the CSRF token: the rendered bytes are shared by every reader and the
-        edge swaps each reader's own token in.
+        ``render`` receives a placeholder for a form's token: the rendered bytes are shared by every reader, and the
+        edge puts the form's token in, the same for every reader of the day (``web.security.Guard.form_token``).
         """
         response = render(CSRF_PLACEHOLDER)
         response.headers[CACHE_HEADER] = str(seconds)

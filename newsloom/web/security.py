@@ -2,11 +2,15 @@
 
 - The secret signs CSRF tokens and session cookies. ``settings.secret_key`` wins; else one is generated once and
   kept in ``<data_dir>/secret_key`` (mode 600), so restarts keep sessions valid.
-- CSRF: double submit. A random token lives in an HttpOnly ``csrf`` cookie; forms carry its HMAC-SHA256 under a
-  key derived from the secret. A POST passes only when the form's value is the cookie's HMAC. Every page with a
-  form gets its reader's value at serving time, cached pages included, so it is made directly with ``hmac``
-  rather than through itsdangerous's serializer (JSON, zlib and base64 around the same HMAC, a large share of a
-  cached page's cost). Forms signed the earlier way (``payload.signature``) still pass.
+- Public forms (the comment form on an article page): no cookie, so a reader's page is the same bytes as everyone
+  else's and caches may share it. The form carries a stateless token, an HMAC over what the form is for (the
+  article) and the day it was made in, valid through the next day (``form_token``); the POST must also come from
+  a page of this site (``same_origin``: Origin, else Referer, and Sec-Fetch-Site when sent). A token anyone can
+  fetch is no secret: the origin check is what stops a cross-site post; the token adds expiry and binds a post to
+  a page that was loaded.
+- Admin forms: double submit. A random token lives in an HttpOnly, SameSite=Lax ``csrf`` cookie; forms carry its
+  HMAC-SHA256 under a key derived from the secret. A POST passes only when the form's value is the cookie's HMAC.
+  Admin pages are ``no-store`` and never shared. Forms signed the earlier way (``payload.signature``) still pass.
 - Sessions: a random token signed with a timestamp in an HttpOnly, SameSite=Lax cookie (Secure on https); the
   store keeps the live ones (``store.users``), so logout and a deleted account end them server-side.
 - Client addresses: the TCP peer, unless the peer is one of ``trusted_proxies``: only then is
@@ -23,8 +27,10 @@ import ipaddress
 import secrets
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer
 
@@ -38,6 +44,12 @@ SESSION_MAX_AGE = 12 * 3600
 # the global ceiling on failed logins, which a distributed attack can reach, never locks it out.
 DEVICE_COOKIE = "newsloom_device"
 DEVICE_MAX_AGE = 90 * 24 * 3600
+# A public form's token is made per day (UTC) and accepted through the next one: a page at most a day old always
+# leaves its reader a full day to write, and the cached copy of a page is renewed when its day ends. Not shorter:
+# the token is in the page, so each new one is a new ETag and Last-Modified for every article page, and search
+# engines' revalidations (If-None-Match, If-Modified-Since) get a whole page instead of a 304. Nor is it a secret
+# to keep fresh: anyone may fetch a page; the origin check is what stops another site's form.
+FORM_TOKEN_PERIOD = 24 * 3600
 
 
 def load_secret(settings: Settings) -> str:
@@ -98,6 +110,7 @@ class Guard:
         self.secure_cookies = secure_cookies
         self._csrf = URLSafeSerializer(secret, salt="csrf")  # forms rendered before tokens were plain HMACs
         self._csrf_key = hashlib.sha256(b"newsloom csrf\x00" + secret.encode()).digest()
+        self._form_key = hashlib.sha256(b"newsloom public form\x00" + secret.encode()).digest()
         self._sessions = TimestampSigner(secret, salt="session")
         self._devices = TimestampSigner(secret, salt="login-device")
 
@@ -111,11 +124,6 @@ class Guard:
         digest = hmac.digest(self._csrf_key, cookie_value.encode(), "sha256")
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    def csrf_set_cookie(self, cookie_value: str) -> bytes:
-        """The Set-Cookie value for a new CSRF cookie, for responses built outside Starlette (the page cache)."""
-        secure = "; Secure" if self.secure_cookies else ""
-        return f"{CSRF_COOKIE}={cookie_value}; HttpOnly; Path=/; SameSite=lax{secure}".encode()
-
     def csrf_valid(self, cookie_value: str | None, form_token: str | None) -> bool:
         if not cookie_value or not form_token:
             return False
@@ -127,6 +135,39 @@ class Guard:
         except BadSignature:
             return False
         return isinstance(signed_value, str) and hmac.compare_digest(signed_value.encode(), cookie_value.encode())
+
+    # -- public forms (stateless) ------------------------------------------------------------------------------
+
+    def form_token(self, purpose: str, now: float | None = None) -> str:
+        """The token of a public form for ``purpose`` (e.g. ``comment:42``): the same for every reader in this
+        period, so a cached page holds nothing of its reader's."""
+        period = int((time.time() if now is None else now) // FORM_TOKEN_PERIOD)
+        return f"{period:x}.{self._form_mac(purpose, period)}"
+
+    def form_token_valid(self, purpose: str, token: str | None, now: float | None = None) -> bool:
+        """Whether ``token`` was made for ``purpose`` in this period or the one before it."""
+        if not token or token.count(".") != 1:
+            return False
+        period_text, mac = token.split(".")
+        if not period_text.isascii() or not period_text.isalnum() or len(period_text) > 12:
+            return False
+        try:
+            period = int(period_text, 16)
+        except ValueError:
+            return False
+        current = int((time.time() if now is None else now) // FORM_TOKEN_PERIOD)
+        if period not in (current, current - 1):
+            return False
+        return hmac.compare_digest(self._form_mac(purpose, period).encode(), mac.encode("utf-8", "replace"))
+
+    @staticmethod
+    def form_token_seconds(now: float | None = None) -> int:
+        """Seconds until the current period ends: how long a page holding this period's token may be kept."""
+        return FORM_TOKEN_PERIOD - int((time.time() if now is None else now) % FORM_TOKEN_PERIOD)
+
+    def _form_mac(self, purpose: str, period: int) -> str:
+        digest = hmac.digest(self._form_key, f"{purpose}\x00{period}".encode(), "sha256")
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
     # -- sessions ----------------------------------------------------------------------------------------------
 
@@ -158,6 +199,28 @@ class Guard:
     def hash_ip(self, address: str) -> str:
         """Comments keep a keyed hash of the address (for rate limits and abuse review), never the address."""
         return hashlib.sha256(f"{self.secret}:{address}".encode()).hexdigest()
+
+
+def same_origin(headers: Mapping[str, str], hosts: Iterable[str]) -> bool:
+    """Whether a POST comes from a page of this site: its Origin (else its Referer) names one of ``hosts``
+    (``host[:port]``, as the Host header gives it), and Sec-Fetch-Site, when the browser sends it, is not
+    cross-site. A POST naming neither Origin nor Referer is refused: every current browser sends Origin on a
+    form POST, and only a page that asked for no referrer and an old browser would send neither.
+
+    The scheme is not compared: behind a proxy that ends TLS the application sees http for an https page."""
+    if headers.get("sec-fetch-site", "same-origin").lower() == "cross-site":
+        return False
+    source = headers.get("origin") or headers.get("referer")
+    if not source or source == "null":
+        return False
+    try:
+        parts = urlsplit(source.strip())
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    wanted = {host.strip().lower() for host in hosts if host and host.strip()}
+    return parts.netloc.lower() in wanted
 
 
 class Limiter(Protocol):

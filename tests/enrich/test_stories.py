@@ -603,22 +603,129 @@ def test_only_vietnamese_reports_get_syllable_pairs() -> None:
     assert max(map(len, _groups(group_into_stories(english)))) > 2  # English text is read as words
 
 
-@pytest.mark.corpus
-def test_vietnamese_stream_groups_by_event() -> None:
-    """The week of VnExpress, Dân trí and 24h (402 reports, most events one report): 0.923 (precision 0.977) when
-    this was written; syllables alone gave 0.486, a story of 115 unrelated reports."""
+def _syllable_words(rng: random.Random, count: int) -> list[str]:
+    return [rng.choice(_SYLLABLES) for _ in range(count)]
+
+
+def _similarity(docs: list[StoryDoc], first: int, second: int) -> float:
+    stories._PAGES = stories._PagesOfLastRun()
+    matrix = stories.story_vectors(docs)
+    return float((matrix[first] @ matrix[second].T).toarray()[0, 0])
+
+
+def _nothing_vietnamese(pending: list[StoryDoc], signals: stories.Signals) -> np.ndarray:
+    return np.zeros(len(pending), dtype=bool)
+
+
+def test_one_vietnamese_outlets_two_reports_of_an_event_join(monkeypatch: pytest.MonkeyPatch) -> None:
+    """24h's live report and its video of one match, three hours apart: as alike as two outlets' reports, so the
+    same-outlet rule (which halves their similarity) leaves Vietnamese reports alone."""
+    rng = random.Random(8)
+    shared = _syllable_words(rng, 90)
+    live = StoryDoc(
+        1, " ".join(shared[:8]), " ".join(shared + _syllable_words(rng, 110)), T0, outlet="24h", language="vi"
+    )
+    video = StoryDoc(
+        2,
+        " ".join(shared[4:12]),
+        " ".join(_syllable_words(rng, 110) + shared),
+        T0 + timedelta(hours=3),
+        outlet="24h",
+        language="vi",
+    )
+    others = [
+        StoryDoc(10 + i, " ".join(words[:8]), " ".join(words), T0 + timedelta(hours=i), outlet="dt", language="vi")
+        for i, words in enumerate(_syllable_words(rng, 200) for _ in range(8))
+    ]
+    docs = [live, video, *others]
+    alike = _similarity(docs, 0, 1)
+    assert alike * stories.SAME_OUTLET_FACTOR < stories.SYLLABIC_THRESHOLD <= alike  # halved, it would fall short
+    grouping = group_into_stories(docs)
+    assert grouping[1] == grouping[2]
+    assert len(set(grouping.values())) == len(docs) - 1
+    monkeypatch.setattr(stories, "_vietnamese", _nothing_vietnamese)
+    halved = group_into_stories(docs)
+    assert halved[1] != halved[2]
+
+
+def test_a_vietnamese_report_joins_a_story_only_through_one_of_its_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story of four loosely related reports (one outlet's week of a war, 0.2 apart) has a centroid alike enough
+    to a fifth report that is alike to none of them; it takes the fifth only if one of its reports is alike to it
+    as the story's threshold asks. A report close to one member joins."""
+    rng = random.Random(5)
+    topic = _syllable_words(rng, 60)
+    members = []
+    for i in range(4):
+        own = _syllable_words(rng, 140)
+        members.append(
+            StoryDoc(
+                i,
+                " ".join(own[:6]),
+                " ".join(topic + own),
+                T0 + timedelta(hours=i),
+                story=7,
+                outlet=f"o{i}",
+                language="vi",
+            )
+        )
+    loose = StoryDoc(
+        9,
+        " ".join(_syllable_words(rng, 6)),
+        " ".join(topic + _syllable_words(rng, 140)),
+        T0 + timedelta(hours=5),
+        outlet="x",
+        language="vi",
+    )
+    docs = [*members, loose]
+    assert all(_similarity(docs, 4, i) < stories.SYLLABIC_THRESHOLD for i in range(4))
+    assert group_into_stories(docs)[9] != 7
+    close = dataclasses.replace(loose, text=" ".join(topic) + " " + members[0].text, title=members[0].title)
+    assert group_into_stories([*members, close])[9] == 7
+    monkeypatch.setattr(stories, "_vietnamese", _nothing_vietnamese)
+    assert group_into_stories(docs)[9] == 7  # the centroid alone takes it
+
+
+def _stream_rows() -> list[dict]:
     path = corpus("vietnamese-stream") / "articles.jsonl"
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    docs = [
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _stream_docs(rows: list[dict]) -> list[StoryDoc]:
+    return [
         StoryDoc(
             i, row["title"], row["body"], datetime.fromisoformat(row["published"]), outlet=row["outlet"], language="vi"
         )
         for i, row in enumerate(rows)
     ]
-    grouping = group_into_stories(docs)
+
+
+@pytest.mark.corpus
+def test_vietnamese_stream_groups_by_event() -> None:
+    """The week of VnExpress, Dân trí and 24h (402 reports, most events one report): 0.934 (precision 0.986) when
+    this was written; syllables alone gave 0.486, a story of 115 unrelated reports."""
+    rows = _stream_rows()
+    grouping = group_into_stories(_stream_docs(rows))
     gold = {i: row["event"] for i, row in enumerate(rows)}
     assert _bcubed_f1(grouping, gold) >= floor("stories", "vietnamese_stream_all_bcubed_f1")
-    assert max(Counter(grouping.values()).values()) <= 10
+    assert max(Counter(grouping.values()).values()) <= 5
+
+
+@pytest.mark.corpus
+def test_vietnamese_stream_test_events_group_by_event() -> None:
+    """The benchmark's test half of the stream's events (seed 12, never tuned on): 0.909 (precision 0.994) when this
+    was written. The floor follows this half, not the dev half the rules were chosen on (0.967)."""
+    rows = _stream_rows()
+    events = sorted({row["event"] for row in rows})
+    random.Random(12).shuffle(events)
+    test = set(events[len(events) // 2 :])
+    rows = [row for row in rows if row["event"] in test]
+    grouping = group_into_stories(_stream_docs(rows))
+    gold = {i: row["event"] for i, row in enumerate(rows)}
+    assert _bcubed_f1(grouping, gold) >= floor("stories", "vietnamese_stream_test_bcubed_f1")
+    by_story: defaultdict[int, set[str]] = defaultdict(set)
+    for doc_id, key in grouping.items():
+        by_story[key].add(gold[doc_id])
+    assert max(map(len, by_story.values())) <= 2  # no story gathers a topic's many events
 
 
 def test_a_new_storys_central_report_is_the_one_most_alike_to_the_others() -> None:

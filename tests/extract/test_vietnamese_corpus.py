@@ -6,8 +6,6 @@ what a reader gets, lead then body. Dates compare to the minute (to the day wher
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from datetime import datetime
 from typing import Any
@@ -16,21 +14,11 @@ import pytest
 
 from newsloom.extract import extract_article
 from newsloom.model import Article, AttributionKind
-from tests.conftest import corpus
-
-
-def records() -> list[dict[str, Any]]:
-    root = corpus("vietnamese-news")
-    return [json.loads(line) for line in (root / "index.jsonl").read_text().splitlines() if line.strip()]
+from tests.support.vietnamese_news import links_to_other_pages, page_bytes, records, space
 
 
 def extract(record: dict[str, Any]) -> Article:
-    root = corpus("vietnamese-news")
-    return extract_article(gzip.decompress((root / "html" / f"{record['id']}.html.gz").read_bytes()), url=record["url"])
-
-
-def space(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return extract_article(page_bytes(record), url=record["url"])
 
 
 def same_minute(found: datetime | None, want: datetime) -> bool:
@@ -105,31 +93,11 @@ def test_datelines_and_sources_are_parsed_wherever_present(record: dict[str, Any
         assert "(Ảnh:" not in (image.caption or ""), image.caption
 
 
-def _links_to_other_pages(record: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """The page's links to its site's other pages: their texts (headlines) and the pictures inside them."""
-    from urllib.parse import urljoin, urlsplit
-
-    from lxml import html as lxml_html
-
-    root = corpus("vietnamese-news")
-    tree = lxml_html.fromstring(gzip.decompress((root / "html" / f"{record['id']}.html.gz").read_bytes()))
-    host = urlsplit(record["url"]).hostname
-    texts, pictures = set(), set()
-    for link in tree.iter("a"):
-        target = urljoin(record["url"], link.get("href") or "")
-        if urlsplit(target).hostname != host or target.split("#")[0] == record["url"]:
-            continue
-        if len(text := space(link.text_content())) >= 30:
-            texts.add(text)
-        pictures.update(urljoin(record["url"], img.get("src") or "") for img in link.iter("img"))
-    return texts, pictures
-
-
 @pytest.mark.corpus
 def test_cover_and_body_hold_no_other_articles(record: dict[str, Any]) -> None:
     """The cover is never another article's thumbnail; no block of the body is another article's headline."""
     article = extract(record)
-    headlines, thumbnails = _links_to_other_pages(record)
+    headlines, thumbnails = links_to_other_pages(record)
     assert article.cover_image is not None and article.cover_image.url not in thumbnails, article.cover_image
     for block in article.blocks:
         for line in block.plain_text().splitlines():

@@ -85,6 +85,63 @@ def test_top_stories_are_the_largest_fresh_ones_of_two_outlets_with_dated_report
     assert "ix_articles_story_published" in plan and "ix_articles_story_id" not in plan, plan
 
 
+def test_a_top_story_counts_only_its_reports_within_a_day_of_its_newest(store: SQLStore) -> None:
+    """A story that gathered a topic over days (each day's gold price, from alternating outlets) is not made top by
+    its days: only its reports within ``TOP_STORY_BURST`` of its newest count, and their outlets. A story's burst of
+    reports ranks it, not its fresh reports over two days."""
+    from newsloom.store.portal_queries import TOP_STORY_BURST
+
+    queries = PortalQueries(store.engine)
+    now = datetime.now(UTC)
+
+    def story(first: int, reports: list[tuple[float, str]]) -> int:
+        ids = [
+            _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", hours, outlet)
+            for n, (hours, outlet) in enumerate(reports)
+        ]
+        return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
+
+    newest = 100.0  # hours after T0: the store's newest report
+    assert timedelta(days=1) == TOP_STORY_BURST  # the hours below are set against one day
+    topic = story(100, [(newest - 46, "Gold Daily"), (newest - 30, "Market Wire"), (newest, "Gold Daily")])
+    spread = story(
+        200,
+        [(newest - 47, "Gold Daily"), (newest - 46, "Market Wire"), (newest - 20, "Gold Daily"), (newest - 19, "X")],
+    )
+    event = story(300, [(newest - 3, "Gold Daily"), (newest - 2, "Market Wire"), (newest - 1, "Evening Star")])
+    pair = story(400, [(newest - 5, "Gold Daily"), (newest - 4, "Market Wire")])
+    top = queries.top_stories()
+    assert [(s.id, n) for s, n in top] == [(event, 3), (pair, 2), (spread, 2)]
+    assert topic not in {s.id for s, _ in top}  # one outlet on its last day
+    # with the whole fresh window counted, the topic was top and the spread-out story led
+    wide = queries.top_stories(burst=timedelta(days=2))
+    assert [(s.id, n) for s, n in wide] == [(spread, 4), (topic, 3), (event, 3), (pair, 2)]
+
+
+def test_top_stories_fill_from_twice_the_fresh_window_after_the_fresh_ones(store: SQLStore) -> None:
+    """An archive whose last two days one outlet alone filled (the Vietnamese stream's 24h) still has top stories:
+    the latest of two outlets, from up to twice the fresh window, after any fresh ones; older ones never."""
+    queries = PortalQueries(store.engine)
+    now = datetime.now(UTC)
+
+    def story(first: int, reports: list[tuple[float, str]]) -> int:
+        ids = [
+            _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", hours, outlet)
+            for n, (hours, outlet) in enumerate(reports)
+        ]
+        return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
+
+    newest = 200.0
+    one_outlet = story(100, [(newest - 2, "Sport Daily"), (newest, "Sport Daily")])
+    three_days = story(200, [(newest - 72, "Gold Daily"), (newest - 71, "Market Wire")])
+    five_days = story(300, [(newest - 120, "Gold Daily"), (newest - 119, "Market Wire"), (newest - 118, "X")])
+    assert [(s.id, n) for s, n in queries.top_stories()] == [(three_days, 2)]
+    fresh = story(400, [(newest - 5, "Gold Daily"), (newest - 4, "Market Wire")])
+    assert [s.id for s, _ in queries.top_stories()] == [fresh, three_days]
+    assert [s.id for s, _ in queries.top_stories(1)] == [fresh]
+    assert {one_outlet, five_days}.isdisjoint(s.id for s, _ in queries.top_stories())
+
+
 def test_a_lone_article_pairs_with_a_later_report_and_is_not_reconsidered_alone(store: SQLStore) -> None:
     first = _store_article(store, 1, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 0)
     for i, text in enumerate(OTHER):

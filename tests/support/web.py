@@ -225,10 +225,19 @@ def open_article(client: httpx.Client, site: Site) -> tuple[str, str]:
     return str(page.url.path), form_token(page.text)
 
 
-def post(client: httpx.Client, site: Site, token: str, **fields: str) -> httpx.Response:
-    """A comment posted on the site's first article."""
+def origin_of(client: httpx.Client) -> dict[str, str]:
+    """The Origin header a browser sends with a form posted from a page of the client's site."""
+    return {"Origin": f"{client.base_url.scheme}://{client.base_url.netloc.decode()}"}
+
+
+def post(
+    client: httpx.Client, site: Site, token: str, headers: dict[str, str] | None = None, **fields: str
+) -> httpx.Response:
+    """A comment posted on the site's first article, from one of its pages unless ``headers`` say otherwise."""
     data = {"author_name": "Reader", "body": "Thoughtful remark.", "csrf_token": token, **fields}
-    return client.post(f"/article/{site.ids[0]}/comments", data=data)
+    return client.post(
+        f"/article/{site.ids[0]}/comments", data=data, headers=origin_of(client) if headers is None else headers
+    )
 
 
 def login(client: httpx.Client, site: Site) -> None:

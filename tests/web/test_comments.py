@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 
+import httpx
+
+from newsloom.web.security import FORM_TOKEN_PERIOD
 from tests.support.web import Site, form_token, login, open_article, post
 
 
@@ -29,8 +33,47 @@ def test_csrf_is_required(site: Site) -> None:
     with site.client() as client:
         open_article(client, site)
         assert post(client, site, "forged-token").status_code == 403
-    with site.client() as stranger:  # no cookie at all
+    with site.client() as stranger:  # never opened a page
         assert post(stranger, site, "x").status_code == 403
+
+
+def test_comment_form_needs_its_token_and_a_post_from_this_site(site: Site) -> None:
+    """Over a real socket, as a browser posts: the token from the page and the site's own Origin pass, with no
+    cookie ever set; a forged, expired, missing or other article's token, or a post from another site (or naming
+    no page at all), is refused with 403 and stores nothing. The rate limit still holds."""
+    from newsloom.store.comments import CommentStore
+
+    guard = site.app.state.portal.guard
+    with httpx.Client(base_url=site.url, timeout=10) as client:
+        page = client.get(f"/article/{site.ids[0]}", follow_redirects=True)
+        token = form_token(page.text)
+        action = f"/article/{site.ids[0]}/comments"
+        own = {"Origin": site.url}
+
+        def send(token: str | None, headers: dict[str, str], body: str = "Refused remark") -> int:
+            data = {"author_name": "Reader", "body": body, **({"csrf_token": token} if token is not None else {})}
+            return client.post(action, data=data, headers=headers).status_code
+
+        refused = [
+            send("1a2b3c.forged-signature", own),
+            send(guard.form_token(f"comment:{site.ids[0]}", time.time() - 2 * FORM_TOKEN_PERIOD), own),
+            send(None, own),
+            send(guard.form_token(f"comment:{site.ids[1]}"), own),
+            send(token, {"Origin": "https://evil.example"}),
+            send(token, {"Origin": site.url, "Sec-Fetch-Site": "cross-site"}),
+            send(token, {"Referer": "https://evil.example/page"}),
+            send(token, {}),
+        ]
+        assert refused == [403] * len(refused)
+        assert CommentStore(site.store.engine).pending() == []
+        posted = send(token, own, body="A fair remark")
+        by_referer = send(token, {"Referer": str(page.url)}, body="Another fair remark")
+        statuses = [send(token, own, body=f"remark {n}") for n in range(5)]
+    assert posted == by_referer == 303
+    assert "set-cookie" not in page.headers and not client.cookies
+    bodies = [c.body for c in CommentStore(site.store.engine).pending()]
+    assert {"A fair remark", "Another fair remark"} <= set(bodies) and len(bodies) == 5
+    assert statuses[:3] == [303] * 3 and statuses[3:] == [429, 429]  # five per address, refused ones not counted
 
 
 def test_honeypot_stores_nothing(site: Site) -> None:
@@ -56,7 +99,12 @@ def test_admin_requires_login_and_csrf(site: Site) -> None:
     with site.client() as client:
         assert client.get("/admin").status_code == 303
         assert client.post("/admin/comments/1", data={"action": "approve"}).status_code == 401
-        token = form_token(client.get("/admin/login").text)
+        form = client.get("/admin/login")
+        token = form_token(form.text)
+        csrf_cookie = form.headers[
+            "set-cookie"
+        ].lower()  # admin forms keep a double-submit cookie, never sent cross-site
+        assert csrf_cookie.startswith("csrf=") and "samesite=lax" in csrf_cookie and "httponly" in csrf_cookie
         wrong = client.post(
             "/admin/login", data={"username": "editor", "password": "nope-nope-nope", "csrf_token": token}
         )

@@ -18,7 +18,7 @@ from newsloom.web.app import SECURITY_HEADERS
 from newsloom.web.comments import display_name
 from newsloom.web.security import client_address, parse_networks
 from tests.support.articles import make_article
-from tests.support.web import AppServer, form_token, login, open_article, post
+from tests.support.web import AppServer, form_token, login, open_article, origin_of, post
 from tests.web.conftest import Site
 
 HUGE = "2026-01-01T00:00:00_99999999999999999999999"
@@ -264,7 +264,7 @@ def test_comment_limit_ignores_forwarded_for_from_an_untrusted_peer(site: Site) 
             client.post(
                 f"/article/{site.ids[0]}/comments",
                 data={"author_name": "Reader", "body": f"comment {n}", "csrf_token": token},
-                headers={"x-forwarded-for": f"198.51.100.{n}"},
+                headers={"x-forwarded-for": f"198.51.100.{n}", **origin_of(client)},
             ).status_code
             for n in range(7)
         ]

@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
+from email.utils import formatdate, parsedate_to_datetime
 
 import httpx
 
+from newsloom.model import Comment
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
+from newsloom.store.comments import CommentStore
+from newsloom.store.users import UserStore
 from newsloom.web import create_app
+from newsloom.web.comments import comment_purpose
 from newsloom.web.page_cache import EdgeCache
-from newsloom.web.portal import CSRF_PLACEHOLDER, article_path
+from newsloom.web.portal import article_path
+from newsloom.web.security import FORM_TOKEN_PERIOD
 from tests.support.web import AppServer, form_token, login
 from tests.web.conftest import Site
 
@@ -58,14 +65,17 @@ def test_hiding_an_article_takes_effect_at_once(site: Site) -> None:
         assert client.get(path).status_code == 404
 
 
-def test_each_reader_gets_a_token_of_their_own_from_cached_bytes(site: Site) -> None:
+def test_every_reader_gets_the_same_bytes_and_no_cookie(site: Site) -> None:
+    """A kept page holds nothing of its reader's: two readers get one set of bytes, the comment form's token in it
+    valid for both, and no Set-Cookie."""
     with site.client() as first, site.client() as second:
         one = first.get(article_url(site))
         two = second.get(article_url(site))
     assert edge(site).hits >= 1
-    assert form_token(one.text) != form_token(two.text)
-    assert "csrf=" in two.headers["set-cookie"] and "HttpOnly" in two.headers["set-cookie"]
-    assert int(two.headers["content-length"]) == two.num_bytes_downloaded  # as sent (gzipped: httpx accepts it)
+    assert one.content == two.content and one.headers["etag"] == two.headers["etag"]
+    assert "set-cookie" not in one.headers and "set-cookie" not in two.headers
+    assert site.app.state.portal.guard.form_token_valid(comment_purpose(site.ids[0]), form_token(two.text))
+    assert int(two.headers["content-length"]) == two.num_bytes_downloaded  # as sent (compressed: httpx accepts it)
 
 
 def test_concurrent_misses_render_once(site: Site) -> None:
@@ -111,7 +121,8 @@ def test_administrators_always_get_a_fresh_rendering(site: Site) -> None:
         hits, misses = cache.hits, cache.misses
         page = editor.get(article_url(site))
     assert (cache.hits, cache.misses) == (hits, misses)
-    assert CSRF_PLACEHOLDER not in page.text and re.search(r'name="csrf_token" value="[^"]{20}', page.text)
+    assert page.headers["cache-control"] == "private, no-store"  # never kept by a browser or a shared cache
+    assert re.search(r'name="csrf_token" value="[^"]{20}', page.text)
 
 
 def test_the_cache_is_bounded(settings: Settings, store: SQLStore) -> None:
@@ -129,7 +140,7 @@ def test_the_cache_is_bounded(settings: Settings, store: SQLStore) -> None:
     assert again.status_code == 200 and "Article number 1 about" in again.text
 
 
-def test_a_zero_sized_cache_still_swaps_tokens(settings: Settings, store: SQLStore) -> None:
+def test_a_zero_sized_cache_still_serves_shareable_pages(settings: Settings, store: SQLStore) -> None:
     from tests.support.articles import make_article
 
     article_id = store.upsert_article(make_article(1)).article_id
@@ -137,9 +148,49 @@ def test_a_zero_sized_cache_still_swaps_tokens(settings: Settings, store: SQLSto
     with AppServer(app) as server, server.client() as client:
         page = client.get(f"/article/{article_id}/x", follow_redirects=True)
     assert app.state.edge.hits == 0
-    assert CSRF_PLACEHOLDER not in page.text and "csrf=" in page.headers["set-cookie"]
-    # One cookie, the one the page's token was signed for (the route leaves both to the edge).
-    cookies = page.headers.get_list("set-cookie")
-    assert len(cookies) == 1
-    cookie = cookies[0].split(";", 1)[0].removeprefix("csrf=")
-    assert app.state.portal.guard.csrf_valid(cookie, form_token(page.text))
+    assert "set-cookie" not in page.headers and page.headers["cache-control"].startswith("public")
+    assert app.state.portal.guard.form_token_valid(comment_purpose(article_id), form_token(page.text))
+
+
+def test_anonymous_pages_are_public_shared_and_set_no_cookie(site: Site) -> None:
+    """Over a real socket: an anonymous article page, a listing and a 404 set no cookie; kept pages say any
+    cache may keep them; the article page's bytes are valid for every reader until its token's day ends."""
+    with httpx.Client(base_url=site.url, timeout=10) as client:
+        page = client.get(article_url(site))
+        listing = client.get("/section/world")
+        missing = client.get("/article/999999/nothing-here")
+        unrouted = client.get("/no/such/page")
+    assert page.status_code == listing.status_code == 200 and missing.status_code == unrouted.status_code == 404
+    for response in (page, listing, missing, unrouted):
+        assert "set-cookie" not in response.headers, response.url
+    for response in (page, listing):
+        control = response.headers["cache-control"]
+        assert control.startswith("public") and "s-maxage=" in control and "stale-while-revalidate=" in control
+    entry = edge(site)._entries[next(key for key in edge(site)._entries if key[0].endswith(article_url(site)))]
+    assert entry.expires is not None and entry.expires - time.monotonic() <= FORM_TOKEN_PERIOD
+
+
+def test_conditional_gets_by_etag_and_by_date(site: Site) -> None:
+    """304 for If-None-Match and for If-Modified-Since, on an article page and a feed; Last-Modified stays while
+    a re-rendering gives the same bytes and never lets a client keep a page that changed."""
+    with httpx.Client(base_url=site.url, timeout=10) as client:
+        for path in (article_url(site), "/feed.xml"):
+            first = client.get(path)
+            stamp, etag = first.headers["last-modified"], first.headers["etag"]
+            by_tag = client.get(path, headers={"If-None-Match": etag})
+            assert by_tag.status_code == 304 and by_tag.content == b"" and by_tag.headers["etag"] == etag
+            assert by_tag.headers["last-modified"] == stamp and by_tag.headers["cache-control"].startswith("public")
+            by_date = client.get(path, headers={"If-Modified-Since": stamp})
+            assert by_date.status_code == 304 and by_date.content == b""
+            earlier = formatdate(parsedate_to_datetime(stamp).timestamp() - 1, usegmt=True)
+            assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
+            assert client.get(path, headers={"If-None-Match": '"other"', "If-Modified-Since": stamp}).status_code == 200
+        path = article_url(site)
+        stamp = client.get(path).headers["last-modified"]
+        UserStore(site.store.engine).create("someone", "a long enough password")  # a commit the page does not show
+        same = client.get(path, headers={"If-Modified-Since": stamp})
+        assert same.status_code == 304
+        # A comment changes the page and no article's date: within the same second, the page still comes back.
+        CommentStore(site.store.engine).add(Comment(site.ids[0], "Reader", "Published at once", status="published"))
+        changed = client.get(path, headers={"If-Modified-Since": stamp})
+    assert changed.status_code == 200 and "Published at once" in changed.text

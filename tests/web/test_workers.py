@@ -90,7 +90,7 @@ def test_comment_and_login_limits_are_shared_by_workers(portal: str) -> None:
                 client.post(
                     "/article/1/comments",
                     data={"author_name": "Reader", "body": f"remark {number}", "csrf_token": token},
-                    headers={"x-forwarded-for": f"198.51.100.{number}"},
+                    headers={"x-forwarded-for": f"198.51.100.{number}", "Origin": portal},
                 ).status_code
             )
     assert comments[:5] == [303] * 5 and set(comments[5:]) == {429}
@@ -150,6 +150,7 @@ def test_two_portal_processes_on_one_data_directory_share_the_limits(portal_dir:
                     client.post(
                         "/article/1/comments",
                         data={"author_name": "Reader", "body": f"remark {number}", "csrf_token": token},
+                        headers={"Origin": urls[number % 2]},
                     ).status_code
                 )
     finally:
