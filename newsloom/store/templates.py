@@ -15,7 +15,7 @@ from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
 RECENT_ARTICLES = 12
-KEY_CACHE = 4096  # articles' block keys kept between pages (by content hash): a few KiB each
+KEY_CACHE = 1024  # articles' block keys kept between pages (by content hash), a few KiB each: 85 outlets' newest
 
 
 def _texts(blocks: Any) -> list[str]:
