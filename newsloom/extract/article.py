@@ -1,10 +1,11 @@
 """Article extraction: one parse of the page, our news layer around trafilatura's body finder.
 
-Steps: decode → parse once → read metadata and figures (before anything mutates the tree) → trafilatura finds the
-main text on the same tree (``fast``: its fallbacks cost more than they add on news pages, so they run only when
-the fast pass finds too little) → blocks in reading
-order → drop chrome and repeated headline/deck → take attribution lines out → cross-check with JSON-LD
-``articleBody`` → assemble the Article.
+Steps: decode → parse once → read metadata → tables that only frame a picture become figures
+(``layout_tables.py``) → read figures (before anything else mutates the tree) → trafilatura finds the main text on
+the same tree (``fast``: its fallbacks cost more than they add on news pages, so they run only when the fast pass
+finds too little) → blocks in reading order, figures and videos placed → drop text said twice (``repeats.py``),
+put back headings the body finder lost → drop chrome and repeated headline/deck → take attribution lines out →
+cross-check with JSON-LD ``articleBody`` → assemble the Article.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ from newsloom.extract.edges import drop_mastheads, take_signature
 from newsloom.extract.figures import FigureInfo, add_captioned_images, is_caption_element, read_figure_elements
 from newsloom.extract.htmlparse import load_html
 from newsloom.extract.jsonld_body import reconcile_with_json_ld
+from newsloom.extract.layout_tables import picture_frames_to_figures
 from newsloom.extract.metadata import PageMetadata, read_machine_fields, read_metadata
 from newsloom.extract.overrides import SiteOverride, SiteOverrides
 from newsloom.extract.placement import place_figures
 from newsloom.extract.publisher import read_publisher
-from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues
+from newsloom.extract.related import PageCues, drop_related_boxes, mark_subheadings, read_page_cues, restore_headings
+from newsloom.extract.repeats import drop_repeats
 from newsloom.extract.title import choose_title
 from newsloom.extract.tree import TreeElement
 from newsloom.extract.videos import VideoInfo, find_videos, place_videos
@@ -261,7 +264,8 @@ def _body(
 ) -> tuple[list[Block], list[Attribution]]:
     cues = cues or PageCues()
     blocks = place_figures(continue_chunks(page, blocks_from_tree(body, figures, base_url)), figures)
-    blocks = place_videos(blocks, videos or [])
+    blocks = drop_repeats(place_videos(blocks, videos or []))
+    blocks = restore_headings(blocks, cues.headings, (title, meta.description))
     blocks = drop_related_boxes(drop_chrome(blocks), cues.headlines)
     blocks = _drop_leading_heads(drop_tag_lists(blocks, meta.tags), title, meta.description)
     blocks = mark_subheadings(_drop_byline_paragraphs(blocks, meta.authors), cues.bold_lines)
@@ -308,6 +312,7 @@ def extract_article(
         site.prune(tree)
         _apply_site_fields(site, tree, meta)
         page = PageElements(tree)  # elements left the page
+    picture_frames_to_figures(tree)  # before the figures are read: a table framing a picture is its figure
     figures = read_figure_elements(tree, base_url)
     scanned = _class_scan(page)
     figures = add_captioned_images(figures, base_url, [e for e in scanned if is_caption_element(e)])

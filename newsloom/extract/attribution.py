@@ -35,7 +35,8 @@ _CREDIT_ONLY = re.compile(
 )
 _DASH_COPYRIGHT = re.compile(r"\s+(?:[-–—|]\s+)?(?:copyright\b|©)\s*(?P<name>[^©\n]{1,80})$", re.IGNORECASE)
 _TRAILING_CREDIT = re.compile(
-    r"(?:^|\s|(?<=[.!?]))(?:(?:photo|foto|image|ảnh|bild)\s*(?:credits?)?|credits?)\s*:\s*(?P<name>[^.()]{1,60})$",
+    r"(?:^|\s|(?<=[.!?]))(?:(?:photo|foto|image|ảnh|bild)\s*(?:credits?)?|credits?)\s*:\s*"
+    r"(?P<name>(?=[^\s.()])(?:\w{1,2}\.\s?){0,5}[^.()]{0,60})\.?$",  # initials may open it ("Ảnh: H.Y.T.", "T.T. Dũng")
     re.IGNORECASE,
 )
 MAX_ATTRIBUTION_LINE = 120

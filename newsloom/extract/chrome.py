@@ -129,9 +129,16 @@ def drop_teaser_runs(blocks: list[Block]) -> list[Block]:
     return kept
 
 
+def _is_chrome_block(block: Block) -> bool:
+    """A text block of chrome; a list is when each of its items is ("Order Reprints", "Print Article")."""
+    if block.kind == BlockKind.LIST:
+        return bool(block.items) and all(is_chrome(item) for item in block.items)
+    return block.kind != BlockKind.IMAGE and is_chrome(block.plain_text())
+
+
 def drop_chrome(blocks: list[Block]) -> list[Block]:
     blocks = drop_teaser_runs(_cut_tail_widget(blocks))
-    kept = [block for block in blocks if not (block.kind != BlockKind.IMAGE and is_chrome(block.plain_text()))]
+    kept = [block for block in blocks if not _is_chrome_block(block)]
     while kept and kept[-1].kind == BlockKind.HEADING:  # a trailing heading introduces a widget we removed
         kept.pop()
     return kept

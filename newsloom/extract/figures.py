@@ -157,7 +157,8 @@ ANCHOR_WORDS = 8
 
 
 def anchor_key(text: str) -> str:
-    return " ".join(normalize_space(text).casefold().split()[:ANCHOR_WORDS])
+    """The first ``ANCHOR_WORDS`` words, casefolded (split off first: a paragraph may be thousands of characters)."""
+    return " ".join(text.split(maxsplit=ANCHOR_WORDS)[:ANCHOR_WORDS]).casefold()
 
 
 ANCHOR_PARAGRAPHS = 3
@@ -201,6 +202,26 @@ def is_caption_element(element: lxml_html.HtmlElement) -> bool:
     return element.tag == "figcaption" or "caption" in classes or "Caption" in classes
 
 
+MAX_GROUP = 6
+
+
+def _group_picture(
+    caption: lxml_html.HtmlElement, ancestor: lxml_html.HtmlElement, images: list[lxml_html.HtmlElement]
+) -> lxml_html.HtmlElement | None:
+    """The picture a ``figcaption`` shared by a group of pictures (a row of figures, one caption under them all)
+    is shown with: the last of the group, right above the caption. Only where every picture of the group comes
+    before the caption and there are few."""
+    if caption.tag != "figcaption" or len(images) > MAX_GROUP:
+        return None
+    wanted, before = set(images), []
+    for element in ancestor.iter():
+        if element is caption:
+            break
+        if element in wanted:
+            before.append(element)
+    return before[-1] if len(before) == len(images) else None
+
+
 def _captioned_images(base_url: str | None, captions: list[lxml_html.HtmlElement]) -> dict[str, FigureInfo]:
     """Images with a caption beside them outside any ``<figure>`` of theirs (``<div class="caption">``, or a
     ``figcaption`` next to the ``<figure>`` that holds the image).
@@ -217,7 +238,7 @@ def _captioned_images(base_url: str | None, captions: list[lxml_html.HtmlElement
         for ancestor in islice(element.iterancestors(), CAPTION_STEPS):
             images = ancestor.xpath(".//img")
             if images:
-                img = images[0] if len(images) == 1 else None
+                img = images[0] if len(images) == 1 else _group_picture(element, ancestor, images)
                 break
         source = best_source(img, base_url) if img is not None else None
         if img is None or source is None:

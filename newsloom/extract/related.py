@@ -11,7 +11,11 @@ bold run (``<p><strong>Đồng USD duy trì đà tăng</strong></p>``), and the 
 returns it as a paragraph. A short bold-only paragraph without a sentence's end, followed by more text, is a
 heading.
 
-Both read the page once (``read_page_cues``) before the body finder runs, then act on the blocks.
+Lost subheadings: where the body finder misses the article's container it gathers the page's paragraphs alone
+and drops every ``<h2>``–``<h4>`` between them. A heading the page puts right before a paragraph (its next sibling
+with text) comes back before that paragraph when the paragraph is in the body and the heading is not.
+
+All three read the page once (``read_page_cues``) before the body finder runs, then act on the blocks.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsloom.extract.figures import anchor_key
 from newsloom.model import Block, BlockKind
 from newsloom.text import normalize_space
 
@@ -50,6 +55,8 @@ class PageCues:
     headlines: set[str] = field(default_factory=set)  # texts of links to other pages of the site
     headline_targets: set[str] = field(default_factory=set)  # where those links lead (absolute, no fragment)
     bold_lines: set[str] = field(default_factory=set)  # paragraphs that are one bold run, no link
+    # anchor_key of the paragraph a heading stands right before → (heading text, level)
+    headings: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _host(url: str | None) -> str:
@@ -92,9 +99,33 @@ def _bold_only(paragraph: lxml_html.HtmlElement, text: str) -> bool:
     return normalize_space(bold) == text
 
 
+MIN_ANCHORED_PARAGRAPH = 40
+MAX_HEADING_CHARS = 200  # a heading the page marks as one may be longer than a bold line taken for one
+
+
+def _headings(tree: lxml_html.HtmlElement) -> dict[str, tuple[str, int]]:
+    """Each in-text heading (no link, subheading length) keyed by the anchor of the paragraph right after it: its
+    next sibling with text, past pictures and empty wrappers."""
+    found: dict[str, tuple[str, int]] = {}
+    for heading in tree.iter("h2", "h3", "h4"):
+        text = normalize_space(heading.text_content())
+        if not MIN_SUBHEADING_CHARS <= len(text) <= MAX_HEADING_CHARS or heading.find(".//a") is not None:
+            continue
+        for sibling in heading.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag == "figure":
+                continue
+            following = normalize_space(sibling.text_content())
+            if not following:
+                continue
+            if sibling.tag == "p" and len(following) >= MIN_ANCHORED_PARAGRAPH:
+                found.setdefault(anchor_key(following), (text, int(heading.tag[1])))
+            break
+    return found
+
+
 def read_page_cues(tree: lxml_html.HtmlElement, base_url: str | None) -> PageCues:
-    """The site's headline links (text and target) and the page's bold-only paragraphs, read once before the body
-    finder runs (it drops links and formatting)."""
+    """The site's headline links (text and target), the page's bold-only paragraphs and its in-text headings, read
+    once before the body finder runs (it drops links and formatting, and at times headings)."""
     cues = PageCues()
     host = _host(base_url)
     if host and base_url:
@@ -118,6 +149,7 @@ def read_page_cues(tree: lxml_html.HtmlElement, base_url: str | None) -> PageCue
         text = normalize_space(paragraph.text_content())
         if MIN_SUBHEADING_CHARS <= len(text) <= MAX_SUBHEADING_CHARS and _bold_only(paragraph, text):
             cues.bold_lines.add(text)
+    cues.headings = _headings(tree)
     return cues
 
 
@@ -160,3 +192,25 @@ def mark_subheadings(blocks: list[Block], bold_lines: set[str]) -> list[Block]:
         if following is not None and following.kind in (BlockKind.PARAGRAPH, BlockKind.LIST, BlockKind.QUOTE):
             block.kind, block.level = BlockKind.HEADING, 2
     return blocks
+
+
+def restore_headings(
+    blocks: list[Block], headings: dict[str, tuple[str, int]], fields: tuple[str | None, ...] = ()
+) -> list[Block]:
+    """The page's headings the body lost, each back before the paragraph it stands before on the page; never one
+    that repeats a text already there or one of the article's ``fields`` (its title and deck, which the page may
+    repeat as a heading)."""
+    if not headings:
+        return blocks
+    found = [headings.get(anchor_key(b.text)) if b.kind == BlockKind.PARAGRAPH else None for b in blocks]
+    if not any(found):
+        return blocks
+    present = {normalize_space(text).casefold() for text in fields if text}
+    present |= {normalize_space(block.plain_text()).casefold() for block in blocks}
+    restored: list[Block] = []
+    for block, heading in zip(blocks, found, strict=True):
+        if heading is not None and heading[0].casefold() not in present:
+            present.add(heading[0].casefold())
+            restored.append(Block(BlockKind.HEADING, text=heading[0], level=heading[1]))
+        restored.append(block)
+    return restored

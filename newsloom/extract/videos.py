@@ -21,6 +21,8 @@ from newsloom.text import normalize_space
 
 YOUTUBE_ID = re.compile(r"^[\w-]{11}$")
 MAX_VIDEOS = 12
+# Embedded charts and maps ("flo.uri.sh/visualisation/9054508/embed"): a frame to look at, not a video to watch.
+_NOT_VIDEO = re.compile(r"/(?:visuali[sz]ations?|charts?|infographics?|maps?|graphs?)(?:/|$)", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -55,7 +57,7 @@ def watch_url(src: str) -> tuple[str, str | None] | None:
     if parts.scheme in ("http", "https") and re.search(r"\.(mp4|webm|m3u8|mov)$", path, re.I):
         return src, None
     if parts.scheme in ("http", "https") and re.search(r"(player|video|embed)", host + path, re.I):
-        return src, None
+        return None if _NOT_VIDEO.search(path) else (src, None)
     return None
 
 

@@ -19,8 +19,7 @@ word becomes a quoted FTS5 string or a ``plainto_tsquery`` argument, and everyth
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -58,6 +57,68 @@ class SearchFilters:
             found.append(in_language(table.c.language, self.edition))
         return found
 
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are set: the statements of a search are built once per shape (see ``bound_conditions``)."""
+        return (
+            bool(self.section),
+            self.source_id is not None,
+            bool(self.language),
+            self.since is not None,
+            self.until is not None,
+            bool(self.edition),
+        )
+
+    def bound_conditions(self) -> list[sa.ColumnElement[bool]]:
+        """``conditions()`` with the values as named bound parameters (``params()``): the same statement serves every
+        search of this shape, built and compiled once."""
+        table = schema.articles
+        found: list[sa.ColumnElement[bool]] = [table.c.hidden.is_(False)]
+        section, source, language, since, until, edition = self.shape()
+        if section:
+            found.append(table.c.section_slug == sa.bindparam("f_section"))
+        if source:
+            found.append(table.c.source_id == sa.bindparam("f_source"))
+        if language:
+            found.append(table.c.language == sa.bindparam("f_language"))
+        if since:
+            found.append(table.c.listed_at >= sa.bindparam("f_since"))
+        if until:
+            found.append(table.c.listed_at <= sa.bindparam("f_until"))
+        if edition:  # in_language with its values bound
+            column = table.c.language
+            head = sa.func.lower(sa.func.substr(column, 1, sa.bindparam("f_edition_head")))
+            found.append(
+                sa.or_(
+                    column == sa.bindparam("f_edition"),
+                    sa.func.lower(column) == sa.bindparam("f_edition"),
+                    head == sa.bindparam("f_edition_dash"),
+                    head == sa.bindparam("f_edition_underscore"),
+                )
+            )
+        return found
+
+    def params(self) -> dict[str, Any]:
+        """The values of ``bound_conditions``."""
+        edition = self.edition or ""
+        return {
+            "f_section": self.section,
+            "f_source": self.source_id,
+            "f_language": self.language,
+            "f_since": self.since,
+            "f_until": self.until,
+            "f_edition": edition,
+            "f_edition_head": len(edition) + 1,
+            "f_edition_dash": f"{edition}-",
+            "f_edition_underscore": f"{edition}_",
+        }
+
+    @property
+    def walks(self) -> bool:
+        """Whether matches are found by walking them newest first: a section, an outlet, a language or a date range
+        may pass almost nothing. An edition's filter passes about as many matches as it stops (a language): those
+        are counted in one joined query that stops at the window, like no filter."""
+        return replace(self, edition=None) != SearchFilters()
+
 
 def in_language(column: sa.ColumnElement[Any], language: str) -> sa.ColumnElement[bool]:
     """``column`` names ``language`` or a regional form of it (``en``, ``en-US``, ``en_GB``, ``EN``)."""
@@ -81,6 +142,15 @@ class RawHit:
     article_id: int
     snippet: str
     rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of results in one statement: each row holds the columns asked for (an article's summary), then
+    ``search_rank`` and ``search_snippet``; ``total`` is what the pages hold (see ``Fts5SearchIndex.page``)."""
+
+    rows: Sequence[sa.Row[Any]]
+    total: int
 
 
 class SearchIndex(Protocol):
@@ -111,8 +181,7 @@ class Fts5SearchIndex:
     """SQLite FTS5 with the unicode61 tokenizer folding diacritics (``Dân`` matches ``dan``)."""
 
     def __init__(self, version: Callable[[], object] | None = None) -> None:
-        # The store's change token: a search page asks for its results, then for their count, and the thread's
-        # last filtered walk is reused while nothing in the store changed, so the page walks once.
+        # The store's change token (kept for callers; a page of results is now one statement, nothing to reuse).
         self.version = version
 
     DDL = (
@@ -137,140 +206,227 @@ class Fts5SearchIndex:
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :id"), {"id": article_id})
 
-    def search(
-        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
-    ) -> list[RawHit]:
-        terms = query_terms(query)
-        if not terms:
-            return []
-        match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-        ranked = self._ranked(conn, match, limit, offset, filters or SearchFilters())
-        if not ranked:
-            return []
-        snippets: dict[int, str] = dict(
-            conn.execute(_SNIPPETS, {"match": match, "ids": [row.id for row in ranked]}).all()
-        )
-        return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
-
-    def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
-        terms = query_terms(query)
-        if not terms:
-            return 0
-        match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-        filters = filters or SearchFilters()
-        # An edition's filter passes about as many matches as it stops (a language): counted in one joined query
-        # that stops at the window, like no filter; a section or a date range may pass almost nothing: walked.
-        if replace(filters, edition=None) != SearchFilters():
-            return len(self._newest_kept(conn, match, filters))
-        table = schema.articles
-        reachable = (
-            sa.select(_FTS.c.rowid)
-            .select_from(_FTS.join(table, table.c.id == _FTS.c.rowid))
-            .where(_MATCHES, *filters.conditions())
-            .limit(self.RANKED_MATCHES)
-            .subquery()
-        )
-        return int(conn.execute(sa.select(sa.func.count()).select_from(reachable), {"match": match}).scalar_one())
-
     CANDIDATE_FACTOR = 4
     # Relevance is ranked over the newest matches only (highest rowids: the articles stored last), so a word found
     # in every article costs what a rare one does (bm25 over every match of "the" grows with the store). Older
     # articles are found when fewer newer ones match, or when filters (a section, a date
     # range) leave too few of the newest: the filtered query then walks matches newest first until it has enough.
     RANKED_MATCHES = 2000
-
-    def _ranked(
-        self, conn: sa.Connection, match: str, limit: int, offset: int, filters: SearchFilters
-    ) -> list[sa.Row[Any, Any]]:
-        """Best matches first. FTS5 ranks fast on its own table; joining articles first makes it rank every match
-        through the join, several times slower. So: rank a few candidates in FTS alone, filter them,
-        and fall back to the joined query only when the filters leave too few."""
-        wanted = offset + limit
-        window = self.RANKED_MATCHES  # the same for every page, so pages never overlap: at most this many results
-        # Fewer candidates than asked for means every match was ranked: none left for the filters to find.
-        candidate_limit = min(wanted * self.CANDIDATE_FACTOR, window)
-        candidates = conn.execute(_CANDIDATES, {"match": match, "window": window, "candidates": candidate_limit}).all()
-        if not candidates:
-            return []
-        table = schema.articles
-        ids = [row.id for row in candidates]
-        conditions = filters.conditions()
-        if filters == SearchFilters():  # no filter but "not hidden": the statement built once
-            kept = set(conn.execute(_VISIBLE, {"ids": ids}).scalars())
-        else:
-            kept = set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids), *conditions)).scalars())
-        survivors = [row for row in candidates if row.id in kept]
-        if len(survivors) >= wanted or len(candidates) < candidate_limit:
-            return survivors[offset:wanted]
-        newest = self._newest_kept(conn, match, filters)
-        newest.sort(key=lambda row: row.rank)
-        return newest[offset:wanted]
-
-    # A filtered search walks the matches newest first, a chunk at a time, and keeps those the filters pass: one
-    # query joining the filters to the match made SQLite rank and read every match first, a cost without bound on a
-    # large store when the filter passes few of them. The walk stops at MAX_WALKED matches, so
-    # a filter that passes almost nothing still costs a bounded time; results older than that are not found.
+    # A filtered search that the ranked candidates cannot answer walks the matches newest first and keeps those the
+    # filters pass (ranking every joined match first was a cost without bound on a large store when the filter
+    # passes few of them). The walk stops after MAX_WALKED matches (whole chunks of WALK_CHUNK), so a filter that
+    # passes almost nothing still costs a bounded time; results older than that are not found.
     WALK_CHUNK = 2000
     MAX_WALKED = 20_000
 
-    def _newest_kept(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any, Any]]:
-        """The newest matches (id, rank) that pass ``filters``, newest first, at most ``RANKED_MATCHES``."""
-        if self.version is None:
-            return self._walk(conn, match, filters)
-        key = (id(self), self.version(), match, filters, self.RANKED_MATCHES, self.WALK_CHUNK, self.MAX_WALKED)
-        last = getattr(_LAST_WALK, "value", None)
-        if last is not None and last[0] == key:
-            return list(last[1])
-        kept = self._walk(conn, match, filters)
-        _LAST_WALK.value = (key, kept)
-        return list(kept)
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]:
+        found = self.page(conn, query, limit, offset, filters)
+        return [RawHit(row.search_id, row.search_snippet or "", float(row.search_rank)) for row in found.rows]
 
-    def _walk(self, conn: sa.Connection, match: str, filters: SearchFilters) -> list[sa.Row[Any, Any]]:
-        table = schema.articles
-        passes = sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)), *filters.conditions())
-        kept: list[sa.Row[Any, Any]] = []
-        before, walked = _NO_ROWID_LIMIT, 0
-        while len(kept) < self.RANKED_MATCHES and walked < self.MAX_WALKED:
-            chunk = conn.execute(_OLDER_MATCHES, {"match": match, "before": before, "chunk": self.WALK_CHUNK}).all()
-            if not chunk:
-                break
-            walked += len(chunk)
-            ids = [row.id for row in chunk]
-            passing = set(conn.execute(passes, {"ids": ids}).scalars())
-            kept.extend(row for row in chunk if row.id in passing)
-            if len(chunk) < self.WALK_CHUNK:
-                break
-            before = ids[-1]
-        return kept[: self.RANKED_MATCHES]
+    def page(
+        self,
+        conn: sa.Connection,
+        query: str,
+        limit: int,
+        offset: int,
+        filters: SearchFilters | None = None,
+        columns: tuple[sa.ColumnElement[Any], ...] = (),
+    ) -> SearchPage:
+        """Results ``offset`` to ``offset + limit``, best first, with ``columns`` of each article, in one statement
+        (two when the filters leave too few of the ranked candidates and the matches are walked).
+
+        Relevance is ranked among the newest ``RANKED_MATCHES`` matches: their best ``CANDIDATE_FACTOR`` times as
+        many as the pages up to this one hold are filtered; when the filters leave too few (and more were ranked),
+        the matches are walked newest first (at most ``MAX_WALKED``) and the newest ``RANKED_MATCHES`` that pass
+        are ranked. Equal ranks: the newest first. ``total``: a short page is the last one, so the results are the
+        pages before it and this one; otherwise they are counted in the same statement, bounded like the ranking
+        (the newest ``RANKED_MATCHES``; past it the count stays at the bound)."""
+        terms = query_terms(query)
+        if not terms:
+            return SearchPage([], 0)
+        filters = filters or SearchFilters()
+        wanted = offset + limit
+        candidates = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
+        params = {
+            "match": " ".join('"' + term.replace('"', "") + '"' for term in terms),
+            "window": self.RANKED_MATCHES,
+            "candidates": candidates,
+            "walk": -(-self.MAX_WALKED // self.WALK_CHUNK) * self.WALK_CHUNK,
+            "wanted": wanted,
+            "limit": limit,
+            "offset": offset,
+            "past_end_at": offset if offset else -1,
+            **filters.params(),
+        }
+        rows = conn.execute(_statement(_FTS5, "ranked", filters, columns), params).all()
+        if rows[0].search_kept < wanted and rows[0].search_candidates >= candidates:
+            rows = conn.execute(_statement(_FTS5, "walked", filters, columns), params).all()
+        return _page_of(rows, limit, offset)
+
+    def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
+        terms = query_terms(query)
+        if not terms:
+            return 0
+        filters = filters or SearchFilters()
+        params = {
+            "match": " ".join('"' + term.replace('"', "") + '"' for term in terms),
+            "window": self.RANKED_MATCHES,
+            "walk": -(-self.MAX_WALKED // self.WALK_CHUNK) * self.WALK_CHUNK,
+            **filters.params(),
+        }
+        return int(conn.execute(_statement(_FTS5, "count", filters, ()), params).scalar_one())
 
 
-# The statements of a search, built once (building a select costs more than running a small one); the words,
-# limits and ids travel as bound parameters, so user text never reaches the query syntax.
+@dataclass(frozen=True)
+class _Flavour:
+    """What a dialect's full-text index brings to the statements of a search page."""
+
+    name: str
+    index: sa.TableClause
+    id: sa.ColumnClause[Any]
+    matches: sa.ColumnElement[bool]
+    rank: sa.ColumnElement[Any]
+    snippet: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[Any]]  # of the page's article id
+    walk_bounded: bool  # the walk stops after "walk" matches (SQLite); PostgreSQL joins every match
+    walk_counts: bool  # a walking filter's count is the walk's (SQLite); PostgreSQL counts every joined match
+
+
+def _statement(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[Any, ...]) -> sa.Select[Any]:
+    """The statement of a search of ``filters``' shape, built once (building one costs more than running it)."""
+    key = (flavour.name, kind, filters.shape(), columns)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = _build(flavour, kind, filters, columns)
+    return found
+
+
+_STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
+
+
+def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[Any, ...]) -> sa.Select[Any]:
+    """One statement: the page (ids, ranks, snippets, the articles' ``columns``) after one row of figures, which
+    the page is outer-joined to so that an empty page still says why (``search_candidates``, ``search_kept``),
+    and the count when the page needs it (``search_total``: a full page, or one past the last)."""
+    table = schema.articles
+    conditions = filters.bound_conditions()
+
+    def matching(*extra: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        return (
+            sa.select(flavour.id.label("id"), flavour.rank.label("rank"))
+            .select_from(flavour.index)
+            .where(flavour.matches, *extra)
+        )
+
+    def count_of(selectable: sa.FromClause) -> sa.ScalarSelect[Any]:
+        return sa.select(sa.func.count()).select_from(selectable).scalar_subquery()
+
+    if filters.walks and flavour.walk_counts:  # the walk's count: the passing among the newest matches
+        newest_ids = sa.select(flavour.id.label("id")).select_from(flavour.index).where(flavour.matches)
+        walked_ids = newest_ids.order_by(flavour.id.desc()).limit(sa.bindparam("walk")).subquery("walked_ids")
+        passing = sa.select(walked_ids.c.id).select_from(walked_ids.join(table, table.c.id == walked_ids.c.id))
+        counted: sa.ColumnElement[Any] = count_of(
+            passing.where(*conditions).limit(sa.bindparam("window")).subquery("passing")
+        )
+    else:  # every match the filters pass, up to the bound
+        joined = sa.select(flavour.id).select_from(flavour.index.join(table, table.c.id == flavour.id))
+        counted = count_of(joined.where(flavour.matches, *conditions).limit(sa.bindparam("window")).subquery("joined"))
+    if kind == "count":
+        return sa.select(counted)
+
+    if kind == "ranked":
+        newest = matching().order_by(flavour.id.desc()).limit(sa.bindparam("window")).subquery("newest")
+        ranked = (
+            sa.select(newest.c.id, newest.c.rank)
+            .order_by(newest.c.rank, newest.c.id.desc())
+            .limit(sa.bindparam("candidates"))
+            .cte("ranked")
+            .prefix_with("MATERIALIZED")
+        )
+        kept = (
+            sa.select(ranked.c.id, ranked.c.rank)
+            .select_from(ranked.join(table, table.c.id == ranked.c.id))
+            .where(*conditions)
+            .cte("kept")
+            .prefix_with("MATERIALIZED")
+        )
+        ranked_count: sa.ColumnElement[Any] = count_of(ranked)
+    else:  # walked: the newest matches the filters pass, then ranked
+        walked = matching().order_by(flavour.id.desc())
+        if flavour.walk_bounded:
+            walked = walked.limit(sa.bindparam("walk"))
+        walk = walked.subquery("walk")
+        kept = (
+            sa.select(walk.c.id, walk.c.rank)
+            .select_from(walk.join(table, table.c.id == walk.c.id))
+            .where(*conditions)
+            .order_by(walk.c.id.desc())
+            .limit(sa.bindparam("window"))
+            .cte("kept")
+            .prefix_with("MATERIALIZED")
+        )
+        ranked_count = sa.literal(0)
+    figures = (
+        sa.select(ranked_count.label("candidates"), count_of(kept).label("kept"))
+        .cte("figures")
+        .prefix_with("MATERIALIZED")
+    )
+    page = (
+        sa.select(kept.c.id, kept.c.rank)
+        .order_by(kept.c.rank, kept.c.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .cte("page")
+        .prefix_with("MATERIALIZED")
+    )
+    answered = figures.c.kept >= sa.bindparam("wanted")  # a full page
+    if kind == "ranked":  # or none past the last (when the candidates were every ranked match)
+        answered = sa.or_(
+            answered,
+            sa.and_(figures.c.kept <= sa.bindparam("past_end_at"), figures.c.candidates < sa.bindparam("candidates")),
+        )
+    else:
+        answered = sa.or_(answered, figures.c.kept <= sa.bindparam("past_end_at"))
+    if kind == "walked" and filters.walks and flavour.walk_counts:
+        counted = figures.c.kept  # the walk is the count
+    return (
+        sa.select(
+            figures.c.candidates.label("search_candidates"),
+            figures.c.kept.label("search_kept"),
+            sa.case((answered, counted)).label("search_total"),
+            page.c.id.label("search_id"),
+            page.c.rank.label("search_rank"),
+            sa.case((page.c.id.is_not(None), flavour.snippet(page.c.id))).label("search_snippet"),  # not for no page
+            *columns,
+        )
+        .select_from(figures.outerjoin(page, sa.true()).outerjoin(table, table.c.id == page.c.id))
+        .order_by(page.c.rank, page.c.id.desc())
+    )
+
+
+def _page_of(rows: Sequence[sa.Row[Any]], limit: int, offset: int) -> SearchPage:
+    hits = [row for row in rows if row.search_id is not None]
+    if len(hits) < limit and (hits or offset == 0):
+        return SearchPage(hits, offset + len(hits))  # a short page is the last one: no count needed
+    total = int(rows[0].search_total or 0)
+    return SearchPage(hits, max(total, offset + len(hits)) if hits else total)
+
+
+# The pieces of a search's statements; the words, limits and filters travel as bound parameters, so user text
+# never reaches the query syntax.
 _FTS = sa.table("articles_fts", sa.column("rowid"))
 _MATCHES = sa.literal_column("articles_fts").op("MATCH")(sa.bindparam("match"))
 _RANK: sa.ColumnClause[float] = sa.literal_column("bm25(articles_fts, 10.0, 4.0, 1.0)")
-_NEWEST = (
-    sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
-    .where(_MATCHES)
-    .order_by(_FTS.c.rowid.desc())
-    .limit(sa.bindparam("window"))
-    .subquery()
-)
-_NO_ROWID_LIMIT = 1 << 62
-_LAST_WALK = threading.local()  # (key, rows) of the thread's last filtered walk
-_OLDER_MATCHES = (
-    sa.select(_FTS.c.rowid.label("id"), _RANK.label("rank"))
-    .where(_MATCHES, _FTS.c.rowid < sa.bindparam("before"))
-    .order_by(_FTS.c.rowid.desc())
-    .limit(sa.bindparam("chunk"))
-)
-_CANDIDATES = sa.select(_NEWEST.c.id, _NEWEST.c.rank).order_by(_NEWEST.c.rank).limit(sa.bindparam("candidates"))
-_VISIBLE = sa.select(schema.articles.c.id).where(
-    schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)), schema.articles.c.hidden.is_(False)
-)
-_SNIPPETS = sa.select(_FTS.c.rowid, sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")).where(
-    _MATCHES, _FTS.c.rowid.in_(sa.bindparam("ids", expanding=True))
-)
+
+
+def _fts5_snippet(article_id: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The body's best passage (24 tokens) for one row of the page: an auxiliary function needs its own MATCH."""
+    snippet: sa.ColumnClause[str] = sa.literal_column("snippet(articles_fts, 2, '\x02', '\x03', ' … ', 24)")
+    return sa.select(snippet).select_from(_FTS).where(_MATCHES, _FTS.c.rowid == article_id).scalar_subquery()
+
+
+_FTS5 = _Flavour("sqlite", _FTS, _FTS.c.rowid, _MATCHES, _RANK, _fts5_snippet, walk_bounded=True, walk_counts=True)
 
 
 class LikeSearchIndex:
@@ -359,64 +515,52 @@ class PostgresSearchIndex:
     def remove(self, conn: sa.Connection, article_id: int) -> None:
         conn.execute(sa.text("DELETE FROM articles_search WHERE article_id = :id"), {"id": article_id})
 
+    def search(
+        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
+    ) -> list[RawHit]:
+        found = self.page(conn, query, limit, offset, filters)
+        return [RawHit(row.search_id, row.search_snippet or "", float(row.search_rank)) for row in found.rows]
+
+    def page(
+        self,
+        conn: sa.Connection,
+        query: str,
+        limit: int,
+        offset: int,
+        filters: SearchFilters | None = None,
+        columns: tuple[sa.ColumnElement[Any], ...] = (),
+    ) -> SearchPage:
+        """``Fts5SearchIndex.page`` on ``tsvector``: the same statements, but when the filters leave too few of the
+        ranked candidates, the newest ``RANKED_MATCHES`` joined matches that pass are ranked (the GIN index hands
+        every match to the join), and counts are of every joined match, up to the bound."""
+        terms = query_terms(query)
+        if not terms:
+            return SearchPage([], 0)
+        filters = filters or SearchFilters()
+        wanted = offset + limit
+        candidates = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
+        params = {
+            "q": " ".join(terms),
+            "window": self.RANKED_MATCHES,
+            "candidates": candidates,
+            "wanted": wanted,
+            "limit": limit,
+            "offset": offset,
+            "past_end_at": offset if offset else -1,
+            **filters.params(),
+        }
+        rows = conn.execute(_statement(_POSTGRES, "ranked", filters, columns), params).all()
+        if rows[0].search_kept < wanted and rows[0].search_candidates >= candidates:
+            rows = conn.execute(_statement(_POSTGRES, "walked", filters, columns), params).all()
+        return _page_of(rows, limit, offset)
+
     def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
         terms = query_terms(query)
         if not terms:
             return 0
-        table = schema.articles
-        reachable = (
-            sa.select(_PG_SEARCH.c.article_id)
-            .select_from(_PG_SEARCH.join(table, table.c.id == _PG_SEARCH.c.article_id))
-            .where(_PG_MATCHES, *(filters or SearchFilters()).conditions())
-            .limit(self.RANKED_MATCHES)
-            .subquery()
-        )
-        return int(conn.execute(sa.select(sa.func.count()).select_from(reachable), {"q": " ".join(terms)}).scalar_one())
-
-    def search(
-        self, conn: sa.Connection, query: str, limit: int, offset: int, filters: SearchFilters | None = None
-    ) -> list[RawHit]:
-        terms = query_terms(query)
-        if not terms:
-            return []
-        text = " ".join(terms)
         filters = filters or SearchFilters()
-        wanted = offset + limit
-        candidate_limit = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
-        params = {"q": text, "window": self.RANKED_MATCHES, "candidates": candidate_limit}
-        candidates = conn.execute(_PG_CANDIDATES, params).all()
-        if not candidates:
-            return []
-        table = schema.articles
-        ids = [row.id for row in candidates]
-        kept = set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids), *filters.conditions())).scalars())
-        ranked: list[sa.Row[Any, Any]] = [row for row in candidates if row.id in kept]
-        if len(ranked) >= wanted or len(candidates) < candidate_limit:
-            ranked = ranked[offset:wanted]
-        else:
-            newest_kept = (
-                sa.select(_PG_SEARCH.c.article_id.label("id"), _PG_RANK.label("rank"))
-                .select_from(_PG_SEARCH.join(table, table.c.id == _PG_SEARCH.c.article_id))
-                .where(_PG_MATCHES, *filters.conditions())
-                .order_by(_PG_SEARCH.c.article_id.desc())
-                .limit(self.RANKED_MATCHES)
-                .subquery()
-            )
-            ranked = list(
-                conn.execute(
-                    sa.select(newest_kept.c.id, newest_kept.c.rank)
-                    .order_by(newest_kept.c.rank, newest_kept.c.id.desc())
-                    .limit(limit)
-                    .offset(offset),
-                    {"q": text},
-                ).all()
-            )
-        if not ranked:
-            return []
-        snippets: dict[int, str] = dict(
-            conn.execute(_PG_SNIPPETS, {"q": text, "ids": [row.id for row in ranked]}).all()
-        )
-        return [RawHit(row.id, snippets.get(row.id) or "", float(row.rank)) for row in ranked]
+        params = {"q": " ".join(terms), "window": self.RANKED_MATCHES, **filters.params()}
+        return int(conn.execute(_statement(_POSTGRES, "count", filters, ()), params).scalar_one())
 
 
 _PG_INDEX = sa.text(
@@ -431,27 +575,28 @@ _PG_QUERY = sa.func.plainto_tsquery(sa.literal_column("'newsloom_simple'::regcon
 _PG_MATCHES = _PG_SEARCH.c.document.op("@@")(_PG_QUERY)
 # D, C, B, A: body 1, lead 4, title 10 (scaled to ts_rank's 0..1 weights); negated so that lower is better.
 _PG_RANK = -sa.func.ts_rank_cd(sa.literal_column("'{0.1, 0.0, 0.4, 1.0}'::float4[]"), _PG_SEARCH.c.document, _PG_QUERY)
-_PG_NEWEST = (
-    sa.select(_PG_SEARCH.c.article_id.label("id"), _PG_RANK.label("rank"))
-    .where(_PG_MATCHES)
-    .order_by(_PG_SEARCH.c.article_id.desc())
-    .limit(sa.bindparam("window"))
-    .subquery()
-)
-_PG_CANDIDATES = (
-    sa.select(_PG_NEWEST.c.id, _PG_NEWEST.c.rank)
-    .order_by(_PG_NEWEST.c.rank, _PG_NEWEST.c.id.desc())
-    .limit(sa.bindparam("candidates"))
-)
-_PG_SNIPPETS = sa.select(
-    schema.articles.c.id,
-    sa.func.ts_headline(
+
+
+def _pg_snippet(article_id: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The body's best passage of the page's article (``articles`` is joined to the page by ``article_id``)."""
+    return sa.func.ts_headline(
         sa.literal_column("'newsloom_simple'::regconfig"),
         schema.articles.c.body,
         _PG_QUERY,
         'StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=10, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "',
-    ),
-).where(schema.articles.c.id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+_POSTGRES = _Flavour(
+    "postgresql",
+    _PG_SEARCH,
+    _PG_SEARCH.c.article_id,
+    _PG_MATCHES,
+    _PG_RANK,
+    _pg_snippet,
+    walk_bounded=False,
+    walk_counts=False,
+)
 
 
 def search_index_for(dialect_name: str, version: Callable[[], object] | None = None) -> SearchIndex:

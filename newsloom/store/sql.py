@@ -471,6 +471,8 @@ class SQLStore:
     ) -> list[SearchHit]:
         """Best matches first; ``edition`` (a language) keeps what its readers can read: articles in it."""
         filters = SearchFilters(section, source_id, language, since, until, edition)
+        if hasattr(self.search_index, "page"):
+            return self._search_page(query, limit, offset, filters)[0]
         with self.engine.connect() as conn:
             raw_hits = self.search_index.search(conn, query, limit, offset, filters)
             if not raw_hits:
@@ -480,6 +482,40 @@ class SQLStore:
             rows = conn.execute(_SUMMARIES_BY_ID, {"ids": ids}).all()
         by_id = {row.id: summary_from_row(row) for row in rows}
         return [SearchHit(by_id[hit.article_id], hit.snippet, hit.rank) for hit in raw_hits if hit.article_id in by_id]
+
+    def search_page(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        section: str | None = None,
+        source_id: int | None = None,
+        language: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        edition: str | None = None,
+    ) -> tuple[list[SearchHit], int]:
+        """A page of ``search`` and how many results the pages hold: a short page is the last one (the pages
+        before it and this one), else ``search_count``'s figure. One statement on SQLite and PostgreSQL (the
+        page with its articles' summaries and snippets, and the count when a page is full), two when the filters
+        send the search walking the matches."""
+        filters = SearchFilters(section, source_id, language, since, until, edition)
+        if hasattr(self.search_index, "page"):
+            return self._search_page(query, limit, offset, filters)
+        hits = self.search(query, limit, offset, **_filter_arguments(filters))
+        if len(hits) < limit and (hits or offset == 0):
+            return hits, offset + len(hits)
+        total = self.search_count(query, **_filter_arguments(filters))
+        return hits, max(total, offset + len(hits)) if hits else total
+
+    def _search_page(self, query: str, limit: int, offset: int, filters: SearchFilters) -> tuple[list[SearchHit], int]:
+        with self.engine.connect() as conn:
+            found = self.search_index.page(conn, query, limit, offset, filters, SUMMARY_COLUMNS)  # type: ignore[attr-defined]
+        hits = [
+            SearchHit(summary_from_row(row), row.search_snippet or "", float(row.search_rank)) for row in found.rows
+        ]
+        return hits, found.total
 
     def search_count(
         self,
@@ -531,6 +567,17 @@ class SQLStore:
         from pathlib import Path
 
         return sum(path.stat().st_size for suffix in ("", "-wal", "-shm") if (path := Path(database + suffix)).exists())
+
+
+def _filter_arguments(filters: SearchFilters) -> dict[str, Any]:
+    return {
+        "section": filters.section,
+        "source_id": filters.source_id,
+        "language": filters.language,
+        "since": filters.since,
+        "until": filters.until,
+        "edition": filters.edition,
+    }
 
 
 SUMMARY_COLUMNS = tuple(

@@ -26,6 +26,8 @@ from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
 from newsloom.web.pictures import image_urls
 from newsloom.web.portal import (
+    CACHE_HEADER,
+    CSRF_PLACEHOLDER,
     PAGE_SIZE,
     BadCursor,
     ItemId,
@@ -36,6 +38,8 @@ from newsloom.web.portal import (
     encode_cursor,
     public_base,
 )
+from newsloom.web.search_share import settings_mark, shared_pages, shared_token
+from newsloom.web.security import SESSION_COOKIE
 from newsloom.web.structured import (
     article_ld,
     canonical_for,
@@ -472,6 +476,26 @@ async def search(
 ) -> Response:
     portal = _portal(request)
     query = q.strip()
+    # A page another worker rendered under the same store state is taken from the shared file (see
+    # ``web.search_share``); an administrator's pages are always rendered.
+    token = shared_token(portal.store) if query and portal.settings.page_cache_mb > 0 else None
+    if token is not None and SESSION_COOKIE in request.cookies:
+        token = None
+    address = ""
+    if token is not None:
+        address = "|".join(
+            (settings_mark(portal.settings), portal.edition(request), prefix_of(request.scope),
+             public_base(portal.settings, request),
+             request.url.path, request.scope["query_string"].decode("latin-1"))
+        )  # fmt: skip
+        shared = shared_pages(portal.settings.data_dir).get(address, token)
+        if shared is not None:
+            body, placeholder, content_language = shared
+            if placeholder != CSRF_PLACEHOLDER:
+                body = body.replace(placeholder.encode(), CSRF_PLACEHOLDER.encode())
+            again = HTMLResponse(body, headers={"Content-Language": content_language})
+            again.headers[CACHE_HEADER] = "0"
+            return again
     source = portal.outlet_named(outlet) if outlet else None
     chosen = {
         "section": section or None,
@@ -484,14 +508,9 @@ async def search(
     }
 
     def find() -> tuple[list[SearchHit], int]:
-        offset = (page - 1) * PAGE_SIZE
-        hits = portal.store.search(query, limit=PAGE_SIZE, offset=offset, **chosen)  # type: ignore[arg-type]
-        if len(hits) < PAGE_SIZE and (hits or page == 1):
-            # A short page is the last one: the results are the pages before it and this one, no count needed
-            # (most new searches, a word and a number or a name, end on their first page).
-            return hits, offset + len(hits)
-        total = portal.store.search_count(query, **chosen)  # type: ignore[arg-type]
-        return hits, max(total, offset + len(hits)) if hits else total  # past the last page: the count alone
+        # The page and its count in one statement; a short page is the last one, so most new searches (a word and
+        # a number or a name, ending on their first page) are not counted at all.
+        return portal.store.search_page(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
 
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
@@ -507,14 +526,16 @@ async def search(
     filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
     asked = {"q": query, **{k: v for k, v in filters.items() if v}}
-    return portal.page(
-        lambda token: portal.render(
+    response = portal.page(
+        lambda csrf: portal.render(
             request,
             "search.html",
             query=query,
             hits=hits,
             also=also,
             total=total,
+            # Counts stop at the ranking's bound (the newest matches): there, the count says "2,000+".
+            capped=total >= getattr(portal.store.search_index, "RANKED_MATCHES", total + 1),
             page=page,
             first_shown=(page - 1) * PAGE_SIZE + 1,
             previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
@@ -524,10 +545,14 @@ async def search(
             outlets=portal.outlets_for([hit.article for hit in hits]),
             menus=portal.search_menus(section, outlet, portal.edition(request)),
             filters=filters,
-            csrf_token=token,
+            csrf_token=csrf,
             crumb=portal.gettext(request, N_("Search")),
         )
     )
+    if token is not None and response.status_code == 200:
+        language = response.headers.get("content-language", "")
+        shared_pages(portal.settings.data_dir).put(address, token, bytes(response.body), CSRF_PLACEHOLDER, language)
+    return response
 
 
 def _day(value: str | None, end: bool = False) -> datetime | None:

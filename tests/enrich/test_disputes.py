@@ -3,10 +3,16 @@ Vietnamese, with actor and whose report; look-alikes that are neither."""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from datetime import datetime
+
 import pytest
 
-from newsloom.enrich.disputes import DisputeRole, dispute_links, disputed_pairs
+from newsloom.enrich.disputes import DisputedPair, DisputeRole, dispute_links, disputed_pairs, is_background
 from newsloom.enrich.stances import StanceKind, find_stances
+from newsloom.enrich.stories import StoryDoc, group_into_stories
+from tests.conftest import corpus
 
 
 @pytest.mark.parametrize(
@@ -147,3 +153,118 @@ def test_only_someone_named_disputes_a_story_never_a_pronoun(denial: str, langua
         (2, "City Wire", denial, language),
     ]
     assert bool(disputed_pairs(reports)) is disputed
+
+
+CLAIM = (1, "Harbour Post", "Port to close\nThe port will close for a month, officials said.", "en")
+FILLER = "The storm cut power to the old town. Roads were closed overnight. Schools stay shut on Monday."
+
+
+@pytest.mark.parametrize(
+    ("denial", "language"),
+    [
+        ("Trước đó, Tổng thống Zelensky đã bác bỏ một lời mời tương tự vào năm ngoái.", "vi"),
+        ("Dù vậy, ở thời điểm cuối năm 2025, cả Lý Đức lẫn Phí Thanh Thảo đều từng lên tiếng phủ nhận.", "vi"),
+        ("Bộ Y tế từng bác bỏ thông tin này.", "vi"),
+        ("Hồi đầu tuần, Bộ Y tế đã bác bỏ thông tin này.", "vi"),
+        ("The ministry had denied the report.", "en"),
+        ("The ministry previously dismissed the reports as fabricated.", "en"),
+        ("Last year the ministry denied a Harbour Post report that the port would close.", "en"),
+    ],
+)
+def test_a_denial_told_as_the_past_disputes_nothing_even_in_the_title(denial: str, language: str) -> None:
+    """Background about the past ("previously", "từng", "năm ngoái") is no denial of this story's report, even
+    where it names the story's outlet."""
+    [stance] = find_stances(denial, language)
+    assert stance.kind is StanceKind.DENIAL and is_background(denial, 2026)
+    assert disputed_pairs([CLAIM, (2, "City Wire", denial, language)], {1: 2026, 2: 2026}) == []
+    now = denial.replace("Trước đó, ", "").replace(" từng", "").replace("Hồi đầu tuần, ", "").replace(" had", "")
+    now = now.replace(" previously", "").replace("Last year the", "The").replace("ở thời điểm cuối năm 2025, ", "")
+    now = now.replace(" vào năm ngoái", "")
+    assert not is_background(now, 2026)  # the same denial told as news is read as one
+
+
+def test_a_year_before_the_reports_makes_a_denial_background_only_when_the_year_is_known() -> None:
+    denial = "Bộ Y tế bác bỏ thông tin này vào cuối tháng 12/2025."
+    assert is_background(denial, 2026)
+    assert not is_background(denial, 2025)
+    assert not is_background(denial)
+    assert disputed_pairs([CLAIM, (2, "City Wire", denial, "vi")], {2: 2026}) == []
+    assert len(disputed_pairs([CLAIM, (2, "City Wire", denial, "vi")], {2: 2025})) == 1
+
+
+@pytest.mark.parametrize(
+    ("head", "language"),
+    [
+        ("Bộ Y tế bác bỏ thông tin cảng sẽ đóng cửa\nTin từ Hải Phòng.", "vi"),
+        ("Tin mới\nSáng nay, Bộ Giao thông bác bỏ thông tin cảng sẽ đóng cửa.", "vi"),
+        ("Ministry denies port closure\nThe port stays open.", "en"),
+        ("Port stays open\nThe ministry on Tuesday denied reports that the port would close.", "en"),
+    ],
+)
+def test_a_denial_naming_no_one_disputes_the_story_only_as_its_reports_news(head: str, language: str) -> None:
+    """In the title or the first sentences it is the report's news; deep in the body ("Epstein bác bỏ mọi cáo
+    buộc …", "Tuy nhiên, ông Maduro đã bác bỏ cáo buộc này.") it is background to something else."""
+    title, _, lead = head.partition("\n")
+    news = f"{head} {FILLER}"
+    [pair] = disputed_pairs([CLAIM, (2, "City Wire", news, language)])
+    assert (pair.claim_id, pair.denial_id) == (1, 2)
+    denial = title if pair.denial.sentence == title else lead
+    buried = f"Port news\n{FILLER} {denial}"
+    assert disputed_pairs([CLAIM, (2, "City Wire", buried, language)]) == []
+
+
+def test_a_buried_denial_naming_the_storys_outlet_still_disputes_its_report() -> None:
+    buried = f"Port news\n{FILLER} The port authority denied a Harbour Post report that the port would close."
+    [pair] = disputed_pairs([CLAIM, (2, "City Wire", buried, "en")])
+    assert (pair.claim_id, pair.denial_id) == (1, 2)
+
+
+# the stream's background denials that once marked four stories "Disputed" (none disputes its story's report)
+STREAM_BACKGROUND = [
+    "Trước đó, Tổng thống Zelensky đã bác bỏ một lời mời tương tự vào năm ngoái",
+    "Epstein bác bỏ mọi cáo buộc và bị giam ở nhà tù Manhattan, New York.",
+    "Tuy nhiên, ông Maduro đã bác bỏ cáo buộc này.",
+    "Dù vậy, ở thời điểm cuối năm 2025, cả Lý Đức lẫn Phí Thanh Thảo đều từng lên tiếng phủ nhận.",
+]
+
+
+@pytest.mark.corpus
+def test_the_vietnamese_streams_background_denials_dispute_no_story() -> None:
+    """The week of VnExpress, Dân trí and 24h, grouped into stories as the import groups them. Every denial the
+    rules find there was read: all are background (the four above; "Andrew phủ nhận cáo buộc …" and "đến cuối
+    tháng 12/2025, … vẫn đồng loạt phủ nhận" deep in Epstein and Lý Đức reports; "Mỹ bác bỏ cáo buộc này", a
+    former first lady who "từng" denied, a football agent's denial in a round-up, each alone in its story) but
+    one: the 24h title "Chappell Roan phủ nhận mặc phản cảm ở Grammy", the singer answering the Grammy reports of
+    her dress, which may dispute its story. So at most one disputed story."""
+    path = corpus("vietnamese-stream") / "articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    docs = [
+        StoryDoc(i, r["title"], r["body"], datetime.fromisoformat(r["published"]), outlet=r["outlet"], language="vi")
+        for i, r in enumerate(rows)
+    ]
+    members: defaultdict[int, list[int]] = defaultdict(list)
+    for doc_id, story in group_into_stories(docs).items():
+        members[story].append(doc_id)
+    pairs: list[DisputedPair] = []
+    all_reports: list[tuple[int, str, str, str | None]] = []
+    disputed = 0
+    for ids in members.values():
+        ids.sort(key=lambda i: docs[i].published)
+        reports = [
+            (i, rows[i]["outlet"], f"{rows[i]['title']}\n{rows[i]['lead'] or ''}\n{rows[i]['body']}", "vi") for i in ids
+        ]
+        all_reports += reports
+        found = disputed_pairs(reports, {i: docs[i].published.year for i in ids})
+        pairs += found
+        disputed += bool(found)
+    said = [" ".join(pair.denial.sentence.split()) for pair in pairs]
+    assert not any(background in denial for denial in said for background in STREAM_BACKGROUND)
+    assert disputed <= 1
+    # the background denials are still found as denials: what changed is that they dispute no story
+    found_denials = [
+        " ".join(stance.sentence.split())
+        for _, _, text, _ in all_reports
+        for stance in find_stances(text, "vi")
+        if stance.kind is StanceKind.DENIAL
+    ]
+    assert all(any(background in found for found in found_denials) for background in STREAM_BACKGROUND)

@@ -60,6 +60,10 @@ def test_datelines() -> None:
             "Pablo Porciuncula/AFP",
         ),
         ("Swedish police officer - Copyright Fredrik Persson/AP", "Swedish police officer", "Fredrik Persson/AP"),
+        ("Một bó hoa hồng từ 10 - 20 bông - Ảnh: H.Y.T.", "Một bó hoa hồng từ 10 - 20 bông.", "H.Y.T."),  # initials
+        ("Cảnh sát tuần tra. Ảnh: T.T. Dũng", "Cảnh sát tuần tra.", "T.T. Dũng"),
+        ("Giá vàng tăng. Ảnh: Mạnh Quân.", "Giá vàng tăng.", "Mạnh Quân"),
+        ("Ông Phớc, Bộ trưởng Tài chính. Ảnh: Hoàng Phong", "Ông Phớc, Bộ trưởng Tài chính.", "Hoàng Phong"),
     ],
 )
 def test_caption_credits(caption: str, text: str, credit: str | None) -> None:

@@ -90,3 +90,10 @@ def test_a_run_of_labelled_teasers_inside_a_paragraph_leaves_the_body() -> None:
 def test_one_bracketed_word_in_a_sentence_is_text() -> None:
     text = "The minister said the plan was [SIC] final and that talks on the [EU] budget would resume on Monday."
     assert [block.text for block in drop_chrome([Block(BlockKind.PARAGRAPH, text=text)])] == [text]
+
+
+def test_a_list_of_page_actions_is_chrome_a_list_with_one_real_item_is_not() -> None:
+    text = Block(BlockKind.PARAGRAPH, text="Home Depot reported $2.53 in per-share earnings for the third quarter.")
+    actions = Block(BlockKind.LIST, items=["Order Reprints", "Print Article"])
+    mixed = Block(BlockKind.LIST, items=["Print Article", "Sales grew 4% in the quarter"])
+    assert drop_chrome([actions, text, mixed]) == [text, mixed]

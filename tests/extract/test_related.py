@@ -110,3 +110,35 @@ def test_drop_related_boxes_keeps_everything_else() -> None:
         f"{HEADLINES[0]}\nMột mục khác của danh sách",
     ]
     assert drop_related_boxes(blocks, set()) == blocks
+
+
+def test_headings_the_body_lost_come_back_before_their_paragraph() -> None:
+    """Where the body finder gathers paragraphs alone it drops ``<h2>``: each returns before the paragraph that
+    follows it on the page; the deck (a heading followed by no paragraph), linked headings and the title do not."""
+    from lxml import html as lxml_html
+
+    from newsloom.extract.related import read_page_cues, restore_headings
+    from newsloom.model import Block
+
+    def numbered(count: int, start: int = 0) -> str:  # paragraphs whose opening words differ
+        return "".join(f"<p>Đoạn {n}. {TEXT.format(n=n)}</p>" for n in range(start, start + count))
+
+    tree = lxml_html.fromstring(
+        page(
+            '<h2 class="sapo">Tháng 3 có nhiều chính sách mới</h2><div class="time">01/03/2026</div>'
+            f"<figure><img src='/a.jpg'></figure><h2>3 hình thức khai thác thông tin</h2>{numbered(2)}"
+            f"<h3><b>Quy định mới về cư trú</b></h3><figure><img src='/b.jpg'></figure>{numbered(1, 2)}"
+            f"<h2>Xử phạt Giám đốc tài chính</h2>{numbered(1, 3)}"
+            f'<h4><a href="/khac.html">Tin khác của chuyên mục</a></h4>{numbered(1, 4)}'
+        ).decode()
+    )
+    cues = read_page_cues(tree, URL)
+    body = [Block(BlockKind.PARAGRAPH, text=f"Đoạn {n}. " + " ".join(TEXT.format(n=n).split())) for n in range(5)]
+    restored = restore_headings(body, cues.headings, ("Xử phạt Giám đốc tài chính", None))
+    assert [(b.text, b.level) for b in restored if b.kind == BlockKind.HEADING] == [
+        ("3 hình thức khai thác thông tin", 2),
+        ("Quy định mới về cư trú", 3),
+    ]
+    assert [b.kind for b in restored][:4] == [BlockKind.HEADING, *[BlockKind.PARAGRAPH] * 2, BlockKind.HEADING]
+    again = restore_headings(restored, cues.headings, ("Xử phạt Giám đốc tài chính", None))
+    assert again == restored  # a heading already there is not added again

@@ -40,3 +40,9 @@ def test_watch_urls() -> None:
     assert watch_url("https://player.vimeo.com/video/76979871") == ("https://vimeo.com/76979871", None)
     assert watch_url("https://www.youtube.com/embed/not-an-id") is None
     assert watch_url("https://ads.example.com/banner.html") is None
+    assert watch_url("https://flo.uri.sh/visualisation/9054508/embed") is None  # a chart, not a video
+    assert watch_url("https://e.example.com/charts/embed/412") is None
+    assert watch_url("https://www.telegraph.co.uk/video/embed/123") == (
+        "https://www.telegraph.co.uk/video/embed/123",
+        None,
+    )

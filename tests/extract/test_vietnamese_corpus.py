@@ -7,6 +7,7 @@ what a reader gets, lead then body. Dates compare to the minute (to the day wher
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -105,7 +106,29 @@ def test_cover_and_body_hold_no_other_articles(record: dict[str, Any]) -> None:
     assert not re.search(r"\bXem thêm\b|^Tải ứng dụng", article.body, re.MULTILINE)
 
 
-SUBHEADINGS = {  # in-body subheadings the pages write as one bold paragraph
+@pytest.mark.corpus
+def test_every_caption_and_paragraph_is_read_once(record: dict[str, Any]) -> None:
+    """No picture's caption is also a paragraph or table row of the body (a layout table around a picture and its
+    caption is the picture) or keeps its "Ảnh: …" credit, no table is a single cell, and no paragraph of 40
+    characters or more is there twice (a hidden copy of a photo story's text)."""
+    article = extract(record)
+    captions = [image.caption for image in article.images] + [b.image.caption for b in article.blocks if b.image]
+    said = {space(line).rstrip(". ") for b in article.blocks if b.image is None for line in b.plain_text().splitlines()}
+    assert not {space(caption).rstrip(". ") for caption in captions if caption} & said
+    assert not [caption for caption in captions if caption and re.search(r"\bẢnh\s*:", caption)]  # credit apart
+    assert not [block.items for block in article.blocks if block.kind.value == "table" and len(block.items) == 1]
+    paragraphs = Counter(space(b.text) for b in article.blocks if b.kind.value == "paragraph" and len(b.text) >= 40)
+    assert not [text for text, count in paragraphs.items() if count > 1]
+
+
+SUBHEADINGS = {  # in-body subheadings the pages write as one bold paragraph, or as <h2>/<h3> (003)
+    "003": [
+        "3 hình thức khai thác, sử dụng thông tin về nhà ở và thị trường bất động sản",
+        "Quy định mới về đăng ký cư trú cho người chưa thành niên từ 15/3",
+        "Vi phạm hành chính trong hoạt động đường bộ bị phạt tới 150 triệu đồng từ ngày 1/3/2026",
+        "Trường hợp được xóa hoặc miễn chi phí bồi hoàn học bổng và chi phí đào tạo từ 26/3/2026",
+        "Quy định các đối tượng được miễn nộp phí lĩnh vực đường sắt",
+    ],
     "007": ["Đồng USD duy trì đà tăng"],
     "011": ["Hạn chế xuất khẩu nhiên liệu", "Giảm công suất lọc hóa dầu", "Tìm nguồn cung thay thế"],
 }

@@ -27,7 +27,7 @@ def in_event_loop() -> bool:
 def where(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """Records, for each article read and search, whether it ran in the event loop."""
     seen: list[tuple[str, bool]] = []
-    for name in ("search", "get_article"):
+    for name in ("search_page", "get_article"):
         original = getattr(SQLStore, name)
 
         def recording(self: SQLStore, *args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
@@ -44,7 +44,7 @@ def test_plain_searches_run_in_the_loop_filtered_ones_in_a_worker(site: Site, wh
         sport = client.get("/search", params={"q": "paragraph", "outlet": "example-org"}).text
         assert "Article number 4" in sport and "Article number 2" not in sport
         client.get("/search", params={"q": "first paragraph of article"})
-    assert where == [("search", True), ("search", False), ("search", False)]
+    assert where == [("search_page", True), ("search_page", False), ("search_page", False)]
 
 
 def test_article_pages_render_in_the_loop(site: Site, where: list[tuple[str, bool]]) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from newsloom.settings import Settings
 from newsloom.store import SQLStore
+from newsloom.store.search import Fts5SearchIndex
 from newsloom.web import create_app
 from tests.support.articles import make_article
 from tests.support.web import AppServer
@@ -38,3 +41,23 @@ def test_search_paginates_with_a_count(settings: Settings, store: SQLStore) -> N
         vietnamese = client.get("/search", params=params, headers={"Accept-Language": "vi"})
         assert "Kết quả cho “police” chỉ có đến trang 3." in vietnamese.text
         assert "No articles match" in client.get("/search", params={"q": "nowhereword", "page": "2"}).text
+
+
+def test_a_count_at_the_ranking_bound_says_so(
+    settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results are ranked among the newest matches, and counted up to that bound: a count that reached it reads
+    "N+" in both editions (here a bound of 12 over 30 matches); under it, the exact figure."""
+    monkeypatch.setattr(Fts5SearchIndex, "RANKED_MATCHES", 12)
+    for number in range(1, 31):
+        store.upsert_article(make_article(number, title=f"Harbour police report {number}"))
+    store.upsert_article(make_article(31, title="Quay report"))
+    with AppServer(create_app(settings, store)) as server, server.client() as client:
+        past = client.get("/search", params={"q": "police", "page": "2"}).text
+        assert "Results for “police” end on page 1." in past  # 12 results: one page of 20
+        first = client.get("/search", params={"q": "report"}).text
+        assert "12+ results for “report”" in first and "12 results" not in first
+        vietnamese = client.get("/search", params={"q": "report", "language": "en"}, headers={"Accept-Language": "vi"})
+        assert "12+ kết quả cho “report”" in vietnamese.text
+        exact = client.get("/search", params={"q": "quay"}).text
+        assert "1 result for “quay”" in exact and "+ result" not in exact
