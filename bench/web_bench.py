@@ -273,6 +273,10 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--build-only", action="store_true", help="build (or resume) the store, report it, stop")
     parser.add_argument(
+        "--live", action="store_true",
+        help="leave article pages' stored parts as they are (`newsloom prerender` not run): first renders live",
+    )  # fmt: skip
+    parser.add_argument(
         "--stories", type=int, default=0, metavar="N",
         help="then add N batches of 1,000 new articles and time the stories stage over each",
     )  # fmt: skip
@@ -296,7 +300,22 @@ def main() -> None:
         if args.stories:
             time_stories(settings, args.stories)
             return
+        if not args.live:
+            prerender(settings)
         serve_and_measure(args, database_url)
+
+
+def prerender(settings: Settings) -> None:
+    """Article pages' stored parts, as ``newsloom prerender`` leaves them after an import: pages missing or stale
+    only (a store built and prerendered before takes seconds)."""
+    from newsloom.web.portal import Portal
+    from newsloom.web.prerender import precompute
+
+    store = open_store(settings)
+    began = time.monotonic()
+    stored = precompute(Portal(settings, store), only_stale=True)
+    store.close()
+    print(f"prerender: {stored:,} article pages stored in {time.monotonic() - began:.0f} s", flush=True)
 
 
 def article_paths_of(args: argparse.Namespace, database_url: str | None, ids: list[int]) -> list[str]:
@@ -362,7 +381,7 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
             "search (20,000 new queries)": (cold_queries, args.connections),
             "nginx static article": (["/article.html"], args.connections),
         }
-        first = first_renders(base, rng.sample(range(1, args.articles + 1), 300))
+        first = first_renders(base, article_paths_of(args, database_url, rng.sample(range(1, args.articles + 1), 300)))
         results = {"warm-up (first renders mixed in)": warmup}
         for name, (paths, connections) in scenarios.items():
             target = f"http://127.0.0.1:{nginx_port}" if name.startswith("nginx") else base
@@ -527,13 +546,14 @@ def settle_stories(store: SQLStore) -> None:
         print(f"settled: {checked:,} articles marked checked, {indexed:,} put in the copy index", flush=True)
 
 
-def first_renders(base: str, article_ids: list[int]) -> tuple[float, float]:
-    """Latency of pages nobody asked for yet, without load: what the long tail costs a reader."""
+def first_renders(base: str, paths: list[str]) -> tuple[float, float]:
+    """Latency of pages nobody asked for yet, without load: what the long tail costs a reader (each at its one
+    address: a wrong slug is a redirect, not a page)."""
     latencies = []
     with httpx.Client(base_url=base) as client:
-        for article_id in article_ids:
+        for path in paths:
             began = time.perf_counter()
-            client.get(f"/article/{article_id}/x").raise_for_status()
+            client.get(path).raise_for_status()
             latencies.append((time.perf_counter() - began) * 1000)
     latencies.sort()
     return latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]

@@ -22,6 +22,7 @@ from newsloom.cli.ingest import (
     reprocess_command,
     stories_command,
 )
+from newsloom.cli.pages import precompute_command
 from newsloom.cli.scale import beat_command, worker_command
 from newsloom.cli.sections import enrich_command, sections_group
 from newsloom.cli.serve import serve_command
@@ -56,6 +57,7 @@ for command in (
     stats_command,
     stories_command,
     serve_command,
+    precompute_command,
     settings_command,
     sources_group,
     admin_group,

@@ -317,6 +317,33 @@ media = sa.Table(
 )
 
 
+article_blocks = sa.Table(
+    # An article page's reader-independent parts as last rendered (``web.article_blocks``), per edition and link
+    # prefix (``variant``): valid while no ``block_changes`` row newer than ``stamp`` names one of its ``keys``
+    # and the portal's ``fingerprint`` (settings and templates) is the one it was made with.
+    "article_blocks",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("variant", sa.String(60), primary_key=True),
+    sa.Column("fingerprint", sa.String(32), nullable=False),
+    sa.Column("stamp", sa.BigInteger, nullable=False),
+    sa.Column("slug", sa.String(200), nullable=False),
+    sa.Column("keys", sa.JSON, nullable=False),
+    sa.Column("page", sa.Text, nullable=False),
+)
+
+block_changes = sa.Table(
+    # What changed, by key ("a:12" an article, "t:storm" a tag's links, "s:world" a section's articles, "m:<url>"
+    # a picture...): one row per change, appended by triggers on the tables pages are made of (migration 0112),
+    # so every write path, in any process, invalidates the blocks it affects and no other.
+    "block_changes",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Index("ix_block_changes_key", "key", "id"),
+)
+
+
 def inserted_id(result: sa.CursorResult[Any]) -> int:
     """The new row's id from an INSERT of one row (SQLAlchemy types the key as optional: it is absent only for
     statements that insert no single row, which would be a bug here)."""

@@ -21,6 +21,7 @@ from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
 from newsloom.text import slugify
+from newsloom.web.article_blocks import NO_STORED_PAGE, keys_of, most_read_mark, picture_keys
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
 from newsloom.web.i18n import N_, primary_language
@@ -36,6 +37,7 @@ from newsloom.web.portal import (
     breadcrumb_list,
     decode_cursor,
     encode_cursor,
+    outlet_logo_url,
     public_base,
 )
 from newsloom.web.search_share import settings_mark, shared_pages, shared_token
@@ -275,26 +277,6 @@ def other_languages(request: Request, before: str | None = None) -> Response:
     return _listing(request, heading, "other-languages", before, {"edition": None, "other_than": edition})
 
 
-def _most_read_in(portal: Portal, section: str | None, but: int | None, edition: str, most: int = 5) -> list[Article]:
-    """The most read articles of a section (of the whole portal when the article has none) that the edition's
-    readers can read, for the article page's side column; shared by the section's pages until the store changes."""
-    untranslated = portal.untranslated
-
-    def build() -> list[Article]:
-        read = portal.store.visible_summaries(portal.most_read(40))
-        read = portal.queries.in_edition(read, edition, untranslated=untranslated)
-        found = [article for article in read if section is None or article.section == section][: most + 1]
-        if len(found) <= most:  # too few read yet: the section's newest fill the column
-            known = {a.id for a in found}
-            newest = portal.store.latest_articles(
-                most * 2, section=section, summaries=True, edition=edition, untranslated=untranslated
-            )
-            found += [a for a in newest if a.id not in known]
-        return found
-
-    return [a for a in portal.memo(("most-read-in", section, edition), build) if a.id != but][:most]
-
-
 def _copy_of(articles: list[Article]) -> dict[int, Article]:
     """For each report that repeats an earlier one's text, the earliest report of that text (the timeline is
     oldest first, so the first of a group is the one the others copy)."""
@@ -356,9 +338,10 @@ async def article(
     side_by_side: bool = Query(False),
     side: bool = Query(False),
 ) -> Response:
-    """Rendered in the event loop, not a worker thread: a first render is a few small indexed reads and
-    the template (the related blocks come from shared lists), and under load a thread per render cost more than the
-    render, in hops and in threads queueing for the GIL (the long tail of first renders: BENCHMARKS.md, "Web").
+    """Rendered in the event loop, not a worker thread: a first render reads the page's stored parts (two indexed
+    reads, ``web.article_blocks``) or, when they are missing or stale, a few small indexed reads and the template
+    (the related blocks come from shared lists); under load a thread per render cost more than the render, in hops
+    and in threads queueing for the GIL (the long tail of first renders: BENCHMARKS.md, "Web").
 
     In an edition (``/en/article/…``), an article in another language sends the reader to its translation into
     the edition's language, or its original, when there is one; otherwise it is shown labelled untranslated.
@@ -366,89 +349,133 @@ async def article(
     portal = _portal(request)
     posted = request.query_params.get("posted")
     posted = posted if posted in ("held", "published") else None
+    plain = not (posted or side or side_by_side)  # the page every reader of this address gets
+    if plain and not request.scope.get(NO_STORED_PAGE):
+        stored = portal.blocks.serve(request, article_id, slug)
+        if stored is not None:
+            stored.headers[CACHE_HEADER] = "0"  # as ``Portal.page``: kept until the store changes
+            return stored
     article = portal.store.get_article(article_id)
     if article is None:
         raise HTTPException(404, N_("No such article"))
     edition = portal.edition(request)
     prefix = prefix_of(request.scope)
-    if prefix and portal.editions[edition].foreign(article.language):
-        version = next((e for e in portal.queries.editions(article) if primary_language(e.language) == edition), None)
-        if version is not None:
-            return RedirectResponse(prefix + article_path(version), status_code=302)
+    editions = portal.queries.editions(article)
+    if moved := _edition_redirect(portal, article, editions, edition, prefix):
+        return RedirectResponse(moved, status_code=302)
     if slug != slugify(article.title, 60):  # one address per page: a wrong or old slug moves to the right one
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(prefix + article_path(article) + query, status_code=301)
+    return portal.page(
+        lambda token: article_page(
+            portal, request, article, editions, token, posted=posted, beside=side or side_by_side
+        )[0]
+    )
 
-    def render(token: str) -> Response:
-        comments = portal.comments.for_article(article_id)
-        related = portal.queries.related(article, shared=portal.memo, edition=edition, untranslated=portal.untranslated)
-        editions = portal.queries.editions(article)
-        outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
-        original = next((e for e in editions if e.id == article.translated_from), None)
-        beside = portal.store.get_article(original.id) if original and original.id and (side or side_by_side) else None
-        story_found = portal.queries.story(article.story_id) if article.story_id else None
-        roots = [c for c in comments if c.parent_id is None]
-        outlet = outlet_map.get(article.source_id or -1)
-        section_name = portal.section_name(article.section) if article.section else None
-        base = public_base(portal.settings, request)
-        untranslated = portal.editions[edition].foreign(article.language)
-        stored = portal.media.lookup(image_urls(article))
-        # One address per text: an article's own page is in the edition of its own language.
-        page_url = base + edition_path(article, portal.editions)
-        canonical, robots = canonical_for(article, portal.settings, page_url)
-        # og:url: this page, in the edition it is shown in (a negotiated, un-prefixed page: its language's).
-        own_url = base + prefix + article_path(article) if prefix else page_url
-        hreflang = [(code, base + path) for code, path in hreflang_paths(article, editions, portal.settings,
-                                                                           portal.editions)]  # fmt: skip
-        logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
-        # The JSON-LD names the canonical page, as rel=canonical and og:url do (the publisher's, by default).
-        jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
-                            section_name=section_name, pictures=stored, page_url=canonical,
-                            zone=portal.editions[edition].timezone)  # fmt: skip
-        trail = [(portal.settings.site_name, f"{base}{prefix}/")]
-        if article.section and section_name:
-            trail.append((section_name, f"{base}{prefix}/section/{article.section}"))
-        return portal.render(
-            request,
-            "article.html",
-            article=article,
-            outlet=outlet,
-            pictures=stored,
-            canonical=canonical,
-            robots=robots,
-            page_url=own_url,
-            jsonld=jsonld,
-            og_image=cover_image(article, stored, base),
-            most_read_here=_most_read_in(portal, article.section, article.id, edition),
-            outlets=outlet_map,
-            related=related,
-            editions=editions,
-            translated_from=original,
-            original_outlet=outlet_map.get(original.source_id or -1) if original else None,
-            original_href=edition_path(original, portal.editions) if original else None,
-            original=beside,
-            untranslated=untranslated,
-            translation_pending=untranslated
-            and translation_pending(
-                portal.store, portal.settings, article, edition, (outlet.slug, outlet.name) if outlet else ()
-            ),
-            translation_flags=portal.translation_flags(article.id)
-            if article.translated_from and article.id is not None
-            else [],
-            alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
-            hreflang=hreflang,
-            breadcrumbs=breadcrumb_list([*trail, (article.title, own_url)]),
-            comments=roots,
-            replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
-            comment_count=len(comments),
-            section_name=section_name,
-            story=story_found[0] if story_found else None,
-            disputes=portal.article_disputes(article),
-            posted=posted,
-            csrf_token=token,
-        )
 
-    return portal.page(render)
+def _edition_redirect(portal: Portal, article: Article, editions: list[Article], edition: str, prefix: str) -> str:
+    """In an edition's address, the version of the article in that edition's language, if it is another one."""
+    if prefix and portal.editions[edition].foreign(article.language):
+        version = next((e for e in editions if primary_language(e.language) == edition), None)
+        if version is not None:
+            return prefix + article_path(version)
+    return ""
+
+
+def article_page(
+    portal: Portal,
+    request: Request,
+    article: Article,
+    editions: list[Article],
+    token: str,
+    *,
+    posted: str | None = None,
+    beside: bool = False,
+    stored: bool = False,
+) -> tuple[Response, set[str]]:
+    """An article's page, and the keys of what it is made of (``web.article_blocks``). With ``stored``, the header,
+    footer and most read are marks (``ArticleBlocks.assemble`` puts them in): the page to keep in
+    ``article_blocks``. This is the reference every stored page is compared with."""
+    assert article.id is not None
+    article_id = article.id
+    edition = portal.edition(request)
+    prefix = prefix_of(request.scope)
+    comments = portal.comments.for_article(article_id)
+    related = portal.queries.related(article, shared=portal.memo, edition=edition, untranslated=portal.untranslated)
+    outlet_map = portal.outlets_for([article, *[a for items in related.values() for a in items], *editions])
+    original = next((e for e in editions if e.id == article.translated_from), None)
+    beside_article = portal.store.get_article(original.id) if original and original.id and beside else None
+    story_found = portal.queries.story(article.story_id) if article.story_id else None
+    roots = [c for c in comments if c.parent_id is None]
+    outlet = outlet_map.get(article.source_id or -1)
+    section_name = portal.section_name(article.section) if article.section else None
+    base = public_base(portal.settings, request)
+    untranslated = portal.editions[edition].foreign(article.language)
+    urls = image_urls(article)
+    pictures = portal.media.lookup(urls)
+    # One address per text: an article's own page is in the edition of its own language.
+    page_url = base + edition_path(article, portal.editions)
+    canonical, robots = canonical_for(article, portal.settings, page_url)
+    # og:url: this page, in the edition it is shown in (a negotiated, un-prefixed page: its language's).
+    own_url = base + prefix + article_path(article) if prefix else page_url
+    hreflang = [(code, base + path) for code, path in hreflang_paths(article, editions, portal.settings,
+                                                                       portal.editions)]  # fmt: skip
+    logo = portal.logos().get(outlet.logo_url) if outlet and outlet.logo_url else None
+    # The JSON-LD names the canonical page, as rel=canonical and og:url do (the publisher's, by default).
+    jsonld = article_ld(article, base=base, site_name=portal.settings.site_name, outlet=outlet, outlet_logo=logo,
+                        section_name=section_name, pictures=pictures, page_url=canonical,
+                        zone=portal.editions[edition].timezone)  # fmt: skip
+    trail = [(portal.settings.site_name, f"{base}{prefix}/")]
+    if article.section and section_name:
+        trail.append((section_name, f"{base}{prefix}/section/{article.section}"))
+    keys = keys_of(article, related, editions)
+    keys.update(picture_keys([*urls, outlet.logo_url if outlet else None, outlet_logo_url(outlet) if outlet else None]))
+    if beside_article is not None:
+        keys.add(f"a:{beside_article.id}")
+    most_read = (
+        most_read_mark(article.section)
+        if stored
+        else portal.blocks.most_read_html(article.section, article_id, edition, prefix)
+    )
+    response = portal.render(
+        request,
+        "article.html",
+        article=article,
+        outlet=outlet,
+        pictures=pictures,
+        canonical=canonical,
+        robots=robots,
+        page_url=own_url,
+        jsonld=jsonld,
+        og_image=cover_image(article, pictures, base),
+        most_read_html=most_read,
+        outlets=outlet_map,
+        related=related,
+        editions=editions,
+        translated_from=original,
+        original_outlet=outlet_map.get(original.source_id or -1) if original else None,
+        original_href=edition_path(original, portal.editions) if original else None,
+        original=beside_article,
+        untranslated=untranslated,
+        translation_pending=untranslated
+        and translation_pending(
+            portal.store, portal.settings, article, edition, (outlet.slug, outlet.name) if outlet else ()
+        ),
+        translation_flags=portal.translation_flags(article_id) if article.translated_from else [],
+        alternates=portal.alternates(request, _edition_paths(portal, article, editions)),
+        hreflang=hreflang,
+        breadcrumbs=breadcrumb_list([*trail, (article.title, own_url)]),
+        comments=roots,
+        replies={c.id: [r for r in comments if r.parent_id == c.id] for c in roots},
+        comment_count=len(comments),
+        section_name=section_name,
+        story=story_found[0] if story_found else None,
+        disputes=portal.article_disputes(article),
+        posted=posted,
+        csrf_token=token,
+        fragment_marks=stored,
+    )
+    return response, keys
 
 
 def _edition_paths(portal: Portal, article: Article, editions: list[Article]) -> dict[str, str]:

@@ -44,6 +44,7 @@ from newsloom.store.users import UserStore
 from newsloom.text import slugify
 from newsloom.urls import strip_userinfo
 from newsloom.web import body, pictures
+from newsloom.web.article_blocks import ArticleBlocks, fragment_mark
 from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.i18n import Edition, primary_language
 from newsloom.web.sanitize import highlight_snippet
@@ -235,6 +236,7 @@ class Portal:
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
     _flag_reader: Callable[[int], list[Any]] | None = field(init=False, default=None)
     _kept_counts: dict[str, _KeptCounts] = field(default_factory=dict)
+    blocks: ArticleBlocks = field(init=False)  # article pages' stored parts
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -262,6 +264,7 @@ class Portal:
         self.editions = {code: Edition.load(code, self.settings.timezone, self.settings.sections) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
         self.templates = self._templates[codes[0]]
+        self.blocks = ArticleBlocks(self, CSRF_PLACEHOLDER, article_path)
 
     def _edition_templates(self, edition: Edition) -> Jinja2Templates:
         """One template environment per edition, its catalogue installed: a compiled template is then shared by
@@ -509,18 +512,47 @@ class Portal:
     @jinja2.pass_context
     def _fragment(self, context: Any, name: str) -> Markup:
         """A part every page repeats (the sections bar, the footer), rendered once per edition and link prefix
-        until the store changes: as template code on every page it cost a fifth of an article's first render."""
-        edition, prefix = context.get("edition"), context.get("prefix") or ""
+        until the store changes: as template code on every page it cost a fifth of an article's first render.
+        A page being stored (``web.article_blocks``) gets a mark instead, filled in when it is served."""
+        if context.get("fragment_marks"):
+            return fragment_mark(name)
+        return self.fragment_html(name, context.get("edition") or "", context.get("prefix") or "")
 
+    def fragment_html(self, name: str, edition: str, prefix: str) -> Markup:
         def build() -> Markup:
-            return Markup(context.environment.get_template(name).render(prefix=prefix))  # autoescaped already
+            template = self._templates[edition].env.get_template(name)
+            return Markup(template.render(prefix=prefix))  # autoescaped already
 
         return self.memo(("fragment", name, edition, prefix), build)
 
+    def most_read_in(self, section: str | None, edition: str, most: int = 5) -> list[Article]:
+        """The most read articles of a section (of the whole portal when the article has none) that the edition's
+        readers can read, one more than an article page's side column shows (its own article is left out there);
+        the section's newest fill in while too few are read. Shared until the store changes."""
+        untranslated = self.untranslated
+
+        def build() -> list[Article]:
+            read = self.store.visible_summaries(self.most_read(40))
+            read = self.queries.in_edition(read, edition, untranslated=untranslated)
+            found = [article for article in read if section is None or article.section == section][: most + 1]
+            if len(found) <= most:  # too few read yet: the section's newest fill the column
+                known = {a.id for a in found}
+                newest = self.store.latest_articles(
+                    most * 2, section=section, summaries=True, edition=edition, untranslated=untranslated
+                )
+                found += [a for a in newest if a.id not in known]
+            return found
+
+        return self.memo(("most-read-in", section, edition), build)
+
     def logos(self) -> dict[str, Media]:
         """Stored outlet logos by their URL (a handful, shared by every page until the store changes)."""
-        urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
-        return self.memo(("logos",), lambda: {u: m for u, m in self.media.lookup(urls).items() if m.ok})
+
+        def build() -> dict[str, Media]:  # the addresses too: working them out for every outlet was a page's 5%
+            urls = [url for o in self.outlet_directory().values() if (url := outlet_logo_url(o))]
+            return {u: m for u, m in self.media.lookup(urls).items() if m.ok}
+
+        return self.memo(("logos",), build)
 
     def _logo(self, outlet: Outlet | None, role: str = "logo") -> Markup:
         url = outlet_logo_url(outlet) if outlet is not None else None

@@ -1,0 +1,34 @@
+"""``newsloom prerender``: article pages' reader-independent parts stored ahead of their first render."""
+
+from __future__ import annotations
+
+import click
+
+from newsloom.cli.context import AppContext
+
+
+@click.command("prerender")
+@click.option(
+    "--all-editions",
+    is_flag=True,
+    help="Every edition's page, un-prefixed and under its prefix, not only the default edition's un-prefixed one.",
+)
+@click.option("--everything", is_flag=True, help="Render every page again, not only those missing or stale.")
+@click.option("--batch", default=200, show_default=True, help="Pages stored per transaction.")
+@click.pass_obj
+def precompute_command(app: AppContext, all_editions: bool, everything: bool, batch: int) -> None:
+    """Store article pages' reader-independent parts (body, JSON-LD, related lists, story box, comments).
+
+    A first render of a stored page is then one read of one row; a page whose parts are missing or stale (the
+    article or a neighbour changed since) is rendered live, as without this. Run it after an import and, on a
+    crawling portal, now and then (from cron): it renders only the pages missing or gone stale.
+    """
+    from newsloom.web.portal import Portal
+    from newsloom.web.prerender import precompute
+
+    settings = app.settings
+    portal = Portal(settings, app.store)
+    editions = settings.edition_list
+    variants = [(code, prefix) for code in editions for prefix in ("", f"/{code}")] if all_editions else None
+    stored = precompute(portal, variants=variants, batch=batch, only_stale=not everything)
+    click.echo(f"pages stored: {stored}")

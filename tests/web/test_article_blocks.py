@@ -1,0 +1,351 @@
+"""Article pages from their stored parts (``web.article_blocks``): the same bytes as the live render, stale as soon
+as anything they show changes (and not before), and few queries a page on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from newsloom.model import Comment, Media
+from newsloom.settings import Settings
+from newsloom.store import SQLStore, open_store, schema
+from newsloom.store.bulk import upsert_articles
+from newsloom.store.comments import CommentStore
+from newsloom.store.media import MediaStore
+from newsloom.store.stories import StoryStore
+from newsloom.web import create_app
+from newsloom.web.article_blocks import ArticleBlocks
+from newsloom.web.pages import article_page
+from newsloom.web.portal import CSRF_PLACEHOLDER, Portal, article_path
+from newsloom.web.prerender import precompute, request_for
+from tests.support.articles import make_article
+
+WORDS = ["storm", "election", "market", "vaccine", "league", "climate", "court", "budget"]
+SECTIONS = ["World", "Business", "Sport", "Technology", "Culture"]
+AUTHORS = ["Jane Roe", "John Doe", "Ann Lee", "Bao Tran", ""]
+VARIANTS = [("en", ""), ("en", "/en"), ("vi", ""), ("vi", "/vi")]
+
+
+def generate(store: SQLStore, count: int, seed: int = 5) -> list[int]:
+    """``count`` articles over a few sections, tags, authors and outlets, in English and Vietnamese, some in
+    stories, some translated, some with comments, some with stored pictures: what article pages are made of."""
+    rng = random.Random(seed)
+    articles = []
+    for n in range(count):
+        outlet = n % 6
+        article = make_article(
+            n,
+            title=f"Report {n} on the {rng.choice(WORDS)}",
+            section=rng.choice(SECTIONS),
+            tags=[rng.choice(WORDS).title(), f"Topic {n % 23}"],
+            authors=[name for name in [rng.choice(AUTHORS)] if name],
+            language=rng.choice(["en", "en", "vi"]),
+            site_name=f"Outlet {outlet}",
+        )
+        article.url = article.canonical_url = f"https://outlet{outlet}.example/{n}"
+        articles.append(article)
+    ids = [result.article_id for result in upsert_articles(store, articles)]
+    assert all(i is not None for i in ids)
+    stories = StoryStore(store.engine)
+    for start in range(0, count // 4, 9):  # a story of three reports in a few places
+        stories.create_story(f"Story {start}", [ids[start], ids[start + 3], ids[start + 7]], datetime.now(UTC))
+    for number in range(0, count // 5, 13):  # translations of Vietnamese originals
+        original = store.get_article(ids[number])
+        assert original is not None
+        if original.language == "vi":
+            store.upsert_article(replace(original, id=None, language="en", title=f"{original.title} (English)",
+                                         url=original.url + "?en", canonical_url=original.canonical_url + "?en",
+                                         translated_from=original.id, story_id=None))  # fmt: skip
+    comments = CommentStore(store.engine)
+    for article_id in ids[::17]:
+        comments.add(Comment(article_id, "Reader", f"A comment on {article_id}", status="published"))
+    MediaStore(store.engine).record(
+        Media("https://img.example.com/1.jpg", "ok", "d" * 64, "image/jpeg", 800, 600, (320, 640, 800))
+    )
+    return [i for i in ids if i is not None]
+
+
+def live(portal: Portal, article_id: int, edition: str, prefix: str) -> str | None:
+    """The reference: the page rendered from the store right now, as the route renders it (None where the route
+    sends an edition's reader elsewhere)."""
+    from newsloom.web.pages import _edition_redirect
+
+    article = portal.store.get_article(article_id)
+    assert article is not None
+    editions = portal.queries.editions(article)
+    if _edition_redirect(portal, article, editions, edition, prefix):
+        return None
+    request = request_for(portal, article_path(article), edition, prefix)
+    response, _ = article_page(portal, request, article, editions, CSRF_PLACEHOLDER)
+    return bytes(response.body).decode()
+
+
+def served(portal: Portal, article_id: int, edition: str = "en", prefix: str = "") -> str | None:
+    found = portal.blocks.page(article_id, edition, prefix)
+    return found[1] if found else None
+
+
+@pytest.fixture
+def portal(settings: Settings, store: SQLStore) -> Portal:
+    return Portal(settings, store)
+
+
+def test_stored_pages_are_the_live_pages_byte_for_byte(portal: Portal) -> None:
+    ids = generate(portal.store, 1200)
+    rng = random.Random(1000)
+    chosen = [(article_id, *rng.choice(VARIANTS)) for article_id in rng.sample(ids, 1000)]
+    by_variant: dict[tuple[str, str], list[int]] = {}
+    for article_id, edition, prefix in chosen:
+        by_variant.setdefault((edition, prefix), []).append(article_id)
+    for variant, wanted in by_variant.items():
+        precompute(portal, wanted, [variant])
+    compared = 0
+    for article_id, edition, prefix in chosen:
+        reference = live(portal, article_id, edition, prefix)
+        if reference is None:
+            assert served(portal, article_id, edition, prefix) is None
+            continue
+        assert served(portal, article_id, edition, prefix) == reference, (article_id, edition, prefix)
+        compared += 1
+    assert compared > 900
+    # The generated pages hold what the stored rows must get right: comments, translations, stories, pictures.
+    commented = ids[::17][:5]
+    precompute(portal, commented)
+    pages = [served(portal, i) or "" for i in commented]
+    assert all('class="comment"' in page for page in pages)
+    assert pages == [live(portal, i, "en", "") for i in commented]
+    translated = ids[: 1200 // 5 : 13]
+    precompute(portal, translated)
+    assert any('<p class="editions"' in (served(portal, i) or "") for i in translated)
+
+
+def test_the_served_response_is_the_live_response(
+    settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the whole application: the page cache's answer from a stored row is the route's live answer."""
+    ids = generate(store, 60)
+    app = create_app(settings, store)
+    portal = app.state.portal
+    monkeypatch.setattr(portal, "count_view", lambda article_id: None)  # "most read" stays as it is between the two
+    paths = []
+    for article_id in ids[:20]:
+        article = store.get_article(article_id)
+        assert article is not None
+        paths.append(article_path(article))
+    with TestClient(app, cookies={"newsloom_csrf": "a-reader"}) as client:
+        before = [client.get(path) for path in paths]
+        precompute(portal, ids[:20])
+        after = [client.get(path) for path in paths]
+    for old, new in zip(before, after, strict=True):
+        assert new.status_code == old.status_code == 200
+        assert new.content == old.content
+        assert new.headers["content-type"] == old.headers["content-type"]
+        assert new.headers["content-language"] == old.headers["content-language"]
+
+
+@pytest.fixture
+def neighbours(portal: Portal) -> tuple[Portal, dict[str, int]]:
+    """An article (``main``) with its neighbours: same tag, same section, same author, same story; and one that
+    shares nothing with it. Every page stored."""
+    store = portal.store
+    own = make_article(1, title="Main report", tags=["Storms"], section="World", authors=["Jane Roe"])
+    rows = {
+        "main": own,
+        "tag": make_article(2, tags=["Storms"], section="Sport", authors=["Ann Lee"]),
+        "section": make_article(3, tags=["Budget"], section="World", authors=["Ann Lee"]),
+        "author": make_article(4, tags=["Budget"], section="Sport", authors=["Jane Roe"]),
+        "story": make_article(5, tags=["Budget"], section="Sport", authors=["Ann Lee"]),
+        "apart": make_article(6, tags=["Budget"], section="Sport", authors=["Ann Lee"], site_name="Other"),
+    }
+    ids = {name: store.upsert_article(article).article_id for name, article in rows.items()}
+    StoryStore(store.engine).create_story("Storms", [ids["main"], ids["story"]], datetime.now(UTC))
+    precompute(portal, list(ids.values()))
+    assert all(served(portal, i) is not None for i in ids.values())
+    return portal, ids  # type: ignore[return-value]
+
+
+def _stale_then_fresh(portal: Portal, article_id: int, shows: str) -> None:
+    assert served(portal, article_id) is None  # stale: the route renders it live
+    assert shows in (live(portal, article_id, "en", "") or "")
+    precompute(portal, [article_id])
+    assert served(portal, article_id) == live(portal, article_id, "en", "")
+
+
+@pytest.mark.parametrize(
+    ("changes", "block"),
+    [
+        ({"tags": ["Storms"], "section": "Sport", "authors": ["Bao Tran"]}, "rel-tag"),
+        ({"tags": ["Budget"], "section": "World", "authors": ["Bao Tran"]}, "rel-category"),
+        ({"tags": ["Budget"], "section": "Sport", "authors": ["Jane Roe"]}, "rel-author"),
+    ],
+)
+def test_a_new_neighbour_makes_the_page_stale(
+    neighbours: tuple[Portal, dict[str, int]], changes: dict[str, object], block: str
+) -> None:
+    portal, ids = neighbours
+    portal.store.upsert_article(make_article(40, title="Brand new neighbour", **changes))
+    _stale_then_fresh(portal, ids["main"], "Brand new neighbour")
+    page = served(portal, ids["main"]) or ""
+    assert "Brand new neighbour" in page[page.index(f'id="{block}"') :]
+
+
+def test_joining_the_story_makes_the_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    portal, ids = neighbours
+    new = portal.store.upsert_article(make_article(41, title="Late report", tags=["X"], section="Sport", authors=[]))
+    assert new.article_id is not None
+    precompute(portal, [ids["main"]])
+    with portal.store.engine.begin() as conn:
+        story = conn.execute(sa.select(schema.articles.c.story_id).where(schema.articles.c.id == ids["main"]))
+        conn.execute(
+            schema.articles.update().where(schema.articles.c.id == new.article_id).values(story_id=story.scalar())
+        )
+    _stale_then_fresh(portal, ids["main"], "Late report")
+
+
+def test_editing_or_hiding_a_neighbour_makes_the_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    portal, ids = neighbours
+    with portal.store.engine.begin() as conn:
+        articles = schema.articles
+        conn.execute(articles.update().where(articles.c.id == ids["tag"]).values(title="Retitled neighbour"))
+    _stale_then_fresh(portal, ids["main"], "Retitled neighbour")
+    portal.store.set_hidden(ids["section"], True)
+    assert served(portal, ids["main"]) is None
+    assert "Article number 3" not in (live(portal, ids["main"], "en", "") or "")
+    assert served(portal, ids["section"]) is None  # a hidden article's own page is no longer served
+
+
+def test_a_translation_comment_or_picture_makes_the_page_stale(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    portal, ids = neighbours
+    original = portal.store.get_article(ids["main"])
+    assert original is not None
+    portal.store.upsert_article(replace(original, id=None, language="vi", title="Bản tin chính",
+                                        url="https://news.example.com/vi/1", canonical_url="https://news.example.com/vi/1",
+                                        translated_from=original.id, story_id=None))  # fmt: skip
+    _stale_then_fresh(portal, ids["main"], 'hreflang="vi"')
+    CommentStore(portal.store.engine).add(Comment(ids["main"], "Reader", "First!", status="published"))
+    _stale_then_fresh(portal, ids["main"], "First!")
+    MediaStore(portal.store.engine).record(
+        Media("https://img.example.com/1.jpg", "ok", "e" * 64, "image/jpeg", 800, 600, (320, 640, 800))
+    )
+    _stale_then_fresh(portal, ids["main"], "e" * 16)
+
+
+def test_an_unrelated_write_leaves_the_page_valid(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    portal, ids = neighbours
+    portal.store.upsert_article(make_article(50, tags=["Elsewhere"], section="Sport", authors=["Nobody Else"]))
+    with portal.store.engine.begin() as conn:  # a stage's bookkeeping on the article itself shows nowhere
+        conn.execute(
+            schema.articles.update()
+            .where(schema.articles.c.id == ids["main"])
+            .values(story_checked_at=datetime.now(UTC), enriched_at=datetime.now(UTC))
+        )
+    assert served(portal, ids["main"]) == live(portal, ids["main"], "en", "")
+
+
+def test_rows_made_with_other_settings_or_code_are_not_served(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    portal, ids = neighbours
+    other = Portal(portal.settings.model_copy(update={"site_name": "Another portal"}), portal.store)
+    assert other.blocks.fingerprint != portal.blocks.fingerprint
+    assert served(other, ids["main"]) is None
+    assert isinstance(portal.blocks, ArticleBlocks) and served(portal, ids["main"]) is not None
+
+
+# -- queries per route --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def counted(engine: sa.Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def keep(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+
+
+def _first_render_queries(settings: Settings, store: SQLStore, many: int) -> dict[str, int]:
+    """Queries of each route's first render (a store change first: no shared list or fragment is kept) over a
+    store of ``many`` articles (listings hold more items, related lists fuller). An article's page is counted once
+    what all pages share was made after the change (the header's sections, most read): its own cost."""
+    generate(store, many)
+    app = create_app(settings, store)
+    portal = app.state.portal
+    with store.engine.connect() as conn:
+        a = schema.articles
+        first, section = conn.execute(sa.select(a.c.id, a.c.section_slug).order_by(a.c.id).limit(1)).one()
+        second = conn.execute(sa.select(sa.func.max(a.c.id)).where(a.c.section_slug == section)).scalar()
+        story = conn.execute(sa.select(sa.func.min(schema.stories.c.id))).scalar()
+    article, other = store.get_article(first), store.get_article(second)
+    assert article is not None and other is not None
+    precompute(portal, [first, second])
+    routes = {
+        "article": article_path(article),
+        "home": "/",
+        "section": f"/section/{article.section}",
+        "tag": "/tag/topic-0",
+        "search": "/search?q=report",
+        "story": f"/story/{story}",
+    }
+    found = {}
+    with TestClient(app) as client:
+        client.get(routes["article"])  # templates compiled, first connections opened
+        for name, path in routes.items():
+            with store.engine.begin() as conn:  # a commit: nothing kept in memory is valid any more
+                conn.execute(schema.block_changes.insert().values(key="elsewhere"))
+            if name == "article":  # what every page (of a section) shares, header and most read, made after the change
+                client.get(article_path(other))
+            with counted(store.engine) as statements:
+                assert client.get(path).status_code == 200, path
+            found[name] = len(statements)
+            if name in SHOW:
+                print(name, *statements, sep="\n  ")
+    return found
+
+
+SHOW: set[str] = set()
+
+
+@pytest.fixture
+def stores(tmp_path: Path) -> Iterator[Callable[[str | None], tuple[Settings, SQLStore]]]:
+    opened: list[SQLStore] = []
+
+    def make(database_url: str | None) -> tuple[Settings, SQLStore]:
+        settings = Settings(data_dir=tmp_path / f"data{len(opened)}", database_url=database_url)
+        store = open_store(settings)
+        opened.append(store)
+        return settings, store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+def test_queries_per_route_on_sqlite_do_not_grow_with_the_page(
+    stores: Callable[[str | None], tuple[Settings, SQLStore]],
+) -> None:
+    few = _first_render_queries(*stores(None), 40)
+    more = _first_render_queries(*stores(None), 400)
+    assert few == more
+    assert few["article"] <= 2  # the stored row (the change counter is SQLite's data_version, no query)
+
+
+@pytest.mark.services
+def test_queries_per_route_on_postgres_do_not_grow_with_the_page(
+    stores: Callable[[str | None], tuple[Settings, SQLStore]], pg_database: Callable[[], str]
+) -> None:
+    few = _first_render_queries(*stores(pg_database()), 40)
+    more = _first_render_queries(*stores(pg_database()), 400)
+    assert few == more
+    assert few["article"] <= 3  # change counter and the stored row
