@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from newsloom.copy_signatures import BANDS, COPY_JACCARD, band_buckets, from_bytes, signature, similarity, to_bytes
 from newsloom.store import schema
 
+if TYPE_CHECKING:  # numpy only for the hint: its import is start-up of every process (newsloom/lazy.py)
+    import numpy as np
+
 BATCH = 500
-Presigned = Callable[[int, str], tuple[bool, np.ndarray | None]]
+Presigned: TypeAlias = "Callable[[int, str], tuple[bool, np.ndarray | None]]"
 MAX_PENDING = 50_000  # articles listed per pass; a store that was never indexed takes several passes
 MAX_BODY_CHARS = 200_000  # a 1 MB body is compared by its first 200,000 characters: a copy shares its start
 
