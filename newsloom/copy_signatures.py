@@ -17,10 +17,15 @@ from __future__ import annotations
 import hashlib
 import re
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from newsloom.lazy import LazyModule
 from newsloom.model import Article
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: the portal imports this module for its pages, which need numpy only for copies
+    np = LazyModule("numpy")
 
 SHINGLE = 5
 MIN_CONTAINMENT = 0.6

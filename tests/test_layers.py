@@ -37,6 +37,7 @@ BASE = frozenset(
         "errors",
         "identity",
         "known_outlets",
+        "lazy",
         "logs",
         "model",
         "outlets",

@@ -51,12 +51,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
-from scipy import sparse
+from typing import TYPE_CHECKING, TypeAlias
 
 from newsloom.enrich.story_signals import MIN_LINE_CHARS, REPEATED_LINE_PAGES, names_and_numbers
+from newsloom.lazy import LazyModule
 from newsloom.story_doc import BODY_CHARS, StoryDoc
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: most processes that import the pipeline never group a story (newsloom/lazy.py)
+    np = LazyModule("numpy")
+    sparse = LazyModule("scipy.sparse")
 
 THRESHOLD = 0.2  # tuned on the dev topics of ECB+ and PAC only (bench/stories_bench.py)
 SYLLABIC_THRESHOLD = 0.3  # tuned on the dev events of the Vietnamese stream only
@@ -124,7 +130,9 @@ def _unit_rows(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix
     return sparse.csr_matrix(normalize(matrix, norm="l2", copy=False))
 
 
-_Counts = tuple[np.ndarray, np.ndarray]  # a text's distinct tokens (as vocabulary numbers, first seen first), counts
+_Counts: TypeAlias = (
+    "tuple[np.ndarray, np.ndarray]"  # a text's distinct tokens (as vocabulary numbers, first seen first), counts
+)
 
 
 class _Vocabulary:
@@ -504,7 +512,7 @@ class _Clusters:
         return first - window <= published <= last + window
 
 
-_UNDATED = np.iinfo(np.int64).min
+_UNDATED = -(1 << 63)  # np.iinfo(np.int64).min, without importing numpy at start-up
 
 
 def group_into_stories(
@@ -801,7 +809,7 @@ def _story_masses(clusters: _Clusters, matrix: sparse.csr_matrix) -> None:
     clusters.mass_of_slot[slots] = np.maximum(masses, 1e-9)
 
 
-_Row = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]
+_Row: TypeAlias = "tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -92,6 +91,8 @@ def _parse(text: str, where: str | None) -> lxml_html.HtmlElement:
 def _main_text(
     tree: lxml_html.HtmlElement, url: str | None, where: str | None, fast: bool = True
 ) -> TreeElement | None:
+    import trafilatura  # here: its import (and numpy's, through its language finder) is start-up of every process
+
     try:
         document = trafilatura.bare_extraction(
             tree,

@@ -17,7 +17,6 @@ import logging
 
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +67,8 @@ def _from_bytes(text: str) -> lxml_html.HtmlElement | None:
 
 def load_html(text: str) -> lxml_html.HtmlElement | None:
     """The page's tree, or ``None`` where trafilatura's ``load_html`` would give ``None``."""
+    from trafilatura.utils import is_dubious_html, repair_faulty_html  # here: trafilatura's import costs start-up
+
     beginning = text[:50].lower()
     check_flag = is_dubious_html(beginning)
     text = repair_faulty_html(text, beginning)

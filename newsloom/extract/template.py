@@ -22,11 +22,21 @@ def block_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def page_keys(texts: Iterable[str]) -> frozenset[str]:
+    """The keys of one page's block texts that are long enough to count as template."""
+    return frozenset(key for text in texts if len(key := block_key(text)) >= MIN_KEY_CHARS)
+
+
 def repeated_keys(pages: Iterable[Iterable[str]], min_pages: int = MIN_PAGES) -> set[str]:
     """Keys of the block texts found on at least ``min_pages`` of the given pages (each page counted once)."""
+    return repeated_among((page_keys(texts) for texts in pages), min_pages)
+
+
+def repeated_among(pages: Iterable[frozenset[str]], min_pages: int = MIN_PAGES) -> set[str]:
+    """``repeated_keys`` of pages already reduced to their keys (``page_keys``)."""
     counts: Counter[str] = Counter()
-    for texts in pages:
-        counts.update({key for text in texts if len(key := block_key(text)) >= MIN_KEY_CHARS})
+    for keys in pages:
+        counts.update(keys)
     return {key for key, count in counts.items() if count >= min_pages}
 
 

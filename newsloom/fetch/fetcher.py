@@ -3,7 +3,8 @@
 One :class:`Fetcher` serves a whole crawl. For each URL it consults robots.txt (cached per origin, see
 ``politeness``), waits for a slot on the host (per-host concurrency and delay) and on the global limit
 (``crawl_concurrency``), sends a conditional GET when an ETag or Last-Modified is known (a 304 costs no body),
-retries timeouts, 5xx and 429 with exponential backoff and jitter (``Retry-After`` honoured), follows redirects up
+retries timeouts, resets, 5xx and 429 with exponential backoff and jitter (``Retry-After`` honoured; a host whose
+name does not resolve fails at once: a retry would get the same answer), follows redirects up
 to ``fetch_max_redirects`` recording the final URL, and caps the body after decompression (``max_page_bytes``).
 The SSRF guard is enforced when sockets are opened (``transport``), so every redirect hop is checked too.
 
@@ -29,7 +30,7 @@ from newsloom.fetch.guard import AddressGuard
 from newsloom.fetch.inflate import BoundedInflater
 from newsloom.fetch.politeness import HostPacer, Pacer, RobotsCache, RobotsEntry
 from newsloom.fetch.result import FetchResult
-from newsloom.fetch.transport import GuardRefused, guarded_transport
+from newsloom.fetch.transport import GuardRefused, UnknownHost, guarded_transport
 from newsloom.fetch.warc_writer import WarcWriter
 from newsloom.settings import Settings
 from newsloom.urls import join_url, parse_http_url
@@ -258,6 +259,9 @@ class Fetcher:
         except GuardRefused as error:
             self.stats["blocked"] += 1
             raise BlockedError(error.reason, url) from None
+        except UnknownHost as error:  # not retried: the resolver would give the same answer (transport.py)
+            self.stats["errors"] += 1
+            raise FetchError(error.reason, url) from None
         except httpx.TimeoutException as error:
             raise _Retry(f"timeout ({type(error).__name__})") from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as error:

@@ -18,9 +18,16 @@ from typing import Any
 import httpcore
 import httpx
 
-from newsloom.errors import BlockedError
+from newsloom.errors import BlockedError, FetchError
 from newsloom.fetch.guard import AddressGuard
 from newsloom.fetch.pooled import AsyncPooledTransport
+
+# getaddrinfo's answers that the name has no address: NXDOMAIN ("no such host") or a name with no A/AAAA records. A
+# retry asks the same resolver the same question seconds later and gets the same answer, so these fail at once;
+# EAI_AGAIN (the resolver did not answer, maybe for now) and every other failure stay retried connection errors.
+_NO_SUCH_HOST = frozenset(
+    code for code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)) if isinstance(code, int)
+)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -42,6 +49,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 # then waited minutes for answers that never come.
                 infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
             except socket.gaierror as error:
+                if error.errno in _NO_SUCH_HOST:
+                    # same "cannot resolve" start as below: the media stage reads it as a dead host
+                    raise UnknownHost(f"cannot resolve {host}: no such host ({error.strerror})", host) from error
                 raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from error
             except TimeoutError as error:
                 raise httpcore.ConnectTimeout(f"cannot resolve {host}: no answer in {timeout:g} s") from error
@@ -76,6 +86,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 class GuardRefused(BlockedError):
     """Raised inside the transport; the fetcher turns it into a plain ``BlockedError`` for its caller."""
+
+
+class UnknownHost(FetchError):
+    """The host's name does not resolve. Raised inside the transport (httpx passes exceptions of its own through
+    unmapped); the fetcher fails the URL with it at once, without the retries a timeout or a reset gets."""
 
 
 def guarded_transport(guard: AddressGuard, *, max_connections: int, http2: bool = True) -> AsyncPooledTransport:

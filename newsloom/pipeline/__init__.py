@@ -15,7 +15,9 @@ killed after storing is finished by the next one. Adding a stage is a change to 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +32,9 @@ from newsloom.enrich.stories import WINDOW, group_into_stories
 from newsloom.errors import NewsloomError, NotAnArticle
 from newsloom.extract import extract_article
 from newsloom.extract.overrides import SiteOverrides
-from newsloom.extract.template import drop_template_blocks, repeated_keys
+from newsloom.extract.template import drop_template_blocks, repeated_among
 from newsloom.model import Article, FetchedPage, LoadFailure
+from newsloom.pipeline.hints import Hints
 from newsloom.records import Record
 from newsloom.settings import Settings
 from newsloom.size_caps import limit_article
@@ -39,7 +42,7 @@ from newsloom.store.base import ArticleStore, UpsertOutcome
 from newsloom.store.copies import CopyStore
 from newsloom.store.sql import SQLStore
 from newsloom.store.stories import StoryChanges, StoryStore
-from newsloom.store.templates import outlet_pages
+from newsloom.store.templates import outlet_page_keys
 from newsloom.store.translations import TranslationStore
 from newsloom.urls import url_key
 
@@ -133,6 +136,7 @@ def process_page(
     enrich: EnrichStage = enrich_article,
     reraise: tuple[type[Exception], ...] = (),
     batch: BatchKeys | None = None,
+    html_gz: bytes | None = None,
 ) -> PageResult:
     """One page through extract → enrich → limits → store; whatever goes wrong becomes this page's result.
 
@@ -140,12 +144,12 @@ def process_page(
     logged with its traceback at debug level and reported as the page's failure, so the batch goes on.
     ``reraise`` names failures that are not the page's (a Celery worker passes "store unreachable", which it
     waits out and runs the page again). ``batch`` keeps the first of two pages that share one key (see
-    :class:`BatchKeys`).
+    :class:`BatchKeys`). ``html_gz``: the page's bytes already compressed (a crawl's worker did it).
     """
     if isinstance(page, LoadFailure):
         return PageResult(page.origin, Outcome.FAILED, page.reason)
     try:
-        return _store_page(page, store, extract, enrich, batch)
+        return _store_page(page, store, extract, enrich, batch, html_gz)
     except NotAnArticle as error:
         return PageResult(page.origin, Outcome.SKIPPED, error.reason)
     except NewsloomError as error:
@@ -162,7 +166,7 @@ def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
     engine = getattr(store, "engine", None)
     if engine is None:
         return article
-    return drop_template_blocks(article, repeated_keys(outlet_pages(engine, article)))
+    return drop_template_blocks(article, repeated_among(outlet_page_keys(engine, article)))
 
 
 class BatchKeys:
@@ -199,6 +203,7 @@ def _store_page(
     extract: ExtractStage,
     enrich: EnrichStage,
     batch: BatchKeys | None = None,
+    html_gz: bytes | None = None,
 ) -> PageResult:
     article = enrich(_without_outlet_template(extract(page), store))
     if not article.canonical_url:
@@ -212,7 +217,10 @@ def _store_page(
     cuts = tuple(limit_article(article))
     if cuts:
         log.info("article cut to limits", extra={"origin": page.origin, "cuts": list(cuts)})
-    result = store.upsert_article(article, raw_html=page.content, final_url=page.final_url)
+    if html_gz is not None:
+        result = store.upsert_article(article, final_url=page.final_url, html_gz=html_gz)
+    else:
+        result = store.upsert_article(article, raw_html=page.content, final_url=page.final_url)
     if result.outcome == UpsertOutcome.UNCHANGED:
         return PageResult(page.origin, Outcome.SKIPPED, "unchanged", result.article_id, cuts)
     outcome = Outcome.NEW if result.outcome == UpsertOutcome.NEW else Outcome.UPDATED
@@ -264,13 +272,15 @@ def process_pages(
     return report
 
 
-def update_stories(store: SQLStore, now: datetime | None = None) -> StoryChanges:
+def update_stories(store: SQLStore, now: datetime | None = None, hints: Hints | None = None) -> StoryChanges:
     """Group the articles that have no story yet with each other and with the stories around them in time.
 
     A batch stage, not a per-page one: a story is a relation between articles, so it is decided once a batch
-    is stored (end of an import, of a crawl round, or ``newsloom stories``).
+    is stored (end of an import, of a crawl round, or ``newsloom stories``). ``hints``: copy signatures the
+    crawl's extraction workers computed (``pipeline/hints.py``).
     """
-    CopyStore(store.engine).index_new()  # syndicated copies first: one pass over the same new articles
+    # syndicated copies first: one pass over the same new articles
+    CopyStore(store.engine).index_new(hints.signature if hints is not None else None)
     stories = StoryStore(store.engine)
     docs = TranslationStore(store.engine).with_translated_text(stories.pending_window(WINDOW))
     considered = [doc.id for doc in docs if doc.story is None and not doc.checked]
@@ -324,6 +334,7 @@ class Batch:
         self.run_sync: RunSync = run_sync or _inline
         self._translator: Translator | None = None
         self._running: asyncio.Lock | None = None
+        self.hints = Hints()  # what the crawl's extraction workers computed for these stages (``pipeline/hints.py``)
         self._portal: Any = None  # a ``web.portal.Portal``, made on the first pages stage
         self._pages_after: int | None = None  # the newest change the pages stage has seen
 
@@ -351,9 +362,11 @@ class Batch:
                 _tell(on_stage, "translation")
                 report.translation, report.translation_error = await self.run_sync(self._translate)
             _tell(on_stage, "stories")
-            report.stories = await self.run_sync(update_stories, self.store)
+            report.stories = await self.run_sync(update_stories, self.store, None, self.hints)
+            release_memory()
             _tell(on_stage, "enrichment")
             report.enrichment = await self.run_sync(self._enrich, on_progress)
+            release_memory()
             _tell(on_stage, "pages")
             report.pages = await self.run_sync(self._pages)
             return report
@@ -403,7 +416,20 @@ class Batch:
     def _enrich(self, on_progress: Callable[[int], None] | None) -> EnrichChanges:
         from newsloom.pipeline.enrichment import enrich_stored
 
-        return enrich_stored(self.store, self.settings, on_progress=on_progress)
+        return enrich_stored(self.store, self.settings, on_progress=on_progress, hints=self.hints)
+
+
+def release_memory() -> None:
+    """Hand the heap a batch stage freed back to the system (glibc keeps it otherwise), so the next stage's peak
+    starts from what is in use, not from the last stage's peak: a long-running crawler's size is its largest
+    stage, not the sum of them. Elsewhere than glibc, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # musl, or no libc by that name
+        return
 
 
 def _tell(on_stage: Callable[[str], None] | None, name: str) -> None:

@@ -21,6 +21,7 @@ from newsloom.enrich.sections.classifier import Labelled, ModelError, SectionCla
 from newsloom.enrich.sections.rules import map_label
 from newsloom.enrich.tags.merge import merge_tags
 from newsloom.enrich.tags.ner import Entity, recognizer_for
+from newsloom.pipeline.hints import Hints, entity_text
 from newsloom.section_scheme import alias_map, scheme_from_settings
 from newsloom.settings import Settings
 from newsloom.store.enrichment import Enriched, EnrichmentStore, PendingArticle
@@ -86,25 +87,40 @@ class SectionPlacer:
         return placed
 
 
-def _entities(articles: list[PendingArticle], enabled: bool) -> dict[int, list[Entity]]:
+def _entities(articles: list[PendingArticle], enabled: bool, hints: Hints | None = None) -> dict[int, list[Entity]]:
+    """Entities per article: the extraction worker's where it found them in the same text (``hints``), else the
+    recogniser's, over the rest of the batch at once (the model is loaded only for what is left)."""
     found: dict[int, list[Entity]] = {}
     if not enabled:
         return found
     by_language: dict[str, list[PendingArticle]] = defaultdict(list)
     for article in articles:
-        by_language[article.language or ""].append(article)
+        known = (
+            hints.entities(article.id, article.language, article.title, article.lead, article.body) if hints else None
+        )
+        if known is not None:
+            found[article.id] = known
+        else:
+            by_language[article.language or ""].append(article)
     for language, group in by_language.items():
         recognizer = recognizer_for(language)
         if recognizer is None:
             continue
-        texts = [f"{a.title}.\n{a.lead or ''}\n{a.body}" for a in group]
+        texts = [entity_text(a.title, a.lead, a.body) for a in group]
         for article, entities in zip(group, recognizer.entities(texts), strict=True):
             found[article.id] = entities
     return found
 
 
+def _tag_inputs(article: PendingArticle) -> tuple[str | None, str, str | None, str, list[str]]:
+    return article.language, article.title, article.lead, article.body, article.tags
+
+
 def enrich_stored(
-    store: SQLStore, settings: Settings, on_progress: Callable[[int], None] | None = None
+    store: SQLStore,
+    settings: Settings,
+    on_progress: Callable[[int], None] | None = None,
+    hints: Hints | None = None,
 ) -> EnrichChanges:
     enrichments = EnrichmentStore(store.engine)
     changes = EnrichChanges()
@@ -115,11 +131,19 @@ def enrich_stored(
     after = 0
     while batch := enrichments.pending(BATCH, after):
         after = batch[-1].id
-        entities = _entities(batch, settings.entity_tags)
+        merged = {
+            article.id: known
+            for article in batch
+            if hints is not None
+            and (known := hints.tags(article.id, settings.entity_tags, *_tag_inputs(article))) is not None
+        }
+        entities = _entities([a for a in batch if a.id not in merged], settings.entity_tags, hints)
         placements = placer.place(batch)
         results = []
         for article in batch:
-            tags, kinds = merge_tags(article.tags, entities.get(article.id, []), article.title, article.lead)
+            tags, kinds = merged.get(article.id) or merge_tags(
+                article.tags, entities.get(article.id, []), article.title, article.lead
+            )
             changes.entity_tags += sum(1 for kind in kinds.values() if kind != "topic")
             name, confidence = placements.get(article.id, (None, None))
             results.append(Enriched(article.id, tags, kinds, name, confidence))

@@ -77,14 +77,16 @@ class Crawler:
         self.sources = SourceStore(store.engine)
         self.warc = WarcWriter(settings.warc_dir, settings.warc_max_bytes) if settings.warc_dir else None
         self.fetcher = fetcher or Fetcher(settings, warc=self.warc)
+        self.batch = Batch(store, settings, fetcher=self.fetcher, run_sync=self._db)
         self.pipeline = PagePipeline(
             store,
             settings.crawl_workers,
             deadline=settings.extract_deadline,
             canonical_aliases=parse_aliases(settings.canonical_aliases),
+            hints=self.batch.hints,
+            entity_tags=settings.entity_tags,
         )
         self.on_progress = on_progress
-        self.batch = Batch(store, settings, fetcher=self.fetcher, run_sync=self._db)
         self._batch_due: asyncio.Event | None = None  # set by each poll of ``run_forever``
         self.claimed: set[str] = set()  # URLs being fetched now, so two feeds listing one URL fetch it once
         self.release_claims = False  # forever: forget a URL once recorded, or the set grows without end

@@ -4,6 +4,10 @@ With ``crawl_workers`` > 0 a process pool runs extract → enrich (true parallel
 fetcher) and the parent stores the result; with 0 the whole pipeline runs in one thread. Store writes happen on a
 single writer thread either way: SQLite takes one writer at a time, and serial writes keep transactions short.
 
+The workers do the CPU work so the parent is left with I/O and writes: besides extraction they compress the page
+for ``article_html`` and compute what the batch stages would compute per article (its entities and copy
+signature: ``pipeline/hints.py``), handed to the batch stages by article id once it is stored.
+
 Two guarantees about the worker processes:
 
 - **A deadline per page** (``extract_deadline``): a worker arms a timer before each page and gives up on it when
@@ -29,14 +33,17 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from types import FrameType
 
 from newsloom.enrich import enrich_article
 from newsloom.errors import ExtractError, NewsloomError, NotAnArticle
 from newsloom.model import Article, FetchedPage
-from newsloom.pipeline import PageResult, extract_stage, process_page
+from newsloom.pipeline import Outcome, PageResult, extract_stage, process_page
+from newsloom.pipeline.hints import ArticleHints, Hints, compute_hints
 from newsloom.store.base import ArticleStore
+from newsloom.store.sql import compress_html
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +122,36 @@ def _warm_up() -> None:
         enrich_article(extract_stage(page))
 
 
-def extract_and_enrich(
-    page: FetchedPage, deadline: float = 0.0, canonical_aliases: Sequence[frozenset[str]] = ()
-) -> Article | tuple[str, str]:
-    """Run in a worker process: the article, or ``("skipped"|"failed", reason)`` (exceptions pickle poorly).
+@dataclass(slots=True)
+class Extracted:
+    """A worker's answer for one page: the article, the page compressed for the store, the batch stages' hints."""
 
-    Any exception becomes a failure with a reason here, in the worker: one page must not break the pool.
+    article: Article
+    html_gz: bytes | None = None
+    hints: ArticleHints | None = None
+
+
+def extract_and_enrich(
+    page: FetchedPage,
+    deadline: float = 0.0,
+    canonical_aliases: Sequence[frozenset[str]] = (),
+    *,
+    entity_tags: bool = False,
+) -> Extracted | tuple[str, str]:
+    """Run in a worker process: the article (with the page compressed and the batch stages' hints), or
+    ``("skipped"|"failed", reason)`` (exceptions pickle poorly).
+
+    Any exception becomes a failure with a reason here, in the worker: one page must not break the pool. The
+    deadline covers extraction; the hints are computed after it (a failure there only leaves them to the batch).
     """
     try:
         if deadline > 0:
             _start_deadline(deadline)
         try:
-            return enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
+            article = enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
         finally:
             _stop_deadline()  # a page done in time must not be interrupted afterwards
+        return Extracted(article, compress_html(page.content), compute_hints(article, entity_tags))
     except PageDeadline:
         _stop_deadline()  # the alarm can land inside the ``finally`` above, before it disarmed, and re-arm itself
         return ("failed", f"extraction took longer than {deadline:g} s (extract_deadline)")
@@ -159,24 +182,34 @@ class PagePipeline:
         *,
         deadline: float = 0.0,
         canonical_aliases: Sequence[frozenset[str]] = (),
+        hints: Hints | None = None,
+        entity_tags: bool = False,
     ) -> None:
         self.store = store
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsloom-store")
         self.extractors: Executor | None = None
         self.aliases = tuple(canonical_aliases)
-        self.extract = partial(extract_and_enrich, deadline=deadline, canonical_aliases=self.aliases)
+        self.hints = hints  # where the workers' hints are filed for the batch stages (``Batch.hints``)
+        self.extract = partial(
+            extract_and_enrich, deadline=deadline, canonical_aliases=self.aliases, entity_tags=entity_tags
+        )
         self.workers = workers
         if workers > 0:
             self.extractors = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent runs threads and an event loop that a forked child must not inherit.
-        return ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_exit_with_parent,
             initargs=(os.getpid(),),
         )
+        # Start every worker now (a pool starts them one per task): their imports and warm-up (seconds each) then
+        # overlap the polling of the feeds instead of holding back the first pages.
+        for _ in range(self.workers):
+            pool.submit(int)
+        return pool
 
     async def process(self, page: FetchedPage) -> PageResult:
         loop = asyncio.get_running_loop()
@@ -196,14 +229,25 @@ class PagePipeline:
                 pool.shutdown(wait=False, cancel_futures=True)
 
         def already(_: FetchedPage) -> Article:
-            if isinstance(extracted, Article):
-                return extracted
+            if isinstance(extracted, Extracted):
+                return extracted.article
             outcome, reason = extracted
             raise (NotAnArticle if outcome == "skipped" else ExtractError)(reason)
 
-        return await loop.run_in_executor(
-            self.writer, lambda: process_page(page, self.store, extract=already, enrich=_identity)
-        )
+        def store() -> PageResult:
+            html_gz = extracted.html_gz if isinstance(extracted, Extracted) else None
+            result = process_page(page, self.store, extract=already, enrich=_identity, html_gz=html_gz)
+            if (
+                self.hints is not None
+                and isinstance(extracted, Extracted)
+                and extracted.hints is not None
+                and result.article_id is not None
+                and result.outcome in (Outcome.NEW, Outcome.UPDATED)
+            ):
+                self.hints.add(result.article_id, extracted.hints, new=result.outcome == Outcome.NEW)
+            return result
+
+        return await loop.run_in_executor(self.writer, store)
 
     def close(self) -> None:
         if self.extractors is not None:

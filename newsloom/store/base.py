@@ -55,9 +55,15 @@ class SearchHit:
 
 class ArticleStore(Protocol):
     def upsert_article(
-        self, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+        self,
+        article: Article,
+        raw_html: bytes | None = None,
+        final_url: str | None = None,
+        *,
+        html_gz: bytes | None = None,
     ) -> UpsertResult:
-        """Insert or update by canonical URL, atomically, keeping ``raw_html`` compressed for reprocessing."""
+        """Insert or update by canonical URL, atomically, keeping ``raw_html`` compressed for reprocessing
+        (``html_gz``: already compressed, by ``sql.compress_html``)."""
         ...
 
     def get_article(self, article_id: int, *, include_hidden: bool = False) -> Article | None: ...

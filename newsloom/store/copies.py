@@ -7,8 +7,10 @@ earlier than its group's original (a page dated before it, imported later) becom
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -16,7 +18,11 @@ from sqlalchemy.engine import Engine
 from newsloom.copy_signatures import BANDS, COPY_JACCARD, band_buckets, from_bytes, signature, similarity, to_bytes
 from newsloom.store import schema
 
+if TYPE_CHECKING:  # numpy only for the hint: its import is start-up of every process (newsloom/lazy.py)
+    import numpy as np
+
 BATCH = 500
+Presigned: TypeAlias = "Callable[[int, str], tuple[bool, np.ndarray | None]]"
 MAX_PENDING = 50_000  # articles listed per pass; a store that was never indexed takes several passes
 MAX_BODY_CHARS = 200_000  # a 1 MB body is compared by its first 200,000 characters: a copy shares its start
 
@@ -37,8 +43,11 @@ class CopyStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def index_new(self) -> int:
-        """Sign and index every article not indexed yet, oldest first; returns how many were found to be copies."""
+    def index_new(self, presigned: Presigned | None = None) -> int:
+        """Sign and index every article not indexed yet, oldest first; returns how many were found to be copies.
+
+        ``presigned(article_id, body)`` gives a signature computed elsewhere (a crawl's extraction worker:
+        ``pipeline/hints.py``) as ``(True, values)``, or ``(False, None)`` to have it computed here."""
         a = schema.articles
         first_seen = sa.func.coalesce(a.c.published_at, a.c.listed_at)
         found = 0
@@ -53,7 +62,7 @@ class CopyStore:
                     ).all()
                 with self.engine.begin() as conn:
                     for row in rows:
-                        found += self._index_one(conn, row.id, row.body or "", row[2])
+                        found += self._index_one(conn, row.id, row.body or "", row[2], presigned)
         return found
 
     def _unindexed(self) -> list[int]:
@@ -80,9 +89,13 @@ class CopyStore:
                 ).scalars()
             )
 
-    def _index_one(self, conn: sa.Connection, article_id: int, body: str, when: datetime) -> int:
+    def _index_one(
+        self, conn: sa.Connection, article_id: int, body: str, when: datetime, presigned: Presigned | None = None
+    ) -> int:
         bands = schema.copy_bands
-        values = signature(body)
+        known, values = presigned(article_id, body) if presigned is not None else (False, None)
+        if not known:
+            values = signature(body)
         if values is None:
             conn.execute(_INSERT_COPY, {"article_id": article_id, "signature": None, "original_id": None})
             return 0

@@ -319,17 +319,23 @@ class SourceStore:
             "source_id": source_id,
         }
         with self.engine.begin() as conn:
-            updated = conn.execute(
-                table.update().where(table.c.url == canonical).values(attempts=table.c.attempts + 1, **values)
-            )
+            updated = conn.execute(_RECORD_URL, {"url_": canonical, **values})
             if updated.rowcount == 0:
-                conn.execute(table.insert().values(url=canonical, first_seen_at=now, attempts=1, **values))
+                conn.execute(table.insert(), {"url": canonical, "first_seen_at": now, "attempts": 1, **values})
 
     def url_counts(self) -> dict[str, int]:
         table = schema.crawl_urls
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(table.c.status, sa.func.count()).group_by(table.c.status)).all()
         return {str(status): int(count) for status, count in rows}
+
+
+# Built once (every fetched page records its URL): the values are parameters, the statement is compiled once.
+_RECORD_URL = (
+    schema.crawl_urls.update()
+    .where(schema.crawl_urls.c.url == sa.bindparam("url_"))
+    .values(attempts=schema.crawl_urls.c.attempts + 1)
+)
 
 
 def _source_from_row(row: sa.Row[Any]) -> Source:

@@ -39,10 +39,29 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+HTML_GZ_LEVEL = 6
+
+
+def compress_html(raw_html: bytes) -> bytes:
+    """A fetched page as ``article_html`` keeps it. A crawl's extraction workers call it, so the writer need not."""
+    return gzip.compress(raw_html, HTML_GZ_LEVEL)
+
+
 def content_hash(article: Article) -> str:
     """Hash of everything extraction produced: equal hashes mean re-importing changes nothing."""
     payload = json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# Built once: storing a page ran these for every page, and building a statement cost more than running it.
+_EXISTING = sa.select(
+    schema.articles.c.id,
+    schema.articles.c.content_hash,
+    schema.articles.c.listed_at,
+    schema.articles.c.published_at,
+    schema.articles.c.section_rule,
+).where(schema.articles.c.canonical_url == sa.bindparam("canonical"))
+_UPDATE_HTML = schema.article_html.update().where(schema.article_html.c.article_id == sa.bindparam("id_"))
 
 
 class SQLStore:
@@ -73,28 +92,36 @@ class SQLStore:
     # -- writes ------------------------------------------------------------------------------------------------
 
     def upsert_article(
-        self, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+        self,
+        article: Article,
+        raw_html: bytes | None = None,
+        final_url: str | None = None,
+        *,
+        html_gz: bytes | None = None,
     ) -> UpsertResult:
         with self.engine.begin() as conn:
-            return self.upsert_in(conn, article, raw_html, final_url)
+            return self.upsert_in(conn, article, raw_html, final_url, html_gz=html_gz)
 
     def upsert_in(
-        self, conn: sa.Connection, article: Article, raw_html: bytes | None = None, final_url: str | None = None
+        self,
+        conn: sa.Connection,
+        article: Article,
+        raw_html: bytes | None = None,
+        final_url: str | None = None,
+        *,
+        html_gz: bytes | None = None,
     ) -> UpsertResult:
-        """``upsert_article`` inside the caller's transaction."""
+        """``upsert_article`` inside the caller's transaction. ``html_gz``: the page already compressed (a crawl's
+        extraction worker does it, off the writer), stored in place of ``raw_html``."""
         canonical = canonicalize_url(article.canonical_url or article.url)
         article.canonical_url = canonical
         digest = content_hash(article)
         now = utcnow()
         table = schema.articles
-        existing = conn.execute(
-            sa.select(
-                table.c.id, table.c.content_hash, table.c.listed_at, table.c.published_at, table.c.section_rule
-            ).where(table.c.canonical_url == canonical)
-        ).first()
+        existing = conn.execute(_EXISTING, {"canonical": canonical}).first()
         if existing is not None and existing.content_hash == digest:
-            if raw_html is not None:
-                self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now)
+            if raw_html is not None or html_gz is not None:
+                self._save_html(conn, existing.id, raw_html, final_url, article.fetched_at or now, html_gz)
             article.id = existing.id
             return UpsertResult(UpsertOutcome.UNCHANGED, existing.id)
         listed_by = article.source_id  # the source whose feed (or import) brought the page
@@ -106,7 +133,7 @@ class SQLStore:
             values["listed_at"] = existing.listed_at  # first seen stays first seen
         if existing is None:
             values["created_at"] = now
-            article_id = schema.inserted_id(conn.execute(table.insert().values(**values)))
+            article_id = schema.inserted_id(conn.execute(table.insert(), values))  # one compiled statement
             outcome = UpsertOutcome.NEW
             if source_id is not None:  # extraction health counts each article once, when it is new
                 record_extraction(conn, source_id, article, article.fetched_at or now)
@@ -129,8 +156,9 @@ class SQLStore:
             conn.execute(table.update().where(table.c.id == article_id).values(**values))
             outcome = UpsertOutcome.UPDATED
         self._replace_links(conn, article_id, article, values["listed_at"])
-        if raw_html is not None:
-            self._save_html(conn, article_id, raw_html, final_url, article.fetched_at or now)
+        if raw_html is not None or html_gz is not None:
+            when = article.fetched_at or now
+            self._save_html(conn, article_id, raw_html, final_url, when, html_gz, new=existing is None)
         self.search_index.index(conn, article_id, article.title, article.lead or "", article.body, article.language)
         article.id = article_id
         article.source_id = source_id
@@ -269,15 +297,23 @@ class SQLStore:
         self,
         conn: sa.Connection,
         article_id: int,
-        raw_html: bytes,
+        raw_html: bytes | None,
         final_url: str | None,
         fetched_at: datetime,
+        html_gz: bytes | None = None,
+        *,
+        new: bool = False,
     ) -> None:
+        """Keep the page of ``article_id`` (``new``: the article was just inserted, so it has none yet)."""
         table = schema.article_html
-        values = {"html_gz": gzip.compress(raw_html, 6), "final_url": final_url, "fetched_at": fetched_at}
-        updated = conn.execute(table.update().where(table.c.article_id == article_id).values(**values))
-        if updated.rowcount == 0:
-            conn.execute(table.insert().values(article_id=article_id, **values))
+        if html_gz is None:
+            html_gz = compress_html(raw_html or b"")
+        values = {"html_gz": html_gz, "final_url": final_url, "fetched_at": fetched_at}
+        if not new:
+            updated = conn.execute(_UPDATE_HTML, {"id_": article_id, **values})
+            if updated.rowcount:
+                return
+        conn.execute(table.insert(), {"article_id": article_id, **values})
 
     def set_hidden(self, article_id: int, hidden: bool) -> None:
         """Hides an article from readers (or shows it again), its story's title included."""

@@ -75,6 +75,7 @@ def test_import_reports_the_batch_stages_while_they_run(tmp_path: Path) -> None:
     # here it has nothing slow to report.
 
 
+@pytest.mark.slow
 def test_translate_reports_while_it_retries(tmp_path: Path) -> None:
     page = tmp_path / "vi.html"
     page.write_text(vietnamese_page(), encoding="utf-8")

@@ -86,6 +86,7 @@ def test_import_survives_a_down_server_and_translate_retries(tmp_path: Path) -> 
     assert editions(data)[0][0] == answer_for(VI_TITLE)
 
 
+@pytest.mark.slow
 def test_import_and_translate_end_despite_a_dripping_server(tmp_path: Path) -> None:
     """A translation server sending a byte every quarter second (well within each read's timeout): each request
     ends at ``translate_timeout``, so ``import`` stores the page and ends, and ``translate`` says what failed and

@@ -234,6 +234,32 @@ def test_spacy_matrix_products_through_numpy_give_the_same_entities() -> None:
     pytest.skip("no spaCy English model installed (requirements-models.txt)")
 
 
+def test_the_shared_tok2vec_nothing_listens_to_is_dropped_and_the_entities_stay() -> None:
+    import spacy
+
+    from newsloom.enrich.tags.ner import SPACY_MODELS, SPACY_UNUSED, SpacyRecognizer, _drop_unheard_tok2vec
+
+    texts = [
+        "Kremlin spokesman Dmitry Peskov denied a Wall Street Journal report on Tuesday in Moscow.",
+        "Apple and Microsoft shares rose in New York after Tim Cook spoke in London.",
+        "Evans Chebet of Kenya won the Boston Marathon ahead of Gabriel Geay, Mayor Michelle Wu said.",
+    ]
+    for name in SPACY_MODELS:
+        try:
+            kept = spacy.load(name, exclude=SPACY_UNUSED)
+            dropped = spacy.load(name, exclude=SPACY_UNUSED)
+        except OSError:
+            continue
+        _drop_unheard_tok2vec(dropped)
+        assert kept.pipe_names == ["tok2vec", "ner"] and dropped.pipe_names == ["ner"]
+        assert SpacyRecognizer(dropped).entities(texts) == SpacyRecognizer(kept).entities(texts)
+        listened = spacy.load(name, exclude=["lemmatizer", "attribute_ruler", "senter"])  # the tagger listens
+        _drop_unheard_tok2vec(listened)
+        assert "tok2vec" in listened.pipe_names
+        return
+    pytest.skip("no spaCy English model installed (requirements-models.txt)")
+
+
 @pytest.mark.corpus
 def test_real_vietnamese_reports_name_the_us_and_trump_once() -> None:
     """Real text (the Vietnamese stream) through the real model: "Mỹ", "Hoa Kỳ", "Tổng thống Trump", "Donald

@@ -51,3 +51,34 @@ def test_the_pipeline_learns_the_outlet_template_from_stored_pages(store: SQLSto
         bodies.append(stored.body)
     assert [BOX in body for body in bodies] == [True, True, False, False]
     assert all(f"Report {number}, part 4" in body for number, body in enumerate(bodies))
+
+
+def test_the_outlets_page_keys_are_read_again_only_when_a_page_changes(store: SQLStore) -> None:
+    """``outlet_page_keys`` keeps each stored page's keys by its content hash: the same pages, the same keys as
+    reading every page again (``outlet_pages``), and a changed page is read anew."""
+    from newsloom.extract.template import page_keys, repeated_among
+    from newsloom.store.templates import outlet_page_keys, outlet_pages
+
+    def stored(number: int, extra: str = "") -> Article:
+        texts = [f"Report {number} of the harbour, long enough to count.", BOX, *([extra] if extra else [])]
+        url = f"https://gazette.example/{number}"
+        page = Article(
+            url=url, canonical_url=url, title=f"Report {number}", blocks=[Block(BlockKind.PARAGRAPH, t) for t in texts]
+        )
+        store.upsert_article(page)
+        return page
+
+    for number in range(4):
+        stored(number)
+    new = stored(9)
+
+    def both() -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+        return outlet_page_keys(store.engine, new), [page_keys(texts) for texts in outlet_pages(store.engine, new)]
+
+    cached, read = both()
+    assert cached == read and len(read) == 4
+    assert repeated_among(cached) == {" ".join(BOX.split()).casefold()}
+    stored(2, extra="A correction the paper added to its second report, at some length.")
+    cached, read = both()
+    assert cached == read
+    assert any("correction" in key for keys in cached for key in keys)

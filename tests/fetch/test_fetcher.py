@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 import time
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -303,3 +305,49 @@ def test_utf8_page_mislabelled_as_latin1_comes_out_right(fast_settings: Settings
     assert result.content_type == "text/html; charset=iso-8859-1"
     article = extract_article(result.content, url=result.final_url, content_type=result.content_type)
     assert article.title == title
+
+
+def _fetch_with_resolver(settings: Settings, url: str, resolve: Any) -> tuple[BaseException, Fetcher]:
+    """Fetch ``url`` with the event loop's ``getaddrinfo`` replaced (DNS is outside the machine: the one part mocked);
+    returns the error the fetch raised and the fetcher."""
+
+    async def run() -> tuple[BaseException, Fetcher]:
+        asyncio.get_running_loop().getaddrinfo = resolve  # type: ignore[method-assign]
+        async with Fetcher(settings) as fetcher:
+            try:
+                await fetcher.fetch(url, obey_robots=False)
+            except FetchError as error:
+                return error, fetcher
+        raise AssertionError(f"{url} was fetched")
+
+    return asyncio.run(run())
+
+
+def test_a_host_that_does_not_exist_fails_at_once_without_retries(tmp_path: Path) -> None:
+    lookups: list[str] = []
+
+    async def nxdomain(host: str, *args: object, **kwargs: object) -> list[object]:
+        lookups.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    settings = crawl_settings(tmp_path, fetch_backoff_seconds=5.0)  # a retry would cost seconds
+    started = time.monotonic()
+    error, fetcher = _fetch_with_resolver(settings, "https://no-such-host.example/news/1", nxdomain)
+    assert time.monotonic() - started < 4
+    assert lookups == ["no-such-host.example"]
+    assert "cannot resolve no-such-host.example: no such host" in str(error)
+    assert "https://no-such-host.example/news/1" in str(error) and "attempts" not in str(error)
+    assert fetcher.stats["retries"] == 0 and fetcher.stats["errors"] == 1
+
+
+def test_a_resolver_that_fails_for_now_is_retried(fast_settings: Settings) -> None:
+    """EAI_AGAIN (no answer from the resolver) may pass: it keeps the retries a timeout gets."""
+    lookups: list[str] = []
+
+    async def busy(host: str, *args: object, **kwargs: object) -> list[object]:
+        lookups.append(host)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    error, fetcher = _fetch_with_resolver(fast_settings, "https://busy-resolver.example/news/1", busy)
+    assert "cannot resolve busy-resolver.example" in str(error) and "attempts" in str(error)
+    assert len(lookups) == fast_settings.fetch_retries + 1 and fetcher.stats["retries"] == fast_settings.fetch_retries

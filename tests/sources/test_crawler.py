@@ -234,6 +234,7 @@ def test_sitemap_index_news_sitemap_json_feed_and_section_page(tmp_path: Path) -
     store.close()
 
 
+@pytest.mark.slow
 def test_crawling_forever_logs_a_failing_feed_once_and_its_recovery_once(tmp_path: Path) -> None:
     """A feed down for several polls is one warning, a new reason another, its return one more: never a line per
     poll, never a traceback."""

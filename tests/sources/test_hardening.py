@@ -208,6 +208,7 @@ class DripServer:
         self.sock.close()
 
 
+@pytest.mark.slow
 def test_f5_a_dripping_feed_meets_its_deadline_and_holds_nobody_back(tmp_path: Path) -> None:
     settings = crawl_settings(tmp_path, fetch_read_timeout=5.0, fetch_deadline=2.5, fetch_retries=0)
     store = open_store(settings)
@@ -232,6 +233,7 @@ def test_f5_a_dripping_feed_meets_its_deadline_and_holds_nobody_back(tmp_path: P
     store.close()
 
 
+@pytest.mark.slow
 def test_f5_forever_a_slow_feed_does_not_delay_the_others_polls(tmp_path: Path) -> None:
     # Entity tags and pictures off: their model loading and fetches are the batch's time, not a feed's, and on a
     # loaded two-core machine they alone could fill the window this test counts polls in.

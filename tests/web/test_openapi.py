@@ -12,6 +12,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 
+@pytest.mark.slow
 def test_api_conforms_to_its_schema(site: Site) -> None:
     schema = schemathesis.openapi.from_url(f"{site.url}/api/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]

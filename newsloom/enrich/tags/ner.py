@@ -331,6 +331,7 @@ def _spacy_english() -> EntityRecognizer | None:
                 nlp = spacy.load(name, exclude=SPACY_UNUSED)
         except (OSError, ImportError):
             continue
+        _drop_unheard_tok2vec(nlp)
         return SpacyRecognizer(nlp)
     log.warning(
         "English entity tags off: no spaCy English model installed (%s); publisher tags only. "
@@ -338,6 +339,18 @@ def _spacy_english() -> EntityRecognizer | None:
         " or ".join(SPACY_MODELS),
     )
     return None
+
+
+def _drop_unheard_tok2vec(nlp: object) -> None:
+    """Remove the shared ``tok2vec`` component when nothing left in the pipeline listens to it: in the small
+    English pipeline the NER embeds tokens with its own layer, and the shared one fed only the tagger and parser
+    excluded above. It cost a sixth of the entity stage for nothing; the entities are the same
+    (``tests/enrich/test_tags.py``). A pipeline whose NER listens to it keeps it."""
+    if "tok2vec" not in nlp.pipe_names:  # type: ignore[attr-defined]
+        return
+    listening = getattr(nlp.get_pipe("tok2vec"), "listening_components", None)  # type: ignore[attr-defined]
+    if listening is not None and not listening:
+        nlp.remove_pipe("tok2vec")  # type: ignore[attr-defined]
 
 
 def model_status() -> dict[str, str]:
