@@ -10,8 +10,12 @@ import click
 from newsloom.cli.context import AppContext, Ticker, err_console
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from newsloom.pipeline import StageReport
     from newsloom.pipeline.enrichment import EnrichChanges
+    from newsloom.settings import Settings
+    from newsloom.store.sql import SQLStore
 
 STAGE_LABELS = {
     "media": "fetching images",
@@ -22,9 +26,25 @@ STAGE_LABELS = {
 }
 
 
+def page_stage(store: SQLStore, settings: Settings) -> Callable[[], int]:
+    """The batches' pages stage (``web.prerender.PageStage``): the web layer, loaded when a batch first runs."""
+    from newsloom.web.prerender import PageStage
+
+    return PageStage(store, settings)
+
+
+def with_page_stage() -> None:
+    """Batches this command runs (import, crawl rounds, queue tasks) end by storing their articles' pages."""
+    from newsloom.pipeline import store_pages_with
+
+    store_pages_with(page_stage)
+
+
 def run_batch_stages(app: AppContext) -> StageReport:
     """Media, translation, stories, enrichment, pages; a status line on a terminal, a summary line per stage."""
     from newsloom.pipeline import run_batch
+
+    with_page_stage()
 
     with Ticker("after store") as tick:  # a spinner on a terminal, a line every 10 s otherwise
         stages = run_batch(app.store, app.settings, on_stage=lambda name: tick.update(STAGE_LABELS[name]))

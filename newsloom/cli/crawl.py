@@ -71,8 +71,10 @@ def crawl_command(app: AppContext, once: bool, source_name: str | None, allow_fa
     With --once the exit status is 1 when any feed or page failed (each is listed with its reason).
     """
 
+    from newsloom.cli.batch import with_page_stage
     from newsloom.sources.crawler import Crawler
 
+    with_page_stage()
     store = app.store
 
     latest: list[CrawlReport] = []
@@ -132,9 +134,11 @@ def run_command(app: AppContext, host: str, port: int, starter_sources: bool) ->
 
     import uvicorn
 
+    from newsloom.cli.batch import with_page_stage
     from newsloom.sources.crawler import Crawler
     from newsloom.web import create_app
 
+    with_page_stage()
     store = app.store
     if starter_sources:
         _seed(app)

@@ -54,7 +54,10 @@ def _checked_app(app: AppContext) -> Celery:
 @click.pass_obj
 def worker_command(app: AppContext, concurrency: int | None, pool: str, name: str | None) -> None:
     """Run pipeline tasks from the broker (scale-out); start as many as the machines allow."""
+    from newsloom.cli.batch import with_page_stage
+
     celery_app = _checked_app(app)
+    with_page_stage()  # before the pool forks: each worker's batches end by storing their pages
     level = {0: "WARNING", 1: "INFO"}.get(app.verbosity, "DEBUG")
     err_console.print(f"newsloom worker: {concurrency or app.settings.worker_concurrency} at once, pool {pool}")
     celery_app.worker_main(

@@ -327,6 +327,7 @@ class Batch:
         *,
         fetcher: Fetcher | None = None,
         run_sync: RunSync | None = None,
+        pages: PageStage | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -335,8 +336,8 @@ class Batch:
         self._translator: Translator | None = None
         self._running: asyncio.Lock | None = None
         self.hints = Hints()  # what the crawl's extraction workers computed for these stages (``pipeline/hints.py``)
-        self._portal: Any = None  # a ``web.portal.Portal``, made on the first pages stage
-        self._pages_after: int | None = None  # the newest change the pages stage has seen
+        self._pages_with = pages or _pages_with
+        self._pages: Callable[[], int] | None = None  # made on the first run that has a pages stage
 
     async def run(
         self,
@@ -367,8 +368,11 @@ class Batch:
             _tell(on_stage, "enrichment")
             report.enrichment = await self.run_sync(self._enrich, on_progress)
             release_memory()
-            _tell(on_stage, "pages")
-            report.pages = await self.run_sync(self._pages)
+            if self._pages_with is not None:
+                _tell(on_stage, "pages")
+                if self._pages is None:
+                    self._pages = self._pages_with(self.store, self.settings)
+                report.pages = await self.run_sync(self._pages)
             return report
 
     async def _media(self, logos: bool) -> MediaReport:
@@ -393,26 +397,6 @@ class Batch:
             log.warning("translation skipped", extra={"reason": error.reason})
             return None, error.reason
 
-    def _pages(self) -> int:
-        """Stores the pages of the articles written since the last run (by this batch's stages, the pages stored
-        before it, or anyone else), those whose stored row is missing or stale only: a crawl or import leaves
-        its articles' pages ready, without waiting for ``newsloom prerender``. The first run of a process starts
-        from the newest stored row (from the start on a store with none)."""
-        from newsloom.web.portal import Portal
-        from newsloom.web.prerender import precompute
-
-        if self._portal is None:
-            self._portal = Portal(self.settings, self.store)
-        blocks = self._portal.blocks
-        if not blocks.usable(None):
-            return 0
-        after = blocks.store.newest_stamp() if self._pages_after is None else self._pages_after
-        upto = blocks.store.stamp()
-        changed = blocks.store.changed_articles(after, upto)
-        stored = precompute(self._portal, changed, only_stale=True) if changed else 0
-        self._pages_after = upto
-        return stored
-
     def _enrich(self, on_progress: Callable[[int], None] | None) -> EnrichChanges:
         from newsloom.pipeline.enrichment import enrich_stored
 
@@ -430,6 +414,18 @@ def release_memory() -> None:
         libc.malloc_trim(0)
     except (OSError, AttributeError):  # musl, or no libc by that name
         return
+
+
+# The pages stage renders article pages, which the web layer does (above this one): whoever runs batches with the
+# web layer at hand sets it (the CLI does, for ``import``, ``crawl``, ``run`` and the queue's workers).
+PageStage = Callable[[SQLStore, Settings], Callable[[], int]]
+_pages_with: PageStage | None = None
+
+
+def store_pages_with(stage: PageStage | None) -> None:
+    """Every ``Batch`` made after this ends with ``stage(store, settings)()``: the pages it stored."""
+    global _pages_with
+    _pages_with = stage
 
 
 def _tell(on_stage: Callable[[str], None] | None, name: str) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from newsloom.settings import Settings
+from newsloom.store.sql import SQLStore
 from newsloom.web.article_blocks import stored_blocks
 from newsloom.web.editions import EDITION_KEY, PREFIX_KEY
 from newsloom.web.pages import _edition_redirect, article_page
@@ -86,3 +88,25 @@ def request_for(portal: Portal, path: str, edition: str, prefix: str) -> Request
         "server": ("127.0.0.1", 80), "app": None, EDITION_KEY: edition, PREFIX_KEY: prefix,
     }  # fmt: skip
     return Request(scope)
+
+
+class PageStage:
+    """The batch's last stage (``pipeline.Batch``): stores the pages of the articles written since its last run
+    (by the batch's stages, the pages stored before them, or anyone else), only those whose row is missing or
+    stale, so a crawl or import leaves its articles' pages ready without ``newsloom prerender``. A process's first
+    run starts from the newest stored row (from the start on a store with none)."""
+
+    def __init__(self, store: SQLStore, settings: Settings) -> None:
+        self.portal = Portal(settings, store)
+        self.after: int | None = None  # the newest change seen
+
+    def __call__(self) -> int:
+        blocks = self.portal.blocks
+        if not blocks.usable(None):
+            return 0
+        after = blocks.store.newest_stamp() if self.after is None else self.after
+        upto = blocks.store.stamp()
+        changed = blocks.store.changed_articles(after, upto)
+        stored = precompute(self.portal, changed, only_stale=True) if changed else 0
+        self.after = upto
+        return stored

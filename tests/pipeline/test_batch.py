@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from newsloom.cli.batch import page_stage
 from newsloom.fetch.local import iter_local_pages
 from newsloom.media.storage import LocalMediaStorage
 from newsloom.pipeline import Batch, Outcome, process_page
@@ -169,7 +170,7 @@ def test_the_stages_run_in_one_order_and_a_second_run_finds_nothing(tmp_path: Pa
         store_without_later_stages(settings, tmp_path / "pages")
         store = open_store(settings)
         try:
-            batch = Batch(store, settings)
+            batch = Batch(store, settings, pages=page_stage)  # as the CLI sets it (the web layer stores pages)
             heard: list[str] = []
             first = asyncio.run(batch.run(on_stage=heard.append))
             assert heard == ["media", "stories", "enrichment", "pages"]  # translation: no backend configured
