@@ -17,11 +17,12 @@ from newsloom.cli.context import AppContext
 @click.option("--batch", default=200, show_default=True, help="Pages stored per transaction.")
 @click.pass_obj
 def precompute_command(app: AppContext, all_editions: bool, everything: bool, batch: int) -> None:
-    """Store article pages' reader-independent parts (body, JSON-LD, related lists, story box, comments).
+    """Store article pages' reader-independent parts (body, JSON-LD, story box, editions, comments).
 
     A first render of a stored page is then one read of one row; a page whose parts are missing or stale (the
-    article or a neighbour changed since) is rendered live, as without this. Run it after an import and, on a
-    crawling portal, now and then (from cron): it renders only the pages missing or gone stale.
+    article, its story, translations or comments changed since) is rendered live, as without this. Imports and
+    crawls store their new articles' pages themselves; run this once on an existing store, or after a deploy (new
+    code or settings outdate every page): it renders only the pages missing or gone stale.
     """
     from newsloom.web.portal import Portal
     from newsloom.web.prerender import precompute
