@@ -19,8 +19,8 @@ row and splices in:
 
 Rows are written by ``precompute`` only, never while serving: a write moves the store's change counter, which would
 make every worker drop its page cache on each first render. A page whose row is missing or stale is rendered live
-(as before), and the next ``precompute`` (``newsloom prerender``, the bench after building its store) stores
-it again. Pages that depend on the request (``?side=1``, ``?posted=``, an address taken from proxy headers) are
+(as before), and the next ``precompute`` stores it again: the batch's last stage for the articles it wrote
+(``prerender.PageStage``), ``newsloom prerender`` for the rest. Pages that depend on the request (``?side=1``, ``?posted=``, an address taken from proxy headers) are
 always rendered live.
 """
 
