@@ -18,6 +18,11 @@ from newsloom.web.editions import EDITION_KEY, PREFIX_KEY
 from newsloom.web.pages import _edition_redirect, article_page
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal, article_path
 
+# A batch's pages stage renders at most this many pages (the newest articles first), about 10 s of CPU: a store
+# whose pages were never made (built before this stage, or in bulk) is not rendered whole by the first crawl round,
+# which would hold the writer for minutes; `newsloom prerender` makes the rest.
+PAGES_PER_RUN = 2_000
+
 
 def precompute(
     portal: Portal,
@@ -94,7 +99,8 @@ class PageStage:
     """The batch's last stage (``pipeline.Batch``): stores the pages of the articles written since its last run
     (by the batch's stages, the pages stored before them, or anyone else), only those whose row is missing or
     stale, so a crawl or import leaves its articles' pages ready without ``newsloom prerender``. A process's first
-    run starts from the newest stored row (from the start on a store with none)."""
+    run starts from the newest stored row (from the start on a store with none); a run renders at most
+    ``PAGES_PER_RUN`` pages, the newest articles'."""
 
     def __init__(self, store: SQLStore, settings: Settings) -> None:
         self.portal = Portal(settings, store)
@@ -106,7 +112,7 @@ class PageStage:
             return 0
         after = blocks.store.newest_stamp() if self.after is None else self.after
         upto = blocks.store.stamp()
-        changed = blocks.store.changed_articles(after, upto)
+        changed = sorted(blocks.store.changed_articles(after, upto))[-PAGES_PER_RUN:]
         stored = precompute(self.portal, changed, only_stale=True) if changed else 0
         self.after = upto
         return stored

@@ -91,7 +91,7 @@ def assert_finished(store: SQLStore, image_urls: list[str], settings: Settings) 
 def assert_pages_stored(store: SQLStore, settings: Settings) -> None:
     """Every article's page stored by the pages stage, valid, and what a live render of it is now."""
     from newsloom.web.portal import Portal
-    from tests.web.test_article_blocks import live
+    from tests.support.stored_pages import live
 
     portal = Portal(settings, store)
     with store.engine.connect() as conn:

@@ -23,10 +23,10 @@ from newsloom.store.media import MediaStore
 from newsloom.store.stories import StoryStore
 from newsloom.web import create_app
 from newsloom.web.article_blocks import ArticleBlocks, neighbour_names
-from newsloom.web.pages import article_page
-from newsloom.web.portal import CSRF_PLACEHOLDER, Portal, article_path
-from newsloom.web.prerender import precompute, request_for
+from newsloom.web.portal import Portal, article_path
+from newsloom.web.prerender import precompute
 from tests.support.articles import make_article
+from tests.support.stored_pages import live
 
 WORDS = ["storm", "election", "market", "vaccine", "league", "climate", "court", "budget"]
 SECTIONS = ["World", "Business", "Sport", "Technology", "Culture"]
@@ -73,21 +73,6 @@ def generate(store: SQLStore, count: int, seed: int = 5) -> list[int]:
     return [i for i in ids if i is not None]
 
 
-def live(portal: Portal, article_id: int, edition: str, prefix: str) -> str | None:
-    """The reference: the page rendered from the store right now, as the route renders it (None where the route
-    sends an edition's reader elsewhere)."""
-    from newsloom.web.pages import _edition_redirect
-
-    article = portal.store.get_article(article_id)
-    assert article is not None
-    editions = portal.queries.editions(article)
-    if _edition_redirect(portal, article, editions, edition, prefix):
-        return None
-    request = request_for(portal, article_path(article), edition, prefix)
-    response, _ = article_page(portal, request, article, editions, CSRF_PLACEHOLDER)
-    return bytes(response.body).decode()
-
-
 def served(portal: Portal, article_id: int, edition: str = "en", prefix: str = "") -> str | None:
     found = portal.blocks.page(article_id, edition, prefix)
     return found[1] if found else None
@@ -98,6 +83,7 @@ def portal(settings: Settings, store: SQLStore) -> Portal:
     return Portal(settings, store)
 
 
+@pytest.mark.slow  # 1,000 pages rendered twice: in `make test`, not in `make check`
 def test_stored_pages_are_the_live_pages_byte_for_byte(portal: Portal) -> None:
     ids = generate(portal.store, 1200)
     rng = random.Random(1000)
@@ -457,3 +443,22 @@ def test_triggers_log_no_neighbour_keys_on_postgres(
     stores: Callable[[str | None], tuple[Settings, SQLStore]], pg_database: Callable[[], str]
 ) -> None:
     _trigger_round(stores(pg_database())[1])
+
+
+def test_a_batchs_pages_stage_renders_at_most_its_share_newest_first(
+    settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store whose pages were never made is not rendered whole by one crawl round: the newest articles' pages
+    are, the rest wait for ``newsloom prerender`` (or their next change)."""
+    from newsloom.web import prerender
+
+    ids = generate(store, 40)
+    monkeypatch.setattr(prerender, "PAGES_PER_RUN", 5)
+    stage = prerender.PageStage(store, settings)
+    assert stage() > 0
+    portal = Portal(settings, store)
+    edition = settings.edition_list[0]
+    stored = [i for i in ids if portal.blocks.page(i, edition, "") is not None]
+    assert 0 < len(stored) <= 5
+    assert min(stored) > sorted(ids)[-10]  # among the newest, not the first written
+    assert stage() == 0  # the round's changes are seen: the next round renders what changed after it
