@@ -209,3 +209,20 @@ def test_structured_data_of_every_page_type(served: Served) -> None:
     assert _ld(translation) and html.fromstring(translation).xpath("//meta[@property='og:locale']/@content") == [
         "en_US"
     ]
+
+
+def test_anonymous_article_pages_are_public_brotli_and_cookie_free(served: Served) -> None:
+    """What lets a shared cache or CDN hold every article page of the store: public, Brotli for a client that only
+    takes Brotli, and no cookie set on an anonymous view (a per-reader cookie would make each page private)."""
+    with served.client() as client:
+        for article_id in served.ids:
+            path = client.get(f"/article/{article_id}").headers["location"]
+            for prefix in ("", "/vi", "/en"):
+                answer = client.get(prefix + path, headers={"Accept-Encoding": "br"})
+                if answer.status_code == 302:
+                    continue
+                assert answer.status_code == 200, prefix + path
+                assert "public" in answer.headers["cache-control"].split(", "), answer.headers["cache-control"]
+                assert answer.headers.get("content-encoding") == "br", prefix + path
+                assert "set-cookie" not in answer.headers, prefix + path
+                assert "<html" in answer.text  # the Brotli bytes are the page
