@@ -260,10 +260,7 @@ class Fts5SearchIndex:
             "past_end_at": offset if offset else -1,
             **filters.params(),
         }
-        rows = conn.execute(_statement(_FTS5, "ranked", filters, columns), params).all()
-        if rows[0].search_kept < wanted and rows[0].search_candidates >= candidates:
-            rows = conn.execute(_statement(_FTS5, "walked", filters, columns), params).all()
-        return _page_of(rows, limit, offset)
+        return _ranked_page(conn, _FTS5, filters, columns, params)
 
     def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
         terms = query_terms(query)
@@ -403,6 +400,21 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
         .select_from(figures.outerjoin(page, sa.true()).outerjoin(table, table.c.id == page.c.id))
         .order_by(page.c.rank, page.c.id.desc())
     )
+
+
+def _ranked_page(
+    conn: sa.Connection,
+    flavour: _Flavour,
+    filters: SearchFilters,
+    columns: tuple[Any, ...],
+    params: dict[str, Any],
+) -> SearchPage:
+    """The ranked statement, and the walked one only when the filters left too few of the ranked candidates (and
+    more were ranked): what ``page`` runs on either store."""
+    rows = conn.execute(_statement(flavour, "ranked", filters, columns), params).all()
+    if rows[0].search_kept < params["wanted"] and rows[0].search_candidates >= params["candidates"]:
+        rows = conn.execute(_statement(flavour, "walked", filters, columns), params).all()
+    return _page_of(rows, params["limit"], params["offset"])
 
 
 def _page_of(rows: Sequence[sa.Row[Any]], limit: int, offset: int) -> SearchPage:
@@ -549,10 +561,7 @@ class PostgresSearchIndex:
             "past_end_at": offset if offset else -1,
             **filters.params(),
         }
-        rows = conn.execute(_statement(_POSTGRES, "ranked", filters, columns), params).all()
-        if rows[0].search_kept < wanted and rows[0].search_candidates >= candidates:
-            rows = conn.execute(_statement(_POSTGRES, "walked", filters, columns), params).all()
-        return _page_of(rows, limit, offset)
+        return _ranked_page(conn, _POSTGRES, filters, columns, params)
 
     def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
         terms = query_terms(query)

@@ -28,22 +28,30 @@ def _texts(blocks: Any) -> list[str]:
     return texts
 
 
+def _outlet_of(conn: sa.Connection, article: Article) -> tuple[int, str] | None:
+    """The article's outlet (its source, else the source named after its host) and its own canonical URL, which
+    the outlet's other pages are read without."""
+    source_id = article.source_id
+    if source_id is None:
+        host = host_of(article.canonical_url or article.url)
+        if not host:
+            return None
+        slug = slugify(host.removeprefix("www."))
+        source_id = conn.execute(sa.select(schema.sources.c.id).where(schema.sources.c.slug == slug)).scalar()
+        if source_id is None:
+            return None
+    address = article.canonical_url or article.url
+    return source_id, canonicalize_url(address) if address else ""
+
+
 def outlet_pages(engine: sa.Engine, article: Article, limit: int = RECENT_ARTICLES) -> list[list[str]]:
     """Block texts of the outlet's newest other articles (the outlet: the article's source, else its host's)."""
-    articles, sources = schema.articles, schema.sources
-    source_id = article.source_id
+    articles = schema.articles
     with engine.connect() as conn:
-        if source_id is None:
-            host = host_of(article.canonical_url or article.url)
-            if not host:
-                return []
-            slug = slugify(host.removeprefix("www."))
-            source_id = conn.execute(sa.select(sources.c.id).where(sources.c.slug == slug)).scalar()
-            if source_id is None:
-                return []
-        canonical = (
-            canonicalize_url(article.canonical_url or article.url) if (article.canonical_url or article.url) else ""
-        )
+        outlet = _outlet_of(conn, article)
+        if outlet is None:
+            return []
+        source_id, canonical = outlet
         query = (
             sa.select(articles.c.blocks)
             .where(articles.c.source_id == source_id, articles.c.canonical_url != canonical)
@@ -63,20 +71,12 @@ def outlet_page_keys(engine: sa.Engine, article: Article, limit: int = RECENT_AR
     Every stored page asks for its outlet's newest articles, so the same few are read again and again: each one's
     keys are kept by its content hash (which covers its blocks), and only articles not seen yet (or changed) have
     their blocks read and decoded. A crawl's writer spent more on decoding those blocks than on storing the page."""
-    articles, sources = schema.articles, schema.sources
-    source_id = article.source_id
+    articles = schema.articles
     with engine.connect() as conn:
-        if source_id is None:
-            host = host_of(article.canonical_url or article.url)
-            if not host:
-                return []
-            slug = slugify(host.removeprefix("www."))
-            source_id = conn.execute(sa.select(sources.c.id).where(sources.c.slug == slug)).scalar()
-            if source_id is None:
-                return []
-        canonical = (
-            canonicalize_url(article.canonical_url or article.url) if (article.canonical_url or article.url) else ""
-        )
+        outlet = _outlet_of(conn, article)
+        if outlet is None:
+            return []
+        source_id, canonical = outlet
         newest = conn.execute(
             sa.select(articles.c.id, articles.c.content_hash)
             .where(articles.c.source_id == source_id, articles.c.canonical_url != canonical)
