@@ -12,16 +12,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
 fi
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing system packages: ${need[*]}"
-    apt-get update -qq >/dev/null 2>&1 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
-      || echo "warning: could not install ${need[*]}; tests needing them will skip"
-  else
-    echo "note: ${need[*]} missing and not root; tests needing them will skip"
-  fi
-fi
+missing_hint="; tests needing them will skip"
+. "$(dirname "$0")/apt-install-missing.sh"
 # The checkers: npm ci again only when the lock file changed. --ignore-scripts: vnu-jar's install script would
 # download a Java runtime of its own from outside the registry; Debian's Java above runs the jar.
 tools="$(dirname "$0")/../tools"
