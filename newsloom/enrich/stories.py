@@ -579,7 +579,8 @@ def _group(
     if not pending:
         return {doc.id: key for doc, key in zip(ordered, clusters.label, strict=True)}
     sims = similarities(matrix[start:], matrix)
-    similar = _Similar.of(sims, start, clusters, signals, _vietnamese(pending, signals))
+    linked = _vietnamese(pending, signals)
+    similar = _Similar.of(sims, start, clusters, signals, linked)
     rounds = [False] + [True] * signals.refine_rounds
     thresholds = [
         threshold
@@ -590,7 +591,6 @@ def _group(
         for doc in pending
     ]
     story_window = window if signals.own_date else None
-    linked = _vietnamese(pending, signals)
     # A row's sums per story change only when a doc in the row moves: a second look keeps each row's sums until
     # then (``rows_with`` tells which rows a moved doc is in), instead of summing every row again each round.
     kept_rows: dict[int, _Row] = {}
