@@ -137,13 +137,14 @@ def run_command(app: AppContext, host: str, port: int, starter_sources: bool) ->
     from newsloom.cli.batch import with_page_stage
     from newsloom.sources.crawler import Crawler
     from newsloom.web import create_app
+    from newsloom.web.http_protocol import uvicorn_settings
 
     with_page_stage()
     store = app.store
     if starter_sources:
         _seed(app)
     portal = create_app(app.settings, store)
-    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, log_level="warning", proxy_headers=False))
+    server = uvicorn.Server(uvicorn.Config(portal, host=host, port=port, **uvicorn_settings()))
     err_console.print(f"newsloom: portal on http://{host}:{port}/, crawling due sources")
 
     async def main() -> None:

@@ -1,7 +1,5 @@
-"""``newsloom serve``: the portal on uvicorn.
-
-uvicorn's own proxy handling is off: by default it believes ``X-Forwarded-For`` from any loopback peer, before the
-app sees the request. The portal reads that header itself, only from ``trusted_proxies`` (``web.security``).
+"""``newsloom serve``: the portal on uvicorn, with the settings and HTTP protocol of ``web.http_protocol``
+(uvicorn's proxy handling and access log off, each response's head and body in one write).
 """
 
 from __future__ import annotations
@@ -70,6 +68,7 @@ def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
     import uvicorn  # the web stack loads only here (start-up time of the other commands)
 
     from newsloom.web import create_app
+    from newsloom.web.http_protocol import uvicorn_settings
     from newsloom.web.security import load_secret
 
     err_console.print(f"newsloom portal on http://{host}:{port}/ ({app.store.count_articles()} articles)")
@@ -85,10 +84,8 @@ def serve_command(app: AppContext, host: str, port: int, workers: int) -> None:
         if app.settings.database_url:
             os.environ["NEWSLOOM_DATABASE_URL"] = app.settings.database_url
         factory = "newsloom.cli.serve:worker_app"
-        uvicorn.run(
-            factory, factory=True, host=host, port=port, log_level="warning", workers=workers, proxy_headers=False
-        )
+        uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, **uvicorn_settings())
         return
     portal = create_app(app.settings, app.store)
     settle_heap()
-    uvicorn.run(portal, host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(portal, host=host, port=port, **uvicorn_settings())
