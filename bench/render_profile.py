@@ -69,6 +69,7 @@ PARTS = {
     "  stored page: header, footer, most read, neighbour lists put in": ("article_blocks.py", "assemble"),
     "    same tag, section, author lists (shared per name)": ("article_blocks.py", "neighbours_html"),
     "  page cache: keep the entry (ETag, split at the token)": ("page_cache.py", "_keep"),
+    "  compression (with --accept-encoding)": ("compress.py", "compress"),
     "  article route": ("pages.py", "article"),
     "    article row": ("sql.py", "get_article"),
     "    other editions": ("portal_queries.py", "editions"),
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--accept-encoding", default="", help="e.g. 'gzip, br' to count compression too")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions by own time")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--top", type=int, default=0, help="with --profile: also the N functions of most own time")
     parser.add_argument(
         "--live", action="store_true", help="render every page live (as with no stored parts, or stale ones)"
     )
@@ -179,6 +181,8 @@ def main() -> None:
               f"{queries / n:.2f} queries a render")  # fmt: skip
         if profiler:
             breakdown(pstats.Stats(profiler), cpu / n, n)
+            if args.top:
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
 
     asyncio.run(run())
     store.close()

@@ -271,6 +271,11 @@ def main() -> None:
         "--postgres", action="store_true",
         help="store on a PostgreSQL cluster kept in DATA_DIR/pg across runs (Debian's binaries, loopback)",
     )  # fmt: skip
+    parser.add_argument(
+        "--only", choices=("all", "articles", "first"), default="all",
+        help="articles: the article and nginx rows only; first: the one-at-a-time first renders only (with "
+        "--warmup 0 or a short one for quick comparisons)",
+    )  # fmt: skip
     parser.add_argument("--build-only", action="store_true", help="build (or resume) the store, report it, stop")
     parser.add_argument(
         "--live", action="store_true",
@@ -367,8 +372,13 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
         # Pages readers keep asking for are rendered once per worker and served from memory after: warm that set
         # up first (reported, not hidden), then measure each page type; then the long tail, where most requests
         # are first renders: articles drawn from the whole store and searches nobody made before.
-        print(f"warm-up: {args.warmup} s over every hot path ...", flush=True)
-        warmup = run_wrk([p for paths in hot.values() for p in paths], base, args.warmup, args.connections, workdir)
+        results = {}
+        if args.warmup > 0:
+            print(f"warm-up: {args.warmup} s over every hot path ...", flush=True)
+            hot_paths = [p for paths in hot.values() for p in paths]
+            results["warm-up (first renders mixed in)"] = run_wrk(
+                hot_paths, base, args.warmup, args.connections, workdir
+            )
         cold_ids = rng.sample(range(1, args.articles + 1), min(args.articles, 100_000))
         cold_articles = article_paths_of(args, database_url, cold_ids[: len(cold_ids) // 2])
         # Another half of the store for a run at lower concurrency: pages not rendered by the run before.
@@ -381,10 +391,19 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
             "search (20,000 new queries)": (cold_queries, args.connections),
             "nginx static article": (["/article.html"], args.connections),
         }
-        first = first_renders(base, article_paths_of(args, database_url, rng.sample(range(1, args.articles + 1), 300)))
-        results = {"warm-up (first renders mixed in)": warmup}
+        if args.only == "articles":
+            scenarios = {name: value for name, value in scenarios.items() if "article" in name or "same" in name}
+        elif args.only == "first":
+            scenarios = {}
+        # One request at a time, pages nobody asked for yet; each instrument on its own 300 pages, and on nginx.
+        nginx_base = f"http://127.0.0.1:{nginx_port}"
+        first: dict[str, tuple[float, float]] = {}
+        for client in ("lean", "httpx"):
+            fresh = article_paths_of(args, database_url, rng.sample(range(1, args.articles + 1), 300))
+            first[client] = first_renders(base, fresh, client)
+            first[f"{client} nginx"] = reference_latency(nginx_base, client)
         for name, (paths, connections) in scenarios.items():
-            target = f"http://127.0.0.1:{nginx_port}" if name.startswith("nginx") else base
+            target = nginx_base if name.startswith("nginx") else base
             results[name] = run_wrk(paths, target, args.duration, connections, workdir)
             print(f"{name:<28} {results[name]}", flush=True)
         nginx.send_signal(signal.SIGQUIT)
@@ -392,8 +411,6 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
     finally:
         serve.terminate()
         serve.wait(timeout=10)
-    article = results["article (random of 2,100)"]
-    static = results["nginx static article"]
     print(
         f"\narticles: {args.articles}; serve workers: {args.workers}; wrk -t2 -c{args.connections} -d{args.duration}s"
     )
@@ -402,9 +419,15 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
         print(
             f"{name:<28} {row['rps']:8.0f} {row['p50']:8.2f} {row['p95']:8.2f} {row['p99']:8.2f} {row['errors'] + row['non2xx']:7.0f}"
         )
-    print(f"article page vs nginx static: {article['rps'] / static['rps']:.3f}x throughput")
-    print(f"first render of an article, one request at a time: p50 {first[0]:.2f} ms, p95 {first[1]:.2f} ms")
-    print_targets(results, first, args.articles)
+    if "nginx static article" in results:
+        article, static = results["article (random of 2,100)"], results["nginx static article"]
+        print(f"article page vs nginx static: {article['rps'] / static['rps']:.3f}x throughput")
+    print("one request at a time (p50 / p95 ms):")
+    for client, label in (("lean", "lean client (raw socket)"), ("httpx", "httpx client (decodes)")):
+        (p50, p95), (n50, n95) = first[client], first[f"{client} nginx"]
+        print(f"  {label:<26} newsloom first render {p50:.2f} / {p95:.2f}; nginx static page {n50:.2f} / {n95:.2f}")
+    if args.only == "all":
+        print_targets(results, first["lean"], args.articles)
 
 
 def print_targets(results: dict[str, dict[str, float]], first: tuple[float, float], articles: int) -> None:
@@ -546,17 +569,68 @@ def settle_stories(store: SQLStore) -> None:
         print(f"settled: {checked:,} articles marked checked, {indexed:,} put in the copy index", flush=True)
 
 
-def first_renders(base: str, paths: list[str]) -> tuple[float, float]:
+def first_renders(base: str, paths: list[str], client: str = "lean") -> tuple[float, float]:
     """Latency of pages nobody asked for yet, without load: what the long tail costs a reader (each at its one
-    address: a wrong slug is a redirect, not a page)."""
+    address: a wrong slug is a redirect, not a page). p50 and p95 in ms.
+
+    ``client`` is the instrument: "lean" (one keep-alive socket, HTTP/1.1, a browser's Accept-Encoding, the body
+    read and not decoded: the clock counts the server and the loopback, little of Python) or "httpx" (a full
+    client that parses headers into objects and decodes Brotli: a few hundred µs of its own per request). Both
+    are run against nginx serving a static page too (``reference_latency``), so a reader can subtract."""
+    latencies = lean_latencies(base, paths) if client == "lean" else httpx_latencies(base, paths)
+    latencies.sort()
+    return latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]
+
+
+def lean_latencies(base: str, paths: list[str]) -> list[float]:
+    """ms from the request's first byte sent to the response's last byte read, one request at a time on one
+    keep-alive connection (so always the same server worker; no connection set-up is counted)."""
+    host, port = base.removeprefix("http://").split(":")
+    head = f"Host: {host}:{port}\r\n".encode()
+    if ACCEPT_ENCODING:
+        head += f"Accept-Encoding: {ACCEPT_ENCODING}\r\n".encode()
     latencies = []
-    with httpx.Client(base_url=base) as client:
+    with socket.create_connection((host, int(port))) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffer = b""
+        for path in paths:
+            request = b"GET " + path.encode() + b" HTTP/1.1\r\n" + head + b"\r\n"
+            began = time.perf_counter()
+            sock.sendall(request)
+            while b"\r\n\r\n" not in buffer:
+                buffer += _received(sock)
+            response_head, _, buffer = buffer.partition(b"\r\n\r\n")
+            if not response_head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"{path}: {response_head[:80]!r}")
+            length = int(re.search(rb"(?im)^content-length:\s*(\d+)", response_head).group(1))  # type: ignore[union-attr]
+            while len(buffer) < length:
+                buffer += _received(sock)
+            buffer = buffer[length:]
+            latencies.append((time.perf_counter() - began) * 1000)
+    return latencies
+
+
+def _received(sock: socket.socket) -> bytes:
+    chunk = sock.recv(262_144)
+    if not chunk:
+        raise RuntimeError("connection closed by the server")
+    return chunk
+
+
+def httpx_latencies(base: str, paths: list[str]) -> list[float]:
+    latencies = []
+    with httpx.Client(base_url=base, headers={"Accept-Encoding": ACCEPT_ENCODING}) as client:
         for path in paths:
             began = time.perf_counter()
             client.get(path).raise_for_status()
             latencies.append((time.perf_counter() - began) * 1000)
-    latencies.sort()
-    return latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]
+    return latencies
+
+
+def reference_latency(nginx_base: str, client: str, requests: int = 300) -> tuple[float, float]:
+    """The same instrument against nginx answering the static copy of an article page: what the client and the
+    loopback cost, with a server that does next to nothing (compare, do not subtract blindly)."""
+    return first_renders(nginx_base, ["/article.html"] * requests, client)
 
 
 if __name__ == "__main__":
