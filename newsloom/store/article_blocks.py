@@ -16,7 +16,10 @@ corrects it).
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,6 +49,7 @@ class StoredBlocks:
 class BlockStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._reader = SQLiteReader.of(engine)
 
     def stamp(self) -> int:
         """The newest change so far: read before what a row is made from, so any later change outdates it."""
@@ -54,9 +58,12 @@ class BlockStore:
 
     def valid(self, article_id: int, variant: str, fingerprint: str) -> StoredBlocks | None:
         """The row, if it was made with ``fingerprint`` and nothing it names changed since."""
-        query = _ROW_POSTGRES if self.engine.dialect.name == "postgresql" else _ROW_SQLITE
-        with self.engine.connect() as conn:
-            row = conn.exec_driver_sql(query, (article_id, variant)).first()
+        if self._reader is not None:
+            row = self._reader.first(_ROW_SQLITE, (article_id, variant))
+        else:
+            query = _ROW_POSTGRES if self.engine.dialect.name == "postgresql" else _ROW_SQLITE
+            with self.engine.connect() as conn:
+                row = conn.exec_driver_sql(query, (article_id, variant)).first()
         if row is None or row[0] != fingerprint or row[4]:
             return None
         return StoredBlocks(row[0], row[1], row[2], [], row[3])
@@ -121,3 +128,44 @@ class BlockStore:
         newest = sa.select(sa.func.max(_c.c.id)).group_by(_c.c.key)
         with self.engine.begin() as conn:
             return conn.execute(_c.delete().where(_c.c.id.not_in(newest))).rowcount
+
+
+class SQLiteReader:
+    """Read-only connections of this module's own to an SQLite store file, one per thread, for the one read a
+    first render makes: through the engine's pool (checkout, events, the rollback on return) that read cost four
+    times the statement (117 µs against 30 µs a row on the bench store). Each statement sees the newest commit,
+    as a pooled connection's would; nothing is written through them. They close with the engine (``dispose``,
+    which ``SQLStore.close`` calls)."""
+
+    def __init__(self, path: Path) -> None:
+        self._uri = path.resolve().as_uri() + "?mode=ro"
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, engine: sa.Engine) -> SQLiteReader | None:
+        """A reader for an SQLite file store; None for any other (PostgreSQL, an in-memory database)."""
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or not database or database == ":memory:" or not Path(database).exists():
+            return None
+        reader = cls(Path(database))
+        sa.event.listen(engine, "engine_disposed", lambda _engine: reader.close())
+        return reader
+
+    def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._uri, uri=True, timeout=30, check_same_thread=False)
+            with self._lock:
+                self._opened.append(connection)
+            self._local.connection = connection
+        row: tuple[Any, ...] | None = connection.execute(statement, parameters).fetchone()
+        return row
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()

@@ -18,7 +18,7 @@ from newsloom.store import SQLStore, open_store
 from newsloom.web import admin, comments, feeds, indexing, media, ops, pages
 from newsloom.web.api import create_api
 from newsloom.web.api_caching import ApiCaching
-from newsloom.web.editions import EditionRouter
+from newsloom.web.editions import VARY_LANGUAGE, VARY_LANGUAGE_KEY, EditionRouter
 from newsloom.web.i18n import N_
 from newsloom.web.page_cache import EdgeCache
 from newsloom.web.pictures import allowed_hosts
@@ -103,7 +103,8 @@ def create_app(settings: Settings, store: SQLStore | None = None) -> FastAPI:
 
 
 class SecurityHeaders:
-    """Pure ASGI wrapper adding security headers and counting responses (cheaper than HTTP middleware).
+    """Pure ASGI wrapper adding security headers (and an edition page's ``Vary: Accept-Language``,
+    ``editions.VARY_LANGUAGE_KEY``) and counting responses (cheaper than HTTP middleware).
 
     Requests go to ``inner`` (the page cache in front of the FastAPI app); attribute access falls through to the
     FastAPI app, so ``app.state`` and friends keep working.
@@ -113,6 +114,7 @@ class SecurityHeaders:
         self.app = app
         self.inner = inner
         self._headers = [(k.lower().encode(), v.encode()) for k, v in (headers or SECURITY_HEADERS).items()]
+        self._names = frozenset(name for name, _ in self._headers)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.app, name)
@@ -121,9 +123,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.inner(scope, receive, send)
             return
-        route = scope["path"].strip("/").split("/", 1)[0] or "home"
+        path = scope["path"]
+        route = path.strip("/").split("/", 1)[0] or "home"
         route = route if route in _ROUTE_KINDS else "other"
-        private = _ADMIN_PATH.match(scope["path"]) is not None
+        private = _ADMIN_PATH.match(path) is not None
+        vary_language = scope.get(VARY_LANGUAGE_KEY, False)
 
         started = False
         head = scope["method"] == "HEAD"
@@ -136,12 +140,18 @@ class SecurityHeaders:
                 message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 started = True
-                headers = list(message.get("headers", []))
+                headers = message.get("headers") or []
                 if private:  # never kept by a browser or proxy, whatever the route set
                     headers = [header for header in headers if header[0].lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
                 present = {name for name, _ in headers}
-                message["headers"] = headers + [header for header in self._headers if header[0] not in present]
+                added = self._headers if present.isdisjoint(self._names) else [
+                    header for header in self._headers if header[0] not in present
+                ]  # fmt: skip
+                headers = [*headers, *added]
+                if vary_language and any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
+                    headers.append(VARY_LANGUAGE)
+                message["headers"] = headers
                 ops.REQUESTS[(route, message["status"])] += 1
             await send(message)
 
