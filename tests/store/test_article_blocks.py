@@ -1,0 +1,55 @@
+"""The stored pages' row read (``store.article_blocks``): on an SQLite file it runs on read-only connections of the
+module's own, which see every commit made after they opened and close with the store; elsewhere, the engine."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from newsloom.settings import Settings
+from newsloom.store import open_store
+from newsloom.store.article_blocks import BlockStore, SQLiteReader, StoredBlocks
+from tests.support.articles import make_article
+
+
+def test_a_row_written_after_the_reader_opened_is_read_and_goes_stale_at_once(tmp_path: Path) -> None:
+    store = open_store(Settings(data_dir=tmp_path))
+    article_id = store.upsert_article(make_article(1)).article_id
+    blocks = BlockStore(store.engine)
+    assert blocks._reader is not None  # an SQLite file: read on the module's own connection
+    assert blocks.valid(article_id, "en|", "code") is None  # opens it: nothing stored yet
+    blocks.write([(article_id, "en|", StoredBlocks("code", blocks.stamp(), "slug", [f"a:{article_id}"], "<p>"))])
+    found = blocks.valid(article_id, "en|", "code")
+    assert found is not None and (found.slug, found.page) == ("slug", "<p>")
+    assert blocks.valid(article_id, "en|", "other code") is None
+    with store.engine.begin() as conn:  # the article changes: a trigger names it
+        conn.execute(sa.text("UPDATE articles SET title = 'Corrected' WHERE id = :id"), {"id": article_id})
+    assert blocks.valid(article_id, "en|", "code") is None
+    store.close()
+
+
+def test_each_thread_reads_on_its_own_connection_and_all_close_with_the_store(tmp_path: Path) -> None:
+    store = open_store(Settings(data_dir=tmp_path))
+    reader = SQLiteReader.of(store.engine)
+    assert reader is not None
+    found: list[object] = []
+    threads = [threading.Thread(target=lambda: found.append(reader.first("SELECT 1", ()))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert reader.first("SELECT 2", ()) == (2,) and found == [(1,)] * 3
+    opened = list(reader._opened)
+    assert len(opened) == 4
+    store.close()  # disposes the engine
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError):
+            connection.execute("SELECT 1")
+
+
+def test_an_in_memory_store_is_read_through_the_engine() -> None:
+    assert SQLiteReader.of(sa.create_engine("sqlite://")) is None
