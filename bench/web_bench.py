@@ -3,6 +3,8 @@ article page as a static file in the same run.
 
     make bench-web                                   # 100,000 articles (building the store takes a few minutes)
     .venv/bin/python bench/web_bench.py --articles 20000 --duration 10
+    .venv/bin/python bench/web_bench.py --only articles --warmup 30 --duration 10     # the article rows, shorter
+    .venv/bin/python bench/web_bench.py --only first --warmup 10                      # one-at-a-time first renders
     .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million          # SQLite
     .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million-pg --postgres
     .venv/bin/python bench/web_bench.py --articles 1000000 --data-dir bench/results/million --stories 3
@@ -427,11 +429,12 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
         (p50, p95), (n50, n95) = first[client], first[f"{client} nginx"]
         print(f"  {label:<26} newsloom first render {p50:.2f} / {p95:.2f}; nginx static page {n50:.2f} / {n95:.2f}")
     if args.only == "all":
-        print_targets(results, first["lean"], args.articles)
+        print_targets(results, first, args.articles)
 
 
-def print_targets(results: dict[str, dict[str, float]], first: tuple[float, float], articles: int) -> None:
-    """The figures the portal is held to, each beside its target, so a run says at a glance what holds."""
+def print_targets(results: dict[str, dict[str, float]], first: dict[str, tuple[float, float]], articles: int) -> None:
+    """The figures the portal is held to, each beside its target, so a run says at a glance what holds. The first
+    render is judged on the lean client (server and loopback); the httpx figure is printed beside it."""
     static = results["nginx static article"]["rps"]
 
     def ratio(name: str) -> float:
@@ -454,7 +457,8 @@ def print_targets(results: dict[str, dict[str, float]], first: tuple[float, floa
          "≥ 0.035x nginx, p99 < 25 ms", cold["rps"] / static >= 0.035 and cold["p99"] < 25),
         (f"same, {LOW_CONNECTIONS} connections", f"{low['rps']:,.0f} req/s, p99 {low['p99']:.0f} ms",
          "≥ 2,000 req/s, p99 < 10 ms", low["rps"] >= 2000 and low["p99"] < 10),
-        ("first render, one at a time", f"p50 {first[0]:.2f} ms", "p50 ≤ 1.5 ms", first[0] <= 1.5),
+        ("first render, one at a time", f"p50 {first['lean'][0]:.2f} ms (httpx: {first['httpx'][0]:.2f} ms)",
+         "p50 ≤ 1.5 ms", first["lean"][0] <= 1.5),
         ("search, 20,000 new queries", f"{search['rps']:,.0f} req/s = {search['rps'] / static:.3f}x, p95 {search['p95']:.0f} ms",
          "≥ 0.07x nginx, p95 < 15 ms", search["rps"] / static >= 0.07 and search["p95"] < 15),
     ]  # fmt: skip
