@@ -346,6 +346,8 @@ def serve_and_measure(args: argparse.Namespace, database_url: str | None) -> Non
     workdir = Path(tempfile.mkdtemp(prefix="newsloom-web-bench-"))
     workdir.chmod(0o755)  # nginx workers run unprivileged and must read the static page
     port, nginx_port = free_port(), free_port()
+    while nginx_port == port:  # each port is free when asked for: the second ask may give the first one again
+        nginx_port = free_port()
     store_args = ["--database-url", database_url] if database_url else []
     serve = subprocess.Popen(
         [sys.executable, "-m", "newsloom", "--data-dir", str(args.data_dir), *store_args, "serve", "--port",
