@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -299,8 +299,9 @@ def story(request: Request, story_id: ItemId) -> Response:
     copied_by: dict[int, list[int]] = {}
     reposted: dict[int, list[int]] = {}
     for copy_id, original in copy_of.items():
-        folded = reposted if labels[copy_id] == labels[original.id] else copied_by
-        folded.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
+        original_id = cast(int, original.id)  # a stored article's
+        folded = reposted if labels[copy_id] == labels[original_id] else copied_by
+        folded.setdefault(original_id, []).append(copy_id)
 
     def render(token: str) -> Response:
         return portal.render(
