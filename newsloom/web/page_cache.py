@@ -41,6 +41,7 @@ from newsloom.web.api_caching import matches
 from newsloom.web.article_blocks import NO_STORED_PAGE
 from newsloom.web.comments import comment_purpose
 from newsloom.web.editions import edition_of, prefix_of
+from newsloom.web.pages import direct_search
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
 from newsloom.web.security import SESSION_COOKIE, Guard
@@ -220,6 +221,12 @@ class EdgeCache:
 
         pinned = self.portal.pin(version) if version is not None else None
         try:
+            if (
+                scope["path"] == "/search" and scope["method"] == "GET"
+            ):  # new searches: a fifth of their CPU was routing
+                response = await direct_search(self.portal, scope)
+                if response is not None:
+                    return response.status_code, list(response.raw_headers), bytes(response.body)
             await self.app(scope, receive, capture)
         finally:
             if pinned is not None:
