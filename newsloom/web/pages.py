@@ -42,7 +42,7 @@ from newsloom.web.portal import (
     outlet_logo_url,
     public_base,
 )
-from newsloom.web.search_share import settings_mark, shared_pages, shared_token
+from newsloom.web.search_share import NOTHING_FOUND, settings_mark, shared_pages, shared_token
 from newsloom.web.security import SESSION_COOKIE
 from newsloom.web.structured import (
     article_ld,
@@ -510,6 +510,8 @@ async def search(
     return await search_response(_portal(request), request, q, filters, page)
 
 
+# The address format of shared search entries: a server of another version (another format) never reads them.
+SHARED_FORMAT = "2"
 # The search route's parameters as the page cache reads them (``direct_search``): name, longest value.
 SEARCH_PARAMETERS = {"q": 200, "section": 200, "outlet": 200, "language": 10, "from": 10, "to": 10, "page": 3}
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
@@ -547,19 +549,22 @@ async def search_response(
         filters[k] for k in ("section", "outlet", "language", "from", "to")
     )
     # A page another worker rendered under the same store state is taken from the shared file (see
-    # ``web.search_share``); an administrator's pages are always rendered.
+    # ``web.search_share``); an administrator's pages are always rendered. A search another worker found nothing
+    # for is not run again: its page is put together here (from the frame, for a search without filters).
     token = shared_token(portal.store) if query and portal.settings.page_cache_mb > 0 else None
     if token is not None and SESSION_COOKIE in request.cookies:
         token = None
-    address = ""
+    address, nothing_found = "", False
     if token is not None:
         address = "|".join(
-            (settings_mark(portal.settings), portal.edition(request), prefix_of(request.scope),
+            (SHARED_FORMAT, settings_mark(portal.settings), portal.edition(request), prefix_of(request.scope),
              public_base(portal.settings, request),
              request.url.path, request.scope["query_string"].decode("latin-1"))
         )  # fmt: skip
         shared = shared_pages(portal.settings.data_dir).get(address, token)
-        if shared is not None:
+        if shared is not None and shared[0] == NOTHING_FOUND:
+            nothing_found = True
+        elif shared is not None:
             body, placeholder, content_language = shared
             if placeholder != CSRF_PLACEHOLDER:
                 body = body.replace(placeholder.encode(), CSRF_PLACEHOLDER.encode())
@@ -586,7 +591,7 @@ async def search_response(
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
     # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
     cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
-    hits, total = ([], 0) if not query else find() if cheap else await run_in_threadpool(find)
+    hits, total = ([], 0) if not query or nothing_found else find() if cheap else await run_in_threadpool(find)
     if hits:
         kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
         kept_ids = {a.id for a in kept}
@@ -603,9 +608,11 @@ async def search_response(
         return search_page.render(portal, request, context) or portal.render(request, "search.html", **context)
 
     response = portal.page(render)
-    if token is not None and response.status_code == 200:
+    if token is not None and response.status_code == 200 and not nothing_found:
         language = response.headers.get("content-language", "")
-        shared_pages(portal.settings.data_dir).put(address, token, bytes(response.body), CSRF_PLACEHOLDER, language)
+        # Nothing found (most new searches): a row of a few bytes to write, and to trim later, instead of a page.
+        body = NOTHING_FOUND if not hits and not total else bytes(response.body)
+        shared_pages(portal.settings.data_dir).put(address, token, body, CSRF_PLACEHOLDER, language)
     return response
 
 
