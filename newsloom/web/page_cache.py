@@ -76,6 +76,7 @@ class Entry:
     ambiguous: bool = False  # another version of the page had the same Last-Modified second
     compressible: bool = False
     encoded: dict[bytes, bytes] = field(default_factory=dict)  # compressed once per coding asked for
+    read_once: bool = False  # mostly read once (a new search): compressed at a cheaper level (``compress``)
 
     @property
     def size(self) -> int:
@@ -191,6 +192,7 @@ class EdgeCache:
             modified=modified,
             ambiguous=ambiguous,
             compressible=is_compressible,
+            read_once=path == "/search",
         )
         self._forget(key)
         self._entries[key] = entry
@@ -298,7 +300,7 @@ class EdgeCache:
         """The entry in ``coding``, compressed once per entry."""
         found = entry.encoded.get(coding)
         if found is None:
-            found = entry.encoded[coding] = compress.compress(entry.body, coding)
+            found = entry.encoded[coding] = compress.compress(entry.body, coding, entry.read_once)
             if self._entries.get(key) is entry:  # still kept: its compressed copy counts against the budget
                 self._bytes += len(found)
         return found
