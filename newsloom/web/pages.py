@@ -295,11 +295,14 @@ def story(request: Request, story_id: ItemId) -> Response:
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
     base = public_base(portal.settings, request)
-    # the timeline lists each text once, oldest first; its copies are folded into it ("also published by")
+    # the timeline lists each text once, oldest first; its copies are folded into it: another outlet's as "also
+    # published by", the same outlet's own repost as "republished" (naming the outlet again would read as a slip)
     copy_of = _copy_of(articles)
     copied_by: dict[int, list[int]] = {}
+    reposted: dict[int, list[int]] = {}
     for copy_id, original in copy_of.items():
-        copied_by.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
+        folded = reposted if labels[copy_id] == labels[original.id] else copied_by
+        folded.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
 
     def render(token: str) -> Response:
         return portal.render(
@@ -312,6 +315,7 @@ def story(request: Request, story_id: ItemId) -> Response:
             citations=citations(articles, labels),
             copy_of=copy_of,
             copied_by=copied_by,
+            reposted=reposted,
             disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
