@@ -17,6 +17,9 @@ Validators: a weak ETag over the bytes, and Last-Modified, the second this proce
 (carried over a re-rendering that gives the same bytes), so ``If-None-Match`` and ``If-Modified-Since`` get a
 304. When two versions of a page fall in one second, that second's ``If-Modified-Since`` gets the page.
 
+A search (``/search``) is answered by its route's function called here, without FastAPI's routing and parameter
+checks, whenever the route would take its parameters as they are (``pages.direct_search``).
+
 Only responses a route marks with ``CACHE_HEADER`` are kept; administrators (a session cookie) always get a fresh,
 private rendering. Concurrent misses on one address render once (single flight).
 """
@@ -223,9 +226,7 @@ class EdgeCache:
 
         pinned = self.portal.pin(version) if version is not None else None
         try:
-            if (
-                scope["path"] == "/search" and scope["method"] == "GET"
-            ):  # new searches: a fifth of their CPU was routing
+            if scope["path"] == "/search" and scope["method"] == "GET":  # routing was a fifth of a new search
                 response = await direct_search(self.portal, scope)
                 if response is not None:
                     return response.status_code, list(response.raw_headers), bytes(response.body)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -171,8 +171,11 @@ def render(portal: Portal, request: Request, context: dict[str, Any]) -> HTMLRes
         return None
     with_results = bool(context["hits"] or context["total"])
     edition, prefix, base = portal.edition(request), prefix_of(request.scope), public_base(portal.settings, request)
-    build: Callable[[], Frame | None] = lambda: _build(portal, request, context["csrf_token"], with_results)  # noqa: E731
-    frame = portal.memo(("search-frame", with_results, edition, prefix, base, context["csrf_token"]), build)
+    csrf = context["csrf_token"]
+    frame = portal.memo(
+        ("search-frame", with_results, edition, prefix, base, csrf),
+        partial(_build, portal, request, csrf, with_results),
+    )
     if frame is None:
         return None
     values = values_for(query, own_query(request))
