@@ -30,6 +30,7 @@ from newsloom.store.files import private_dir
 from tests.postgres import PostgresCluster, postgres_cluster
 from tests.support.browser import ARGS, CHROMIUM
 from tests.support.pages import CORPORA, SHARED, article_html, corpus
+from tests.support.schedule import CACHE_KEY, costliest_first, file_of, merged
 from tests.support.web import LiveServer, free_port
 
 # Importable from here as they always were.
@@ -53,13 +54,56 @@ SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_ser
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
         if names & SERVICE_FIXTURES and item.get_closest_marker("services") is None:
             item.add_marker(pytest.mark.services)
+    recorded = getattr(config, "workerinput", {}).get(_RECORDED)
+    if recorded is not None:  # an xdist worker under --dist loadfile: the costliest files are handed out first
+        items[:] = costliest_first(items, recorded)
+
+
+# Ordering the files for xdist (tests/support/schedule.py): the controlling process reads the recorded costs once
+# and hands the same figures to every worker (whose collections must come out in one order), keeps xdist from
+# re-sorting the files by their number of tests, and records this run's figures at the end.
+_RECORDED = "newsloom_file_seconds"
+_timed: dict[str, float] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _loadfile(config):
+        config.option.loadscopereorder = False
+
+
+def _loadfile(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") == "loadfile"
+
+
+def _recorded(config: pytest.Config) -> dict[str, float]:
+    cache = getattr(config, "cache", None)
+    value = cache.get(CACHE_KEY, {}) if cache is not None else {}
+    return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's, in the controlling process
+def pytest_configure_node(node: Any) -> None:
+    if _loadfile(node.config):
+        node.workerinput[_RECORDED] = _recorded(node.config)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _timed[file_of(report.nodeid)] = _timed.get(file_of(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    cache = getattr(session.config, "cache", None)
+    if hasattr(session.config, "workerinput") or cache is None or not _timed:
+        return  # a worker's own figures reach the controlling process as reports
+    if exitstatus != pytest.ExitCode.INTERRUPTED:
+        cache.set(CACHE_KEY, merged(_recorded(session.config), _timed))
 
 
 def floor(stage: str, name: str) -> float:
