@@ -30,6 +30,7 @@ from tests.conftest import CORPORA
 from tests.fetch.site import FaultSite, Reply
 from tests.postgres import PostgresCluster, postgres_cluster
 from tests.redis_server import RedisServer
+from tests.support.cli import run_cli
 
 _databases = itertools.count()
 _IDENTITY = re.compile(rb"<link[^>]+rel=[\"']?canonical[^>]*>|<meta[^>]+og:url[^>]*>", re.IGNORECASE)
@@ -127,6 +128,15 @@ def newsloom(env: dict[str, str], *args: str, timeout: float = 300) -> subproces
     return subprocess.run(
         [sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def newsloom_here(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """A one-shot command (``beat --once``, the embedded ``crawl --once``) in this process through the CLI runner,
+    with the settings ``env`` gives a process (the other ``NEWSLOOM_`` variables unset): a process of its own
+    would add its start-up, a second or two, and prove nothing more. Workers stay real processes."""
+    ours = {name: value for name, value in env.items() if name.startswith("NEWSLOOM_")}
+    others: dict[str, str | None] = {name: None for name in os.environ if name.startswith("NEWSLOOM_")}
+    return run_cli(*args, env={**others, **ours})
 
 
 @dataclass
