@@ -32,7 +32,7 @@ from newsloom.store.files import private_dir
 from tests.postgres import PostgresCluster, postgres_cluster
 from tests.support.browser import ARGS, CHROMIUM
 from tests.support.pages import CORPORA, SHARED, article_html, corpus
-from tests.support.schedule import CACHE_KEY, costliest_first, file_of, merged
+from tests.support.schedule import CACHE_KEY, costliest_first, merged
 from tests.support.web import LiveServer, free_port
 
 # Importable from here as they always were.
@@ -55,23 +55,24 @@ BROWSER_FIXTURES = {"browser"}
 SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_server"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    for item in items:  # before ``-m`` deselects by marker
         names = set(getattr(item, "fixturenames", ()))
         if names & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
         if names & SERVICE_FIXTURES and item.get_closest_marker("services") is None:
             item.add_marker(pytest.mark.services)
+    yield
     recorded = getattr(config, "workerinput", {}).get(_RECORDED)
-    if recorded is not None:  # an xdist worker under --dist loadfile: the costliest files are handed out first
+    if recorded is not None:  # an xdist worker under --dist loadfile, after ``-m`` and ``-k``: costliest files first
         items[:] = costliest_first(items, recorded)
 
 
 # Ordering the files for xdist (tests/support/schedule.py): the controlling process reads the recorded costs once
 # and hands the same figures to every worker (whose collections must come out in one order), keeps xdist from
 # re-sorting the files by their number of tests, and records this run's figures at the end.
-_RECORDED = "newsloom_file_seconds"
+_RECORDED = "newsloom_test_seconds"
 _timed: dict[str, float] = {}
 
 
@@ -97,7 +98,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    _timed[file_of(report.nodeid)] = _timed.get(file_of(report.nodeid), 0.0) + report.duration
+    _timed[report.nodeid] = _timed.get(report.nodeid, 0.0) + report.duration  # setup, call and teardown
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -184,7 +185,8 @@ def _empty_sqlite(path: Path) -> bool:
         if path.stat().st_size == 0:
             return True
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            tables: int = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return tables == 0
     except (OSError, sqlite3.Error):
         return False
 

@@ -6,9 +6,11 @@ corpus imported for a browser test, Celery workers on a real Redis, a portal cra
 one worker ran them alone while the other had nothing left. Handing out the longest files first (the
 longest-processing-time rule) leaves only short files for the end: the workers finish within seconds of each other.
 
-A file's cost is the wall time its tests took in the last run that ran them (kept in pytest's cache, written by
-the controlling process at the end of a run), or, for a file no run has timed yet (a fresh clone, CI), an estimate
-from its tests' markers. Only the order changes: every test still runs, and a file's tests keep their order.
+A file's cost is the sum of its selected tests' costs: each test's wall time (setup, call and teardown) in the last
+run that ran it, kept in pytest's cache by the controlling process at the end of a run, or, for a test no run has
+timed yet (a fresh clone, CI), an estimate from its markers. Per test, so a run of the quick tests alone
+(``make check``) neither counts the slow tests it deselected nor leaves its own smaller figures for a whole file.
+Only the order changes: every test still runs, and a file's tests keep their order.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-CACHE_KEY = "newsloom/file-seconds"
+CACHE_KEY = "newsloom/test-seconds"
 # Seconds a test is taken to cost when no run has timed its file: a quick test, or one marked as taking seconds.
 QUICK = 0.15
 MARKED = {"slow": 4.0, "browser": 3.0, "services": 3.0}
@@ -44,13 +46,19 @@ def estimate(item: Marked) -> float:
     return QUICK + sum(seconds for name, seconds in MARKED.items() if name in names)
 
 
+def cost(item: Marked, recorded: Mapping[str, float]) -> float:
+    """A test's seconds in the last run that timed it, else its estimate."""
+    seconds = recorded.get(item.nodeid)
+    return float(seconds) if seconds is not None else estimate(item)
+
+
 def file_costs(items: Sequence[Marked], recorded: Mapping[str, float]) -> dict[str, float]:
-    """Each file's cost: its recorded seconds where a run timed it, else the sum of its tests' estimates."""
-    estimated: dict[str, float] = {}
+    """Each file's cost: the sum of its tests' costs."""
+    costs: dict[str, float] = {}
     for item in items:
         name = file_of(item.nodeid)
-        estimated[name] = estimated.get(name, 0.0) + estimate(item)
-    return {name: float(recorded.get(name, guess)) for name, guess in estimated.items()}
+        costs[name] = costs.get(name, 0.0) + cost(item, recorded)
+    return costs
 
 
 def costliest_first(items: Sequence[T], recorded: Mapping[str, float]) -> list[T]:
@@ -65,5 +73,5 @@ def costliest_first(items: Sequence[T], recorded: Mapping[str, float]) -> list[T
 
 
 def merged(previous: Mapping[str, float], timed: Mapping[str, float]) -> dict[str, float]:
-    """The recorded costs after a run: the files it timed replace their old figures, the others are kept."""
+    """The recorded costs after a run: the tests it timed replace their old figures, the others are kept."""
     return {**previous, **{name: round(seconds, 2) for name, seconds in timed.items()}}
