@@ -73,6 +73,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # and hands the same figures to every worker (whose collections must come out in one order), keeps xdist from
 # re-sorting the files by their number of tests, and records this run's figures at the end.
 _RECORDED = "newsloom_test_seconds"
+_RECORDED_KEY = pytest.StashKey[dict[str, float]]()
 _timed: dict[str, float] = {}
 
 
@@ -93,8 +94,8 @@ def _recorded(config: pytest.Config) -> dict[str, float]:
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's, in the controlling process
 def pytest_configure_node(node: Any) -> None:
-    if _loadfile(node.config):
-        node.workerinput[_RECORDED] = _recorded(node.config)
+    if _loadfile(node.config):  # read once: every worker must get the same figures, whatever writes the cache
+        node.workerinput[_RECORDED] = node.config.stash.setdefault(_RECORDED_KEY, _recorded(node.config))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
