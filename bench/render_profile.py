@@ -34,7 +34,7 @@ from newsloom.store import open_store  # noqa: E402
 from newsloom.web import create_app  # noqa: E402
 
 
-async def get(app: Any, path: str, accept_encoding: str) -> tuple[int, bytes]:
+async def get(app: Any, path: str, accept_encoding: str, query_string: bytes = b"") -> tuple[int, bytes]:
     """One GET through the app, as a server would call it."""
     chunks: list[bytes] = []
     status = 0
@@ -43,7 +43,7 @@ async def get(app: Any, path: str, accept_encoding: str) -> tuple[int, bytes]:
         headers.append((b"accept-encoding", accept_encoding.encode()))
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": headers,
+        "path": path, "raw_path": path.encode(), "query_string": query_string, "root_path": "", "headers": headers,
         "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000), "state": {},
     }  # fmt: skip
 

@@ -3,6 +3,7 @@ same process, same articles, on a seeded leave-topic-out split.
 
     make bench-stories                     # dev and test figures, ablation on dev and test, cost at 100k stored
     .venv/bin/python bench/stories_bench.py --threshold 0.25 --part dev    # tuning looks at dev only
+    .venv/bin/python bench/stories_bench.py --corpus vietnamese --part dev --misses --no-cost   # what dev misses
 
 Every ``*.jsonl`` of ``../shared/corpora/stories`` (see its SOURCE.md). Topics are independent (ECB+ topics are
 event types, PAC topics are policy areas), so each file's topics are shuffled with ``SEED`` and split in half:
@@ -313,7 +314,31 @@ def through_the_store(rows: list[dict]) -> list[dict]:
     return sorted(stored, key=lambda row: (datetime.fromisoformat(row["published"]), row["url"]))
 
 
-def run_vietnamese(part: str, ablation: bool, in_process: bool = False) -> None:
+def print_misses(found: dict[int, object], rows: list[dict]) -> None:
+    """The events the grouping left in pieces and the stories that mix events, each report with its story, outlet,
+    date and headline: what a rule for the stream has to join or keep apart. Dev only (``main`` refuses test): read
+    test's misses and test is tuned on."""
+    by_event: defaultdict[str, list[int]] = defaultdict(list)
+    by_story: defaultdict[object, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_event[row["event"]].append(i)
+        by_story[found[i]].append(i)
+
+    def report(i: int, label: object) -> str:
+        row = rows[i]
+        return f"      {label!s:<36.36} {row['outlet']:<10} {row['published'][:16]}  {row['title'][:70]}"
+
+    for event, ids in by_event.items():
+        if len({found[i] for i in ids}) > 1:
+            print(f"    left in pieces: {event} ({len(ids)} reports)")
+            print("\n".join(report(i, f"story {found[i]}") for i in sorted(ids, key=lambda i: str(found[i]))))
+    for key, ids in by_story.items():
+        if len({rows[i]["event"] for i in ids}) > 1:
+            print(f"    mixes events: story {key} ({len(ids)} reports)")
+            print("\n".join(report(i, rows[i]["event"]) for i in ids))
+
+
+def run_vietnamese(part: str, ablation: bool, in_process: bool = False, misses: bool = False) -> None:
     if not VIETNAMESE.exists():
         print(f"vietnamese-stream: absent ({VIETNAMESE}), skipped")
         return
@@ -334,6 +359,8 @@ def run_vietnamese(part: str, ablation: bool, in_process: bool = False) -> None:
         ref, ref_s = timed(lambda r=rows: plain_tfidf_stories(r))
         print(event_line(f"newsloom (cosine {stories.SYLLABIC_THRESHOLD})", ours, ours_s, rows))
         print(event_line(f"plain TF-IDF (cosine {VI_REFERENCE_THRESHOLD})", ref, ref_s, rows))
+        if misses:
+            print_misses(ours, rows)
         if ablation:
             for label, signals in list(ABLATIONS.items())[1:]:
                 found, seconds = timed(lambda s=signals, d=docs: dict(group_into_stories(d, signals=s)))
@@ -409,7 +436,10 @@ def main() -> None:
     parser.add_argument("--no-cost", action="store_true", help="skip the cost at 100k stored")
     parser.add_argument("--corpus", choices=["all", "stories", "vietnamese"], default="all")
     parser.add_argument("--vi-in-process", action="store_true", help="read the Vietnamese JSONL without the store")
+    parser.add_argument("--misses", action="store_true", help="list the stream's split events and mixed stories (dev)")
     args = parser.parse_args()
+    if args.misses and args.part != "dev":
+        parser.error("--misses reads what the grouping got wrong: dev only (--part dev)")
     files = sorted(CORPUS.glob("*.jsonl"))
     if not files:
         sys.exit(f"no corpus at {CORPUS}")
@@ -422,7 +452,7 @@ def main() -> None:
             if args.part in (name, "both"):
                 run_part(name, parts[name], args.threshold, not args.no_ablation)
     if args.corpus in ("all", "vietnamese"):
-        run_vietnamese(args.part, not args.no_ablation, args.vi_in_process)
+        run_vietnamese(args.part, not args.no_ablation, args.vi_in_process, args.misses)
     if not args.no_cost:
         cost_at_100k(args.batch)
 

@@ -25,6 +25,11 @@ from newsloom.errors import InputError
 from newsloom.model import Article, Block, BlockKind, Image, attribution_from_dict, block_from_dict
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+# A sentence's end: its mark, a closing quote or bracket, then space (the next sentence is checked in code).
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+")
+FLAT_BODY_CHARS = 1_000  # a body this long on one line lost its paragraphs on the way (a corpus flattened it)
+_QUOTE_MARKS = re.compile(r'["“”]')
+PARAGRAPH_CHARS = 400  # about two or three sentences of a news paragraph
 COMMENT_STATUSES = ("pending", "published", "rejected")  # another status is held for moderation
 _IMAGE_FIELDS = {item.name for item in dataclasses.fields(Image)}
 
@@ -119,7 +124,50 @@ def _blocks(data: dict[str, Any]) -> list[Block]:
     paragraphs = _PARAGRAPHS.split(body.strip())
     if len(paragraphs) == 1:
         paragraphs = body.strip().splitlines()
-    return [Block(BlockKind.PARAGRAPH, text=text) for part in paragraphs if (text := " ".join(part.split()))]
+    texts = [text for part in paragraphs if (text := " ".join(part.split()))]
+    if len(texts) == 1:
+        texts = split_flat_text(texts[0])
+    return [Block(BlockKind.PARAGRAPH, text=text) for text in texts]
+
+
+def _inside_quotation(text: str) -> bool:
+    """Whether ``text`` ends inside a quotation. Writers mix the marks (a straight one opened, a curly one
+    closing), so a straight mark turns the quotation on or off, “ opens and ” closes."""
+    inside = False
+    for mark in _QUOTE_MARKS.findall(text):
+        inside = (not inside) if mark == '"' else mark == "“"
+    return inside
+
+
+def split_flat_text(text: str) -> list[str]:
+    """A long body without a single line break into paragraphs of a few sentences each, so the page is not one
+    wall of text. Cuts only at a sentence's end followed by a capital or a digit, outside quotation marks, and never
+    after a short capitalised word ("TP. HCM", "Mr. Smith"); the words are kept as they are, only the breaks are
+    new."""
+    if len(text) < FLAT_BODY_CHARS:
+        return [text]
+    parts: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if end.start() - start < PARAGRAPH_CHARS:
+            continue
+        following = text[end.end() : end.end() + 2].lstrip('"“‘(')
+        if not following or not (following[0].isupper() or following[0].isdigit()):
+            continue
+        sentences = text[start : end.end()]
+        last_word = text[start : end.start()].rsplit(maxsplit=1)[-1].rstrip(".!?…")
+        if len(last_word) <= 3 and last_word[:1].isupper():
+            continue
+        if _inside_quotation(sentences):
+            continue  # the speaker's words stay in one paragraph
+        parts.append(text[start : end.start() + len(end.group().rstrip())].strip())
+        start = end.end()
+    tail = text[start:].strip()
+    if parts and len(tail) < PARAGRAPH_CHARS // 3:
+        parts[-1] = f"{parts[-1]} {tail}"
+    elif tail:
+        parts.append(tail)
+    return parts
 
 
 def _images(data: dict[str, Any]) -> list[Image]:

@@ -8,7 +8,7 @@ import pytest
 
 from newsloom.errors import InputError
 from newsloom.model import BlockKind
-from newsloom.records import record_from_dict
+from newsloom.records import FLAT_BODY_CHARS, PARAGRAPH_CHARS, record_from_dict
 
 MINIMAL = {
     "url": "https://news.example.com/a/1",
@@ -31,6 +31,24 @@ def test_a_minimal_record_is_an_article_with_paragraphs() -> None:
 def test_a_body_on_lines_without_blank_ones_is_a_paragraph_a_line() -> None:
     article = record_from_dict({**MINIMAL, "body": "One.\nTwo.\n\n"}).article
     assert [block.text for block in article.blocks] == ["One.", "Two."]
+
+
+def test_a_long_body_without_breaks_is_cut_into_paragraphs_at_sentence_ends_only() -> None:
+    """A corpus that flattened its text would otherwise show one wall of text; the words stay as they were. Each
+    paragraph below is long enough to end one and has one place that looks like a sentence's end but is not."""
+    clause = "Lũ dâng cao ở miền Trung, " * 16
+    assert len(clause) > PARAGRAPH_CHARS
+    paragraphs = [
+        f"“{clause}nước lên rất nhanh. Chúng tôi phải chạy”, một người dân nói.",  # a quotation goes on
+        f"{clause}đoàn cứu hộ từ TP. HCM đã đến.",  # an abbreviation
+        f"{clause}mưa vẫn rơi. tiếp theo viết thường.",  # no capital after it
+        f"{clause}hết.",
+    ]
+    body = " ".join(paragraphs)
+    assert len(body) > FLAT_BODY_CHARS
+    assert [block.text for block in record_from_dict({**MINIMAL, "body": body}).article.blocks] == paragraphs
+    short = "Mưa lớn. " * 90  # long enough for a paragraph, too short to have lost its breaks
+    assert [block.text for block in record_from_dict({**MINIMAL, "body": short}).article.blocks] == [short.strip()]
 
 
 def test_optional_keys_and_a_corpus_s_own_keys() -> None:

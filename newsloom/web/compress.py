@@ -61,14 +61,16 @@ def compressible(headers: Sequence[tuple[bytes, bytes]], size: int) -> bool:
     return kind.startswith(COMPRESSIBLE)
 
 
-def compress(body: bytes, coding: bytes) -> bytes:
+def compress(body: bytes, coding: bytes, once: bool = False) -> bytes:
     # Levels for a page's first request, which pays for them: chosen from the levels table of
     # bench/compress_bench.py (BENCHMARKS.md, "Web: compressed responses"), where a level or two lower costs far
     # less CPU for a few percent more bytes. A first render of an article, the portal's commonest uncached
     # request, is compressed once in Brotli, nearly every browser's coding: quality 2 costs a fifth of quality 4's
-    # CPU (less than deflate 3's) for about a tenth more bytes, still fewer than deflate's.
+    # CPU (less than deflate 3's) for about a tenth more bytes, still fewer than deflate's. ``once``: a page that
+    # is mostly read once (a new search), for which quality 1 costs about half of quality 2's CPU for 8% more
+    # bytes (bench/search_profile.py's pages: 36 against 63 µs, 2,541 against 2,351 bytes).
     if coding == b"br":
-        compressed: bytes = brotli.compress(body, quality=2, lgwin=22)
+        compressed: bytes = brotli.compress(body, quality=1 if once else 2, lgwin=22)
         return compressed
     if coding == b"zstd":
         return _ZSTD.compress(body)

@@ -17,6 +17,9 @@ Validators: a weak ETag over the bytes, and Last-Modified, the second this proce
 (carried over a re-rendering that gives the same bytes), so ``If-None-Match`` and ``If-Modified-Since`` get a
 304. When two versions of a page fall in one second, that second's ``If-Modified-Since`` gets the page.
 
+A search (``/search``) is answered by its route's function called here, without FastAPI's routing and parameter
+checks, whenever the route would take its parameters as they are (``pages.direct_search``).
+
 Only responses a route marks with ``CACHE_HEADER`` are kept; administrators (a session cookie) always get a fresh,
 private rendering. Concurrent misses on one address render once (single flight).
 """
@@ -41,6 +44,7 @@ from newsloom.web.api_caching import matches
 from newsloom.web.article_blocks import NO_STORED_PAGE
 from newsloom.web.comments import comment_purpose
 from newsloom.web.editions import edition_of, prefix_of
+from newsloom.web.pages import direct_search
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
 from newsloom.web.security import SESSION_COOKIE, Guard
@@ -75,6 +79,7 @@ class Entry:
     ambiguous: bool = False  # another version of the page had the same Last-Modified second
     compressible: bool = False
     encoded: dict[bytes, bytes] = field(default_factory=dict)  # compressed once per coding asked for
+    read_once: bool = False  # mostly read once (a new search): compressed at a cheaper level (``compress``)
 
     @property
     def size(self) -> int:
@@ -190,6 +195,7 @@ class EdgeCache:
             modified=modified,
             ambiguous=ambiguous,
             compressible=is_compressible,
+            read_once=path == "/search",
         )
         self._forget(key)
         self._entries[key] = entry
@@ -220,6 +226,10 @@ class EdgeCache:
 
         pinned = self.portal.pin(version) if version is not None else None
         try:
+            if scope["path"] == "/search" and scope["method"] == "GET":  # routing was a fifth of a new search
+                response = await direct_search(self.portal, scope)
+                if response is not None:
+                    return response.status_code, list(response.raw_headers), bytes(response.body)
             await self.app(scope, receive, capture)
         finally:
             if pinned is not None:
@@ -291,7 +301,7 @@ class EdgeCache:
         """The entry in ``coding``, compressed once per entry."""
         found = entry.encoded.get(coding)
         if found is None:
-            found = entry.encoded[coding] = compress.compress(entry.body, coding)
+            found = entry.encoded[coding] = compress.compress(entry.body, coding, entry.read_once)
             if self._entries.get(key) is entry:  # still kept: its compressed copy counts against the budget
                 self._bytes += len(found)
         return found

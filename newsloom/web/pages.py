@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, cast
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from newsloom.copy_signatures import copy_groups
 from newsloom.enrich.disputes import story_disputes
@@ -21,6 +22,7 @@ from newsloom.store.base import SearchHit
 from newsloom.store.copies import CopyStore
 from newsloom.store.search import query_terms
 from newsloom.text import slugify
+from newsloom.web import search_page
 from newsloom.web.article_blocks import NO_STORED_PAGE, keys_of, most_read_mark, picture_keys
 from newsloom.web.copies import fold_copies
 from newsloom.web.editions import prefix_of
@@ -40,7 +42,7 @@ from newsloom.web.portal import (
     outlet_logo_url,
     public_base,
 )
-from newsloom.web.search_share import settings_mark, shared_pages, shared_token
+from newsloom.web.search_share import NOTHING_FOUND, settings_mark, shared_pages, shared_token
 from newsloom.web.security import SESSION_COOKIE
 from newsloom.web.structured import (
     article_ld,
@@ -293,11 +295,15 @@ def story(request: Request, story_id: ItemId) -> Response:
     story_row, articles = found
     outlets, labels = portal.outlet_labels(articles)
     base = public_base(portal.settings, request)
-    # the timeline lists each text once, oldest first; its copies are folded into it ("also published by")
+    # the timeline lists each text once, oldest first; its copies are folded into it: another outlet's as "also
+    # published by", the same outlet's own repost as "republished" (naming the outlet again would read as a slip)
     copy_of = _copy_of(articles)
     copied_by: dict[int, list[int]] = {}
+    reposted: dict[int, list[int]] = {}
     for copy_id, original in copy_of.items():
-        copied_by.setdefault(original.id, []).append(copy_id)  # type: ignore[arg-type]
+        original_id = cast(int, original.id)  # a stored article's
+        folded = reposted if labels[copy_id] == labels[original_id] else copied_by
+        folded.setdefault(original_id, []).append(copy_id)
 
     def render(token: str) -> Response:
         return portal.render(
@@ -310,6 +316,7 @@ def story(request: Request, story_id: ItemId) -> Response:
             citations=citations(articles, labels),
             copy_of=copy_of,
             copied_by=copied_by,
+            reposted=reposted,
             disputes=story_disputes(articles, labels),
             first=articles[0] if articles else None,
             outlet_count=len(set(labels.values())),
@@ -504,22 +511,65 @@ async def search(
     date_to: str | None = Query(None, alias="to", max_length=10),
     page: int = Query(1, ge=1, le=SEARCH_PAGES),
 ) -> Response:
-    portal = _portal(request)
+    filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
+    return await search_response(_portal(request), request, q, filters, page)
+
+
+# The address format of shared search entries: a server of another version (another format) never reads them.
+SHARED_FORMAT = "2"
+# The search route's parameters as the page cache reads them (``direct_search``): name, longest value.
+SEARCH_PARAMETERS = {"q": 200, "section": 200, "outlet": 200, "language": 10, "from": 10, "to": 10, "page": 3}
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
+async def direct_search(portal: Portal, scope: Scope) -> Response | None:
+    """``/search`` answered without the framework's routing and parameter checks (a fifth of a new search's CPU),
+    for a query string whose parameters the route would take as they are; None sends anything else (a value too
+    long, a page that is not a plain number in range, a parameter given twice) to the route, which answers it."""
+    request = Request(scope)
+    given: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        longest = SEARCH_PARAMETERS.get(name)
+        if longest is None:
+            continue  # the route ignores it too (utm_*, a stray parameter)
+        if name in given or len(value) > longest:
+            return None
+        given[name] = value
+    page = given.pop("page", "1")
+    if _PAGE_NUMBER.fullmatch(page) is None or int(page) > SEARCH_PAGES:
+        return None
+    filters = {name: given.get(name) for name in ("section", "outlet", "language", "from", "to")}
+    try:
+        return await search_response(portal, request, given.get("q", ""), filters, int(page))
+    except HTTPException:
+        return None  # the route answers it, with the application's error page
+
+
+async def search_response(
+    portal: Portal, request: Request, q: str, filters: dict[str, str | None], page: int
+) -> Response:
+    """A search page: the route's answer to its checked parameters (``filters`` by their names in the address)."""
     query = q.strip()
+    section, outlet, language, date_from, date_to = (
+        filters[k] for k in ("section", "outlet", "language", "from", "to")
+    )
     # A page another worker rendered under the same store state is taken from the shared file (see
-    # ``web.search_share``); an administrator's pages are always rendered.
+    # ``web.search_share``); an administrator's pages are always rendered. A search another worker found nothing
+    # for is not run again: its page is put together here (from the frame, for a search without filters).
     token = shared_token(portal.store) if query and portal.settings.page_cache_mb > 0 else None
     if token is not None and SESSION_COOKIE in request.cookies:
         token = None
-    address = ""
+    address, nothing_found = "", False
     if token is not None:
         address = "|".join(
-            (settings_mark(portal.settings), portal.edition(request), prefix_of(request.scope),
+            (SHARED_FORMAT, settings_mark(portal.settings), portal.edition(request), prefix_of(request.scope),
              public_base(portal.settings, request),
              request.url.path, request.scope["query_string"].decode("latin-1"))
         )  # fmt: skip
         shared = shared_pages(portal.settings.data_dir).get(address, token)
-        if shared is not None:
+        if shared is not None and shared[0] == NOTHING_FOUND:
+            nothing_found = True
+        elif shared is not None:
             body, placeholder, content_language = shared
             if placeholder != CSRF_PLACEHOLDER:
                 body = body.replace(placeholder.encode(), CSRF_PLACEHOLDER.encode())
@@ -546,42 +596,28 @@ async def search(
     # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
     # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
     cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
-    hits, total = ([], 0) if not query else find() if cheap else await run_in_threadpool(find)
+    hits, total = ([], 0) if not query or nothing_found else find() if cheap else await run_in_threadpool(find)
     if hits:
         kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
         kept_ids = {a.id for a in kept}
         hits = [h for h in hits if h.article.id in kept_ids]
     else:
         also = {}
-    filters = {"section": section, "outlet": outlet, "language": language, "from": date_from, "to": date_to}
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
-    asked = {"q": query, **{k: v for k, v in filters.items() if v}}
-    response = portal.page(
-        lambda csrf: portal.render(
-            request,
-            "search.html",
-            query=query,
-            hits=hits,
-            also=also,
-            total=total,
-            # Counts stop at the ranking's bound (the newest matches): there, the count says "2,000+".
-            capped=total >= getattr(portal.store.search_index, "RANKED_MATCHES", total + 1),
-            page=page,
-            first_shown=(page - 1) * PAGE_SIZE + 1,
-            previous_url="/search?" + urlencode({**asked, "page": page - 1}) if page > 1 else None,
-            next_url="/search?" + urlencode({**asked, "page": page + 1}) if page < pages else None,
-            last_url="/search?" + urlencode({**asked, "page": max(pages, 1)}),
-            pages=pages,
-            outlets=portal.outlets_for([hit.article for hit in hits]),
-            menus=portal.search_menus(section, outlet, portal.edition(request)),
-            filters=filters,
-            csrf_token=csrf,
-            crumb=portal.gettext(request, N_("Search")),
-        )
-    )
-    if token is not None and response.status_code == 200:
+
+    def render(csrf: str) -> Response:
+        context = search_page.page_context(
+            portal, request, query=query, hits=hits, also=also, total=total, page=page, pages=pages,
+            filters=filters, csrf=csrf,
+        )  # fmt: skip
+        return search_page.render(portal, request, context) or portal.render(request, "search.html", **context)
+
+    response = portal.page(render)
+    if token is not None and response.status_code == 200 and not nothing_found:
         language = response.headers.get("content-language", "")
-        shared_pages(portal.settings.data_dir).put(address, token, bytes(response.body), CSRF_PLACEHOLDER, language)
+        # Nothing found (most new searches): a row of a few bytes to write, and to trim later, instead of a page.
+        body = NOTHING_FOUND if not hits and not total else bytes(response.body)
+        shared_pages(portal.settings.data_dir).put(address, token, body, CSRF_PLACEHOLDER, language)
     return response
 
 

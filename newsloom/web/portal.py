@@ -237,6 +237,8 @@ class Portal:
     _flag_reader: Callable[[int], list[Any]] | None = field(init=False, default=None)
     _kept_counts: dict[str, _KeptCounts] = field(default_factory=dict)
     blocks: ArticleBlocks = field(init=False)  # article pages' stored parts
+    # The editions as at start, the default first (``Settings.edition_list`` parses the setting on every read).
+    _edition_codes: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.queries = PortalQueries(self.store.engine)
@@ -260,7 +262,7 @@ class Portal:
             secure = self.settings.base_url.startswith("https://")
         self.guard = Guard(load_secret(self.settings), secure)
         self._flag_reader = _flag_reader(self.store)
-        codes = self.settings.edition_list
+        codes = self._edition_codes = self.settings.edition_list
         self.editions = {code: Edition.load(code, self.settings.timezone, self.settings.sections) for code in codes}
         self._templates = {code: self._edition_templates(edition) for code, edition in self.editions.items()}
         self.templates = self._templates[codes[0]]
@@ -319,8 +321,9 @@ class Portal:
 
     def edition(self, request: Request) -> str:
         """The edition a request is served in (its address's prefix, else its Accept-Language, else the default)."""
-        code = edition_of(request.scope, self.settings.edition_list[0])
-        return code if code in self.editions else self.settings.edition_list[0]
+        default = self._edition_codes[0]
+        code = edition_of(request.scope, default)
+        return code if code in self.editions else default
 
     def translation_flags(self, article_id: int) -> list[Any]:
         """What the translation checks flagged in a translated edition, per part (title, lead, block N): each flag
@@ -590,8 +593,8 @@ class Portal:
                 untranslated=edition.translations.gettext("untranslated"),
             )
 
-    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        """A page in the request's edition: its catalogue, its links under its prefix, its hreflang alternates."""
+    def _prepare(self, request: Request, context: dict[str, Any]) -> str:
+        """The context every part of a page reads (address, link prefix, pictures), and the page's edition."""
         context.setdefault("base_url", public_base(self.settings, request))
         edition = self.edition(request)
         prefix = prefix_of(request.scope)
@@ -599,6 +602,17 @@ class Portal:
         if prefix:  # links stay in the edition the reader chose
             context.setdefault("article_path", lambda article: prefix + article_path(article))
         self._picture_context(context, self.editions[edition])
+        return edition
+
+    def render_part(self, request: Request, name: str, **context: Any) -> Markup:
+        """A part of a page (an included template) as ``render`` would render it within the page."""
+        edition = self._prepare(request, context)
+        return Markup(self._templates[edition].env.get_template(name).render(context))  # autoescaped already
+
+    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """A page in the request's edition: its catalogue, its links under its prefix, its hreflang alternates."""
+        edition = self._prepare(request, context)
+        prefix = prefix_of(request.scope)
         if "alternates" not in context:
             context["alternates"] = self.alternates(request)
         if status_code == 200 and not name.startswith("admin"):

@@ -15,7 +15,10 @@ every process:
 - PostgreSQL: the store's change token, the write-ahead log position, which is the same for every session.
 - Otherwise (a store not in WAL mode, another database): nothing is shared.
 
-Entries of an older token are dropped when a newer one is written; the file holds at most ``MAX_ENTRIES``.
+Entries of an older token are dropped when a newer one is written; the file holds at most ``MAX_ENTRIES``. A
+search that found nothing (most new searches) is shared as ``NOTHING_FOUND`` instead of its page, and the reader
+puts the page together itself without searching: writing a row of twenty kilobytes, and trimming it later, cost
+four times what a row of a few bytes does (bench/search_profile.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 
 MAX_ENTRIES = 20_000
+NOTHING_FOUND = b""  # an entry's body when its search found nothing
 FILE_NAME = "search-pages.db"
 
 
@@ -50,7 +54,8 @@ class SharedPages:
         self._writes = 0
 
     def get(self, address: str, token: bytes) -> tuple[bytes, str, str] | None:
-        """(body, the writer's CSRF placeholder, Content-Language) of a page rendered under ``token``."""
+        """(body, the writer's CSRF placeholder, Content-Language) of a page rendered under ``token``; the body is
+        ``NOTHING_FOUND`` when that search found nothing."""
         try:
             with self._lock:
                 row = self._connection.execute(

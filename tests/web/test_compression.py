@@ -57,6 +57,19 @@ def test_article_pages_with_a_form_are_brotli_for_every_reader(site: Site) -> No
     assert gzip.decompress(gzipped.body) == plain.content  # type: ignore[attr-defined]
 
 
+def test_new_searches_are_compressed_at_the_cheaper_level_articles_at_the_usual_one(site: Site) -> None:
+    """A search page is mostly read once: Brotli quality 1, a fraction of quality 2's CPU for a few more bytes;
+    an article page, read again and again, stays at quality 2. Either decodes to the page."""
+    search = "/search?q=paragraph+1"
+    plain = httpx.get(site.url + search, headers={"Accept-Encoding": "identity"}).content
+    sent = raw(site, search, "br").body  # type: ignore[attr-defined]
+    assert brotli.decompress(sent) == plain and b"Article number 1" in plain
+    assert sent == brotli.compress(plain, quality=1, lgwin=22) != brotli.compress(plain, quality=2, lgwin=22)
+    path = article_path(site.store.get_article(site.ids[0]))
+    page = httpx.get(site.url + path, headers={"Accept-Encoding": "identity"}).content
+    assert raw(site, path, "br").body == brotli.compress(page, quality=2, lgwin=22)  # type: ignore[attr-defined]
+
+
 def test_static_files_are_fingerprinted_and_immutable(site: Site) -> None:
     with site.client() as client:
         home = client.get("/").text

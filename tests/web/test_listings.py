@@ -156,3 +156,27 @@ def test_story_page_folds_syndicated_copies_into_the_first_report(site: Site) ->
     assert timeline.count('class="timeline-item"') == 1  # the copy is not a report of its own
     first = timeline.split(f'<li id="report-{ids[0]}"', 1)[1].split("</li>", 1)[0]
     assert re.search(rf'also published by <a id="report-{ids[1]}" href="[^"]+">Copy Times</a>', first)
+
+
+def test_story_page_folds_an_outlets_own_repost_as_republished(site: Site) -> None:
+    """An outlet that posts its own text twice is not "also published by" itself: the repost folds as a date."""
+    from datetime import UTC, datetime
+
+    from newsloom.model import Block, BlockKind
+    from newsloom.store.stories import StoryStore
+    from tests.support.articles import make_article
+
+    wire = "Flood water rose above the river banks overnight and hundreds of homes were evacuated, officials said."
+    ids = []
+    for number in (31, 32):
+        article = make_article(number, site_name="Wire Daily", blocks=[Block(BlockKind.PARAGRAPH, text=wire)])
+        article.url = article.canonical_url = f"https://wiredaily.example/{number}"
+        ids.append(site.store.upsert_article(article).article_id)
+    story_id = StoryStore(site.store.engine).create_story("Flood", ids, datetime.now(UTC))
+    with site.client() as client:
+        html = client.get(f"/story/{story_id}").text
+    timeline = html.split('class="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert timeline.count('class="timeline-item"') == 1
+    first = timeline.split(f'<li id="report-{ids[0]}"', 1)[1].split("</li>", 1)[0]
+    assert re.search(rf'republished <a id="report-{ids[1]}" href="[^"]+">[^<]*\d[^<]*</a>', first)
+    assert "also published by" not in first

@@ -3,6 +3,7 @@ unchanged, and never after a commit; administrators always get a fresh rendering
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -127,5 +128,42 @@ def test_servers_configured_differently_do_not_share(settings: Settings, store: 
         ):
             assert "Other Portal" not in one.get("/search", params={"q": "police"}).text
             assert "Other Portal" in two.get("/search", params={"q": "police"}).text and len(ran) == 1
+    finally:
+        other.close()
+
+
+def test_a_search_that_found_nothing_is_not_run_again_by_another_worker(settings: Settings, store: SQLStore) -> None:
+    """Shared as "nothing found" (a row of a few bytes) rather than as its page: the other worker puts the same page
+    together without searching, in either edition, with or without filters; a commit makes it search again."""
+    store.upsert_article(make_article(1, title="Harbour police report"))
+    other = open_store(settings)
+    ran_first, ran_other = searches(store), searches(other)
+    try:
+        with (
+            AppServer(create_app(settings, store)) as first,
+            AppServer(create_app(settings, other)) as second,
+            first.client() as one,
+            second.client() as two,
+        ):
+            for params, headers in (
+                ({"q": "storm 48213"}, {}),
+                ({"q": "storm 48213"}, {"Accept-Language": "vi"}),
+                ({"q": "police 7", "section": "world", "page": "2"}, {}),
+            ):
+                page = one.get("/search", params=params, headers=headers)
+                assert "No articles match" in page.text or "Không có bài viết nào khớp" in page.text, page.text
+                again = two.get("/search", params=params, headers=headers)
+                assert again.status_code == 200 and again.text == page.text and ran_other == []
+                assert again.headers["content-language"] == page.headers["content-language"]
+            assert len(ran_first) == 3
+            # A page with results is shared as its page (the other worker runs no search for it either).
+            assert one.get("/search", params={"q": "police"}).text == two.get("/search", params={"q": "police"}).text
+            assert ran_other == [] and len(ran_first) == 4
+            with sqlite3.connect(settings.data_dir / FILE_NAME) as shared:
+                sizes = sorted(size for (size,) in shared.execute("SELECT length(body) FROM pages"))
+            assert sizes[:3] == [0, 0, 0] and sizes[3] > 2000  # three found nothing, one page of results
+            store.upsert_article(make_article(2, title="Storm 48213 hits the harbour"))
+            assert "1 result for “storm 48213”" in two.get("/search", params={"q": "storm 48213"}).text
+            assert len(ran_other) == 1
     finally:
         other.close()
