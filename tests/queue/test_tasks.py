@@ -268,3 +268,13 @@ def test_poison_messages_do_not_block_the_queue_and_metrics_show_it(
     failures = next(line for line in lines if line.startswith("newsloom_task_failures_total"))
     assert int(failures.split()[1]) >= 2
     assert queue_metric_lines(Settings(broker_url="redis://127.0.0.1:9/0"))[-1] == "newsloom_queue_up 0"
+
+
+def test_a_dead_workers_task_is_looked_for_within_its_visibility_timeout() -> None:
+    """Kombu's scan for tasks past their timeout runs on every look (its default, every tenth: 100 s apart), and
+    looks come at least twice per timeout: a killed worker's task is handed out about when the timeout says."""
+    for timeout in (5, 600, 3600):
+        options = configure(Settings(queue_visibility_timeout=timeout)).conf.broker_transport_options
+        assert options["visibility_timeout"] == timeout
+        assert options["unacked_restore_throttle"] == 1
+        assert 1 <= options["unacked_restore_interval"] <= min(10, timeout / 2)
