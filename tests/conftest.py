@@ -15,8 +15,10 @@ import importlib.util
 import itertools
 import os
 import shutil
+import sqlite3
 from asyncio import events as asyncio_events
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -30,6 +32,7 @@ from newsloom.store.files import private_dir
 from tests.postgres import PostgresCluster, postgres_cluster
 from tests.support.browser import ARGS, CHROMIUM
 from tests.support.pages import CORPORA, SHARED, article_html, corpus
+from tests.support.schedule import CACHE_KEY, costliest_first, merged
 from tests.support.web import LiveServer, free_port
 
 # Importable from here as they always were.
@@ -52,14 +55,59 @@ BROWSER_FIXTURES = {"browser"}
 SERVICE_FIXTURES = {"pg_cluster", "pg_database", "cluster", "pg_url", "redis_server"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    for item in items:  # before ``-m`` deselects by marker
         names = set(getattr(item, "fixturenames", ()))
         if names & BROWSER_FIXTURES and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
         if names & SERVICE_FIXTURES and item.get_closest_marker("services") is None:
             item.add_marker(pytest.mark.services)
+    yield
+    recorded = getattr(config, "workerinput", {}).get(_RECORDED)
+    if recorded is not None:  # an xdist worker under --dist loadfile, after ``-m`` and ``-k``: costliest files first
+        items[:] = costliest_first(items, recorded)
+
+
+# Ordering the files for xdist (tests/support/schedule.py): the controlling process reads the recorded costs once
+# and hands the same figures to every worker (whose collections must come out in one order), keeps xdist from
+# re-sorting the files by their number of tests, and records this run's figures at the end.
+_RECORDED = "newsloom_test_seconds"
+_RECORDED_KEY = pytest.StashKey[dict[str, float]]()
+_timed: dict[str, float] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _loadfile(config):
+        config.option.loadscopereorder = False
+
+
+def _loadfile(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") == "loadfile"
+
+
+def _recorded(config: pytest.Config) -> dict[str, float]:
+    cache = getattr(config, "cache", None)
+    value = cache.get(CACHE_KEY, {}) if cache is not None else {}
+    return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's, in the controlling process
+def pytest_configure_node(node: Any) -> None:
+    if _loadfile(node.config):  # read once: every worker must get the same figures, whatever writes the cache
+        node.workerinput[_RECORDED] = node.config.stash.setdefault(_RECORDED_KEY, _recorded(node.config))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _timed[report.nodeid] = _timed.get(report.nodeid, 0.0) + report.duration  # setup, call and teardown
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    cache = getattr(session.config, "cache", None)
+    if hasattr(session.config, "workerinput") or cache is None or not _timed:
+        return  # a worker's own figures reach the controlling process as reports
+    if exitstatus != pytest.ExitCode.INTERRUPTED:
+        cache.set(CACHE_KEY, merged(_recorded(session.config), _timed))
 
 
 def floor(stage: str, name: str) -> float:
@@ -102,6 +150,46 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = data / "newsloom.db"
     assert not path.with_name("newsloom.db-wal").exists()
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _new_sqlite_stores_from_the_template(migrated_sqlite: Path) -> Iterator[None]:
+    """A new, empty SQLite store that this process migrates to the newest schema (``newsloom import`` into a new
+    data directory through the CLI runner, ``open_store`` in a test) is given a copy of ``migrated_sqlite``
+    instead: the same file the same migrations made, a tenth of a second sooner, hundreds of times a suite.
+    Anything else (a store at an older revision, another revision asked for, PostgreSQL, a file that cannot be
+    written) migrates as ever, and so does every ``newsloom`` process a test starts."""
+    from newsloom.store import sql
+
+    real = sql.migrate
+
+    def migrate(engine: sa.Engine, revision: str = "head") -> None:
+        path = engine.url.database if engine.dialect.name == "sqlite" else None
+        if revision == "head" and path and path != ":memory:" and _empty_sqlite(Path(path)):
+            engine.dispose()  # no connection left open on the empty file, so no WAL of its own either
+            try:
+                shutil.copyfile(migrated_sqlite, path)
+                return
+            except OSError:
+                pass
+        real(engine, revision)
+
+    with mock.patch.object(sql, "migrate", migrate):
+        yield
+
+
+def _empty_sqlite(path: Path) -> bool:
+    """No tables yet (a file not written to, or only SQLite's header), and no write-ahead log of its own."""
+    if path.with_name(path.name + "-wal").exists():
+        return False
+    try:
+        if path.stat().st_size == 0:
+            return True
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            tables: int = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return tables == 0
+    except (OSError, sqlite3.Error):
+        return False
 
 
 @pytest.fixture

@@ -184,10 +184,15 @@ def test_every_part_of_the_package_has_a_layer() -> None:
     assert parts - set(RANK) == set(), "give each new top-level module or package a layer in tests/test_layers.py"
 
 
-def test_the_walk_sees_imports_at_every_level() -> None:
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[tuple[str, int]]]:
+    """The real package's import graph, walked once for the three tests that read it (a second of parsing each)."""
+    return import_graph()
+
+
+def test_the_walk_sees_imports_at_every_level(graph: dict[str, set[tuple[str, int]]]) -> None:
     """The checks below are only as good as the walk: it must see module-level, function-level and relative
     imports of the real package."""
-    graph = import_graph()
     assert len(graph) > 100
     pipeline = {target for target, _ in graph["newsloom.pipeline"]}
     assert "newsloom.store.sql" in pipeline  # at module level
@@ -195,12 +200,12 @@ def test_the_walk_sees_imports_at_every_level() -> None:
     assert "newsloom.fetch.local" in ingest  # inside a function
 
 
-def test_no_import_points_up() -> None:
-    assert upward_imports(import_graph()) == []
+def test_no_import_points_up(graph: dict[str, set[tuple[str, int]]]) -> None:
+    assert upward_imports(graph) == []
 
 
-def test_no_modules_import_in_a_circle() -> None:
-    assert cycles(import_graph()) == []
+def test_no_modules_import_in_a_circle(graph: dict[str, set[tuple[str, int]]]) -> None:
+    assert cycles(graph) == []
 
 
 @pytest.mark.parametrize(

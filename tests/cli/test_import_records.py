@@ -331,13 +331,8 @@ def test_export_piped_into_import_in_real_processes(tmp_path: Path) -> None:
     target.mkdir()
     moved_url = f"sqlite:///{target / 'moved.db'}"  # a database URL, as for PostgreSQL
     env = {**os.environ, "NEWSLOOM_FETCH_IMAGES": "0", "PYTHONPATH": os.pathsep.join(sys.path)}
-    subprocess.run(
-        [sys.executable, "-m", "newsloom", "--data-dir", str(source), "import", str(records)],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    first = run(source, "import", str(records))  # the store to move, made in this process: the pipe is the point
+    assert first.exit_code == 0, first.output
     exporting = subprocess.Popen(
         [sys.executable, "-m", "newsloom", "--data-dir", str(source), "export"], stdout=subprocess.PIPE, env=env
     )

@@ -143,8 +143,9 @@ def test_rerun_of_a_killed_import_finishes_enrichment_stories_and_pictures(tmp_p
 
 def test_a_crawl_round_that_stores_nothing_finishes_what_another_process_stored(tmp_path: Path) -> None:
     """``newsloom crawl`` / ``run``: the round polls no feed and stores nothing, yet the batch stages run over the
-    articles an import killed before its stages left behind, with the crawler's own fetcher."""
-    settings = Settings(data_dir=tmp_path / "data", allow_networks="127.0.0.0/8", crawl_min_delay=0.0)
+    articles an import killed before its stages left behind, with the crawler's own fetcher (and no extraction
+    processes: the round fetches no page for them, and starting and stopping them took seconds)."""
+    settings = Settings(data_dir=tmp_path / "data", allow_networks="127.0.0.0/8", crawl_min_delay=0.0, crawl_workers=0)
     with ImageServer() as server:
         image_urls = write_pages(tmp_path / "pages", f"http://127.0.0.1:{server.port}")
         store_without_later_stages(settings, tmp_path / "pages")

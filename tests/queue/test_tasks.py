@@ -28,6 +28,7 @@ from tests.queue.conftest import (
     Workers,
     crawl_states,
     newsloom,
+    newsloom_here,
     open_scale_store,
     service_env,
     wait_until,
@@ -113,7 +114,7 @@ def test_parity_embedded_sqlite_and_two_workers_on_postgres(
     embedded_dir = tmp_path / "embedded"
     embedded = open_store(Settings(data_dir=embedded_dir))
     site.add_source(embedded)
-    crawled = newsloom(service_env(embedded_dir, None, None), "crawl", "--once")
+    crawled = newsloom_here(service_env(embedded_dir, None, None), "crawl", "--once")
     assert crawled.returncode == 0, crawled.stderr
 
     scale_dir = tmp_path / "scale"
@@ -124,7 +125,7 @@ def test_parity_embedded_sqlite_and_two_workers_on_postgres(
     workers.append(group)
     group.start()
     group.start()
-    beat = newsloom(env, "beat", "--once")
+    beat = newsloom_here(env, "beat", "--once")
     assert beat.returncode == 0, beat.stderr
     assert "sent 1 entry points" in beat.stdout
     wait_until(lambda: settled(scaled, 30), 240, "30 pages through the workers", group.logs)
@@ -170,7 +171,7 @@ def test_killed_worker_restarted_redis_and_refused_store_lose_nothing(
     workers.append(group)
     doomed = group.start()
     group.start()
-    assert newsloom(env, "beat", "--once").returncode == 0
+    assert newsloom_here(env, "beat", "--once").returncode == 0
 
     def stored() -> int:
         return sum(1 for status in crawl_states(store).values() if status != "queued")
@@ -214,7 +215,7 @@ def test_two_workers_together_keep_a_hosts_pace(
     workers.append(group)
     group.start(concurrency=2)
     group.start(concurrency=2)
-    assert newsloom(env, "beat", "--once").returncode == 0
+    assert newsloom_here(env, "beat", "--once").returncode == 0
     wait_until(lambda: settled(store, 14), 180, "every page", group.logs)
 
     starts = sorted(request.received_at for request in loopback_site.log)
@@ -253,7 +254,7 @@ def test_poison_messages_do_not_block_the_queue_and_metrics_show_it(
     group = Workers(env, [], tmp_path)
     workers.append(group)
     group.start()
-    assert newsloom(env, "beat", "--once").returncode == 0
+    assert newsloom_here(env, "beat", "--once").returncode == 0
     wait_until(lambda: settled(store, 3), 120, "the pages behind the poison", group.logs)
     assert set(crawl_states(store).values()) == {"stored"}
     client = redis.Redis.from_url(redis_server.url)
@@ -267,3 +268,13 @@ def test_poison_messages_do_not_block_the_queue_and_metrics_show_it(
     failures = next(line for line in lines if line.startswith("newsloom_task_failures_total"))
     assert int(failures.split()[1]) >= 2
     assert queue_metric_lines(Settings(broker_url="redis://127.0.0.1:9/0"))[-1] == "newsloom_queue_up 0"
+
+
+def test_a_dead_workers_task_is_looked_for_within_its_visibility_timeout() -> None:
+    """Kombu's scan for tasks past their timeout runs on every look (its default, every tenth: 100 s apart), and
+    looks come at least twice per timeout: a killed worker's task is handed out about when the timeout says."""
+    for timeout in (5, 600, 3600):
+        options = configure(Settings(queue_visibility_timeout=timeout)).conf.broker_transport_options
+        assert options["visibility_timeout"] == timeout
+        assert options["unacked_restore_throttle"] == 1
+        assert 1 <= options["unacked_restore_interval"] <= min(10, timeout / 2)

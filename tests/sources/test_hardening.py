@@ -36,6 +36,7 @@ from newsloom.web import create_app
 from tests.conftest import article_html
 from tests.fetch.site import FaultSite, Reply
 from tests.sources.newsite import NewsSite
+from tests.support.cli import newsloom_in
 from tests.support.crawl import crawl, crawl_settings, register
 from tests.support.web import AppServer
 
@@ -348,8 +349,9 @@ def test_f11_extraction_workers_die_with_a_killed_crawl(tmp_path: Path) -> None:
         "NEWSLOOM_CRAWL_PER_HOST_CONCURRENCY": "1",
     }
     with slow_site(60) as site:
+        added = newsloom_in(data, "sources", "add", site.url("/"))  # in this process: the crawl's is the point
+        assert added.returncode == 0, added.stderr
         run = [sys.executable, "-m", "newsloom", "--data-dir", str(data)]
-        subprocess.run([*run, "sources", "add", site.url("/")], env=env, check=True, capture_output=True, timeout=120)
         crawl_process = subprocess.Popen(
             [*run, "crawl", "--once"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

@@ -113,8 +113,10 @@ def test_admin_lists_unreachable_feeds_with_reason_and_last_try(site: Site, sett
             Source(name, f"http://{host}:{closed}/", feeds=[Feed(f"http://{host}:{closed}/rss", "rss")])
         )
     add_feed(site)  # never polled: not unreachable
+    # No extraction processes: no page is fetched, and starting two (spawned, each importing the pipeline) and
+    # waiting for them to stop was most of the test's time.
     crawl_settings = settings.model_copy(
-        update={"allow_networks": "127.0.0.1/32", "fetch_retries": 0, "crawl_min_delay": 0.0}
+        update={"allow_networks": "127.0.0.1/32", "fetch_retries": 0, "crawl_min_delay": 0.0, "crawl_workers": 0}
     )
     before = datetime.now(UTC)
 
