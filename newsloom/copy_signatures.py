@@ -34,6 +34,7 @@ MIN_CONTAINMENT = 0.6
 PERMUTATIONS = 128
 BANDS, ROWS = 25, 5
 COPY_JACCARD = 0.5
+MAX_BODY_CHARS = 200_000  # a 1 MB body is compared by its first 200,000 characters: a copy shares its start
 MIN_SHINGLES = 20  # shorter texts (a caption, a one-line brief) are too short to call copies
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1
