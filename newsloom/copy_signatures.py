@@ -53,7 +53,7 @@ def signature(text: str) -> np.ndarray | None:
     first_word = _UINT32.unpack_from  # of each shingle's SHA-1: datasketch's ``sha1_hash32``
     hashed = np.array([first_word(hashlib.sha1(" ".join(s).encode()).digest())[0] for s in shingles], np.uint32)
     a, b = _permutations()
-    values = (_fmix32(hashed)[:, None] * a + b).min(axis=0)  # uint32 arithmetic wraps: mod 2^32, as meant
+    values: np.ndarray = (_fmix32(hashed)[:, None] * a + b).min(axis=0)  # uint32 arithmetic wraps: mod 2^32, as meant
     return values.astype(np.uint64)
 
 
@@ -80,7 +80,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     values = values * multiplier
     values = values ^ (values >> second)
     values = values * multiplier2
-    return values ^ (values >> third)
+    mixed: np.ndarray = values ^ (values >> third)
+    return mixed
 
 
 def band_buckets(values: np.ndarray) -> list[tuple[int, int]]:
