@@ -1,6 +1,9 @@
 """Syndicated copies: one text run by several outlets is found, independent reports of the event are not."""
 
-from newsloom.copy_signatures import copy_groups
+import numpy as np
+import pytest
+
+from newsloom.copy_signatures import PERMUTATIONS, _shingles, copy_groups, signature
 from newsloom.model import Article, Block, BlockKind
 
 WIRE = (
@@ -29,3 +32,19 @@ def test_copies_group_even_when_trimmed_or_extended() -> None:
 
 def test_independent_reports_are_not_copies() -> None:
     assert copy_groups([_report(1, WIRE), _report(2, OWN)]) == []
+
+
+def test_signature_is_datasketchs_minhash() -> None:
+    """The signature is computed without datasketch (its import costs a worker SciPy) but must equal its MinHash:
+    the store keeps signatures computed before, and a new one must still match them."""
+    datasketch = pytest.importorskip("datasketch")
+    texts = [WIRE, OWN, WIRE + " " + OWN, " ".join(f"word{i} token{i * 7 % 13}" for i in range(400))]
+    for text in texts:
+        shingles = _shingles(text)
+        expected = datasketch.MinHash(num_perm=PERMUTATIONS, seed=1)
+        expected.update_batch([" ".join(shingle).encode() for shingle in shingles])
+        values = signature(text)
+        assert values is not None
+        assert values.dtype == np.uint64
+        assert values.tolist() == np.asarray(expected.hashvalues, dtype=np.uint64).tolist()
+    assert signature("too short to sign") is None

@@ -35,6 +35,7 @@ BASE = frozenset(
         "copy_signatures",
         "domains",
         "errors",
+        "html_gz",
         "identity",
         "known_outlets",
         "lazy",

@@ -76,6 +76,7 @@ REFINE_ROUNDS = 3
 MIN_SIMILARITY = 0.03  # smaller entries of the similarity matrix are dropped: they never decide a story
 MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the articles says nothing about which event one is about
 BLOCK_ENTRIES = 1 << 22  # entries of one block of the similarity product before pruning (~50 MB)
+OUTLET_BLOCK_ENTRIES = 1 << 18  # similarities the outlet rule weighs at once (``_Similar.of``)
 _WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _WORD = re.compile(_WORD_PATTERN)
 MIN_WORDS = 8  # a headline and body of fewer words ("Update") say nothing about which event they report
@@ -833,16 +834,51 @@ class _Similar:
         raw = sims.data.astype(np.float64)
         weighted, any_same = raw, np.zeros(sims.shape[0], dtype=bool)
         if signals.outlet and not exempt.all():
-            row_of = np.repeat(np.arange(sims.shape[0]), np.diff(sims.indptr))
-            doc_of = start + row_of
-            outlet = np.where(exempt[row_of], -1, clusters.outlets[doc_of])
-            same = (outlet >= 0) & (clusters.outlets[sims.indices] == outlet)
-            when, times = clusters.times[doc_of], clusters.times[sims.indices]
-            span = SAME_OUTLET_SPAN // timedelta(microseconds=1)
-            same &= ~((when != _UNDATED) & (times != _UNDATED) & (np.abs(times - when) > span))
-            weighted = np.where(same, raw * SAME_OUTLET_FACTOR, raw)
-            any_same = np.bincount(row_of[same], minlength=sims.shape[0]) > 0
+            same = np.zeros(len(raw), dtype=bool)
+            for begin, end in _entry_blocks(sims.indptr):  # a block at a time: the temporaries stay small
+                _same_outlet_day(sims, begin, end, start, clusters, exempt, same, any_same)
+            if any_same.any():
+                weighted = raw.copy()
+                np.multiply(raw, SAME_OUTLET_FACTOR, out=weighted, where=same)
         return cls(sims.indptr, sims.indices, raw, weighted, any_same)
+
+
+def _entry_blocks(indptr: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Consecutive row ranges of a sparse matrix (given its ``indptr``) of at most ``OUTLET_BLOCK_ENTRIES`` entries
+    each (one row at least): what the outlet rule computes at once, so its temporaries stay a few megabytes however
+    many similarities the run has."""
+    rows, begin = len(indptr) - 1, 0
+    while begin < rows:
+        end = int(np.searchsorted(indptr, indptr[begin] + OUTLET_BLOCK_ENTRIES, side="right")) - 1
+        end = min(rows, max(begin + 1, end))
+        yield begin, end
+        begin = end
+
+
+def _same_outlet_day(
+    sims: sparse.csr_matrix,
+    begin: int,
+    end: int,
+    start: int,
+    clusters: _Clusters,
+    exempt: np.ndarray,
+    same: np.ndarray,
+    any_same: np.ndarray,
+) -> None:
+    """Mark in ``same`` the similarities of rows ``begin:end`` between two reports of one outlet within
+    ``SAME_OUTLET_SPAN`` (an undated report is within any span), the row's doc not exempt from the rule; and in
+    ``any_same`` the rows that have one."""
+    first, last = sims.indptr[begin], sims.indptr[end]
+    row_of = np.repeat(np.arange(begin, end), np.diff(sims.indptr[begin : end + 1]))
+    others = sims.indices[first:last]
+    doc_of = start + row_of
+    outlet = np.where(exempt[row_of], -1, clusters.outlets[doc_of])
+    found = (outlet >= 0) & (clusters.outlets[others] == outlet)
+    when, times = clusters.times[doc_of], clusters.times[others]
+    span = SAME_OUTLET_SPAN // timedelta(microseconds=1)
+    found &= ~((when != _UNDATED) & (times != _UNDATED) & (np.abs(times - when) > span))
+    same[first:last] = found
+    any_same[begin:end] = np.bincount(row_of[found] - begin, minlength=end - begin) > 0
 
 
 def _to_stories(

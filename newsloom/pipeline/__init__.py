@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from newsloom.aio import run_to_completion
 from newsloom.enrich import enrich_article
@@ -35,23 +35,23 @@ from newsloom.extract.overrides import SiteOverrides
 from newsloom.extract.template import drop_template_blocks, repeated_among
 from newsloom.model import Article, FetchedPage, LoadFailure
 from newsloom.pipeline.hints import Hints
-from newsloom.records import Record
-from newsloom.settings import Settings
 from newsloom.size_caps import limit_article
-from newsloom.store.base import ArticleStore, UpsertOutcome
-from newsloom.store.copies import CopyStore
-from newsloom.store.sql import SQLStore
-from newsloom.store.stories import StoryChanges, StoryStore
-from newsloom.store.templates import outlet_page_keys
-from newsloom.store.translations import TranslationStore
 from newsloom.urls import url_key
 
 if TYPE_CHECKING:  # the batch stages load when a batch runs: the portal and the page stage never pay for them
+    # The store (SQLAlchemy and its migrations), the settings (pydantic) and the records are imported where they
+    # are used: an extraction worker imports this module for ``extract_stage`` alone, and each of them would add
+    # tens of megabytes to every worker for nothing.
     from newsloom.enrich.translate import Translator
     from newsloom.fetch.fetcher import Fetcher
     from newsloom.media.stage import MediaReport
     from newsloom.pipeline.enrichment import EnrichChanges
     from newsloom.pipeline.translation import TranslationStats
+    from newsloom.records import Record
+    from newsloom.settings import Settings
+    from newsloom.store.base import ArticleStore
+    from newsloom.store.sql import SQLStore
+    from newsloom.store.stories import StoryChanges
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -163,6 +163,8 @@ def process_page(
 
 def _without_outlet_template(article: Article, store: ArticleStore) -> Article:
     """Blocks the outlet repeats on its other stored articles are its template (extract/template.py)."""
+    from newsloom.store.templates import outlet_page_keys
+
     engine = getattr(store, "engine", None)
     if engine is None:
         return article
@@ -205,6 +207,8 @@ def _store_page(
     batch: BatchKeys | None = None,
     html_gz: bytes | None = None,
 ) -> PageResult:
+    from newsloom.store.base import UpsertOutcome
+
     article = enrich(_without_outlet_template(extract(page), store))
     if not article.canonical_url:
         # A saved page that names no URL of its own: its file is its identity, so re-imports stay idempotent.
@@ -238,6 +242,7 @@ def process_record(
     language detected where the record gives none, publisher tags cleaned, section placed, outlet by registrable
     domain. An exported record's own decisions (tags, section, language) win over enrichment's, and its story,
     edition link and comments are stored with it. Like ``process_page``, it raises nothing for a bad record."""
+    from newsloom.store.base import UpsertOutcome
     from newsloom.store.records import store_record
 
     if isinstance(record, LoadFailure):
@@ -279,6 +284,10 @@ def update_stories(store: SQLStore, now: datetime | None = None, hints: Hints | 
     is stored (end of an import, of a crawl round, or ``newsloom stories``). ``hints``: copy signatures the
     crawl's extraction workers computed (``pipeline/hints.py``).
     """
+    from newsloom.store.copies import CopyStore
+    from newsloom.store.stories import StoryChanges, StoryStore
+    from newsloom.store.translations import TranslationStore
+
     # syndicated copies first: one pass over the same new articles
     CopyStore(store.engine).index_new(hints.signature if hints is not None else None)
     stories = StoryStore(store.engine)
@@ -289,6 +298,12 @@ def update_stories(store: SQLStore, now: datetime | None = None, hints: Hints | 
     central: dict[int, int] = {}
     grouping = group_into_stories(docs, central=central)
     return stories.save(grouping, considered, now or datetime.now(UTC), central)
+
+
+def _story_changes() -> StoryChanges:
+    from newsloom.store.stories import StoryChanges
+
+    return StoryChanges()
 
 
 RunSync = Callable[..., Awaitable[Any]]  # runs a blocking store call: ``run_sync(function, *args)``
@@ -305,7 +320,7 @@ class StageReport:
     media: MediaReport | None = None  # None: ``fetch_images`` is off
     translation: TranslationStats | None = None  # None: no backend, or it failed (``translation_error``)
     translation_error: str | None = None
-    stories: StoryChanges = field(default_factory=StoryChanges)
+    stories: StoryChanges = field(default_factory=_story_changes)
     enrichment: EnrichChanges | None = None
     pages: int = 0  # article pages stored (``web.prerender``)
 
@@ -418,7 +433,7 @@ def release_memory() -> None:
 
 # The pages stage renders article pages, which the web layer does (above this one): whoever runs batches with the
 # web layer at hand sets it (the CLI does, for ``import``, ``crawl``, ``run`` and the queue's workers).
-PageStage = Callable[[SQLStore, Settings], Callable[[], int]]
+PageStage: TypeAlias = "Callable[[SQLStore, Settings], Callable[[], int]]"
 _pages_with: PageStage | None = None
 
 

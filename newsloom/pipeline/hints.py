@@ -49,7 +49,7 @@ def _digest(*parts: str | None) -> bytes:
 
 def copy_text(body: str) -> str:
     """The part of a body its copy signature is computed on (``store/copies.py`` reads the same)."""
-    from newsloom.store.copies import MAX_BODY_CHARS
+    from newsloom.copy_signatures import MAX_BODY_CHARS
 
     return body[:MAX_BODY_CHARS]
 

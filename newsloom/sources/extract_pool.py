@@ -36,14 +36,17 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from newsloom.enrich import enrich_article
 from newsloom.errors import ExtractError, NewsloomError, NotAnArticle
+from newsloom.html_gz import compress_html
 from newsloom.model import Article, FetchedPage
 from newsloom.pipeline import Outcome, PageResult, extract_stage, process_page
 from newsloom.pipeline.hints import ArticleHints, Hints, compute_hints
-from newsloom.store.base import ArticleStore
-from newsloom.store.sql import compress_html
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is the parent's: a worker never imports it
+    from newsloom.store.base import ArticleStore
 
 log = logging.getLogger(__name__)
 

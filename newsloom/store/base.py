@@ -63,7 +63,7 @@ class ArticleStore(Protocol):
         html_gz: bytes | None = None,
     ) -> UpsertResult:
         """Insert or update by canonical URL, atomically, keeping ``raw_html`` compressed for reprocessing
-        (``html_gz``: already compressed, by ``sql.compress_html``)."""
+        (``html_gz``: already compressed, by ``html_gz.compress_html``)."""
         ...
 
     def get_article(self, article_id: int, *, include_hidden: bool = False) -> Article | None: ...

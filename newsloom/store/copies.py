@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from newsloom.copy_signatures import BANDS, COPY_JACCARD, band_buckets, from_bytes, signature, similarity, to_bytes
+from newsloom.copy_signatures import (
+    BANDS,
+    COPY_JACCARD,
+    MAX_BODY_CHARS,
+    band_buckets,
+    from_bytes,
+    signature,
+    similarity,
+    to_bytes,
+)
 from newsloom.store import schema
 
 if TYPE_CHECKING:  # numpy only for the hint: its import is start-up of every process (newsloom/lazy.py)
@@ -24,7 +33,6 @@ if TYPE_CHECKING:  # numpy only for the hint: its import is start-up of every pr
 BATCH = 500
 Presigned: TypeAlias = "Callable[[int, str], tuple[bool, np.ndarray | None]]"
 MAX_PENDING = 50_000  # articles listed per pass; a store that was never indexed takes several passes
-MAX_BODY_CHARS = 200_000  # a 1 MB body is compared by its first 200,000 characters: a copy shares its start
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsloom.domains import registrable_domain
+from newsloom.html_gz import compress_html
 from newsloom.model import (
     UNDATED,
     Article,
@@ -37,14 +38,6 @@ EDITOR_RULE = "editor"  # articles.section_rule of a placement an editor made by
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-HTML_GZ_LEVEL = 6
-
-
-def compress_html(raw_html: bytes) -> bytes:
-    """A fetched page as ``article_html`` keeps it. A crawl's extraction workers call it, so the writer need not."""
-    return gzip.compress(raw_html, HTML_GZ_LEVEL)
 
 
 def content_hash(article: Article) -> str:

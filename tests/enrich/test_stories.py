@@ -10,6 +10,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -362,6 +363,40 @@ def test_similarities_are_the_pruned_product(monkeypatch: pytest.MonkeyPatch, bl
     assert ours.shape == expected.shape and np.allclose(ours.toarray(), expected, atol=1e-6)
     assert ours.nnz == np.count_nonzero(expected)
     assert stories.similarities(matrix[:0], matrix).shape == (0, 60)
+
+
+@pytest.mark.parametrize("block_entries", [1 << 18, 37, 1])
+def test_outlet_rule_weighed_in_blocks_is_the_rule_over_every_similarity(
+    monkeypatch: pytest.MonkeyPatch, block_entries: int
+) -> None:
+    """``_Similar.of`` weighs the similarities a block of rows at a time (its temporaries stay small): whatever the
+    block size, a similarity counts ``SAME_OUTLET_FACTOR`` exactly where the whole-matrix rule says (same outlet,
+    within ``SAME_OUTLET_SPAN`` or undated, the row's doc not exempt)."""
+    monkeypatch.setattr(stories, "OUTLET_BLOCK_ENTRIES", block_entries)
+    rng = np.random.default_rng(11)
+    docs, start = 90, 30
+    dense = (rng.random((docs - start, docs)) * (rng.random((docs - start, docs)) < 0.3)).astype(np.float32)
+    dense[[4, 40]] = 0  # rows without a similarity
+    sims = sparse.csr_matrix(dense)
+    day = timedelta(days=1) // timedelta(microseconds=1)
+    times = rng.integers(0, 4 * day, docs)
+    times[rng.random(docs) < 0.1] = stories._UNDATED
+    outlets = rng.integers(-1, 5, docs)
+    clusters = SimpleNamespace(outlets=outlets, times=times)
+    exempt = rng.random(docs - start) < 0.2
+    similar = stories._Similar.of(sims, start, clusters, stories.ALL_SIGNALS, exempt)  # type: ignore[arg-type]
+
+    row_of = np.repeat(np.arange(docs - start), np.diff(sims.indptr))
+    doc, other = start + row_of, sims.indices
+    span = stories.SAME_OUTLET_SPAN // timedelta(microseconds=1)
+    dated = (times[doc] != stories._UNDATED) & (times[other] != stories._UNDATED)
+    same = (~exempt[row_of]) & (outlets[doc] >= 0) & (outlets[doc] == outlets[other])
+    same &= ~(dated & (np.abs(times[other] - times[doc]) > span))
+    assert same.any() and not same.all()
+    raw = sims.data.astype(np.float64)
+    assert similar.raw.tolist() == raw.tolist()
+    assert similar.weighted.tolist() == np.where(same, raw * stories.SAME_OUTLET_FACTOR, raw).tolist()
+    assert similar.any_same.tolist() == (np.bincount(row_of[same], minlength=docs - start) > 0).tolist()
 
 
 def test_lowercasing_one_character_to_one_keeps_its_kind_for_the_word_pattern() -> None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +171,34 @@ async def _again(tmp_path: Path, store: SQLStore) -> CrawlReport:
     settings = crawl_settings(tmp_path, crawl_workers=2, fetch_images=False, entity_tags=True)
     async with Crawler(settings, store) as crawler:
         return await crawler.run_once()
+
+
+WORKER_IMPORTS = """
+import sys
+from newsloom.model import FetchedPage
+from newsloom.sources.extract_pool import Extracted, _warm_up, extract_and_enrich
+
+_warm_up()
+page = FetchedPage(content=sys.stdin.buffer.read(), origin="page", url="https://example.com/news/warsaw")
+result = extract_and_enrich(page, 10.0, entity_tags=True)
+assert isinstance(result, Extracted) and result.html_gz and result.hints is not None, result
+print(" ".join(sorted(name for name in sys.modules if name.split(".")[0] in {"sqlalchemy", "alembic", "scipy", "sklearn"})))
+"""
+
+
+def test_an_extraction_worker_imports_neither_the_store_nor_scipy() -> None:
+    """What a worker runs (extraction, compression, hints) needs neither the store (SQLAlchemy and its migrations)
+    nor SciPy: each would add tens of megabytes to every worker, and seconds to its start. In a fresh interpreter,
+    as a spawned worker starts."""
+    title, body = REPORTS[2]
+    html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    html += "".join(f"<p>{body}</p>" for _ in range(3)) + "</article></body></html>"
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_IMPORTS],
+        input=html.encode(),
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout.decode().split() == []
