@@ -23,9 +23,10 @@ run: $(STAMP)
 	$(BIN)/newsloom init
 	$(BIN)/newsloom run --starter-sources --host $(HOST) --port $(PORT)
 
-# Two pytest workers (pytest-xdist); a file's tests stay on one worker, so its module-scoped fixtures (a corpus
-# imported once, a portal over it) are built once. `make test PYTEST_WORKERS=0` runs in one process.
-PYTEST_WORKERS ?= 2
+# Three pytest workers (pytest-xdist) on two cores: a third of the suite's time is tests waiting on servers,
+# processes and browsers, which a third worker fills. A file's tests stay on one worker, so its module-scoped
+# fixtures (a corpus imported once, a portal over it) are built once. `make test PYTEST_WORKERS=0`: one process.
+PYTEST_WORKERS ?= 3
 PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 # The fast tests: no browser, no server of their own, nothing that takes seconds (markers: tests/conftest.py).
 FAST_TESTS := not browser and not services and not slow
