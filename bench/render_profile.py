@@ -89,20 +89,29 @@ PARTS = {
 }
 
 
-def breakdown(stats: pstats.Stats, cpu: float, renders: int) -> None:
+def breakdown(
+    stats: pstats.Stats,
+    cpu: float,
+    count: int,
+    parts: dict[str, tuple[str, str]] = PARTS,
+    whole: str = "render_profile.py",
+    unit: str = "render",
+) -> None:
+    """Each part's profiled share of the whole (``get`` in the ``whole`` script) applied to the unprofiled CPU."""
     found: dict[str, float] = {}
     total = 0.0
     for (filename, _, name), row in stats.stats.items():  # type: ignore[attr-defined]
-        for label, (suffix, function) in PARTS.items():
+        for label, (suffix, function) in parts.items():
             if filename.endswith(suffix) and name == function:
                 found[label] = found.get(label, 0.0) + row[3]
-        if filename.endswith("render_profile.py") and name == "get":
+        if filename.endswith(whole) and name == "get":
             total = row[3]
-    scale = cpu * renders / total if total else 0.0  # profiled seconds to unprofiled CPU seconds
-    print(f"µs a render (CPU; each part's profiled share of the {cpu * 1e6:.0f} µs):")
-    for label in PARTS:
+    scale = cpu * count / total if total else 0.0  # profiled seconds to unprofiled CPU seconds
+    print(f"µs a {unit} (CPU; each part's profiled share of the {cpu * 1e6:.0f} µs):")
+    width = max(map(len, parts)) + 2
+    for label in parts:
         if label in found:
-            print(f"  {label:<58} {found[label] * scale / renders * 1e6:8.0f}")
+            print(f"  {label:<{width}} {found[label] * scale / count * 1e6:8.0f}")
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from render_profile import breakdown  # noqa: E402
 from render_profile import get as get_path  # noqa: E402
 from web_bench import ACCEPT_ENCODING, WORDS  # noqa: E402
 
@@ -61,22 +62,6 @@ async def get(app: Any, address: str, accept_encoding: str) -> tuple[int, bytes]
     """One GET of ``address`` (a path and its query string) through the app, as a server would call it."""
     path, _, query = address.partition("?")
     return await get_path(app, path, accept_encoding, query.encode())
-
-
-def breakdown(stats: pstats.Stats, cpu: float, searches: int) -> None:
-    found: dict[str, float] = {}
-    total = 0.0
-    for (filename, _, name), row in stats.stats.items():  # type: ignore[attr-defined]
-        for label, (suffix, function) in PARTS.items():
-            if filename.endswith(suffix) and name == function:
-                found[label] = found.get(label, 0.0) + row[3]
-        if filename.endswith("search_profile.py") and name == "get":
-            total = row[3]
-    scale = cpu * searches / total if total else 0.0  # profiled seconds to unprofiled CPU seconds
-    print(f"µs a search (CPU; each part's profiled share of the {cpu * 1e6:.0f} µs):")
-    for label in PARTS:
-        if label in found:
-            print(f"  {label:<62} {found[label] * scale / searches * 1e6:8.0f}")
 
 
 # Timed without a profiler (which doubles Python's cost and not SQLite's): (label, module, owner, attribute).
@@ -177,7 +162,7 @@ def main() -> None:
                 print(f"  {label:<40} {seconds / n * 1e6:7.0f} µs")
                 totals[label] = 0.0
             if profiler:
-                breakdown(pstats.Stats(profiler), cpu / n, n)
+                breakdown(pstats.Stats(profiler), cpu / n, n, PARTS, "search_profile.py", "search")
                 pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
     asyncio.run(run())
