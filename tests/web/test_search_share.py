@@ -4,9 +4,11 @@ unchanged, and never after a commit; administrators always get a fresh rendering
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -28,13 +30,10 @@ def searches(store: SQLStore) -> list[str]:
     return seen
 
 
-def test_a_page_rendered_by_one_worker_is_served_by_another_until_the_store_changes(
-    settings: Settings, store: SQLStore
-) -> None:
-    for number in range(1, 4):
-        store.upsert_article(make_article(number, title=f"Harbour police report {number}"))
-    other = open_store(settings)  # the second worker: its own engine, its own page cache, the same files
-    ran_first, ran_other = searches(store), searches(other)
+@contextmanager
+def two_workers(settings: Settings, store: SQLStore) -> Iterator[tuple[SQLStore, httpx.Client, httpx.Client]]:
+    """A second worker's store (its own engine, its own page cache, the same files) and a client of each worker."""
+    other = open_store(settings)
     try:
         with (
             AppServer(create_app(settings, store)) as first,
@@ -42,22 +41,33 @@ def test_a_page_rendered_by_one_worker_is_served_by_another_until_the_store_chan
             first.client() as one,
             second.client() as two,
         ):
-            page = one.get("/search", params={"q": "police"})
-            assert "3 results for “police”" in page.text and len(ran_first) == 1
-            again = two.get("/search", params={"q": "police"})
-            assert again.status_code == 200 and again.text == page.text and ran_other == []
-            assert again.headers["content-language"] == page.headers["content-language"] == "en"
-            vietnamese = two.get("/search", params={"q": "police"}, headers={"Accept-Language": "vi"})
-            assert "Harbour police" not in vietnamese.text and len(ran_other) == 1  # another edition: its own page
-            store.upsert_article(make_article(4, title="Harbour police report 4"))  # a commit by the first worker
-            fresh = two.get("/search", params={"q": "police"}).text
-            assert "4 results for “police”" in fresh and len(ran_other) == 2
-            assert "4 results for “police”" in one.get("/search", params={"q": "police"}).text
-            ran_other.clear()
-            admin = two.get("/search", params={"q": "police"}, headers={"Cookie": f"{SESSION_COOKIE}=x"})
-            assert admin.status_code == 200 and len(ran_other) == 1
+            yield other, one, two
     finally:
         other.close()
+
+
+def test_a_page_rendered_by_one_worker_is_served_by_another_until_the_store_changes(
+    settings: Settings, store: SQLStore
+) -> None:
+    for number in range(1, 4):
+        store.upsert_article(make_article(number, title=f"Harbour police report {number}"))
+    ran_first = searches(store)
+    with two_workers(settings, store) as (other, one, two):
+        ran_other = searches(other)
+        page = one.get("/search", params={"q": "police"})
+        assert "3 results for “police”" in page.text and len(ran_first) == 1
+        again = two.get("/search", params={"q": "police"})
+        assert again.status_code == 200 and again.text == page.text and ran_other == []
+        assert again.headers["content-language"] == page.headers["content-language"] == "en"
+        vietnamese = two.get("/search", params={"q": "police"}, headers={"Accept-Language": "vi"})
+        assert "Harbour police" not in vietnamese.text and len(ran_other) == 1  # another edition: its own page
+        store.upsert_article(make_article(4, title="Harbour police report 4"))  # a commit by the first worker
+        fresh = two.get("/search", params={"q": "police"}).text
+        assert "4 results for “police”" in fresh and len(ran_other) == 2
+        assert "4 results for “police”" in one.get("/search", params={"q": "police"}).text
+        ran_other.clear()
+        admin = two.get("/search", params={"q": "police"}, headers={"Cookie": f"{SESSION_COOKIE}=x"})
+        assert admin.status_code == 200 and len(ran_other) == 1
     assert (settings.data_dir / FILE_NAME).is_file()
 
 
@@ -136,34 +146,26 @@ def test_a_search_that_found_nothing_is_not_run_again_by_another_worker(settings
     """Shared as "nothing found" (a row of a few bytes) rather than as its page: the other worker puts the same page
     together without searching, in either edition, with or without filters; a commit makes it search again."""
     store.upsert_article(make_article(1, title="Harbour police report"))
-    other = open_store(settings)
-    ran_first, ran_other = searches(store), searches(other)
-    try:
-        with (
-            AppServer(create_app(settings, store)) as first,
-            AppServer(create_app(settings, other)) as second,
-            first.client() as one,
-            second.client() as two,
+    ran_first = searches(store)
+    with two_workers(settings, store) as (other, one, two):
+        ran_other = searches(other)
+        for params, headers in (
+            ({"q": "storm 48213"}, {}),
+            ({"q": "storm 48213"}, {"Accept-Language": "vi"}),
+            ({"q": "police 7", "section": "world", "page": "2"}, {}),
         ):
-            for params, headers in (
-                ({"q": "storm 48213"}, {}),
-                ({"q": "storm 48213"}, {"Accept-Language": "vi"}),
-                ({"q": "police 7", "section": "world", "page": "2"}, {}),
-            ):
-                page = one.get("/search", params=params, headers=headers)
-                assert "No articles match" in page.text or "Không có bài viết nào khớp" in page.text, page.text
-                again = two.get("/search", params=params, headers=headers)
-                assert again.status_code == 200 and again.text == page.text and ran_other == []
-                assert again.headers["content-language"] == page.headers["content-language"]
-            assert len(ran_first) == 3
-            # A page with results is shared as its page (the other worker runs no search for it either).
-            assert one.get("/search", params={"q": "police"}).text == two.get("/search", params={"q": "police"}).text
-            assert ran_other == [] and len(ran_first) == 4
-            with sqlite3.connect(settings.data_dir / FILE_NAME) as shared:
-                sizes = sorted(size for (size,) in shared.execute("SELECT length(body) FROM pages"))
-            assert sizes[:3] == [0, 0, 0] and sizes[3] > 2000  # three found nothing, one page of results
-            store.upsert_article(make_article(2, title="Storm 48213 hits the harbour"))
-            assert "1 result for “storm 48213”" in two.get("/search", params={"q": "storm 48213"}).text
-            assert len(ran_other) == 1
-    finally:
-        other.close()
+            page = one.get("/search", params=params, headers=headers)
+            assert "No articles match" in page.text or "Không có bài viết nào khớp" in page.text, page.text
+            again = two.get("/search", params=params, headers=headers)
+            assert again.status_code == 200 and again.text == page.text and ran_other == []
+            assert again.headers["content-language"] == page.headers["content-language"]
+        assert len(ran_first) == 3
+        # A page with results is shared as its page (the other worker runs no search for it either).
+        assert one.get("/search", params={"q": "police"}).text == two.get("/search", params={"q": "police"}).text
+        assert ran_other == [] and len(ran_first) == 4
+        with sqlite3.connect(settings.data_dir / FILE_NAME) as shared:
+            sizes = sorted(size for (size,) in shared.execute("SELECT length(body) FROM pages"))
+        assert sizes[:3] == [0, 0, 0] and sizes[3] > 2000  # three found nothing, one page of results
+        store.upsert_article(make_article(2, title="Storm 48213 hits the harbour"))
+        assert "1 result for “storm 48213”" in two.get("/search", params={"q": "storm 48213"}).text
+        assert len(ran_other) == 1
