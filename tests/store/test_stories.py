@@ -19,6 +19,15 @@ def _story_of(store: SQLStore, article_id: int) -> int | None:
         return conn.execute(sa.select(schema.articles.c.story_id).where(schema.articles.c.id == article_id)).scalar()
 
 
+def _story(store: SQLStore, first: int, reports: list[tuple[float, str]], now: datetime) -> int:
+    """A story of reports numbered from ``first``, each (hours after T0, outlet)."""
+    ids = [
+        _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", hours, outlet)
+        for n, (hours, outlet) in enumerate(reports)
+    ]
+    return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
+
+
 def test_stories_are_written_once_and_later_reports_join_them(store: SQLStore) -> None:
     first = _store_article(store, 1, "Elbe floods Dresden", FLOOD.format(town="Dresden", day="Monday"), 0)
     second = _store_article(store, 2, "Dresden under water", FLOOD.format(town="Dresden", day="Tuesday"), 5)
@@ -95,11 +104,7 @@ def test_a_top_story_counts_only_its_reports_within_a_day_of_its_newest(store: S
     now = datetime.now(UTC)
 
     def story(first: int, reports: list[tuple[float, str]]) -> int:
-        ids = [
-            _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", hours, outlet)
-            for n, (hours, outlet) in enumerate(reports)
-        ]
-        return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
+        return _story(store, first, reports, now)
 
     newest = 100.0  # hours after T0: the store's newest report
     assert timedelta(days=1) == TOP_STORY_BURST  # the hours below are set against one day
@@ -125,11 +130,7 @@ def test_top_stories_fill_from_twice_the_fresh_window_after_the_fresh_ones(store
     now = datetime.now(UTC)
 
     def story(first: int, reports: list[tuple[float, str]]) -> int:
-        ids = [
-            _store_article(store, first + n, f"Report {first + n}", f"Text of report {first + n}.", hours, outlet)
-            for n, (hours, outlet) in enumerate(reports)
-        ]
-        return StoryStore(store.engine).create_story(f"Story {first}", ids, now)
+        return _story(store, first, reports, now)
 
     newest = 200.0
     one_outlet = story(100, [(newest - 2, "Sport Daily"), (newest, "Sport Daily")])
