@@ -23,10 +23,9 @@ from typing import Any
 
 from newsloom.errors import InputError
 from newsloom.model import Article, Block, BlockKind, Image, attribution_from_dict, block_from_dict
+from newsloom.text import split_sentences
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-# A sentence's end: its mark, a closing quote or bracket, then space (the next sentence is checked in code).
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+")
 FLAT_BODY_CHARS = 1_000  # a body this long on one line lost its paragraphs on the way (a corpus flattened it)
 _QUOTE_MARKS = re.compile(r'["“”]')
 PARAGRAPH_CHARS = 400  # about two or three sentences of a news paragraph
@@ -141,33 +140,35 @@ def _inside_quotation(text: str) -> bool:
 
 def split_flat_text(text: str) -> list[str]:
     """A long body without a single line break into paragraphs of a few sentences each, so the page is not one
-    wall of text. Cuts only at a sentence's end followed by a capital or a digit, outside quotation marks, and never
-    after a short capitalised word ("TP. HCM", "Mr. Smith"); the words are kept as they are, only the breaks are
-    new."""
+    wall of text. Cuts only between sentences (``split_sentences``) where the next starts with a capital or a digit,
+    outside quotation marks, and never after a short capitalised word ("TP. HCM", "Mr. Smith"); the words are kept
+    as they are, only the breaks are new."""
     if len(text) < FLAT_BODY_CHARS:
         return [text]
+    sentences, separators = split_sentences(text)
     parts: list[str] = []
-    start = 0
-    for end in _SENTENCE_END.finditer(text):
-        if end.start() - start < PARAGRAPH_CHARS:
-            continue
-        following = text[end.end() : end.end() + 2].lstrip('"“‘(')
-        if not following or not (following[0].isupper() or following[0].isdigit()):
-            continue
-        sentences = text[start : end.end()]
-        last_word = text[start : end.start()].rsplit(maxsplit=1)[-1].rstrip(".!?…")
-        if len(last_word) <= 3 and last_word[:1].isupper():
-            continue
-        if _inside_quotation(sentences):
-            continue  # the speaker's words stay in one paragraph
-        parts.append(text[start : end.start() + len(end.group().rstrip())].strip())
-        start = end.end()
-    tail = text[start:].strip()
+    current = ""
+    for sentence, separator, following in zip(sentences, separators, [*sentences[1:], ""], strict=True):
+        current += sentence
+        if len(current) >= PARAGRAPH_CHARS and _paragraph_may_end(current, following):
+            parts.append(current)
+            current = ""
+        else:
+            current += separator
+    tail = current.strip()
     if parts and len(tail) < PARAGRAPH_CHARS // 3:
         parts[-1] = f"{parts[-1]} {tail}"
     elif tail:
         parts.append(tail)
     return parts
+
+
+def _paragraph_may_end(text: str, following: str) -> bool:
+    starts = following.lstrip('"“‘(')[:1]
+    if not (starts.isupper() or starts.isdigit()):
+        return False
+    last_word = text.rsplit(maxsplit=1)[-1].rstrip('.!?…"”’)')
+    return not (len(last_word) <= 3 and last_word[:1].isupper()) and not _inside_quotation(text)
 
 
 def _images(data: dict[str, Any]) -> list[Image]:

@@ -1,4 +1,4 @@
-"""Small text helpers shared by several stages: slugs and whitespace."""
+"""Small text helpers shared by several stages: slugs, whitespace and sentences."""
 
 from __future__ import annotations
 
@@ -7,6 +7,28 @@ import re
 import unicodedata
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+# End of sentence: . ! ? … (with closing quotes/brackets), then whitespace, then something that starts a sentence.
+# "15.11" or "1.000" never split (no space); "TP. HCM" may (for the translation memory a missed hit, never a wrong
+# translation; a paragraph cut checks the word before).
+_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*(\s+)(?=[\"'“‘«(\[]?[A-ZÀ-ỸĐ0-9])")
+
+
+def split_sentences(text: str) -> tuple[list[str], list[str]]:
+    """Sentences and the separators after each (the last one's is the text's trailing whitespace)."""
+    stripped = text.strip()
+    if not stripped:
+        return [], []
+    lead = text[: len(text) - len(text.lstrip())]
+    sentences: list[str] = []
+    separators: list[str] = []
+    start = 0
+    for match in _SENTENCE_BOUNDARY.finditer(stripped):
+        sentences.append(stripped[start : match.start(1)])
+        separators.append(match.group(1))
+        start = match.end(1)
+    sentences.append(stripped[start:])
+    separators.append(text[len(lead) + len(stripped) :])
+    return sentences, separators
 
 
 def normalize_space(text: str) -> str:

@@ -41,7 +41,7 @@ def test_a_long_body_without_breaks_is_cut_into_paragraphs_at_sentence_ends_only
     paragraphs = [
         f"“{clause}nước lên rất nhanh. Chúng tôi phải chạy”, một người dân nói.",  # a quotation goes on
         f"{clause}đoàn cứu hộ từ TP. HCM đã đến.",  # an abbreviation
-        f"{clause}mưa vẫn rơi. tiếp theo viết thường.",  # no capital after it
+        f"{clause}mưa vẫn rơi. ở đây viết thường.",  # no capital after it
         f"{clause}hết.",
     ]
     body = " ".join(paragraphs)
