@@ -16,6 +16,11 @@ Two guarantees about the worker processes:
 - **They end with their parent**, even when it is killed with SIGKILL and has no chance to shut the pool down:
   each asks Linux for a parent-death signal (``prctl(PR_SET_PDEATHSIG)``) and also runs a watchdog thread that
   exits when its parent process changes (for other systems, and for the gap before ``prctl`` took effect).
+
+A worker's size is its libraries and models (language identifier, entity model) plus the largest page's passing
+trees, so two things are kept from piling up under that page (BENCHMARKS.md, "Crawl"): the heap keeps fixed
+thresholds (``_steady_heap``), and the all-language stopword set trafilatura's jusText pass builds for the odd page
+is dropped after that page (``_drop_stoplist``).
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
 WATCHDOG_SECONDS = 1.0
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+TRIM_THRESHOLD = 8 * 1024 * 1024  # free memory above this at the heap's top goes back to the system
+MMAP_THRESHOLD = 512 * 1024  # blocks this large get their own mapping, returned to the system when freed
 
 
 class PageDeadline(BaseException):
@@ -107,7 +115,37 @@ def _exit_with_parent(parent_pid: int) -> None:
 
     threading.Thread(target=watch, name="newsloom-parent-watchdog", daemon=True).start()
     signal.signal(signal.SIGALRM, _on_deadline)
+    _steady_heap()
     _warm_up()
+
+
+def _steady_heap() -> None:
+    """Fixed heap thresholds for this process (glibc), in place of the ones glibc adapts as it goes.
+
+    glibc raises its mapping threshold to the size of any large block freed (loading the models frees several of
+    tens of megabytes), after which a page's large blocks (its text, the tree's buffers) come from the heap and
+    stay there once freed, in pieces the next page's blocks do not fit: each large page then grows the worker
+    further. Fixed, they get their own mappings and go back to the system when freed (5-10 MB of a worker's
+    peak, for a few more page faults; BENCHMARKS.md, "Crawl"). Elsewhere than glibc, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # musl, or no libc by that name
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+
+
+def _drop_stoplist() -> None:
+    """Drop the stopword set jusText made for the page just done, if it made one.
+
+    trafilatura's full pass (``fast=False``, only for pages the fast one finds too little on) asks jusText with
+    every language's stopwords together, and jusText keeps the lower-cased set it makes of them (``lru_cache``):
+    some 15 MB that would sit under every later page for the odd page that needs it. Made again when one does
+    (tens of milliseconds); the extraction is the same."""
+    from justext.core import define_stoplist  # trafilatura imports it: here it is loaded already
+
+    if define_stoplist.cache_info().currsize:
+        define_stoplist.cache_clear()
 
 
 WARM_UP_PAGE = (
@@ -154,6 +192,7 @@ def extract_and_enrich(
             article = enrich_article(extract_stage(page, canonical_aliases=canonical_aliases))
         finally:
             _stop_deadline()  # a page done in time must not be interrupted afterwards
+            _drop_stoplist()
         return Extracted(article, compress_html(page.content), compute_hints(article, entity_tags))
     except PageDeadline:
         _stop_deadline()  # the alarm can land inside the ``finally`` above, before it disarmed, and re-arm itself
