@@ -25,7 +25,7 @@ def edge(site: Site) -> EdgeCache:
 
 
 def article_url(site: Site, index: int = 0) -> bytes:
-    return article_path(site.store.get_article(site.ids[index])).encode()  # type: ignore[arg-type]
+    return article_path(site.store.get_article(site.ids[index])).encode()
 
 
 def request(path: bytes, method: bytes = b"GET", headers: bytes = BROTLI) -> bytes:
