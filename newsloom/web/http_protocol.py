@@ -50,7 +50,7 @@ class HeldHead:
             return
         if self._held:
             data, self._held = self._held + data, b""
-        if self._slot is not None and self._slot.still is not None:
+        if self._slot is not None and self._slot.offered is not None:
             self.written.append(data)
         self._transport.write(data)
 
@@ -58,7 +58,7 @@ class HeldHead:
         self._holding = False
         if self._held:
             data, self._held = self._held, b""
-            if self._slot is not None and self._slot.still is not None:
+            if self._slot is not None and self._slot.offered is not None:
                 self.written.append(data)
             self._transport.write(data)
 

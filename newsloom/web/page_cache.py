@@ -135,9 +135,11 @@ class EdgeCache:
                         return
             if not flight.locked():
                 self._flights.pop(key, None)
-        else:
-            self.hits += 1
-        await self._send_entry(scope, send, request, entry, key)
+            await self._send_entry(scope, send, request, entry, key)
+            return
+        self.hits += 1
+        # Read again: from now on its protocol may replay this answer (a page read once never costs a replay).
+        await self._send_entry(scope, send, request, entry, key, scope.get(REPLAY_SLOT))
 
     def _host_part(self, scope: Scope) -> bytes:
         """Pages name their public address: when it comes from the proxy's headers, pages vary by them."""
@@ -284,10 +286,10 @@ class EdgeCache:
         await _send(send, status, kept, body, scope["method"])
 
     async def _send_entry(
-        self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes]
-    ) -> None:
+        self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes],
+        slot: ReplaySlot | None = None,
+    ) -> None:  # fmt: skip
         self._count_view(scope, entry.status)
-        slot: ReplaySlot | None = scope.get(REPLAY_SLOT)
         if _not_modified(request, entry):
             headers = [(name, value) for name, value in entry.headers if name in _NOT_MODIFIED_HEADERS]
             if slot is not None:
@@ -308,17 +310,7 @@ class EdgeCache:
         """This answer may be replayed by the HTTP protocol (``web.replay``) while ``entry`` is the one a request for
         ``key`` gets; each replay is a hit and, for an article, a read."""
         counted = None if scope.get("newsloom.head") or entry.status != 200 else ARTICLE_PATH.match(scope["path"])
-        article = int(counted.group(1)) if counted else None
-
-        def still() -> bool:
-            return self._fresh(key, self.portal.store.change_token()) is entry
-
-        def effect() -> None:
-            self.hits += 1
-            if article is not None:
-                self.portal.count_view(article)
-
-        slot.offer(self.replays, still, effect, body)
+        slot.offer(self.replays, _Replayed(self, key, entry, int(counted.group(1)) if counted else None), body)
 
     def _encoded(self, key: tuple[str, bytes], entry: Entry, coding: bytes) -> bytes:
         """The entry in ``coding``, compressed once per entry."""
@@ -369,6 +361,24 @@ class EdgeCache:
             return
         if status == 200 and (match := ARTICLE_PATH.match(path)):
             self.portal.count_view(int(match.group(1)))
+
+
+class _Replayed:
+    """What a replay of an entry's answer checks and does (one object: replays are kept by the thousand, and
+    closures would be several objects each for the garbage collector to walk)."""
+
+    __slots__ = ("article", "cache", "entry", "key")
+
+    def __init__(self, cache: EdgeCache, key: tuple[str, bytes], entry: Entry, article: int | None) -> None:
+        self.cache, self.key, self.entry, self.article = cache, key, entry, article
+
+    def still(self) -> bool:
+        return self.cache._fresh(self.key, self.cache.portal.store.change_token()) is self.entry
+
+    def __call__(self) -> None:
+        self.cache.hits += 1
+        if self.article is not None:
+            self.cache.portal.count_view(self.article)
 
 
 class _RequestHeaders:

@@ -4,14 +4,15 @@ same bytes again, written from the protocol, before any ASGI work.
 A hot page costs little in the app (the page cache serves its bytes, ~35 µs), but the request around it costs more:
 uvicorn builds a scope and a request cycle, schedules a task for it, the ASGI layers each wrap ``send`` and build
 message dicts, and the head is serialised again. For the 2,000 pages everybody reads, that was most of a worker's
-CPU. So the page cache offers (``ReplaySlot.offer``) each answer it gives from a kept entry, and the protocol keeps
-that answer's bytes under the request's own bytes: method, target, HTTP version and every header as sent.
+CPU. So the page cache offers (``ReplaySlot.offer``) each answer it gives from a kept entry (from a page's second
+read on: most pages of a large store are read once and never cost a replay), and the protocol keeps that answer's
+bytes under the request's own bytes: method, target, HTTP version and every header as sent.
 
 Why this is the same answer: an answer from a kept entry is a function of the request's method, target and headers
 (edition, coding, validators, cookie, host are all read from them) and of the entry. The replay is written only
-while that entry is still the one the page cache would serve (``still``: same store change token, not expired,
-not forgotten), and it performs the answer's effects again (``effects``: the page's read count, the request
-counters, the page cache's hit). Uvicorn's own headers (``server``, ``date``) are written as they are now, not as
+while that entry is still the one the page cache would serve (``Offer.still``: same store change token, not
+expired, not forgotten), and it performs the answer's effects again (the page's read count, the request counters,
+the page cache's hit). Uvicorn's own headers (``server``, ``date``) are written as they are now, not as
 they were. A request with a body, an ``Expect`` or an upgrade is never replayed.
 
 Bounded: at most ``MAX_REPLAYS`` answers and ``max_bytes`` of bodies (the bodies are the page cache's own bytes,
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 REPLAY_SLOT = "newsloom.replay"  # scope key: the request's ReplaySlot, when its protocol can replay
 MAX_REPLAYS = 4096
@@ -32,29 +34,38 @@ NOT_PLAIN = frozenset((b"content-length", b"transfer-encoding", b"expect", b"upg
 RequestKey = tuple[bytes, bytes, str, tuple[tuple[bytes, bytes], ...]]
 
 
+class Offer(Protocol):
+    """The app's side of a replayable answer: whether it still holds, and its effect (called once per replay)."""
+
+    def still(self) -> bool: ...
+
+    def __call__(self) -> None: ...
+
+
 class ReplaySlot:
     """One request's offer: filled in by the app layers that answered it, read by the protocol once it is sent."""
 
-    __slots__ = ("body", "effects", "key", "still", "table")
+    __slots__ = ("body", "effects", "key", "offered", "table")
 
     def __init__(self, key: RequestKey) -> None:
         self.key = key
         self.table: ReplayTable | None = None
-        self.still: Callable[[], bool] | None = None
+        self.offered: Offer | None = None
         self.effects: list[Callable[[], None]] = []
         self.body = b""
 
-    def offer(self, table: ReplayTable, still: Callable[[], bool], effect: Callable[[], None], body: bytes) -> None:
-        """The answer may be replayed from ``table`` (the app's) while ``still()`` holds; ``effect`` runs for each
-        replay; ``body`` is the bytes object the answer's body is written from (kept by reference, not copied)."""
+    def offer(self, table: ReplayTable, offered: Offer, body: bytes) -> None:
+        """The answer may be replayed from ``table`` (the app's) while ``offered.still()`` holds, calling
+        ``offered()`` each time; ``body`` is the bytes object the answer's body is written from (kept by reference,
+        not copied)."""
         self.table = table
-        self.still = still
-        self.effects.append(effect)
+        self.offered = offered
+        self.effects.append(offered)
         self.body = body
 
     def also(self, effect: Callable[[], None]) -> None:
         """An outer layer's effect of answering (a counter), run again with each replay."""
-        if self.still is not None:
+        if self.offered is not None:
             self.effects.append(effect)
 
 
@@ -63,7 +74,7 @@ class Replay:
     status_line: bytes
     head: bytes  # the app's header lines and the blank line: everything after uvicorn's own headers
     body: bytes
-    still: Callable[[], bool]
+    offered: Offer
     effects: tuple[Callable[[], None], ...]
 
 
@@ -87,7 +98,7 @@ class ReplayTable:
         found = self._replays.get(key)
         if found is None:
             return None
-        if not found.still():
+        if not found.offered.still():
             self._drop(key)
             return None
         self._replays.move_to_end(key)
@@ -98,13 +109,13 @@ class ReplayTable:
         slot offered: a status line, uvicorn's ``defaults`` headers, the app's headers, the offered body."""
         end = written.find(b"\r\n") + 2
         status_line, prefix = written[:end], serialised(defaults)
-        if slot.still is None or end < 2 or not written.startswith(prefix, end) or not written.endswith(slot.body):
+        if slot.offered is None or end < 2 or not written.startswith(prefix, end) or not written.endswith(slot.body):
             return
         head = written[end + len(prefix) : len(written) - len(slot.body)]
         if not head.endswith(b"\r\n\r\n") or len(slot.body) > self.max_bytes // 4:
             return
         self._drop(slot.key)
-        self._replays[slot.key] = Replay(status_line, head, slot.body, slot.still, tuple(slot.effects))
+        self._replays[slot.key] = Replay(status_line, head, slot.body, slot.offered, tuple(slot.effects))
         self._bytes += len(slot.body) + len(head)
         while self._replays and (self._bytes > self.max_bytes or len(self._replays) > self.max_replays):
             self._drop(next(iter(self._replays)))

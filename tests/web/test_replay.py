@@ -79,12 +79,13 @@ def test_a_repeated_read_is_replayed_with_the_same_bytes_and_counted(site: Site)
     portal = site.app.state.portal
     requests_before = ops.REQUESTS[("article", 200)]
     with Connection(site) as connection:
-        first = connection.answer(request(path))  # rendered and kept: offered for replay
+        first = connection.answer(request(path))  # rendered and kept
+        assert len(replays) == 0  # a page read once costs no replay
         replayed = replays.replayed
-        for _ in range(3):
+        for _ in range(3):  # read again: from memory, offered for replay; then replayed
             assert undated(connection.answer(request(path))) == undated(first)
     assert first.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\ncontent-encoding: br\r\n" in first
-    assert replays.replayed == replayed + 3
+    assert replays.replayed == replayed + 2
     assert portal.views.views_of(site.ids[4]) == 4  # every replay is a read of the article
     assert ops.REQUESTS[("article", 200)] == requests_before + 4
 
@@ -92,9 +93,10 @@ def test_a_repeated_read_is_replayed_with_the_same_bytes_and_counted(site: Site)
 def test_a_commit_from_another_process_ends_the_replay(site: Site, settings: Settings) -> None:
     replays, path = edge(site).replays, article_url(site)
     with Connection(site) as connection:
-        for _ in range(2):
+        for _ in range(3):
             assert b"Article number 1 about" in connection.answer(request(path, headers=b""))
         replayed = replays.replayed
+        assert replayed == 1
         with sqlite3.connect(settings.data_dir / "newsloom.db") as other:  # outside this process's connections
             other.execute("UPDATE articles SET title = 'Retitled by the night editor' WHERE id = ?", (site.ids[0],))
         moved = connection.answer(request(path, headers=b""))  # the slug follows the title
@@ -119,22 +121,22 @@ def test_head_and_not_modified_are_replayed_as_such_and_the_connection_goes_on(s
     with Connection(site) as connection:
         page = connection.answer(request(path))
         heads = []
-        for _ in range(2):  # one after the other: a request behind one in progress waits its turn, not replayed
+        for _ in range(3):  # one after the other: a request behind one in progress waits its turn, not replayed
             connection.send(request(path, b"HEAD"))
             heads += connection.answers(1, heads=True)
         etag = re.search(rb"\r\netag: ([^\r]+)", page).group(1)  # type: ignore[union-attr]
-        assert replays.replayed == 1  # the second HEAD
+        assert replays.replayed == 2  # the second and third HEAD (the first was the page's second read)
         replayed = replays.replayed
         conditional = BROTLI + b"If-None-Match: " + etag + b"\r\n"
         not_modified = []
-        for _ in range(2):
+        for _ in range(3):
             connection.send(request(path, headers=conditional))
             not_modified += connection.answers(1, heads=True)
         last = connection.answer(request(path))
-    assert undated(heads[0]) == undated(heads[1]) == undated(page[: page.index(b"\r\n\r\n") + 4])
-    assert [answer.split(b"\r\n", 1)[0] for answer in not_modified] == [b"HTTP/1.1 304 Not Modified"] * 2
+    assert undated(heads[0]) == undated(heads[2]) == undated(page[: page.index(b"\r\n\r\n") + 4])
+    assert [answer.split(b"\r\n", 1)[0] for answer in not_modified] == [b"HTTP/1.1 304 Not Modified"] * 3
     assert undated(last) == undated(page)
-    assert replays.replayed == replayed + 2  # the second 304 and the last page (the second HEAD before them)
+    assert replays.replayed == replayed + 2  # the second and third 304 (the last page is its GET's second read)
 
 
 def test_pipelined_reads_are_answered_in_order(site: Site) -> None:
@@ -142,6 +144,8 @@ def test_pipelined_reads_are_answered_in_order(site: Site) -> None:
     with Connection(site) as connection:
         connection.send(request(one), request(two))
         first = connection.answers(2)
+        connection.send(request(one), request(two))  # read again: offered
+        assert [undated(answer) for answer in connection.answers(2)] == [undated(answer) for answer in first]
         replayed = edge(site).replays.replayed
         # Two replays in one read, then a route's answer, then one waiting behind it (answered by its route).
         connection.send(request(one), request(two), request(b"/healthz"), request(one))
@@ -157,8 +161,8 @@ def test_an_administrator_is_never_replayed_a_readers_page(site: Site) -> None:
         login(editor, site)
         cookie = "; ".join(f"{name}={value}" for name, value in editor.cookies.items()).encode()
     with Connection(site) as connection:
-        connection.send(request(path), request(path))  # a reader's page, kept and replayable
-        connection.answers(2)
+        connection.send(request(path), request(path), request(path))  # a reader's page, kept and replayable
+        connection.answers(3)
         replayed = edge(site).replays.replayed
         for _ in range(2):
             page = connection.answer(request(path, headers=BROTLI + b"Cookie: " + cookie + b"\r\n"))
@@ -166,12 +170,20 @@ def test_an_administrator_is_never_replayed_a_readers_page(site: Site) -> None:
     assert edge(site).replays.replayed == replayed
 
 
+class Kept:
+    def still(self) -> bool:
+        return True
+
+    def __call__(self) -> None:
+        pass
+
+
 def test_the_replays_are_bounded_by_count_and_bytes() -> None:
     defaults = [(b"server", b"uvicorn")]
 
     def keep(table: ReplayTable, number: int, body: bytes) -> ReplaySlot:
         slot = ReplaySlot((b"GET", b"/%d" % number, "1.1", ()))
-        slot.offer(table, lambda: True, lambda: None, body)
+        slot.offer(table, Kept(), body)
         table.keep(slot, defaults, b"HTTP/1.1 200 OK\r\nserver: uvicorn\r\nx: y\r\n\r\n" + body)
         return slot
 
