@@ -180,9 +180,30 @@ def query_terms(query: str) -> list[str]:
 class Fts5SearchIndex:
     """SQLite FTS5 with the unicode61 tokenizer folding diacritics (``Dân`` matches ``dan``)."""
 
-    def __init__(self, version: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self,
+        version: Callable[[], object] | None = None,
+        reader: Callable[[str, tuple[Any, ...]], tuple[Any, ...] | None] | None = None,
+    ) -> None:
         # The store's change token (kept for callers; a page of results is now one statement, nothing to reuse).
         self.version = version
+        # A plain sqlite3 connection's one-row read (``SQLiteReader.first``), for ``finds_nothing``; None without
+        # one (an in-memory store): the page's statement then asks the same itself.
+        self.reader = reader
+
+    def finds_nothing(self, query: str) -> bool:
+        """Whether no article holds every word of ``query``, asked before any statement is built or a connection
+        taken from the engine's pool: most new searches ("storm 48213") find nothing, and their page is then empty
+        whatever the filters and the page number. The question costs what the page's statement spends on it (its
+        own probe, ``_Flavour.probe_first``), while the statement with SQLAlchemy's checkout, parameters and
+        result around it cost three times that. False when it cannot be asked cheaply (no reader)."""
+        terms = query_terms(query)
+        if not terms:
+            return True
+        if self.reader is None:
+            return False
+        found = self.reader(_ANY_MATCH, (_match_expression(terms),))
+        return found is None or not found[0]
 
     DDL = (
         "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -250,7 +271,7 @@ class Fts5SearchIndex:
         wanted = offset + limit
         candidates = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
         params = {
-            "match": " ".join('"' + term.replace('"', "") + '"' for term in terms),
+            "match": _match_expression(terms),
             "window": self.RANKED_MATCHES,
             "candidates": candidates,
             "walk": -(-self.MAX_WALKED // self.WALK_CHUNK) * self.WALK_CHUNK,
@@ -268,7 +289,7 @@ class Fts5SearchIndex:
             return 0
         filters = filters or SearchFilters()
         params = {
-            "match": " ".join('"' + term.replace('"', "") + '"' for term in terms),
+            "match": _match_expression(terms),
             "window": self.RANKED_MATCHES,
             "walk": -(-self.MAX_WALKED // self.WALK_CHUNK) * self.WALK_CHUNK,
             **filters.params(),
@@ -432,6 +453,13 @@ def _page_of(rows: Sequence[sa.Row[Any]], limit: int, offset: int) -> SearchPage
     total = int(rows[0].search_total or 0)
     return SearchPage(hits, max(total, offset + len(hits)) if hits else total)
 
+
+def _match_expression(terms: list[str]) -> str:
+    """FTS5's query for every one of ``terms``, each a quoted string (no user text reaches the query syntax)."""
+    return " ".join('"' + term.replace('"', "") + '"' for term in terms)
+
+
+_ANY_MATCH = "SELECT EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?)"
 
 # The pieces of a search's statements; the words, limits and filters travel as bound parameters, so user text
 # never reaches the query syntax.
@@ -618,10 +646,15 @@ _POSTGRES = _Flavour(
 )
 
 
-def search_index_for(dialect_name: str, version: Callable[[], object] | None = None) -> SearchIndex:
-    """The dialect's index; ``version`` is the store's change token, for work an index may reuse until it moves."""
+def search_index_for(
+    dialect_name: str,
+    version: Callable[[], object] | None = None,
+    reader: Callable[[str, tuple[Any, ...]], tuple[Any, ...] | None] | None = None,
+) -> SearchIndex:
+    """The dialect's index; ``version`` is the store's change token, for work an index may reuse until it moves;
+    ``reader`` a plain connection's one-row read (SQLite files), for questions cheaper asked without the pool."""
     if dialect_name == "sqlite":
-        return Fts5SearchIndex(version)
+        return Fts5SearchIndex(version, reader)
     if dialect_name == "postgresql":
         return PostgresSearchIndex()
     return LikeSearchIndex()

@@ -25,6 +25,7 @@ from newsloom.model import (
 from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
+from newsloom.store.article_blocks import SQLiteReader
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.change_counter import ChangeCounter, change_counter_for
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
@@ -60,7 +61,8 @@ _UPDATE_HTML = schema.article_html.update().where(schema.article_html.c.article_
 class SQLStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.search_index = search_index_for(engine.dialect.name, self.change_token)
+        reader = SQLiteReader.of(engine)
+        self.search_index = search_index_for(engine.dialect.name, self.change_token, reader and reader.first)
         self._changes: ChangeCounter | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
@@ -503,6 +505,9 @@ class SQLStore:
         return hits, max(total, offset + len(hits)) if hits else total
 
     def _search_page(self, query: str, limit: int, offset: int, filters: SearchFilters) -> tuple[list[SearchHit], int]:
+        finds_nothing = getattr(self.search_index, "finds_nothing", None)
+        if finds_nothing is not None and finds_nothing(query):
+            return [], 0
         with self.engine.connect() as conn:
             found = self.search_index.page(conn, query, limit, offset, filters, SUMMARY_COLUMNS)  # type: ignore[attr-defined]
         hits = [

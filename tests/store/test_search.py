@@ -206,12 +206,41 @@ def test_counts_stop_at_the_ranking_bound(any_store: SQLStore) -> None:
 
 
 def test_one_statement_whatever_the_number_of_results(store: SQLStore) -> None:
-    """No statement per result: a page of 20 costs what a page of 1 does (snippets and summaries come with it)."""
+    """No statement per result: a page of 20 costs what a page of 1 does (snippets and summaries come with it). A
+    search that finds nothing runs no statement through the engine: whether any article holds its words is asked
+    first on a plain connection of the store's own."""
     for number in range(1, 31):
         store.upsert_article(make_article(number, title=f"Harbour report {number}" if number > 1 else "Rare report"))
     ran = statements(store)
-    for query, size in (("rare", 1), ("harbour", 20), ("nothing", 0)):
+    for query, size, used in (("rare", 1, 1), ("harbour", 20, 1), ("nothing", 0, 0), ("harbour nothing", 0, 0)):
         ran.clear()
         hits, total = store.search_page(query, limit=20)
-        assert len(hits) == size and len(ran) == 1
+        assert (len(hits), len(ran)) == (size, used), query
     assert total == 0 and store.search_page("harbour", limit=20)[1] == 29
+
+
+def test_a_search_that_finds_nothing_is_answered_as_the_statement_answers_it(store: SQLStore) -> None:
+    """Nothing found is an empty page and a count of 0 whatever the filters and the page: the same answer as the
+    page's statement gives when no plain connection asks first (an in-memory store has none)."""
+    fill(store)
+    index = store.search_index
+    assert isinstance(index, Fts5SearchIndex) and index.reader is not None
+    asked = [
+        (query, offset, filters)
+        for query in ("nowhere", "storm nowhere", "12 13", "_", "storm", "flood market")
+        for offset in (0, 10, 400)
+        for filters in ({}, {"section": "world"}, {"edition": "en"}, {"language": "vi", "section": "sport"})
+    ]
+    ran = statements(store)
+    fast, skipped = [], 0
+    for query, offset, filters in asked:
+        ran.clear()
+        fast.append(store.search_page(query, limit=10, offset=offset, **filters))
+        skipped += not ran
+    assert skipped == 4 * 3 * 4  # "nowhere", "storm nowhere", "12 13", "_"
+    index.reader = None
+    plain = [store.search_page(query, limit=10, offset=offset, **filters) for query, offset, filters in asked]
+    assert [([h.article.id for h in hits], total) for hits, total in fast] == [
+        ([h.article.id for h in hits], total) for hits, total in plain
+    ]
+    assert any(hits for hits, _ in fast) and any(not hits for hits, _ in fast)
