@@ -47,6 +47,7 @@ from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.pages import direct_search
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
+from newsloom.web.replay import REPLAY_SLOT, ReplaySlot, ReplayTable
 from newsloom.web.security import SESSION_COOKIE, Guard
 
 CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
@@ -101,6 +102,7 @@ class EdgeCache:
         self.hits = 0
         self.misses = 0
         self._static: dict[tuple[str, bytes, bytes], bytes] = {}
+        self.replays = ReplayTable(max_bytes)  # answers from kept entries, replayed by the HTTP protocol
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(PASS_THROUGH):
@@ -285,17 +287,38 @@ class EdgeCache:
         self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes]
     ) -> None:
         self._count_view(scope, entry.status)
+        slot: ReplaySlot | None = scope.get(REPLAY_SLOT)
         if _not_modified(request, entry):
             headers = [(name, value) for name, value in entry.headers if name in _NOT_MODIFIED_HEADERS]
+            if slot is not None:
+                self._offer(slot, scope, key, entry, b"")
             await _send(send, 304, [*headers, (b"etag", entry.etag)], b"", scope["method"])
             return
         headers = [*entry.headers, (b"etag", entry.etag)]
         coding = compress.choose(request.accept_encoding) if entry.compressible else None
-        if coding is None:
-            await _send(send, entry.status, headers, entry.body, scope["method"])
-            return
-        headers.append((b"content-encoding", coding))
-        await _send(send, entry.status, headers, self._encoded(key, entry, coding), scope["method"])
+        body = entry.body
+        if coding is not None:
+            headers.append((b"content-encoding", coding))
+            body = self._encoded(key, entry, coding)
+        if slot is not None:
+            self._offer(slot, scope, key, entry, b"" if scope.get("newsloom.head") else body)
+        await _send(send, entry.status, headers, body, scope["method"])
+
+    def _offer(self, slot: ReplaySlot, scope: Scope, key: tuple[str, bytes], entry: Entry, body: bytes) -> None:
+        """This answer may be replayed by the HTTP protocol (``web.replay``) while ``entry`` is the one a request for
+        ``key`` gets; each replay is a hit and, for an article, a read."""
+        counted = None if scope.get("newsloom.head") or entry.status != 200 else ARTICLE_PATH.match(scope["path"])
+        article = int(counted.group(1)) if counted else None
+
+        def still() -> bool:
+            return self._fresh(key, self.portal.store.change_token()) is entry
+
+        def effect() -> None:
+            self.hits += 1
+            if article is not None:
+                self.portal.count_view(article)
+
+        slot.offer(self.replays, still, effect, body)
 
     def _encoded(self, key: tuple[str, bytes], entry: Entry, coding: bytes) -> bytes:
         """The entry in ``coding``, compressed once per entry."""
