@@ -180,9 +180,34 @@ def query_terms(query: str) -> list[str]:
 class Fts5SearchIndex:
     """SQLite FTS5 with the unicode61 tokenizer folding diacritics (``Dân`` matches ``dan``)."""
 
-    def __init__(self, version: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self,
+        version: Callable[[], object] | None = None,
+        reader: Callable[[str, tuple[Any, ...]], tuple[Any, ...] | None] | None = None,
+    ) -> None:
         # The store's change token (kept for callers; a page of results is now one statement, nothing to reuse).
         self.version = version
+        # A plain sqlite3 connection's one-row read (``SQLiteReader.first``), for ``matches``; None without one (an
+        # in-memory store): the page's statement then asks itself whether anything matches.
+        self.reader = reader
+
+    def matches(self, query: str) -> int | None:
+        """How many articles hold every word of ``query``, counted up to ``RANKED_MATCHES + 1``; None when it cannot
+        be asked cheaply (no reader).
+
+        Asked before any statement is built or a connection taken from the engine's pool, on a plain sqlite3
+        connection, in the index's own order (oldest first, which FTS5 reads skipping through the long lists of
+        common words, where newest first decodes them whole): most new searches ("storm 48213") find nothing, and
+        their page is then empty whatever the filters and the page number, for a third of what the page's
+        statement cost with SQLAlchemy's checkout, parameters and result around it. A search that finds some is
+        told how to find its newest matches (``page``'s ``matches``)."""
+        terms = query_terms(query)
+        if not terms:
+            return 0
+        if self.reader is None:
+            return None
+        found = self.reader(_COUNT_MATCHES, (_match_expression(terms), self.RANKED_MATCHES + 1))
+        return int(found[0]) if found is not None else 0
 
     DDL = (
         "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -233,9 +258,13 @@ class Fts5SearchIndex:
         offset: int,
         filters: SearchFilters | None = None,
         columns: tuple[sa.ColumnElement[Any], ...] = (),
+        matches: int | None = None,
     ) -> SearchPage:
         """Results ``offset`` to ``offset + limit``, best first, with ``columns`` of each article, in one statement
-        (two when the filters leave too few of the ranked candidates and the matches are walked).
+        (two when the filters leave too few of the ranked candidates and the matches are walked). ``matches`` is
+        ``self.matches(query)`` when the caller asked it: the statement then need not ask whether anything matches,
+        and when no more than the window match it reads them in the index's order and sorts them, instead of
+        reading them newest first (the same rows either way; a match stored meanwhile changes only the cost).
 
         Relevance is ranked among the newest ``RANKED_MATCHES`` matches: their best ``CANDIDATE_FACTOR`` times as
         many as the pages up to this one hold are filtered; when the filters leave too few (and more were ranked),
@@ -250,7 +279,7 @@ class Fts5SearchIndex:
         wanted = offset + limit
         candidates = min(wanted * self.CANDIDATE_FACTOR, self.RANKED_MATCHES)
         params = {
-            "match": " ".join('"' + term.replace('"', "") + '"' for term in terms),
+            "match": _match_expression(terms),
             "window": self.RANKED_MATCHES,
             "candidates": candidates,
             "walk": -(-self.MAX_WALKED // self.WALK_CHUNK) * self.WALK_CHUNK,
@@ -260,7 +289,10 @@ class Fts5SearchIndex:
             "past_end_at": offset if offset else -1,
             **filters.params(),
         }
-        return _ranked_page(conn, _FTS5, filters, columns, params)
+        if matches == 0:
+            return SearchPage([], 0)
+        flavour = _FTS5 if matches is None else _FTS5_FEW if matches <= self.RANKED_MATCHES else _FTS5_MANY
+        return _ranked_page(conn, flavour, filters, columns, params)
 
     def count(self, conn: sa.Connection, query: str, filters: SearchFilters | None = None) -> int:
         terms = query_terms(query)
@@ -268,7 +300,7 @@ class Fts5SearchIndex:
             return 0
         filters = filters or SearchFilters()
         params = {
-            "match": " ".join('"' + term.replace('"', "") + '"' for term in terms),
+            "match": _match_expression(terms),
             "window": self.RANKED_MATCHES,
             "walk": -(-self.MAX_WALKED // self.WALK_CHUNK) * self.WALK_CHUNK,
             **filters.params(),
@@ -292,6 +324,10 @@ class _Flavour:
     # FTS5 reads matches newest first by decoding every match of each word, while the first match of the words
     # together (or that there is none) costs a third of that, and most new searches ("storm 48213") find nothing.
     probe_first: bool = False
+    # The newest matches found by reading every match in the index's order and sorting them (SQLite, when the
+    # caller counted no more than the window): FTS5 reads a common word's long list of matches oldest first by
+    # skipping through it, newest first by decoding it whole.
+    newest_sorted: bool = False
 
 
 def _statement(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[Any, ...]) -> sa.Select[Any]:
@@ -341,7 +377,8 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
         if flavour.probe_first:  # LIMIT is evaluated once, before the scan: 0 skips it
             any_match = sa.select(flavour.id).select_from(flavour.index).where(flavour.matches).exists()
             window = sa.case((any_match, window), else_=0)
-        newest = matching().order_by(flavour.id.desc()).limit(window).subquery("newest")
+        newest_first = flavour.id.op("+")(sa.literal_column("0")) if flavour.newest_sorted else flavour.id
+        newest = matching().order_by(newest_first.desc()).limit(window).subquery("newest")
         ranked = (
             sa.select(newest.c.id, newest.c.rank)
             .order_by(newest.c.rank, newest.c.id.desc())
@@ -433,6 +470,13 @@ def _page_of(rows: Sequence[sa.Row[Any]], limit: int, offset: int) -> SearchPage
     return SearchPage(hits, max(total, offset + len(hits)) if hits else total)
 
 
+def _match_expression(terms: list[str]) -> str:
+    """FTS5's query for every one of ``terms``, each a quoted string (no user text reaches the query syntax)."""
+    return " ".join('"' + term.replace('"', "") + '"' for term in terms)
+
+
+_COUNT_MATCHES = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+
 # The pieces of a search's statements; the words, limits and filters travel as bound parameters, so user text
 # never reaches the query syntax.
 _FTS = sa.table("articles_fts", sa.column("rowid"))
@@ -449,6 +493,9 @@ def _fts5_snippet(article_id: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
 _FTS5 = _Flavour(
     "sqlite", _FTS, _FTS.c.rowid, _MATCHES, _RANK, _fts5_snippet, walk_bounded=True, walk_counts=True, probe_first=True
 )
+# After ``Fts5SearchIndex.matches`` counted some: no probe in the statement; up to the window, sorted.
+_FTS5_MANY = replace(_FTS5, name="sqlite-many", probe_first=False)
+_FTS5_FEW = replace(_FTS5, name="sqlite-few", probe_first=False, newest_sorted=True)
 
 
 class LikeSearchIndex:
@@ -618,10 +665,15 @@ _POSTGRES = _Flavour(
 )
 
 
-def search_index_for(dialect_name: str, version: Callable[[], object] | None = None) -> SearchIndex:
-    """The dialect's index; ``version`` is the store's change token, for work an index may reuse until it moves."""
+def search_index_for(
+    dialect_name: str,
+    version: Callable[[], object] | None = None,
+    reader: Callable[[str, tuple[Any, ...]], tuple[Any, ...] | None] | None = None,
+) -> SearchIndex:
+    """The dialect's index; ``version`` is the store's change token, for work an index may reuse until it moves;
+    ``reader`` a plain connection's one-row read (SQLite files), for questions cheaper asked without the pool."""
     if dialect_name == "sqlite":
-        return Fts5SearchIndex(version)
+        return Fts5SearchIndex(version, reader)
     if dialect_name == "postgresql":
         return PostgresSearchIndex()
     return LikeSearchIndex()

@@ -25,11 +25,12 @@ from newsloom.model import (
 from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
+from newsloom.store.article_blocks import SQLiteReader
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.change_counter import ChangeCounter, change_counter_for
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
 from newsloom.store.health import record_extraction
-from newsloom.store.search import SearchFilters, in_language, search_index_for
+from newsloom.store.search import Fts5SearchIndex, SearchFilters, in_language, search_index_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
@@ -60,7 +61,8 @@ _UPDATE_HTML = schema.article_html.update().where(schema.article_html.c.article_
 class SQLStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.search_index = search_index_for(engine.dialect.name, self.change_token)
+        reader = SQLiteReader.of(engine)
+        self.search_index = search_index_for(engine.dialect.name, self.change_token, reader.first if reader else None)
         self._changes: ChangeCounter | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
@@ -503,8 +505,17 @@ class SQLStore:
         return hits, max(total, offset + len(hits)) if hits else total
 
     def _search_page(self, query: str, limit: int, offset: int, filters: SearchFilters) -> tuple[list[SearchHit], int]:
+        # How many match, asked first where that is cheap (SQLite: ``Fts5SearchIndex.matches``): none, the usual
+        # answer to a new search, takes no connection from the pool and runs no statement.
+        index = self.search_index
+        matches = index.matches(query) if isinstance(index, Fts5SearchIndex) else None
+        if matches == 0:
+            return [], 0
         with self.engine.connect() as conn:
-            found = self.search_index.page(conn, query, limit, offset, filters, SUMMARY_COLUMNS)  # type: ignore[attr-defined]
+            if isinstance(index, Fts5SearchIndex):
+                found = index.page(conn, query, limit, offset, filters, SUMMARY_COLUMNS, matches=matches)
+            else:
+                found = index.page(conn, query, limit, offset, filters, SUMMARY_COLUMNS)  # type: ignore[attr-defined]
         hits = [
             SearchHit(summary_from_row(row), row.search_snippet or "", float(row.search_rank)) for row in found.rows
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from newsloom.web.i18n import N_
 from newsloom.web.page_cache import EdgeCache
 from newsloom.web.pictures import allowed_hosts
 from newsloom.web.portal import WEB_DIR, Portal
+from newsloom.web.replay import REPLAY_SLOT, ReplaySlot
 from newsloom.web.static import FingerprintedStatic
 
 log = logging.getLogger(__name__)
@@ -130,6 +132,7 @@ class SecurityHeaders:
         vary_language = scope.get(VARY_LANGUAGE_KEY, False)
 
         started = False
+        slot: ReplaySlot | None = scope.get(REPLAY_SLOT)
         head = scope["method"] == "HEAD"
         if head:  # HEAD answers wherever GET does: the GET response, headers only (before and after caching)
             scope = {**scope, "method": "GET", HEAD_FLAG: True}
@@ -152,7 +155,10 @@ class SecurityHeaders:
                 if vary_language and any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
                     headers.append(VARY_LANGUAGE)
                 message["headers"] = headers
-                ops.REQUESTS[(route, message["status"])] += 1
+                counted = (route, message["status"])
+                ops.REQUESTS[counted] += 1
+                if slot is not None:  # the page cache offered this answer for replay: counted again then
+                    slot.also(functools.partial(_count_request, counted))
             await send(message)
 
         try:
@@ -164,6 +170,10 @@ class SecurityHeaders:
             if not started:
                 response = internal_error(scope["path"])
                 await response(scope, receive, send_with_headers)
+
+
+def _count_request(counted: tuple[str, int]) -> None:
+    ops.REQUESTS[counted] += 1
 
 
 def internal_error(path: str) -> Response:

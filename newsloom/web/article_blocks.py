@@ -246,10 +246,9 @@ class ArticleBlocks:
         portal = self.portal
         untranslated = portal.untranslated
         wanted = RELATED_SIZE + 1  # the page's own article may be among them (as ``related`` asks, and shares)
-        newest = portal.memo(
-            ("newest", kind, name, wanted, edition, untranslated),
-            partial(portal.queries._newest_in, kind, name, wanted, edition, untranslated),
-        )
+        # Read here, not shared through ``memo`` as a live page's lists are: kept, its article objects (a dozen
+        # lists each) were most of what the garbage collector's full passes walked on a busy portal.
+        newest = portal.queries._newest_in(kind, name, wanted, edition, untranslated)
         article_path = self.article_path
         path_of = (lambda article: prefix + article_path(article)) if prefix else article_path
         shown = portal.editions[edition]

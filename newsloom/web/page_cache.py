@@ -47,6 +47,7 @@ from newsloom.web.editions import edition_of, prefix_of
 from newsloom.web.pages import direct_search
 from newsloom.web.portal import CACHE_HEADER as PAGE_CACHE_HEADER
 from newsloom.web.portal import CSRF_PLACEHOLDER, Portal
+from newsloom.web.replay import REPLAY_SLOT, ReplaySlot, ReplayTable
 from newsloom.web.security import SESSION_COOKIE, Guard
 
 CACHE_HEADER = PAGE_CACHE_HEADER.encode()  # set by routes: seconds an entry may live ("0": until the store changes)
@@ -101,6 +102,7 @@ class EdgeCache:
         self.hits = 0
         self.misses = 0
         self._static: dict[tuple[str, bytes, bytes], bytes] = {}
+        self.replays = ReplayTable(max_bytes)  # answers from kept entries, replayed by the HTTP protocol
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(PASS_THROUGH):
@@ -133,9 +135,11 @@ class EdgeCache:
                         return
             if not flight.locked():
                 self._flights.pop(key, None)
-        else:
-            self.hits += 1
-        await self._send_entry(scope, send, request, entry, key)
+            await self._send_entry(scope, send, request, entry, key)
+            return
+        self.hits += 1
+        # Read again: from now on its protocol may replay this answer (a page read once never costs a replay).
+        await self._send_entry(scope, send, request, entry, key, scope.get(REPLAY_SLOT))
 
     def _host_part(self, scope: Scope) -> bytes:
         """Pages name their public address: when it comes from the proxy's headers, pages vary by them."""
@@ -282,20 +286,31 @@ class EdgeCache:
         await _send(send, status, kept, body, scope["method"])
 
     async def _send_entry(
-        self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes]
-    ) -> None:
+        self, scope: Scope, send: Send, request: _RequestHeaders, entry: Entry, key: tuple[str, bytes],
+        slot: ReplaySlot | None = None,
+    ) -> None:  # fmt: skip
         self._count_view(scope, entry.status)
         if _not_modified(request, entry):
             headers = [(name, value) for name, value in entry.headers if name in _NOT_MODIFIED_HEADERS]
+            if slot is not None:
+                self._offer(slot, scope, key, entry, b"")
             await _send(send, 304, [*headers, (b"etag", entry.etag)], b"", scope["method"])
             return
         headers = [*entry.headers, (b"etag", entry.etag)]
         coding = compress.choose(request.accept_encoding) if entry.compressible else None
-        if coding is None:
-            await _send(send, entry.status, headers, entry.body, scope["method"])
-            return
-        headers.append((b"content-encoding", coding))
-        await _send(send, entry.status, headers, self._encoded(key, entry, coding), scope["method"])
+        body = entry.body
+        if coding is not None:
+            headers.append((b"content-encoding", coding))
+            body = self._encoded(key, entry, coding)
+        if slot is not None:
+            self._offer(slot, scope, key, entry, b"" if scope.get("newsloom.head") else body)
+        await _send(send, entry.status, headers, body, scope["method"])
+
+    def _offer(self, slot: ReplaySlot, scope: Scope, key: tuple[str, bytes], entry: Entry, body: bytes) -> None:
+        """This answer may be replayed by the HTTP protocol (``web.replay``) while ``entry`` is the one a request for
+        ``key`` gets; each replay is a hit and, for an article, a read."""
+        counted = None if scope.get("newsloom.head") or entry.status != 200 else ARTICLE_PATH.match(scope["path"])
+        slot.offer(self.replays, _Replayed(self, key, entry, int(counted.group(1)) if counted else None), body)
 
     def _encoded(self, key: tuple[str, bytes], entry: Entry, coding: bytes) -> bytes:
         """The entry in ``coding``, compressed once per entry."""
@@ -346,6 +361,24 @@ class EdgeCache:
             return
         if status == 200 and (match := ARTICLE_PATH.match(path)):
             self.portal.count_view(int(match.group(1)))
+
+
+class _Replayed:
+    """What a replay of an entry's answer checks and does (one object: replays are kept by the thousand, and
+    closures would be several objects each for the garbage collector to walk)."""
+
+    __slots__ = ("article", "cache", "entry", "key")
+
+    def __init__(self, cache: EdgeCache, key: tuple[str, bytes], entry: Entry, article: int | None) -> None:
+        self.cache, self.key, self.entry, self.article = cache, key, entry, article
+
+    def still(self) -> bool:
+        return self.cache._fresh(self.key, self.cache.portal.store.change_token()) is self.entry
+
+    def __call__(self) -> None:
+        self.cache.hits += 1
+        if self.article is not None:
+            self.cache.portal.count_view(self.article)
 
 
 class _RequestHeaders:

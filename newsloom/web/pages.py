@@ -606,6 +606,10 @@ async def search_response(
     pages = min(SEARCH_PAGES, -(-total // PAGE_SIZE))
 
     def render(csrf: str) -> Response:
+        if not hits and not total:  # most new searches: their frame with the query filled in
+            nothing = search_page.render_nothing_found(portal, request, query, filters, csrf)
+            if nothing is not None:
+                return nothing
         context = search_page.page_context(
             portal, request, query=query, hits=hits, also=also, total=total, page=page, pages=pages,
             filters=filters, csrf=csrf,

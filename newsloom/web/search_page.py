@@ -170,8 +170,25 @@ def render(portal: Portal, request: Request, context: dict[str, Any]) -> HTMLRes
     if not query or any(context["filters"].values()) or "results_mark" in context:
         return None
     with_results = bool(context["hits"] or context["total"])
+    return _from_frame(portal, request, query, context["csrf_token"], context if with_results else None)
+
+
+def render_nothing_found(
+    portal: Portal, request: Request, query: str, filters: dict[str, str | None], csrf: str
+) -> HTMLResponse | None:
+    """``render`` for a search that found nothing, without ``page_context``: such a page is its frame with the
+    query filled in, and the context's figures (menus, outlets, page addresses) were a tenth of its cost."""
+    if not query or any(filters.values()):
+        return None
+    return _from_frame(portal, request, query, csrf, None)
+
+
+def _from_frame(
+    portal: Portal, request: Request, query: str, csrf: str, context: dict[str, Any] | None
+) -> HTMLResponse | None:
+    """The frame filled in for ``query``: with the results part rendered from ``context``, or without results."""
+    with_results = context is not None
     edition, prefix, base = portal.edition(request), prefix_of(request.scope), public_base(portal.settings, request)
-    csrf = context["csrf_token"]
     frame = portal.memo(
         ("search-frame", with_results, edition, prefix, base, csrf),
         partial(_build, portal, request, csrf, with_results),
@@ -179,6 +196,6 @@ def render(portal: Portal, request: Request, context: dict[str, Any]) -> HTMLRes
     if frame is None:
         return None
     values = values_for(query, own_query(request))
-    if with_results:
+    if context is not None:
         values["results"] = str(portal.render_part(request, RESULTS, **context))
     return HTMLResponse(frame.fill(values), headers={"Content-Language": edition})

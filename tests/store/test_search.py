@@ -166,6 +166,8 @@ def test_pages_are_what_the_contract_read_plainly_gives(any_store: SQLStore) -> 
     chunk = BOUNDS["WALK_CHUNK"]  # SQLite walks whole chunks: 64 matches for a bound of 60
     walk_bound = -(-BOUNDS["MAX_WALKED"] // chunk) * chunk if any_store.engine.dialect.name == "sqlite" else None
     checked = {"hits": 0, "walked": 0, "counted": 0, "past the end": 0}
+    if any_store.engine.dialect.name == "sqlite":
+        checked |= {"sorted": 0, "newest first": 0}
     ran = statements(any_store)
     for case in cases(sources):
         f = case.filters
@@ -184,6 +186,11 @@ def test_pages_are_what_the_contract_read_plainly_gives(any_store: SQLStore) -> 
         checked["walked"] += used == 2
         checked["counted"] += len(hits) == 10
         checked["past the end"] += not hits and total > 0
+        if (
+            any_store.engine.dialect.name == "sqlite"
+        ):  # the matches counted first: few are sorted, many read newest first
+            checked["sorted"] += any("rowid + 0) DESC\n LIMIT ? OFFSET ?) AS newest" in statement for statement in ran)
+            checked["newest first"] += any("rowid DESC\n LIMIT ? OFFSET ?) AS newest" in statement for statement in ran)
     assert all(checked.values()), checked  # every path was taken
     assert [h.article.id for h in any_store.search("storm", limit=7, offset=3)] == [
         h.article.id for h in any_store.search_page("storm", limit=7, offset=3)[0]
@@ -206,12 +213,42 @@ def test_counts_stop_at_the_ranking_bound(any_store: SQLStore) -> None:
 
 
 def test_one_statement_whatever_the_number_of_results(store: SQLStore) -> None:
-    """No statement per result: a page of 20 costs what a page of 1 does (snippets and summaries come with it)."""
+    """No statement per result: a page of 20 costs what a page of 1 does (snippets and summaries come with it). A
+    search that finds nothing runs no statement through the engine: whether any article holds its words is asked
+    first on a plain connection of the store's own."""
     for number in range(1, 31):
         store.upsert_article(make_article(number, title=f"Harbour report {number}" if number > 1 else "Rare report"))
     ran = statements(store)
-    for query, size in (("rare", 1), ("harbour", 20), ("nothing", 0)):
+    for query, size, used in (("rare", 1, 1), ("harbour", 20, 1), ("nothing", 0, 0), ("harbour nothing", 0, 0)):
         ran.clear()
         hits, total = store.search_page(query, limit=20)
-        assert len(hits) == size and len(ran) == 1
+        assert (len(hits), len(ran)) == (size, used), query
     assert total == 0 and store.search_page("harbour", limit=20)[1] == 29
+
+
+def test_a_search_that_finds_nothing_is_answered_as_the_statement_answers_it(store: SQLStore) -> None:
+    """Nothing found is an empty page and a count of 0 whatever the filters and the page: the same answer as the
+    page's statement gives when no plain connection asks first (an in-memory store has none)."""
+    fill(store)
+    index = store.search_index
+    assert isinstance(index, Fts5SearchIndex) and index.reader is not None
+    asked = [
+        (query, offset, filters)
+        for query in ("nowhere", "storm nowhere", "12 13", "_", "storm", "flood market")
+        for offset in (0, 10, 400)
+        for filters in ({}, {"section": "world"}, {"edition": "en"}, {"language": "vi", "section": "sport"})
+    ]
+    ran = statements(store)
+    fast, skipped = [], 0
+    for query, offset, filters in asked:
+        ran.clear()
+        fast.append(store.search_page(query, limit=10, offset=offset, **filters))
+        skipped += not ran
+        assert bool(ran) == bool(index.matches(query)), query
+    assert skipped == 4 * 3 * 4  # "nowhere", "storm nowhere", "12 13", "_"
+    index.reader = None
+    plain = [store.search_page(query, limit=10, offset=offset, **filters) for query, offset, filters in asked]
+    assert [([h.article.id for h in hits], total) for hits, total in fast] == [
+        ([h.article.id for h in hits], total) for hits, total in plain
+    ]
+    assert any(hits for hits, _ in fast) and any(not hits for hits, _ in fast)

@@ -20,6 +20,8 @@ from typing import Any
 import httpx
 import uvicorn
 
+from newsloom.web.http_protocol import uvicorn_settings
+
 Message = MutableMapping[str, Any]
 
 
@@ -35,7 +37,7 @@ class LiveServer:
     def __init__(self, app: object) -> None:
         self.port = free_port()
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", proxy_headers=False)  # type: ignore[arg-type]
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, **{**uvicorn_settings(), "log_level": "error"})  # type: ignore[arg-type]
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -155,9 +157,8 @@ class AppServer:
         return httpx.Client(transport=InProcessTransport(self), **options)
 
     def _start_server(self) -> None:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="error", proxy_headers=False, lifespan="off"
-        )
+        settings = {**uvicorn_settings(), "log_level": "error"}  # as `newsloom serve` runs: its HTTP protocol
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, lifespan="off", **settings)
         server = uvicorn.Server(config)
         self._serving = asyncio.run_coroutine_threadsafe(server.serve(), self.loop)
         deadline = time.monotonic() + 10

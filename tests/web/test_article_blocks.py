@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from newsloom.model import Comment, Media
+from newsloom.model import Article, Comment, Media
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
 from newsloom.store.bulk import upsert_articles
@@ -284,6 +284,20 @@ def test_a_names_list_is_made_once_per_store_change(
     portal.store.upsert_article(make_article(61, title="Yet another", section="World", tags=[], authors=[]))
     assert "Yet another" in (served(portal, ids["section"]) or "")
     assert made.count(("category", "world")) == 2
+
+
+def test_served_pages_keep_their_lists_as_rendered_entries(neighbours: tuple[Portal, dict[str, int]]) -> None:
+    """A stored page's same-tag, section and author lists are kept as rendered entries (text and numbers, which the
+    garbage collector stops walking), not also as the article objects they were made from."""
+    portal, ids = neighbours
+    portal.store.upsert_article(make_article(62, title="Fresh in the world", section="World", tags=[], authors=[]))
+    assert all(served(portal, article_id) is not None for article_id in ids.values())
+    version = portal.validator()
+    kept = [key for key, (made_at, _) in portal._memo.items() if made_at == version]  # since the write
+    assert {key[0] for key in kept} >= {"neighbour-items"}
+    assert [key for key in kept if key[0] == "newest"] == []
+    items = [value for key, (made_at, value) in portal._memo.items() if key[0] == "neighbour-items"]
+    assert items and not any(isinstance(part, Article) for entries in items for entry in entries for part in entry)
 
 
 def test_an_unrelated_write_leaves_the_page_valid(neighbours: tuple[Portal, dict[str, int]]) -> None:

@@ -89,19 +89,28 @@ def test_search_pages_from_frames_are_the_template_s_bytes(
     portal_settings: Settings, seeded: SQLStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     framed = 0
-    render = search_page.render
+    from_frame = search_page._from_frame  # what ``render`` and ``render_nothing_found`` answer with
 
     def counted(*args: object) -> object:
         nonlocal framed
-        response = render(*args)  # type: ignore[arg-type]
+        response = from_frame(*args)  # type: ignore[arg-type]
         framed += response is not None
         return response
 
+    contexts: set[str] = set()  # the queries whose pages were given ``page_context``'s figures
+    page_context = search_page.page_context
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        contexts.add(str(kwargs["query"]))
+        return page_context(*args, **kwargs)  # type: ignore[arg-type]
+
     paths = addresses()
     with AppServer(create_app(portal_settings, seeded)) as server, server.client() as client:
-        monkeypatch.setattr(search_page, "render", counted)
+        monkeypatch.setattr(search_page, "_from_frame", counted)
+        monkeypatch.setattr(search_page, "page_context", recorded)
         fast = answers(client, paths)
-        monkeypatch.setattr(search_page, "render", lambda *args: None)  # the template renders every page
+        assert "storm" in contexts and "nothing here 48213" not in contexts  # found nothing: the frame alone
+        monkeypatch.setattr(search_page, "_from_frame", lambda *args: None)  # the template renders every page
         plain = answers(client, paths)
     assert framed >= 2 * len(QUERIES) * 3  # every plain query, in every edition, came from a frame
     assert [a[0] for a in fast] == [a[0] for a in plain]

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
+from newsloom.store.base import SearchHit
 from newsloom.web import create_app
 from newsloom.web.search_share import FILE_NAME, shared_token
 from newsloom.web.security import SESSION_COOKIE
@@ -22,11 +24,16 @@ from tests.support.web import AppServer
 
 
 def searches(store: SQLStore) -> list[str]:
-    """The full-text statements this store's engine runs from now on."""
+    """The searches this store runs from now on (the queries its ``search_page`` is asked; one that finds nothing
+    runs no statement through the engine, see tests/store/test_search.py)."""
     seen: list[str] = []
-    sa.event.listen(
-        store.engine, "before_cursor_execute", lambda *args: seen.append(args[2]) if "articles_fts" in args[2] else None
-    )
+    search_page = store.search_page
+
+    def recorded(query: str, *args: Any, **kwargs: Any) -> tuple[list[SearchHit], int]:
+        seen.append(query)
+        return search_page(query, *args, **kwargs)
+
+    store.search_page = recorded  # type: ignore[method-assign]
     return seen
 
 
