@@ -23,14 +23,12 @@ def test_first_renders_reuse_shared_lists_and_follow_changes(site: Site) -> None
     portal: Portal = site.app.state.portal
     with site.client() as client:
         client.get(f"/article/{site.ids[0]}/x", follow_redirects=True)
-        assert (
-            "newest",
-            "category",
-            "world",
-            6,
-            "en",
-            False,
-        ) in portal._memo  # as the (default) English edition shows it
+        # The section's list, shared by its pages as the (default) English edition shows it: rendered entries for
+        # a stored page, the articles themselves for a live one.
+        shared = [
+            key for key in portal._memo if key[0] in ("neighbour-items", "newest") and key[1:3] == ("category", "world")
+        ]
+        assert shared and all("en" in key for key in shared)
         # A newer article in the same tags, section and author lands: pages never rendered before must show it.
         newest = site.store.upsert_article(make_article(50, title="Fresh report on the floods")).article_id
         html = client.get(f"/article/{site.ids[1]}/x", follow_redirects=True).text
