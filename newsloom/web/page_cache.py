@@ -21,7 +21,8 @@ A search (``/search``) is answered by its route's function called here, without 
 checks, whenever the route would take its parameters as they are (``pages.direct_search``).
 
 Only responses a route marks with ``CACHE_HEADER`` are kept; administrators (a session cookie) always get a fresh,
-private rendering. Concurrent misses on one address render once (single flight).
+private rendering. Concurrent misses on one address render once (single flight); while a page whose time ran out
+(not the store) is made again, the readers meanwhile get the one before.
 """
 
 from __future__ import annotations
@@ -122,6 +123,10 @@ class EdgeCache:
         entry = self._fresh(key, version)
         if entry is None:
             flight = self._flights.setdefault(key, asyncio.Lock())
+            if flight.locked() and (stale := self._timed_out(key, version)) is not None:
+                self.hits += 1  # its page is being made again: the readers meanwhile get the one before
+                await self._send_entry(scope, send, request, stale, key)
+                return
             async with flight:
                 entry = self._fresh(key, version)
                 if entry is None:
@@ -160,6 +165,13 @@ class EdgeCache:
             return None
         self._entries.move_to_end(key)
         return entry
+
+    def _timed_out(self, key: tuple[str, bytes], version: object) -> Entry | None:
+        """The entry for ``key`` if only its time ran out (the store is as it was rendered under): a page kept for a
+        minute for what lives outside the store (the home page's "most read"), or until its form token's day ends
+        (tokens have a day of grace)."""
+        entry = self._entries.get(key)
+        return entry if entry is not None and entry.version == version and entry.expires is not None else None
 
     def _keep(
         self, key: tuple[str, bytes], version: object, status: int, headers: list[tuple[bytes, bytes]], body: bytes,

@@ -9,6 +9,7 @@ import time
 from email.utils import formatdate, parsedate_to_datetime
 
 import httpx
+import pytest
 
 from newsloom.model import Comment
 from newsloom.settings import Settings
@@ -95,6 +96,38 @@ def test_concurrent_misses_render_once(site: Site) -> None:
         thread.join()
     assert statuses == [200] * 12
     assert cache.misses == misses + 1
+
+
+def test_readers_get_the_page_before_while_a_timed_out_page_is_made_again(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home page is kept a minute (its "most read"); when the minute ends, one reader's request makes it again and
+    the others meanwhile get the page before, instead of queueing behind that render."""
+    cache, portal = edge(site), site.app.state.portal
+    first = httpx.get(site.url + "/", timeout=10)
+    assert first.status_code == 200
+    (key,) = [key for key in cache._entries if key[0].endswith("/")]  # the edition, then the address
+    cache._entries[key].expires = time.monotonic() - 1  # its minute is over; the store is as it was
+    rendering, release = threading.Event(), threading.Event()
+    most_read = portal.most_read
+
+    def slow_most_read(limit: int) -> list[int]:
+        rendering.set()
+        assert release.wait(10)
+        return most_read(limit)
+
+    monkeypatch.setattr(portal, "most_read", slow_most_read)
+    remade: list[httpx.Response] = []
+    maker = threading.Thread(target=lambda: remade.append(httpx.get(site.url + "/", timeout=10)))
+    maker.start()
+    try:
+        assert rendering.wait(10)
+        meanwhile = httpx.get(site.url + "/", timeout=5)  # answered while the render waits
+    finally:
+        release.set()
+        maker.join()
+    assert meanwhile.status_code == 200 and meanwhile.headers["etag"] == first.headers["etag"]
+    assert remade[0].status_code == 200 and cache._fresh(key, portal.store.change_token()) is not None
 
 
 def test_conditional_get_and_head(site: Site) -> None:
