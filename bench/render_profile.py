@@ -18,6 +18,7 @@ import pstats
 import random
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from web_bench import build_store  # noqa: E402
 from newsloom.settings import Settings  # noqa: E402
 from newsloom.store import open_store  # noqa: E402
 from newsloom.web import create_app  # noqa: E402
+
+Fetch = Callable[[Any, str, str], Awaitable[tuple[int, bytes]]]
 
 
 async def get(app: Any, path: str, accept_encoding: str, query_string: bytes = b"") -> tuple[int, bytes]:
@@ -87,6 +90,24 @@ PARTS = {
     "      header and footer fragments": ("portal.py", "_fragment"),
     "  SQL statements (all)": ("base.py", "_execute_context"),
 }
+
+
+async def timed_gets(
+    app: Any, paths: list[str], accept_encoding: str, profile: bool, fetch: Fetch | None = None
+) -> tuple[float, float, cProfile.Profile | None]:
+    """CPU and wall seconds of GETting ``paths`` one after another with ``fetch`` (``get`` by default; each must
+    answer 200), under cProfile when ``profile`` (the profiler is returned, stopped)."""
+    fetch = fetch or get
+    profiler = cProfile.Profile() if profile else None
+    began, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for path in paths:
+        status, _ = await fetch(app, path, accept_encoding)
+        assert status == 200, (path, status)
+    if profiler:
+        profiler.disable()
+    return time.process_time() - began, time.perf_counter() - wall, profiler
 
 
 def breakdown(
@@ -174,17 +195,8 @@ def main() -> None:
                     for name in names:
                         app.state.portal.blocks.neighbour_items(kind, name, edition, "")
         sa.event.listen(store.engine, "before_cursor_execute", count)
-        profiler = cProfile.Profile() if args.profile else None
         queries = 0
-        began, wall = time.process_time(), time.perf_counter()
-        if profiler:
-            profiler.enable()
-        for path in paths:
-            status, _ = await get(app, path, args.accept_encoding)
-            assert status == 200, (path, status)
-        if profiler:
-            profiler.disable()
-        cpu, elapsed = time.process_time() - began, time.perf_counter() - wall
+        cpu, elapsed, profiler = await timed_gets(app, paths, args.accept_encoding, args.profile)
         n = len(paths)
         print(f"{n} first renders: CPU {cpu / n * 1e6:.0f} µs a render, wall {elapsed / n * 1e6:.0f} µs, "
               f"{queries / n:.2f} queries a render")  # fmt: skip

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import pstats
 import random
 import sys
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from render_profile import breakdown  # noqa: E402
+from render_profile import breakdown, timed_gets  # noqa: E402
 from render_profile import get as get_path  # noqa: E402
 from web_bench import ACCEPT_ENCODING, WORDS  # noqa: E402
 
@@ -147,18 +146,7 @@ def main() -> None:
             totals[label] = 0.0
         for round_number in range(args.rounds):
             paths = new_paths(args.searches)
-            profiler = cProfile.Profile() if args.profile else None
-            found = 0
-            began, wall = time.process_time(), time.perf_counter()
-            if profiler:
-                profiler.enable()
-            for path in paths:
-                status, body = await get(app, path, args.accept_encoding)
-                assert status == 200, (path, status)
-                found += len(body) > 0
-            if profiler:
-                profiler.disable()
-            cpu, elapsed = time.process_time() - began, time.perf_counter() - wall
+            cpu, elapsed, profiler = await timed_gets(app, paths, args.accept_encoding, args.profile, get)
             n = len(paths)
             print(f"round {round_number + 1}: {n} new searches: CPU {cpu / n * 1e6:.0f} µs a search, "
                   f"wall {elapsed / n * 1e6:.0f} µs", flush=True)  # fmt: skip
