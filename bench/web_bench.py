@@ -313,14 +313,15 @@ def main() -> None:
 
 
 def prerender(settings: Settings) -> None:
-    """Article pages' stored parts, as ``newsloom prerender`` leaves them after an import: pages missing or stale
-    only (a store built and prerendered before takes seconds)."""
+    """Article pages' stored parts, as ``newsloom prerender --workers <cores>`` leaves them after an import: pages
+    missing or stale only (a store built and prerendered before takes seconds)."""
     from newsloom.web.portal import Portal
-    from newsloom.web.prerender import precompute
+    from newsloom.web.prerender import precompute_in_processes, visible_article_ids
 
     store = open_store(settings)
     began = time.monotonic()
-    stored = precompute(Portal(settings, store), only_stale=True)
+    portal = Portal(settings, store)
+    stored = precompute_in_processes(portal, visible_article_ids(portal), os.cpu_count() or 1, only_stale=True)
     store.close()
     print(f"prerender: {stored:,} article pages stored in {time.monotonic() - began:.0f} s", flush=True)
 
