@@ -488,10 +488,15 @@ def kept_postgres(root: Path) -> Iterator[str]:
         root.mkdir(parents=True, exist_ok=True)
         if prefix:
             shutil.chown(root, "postgres", "postgres")
-        subprocess.run(
+        made = subprocess.run(
             [*prefix, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "newsloom", "-E", "UTF8"],
-            **quiet,  # type: ignore[arg-type]
-        )
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if made.returncode:
+            sys.exit(
+                f"initdb failed in {root}: {made.stderr.strip()[-300:]}\n(run as root, the server runs as the postgres "
+                "user: every directory above --data-dir must be open to it, e.g. a --data-dir under /tmp)"
+            )
     port = free_port()
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c effective_cache_size=12GB"
     subprocess.run(
