@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 
 import brotli
+import zstandard
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -34,7 +35,7 @@ from newsloom.web import create_app  # noqa: E402
 from newsloom.web.portal import article_path  # noqa: E402
 from tests.store.test_store import make_article  # noqa: E402
 
-CODINGS = {"identity": b"identity", "br": b"gzip, deflate, br, zstd", "gzip": b"gzip"}
+CODINGS = {"identity": b"identity", "zstd": b"gzip, deflate, br, zstd", "br": b"br", "gzip": b"gzip"}
 
 
 async def request(app, path: str, accept: bytes, cookie: bytes) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -81,7 +82,12 @@ async def plain_bodies(app, paths: list[str]) -> list[bytes]:  # type: ignore[no
 
 
 LEVELS = {
-    "brotli 2 (first renders)": lambda body: brotli.compress(body, quality=2, lgwin=22),
+    "zstd 1 (new searches)": zstandard.ZstdCompressor(level=1).compress,
+    "zstd 2": zstandard.ZstdCompressor(level=2).compress,
+    "zstd 3 (first renders)": zstandard.ZstdCompressor(level=3).compress,
+    "zstd 5": zstandard.ZstdCompressor(level=5).compress,
+    "brotli 1": lambda body: brotli.compress(body, quality=1, lgwin=22),
+    "brotli 2 (Brotli-only clients)": lambda body: brotli.compress(body, quality=2, lgwin=22),
     "brotli 3": lambda body: brotli.compress(body, quality=3, lgwin=22),
     "brotli 4": lambda body: brotli.compress(body, quality=4, lgwin=22),
     "brotli 5": lambda body: brotli.compress(body, quality=5, lgwin=22),
@@ -152,8 +158,9 @@ def main() -> None:
             for label, (micros, size) in results.items():
                 print(f"{name:8} {label:28} {micros:11.1f} {size:8.0f}")
             base = results["identity"][0]
-            print(f"{name:8} ratio br/identity {results['br'][0] / base:.2f}, gzip/identity {results['gzip'][0] / base:.2f}; "
-                  f"bytes br/identity {results['br'][1] / results['identity'][1]:.2f}")  # fmt: skip
+            print(f"{name:8} ratio zstd/identity {results['zstd'][0] / base:.2f}, br/identity {results['br'][0] / base:.2f}, "
+                  f"gzip/identity {results['gzip'][0] / base:.2f}; bytes zstd/identity "
+                  f"{results['zstd'][1] / results['identity'][1]:.2f}")  # fmt: skip
         print("levels a first render pays (us/page, bytes/page, share of the plain page):")
         compare_levels(asyncio.run(plain_bodies(create_app(settings, store), pages["article"])))
         store.close()

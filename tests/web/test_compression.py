@@ -1,4 +1,4 @@
-"""Compressed responses (Brotli, zstd, gzip by what the client accepts), made once per cached page, article pages
+"""Compressed responses (zstd, Brotli, gzip by what the client accepts), made once per cached page, article pages
 with their comment form included; Cache-Control on pages, feeds and fingerprinted static files."""
 
 from __future__ import annotations
@@ -33,11 +33,16 @@ def test_feed_is_brotli_and_cached_compressed(site: Site) -> None:
     assert len(first.body) < len(plain.content) / 2  # type: ignore[attr-defined]
     edge = site.app.state.edge
     hits = edge.hits
-    again = raw(site, "/feed.xml", "gzip, deflate, br, zstd")
+    again = raw(site, "/feed.xml", "br;q=1.0, gzip")
     assert again.body == first.body and edge.hits == hits + 1  # type: ignore[attr-defined]
     zstd = raw(site, "/atom.xml", "zstd")
     assert zstd.headers["content-encoding"] == "zstd"
     assert b"<feed" in zstandard.ZstdDecompressor().decompressobj().decompress(zstd.body)  # type: ignore[attr-defined]
+    # a browser's header (Chrome, Edge, Firefox): zstd, made once and then kept beside the Brotli copy
+    browser = raw(site, "/feed.xml", "gzip, deflate, br, zstd")
+    assert browser.headers["content-encoding"] == "zstd" and edge.hits == hits + 2
+    assert zstandard.ZstdDecompressor().decompressobj().decompress(browser.body) == plain.content  # type: ignore[attr-defined]
+    assert raw(site, "/feed.xml", "zstd, br").body == browser.body and edge.hits == hits + 3  # type: ignore[attr-defined]
     assert "max-age=" in first.headers["cache-control"] and "stale-while-revalidate" in first.headers["cache-control"]
 
 
@@ -58,16 +63,26 @@ def test_article_pages_with_a_form_are_brotli_for_every_reader(site: Site) -> No
 
 
 def test_new_searches_are_compressed_at_the_cheaper_level_articles_at_the_usual_one(site: Site) -> None:
-    """A search page is mostly read once: Brotli quality 1, a fraction of quality 2's CPU for a few more bytes;
-    an article page, read again and again, stays at quality 2. Either decodes to the page."""
-    search = "/search?q=paragraph+1"
-    plain = httpx.get(site.url + search, headers={"Accept-Encoding": "identity"}).content
-    sent = raw(site, search, "br").body  # type: ignore[attr-defined]
-    assert brotli.decompress(sent) == plain and b"Article number 1" in plain
-    assert sent == brotli.compress(plain, quality=1, lgwin=22) != brotli.compress(plain, quality=2, lgwin=22)
+    """A search page is mostly read once: the level below (zstd 1, Brotli 1), a fraction of the usual level's CPU
+    for a few more bytes; an article page, read again and again, gets the usual one (zstd 3, Brotli 2). Each
+    decodes to the page."""
+    for query, accept, coding in (("paragraph+1", "br", "br"), ("paragraph+2", "gzip, deflate, br, zstd", "zstd")):
+        search = f"/search?q={query}"
+        plain = httpx.get(site.url + search, headers={"Accept-Encoding": "identity"}).content
+        sent = raw(site, search, accept)
+        assert sent.headers["content-encoding"] == coding
+        if coding == "br":
+            assert brotli.decompress(sent.body) == plain and b"Article number 1" in plain  # type: ignore[attr-defined]
+            assert (
+                sent.body == brotli.compress(plain, quality=1, lgwin=22) != brotli.compress(plain, quality=2, lgwin=22)
+            )  # type: ignore[attr-defined]
+        else:
+            once, usual = zstandard.ZstdCompressor(level=1), zstandard.ZstdCompressor(level=3)
+            assert sent.body == once.compress(plain) != usual.compress(plain)  # type: ignore[attr-defined]
     path = article_path(site.store.get_article(site.ids[0]))
     page = httpx.get(site.url + path, headers={"Accept-Encoding": "identity"}).content
     assert raw(site, path, "br").body == brotli.compress(page, quality=2, lgwin=22)  # type: ignore[attr-defined]
+    assert raw(site, path, "zstd").body == zstandard.ZstdCompressor(level=3).compress(page)  # type: ignore[attr-defined]
 
 
 def test_static_files_are_fingerprinted_and_immutable(site: Site) -> None:

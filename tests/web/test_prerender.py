@@ -16,7 +16,7 @@ from newsloom.settings import Settings
 from newsloom.store import SQLStore
 from newsloom.web.portal import Portal
 from newsloom.web.prerender import precompute, precompute_in_processes, visible_article_ids
-from tests.web.test_article_blocks import generate
+from tests.support.stored_pages import generate
 
 
 def stored_rows(database: Path) -> dict[tuple[int, str], tuple[str, str, str]]:
