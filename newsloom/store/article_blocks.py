@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import zstandard
 
 from newsloom.store import schema
 
@@ -46,6 +47,25 @@ class StoredBlocks:
     page: str
 
 
+_codecs = threading.local()  # zstd contexts are not to be shared between threads; one pair per thread
+
+
+def _packed(page: str) -> bytes:
+    packer = getattr(_codecs, "packer", None) or _codec("packer", zstandard.ZstdCompressor(level=3))
+    packed: bytes = packer.compress(page.encode())
+    return packed
+
+
+def _unpacked(stored: bytes) -> str:
+    unpacker = getattr(_codecs, "unpacker", None) or _codec("unpacker", zstandard.ZstdDecompressor())
+    return str(unpacker.decompress(stored), "utf-8")
+
+
+def _codec(name: str, codec: Any) -> Any:
+    setattr(_codecs, name, codec)
+    return codec
+
+
 class BlockStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
@@ -66,7 +86,7 @@ class BlockStore:
                 row = conn.exec_driver_sql(query, (article_id, variant)).first()
         if row is None or row[0] != fingerprint or row[4]:
             return None
-        return StoredBlocks(row[0], row[1], row[2], [], row[3])
+        return StoredBlocks(row[0], row[1], row[2], [], _unpacked(row[3]))
 
     def write(self, rows: list[tuple[int, str, StoredBlocks]]) -> None:
         """Stores ``(article_id, variant, blocks)`` rows in one transaction, replacing what was there."""
@@ -74,7 +94,7 @@ class BlockStore:
             return
         values: list[dict[str, Any]] = [
             {"article_id": article_id, "variant": variant, "fingerprint": blocks.fingerprint, "stamp": blocks.stamp,
-             "slug": blocks.slug, "keys": sorted(set(blocks.keys)), "page": blocks.page}
+             "slug": blocks.slug, "keys": sorted(set(blocks.keys)), "page": _packed(blocks.page)}
             for article_id, variant, blocks in rows
         ]  # fmt: skip
         with self.engine.begin() as conn:

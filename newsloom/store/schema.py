@@ -329,7 +329,7 @@ article_blocks = sa.Table(
     sa.Column("stamp", sa.BigInteger, nullable=False),
     sa.Column("slug", sa.String(200), nullable=False),
     sa.Column("keys", sa.JSON, nullable=False),
-    sa.Column("page", sa.Text, nullable=False),
+    sa.Column("page", sa.LargeBinary, nullable=False),  # zstd-compressed UTF-8 (``store.article_blocks``)
 )
 
 block_changes = sa.Table(

@@ -53,3 +53,28 @@ def test_each_thread_reads_on_its_own_connection_and_all_close_with_the_store(tm
 
 def test_an_in_memory_store_is_read_through_the_engine() -> None:
     assert SQLiteReader.of(sa.create_engine("sqlite://")) is None
+
+
+def test_pages_are_kept_compressed_and_read_back_whole_in_any_thread(tmp_path: Path) -> None:
+    store = open_store(Settings(data_dir=tmp_path))
+    article_id = store.upsert_article(make_article(1)).article_id
+    blocks = BlockStore(store.engine)
+    page = "<article><p>Tin mới: Hà Nội đón mưa lớn.</p></article>\n" * 300  # a page of 17 KB, Vietnamese in it
+    blocks.write([(article_id, "vi|", StoredBlocks("code", blocks.stamp(), "slug", [f"a:{article_id}"], page))])
+    with sqlite3.connect(tmp_path / "newsloom.db") as conn:
+        (stored,) = conn.execute("SELECT page FROM article_blocks").fetchone()
+    assert isinstance(stored, bytes) and len(stored) < len(page.encode()) / 10
+    read: list[str | None] = []
+
+    def read_page() -> None:
+        found = blocks.valid(article_id, "vi|", "code")
+        read.append(found.page if found else None)
+
+    threads = [threading.Thread(target=read_page) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    read_page()
+    assert read == [page] * 5
+    store.close()

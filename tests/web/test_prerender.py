@@ -19,7 +19,7 @@ from newsloom.web.prerender import precompute, precompute_in_processes, visible_
 from tests.support.stored_pages import generate
 
 
-def stored_rows(database: Path) -> dict[tuple[int, str], tuple[str, str, str]]:
+def stored_rows(database: Path) -> dict[tuple[int, str], tuple[str, str, bytes]]:
     with sqlite3.connect(database) as conn:
         rows = conn.execute("SELECT article_id, variant, fingerprint, slug, page FROM article_blocks")
         return {(row[0], row[1]): (row[2], row[3], row[4]) for row in rows}
