@@ -7,6 +7,10 @@ and since migration 0113 no trigger logs them). Triggers on those tables (migrat
 ``block_changes`` row naming the key of whatever they change; a row is valid while no change newer than its
 ``stamp`` names one of its keys. Reading a page is one query: the row, and an index probe per key for a newer change.
 
+Pages are kept zstd-compressed (migration 0114): a page of 13.6 KB packs into about 5 KB. At a million articles the
+plain pages made 13.6 GB of a 38 GB store, more than the machine's file cache held beside the rest, and a first
+render read 87 KB from disk (29 KB with packed pages); unpacking costs about 10 µs.
+
 The stamp is the newest change id read before the page's data: on SQLite, where writers commit one at a time, any
 later commit has a higher id. On PostgreSQL ids are handed out when a write runs, not when it commits: a write that
 took its id before the stamp was read but committed after the page's data was read would go unseen (a window of
