@@ -51,23 +51,24 @@ class StoredBlocks:
     page: str
 
 
-_codecs = threading.local()  # zstd contexts are not to be shared between threads; one pair per thread
+class _Codecs(threading.local):
+    """One zstd context pair per thread (a context is not to be used by two threads at once); made on first use."""
+
+    def __init__(self) -> None:
+        self.packer = zstandard.ZstdCompressor(level=3)
+        self.unpacker = zstandard.ZstdDecompressor()
+
+
+_codecs = _Codecs()
 
 
 def _packed(page: str) -> bytes:
-    packer = getattr(_codecs, "packer", None) or _codec("packer", zstandard.ZstdCompressor(level=3))
-    packed: bytes = packer.compress(page.encode())
+    packed: bytes = _codecs.packer.compress(page.encode())
     return packed
 
 
 def _unpacked(stored: bytes) -> str:
-    unpacker = getattr(_codecs, "unpacker", None) or _codec("unpacker", zstandard.ZstdDecompressor())
-    return str(unpacker.decompress(stored), "utf-8")
-
-
-def _codec(name: str, codec: Any) -> Any:
-    setattr(_codecs, name, codec)
-    return codec
+    return str(_codecs.unpacker.decompress(stored), "utf-8")
 
 
 class BlockStore:
