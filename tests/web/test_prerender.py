@@ -25,6 +25,7 @@ def stored_rows(database: Path) -> dict[tuple[int, str], tuple[str, str, bytes]]
         return {(row[0], row[1]): (row[2], row[3], row[4]) for row in rows}
 
 
+@pytest.mark.slow  # spawns two processes that load the portal: in `make test`, not in `make check`
 def test_pages_rendered_by_two_processes_are_those_one_process_renders(
     settings: Settings, store: SQLStore, tmp_path: Path
 ) -> None:
@@ -47,6 +48,7 @@ def test_pages_rendered_by_two_processes_are_those_one_process_renders(
     assert sum(heard) == len(ids)
 
 
+@pytest.mark.slow  # the same
 def test_the_command_renders_with_workers_and_shows_its_progress(
     settings: Settings, store: SQLStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
