@@ -4,14 +4,17 @@ The portal keeps whole rendered responses in memory and serves them while this v
 on every request and must cost microseconds, and it must see writes from other processes too (the crawler, the
 admin in another worker, ``newsloom reprocess``). SQLite offers exactly that: ``PRAGMA data_version`` on a
 connection that never writes changes whenever any other connection commits. PostgreSQL has its write-ahead log's
-position: every commit that changes data moves it, and reading it is a function call, not a scan. Other databases
-fall back to a query over the columns every write path touches.
+position: every commit that changes data moves it, and reading it is a function call, not a scan, but a round trip,
+so it is read at most every few milliseconds (``PostgresWalPosition``). Other databases fall back to a query over
+the columns every write path touches.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -73,21 +76,65 @@ class PostgresWalPosition:
     It also moves for writes that change no rows readers see (a checkpoint, autovacuum, another database of the
     cluster), which only costs a cache a re-render, never a stale page. The query it replaces (``NewestChange``)
     counted the published comments and took three maxima on every page request.
+
+    Reading it is a round trip to the server, and a page served from memory costs less than that round trip: asked
+    on every request it held hot pages to a sixth of SQLite's rate (bench/web_bench.py --postgres). So the position
+    read is kept for ``FRESH_FOR`` seconds, and forgotten at once when this process commits through the engine:
+    this process's own writes (a comment, the admin) show on its next page, and another process's (the crawler,
+    another worker) within ``FRESH_FOR``. Pages already leave the server with a minute of ``max-age``.
     """
+
+    FRESH_FOR = 0.02
 
     _QUERY = sa.text(
         "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text"
     )
+    _COMMITTED = "newsloom.committed"  # in a pooled connection's info: it committed since it was checked out
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
+        self._position: object = None
+        self._read_at = -math.inf
+        self._writes = 0  # moves with each of this process's commits, so a read that raced one is not kept
+        self._lock = threading.Lock()
+        sa.event.listen(engine, "commit", self._committing)
+        sa.event.listen(engine.pool, "checkin", self._checked_in)
+
+    def _committing(self, connection: sa.Connection) -> None:
+        connection.info[self._COMMITTED] = True
+        self._forget()
+
+    def _checked_in(self, _dbapi_connection: object, record: object) -> None:
+        """The ``commit`` event comes before the commit is done; a read between the two could keep the position
+        from before it. The connection's return to the pool comes after."""
+        info = getattr(record, "info", None)
+        if info is not None and info.pop(self._COMMITTED, False):
+            self._forget()
+
+    def _forget(self) -> None:
+        with self._lock:
+            self._writes += 1
+            self._read_at = -math.inf
 
     def current(self) -> object:
+        started = time.monotonic()
+        if started - self._read_at < self.FRESH_FOR:
+            return self._position
+        writes = self._writes
         with self._engine.connect() as conn:
-            return conn.execute(self._QUERY).scalar()
+            position = conn.execute(self._QUERY).scalar()
+        with self._lock:
+            if writes == self._writes:
+                self._position, self._read_at = position, started
+        return position
 
     def close(self) -> None:
-        return None
+        for target, name, listener in (
+            (self._engine, "commit", self._committing),
+            (self._engine.pool, "checkin", self._checked_in),
+        ):
+            if sa.event.contains(target, name, listener):
+                sa.event.remove(target, name, listener)
 
 
 def change_counter_for(engine: sa.Engine) -> ChangeCounter:

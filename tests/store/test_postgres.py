@@ -3,6 +3,8 @@ token. SQLite is the default; these keep the "PostgreSQL for scale" path honest.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -95,6 +97,7 @@ def test_change_token_is_the_wal_position_and_moves_with_every_kind_of_write(pg_
     before = pg_store.change_token()
     pg_store.get_article(article_id)
     pg_store.latest_articles(5)
+    time.sleep(PostgresWalPosition.FRESH_FOR)  # read again, not kept
     assert pg_store.change_token() == before  # reads move nothing
     CommentStore(pg_store.engine).add(Comment(article_id, "Reader", "A comment", status="published"))
     after_comment = pg_store.change_token()
@@ -102,6 +105,61 @@ def test_change_token_is_the_wal_position_and_moves_with_every_kind_of_write(pg_
     with pg_store.engine.begin() as conn:
         conn.execute(sa.update(schema.articles).where(schema.articles.c.id == article_id).values(hidden=True))
     assert pg_store.change_token() != after_comment
+
+
+def test_change_token_is_read_once_per_moment_and_at_once_after_this_process_writes(
+    pg_store: SQLStore, tmp_path: Path
+) -> None:
+    """Hot pages are answered from memory faster than a round trip to the server: the position is read at most
+    every ``FRESH_FOR`` seconds, except that this process's own commits make the next read a real one, and another
+    process's writes show within ``FRESH_FOR``."""
+    article_id = pg_store.upsert_article(make_article(1)).article_id
+    reads: list[str] = []
+    sa.event.listen(
+        pg_store.engine,
+        "before_cursor_execute",
+        lambda *args: reads.append(args[2]) if "wal" in args[2] else None,
+    )
+    token = pg_store.change_token()
+    assert [pg_store.change_token() for _ in range(50)] == [token] * 50 and len(reads) == 1
+    CommentStore(pg_store.engine).add(Comment(article_id, "Reader", "A comment", status="published"))
+    assert pg_store.change_token() != token and len(reads) == 2  # its own write: read again at once
+    other = open_store(
+        Settings(data_dir=tmp_path / "other", database_url=pg_store.engine.url.render_as_string(hide_password=False))
+    )
+    try:
+        before = pg_store.change_token()
+        other.upsert_article(make_article(2))
+        time.sleep(PostgresWalPosition.FRESH_FOR)
+        assert pg_store.change_token() != before  # another process's write, within FRESH_FOR
+    finally:
+        other.close()
+
+
+def test_a_position_read_while_this_process_commits_is_not_kept(pg_store: SQLStore) -> None:
+    """The ``commit`` event comes before the commit: a read in another thread between the two sees the position
+    before it, and must not be served for the next ``FRESH_FOR`` as if it were after."""
+    counter = change_counter_for(pg_store.engine)
+    try:
+        counter.current()
+        in_commit, read = threading.Event(), threading.Event()
+
+        def read_during_commit(connection: sa.Connection) -> None:
+            in_commit.set()
+            read.wait(5)
+
+        sa.event.listen(pg_store.engine, "commit", read_during_commit)
+        writer = threading.Thread(target=pg_store.upsert_article, args=(make_article(3),))
+        writer.start()
+        assert in_commit.wait(5)
+        time.sleep(PostgresWalPosition.FRESH_FOR)
+        during = counter.current()  # before the commit is done
+        read.set()
+        writer.join(5)
+        sa.event.remove(pg_store.engine, "commit", read_during_commit)
+        assert counter.current() != during
+    finally:
+        counter.close()
 
 
 def test_edition_listings_probe_translations_per_listed_row(pg_store: SQLStore) -> None:

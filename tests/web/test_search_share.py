@@ -4,6 +4,7 @@ unchanged, and never after a commit; administrators always get a fresh rendering
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.store.base import SearchHit
+from newsloom.store.change_counter import PostgresWalPosition
 from newsloom.web import create_app
 from newsloom.web.search_share import FILE_NAME, shared_token
 from newsloom.web.security import SESSION_COOKIE
@@ -125,6 +127,7 @@ def test_postgresql_workers_share_pages_under_the_log_position(pg_database: Call
             assert "1 result for “police”" in page and ran == [1, 0]
             assert two.get("/search", params={"q": "police"}).text == page and ran == [1, 0]
             stores[0].upsert_article(make_article(2, title="Harbour police report two"))
+            time.sleep(PostgresWalPosition.FRESH_FOR)  # another process's write shows within this
             assert "2 results for “police”" in two.get("/search", params={"q": "police"}).text and ran == [1, 1]
     finally:
         for store in stores:
