@@ -170,8 +170,10 @@ def main() -> None:
     from newsloom.store import schema
     from newsloom.web.prerender import precompute
 
-    with store.engine.begin() as conn:  # no page from an earlier run
-        conn.execute(schema.article_blocks.delete())
+    with store.engine.begin() as conn:  # no page from an earlier run; the store's other pages are left as they are
+        table = schema.article_blocks
+        for start in range(0, len(chosen), 500):
+            conn.execute(table.delete().where(table.c.article_id.in_([r.id for r in chosen[start : start + 500]])))
     if not args.live:  # the pages' stored parts, as `newsloom prerender` leaves them
         precompute(app.state.portal, [r.id for r in chosen[: 50 + args.renders]])
     queries = 0
