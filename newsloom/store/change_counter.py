@@ -3,10 +3,10 @@
 The portal keeps whole rendered responses in memory and serves them while this value stays the same, so it is read
 on every request and must cost microseconds, and it must see writes from other processes too (the crawler, the
 admin in another worker, ``newsloom reprocess``). SQLite offers exactly that: ``PRAGMA data_version`` on a
-connection that never writes changes whenever any other connection commits. PostgreSQL has its write-ahead log's
-position: every commit that changes data moves it, and reading it is a function call, not a scan, but a round trip,
-so it is read at most every few milliseconds (``PostgresWalPosition``). Other databases fall back to a query over
-the columns every write path touches.
+connection that never writes changes whenever any other connection commits. PostgreSQL has its current snapshot:
+it moves with every commit of a transaction that wrote, and reading it is a function call, not a scan, but a round
+trip, so it is read at most every few milliseconds (``PostgresSnapshot``). Other databases fall back to a query
+over the columns every write path touches.
 """
 
 from __future__ import annotations
@@ -70,15 +70,19 @@ class NewestChange:
         return None
 
 
-class PostgresWalPosition:
-    """The WAL insert position (the replay position on a standby): moves with every commit that changes data.
+class PostgresSnapshot:
+    """The current snapshot (``xmin:xmax:`` and the transactions in progress), the same for every session: a
+    transaction that writes is given an id, which enters it, and leaves it when that transaction ends, so every
+    commit that changed data changes it, and no value comes back once gone.
 
-    It also moves for writes that change no rows readers see (a checkpoint, autovacuum, another database of the
-    cluster), which only costs a cache a re-render, never a stale page. The query it replaces (``NewestChange``)
-    counted the published comments and took three maxima on every page request.
+    Readers' transactions are given no id and move nothing; neither do vacuum, checkpoints or the pruning of pages
+    a read does. The write-ahead log's position, read before, moved with all of those: after ``newsloom prerender``
+    stored 100,000 pages, autovacuum moved it for minutes, and each move dropped every page the portal kept in
+    memory. (ANALYZE is given an id: statistics refreshed after many writes move it, which costs re-renders, never
+    a stale page.)
 
     Reading it is a round trip to the server, and a page served from memory costs less than that round trip: asked
-    on every request it held hot pages to a sixth of SQLite's rate (bench/web_bench.py --postgres). So the position
+    on every request it held hot pages to a sixth of SQLite's rate (bench/web_bench.py --postgres). So the snapshot
     read is kept for ``FRESH_FOR`` seconds, and forgotten at once when this process commits through the engine:
     this process's own writes (a comment, the admin) show on its next page, and another process's (the crawler,
     another worker) within ``FRESH_FOR``. Pages already leave the server with a minute of ``max-age``.
@@ -86,14 +90,12 @@ class PostgresWalPosition:
 
     FRESH_FOR = 0.02
 
-    _QUERY = sa.text(
-        "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text"
-    )
+    _QUERY = sa.text("SELECT pg_current_snapshot()::text")
     _COMMITTED = "newsloom.committed"  # in a pooled connection's info: it committed since it was checked out
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
-        self._position: object = None
+        self._snapshot: object = None
         self._read_at = -math.inf
         self._writes = 0  # moves with each of this process's commits, so a read that raced one is not kept
         self._lock = threading.Lock()
@@ -105,7 +107,7 @@ class PostgresWalPosition:
         self._forget()
 
     def _checked_in(self, _dbapi_connection: object, record: object) -> None:
-        """The ``commit`` event comes before the commit is done; a read between the two could keep the position
+        """The ``commit`` event comes before the commit is done; a read between the two could keep the snapshot
         from before it. The connection's return to the pool comes after."""
         info = getattr(record, "info", None)
         if info is not None and info.pop(self._COMMITTED, False):
@@ -119,14 +121,14 @@ class PostgresWalPosition:
     def current(self) -> object:
         started = time.monotonic()
         if started - self._read_at < self.FRESH_FOR:
-            return self._position
+            return self._snapshot
         writes = self._writes
         with self._engine.connect() as conn:
-            position = conn.execute(self._QUERY).scalar()
+            snapshot = conn.execute(self._QUERY).scalar()
         with self._lock:
             if writes == self._writes:
-                self._position, self._read_at = position, started
-        return position
+                self._snapshot, self._read_at = snapshot, started
+        return snapshot
 
     def close(self) -> None:
         for target, name, listener in (
@@ -142,5 +144,5 @@ def change_counter_for(engine: sa.Engine) -> ChangeCounter:
     if engine.dialect.name == "sqlite" and database and database != ":memory:" and Path(database).exists():
         return SQLiteDataVersion(Path(database))
     if engine.dialect.name == "postgresql":
-        return PostgresWalPosition(engine)
+        return PostgresSnapshot(engine)
     return NewestChange(engine)

@@ -12,7 +12,7 @@ every process:
 - SQLite: the WAL index header (the first 48 bytes of ``newsloom.db-shm``, written twice by SQLite so a torn read
   shows as two different copies). Its change counter moves with every commit from any connection, like
   ``PRAGMA data_version``, which is per connection and so cannot be compared between processes.
-- PostgreSQL: the store's change token, the write-ahead log position, which is the same for every session.
+- PostgreSQL: the store's change token, the current snapshot, which is the same for every session.
 - Otherwise (a store not in WAL mode, another database): nothing is shared.
 
 Entries of an older token are dropped when a newer one is written; the file holds at most ``MAX_ENTRIES``. A

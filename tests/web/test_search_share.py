@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
 from newsloom.store.base import SearchHit
-from newsloom.store.change_counter import PostgresWalPosition
+from newsloom.store.change_counter import PostgresSnapshot
 from newsloom.web import create_app
 from newsloom.web.search_share import FILE_NAME, shared_token
 from newsloom.web.security import SESSION_COOKIE
@@ -105,7 +105,7 @@ def test_nothing_is_shared_without_a_write_ahead_log_index(tmp_path: Path) -> No
 
 
 @pytest.mark.services
-def test_postgresql_workers_share_pages_under_the_log_position(pg_database: Callable[[], str], tmp_path: Path) -> None:
+def test_postgresql_workers_share_pages_under_the_snapshot(pg_database: Callable[[], str], tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", database_url=pg_database())
     stores = [open_store(settings), open_store(settings)]
     try:
@@ -127,7 +127,7 @@ def test_postgresql_workers_share_pages_under_the_log_position(pg_database: Call
             assert "1 result for “police”" in page and ran == [1, 0]
             assert two.get("/search", params={"q": "police"}).text == page and ran == [1, 0]
             stores[0].upsert_article(make_article(2, title="Harbour police report two"))
-            time.sleep(PostgresWalPosition.FRESH_FOR)  # another process's write shows within this
+            time.sleep(PostgresSnapshot.FRESH_FOR)  # another process's write shows within this
             assert "2 results for “police”" in two.get("/search", params={"q": "police"}).text and ran == [1, 1]
     finally:
         for store in stores:
