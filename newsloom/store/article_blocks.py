@@ -30,6 +30,7 @@ import sqlalchemy as sa
 import zstandard
 
 from newsloom.store import schema
+from newsloom.store.engine import reading
 
 _b, _c = schema.article_blocks, schema.block_changes
 _NEWEST = sa.select(sa.func.max(_c.c.id))
@@ -74,11 +75,12 @@ def _unpacked(stored: bytes) -> str:
 class BlockStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.reads = reading(engine)
         self._reader = SQLiteReader.of(engine)
 
     def stamp(self) -> int:
         """The newest change so far: read before what a row is made from, so any later change outdates it."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return int(conn.execute(_NEWEST).scalar() or 0)
 
     def valid(self, article_id: int, variant: str, fingerprint: str) -> StoredBlocks | None:
@@ -87,7 +89,7 @@ class BlockStore:
             row = self._reader.first(_ROW_SQLITE, (article_id, variant))
         else:
             query = _ROW_POSTGRES if self.engine.dialect.name == "postgresql" else _ROW_SQLITE
-            with self.engine.connect() as conn:
+            with self.reads.connect() as conn:
                 row = conn.exec_driver_sql(query, (article_id, variant)).first()
         if row is None or row[0] != fingerprint or row[4]:
             return None
@@ -112,12 +114,12 @@ class BlockStore:
         """Visible articles' ids after ``after``, in order: what a full precompute walks, a page at a time."""
         a = schema.articles
         query = sa.select(a.c.id).where(a.c.id > after, a.c.hidden.is_(False)).order_by(a.c.id).limit(limit)
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return list(conn.execute(query).scalars())
 
     def newest_stamp(self) -> int:
         """The newest stored row's stamp (0 without any): changes after it are what no row has seen yet."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return int(conn.execute(sa.select(sa.func.max(_b.c.stamp))).scalar() or 0)
 
     def changed_articles(self, after: int, upto: int) -> list[int]:
@@ -127,7 +129,7 @@ class BlockStore:
         query = sa.select(_c.c.key).where(_c.c.id > after, _c.c.id <= upto).distinct()
         ids: set[int] = set()
         stories: set[int] = set()
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             for key in conn.execute(query).scalars():
                 kind, _, value = key.partition(":")
                 if not value.isdigit():

@@ -21,6 +21,7 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from newsloom.store import schema
+from newsloom.store.engine import reading
 
 
 class ChangeCounter(Protocol):
@@ -95,6 +96,7 @@ class PostgresSnapshot:
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
+        self._reads = reading(engine)
         self._snapshot: object = None
         self._read_at = -math.inf
         self._writes = 0  # moves with each of this process's commits, so a read that raced one is not kept
@@ -123,7 +125,7 @@ class PostgresSnapshot:
         if started - self._read_at < self.FRESH_FOR:
             return self._snapshot
         writes = self._writes
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             snapshot = conn.execute(self._QUERY).scalar()
         with self._lock:
             if writes == self._writes:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from newsloom.model import Article, Story
 from newsloom.store import schema
+from newsloom.store.engine import reading
 from newsloom.store.search import in_language
 from newsloom.store.sql import SUMMARY_COLUMNS, article_from_row, summary_from_row
 from newsloom.store.stories import outlet_key
@@ -122,6 +123,7 @@ TAG_KIND_OVER = 1000  # a tag's kind is the one most given over its newest uses
 class PortalQueries:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.reads = reading(engine)  # reads in no transaction on a server database (``store.engine``)
 
     # -- names -------------------------------------------------------------------------------------------------
 
@@ -138,14 +140,14 @@ class PortalQueries:
             .group_by(s.c.slug, s.c.name)
             .order_by(sa.func.count(a.c.id).desc(), s.c.name)
         )
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [Named(slug, name, count) for slug, name, count in conn.execute(query)]
 
     def section_names(self) -> list[Named]:
         """Every section by name, without counts: what a filter menu needs, from the short sections table alone
         (``sections()`` counts articles, a scan of the whole store)."""
         table = schema.sections
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [Named(slug, name) for slug, name in conn.execute(sa.select(table.c.slug, table.c.name))]
 
     def add_section(self, name: str) -> str:
@@ -164,12 +166,12 @@ class PortalQueries:
             return conn.execute(table.update().where(table.c.slug == slug).values(name=name)).rowcount > 0
 
     def section_name(self, slug: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return conn.execute(sa.select(schema.sections.c.name).where(schema.sections.c.slug == slug)).scalar()
 
     def tag_name(self, slug: str) -> str | None:
         table = schema.article_tags
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return conn.execute(sa.select(table.c.tag_name).where(table.c.tag_slug == slug).limit(1)).scalar()
 
     def tag_kind(self, slug: str) -> str | None:
@@ -191,12 +193,12 @@ class PortalQueries:
             .order_by((uses.c.tag_kind == "topic").asc(), count.desc())
             .limit(1)
         )
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return conn.execute(query).scalar()
 
     def author_name(self, slug: str) -> str | None:
         table = schema.article_authors
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return conn.execute(sa.select(table.c.author_name).where(table.c.author_slug == slug).limit(1)).scalar()
 
     def top_tags(self, limit: int = 30, *, recent: int | None = None, edition: str | None = None) -> list[Named]:
@@ -209,7 +211,7 @@ class PortalQueries:
             chosen = chosen.join(a, a.c.id == table.c.article_id).where(
                 in_language(a.c.language, edition), a.c.hidden.is_(False)
             )
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             links: sa.FromClause = chosen.subquery() if edition is not None else table
             if recent is not None:
                 since = conn.execute(
@@ -241,7 +243,7 @@ class PortalQueries:
         """The current slug of the outlet that had ``slug`` before (``outlet_slugs``), else ``None``."""
         s, old = schema.sources, schema.outlet_slugs
         query = sa.select(s.c.slug).select_from(old.join(s, s.c.id == old.c.source_id)).where(old.c.slug == slug)
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             found = conn.execute(query).scalar()
         return str(found) if found is not None and found != slug else None
 
@@ -270,7 +272,7 @@ class PortalQueries:
         )
         if slug is not None:
             query = query.where(s.c.slug == slug)
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [
                 Outlet(
                     id=row.id,
@@ -295,7 +297,7 @@ class PortalQueries:
         query = sa.select(schema.sources)
         if source_ids is not None:
             query = query.where(schema.sources.c.id.in_(source_ids))
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             rows = conn.execute(query)
             return {
                 row.id: Outlet(row.id, row.slug, row.name, row.homepage, row.language, row.country, row.logo_url)
@@ -363,13 +365,13 @@ class PortalQueries:
         query = _NEWEST_OF.get(kind)
         if query is None:
             raise ValueError(f"no related block of kind {kind!r}")
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [summary_from_row(row) for row in conn.execute(query, {"key": key, "limit": limit})]
 
     def editions(self, article: Article) -> list[Article]:
         """Other language editions: the original this one was translated from, or translations of it."""
         original = article.translated_from or article.id
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             rows = conn.execute(_EDITIONS, {"article_id": article.id, "original": original})
             return [summary_from_row(row) for row in rows]
 
@@ -387,7 +389,7 @@ class PortalQueries:
         foreign = {_group(a) for a in articles if a.language and _primary(a.language) != edition}
         members: dict[int, list[Article]] = {}
         if foreign:
-            with self.engine.connect() as conn:
+            with self.reads.connect() as conn:
                 for row in conn.execute(_GROUP_MEMBERS, {"ids": sorted(foreign)}):
                     member = summary_from_row(row)
                     members.setdefault(_group(member), []).append(member)
@@ -411,7 +413,7 @@ class PortalQueries:
 
     def story(self, story_id: int) -> tuple[Story, list[Article]] | None:
         a = schema.articles
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             row = conn.execute(sa.select(schema.stories).where(schema.stories.c.id == story_id)).first()
             if row is None:
                 return None
@@ -445,7 +447,7 @@ class PortalQueries:
         come from twice ``fresh``, after the fresh ones, so the home page still shows the latest events."""
         a = schema.articles
         dated = sa.and_(a.c.story_id.is_not(None), a.c.hidden.is_(False), a.c.published_at.is_not(None))
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             newest = conn.execute(sa.select(sa.func.max(a.c.published_at)).where(dated)).scalar()
             if newest is None:
                 return []
@@ -514,7 +516,7 @@ class PortalQueries:
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
         )
         titles: dict[int, str] = {}
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             for story_id, title in conn.execute(query):
                 titles.setdefault(story_id, title)
         return titles
@@ -530,12 +532,12 @@ class PortalQueries:
             .order_by(a.c.listed_at.desc(), a.c.id.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [summary_from_row(row) for row in conn.execute(query)]
 
     def sitemap_span(self) -> int | None:
         """The highest article id, which bounds the article sitemaps' id ranges (the primary key: no scan)."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return conn.execute(sa.select(sa.func.max(_a.c.id))).scalar()
 
     def sitemap_articles(self, first_id: int, end_id: int) -> list[Article]:
@@ -551,7 +553,7 @@ class PortalQueries:
             .where(_a.c.id >= first_id, _a.c.id < end_id, _a.c.hidden.is_(False))
             .order_by(_a.c.id)
         )  # fmt: skip
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [
                 Article(url=row.url, canonical_url="", title=row.title, language=row.language,
                         translated_from=row.translated_from, published=row.published_at, modified=row.modified_at,
@@ -568,7 +570,7 @@ class PortalQueries:
             if syndication == "canonical":
                 home = sa.or_(home, sa.not_(_a.c.url.like("http://%")) & sa.not_(_a.c.url.like("https://%")))
             query = query.where(home)
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return sorted(int(n) for n in conn.execute(query).scalars())
 
     def families(self, articles: list[Article]) -> dict[int, list[Article]]:
@@ -577,7 +579,7 @@ class PortalQueries:
         groups = sorted({_group(a) for a in articles if a.id is not None})
         found: dict[int, list[Article]] = {}
         if groups:
-            with self.engine.connect() as conn:
+            with self.reads.connect() as conn:
                 for row in conn.execute(_GROUP_MEMBERS, {"ids": groups}):
                     member = summary_from_row(row)
                     found.setdefault(_group(member), []).append(member)
@@ -585,5 +587,5 @@ class PortalQueries:
 
     def last_change(self) -> datetime | None:
         """When any article last changed: the validator behind ETags of listings and feeds."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return conn.execute(sa.select(sa.func.max(schema.articles.c.updated_at))).scalar()

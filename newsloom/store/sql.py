@@ -28,7 +28,7 @@ from newsloom.store import schema
 from newsloom.store.article_blocks import SQLiteReader
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.change_counter import ChangeCounter, change_counter_for
-from newsloom.store.engine import create_engine, current_revision, head_revision, migrate
+from newsloom.store.engine import create_engine, current_revision, head_revision, migrate, reading
 from newsloom.store.health import record_extraction
 from newsloom.store.search import Fts5SearchIndex, SearchFilters, in_language, search_index_for
 from newsloom.text import slugify
@@ -61,6 +61,7 @@ _UPDATE_HTML = schema.article_html.update().where(schema.article_html.c.article_
 class SQLStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.reads = reading(engine)  # reads in no transaction on a server database (``store.engine``)
         reader = SQLiteReader.of(engine)
         self.search_index = search_index_for(engine.dialect.name, self.change_token, reader.first if reader else None)
         self._changes: ChangeCounter | None = None
@@ -331,7 +332,7 @@ class SQLStore:
 
     def get_article(self, article_id: int, *, include_hidden: bool = False) -> Article | None:
         query = _ARTICLE_BY_ID if include_hidden else _VISIBLE_ARTICLE_BY_ID
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             row = conn.execute(query, {"article_id": article_id}).first()
         return article_from_row(row) if row is not None else None
 
@@ -340,14 +341,14 @@ class SQLStore:
         them shows, in one query (the side column's most read loaded 40 full rows one by one, on every store change)."""
         if not article_ids:
             return []
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             rows = conn.execute(_VISIBLE_SUMMARIES_BY_ID, {"ids": list(article_ids)}).all()
         by_id = {row.id: summary_from_row(row) for row in rows}
         return [by_id[i] for i in article_ids if i in by_id]
 
     def get_article_by_url(self, url: str) -> Article | None:
         query = sa.select(schema.articles).where(schema.articles.c.canonical_url == canonicalize_url(url))
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             row = conn.execute(query).first()
         return article_from_row(row) if row is not None else None
 
@@ -405,7 +406,7 @@ class SQLStore:
             query = query.where(table.c.source_id == source_id)
         query = query.order_by(listed_at.desc(), article_id.desc()).limit(limit)
         from_row = summary_from_row if summaries else article_from_row
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return [from_row(row) for row in conn.execute(query)]
 
     def other_language_counts(self, edition: str) -> dict[str | None, int]:
@@ -417,11 +418,11 @@ class SQLStore:
             .where(table.c.hidden.is_(False), not_in_edition_clause(table, edition))
             .group_by(table.c.language)
         )
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return {language: int(count) for language, count in conn.execute(query)}
 
     def count_articles(self) -> int:
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar_one())
 
     def iter_articles(self, batch_size: int = 500) -> Iterator[Article]:
@@ -429,7 +430,7 @@ class SQLStore:
         last_id = 0
         while True:
             query = sa.select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch_size)
-            with self.engine.connect() as conn:
+            with self.reads.connect() as conn:
                 rows = conn.execute(query).all()
             if not rows:
                 return
@@ -439,13 +440,13 @@ class SQLStore:
 
     def raw_html(self, article_id: int) -> bytes | None:
         table = schema.article_html
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             blob = conn.execute(sa.select(table.c.html_gz).where(table.c.article_id == article_id)).scalar()
         return gzip.decompress(blob) if blob is not None else None
 
     def raw_html_record(self, article_id: int) -> tuple[bytes, str | None] | None:
         table = schema.article_html
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             row = conn.execute(
                 sa.select(table.c.html_gz, table.c.final_url).where(table.c.article_id == article_id)
             ).first()
@@ -468,7 +469,7 @@ class SQLStore:
         filters = SearchFilters(section, source_id, language, since, until, edition)
         if hasattr(self.search_index, "page"):
             return self._search_page(query, limit, offset, filters)[0]
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             raw_hits = self.search_index.search(conn, query, limit, offset, filters)
             if not raw_hits:
                 return []
@@ -511,7 +512,7 @@ class SQLStore:
         matches = index.matches(query) if isinstance(index, Fts5SearchIndex) else None
         if matches == 0:
             return [], 0
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             if isinstance(index, Fts5SearchIndex):
                 found = index.page(conn, query, limit, offset, filters, SUMMARY_COLUMNS, matches=matches)
             else:
@@ -534,12 +535,12 @@ class SQLStore:
     ) -> int:
         """Results ``search`` can page through for the same query and filters."""
         filters = SearchFilters(section, source_id, language, since, until, edition)
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return self.search_index.count(conn, query, filters)
 
     def stats(self) -> StoreStats:
         articles = schema.articles
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             total = int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one())
             by_source = conn.execute(
                 sa.select(sa.func.coalesce(schema.sources.c.name, "(none)"), sa.func.count())

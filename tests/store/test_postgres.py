@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -16,6 +17,8 @@ from newsloom.model import Block, BlockKind, Comment
 from newsloom.pipeline import update_stories
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store, schema
+from newsloom.store import engine as engine_module
+from newsloom.store.article_blocks import BlockStore
 from newsloom.store.bulk import upsert_articles
 from newsloom.store.change_counter import PostgresSnapshot, change_counter_for
 from newsloom.store.comments import CommentStore
@@ -166,6 +169,53 @@ def test_a_position_read_while_this_process_commits_is_not_kept(pg_store: SQLSto
         assert counter.current() != during
     finally:
         counter.close()
+
+
+def test_reads_run_outside_a_transaction_and_writes_inside_one(pg_store: SQLStore) -> None:
+    """A read in a transaction was BEGIN, the read and ROLLBACK: three round trips where one does. The portal's
+    reads go without one (``reading``); writes stay one transaction each."""
+    article_id = pg_store.upsert_article(make_article(1)).article_id
+    seen: list[tuple[str, bool]] = []
+    sa.event.listen(
+        pg_store.engine,
+        "before_cursor_execute",
+        lambda conn, _cursor, statement, *_: seen.append((statement.split()[0], conn.connection.autocommit)),
+    )
+    assert pg_store.get_article(article_id) is not None
+    PortalQueries(pg_store.engine).newest_of("tag", "storms", 5)
+    BlockStore(pg_store.engine).valid(article_id, "en|", "none")
+    pg_store.change_token()
+    reads = [autocommit for verb, autocommit in seen if verb == "SELECT"]
+    assert len(reads) >= 4 and all(reads)
+    seen.clear()
+    pg_store.upsert_article(make_article(2))
+    assert seen and not any(autocommit for _, autocommit in seen)
+
+
+def test_a_connection_dropped_while_idle_is_replaced_before_use(
+    pg_store: SQLStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool checks a connection that sat unused (the server restarted meanwhile, a proxy dropped it) before
+    handing it out; one in use is not checked, and a break then raises once while the pool replaces it."""
+    article_id = pg_store.upsert_article(make_article(1)).article_id
+
+    def drop_pooled() -> None:
+        with pg_store.engine.connect() as conn:
+            mine = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        with psycopg.connect(
+            pg_store.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
+        ) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (mine,))
+        time.sleep(0.1)
+
+    monkeypatch.setattr(engine_module, "IDLE_CHECK_SECONDS", 0.0)
+    drop_pooled()
+    assert pg_store.get_article(article_id) is not None  # checked, found dead, replaced
+    monkeypatch.setattr(engine_module, "IDLE_CHECK_SECONDS", 3600.0)
+    drop_pooled()
+    with pytest.raises(sa.exc.OperationalError):
+        pg_store.get_article(article_id)
+    assert pg_store.get_article(article_id) is not None
 
 
 def test_edition_listings_probe_translations_per_listed_row(pg_store: SQLStore) -> None:
