@@ -328,6 +328,11 @@ class _Flavour:
     # caller counted no more than the window): FTS5 reads a common word's long list of matches oldest first by
     # skipping through it, newest first by decoding it whole.
     newest_sorted: bool = False
+    # The rank is read from each document (PostgreSQL: ``ts_rank_cd`` unpacks the row's whole ``tsvector``, kept
+    # out of line): the matches are found by their ids alone, once (``matched`` in ``_build``), and only the
+    # window's rows are ranked. Ranked while they were found, every match was (0.1 s for a word in 4,000 articles
+    # of 100,000).
+    ranks_window: bool = False
 
 
 def _statement(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[Any, ...]) -> sa.Select[Any]:
@@ -349,11 +354,33 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
     table = schema.articles
     conditions = filters.bound_conditions()
 
-    def matching(*extra: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    # With ``ranks_window``, every match's id, found once by the index and shared by the count and the window:
+    # left to choose for each, the planner walked the primary key (or the whole table) and tested every document
+    # it passed, which is 19,000 documents read for a common word's newest 2,000 and 0.3 s for "storm 16"'s count.
+    matched = (
+        sa.select(flavour.id.label("id")).select_from(flavour.index).where(flavour.matches).cte("matched")
+        if flavour.ranks_window
+        else None
+    )
+    if matched is not None:
+        matched = matched.prefix_with("MATERIALIZED")
+
+    def matching() -> sa.Select[Any]:
+        if matched is not None:
+            return sa.select(matched.c.id)
         return (
             sa.select(flavour.id.label("id"), flavour.rank.label("rank"))
             .select_from(flavour.index)
-            .where(flavour.matches, *extra)
+            .where(flavour.matches)
+        )
+
+    def ranked(ids: sa.Select[Any], name: str) -> sa.Select[Any]:
+        """``ids`` as ``(id, rank)``: as they are, or ranked now when the flavour ranks the window only."""
+        if matched is None:
+            return ids
+        found = ids.subquery(name)
+        return sa.select(found.c.id, flavour.rank.label("rank")).select_from(
+            found.join(flavour.index, flavour.id == found.c.id)
         )
 
     def count_of(selectable: sa.FromClause) -> sa.ScalarSelect[Any]:
@@ -366,7 +393,10 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
         counted: sa.ColumnElement[Any] = count_of(
             passing.where(*conditions).limit(sa.bindparam("window")).subquery("passing")
         )
-    else:  # every match the filters pass, up to the bound
+    elif matched is not None:  # every match the filters pass, up to the bound
+        joined = sa.select(matched.c.id).select_from(matched.join(table, table.c.id == matched.c.id))
+        counted = count_of(joined.where(*conditions).limit(sa.bindparam("window")).subquery("joined"))
+    else:
         joined = sa.select(flavour.id).select_from(flavour.index.join(table, table.c.id == flavour.id))
         counted = count_of(joined.where(flavour.matches, *conditions).limit(sa.bindparam("window")).subquery("joined"))
     if kind == "count":
@@ -377,9 +407,12 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
         if flavour.probe_first:  # LIMIT is evaluated once, before the scan: 0 skips it
             any_match = sa.select(flavour.id).select_from(flavour.index).where(flavour.matches).exists()
             window = sa.case((any_match, window), else_=0)
-        newest_first = flavour.id.op("+")(sa.literal_column("0")) if flavour.newest_sorted else flavour.id
-        newest = matching().order_by(newest_first.desc()).limit(window).subquery("newest")
-        ranked = (
+        if matched is not None:
+            newest_first: sa.ColumnElement[Any] = matched.c.id
+        else:
+            newest_first = flavour.id.op("+")(sa.literal_column("0")) if flavour.newest_sorted else flavour.id
+        newest = ranked(matching().order_by(newest_first.desc()).limit(window), "newest_ids").subquery("newest")
+        ranked_cte = (
             sa.select(newest.c.id, newest.c.rank)
             .order_by(newest.c.rank, newest.c.id.desc())
             .limit(sa.bindparam("candidates"))
@@ -387,27 +420,28 @@ def _build(flavour: _Flavour, kind: str, filters: SearchFilters, columns: tuple[
             .prefix_with("MATERIALIZED")
         )
         kept = (
-            sa.select(ranked.c.id, ranked.c.rank)
-            .select_from(ranked.join(table, table.c.id == ranked.c.id))
+            sa.select(ranked_cte.c.id, ranked_cte.c.rank)
+            .select_from(ranked_cte.join(table, table.c.id == ranked_cte.c.id))
             .where(*conditions)
             .cte("kept")
             .prefix_with("MATERIALIZED")
         )
-        ranked_count: sa.ColumnElement[Any] = count_of(ranked)
+        ranked_count: sa.ColumnElement[Any] = count_of(ranked_cte)
     else:  # walked: the newest matches the filters pass, then ranked
-        walked = matching().order_by(flavour.id.desc())
+        walked = matching()
+        if matched is None:
+            walked = walked.order_by(flavour.id.desc())
         if flavour.walk_bounded:
             walked = walked.limit(sa.bindparam("walk"))
         walk = walked.subquery("walk")
-        kept = (
-            sa.select(walk.c.id, walk.c.rank)
+        passing_walk = (
+            sa.select(*walk.c)
             .select_from(walk.join(table, table.c.id == walk.c.id))
             .where(*conditions)
             .order_by(walk.c.id.desc())
             .limit(sa.bindparam("window"))
-            .cte("kept")
-            .prefix_with("MATERIALIZED")
         )
+        kept = ranked(passing_walk, "kept_ids").cte("kept").prefix_with("MATERIALIZED")
         ranked_count = sa.literal(0)
     figures = (
         sa.select(ranked_count.label("candidates"), count_of(kept).label("kept"))
@@ -662,6 +696,7 @@ _POSTGRES = _Flavour(
     _pg_snippet,
     walk_bounded=False,
     walk_counts=False,
+    ranks_window=True,
 )
 
 
