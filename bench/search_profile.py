@@ -115,10 +115,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30, help="functions listed with --profile")
     parser.add_argument("--sort", default="tottime", help="cProfile's order for --profile (tottime, cumulative)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", help="the web bench's PostgreSQL store (its cluster started by hand)")
     args = parser.parse_args()
-    if not (args.data_dir / "newsloom.db").exists():
+    if not args.database_url and not (args.data_dir / "newsloom.db").exists():
         sys.exit(f"no store in {args.data_dir}: build one with bench/web_bench.py first")
-    settings = Settings(data_dir=args.data_dir)
+    settings = Settings(data_dir=args.data_dir, database_url=args.database_url)
     store = open_store(settings)
     with store.engine.connect() as conn:
         articles = int(conn.exec_driver_sql("SELECT max(id) FROM articles").scalar() or 1)
