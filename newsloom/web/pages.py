@@ -602,9 +602,15 @@ async def search_response(
         return portal.store.search_page(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
 
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
-    # millisecond: it runs here, in the event loop, with no thread hop. Filters can make the store walk many
-    # matches, and each common word adds a long merge: those searches wait in a worker thread instead.
-    cheap = not (section or outlet or language or date_from or date_to) and len(query_terms(query)) <= CHEAP_TERMS
+    # millisecond on SQLite: it runs here, in the event loop, with no thread hop. Filters can make the store walk
+    # many matches, and each common word adds a long merge: those searches wait in a worker thread instead, as
+    # does every search on a server database, where a common word's ranks and snippets take tens of milliseconds
+    # the loop would otherwise spend waiting on a socket (PostgreSQL's ts_rank_cd and ts_headline read documents).
+    cheap = (
+        portal.store.engine.dialect.name == "sqlite"
+        and not (section or outlet or language or date_from or date_to)
+        and len(query_terms(query)) <= CHEAP_TERMS
+    )
     hits, total = ([], 0) if not query or nothing_found else find() if cheap else await run_in_threadpool(find)
     if hits:
         kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
