@@ -20,10 +20,8 @@ corrects it).
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +29,7 @@ import zstandard
 
 from newsloom.store import schema
 from newsloom.store.engine import reading
+from newsloom.store.row_readers import row_reader
 
 _b, _c = schema.article_blocks, schema.block_changes
 _NEWEST = sa.select(sa.func.max(_c.c.id))
@@ -76,7 +75,7 @@ class BlockStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reads = reading(engine)
-        self._reader = SQLiteReader.of(engine)
+        self._reader = row_reader(engine)
 
     def stamp(self) -> int:
         """The newest change so far: read before what a row is made from, so any later change outdates it."""
@@ -86,7 +85,8 @@ class BlockStore:
     def valid(self, article_id: int, variant: str, fingerprint: str) -> StoredBlocks | None:
         """The row, if it was made with ``fingerprint`` and nothing it names changed since."""
         if self._reader is not None:
-            row = self._reader.first(_ROW_SQLITE, (article_id, variant))
+            row = self._reader.first(_ROW_POSTGRES if self._reader.dialect == "postgresql" else _ROW_SQLITE,
+                                     (article_id, variant))  # fmt: skip
         else:
             query = _ROW_POSTGRES if self.engine.dialect.name == "postgresql" else _ROW_SQLITE
             with self.reads.connect() as conn:
@@ -155,44 +155,3 @@ class BlockStore:
         newest = sa.select(sa.func.max(_c.c.id)).group_by(_c.c.key)
         with self.engine.begin() as conn:
             return conn.execute(_c.delete().where(_c.c.id.not_in(newest))).rowcount
-
-
-class SQLiteReader:
-    """Read-only connections of this module's own to an SQLite store file, one per thread, for the one read a
-    first render makes: through the engine's pool (checkout, events, the rollback on return) that read cost four
-    times the statement (117 µs against 30 µs a row on the bench store). Each statement sees the newest commit,
-    as a pooled connection's would; nothing is written through them. They close with the engine (``dispose``,
-    which ``SQLStore.close`` calls)."""
-
-    def __init__(self, path: Path) -> None:
-        self._uri = path.resolve().as_uri() + "?mode=ro"
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-
-    @classmethod
-    def of(cls, engine: sa.Engine) -> SQLiteReader | None:
-        """A reader for an SQLite file store; None for any other (PostgreSQL, an in-memory database)."""
-        database = engine.url.database
-        if engine.dialect.name != "sqlite" or not database or database == ":memory:" or not Path(database).exists():
-            return None
-        reader = cls(Path(database))
-        sa.event.listen(engine, "engine_disposed", lambda _engine: reader.close())
-        return reader
-
-    def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self._uri, uri=True, timeout=30, check_same_thread=False)
-            with self._lock:
-                self._opened.append(connection)
-            self._local.connection = connection
-        row: tuple[Any, ...] | None = connection.execute(statement, parameters).fetchone()
-        return row
-
-    def close(self) -> None:
-        with self._lock:
-            for connection in self._opened:
-                connection.close()
-            self._opened.clear()
-        self._local = threading.local()

@@ -25,11 +25,11 @@ from newsloom.model import (
 from newsloom.outlets import choose_outlet_name, distinct_name
 from newsloom.settings import Settings
 from newsloom.store import schema
-from newsloom.store.article_blocks import SQLiteReader
 from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, UpsertResult
 from newsloom.store.change_counter import ChangeCounter, change_counter_for
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate, reading
 from newsloom.store.health import record_extraction
+from newsloom.store.row_readers import SQLiteReader
 from newsloom.store.search import Fts5SearchIndex, SearchFilters, in_language, search_index_for
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of

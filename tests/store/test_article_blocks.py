@@ -1,5 +1,5 @@
-"""The stored pages' row read (``store.article_blocks``): on an SQLite file it runs on read-only connections of the
-module's own, which see every commit made after they opened and close with the store; elsewhere, the engine."""
+"""The stored pages' row read (``store.article_blocks``): on the store's own connections (``store.row_readers``),
+which see every commit made after they opened; and the pages as packed."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from newsloom.settings import Settings
 from newsloom.store import open_store
-from newsloom.store.article_blocks import BlockStore, SQLiteReader, StoredBlocks
+from newsloom.store.article_blocks import BlockStore, StoredBlocks
 from tests.support.articles import make_article
 
 
@@ -30,29 +29,6 @@ def test_a_row_written_after_the_reader_opened_is_read_and_goes_stale_at_once(tm
         conn.execute(sa.text("UPDATE articles SET title = 'Corrected' WHERE id = :id"), {"id": article_id})
     assert blocks.valid(article_id, "en|", "code") is None
     store.close()
-
-
-def test_each_thread_reads_on_its_own_connection_and_all_close_with_the_store(tmp_path: Path) -> None:
-    store = open_store(Settings(data_dir=tmp_path))
-    reader = SQLiteReader.of(store.engine)
-    assert reader is not None
-    found: list[object] = []
-    threads = [threading.Thread(target=lambda: found.append(reader.first("SELECT 1", ()))) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert reader.first("SELECT 2", ()) == (2,) and found == [(1,)] * 3
-    opened = list(reader._opened)
-    assert len(opened) == 4
-    store.close()  # disposes the engine
-    for connection in opened:
-        with pytest.raises(sqlite3.ProgrammingError):
-            connection.execute("SELECT 1")
-
-
-def test_an_in_memory_store_is_read_through_the_engine() -> None:
-    assert SQLiteReader.of(sa.create_engine("sqlite://")) is None
 
 
 def test_pages_are_kept_compressed_and_read_back_whole_in_any_thread(tmp_path: Path) -> None:

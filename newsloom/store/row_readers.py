@@ -1,0 +1,123 @@
+"""Connections of the store's own, outside the engine's pool, for the one-row reads a first render makes.
+
+Through the pool and SQLAlchemy (checkout, events, execution context, the rollback on return) such a read cost
+several times the statement: on SQLite 117 against 30 µs a row on the bench store; on PostgreSQL 313 against
+142 µs of CPU (456 against 276 µs of wall time). A reader keeps one connection per thread, reads only, and closes
+its connections with the engine (``dispose``, which ``SQLStore.close`` calls).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+
+class _PerThread:
+    """One connection per thread, opened on first use, all closed with the engine."""
+
+    dialect = ""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._opened: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _open(self) -> Any:
+        raise NotImplementedError
+
+    def _connection(self) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+            with self._lock:
+                self._opened.append(connection)
+            self._local.connection = connection
+        return connection
+
+    def _drop(self, connection: Any) -> None:
+        with self._lock:
+            if connection in self._opened:
+                self._opened.remove(connection)
+        self._local.connection = None
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+    def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._connection().execute(statement, parameters).fetchone()
+        return row
+
+
+class SQLiteReader(_PerThread):
+    """Read-only connections to an SQLite store file. Each statement sees the newest commit, as a pooled
+    connection's would."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._uri = path.resolve().as_uri() + "?mode=ro"
+
+    def _open(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._uri, uri=True, timeout=30, check_same_thread=False)
+
+    @classmethod
+    def of(cls, engine: sa.Engine) -> SQLiteReader | None:
+        """A reader for an SQLite file store; None for any other (PostgreSQL, an in-memory database)."""
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or not database or database == ":memory:" or not Path(database).exists():
+            return None
+        reader = cls(Path(database))
+        sa.event.listen(engine, "engine_disposed", lambda _engine: reader.close())
+        return reader
+
+
+class PostgresReader(_PerThread):
+    """psycopg connections to a PostgreSQL store, made as the engine makes its own, outside any transaction
+    (autocommit: no BEGIN and ROLLBACK around a read), each statement prepared on its first use. A connection
+    the server dropped (a restart) is opened again once before a read fails."""
+
+    dialect = "postgresql"
+
+    def __init__(self, engine: sa.Engine) -> None:
+        super().__init__()
+        self._arguments = engine.dialect.create_connect_args(engine.url)
+
+    def _open(self) -> Any:
+        import psycopg  # the PostgreSQL extra's driver: only imported for a PostgreSQL store
+
+        arguments, options = self._arguments
+        return psycopg.connect(*arguments, **{**options, "autocommit": True, "prepare_threshold": 0})
+
+    def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        import psycopg
+
+        connection = self._connection()
+        try:
+            return super().first(statement, parameters)
+        except psycopg.OperationalError:
+            self._drop(connection)
+        return super().first(statement, parameters)
+
+    @classmethod
+    def of(cls, engine: sa.Engine) -> PostgresReader | None:
+        """A reader for a PostgreSQL store through psycopg (3); None for any other driver or database."""
+        if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+            return None
+        reader = cls(engine)
+        sa.event.listen(engine, "engine_disposed", lambda _engine: reader.close())
+        return reader
+
+
+def row_reader(engine: sa.Engine) -> SQLiteReader | PostgresReader | None:
+    """The store's reader for one-row reads, or None where the engine's own connections are the only way."""
+    return SQLiteReader.of(engine) or PostgresReader.of(engine)
