@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,14 @@ class PostgresReader(_PerThread):
         return reader
 
 
+_READERS: weakref.WeakKeyDictionary[sa.Engine, SQLiteReader | PostgresReader | None] = weakref.WeakKeyDictionary()
+_READERS_LOCK = threading.Lock()
+
+
 def row_reader(engine: sa.Engine) -> SQLiteReader | PostgresReader | None:
-    """The store's reader for one-row reads, or None where the engine's own connections are the only way."""
-    return SQLiteReader.of(engine) or PostgresReader.of(engine)
+    """The store's reader for one-row reads, one per engine (its stored pages and its search share it, and so
+    its connections), or None where the engine's own connections are the only way."""
+    with _READERS_LOCK:
+        if engine not in _READERS:
+            _READERS[engine] = SQLiteReader.of(engine) or PostgresReader.of(engine)
+        return _READERS[engine]

@@ -29,8 +29,14 @@ from newsloom.store.base import Cursor, SearchHit, StoreStats, UpsertOutcome, Up
 from newsloom.store.change_counter import ChangeCounter, change_counter_for
 from newsloom.store.engine import create_engine, current_revision, head_revision, migrate, reading
 from newsloom.store.health import record_extraction
-from newsloom.store.row_readers import SQLiteReader
-from newsloom.store.search import Fts5SearchIndex, SearchFilters, in_language, search_index_for
+from newsloom.store.row_readers import row_reader
+from newsloom.store.search import (
+    Fts5SearchIndex,
+    PostgresSearchIndex,
+    SearchFilters,
+    in_language,
+    search_index_for,
+)
 from newsloom.text import slugify
 from newsloom.urls import canonicalize_url, host_of
 
@@ -62,7 +68,7 @@ class SQLStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reads = reading(engine)  # reads in no transaction on a server database (``store.engine``)
-        reader = SQLiteReader.of(engine)
+        reader = row_reader(engine)
         self.search_index = search_index_for(engine.dialect.name, self.change_token, reader.first if reader else None)
         self._changes: ChangeCounter | None = None
 
@@ -505,11 +511,18 @@ class SQLStore:
         total = self.search_count(query, **_filter_arguments(filters))
         return hits, max(total, offset + len(hits)) if hits else total
 
-    def _search_page(self, query: str, limit: int, offset: int, filters: SearchFilters) -> tuple[list[SearchHit], int]:
-        # How many match, asked first where that is cheap (SQLite: ``Fts5SearchIndex.matches``): none, the usual
-        # answer to a new search, takes no connection from the pool and runs no statement.
+    def finds_nothing(self, query: str) -> bool:
+        """True when no article holds every word of ``query`` and the index can tell at the cost of one probe on
+        the store's own connection (``matches``); False when some do, or when it cannot tell cheaply."""
         index = self.search_index
-        matches = index.matches(query) if isinstance(index, Fts5SearchIndex) else None
+        return isinstance(index, (Fts5SearchIndex, PostgresSearchIndex)) and index.matches(query) == 0
+
+    def _search_page(self, query: str, limit: int, offset: int, filters: SearchFilters) -> tuple[list[SearchHit], int]:
+        # How many match, asked first where that is cheap (``matches`` of either index, on the store's own
+        # connection): none, the usual answer to a new search, takes no connection from the pool and runs no
+        # statement.
+        index = self.search_index
+        matches = index.matches(query) if isinstance(index, (Fts5SearchIndex, PostgresSearchIndex)) else None
         if matches == 0:
             return [], 0
         with self.reads.connect() as conn:
