@@ -611,7 +611,13 @@ async def search_response(
         and not (section or outlet or language or date_from or date_to)
         and len(query_terms(query)) <= CHEAP_TERMS
     )
-    hits, total = ([], 0) if not query or nothing_found else find() if cheap else await run_in_threadpool(find)
+    # Most new searches find nothing: one probe tells, with no thread hop (a cheap search's own statement probes).
+    probed_nothing = bool(query) and not nothing_found and not cheap and portal.store.finds_nothing(query)
+    hits: list[SearchHit]
+    if not query or nothing_found or probed_nothing:
+        hits, total = [], 0
+    else:
+        hits, total = find() if cheap else await run_in_threadpool(find)
     if hits:
         kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
         kept_ids = {a.id for a in kept}

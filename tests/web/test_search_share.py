@@ -26,16 +26,21 @@ from tests.support.web import AppServer
 
 
 def searches(store: SQLStore) -> list[str]:
-    """The searches this store runs from now on (the queries its ``search_page`` is asked; one that finds nothing
-    runs no statement through the engine, see tests/store/test_search.py)."""
+    """The searches this store runs from now on (the queries its ``search_page`` or ``finds_nothing`` is asked; one
+    that finds nothing runs no statement through the engine, see tests/store/test_search.py)."""
     seen: list[str] = []
-    search_page = store.search_page
+    search_page, finds_nothing = store.search_page, store.finds_nothing
 
     def recorded(query: str, *args: Any, **kwargs: Any) -> tuple[list[SearchHit], int]:
         seen.append(query)
         return search_page(query, *args, **kwargs)
 
+    def probed(query: str) -> bool:
+        seen.append(query)
+        return finds_nothing(query)
+
     store.search_page = recorded  # type: ignore[method-assign]
+    store.finds_nothing = probed  # type: ignore[method-assign]
     return seen
 
 
