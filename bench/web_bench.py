@@ -322,8 +322,22 @@ def prerender(settings: Settings) -> None:
     began = time.monotonic()
     portal = Portal(settings, store)
     stored = precompute_in_processes(portal, visible_article_ids(portal), os.cpu_count() or 1, only_stale=True)
+    if stored:
+        settle(store)
     store.close()
     print(f"prerender: {stored:,} article pages stored in {time.monotonic() - began:.0f} s", flush=True)
+
+
+def settle(store: SQLStore) -> None:
+    """What a prerender wrote, moved to the database file and to disk before anything is measured: measured right
+    after storing 100,000 pages, the kernel was still writing half a gigabyte back and first renders ran at 60% of
+    their rate (1,879 against 3,197 req/s on SQLite, the same code a run apart)."""
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if store.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            conn.exec_driver_sql("CHECKPOINT")
+    os.sync()
 
 
 def article_paths_of(args: argparse.Namespace, database_url: str | None, ids: list[int]) -> list[str]:
