@@ -2,8 +2,8 @@
 
 Through the pool and SQLAlchemy (checkout, events, execution context, the rollback on return) such a read cost
 several times the statement: on SQLite 117 against 30 µs a row on the bench store; on PostgreSQL 313 against
-142 µs of CPU (456 against 276 µs of wall time). A reader keeps one connection per thread, reads only, and closes
-its connections with the engine (``dispose``, which ``SQLStore.close`` calls).
+142 µs of CPU (456 against 276 µs of wall time). A reader reads only, and closes its connections with the engine
+(``dispose``, which ``SQLStore.close`` calls): on SQLite one connection per thread, on PostgreSQL a few shared.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 class _PerThread:
-    """One connection per thread, opened on first use, all closed with the engine."""
+    """One connection per thread, opened on first use, all closed with the engine (SQLite's: a file opened)."""
 
     dialect = ""
 
@@ -38,13 +38,6 @@ class _PerThread:
                 self._opened.append(connection)
             self._local.connection = connection
         return connection
-
-    def _drop(self, connection: Any) -> None:
-        with self._lock:
-            if connection in self._opened:
-                self._opened.remove(connection)
-        self._local.connection = None
-        connection.close()
 
     def close(self) -> None:
         with self._lock:
@@ -82,16 +75,21 @@ class SQLiteReader(_PerThread):
         return reader
 
 
-class PostgresReader(_PerThread):
+class PostgresReader:
     """psycopg connections to a PostgreSQL store, made as the engine makes its own, outside any transaction
-    (autocommit: no BEGIN and ROLLBACK around a read), each statement prepared on its first use. A connection
-    the server dropped (a restart) is opened again once before a read fails."""
+    (autocommit: no BEGIN and ROLLBACK around a read), each statement prepared on its first use. A few, shared by
+    the process's threads (each a server process: one per thread would be forty for a worker's thread pool), taken
+    for one read and given back. A connection the server dropped (a restart) is replaced once before a read fails.
+    """
 
     dialect = "postgresql"
+    MAX_CONNECTIONS = 4
 
     def __init__(self, engine: sa.Engine) -> None:
-        super().__init__()
         self._arguments = engine.dialect.create_connect_args(engine.url)
+        self._opened: list[Any] = []
+        self._idle: list[Any] = []
+        self._available = threading.Condition()
 
     def _open(self) -> Any:
         import psycopg  # the PostgreSQL extra's driver: only imported for a PostgreSQL store
@@ -99,15 +97,51 @@ class PostgresReader(_PerThread):
         arguments, options = self._arguments
         return psycopg.connect(*arguments, **{**options, "autocommit": True, "prepare_threshold": 0})
 
+    def _take(self) -> Any:
+        with self._available:
+            while not self._idle and len(self._opened) >= self.MAX_CONNECTIONS:
+                self._available.wait()
+            if self._idle:
+                return self._idle.pop()
+            connection = self._open()
+            self._opened.append(connection)
+            return connection
+
+    def _give_back(self, connection: Any, broken: bool = False) -> None:
+        with self._available:
+            if broken or connection not in self._opened:  # broken, or the reader was closed meanwhile
+                if connection in self._opened:
+                    self._opened.remove(connection)
+                connection.close()
+            else:
+                self._idle.append(connection)
+            self._available.notify()
+
     def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
         import psycopg
 
-        connection = self._connection()
-        try:
-            return super().first(statement, parameters)
-        except psycopg.OperationalError:
-            self._drop(connection)
-        return super().first(statement, parameters)
+        for attempt in (1, 2):
+            connection = self._take()
+            try:
+                row: tuple[Any, ...] | None = connection.execute(statement, parameters).fetchone()
+            except psycopg.OperationalError:
+                self._give_back(connection, broken=True)
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:
+                self._give_back(connection)
+                raise
+            self._give_back(connection)
+            return row
+        return None  # not reached: the second failure raises
+
+    def close(self) -> None:
+        with self._available:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+            self._idle.clear()
 
     @classmethod
     def of(cls, engine: sa.Engine) -> PostgresReader | None:
