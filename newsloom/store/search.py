@@ -609,7 +609,8 @@ class PostgresSearchIndex:
         self.reader = reader
 
     def matches(self, query: str) -> int | None:
-        """0 when no article holds every word of ``query``, else None (some do: the page's statement counts).
+        """0 when no article holds every word of ``query``, else 1 (some do: the page's statement counts them);
+        None without a reader.
 
         Most new searches ("storm 48213") find nothing, and the page's statement is planned afresh each time
         (half a millisecond of the server's CPU) before it finds that out: one prepared index probe on the
@@ -620,7 +621,7 @@ class PostgresSearchIndex:
         if self.reader is None:
             return None
         found = self.reader(_PG_ANY_MATCH, (" ".join(terms),))
-        return None if found is not None and found[0] else 0
+        return 1 if found is not None and found[0] else 0
 
     def index(
         self, conn: sa.Connection, article_id: int, title: str, lead: str, body: str, language: str | None = None

@@ -497,32 +497,36 @@ class SQLStore:
         since: datetime | None = None,
         until: datetime | None = None,
         edition: str | None = None,
+        matches: int | None = None,
     ) -> tuple[list[SearchHit], int]:
         """A page of ``search`` and how many results the pages hold: a short page is the last one (the pages
         before it and this one), else ``search_count``'s figure. One statement on SQLite and PostgreSQL (the
         page with its articles' summaries and snippets, and the count when a page is full), two when the filters
-        send the search walking the matches."""
+        send the search walking the matches. ``matches``: what ``search_matches`` answered, when the caller asked
+        it first (it is not asked again)."""
         filters = SearchFilters(section, source_id, language, since, until, edition)
         if hasattr(self.search_index, "page"):
-            return self._search_page(query, limit, offset, filters)
+            return self._search_page(query, limit, offset, filters, matches)
         hits = self.search(query, limit, offset, **_filter_arguments(filters))
         if len(hits) < limit and (hits or offset == 0):
             return hits, offset + len(hits)
         total = self.search_count(query, **_filter_arguments(filters))
         return hits, max(total, offset + len(hits)) if hits else total
 
-    def finds_nothing(self, query: str) -> bool:
-        """True when no article holds every word of ``query`` and the index can tell at the cost of one probe on
-        the store's own connection (``matches``); False when some do, or when it cannot tell cheaply."""
+    def search_matches(self, query: str) -> int | None:
+        """How many articles hold every word of ``query``, as far as the index tells with one probe on the store's
+        own connection (``matches`` of either index): 0 for none, the usual answer to a new search, which then
+        takes no connection from the pool and runs no statement; else at least 1 (FTS5 counts up to the ranking
+        window); None when only the page's statement can tell."""
         index = self.search_index
-        return isinstance(index, (Fts5SearchIndex, PostgresSearchIndex)) and index.matches(query) == 0
+        return index.matches(query) if isinstance(index, (Fts5SearchIndex, PostgresSearchIndex)) else None
 
-    def _search_page(self, query: str, limit: int, offset: int, filters: SearchFilters) -> tuple[list[SearchHit], int]:
-        # How many match, asked first where that is cheap (``matches`` of either index, on the store's own
-        # connection): none, the usual answer to a new search, takes no connection from the pool and runs no
-        # statement.
+    def _search_page(
+        self, query: str, limit: int, offset: int, filters: SearchFilters, matches: int | None = None
+    ) -> tuple[list[SearchHit], int]:
         index = self.search_index
-        matches = index.matches(query) if isinstance(index, (Fts5SearchIndex, PostgresSearchIndex)) else None
+        if matches is None:
+            matches = self.search_matches(query)
         if matches == 0:
             return [], 0
         with self.reads.connect() as conn:

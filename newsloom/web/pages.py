@@ -596,10 +596,19 @@ async def search_response(
         "edition": None if language or portal.untranslated else portal.edition(request),
     }
 
+    # Most new searches find nothing: one probe tells, here, with no statement and no thread hop.
+    matches = portal.store.search_matches(query) if query and not nothing_found else 0
+
     def find() -> tuple[list[SearchHit], int]:
         # The page and its count in one statement; a short page is the last one, so most new searches (a word and
         # a number or a name, ending on their first page) are not counted at all.
-        return portal.store.search_page(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **chosen)  # type: ignore[arg-type]
+        return portal.store.search_page(
+            query,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            matches=matches,
+            **chosen,  # type: ignore[arg-type]
+        )
 
     # A plain search of a few words is bounded (the store ranks only the newest matches) and takes about a
     # millisecond on SQLite: it runs here, in the event loop, with no thread hop. Filters can make the store walk
@@ -611,13 +620,7 @@ async def search_response(
         and not (section or outlet or language or date_from or date_to)
         and len(query_terms(query)) <= CHEAP_TERMS
     )
-    # Most new searches find nothing: one probe tells, with no thread hop (a cheap search's own statement probes).
-    probed_nothing = bool(query) and not nothing_found and not cheap and portal.store.finds_nothing(query)
-    hits: list[SearchHit]
-    if not query or nothing_found or probed_nothing:
-        hits, total = [], 0
-    else:
-        hits, total = find() if cheap else await run_in_threadpool(find)
+    hits, total = ([], 0) if matches == 0 else find() if cheap else await run_in_threadpool(find)
     if hits:
         kept, also = fold_copies([h.article for h in hits], CopyStore(portal.store.engine), portal.outlet_directory())
         kept_ids = {a.id for a in kept}

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +15,6 @@ import sqlalchemy as sa
 
 from newsloom.settings import Settings
 from newsloom.store import SQLStore, open_store
-from newsloom.store.base import SearchHit
 from newsloom.store.change_counter import PostgresSnapshot
 from newsloom.web import create_app
 from newsloom.web.search_share import FILE_NAME, shared_token
@@ -26,21 +24,17 @@ from tests.support.web import AppServer
 
 
 def searches(store: SQLStore) -> list[str]:
-    """The searches this store runs from now on (the queries its ``search_page`` or ``finds_nothing`` is asked; one
-    that finds nothing runs no statement through the engine, see tests/store/test_search.py)."""
+    """The searches this store runs from now on: the queries its ``search_matches`` is asked, which the search page
+    asks first of every search it runs (one that finds nothing then runs no statement, see
+    tests/store/test_search.py)."""
     seen: list[str] = []
-    search_page, finds_nothing = store.search_page, store.finds_nothing
+    search_matches = store.search_matches
 
-    def recorded(query: str, *args: Any, **kwargs: Any) -> tuple[list[SearchHit], int]:
+    def recorded(query: str) -> int | None:
         seen.append(query)
-        return search_page(query, *args, **kwargs)
+        return search_matches(query)
 
-    def probed(query: str) -> bool:
-        seen.append(query)
-        return finds_nothing(query)
-
-    store.search_page = recorded  # type: ignore[method-assign]
-    store.finds_nothing = probed  # type: ignore[method-assign]
+    store.search_matches = recorded  # type: ignore[method-assign]
     return seen
 
 
