@@ -76,6 +76,7 @@ class BlockStore:
         self.engine = engine
         self.reads = reading(engine)
         self._reader = row_reader(engine)
+        self._row = _ROW_POSTGRES if engine.dialect.name == "postgresql" else _ROW_SQLITE
 
     def stamp(self) -> int:
         """The newest change so far: read before what a row is made from, so any later change outdates it."""
@@ -85,12 +86,10 @@ class BlockStore:
     def valid(self, article_id: int, variant: str, fingerprint: str) -> StoredBlocks | None:
         """The row, if it was made with ``fingerprint`` and nothing it names changed since."""
         if self._reader is not None:
-            row = self._reader.first(_ROW_POSTGRES if self._reader.dialect == "postgresql" else _ROW_SQLITE,
-                                     (article_id, variant))  # fmt: skip
+            row = self._reader.first(self._row, (article_id, variant))
         else:
-            query = _ROW_POSTGRES if self.engine.dialect.name == "postgresql" else _ROW_SQLITE
             with self.reads.connect() as conn:
-                row = conn.exec_driver_sql(query, (article_id, variant)).first()
+                row = conn.exec_driver_sql(self._row, (article_id, variant)).first()
         if row is None or row[0] != fingerprint or row[4]:
             return None
         return StoredBlocks(row[0], row[1], row[2], [], _unpacked(row[3]))

@@ -17,52 +17,15 @@ from typing import Any
 import sqlalchemy as sa
 
 
-class _PerThread:
-    """One connection per thread, opened on first use, all closed with the engine (SQLite's: a file opened)."""
-
-    dialect = ""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        self._opened: list[Any] = []
-        self._lock = threading.Lock()
-
-    def _open(self) -> Any:
-        raise NotImplementedError
-
-    def _connection(self) -> Any:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._open()
-            with self._lock:
-                self._opened.append(connection)
-            self._local.connection = connection
-        return connection
-
-    def close(self) -> None:
-        with self._lock:
-            for connection in self._opened:
-                connection.close()
-            self._opened.clear()
-        self._local = threading.local()
-
-    def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self._connection().execute(statement, parameters).fetchone()
-        return row
-
-
-class SQLiteReader(_PerThread):
-    """Read-only connections to an SQLite store file. Each statement sees the newest commit, as a pooled
-    connection's would."""
-
-    dialect = "sqlite"
+class SQLiteReader:
+    """Read-only connections to an SQLite store file, one per thread, opened on first use. Each statement sees
+    the newest commit, as a pooled connection's would."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
         self._uri = path.resolve().as_uri() + "?mode=ro"
-
-    def _open(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._uri, uri=True, timeout=30, check_same_thread=False)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @classmethod
     def of(cls, engine: sa.Engine) -> SQLiteReader | None:
@@ -74,6 +37,23 @@ class SQLiteReader(_PerThread):
         sa.event.listen(engine, "engine_disposed", lambda _engine: reader.close())
         return reader
 
+    def first(self, statement: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._uri, uri=True, timeout=30, check_same_thread=False)
+            with self._lock:
+                self._opened.append(connection)
+            self._local.connection = connection
+        row: tuple[Any, ...] | None = connection.execute(statement, parameters).fetchone()
+        return row
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
+        self._local = threading.local()
+
 
 class PostgresReader:
     """psycopg connections to a PostgreSQL store, made as the engine makes its own, outside any transaction
@@ -82,7 +62,6 @@ class PostgresReader:
     for one read and given back. A connection the server dropped (a restart) is replaced once before a read fails.
     """
 
-    dialect = "postgresql"
     MAX_CONNECTIONS = 4
 
     def __init__(self, engine: sa.Engine) -> None:
